@@ -1,0 +1,20 @@
+/**
+ * @module app/cli/commands
+ * The list of verbs, in the order `wbguard --help` shows them. One file per verb.
+ */
+import { registerAnalyze } from './analyze.js';
+import { registerConfig } from './config.js';
+import { registerImportScript } from './import-script.js';
+import { registerRestart } from './restart.js';
+import { registerSim } from './sim.js';
+import { registerTrust } from './trust.js';
+import type { RegisterVerb } from './types.js';
+
+export const VERBS: readonly RegisterVerb[] = [
+  registerAnalyze,
+  registerRestart,
+  registerTrust,
+  registerSim,
+  registerConfig,
+  registerImportScript,
+];

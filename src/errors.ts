@@ -1,0 +1,114 @@
+/**
+ * @module errors
+ * Every error wbguard raises on purpose carries a stable `code` (`WBGUARD_ERR_*`) that scripts may rely on and
+ * that `docs/errors.md` documents (a test keeps the two in step). The CLI maps classes to exit codes; the HTTP layer
+ * maps them to statuses. Messages: lowercase, fixed text first, context in brackets.
+ */
+
+/** Exit codes of the `wbguard` CLI (design.md contract). */
+export const EXIT = Object.freeze({ OK: 0, FAILURE: 1, USAGE: 2, REFUSED: 3 });
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export interface WbguardErrorOptions {
+  readonly cause?: unknown;
+  /** One line telling the operator how to fix it, printed after the message. */
+  readonly hint?: string;
+}
+
+export class WbguardError extends Error {
+  readonly code: string;
+  readonly hint: string | undefined;
+  /** Exit code the CLI uses for this error. */
+  readonly exitCode: ExitCode = EXIT.FAILURE;
+
+  constructor(code: string, message: string, options: WbguardErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = options.hint;
+  }
+}
+
+/** Bad command-line arguments (exit 2). */
+export class UsageError extends WbguardError {
+  override readonly exitCode = EXIT.USAGE;
+  constructor(message: string, options?: WbguardErrorOptions) {
+    super('WBGUARD_ERR_USAGE', message, options);
+  }
+}
+
+/** A configuration file or value that cannot be used (exit 2). `issues` lists every problem by path. */
+export class ConfigError extends WbguardError {
+  override readonly exitCode = EXIT.USAGE;
+  readonly issues: readonly string[];
+  constructor(message: string, issues: readonly string[] = [], options?: WbguardErrorOptions & { code?: string }) {
+    super(options?.code ?? 'WBGUARD_ERR_CONFIG', message, options);
+    this.issues = issues;
+  }
+}
+
+/** A secret reference (`env:`, `file:`) that cannot be resolved or is unsafe (exit 2). */
+export class SecretError extends WbguardError {
+  override readonly exitCode = EXIT.USAGE;
+  constructor(
+    code: 'WBGUARD_ERR_SECRET_MISSING' | 'WBGUARD_ERR_SECRET_PERMISSIONS' | 'WBGUARD_ERR_SECRET_PLAINTEXT',
+    message: string,
+    options?: WbguardErrorOptions,
+  ) {
+    super(code, message, options);
+  }
+}
+
+/** Reading an input (log file, archive, stdin) failed. */
+export class InputError extends WbguardError {
+  constructor(message: string, options?: WbguardErrorOptions) {
+    super('WBGUARD_ERR_INPUT', message, options);
+  }
+}
+
+export type SshErrorCode =
+  | 'WBGUARD_ERR_SSH_CONNECT'
+  | 'WBGUARD_ERR_SSH_AUTH'
+  | 'WBGUARD_ERR_SSH_HOST_KEY'
+  | 'WBGUARD_ERR_SSH_TIMEOUT'
+  | 'WBGUARD_ERR_SSH_EXIT'
+  | 'WBGUARD_ERR_SSH_CLOSED'
+  | 'WBGUARD_ERR_SSH_PASSWORD_EXPIRED';
+
+/** Talking to an MMP over SSH failed. */
+export class SshError extends WbguardError {
+  constructor(code: SshErrorCode, message: string, options?: WbguardErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+/** A restart was refused by a safety guard (exit 3). */
+export class RestartRefusedError extends WbguardError {
+  override readonly exitCode = EXIT.REFUSED;
+  constructor(message: string, options?: WbguardErrorOptions) {
+    super('WBGUARD_ERR_REFUSED', message, options);
+  }
+}
+
+/** The CMS REST API answered with an error or could not be reached. */
+export class CmsApiError extends WbguardError {
+  readonly statusCode: number | undefined;
+  constructor(code: string, message: string, statusCode?: number, options?: WbguardErrorOptions) {
+    super(code, message, options);
+    this.statusCode = statusCode;
+  }
+}
+
+/** The state store (SQLite, PostgreSQL) failed. */
+export class StoreError extends WbguardError {
+  constructor(message: string, options?: WbguardErrorOptions) {
+    super('WBGUARD_ERR_STORE', message, options);
+  }
+}
+
+/** A call on an object that has been closed. */
+export class InvalidStateError extends WbguardError {
+  constructor(message: string, options?: WbguardErrorOptions) {
+    super('WBGUARD_ERR_INVALID_STATE', message, options);
+  }
+}
