@@ -164,3 +164,26 @@ export interface AnalysisReport {
   readonly lines: LineCounts;
   readonly recommendations: readonly Recommendation[];
 }
+
+// ---- Down-sampled series for charts (HTML report, dashboard). Bounded in size whatever the input length. ----
+
+/** Parallel arrays: `t[i]` epoch ms, `v[i]` value (the bucket's maximum, so peaks and the limit line stay visible). */
+export interface Series {
+  readonly t: readonly number[];
+  readonly v: readonly number[];
+}
+
+export interface AnalysisSeries {
+  /** Per Web Bridge name: active sessions and leaked lower bound. */
+  readonly webbridges: ReadonlyArray<{
+    readonly name: string;
+    readonly active: Series;
+    readonly leakedMin: Series;
+    readonly restarts: readonly number[];
+  }>;
+  /** Per Call Bridge name: CMA current. */
+  readonly callbridges: ReadonlyArray<{ readonly name: string; readonly cma: Series }>;
+  /** Cluster leak estimate over time. */
+  readonly clusterLeaked: Series;
+  readonly limit: number;
+}
