@@ -1,0 +1,225 @@
+/**
+ * @module core/policy/restart-policy
+ * The guards that decide whether one Web Bridge may be restarted now. Pure: every number comes in as an argument
+ * and every verdict goes out with the numbers behind it, so the journal can show why (docs/guards.md).
+ */
+
+/** Thresholds from the `restart` section of the configuration. */
+export interface GuardThresholds {
+  /** Idle guard: real sessions allowed on the Web Bridge at restart. @default 0 */
+  readonly maxActiveSessions: number;
+  /** Worth-it guard: restart when at least this many sessions are provably leaked. @default 20 */
+  readonly leakThreshold: number;
+  /** Worth-it guard: also restart when active ≥ limit − nearLimitMargin. @default 5 */
+  readonly nearLimitMargin: number;
+  /** Fresh guard: data older than this defers the decision. @default 900000 */
+  readonly staleAfterMs: number;
+  /** Not-too-often guard. @default 1 */
+  readonly maxPerDay: number;
+  /** The Web Bridge's session limit. @default 149 */
+  readonly limit: number;
+}
+
+/** What is known of one Web Bridge and its cluster at the instant of the decision. */
+export interface RestartInput {
+  readonly name: string;
+  readonly now: number;
+  /** Latest Stats active count, or null when never seen. */
+  readonly active: number | null;
+  /** Time of the latest Stats line (epoch ms), or null. */
+  readonly webbridgeSeenAt: number | null;
+  /** Σ current CMA over the cluster's Call Bridges, or null when no Call Bridge has reported. */
+  readonly clusterCma: number | null;
+  /** Oldest of the Call Bridges' latest STATS times (epoch ms), or null when none reported. */
+  readonly oldestCallbridgeSeenAt: number | null;
+  /**
+   * Real sessions on this Web Bridge counted by the CMS API, when configured (issue 7). Taken when it is fresher
+   * than the syslog evidence; undefined when there is no API.
+   */
+  readonly apiRealSessions?: { readonly count: number; readonly at: number } | undefined;
+  /** Restarts of this Web Bridge already done (or started) today, from the journal. */
+  readonly restartsToday: number;
+  /** Name of a Web Bridge of the same cluster being restarted right now, if any. */
+  readonly restartInFlight: string | null;
+  /** Skip the guards that need session data (idle, worth it, fresh). Never skips one-at-a-time or maxPerDay. */
+  readonly force: boolean;
+}
+
+export type GuardName = 'idle' | 'worth-it' | 'fresh' | 'not-too-often' | 'one-at-a-time';
+
+export interface GuardResult {
+  readonly guard: GuardName;
+  /** `pass`, `fail`, or `forced` (failed or unknown, skipped by --force). */
+  readonly verdict: 'pass' | 'fail' | 'forced';
+  /** One line with the numbers, e.g. "real ≤ min(active 37, Σ CMA 0) = 0 ≤ 0". */
+  readonly detail: string;
+  readonly numbers: Readonly<Record<string, number | string | null>>;
+}
+
+export type RestartDecision =
+  | {
+      readonly kind: 'restart';
+      readonly name: string;
+      readonly reasons: readonly string[];
+      readonly guards: readonly GuardResult[];
+      readonly leakedMin: number | null;
+      readonly active: number | null;
+    }
+  | {
+      readonly kind: 'skip';
+      readonly name: string;
+      readonly reasons: readonly string[];
+      readonly guards: readonly GuardResult[];
+      readonly leakedMin: number | null;
+      readonly active: number | null;
+    }
+  | {
+      readonly kind: 'defer';
+      readonly name: string;
+      readonly reasons: readonly string[];
+      readonly guards: readonly GuardResult[];
+      readonly leakedMin: number | null;
+      readonly active: number | null;
+    };
+
+/** Upper bound of real sessions on one Web Bridge: it cannot exceed its active count nor the cluster's CMA count. */
+export function realSessionsBound(input: RestartInput): { bound: number | null; source: 'api' | 'syslog' | 'none' } {
+  const syslogBound =
+    input.active === null || input.clusterCma === null ? null : Math.min(input.active, input.clusterCma);
+  const syslogAt = Math.min(
+    input.webbridgeSeenAt ?? Number.NEGATIVE_INFINITY,
+    input.oldestCallbridgeSeenAt ?? Number.NEGATIVE_INFINITY,
+  );
+  const api = input.apiRealSessions;
+  if (api && (syslogBound === null || api.at >= syslogAt)) {
+    return { bound: api.count, source: 'api' };
+  }
+  return { bound: syslogBound, source: syslogBound === null ? 'none' : 'syslog' };
+}
+
+/** Proven lower bound of leaked sessions: active − Σ CMA, clamped at 0 (cms-reference.md §2). */
+export function leakedLowerBound(active: number | null, clusterCma: number | null): number | null {
+  if (active === null || clusterCma === null) {
+    return null;
+  }
+  return Math.max(0, active - clusterCma);
+}
+
+function ageMs(now: number, at: number | null): number | null {
+  return at === null ? null : Math.max(0, now - at);
+}
+
+function guardIdle(input: RestartInput, t: GuardThresholds): GuardResult {
+  const { bound, source } = realSessionsBound(input);
+  const numbers = {
+    active: input.active,
+    clusterCma: input.clusterCma,
+    realBound: bound,
+    source,
+    maxActiveSessions: t.maxActiveSessions,
+  };
+  if (bound === null) {
+    return {
+      guard: 'idle',
+      verdict: input.force ? 'forced' : 'fail',
+      detail: 'real sessions unknown (no Stats or no Call Bridge STATS yet)',
+      numbers,
+    };
+  }
+  const detail =
+    source === 'api'
+      ? `real sessions by CMS API ${bound} ${bound <= t.maxActiveSessions ? '≤' : '>'} ${t.maxActiveSessions}`
+      : `real ≤ min(active ${input.active}, Σ CMA ${input.clusterCma}) = ${bound} ${bound <= t.maxActiveSessions ? '≤' : '>'} ${t.maxActiveSessions}`;
+  const pass = bound <= t.maxActiveSessions;
+  return { guard: 'idle', verdict: pass ? 'pass' : input.force ? 'forced' : 'fail', detail, numbers };
+}
+
+function guardWorthIt(input: RestartInput, t: GuardThresholds): GuardResult {
+  const leaked = leakedLowerBound(input.active, input.clusterCma);
+  const nearAt = t.limit - t.nearLimitMargin;
+  const numbers = {
+    leakedMin: leaked,
+    leakThreshold: t.leakThreshold,
+    active: input.active,
+    nearLimitAt: nearAt,
+    limit: t.limit,
+  };
+  const leakOk = leaked !== null && leaked >= t.leakThreshold;
+  const nearOk = input.active !== null && input.active >= nearAt;
+  if (leakOk || nearOk) {
+    const why = leakOk
+      ? `leaked ≥ ${leaked} ≥ threshold ${t.leakThreshold}`
+      : `active ${input.active} ≥ ${nearAt} (limit ${t.limit} − margin ${t.nearLimitMargin})`;
+    return { guard: 'worth-it', verdict: 'pass', detail: why, numbers };
+  }
+  const detail =
+    leaked === null
+      ? 'leak unknown (no Stats or no Call Bridge STATS yet)'
+      : `leaked ≥ ${leaked} < threshold ${t.leakThreshold} and active ${input.active} < ${nearAt}`;
+  return { guard: 'worth-it', verdict: input.force ? 'forced' : 'fail', detail, numbers };
+}
+
+function guardFresh(input: RestartInput, t: GuardThresholds): GuardResult {
+  const wbAge = ageMs(input.now, input.webbridgeSeenAt);
+  const cbAge = ageMs(input.now, input.oldestCallbridgeSeenAt);
+  const apiAge = input.apiRealSessions ? ageMs(input.now, input.apiRealSessions.at) : null;
+  // With a fresh API count the Call Bridge side is known without syslog STATS.
+  const cbFresh = (cbAge !== null && cbAge <= t.staleAfterMs) || (apiAge !== null && apiAge <= t.staleAfterMs);
+  const wbFresh = wbAge !== null && wbAge <= t.staleAfterMs;
+  const numbers = { webbridgeAgeMs: wbAge, callbridgeAgeMs: cbAge, apiAgeMs: apiAge, staleAfterMs: t.staleAfterMs };
+  const fmt = (ms: number | null) => (ms === null ? 'never' : `${Math.round(ms / 1000)} s`);
+  const detail = `Web Bridge data ${fmt(wbAge)} old, Call Bridge data ${fmt(cbAge)} old (max ${fmt(t.staleAfterMs)})`;
+  if (wbFresh && cbFresh) {
+    return { guard: 'fresh', verdict: 'pass', detail, numbers };
+  }
+  return { guard: 'fresh', verdict: input.force ? 'forced' : 'fail', detail, numbers };
+}
+
+function guardNotTooOften(input: RestartInput, t: GuardThresholds): GuardResult {
+  const pass = input.restartsToday < t.maxPerDay;
+  return {
+    guard: 'not-too-often',
+    verdict: pass ? 'pass' : 'fail',
+    detail: `${input.restartsToday} restart(s) today, at most ${t.maxPerDay}`,
+    numbers: { restartsToday: input.restartsToday, maxPerDay: t.maxPerDay },
+  };
+}
+
+function guardOneAtATime(input: RestartInput): GuardResult {
+  const busy = input.restartInFlight !== null;
+  return {
+    guard: 'one-at-a-time',
+    verdict: busy ? 'fail' : 'pass',
+    detail: busy ? `${input.restartInFlight} is being restarted` : 'no other restart in flight',
+    numbers: { restartInFlight: input.restartInFlight },
+  };
+}
+
+/**
+ * Evaluates every guard for one Web Bridge. `restart` only when all pass (or are forced); `defer` when the only
+ * objections are temporary (stale data, another restart in flight, real sessions present); `skip` otherwise
+ * (nothing worth restarting, or the day's quota is used).
+ */
+export function evaluateRestart(input: RestartInput, thresholds: GuardThresholds): RestartDecision {
+  const guards = [
+    guardFresh(input, thresholds),
+    guardWorthIt(input, thresholds),
+    guardIdle(input, thresholds),
+    guardNotTooOften(input, thresholds),
+    guardOneAtATime(input),
+  ];
+  const failed = guards.filter((g) => g.verdict === 'fail');
+  const base = {
+    name: input.name,
+    guards,
+    leakedMin: leakedLowerBound(input.active, input.clusterCma),
+    active: input.active,
+  };
+  if (failed.length === 0) {
+    const reasons = guards.map((g) => `${g.guard}: ${g.verdict === 'forced' ? 'FORCED — ' : ''}${g.detail}`);
+    return { kind: 'restart', ...base, reasons };
+  }
+  const reasons = failed.map((g) => `${g.guard}: ${g.detail}`);
+  const permanent = failed.some((g) => g.guard === 'worth-it' || g.guard === 'not-too-often');
+  return { kind: permanent ? 'skip' : 'defer', ...base, reasons };
+}
