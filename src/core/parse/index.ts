@@ -1,0 +1,8 @@
+/**
+ * @module core/parse
+ * CMS log line parsing (pure).
+ */
+export { CANDIDATE_SUBSTRINGS, DEFAULT_JOIN_REFUSED_PATTERNS, isCandidateLine, parsePayload } from './cms-payloads.js';
+export { createLineReader, type LineReader, type LineReaderOptions, MAX_LINE_LENGTH } from './line-reader.js';
+export { parseEnvelope } from './syslog-envelope.js';
+export { isValidTimeZone, wallClockToEpoch, zoneOffsetMs } from './zoned-time.js';

@@ -1,0 +1,261 @@
+/**
+ * @module core/parse/syslog-envelope
+ * Splits one syslog line into its envelope (PRI, stamp, facility.severity, host, tag) and message, for every shape
+ * listed in design.md: RFC 3164-like with optional `<PRI>`, BSD or ISO stamps, CMS's `facility.severity` token
+ * before the host (cms-reference.md §3.1–3.2, sources S3–S8, S13), RFC 5424, rsyslog and syslog-ng file templates,
+ * and WB3's extra container-id token before the tag. Scans by index; never throws.
+ */
+import type { SyslogEnvelope } from '../model.js';
+import { type BsdStamp, readBsdStamp, readIsoStamp } from './timestamp.js';
+
+const FACILITIES = new Set([
+  'kern',
+  'user',
+  'mail',
+  'daemon',
+  'auth',
+  'syslog',
+  'lpr',
+  'news',
+  'uucp',
+  'cron',
+  'authpriv',
+  'ftp',
+  'ntp',
+  'security',
+  'console',
+  'solaris-cron',
+  'local0',
+  'local1',
+  'local2',
+  'local3',
+  'local4',
+  'local5',
+  'local6',
+  'local7',
+]);
+const SEVERITIES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
+const SEVERITY_ALIASES = new Set([...SEVERITIES, 'error', 'warn', 'panic', 'critical', 'emergency']);
+const FACILITY_BY_CODE = [
+  'kern',
+  'user',
+  'mail',
+  'daemon',
+  'auth',
+  'syslog',
+  'lpr',
+  'news',
+  'uucp',
+  'cron',
+  'authpriv',
+  'ftp',
+  'ntp',
+  'security',
+  'console',
+  'solaris-cron',
+  'local0',
+  'local1',
+  'local2',
+  'local3',
+  'local4',
+  'local5',
+  'local6',
+  'local7',
+];
+
+/** Turns a BSD stamp (no year) into epoch ms; supplied by the stateful line reader. */
+export type BsdResolver = (stamp: BsdStamp) => number;
+
+export type EnvelopeResult = { ok: true; envelope: SyslogEnvelope } | { ok: false; reason: string };
+
+function skipSpaces(line: string, pos: number): number {
+  while (pos < line.length && (line.charCodeAt(pos) === 32 || line.charCodeAt(pos) === 9)) {
+    pos++;
+  }
+  return pos;
+}
+
+function tokenEnd(line: string, pos: number): number {
+  while (pos < line.length) {
+    const c = line.charCodeAt(pos);
+    if (c === 32 || c === 9) {
+      break;
+    }
+    pos++;
+  }
+  return pos;
+}
+
+function isFacilitySeverity(token: string): boolean {
+  const dot = token.indexOf('.');
+  if (dot <= 0 || dot !== token.lastIndexOf('.')) {
+    return false;
+  }
+  return FACILITIES.has(token.slice(0, dot)) && SEVERITY_ALIASES.has(token.slice(dot + 1));
+}
+
+/** Strips quotes and a `[pid]` suffix from a tag token that ended with ':'. */
+function cleanTag(token: string): string {
+  let tag = token.slice(0, -1);
+  if (tag.length >= 2 && tag.startsWith('"') && tag.endsWith('"')) {
+    tag = tag.slice(1, -1);
+  }
+  const bracket = tag.indexOf('[');
+  if (bracket > 0 && tag.endsWith(']')) {
+    tag = tag.slice(0, bracket);
+  }
+  return tag;
+}
+
+function readPri(line: string): { pri: number | undefined; pos: number } | undefined {
+  if (line.charCodeAt(0) !== 60 /* < */) {
+    return { pri: undefined, pos: 0 };
+  }
+  const close = line.indexOf('>', 1);
+  if (close < 2 || close > 4) {
+    return undefined;
+  }
+  const digits = line.slice(1, close);
+  if (!/^\d{1,3}$/.test(digits)) {
+    return undefined;
+  }
+  const pri = Number(digits);
+  return pri > 191 ? undefined : { pri, pos: close + 1 };
+}
+
+/** RFC 5424: `<PRI>1 TIMESTAMP HOST APP PROCID MSGID [SD] MSG` with `-` for nil values. */
+function readRfc5424(line: string, pos: number, pri: number | undefined, timeZone: string): EnvelopeResult {
+  const fields: string[] = [];
+  let p = pos;
+  for (let i = 0; i < 6; i++) {
+    p = skipSpaces(line, p);
+    const end = tokenEnd(line, p);
+    if (end === p) {
+      return { ok: false, reason: 'truncated RFC 5424 header' };
+    }
+    fields.push(line.slice(p, end));
+    p = end;
+  }
+  const [, stamp, host, app] = fields as [string, string, string, string, string, string];
+  let timestampMs: number | undefined;
+  if (stamp !== '-') {
+    const iso = readIsoStamp(stamp, 0, timeZone);
+    if (!iso || iso.end !== stamp.length) {
+      return { ok: false, reason: 'bad RFC 5424 timestamp' };
+    }
+    timestampMs = iso.at;
+  }
+  p = skipSpaces(line, p);
+  // Structured data: '-' or one or more [id k="v" ...] elements; values may hold escaped ] and ".
+  if (line[p] === '-') {
+    p++;
+  } else {
+    while (line[p] === '[') {
+      let q = p + 1;
+      let inQuote = false;
+      while (q < line.length) {
+        const ch = line[q];
+        if (ch === '\\') {
+          q += 2;
+          continue;
+        }
+        if (ch === '"') {
+          inQuote = !inQuote;
+        } else if (ch === ']' && !inQuote) {
+          break;
+        }
+        q++;
+      }
+      if (q >= line.length) {
+        return { ok: false, reason: 'unterminated RFC 5424 structured data' };
+      }
+      p = q + 1;
+    }
+  }
+  let message = line.slice(skipSpaces(line, p));
+  if (message.startsWith('\uFEFF')) {
+    message = message.slice(1);
+  }
+  return {
+    ok: true,
+    envelope: {
+      timestampMs,
+      host: host === '-' ? undefined : host,
+      tag: app === '-' ? undefined : app,
+      pri,
+      facility: pri === undefined ? undefined : FACILITY_BY_CODE[pri >> 3],
+      severity: pri === undefined ? undefined : SEVERITIES[pri & 7],
+      message,
+    },
+  };
+}
+
+/**
+ * Parses the envelope of `line`. A line whose stamp cannot be read is not an envelope (ok: false); the caller
+ * decides whether that matters (it does only for lines that carry a CMS payload).
+ */
+export function parseEnvelope(line: string, timeZone: string, resolveBsd: BsdResolver): EnvelopeResult {
+  const priRead = readPri(line);
+  if (!priRead) {
+    return { ok: false, reason: 'bad <PRI>' };
+  }
+  const { pri } = priRead;
+  let pos = priRead.pos;
+  // RFC 5424 has a version digit right after PRI.
+  if (pri !== undefined && /^[1-9]\d? \S/.test(line.slice(pos, pos + 4))) {
+    return readRfc5424(line, pos, pri, timeZone);
+  }
+  pos = skipSpaces(line, pos);
+  let timestampMs: number;
+  const first = line.charCodeAt(pos);
+  if (first >= 48 && first <= 57) {
+    const iso = readIsoStamp(line, pos, timeZone);
+    if (!iso) {
+      return { ok: false, reason: 'unreadable timestamp' };
+    }
+    timestampMs = iso.at;
+    pos = iso.end;
+  } else {
+    const bsd = readBsdStamp(line, pos);
+    if (!bsd) {
+      return { ok: false, reason: 'unreadable timestamp' };
+    }
+    timestampMs = resolveBsd(bsd);
+    pos = bsd.end;
+  }
+  pos = skipSpaces(line, pos);
+  let end = tokenEnd(line, pos);
+  let token = line.slice(pos, end);
+  let facility = pri === undefined ? undefined : FACILITY_BY_CODE[pri >> 3];
+  let severity = pri === undefined ? undefined : SEVERITIES[pri & 7];
+  if (isFacilitySeverity(token)) {
+    const dot = token.indexOf('.');
+    facility = token.slice(0, dot);
+    severity = token.slice(dot + 1);
+    pos = skipSpaces(line, end);
+    end = tokenEnd(line, pos);
+    token = line.slice(pos, end);
+  }
+  if (token.length === 0) {
+    return { ok: false, reason: 'no host' };
+  }
+  const host = token;
+  pos = skipSpaces(line, end);
+  // The tag is the next token ending in ':'; WB3 lines carry one extra token (a container id) before it.
+  let tag: string | undefined;
+  let messageStart = pos;
+  for (let i = 0, p = pos; i < 2 && p < line.length; i++) {
+    const e = tokenEnd(line, p);
+    const t = line.slice(p, e);
+    if (t.length > 1 && t.endsWith(':')) {
+      tag = cleanTag(t);
+      messageStart = skipSpaces(line, e);
+      break;
+    }
+    p = skipSpaces(line, e);
+  }
+  return {
+    ok: true,
+    envelope: { timestampMs, host, tag, pri, facility, severity, message: line.slice(messageStart) },
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * @module core/parse/zoned-time
+ * Turns wall-clock fields of a zone-less stamp into epoch ms for an IANA time zone. Offsets come from
+ * Intl.DateTimeFormat and are cached per zone and hour, so a log of millions of lines costs a few lookups.
+ */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const offsetCache = new Map<string, Map<number, number>>();
+const HOUR_MS = 3_600_000;
+
+/** True when `timeZone` is a zone Intl knows. */
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** Offset of `timeZone` from UTC (ms, east positive) at the instant `utcMs`. */
+export function zoneOffsetMs(timeZone: string, utcMs: number): number {
+  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') {
+    return 0;
+  }
+  let perZone = offsetCache.get(timeZone);
+  if (!perZone) {
+    perZone = new Map();
+    offsetCache.set(timeZone, perZone);
+  }
+  const hour = Math.floor(utcMs / HOUR_MS);
+  const cached = perZone.get(hour);
+  if (cached !== undefined) {
+    return cached;
+  }
+  const parts = formatterFor(timeZone).formatToParts(new Date(hour * HOUR_MS));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const offset = asUtc - hour * HOUR_MS;
+  if (perZone.size > 100_000) {
+    perZone.clear();
+  }
+  perZone.set(hour, offset);
+  return offset;
+}
+
+/**
+ * Epoch ms of a wall-clock time in `timeZone`. In the DST gap the time is shifted forward; in the repeated hour
+ * the first (summer-time) instant is taken, as most syslog readers do.
+ */
+export function wallClockToEpoch(
+  timeZone: string,
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  ms: number,
+): number {
+  const guess = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') {
+    return guess;
+  }
+  // The offsets in force half a day either side cover both sides of any DST change.
+  const before = zoneOffsetMs(timeZone, guess - 12 * HOUR_MS);
+  const after = zoneOffsetMs(timeZone, guess + 12 * HOUR_MS);
+  const candidates = [guess - before, guess - after].filter((c) => zoneOffsetMs(timeZone, c) === guess - c);
+  if (candidates.length > 0) {
+    return Math.min(...candidates);
+  }
+  // In the gap of a spring change: the wall time does not exist; read it with the offset before the change.
+  return guess - before;
+}
