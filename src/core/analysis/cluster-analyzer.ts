@@ -1,0 +1,328 @@
+/**
+ * @module core/analysis/cluster-analyzer
+ * Turns a time-ordered stream of CMS records into the leak picture of a cluster (design.md "See"):
+ * per Web Bridge active sessions, limit episodes, restarts, a proven lower bound of leaked sessions and its growth;
+ * per Call Bridge CMA; and the cluster estimate Σ WB active − Σ CB CMA (valid only without CMA desktop/iOS clients).
+ * Memory stays bounded: running state, down-sampled series and per-day aggregates only.
+ */
+import {
+  type AnalysisReport,
+  type AnalysisSeries,
+  type CallBridgeStatsRecord,
+  type CmaClients,
+  type CmsRecord,
+  DEFAULT_SESSION_LIMIT,
+  type LineCounts,
+  type WebBridgeReport,
+  type WebBridgeStatsRecord,
+} from '../model.js';
+import { BoundedSeries } from './bounded-series.js';
+import { forecastLimit, recommend, round1 } from './forecast.js';
+import { LeakSegment, segmentLeakRate } from './leak-rate.js';
+import { CallBridgeState, WebBridgeState } from './node-state.js';
+
+export interface AnalyzerOptions {
+  /** Sessions at which a Web Bridge refuses joins. @default 149 */
+  readonly limit?: number;
+  /** A node is stale when its last sample is older than this at the report instant. @default 900000 (15 min) */
+  readonly staleAfterMs?: number;
+  /** `mixed` when CMA desktop/iOS clients are in use: the cluster leak is then an upper bound. @default 'webrtc-only' */
+  readonly cmaClients?: CmaClients;
+  /** Syslog host → Web Bridge name; unmapped hosts are their own node. */
+  readonly webbridgeNames?: ReadonlyMap<string, string>;
+  /** Syslog host → Call Bridge name. */
+  readonly callbridgeNames?: ReadonlyMap<string, string>;
+  /** Points kept per chart series. @default 2000 */
+  readonly maxSeriesPoints?: number;
+}
+
+/** Two restart signals (MMP audit line, counter reset) this close together are one restart. */
+export const RESTART_MERGE_MS = 15 * 60_000;
+/** A Web Bridge sample older than this at a CMA instant is too old to bound its leak. */
+export const BOUND_SAMPLE_AGE_MS = 60_000;
+
+export class ClusterAnalyzer {
+  readonly #limit: number;
+  readonly #staleAfterMs: number;
+  readonly #cmaClients: CmaClients;
+  readonly #wbNames: ReadonlyMap<string, string>;
+  readonly #cbNames: ReadonlyMap<string, string>;
+  readonly #maxPoints: number;
+  readonly #webbridges = new Map<string, WebBridgeState>();
+  readonly #callbridges = new Map<string, CallBridgeState>();
+  readonly #clusterLeaked: BoundedSeries;
+  #clusterCma: number | null = null;
+  #lastAt: number | null = null;
+
+  constructor(options: AnalyzerOptions = {}) {
+    this.#limit = options.limit ?? DEFAULT_SESSION_LIMIT;
+    this.#staleAfterMs = options.staleAfterMs ?? 15 * 60_000;
+    this.#cmaClients = options.cmaClients ?? 'webrtc-only';
+    this.#wbNames = options.webbridgeNames ?? new Map();
+    this.#cbNames = options.callbridgeNames ?? new Map();
+    this.#maxPoints = options.maxSeriesPoints ?? 2000;
+    this.#clusterLeaked = new BoundedSeries(this.#maxPoints);
+  }
+
+  add(record: CmsRecord): void {
+    if (!Number.isFinite(record.at)) {
+      return;
+    }
+    this.#lastAt = this.#lastAt === null ? record.at : Math.max(this.#lastAt, record.at);
+    switch (record.kind) {
+      case 'webbridge-stats':
+        this.#addWebBridgeStats(record);
+        break;
+      case 'callbridge-stats':
+        this.#addCallBridgeStats(record);
+        break;
+      case 'mmp-restart': {
+        // An audit line names the server it was issued on; only a Web Bridge restart of that host counts.
+        if (record.command === 'webbridge restart') {
+          this.#noteRestart(this.#webbridge(record.host), record.at);
+        }
+        break;
+      }
+      case 'join-refused':
+        this.#webbridge(record.host).joinRefused = true;
+        break;
+    }
+  }
+
+  #webbridge(host: string): WebBridgeState {
+    const name = this.#wbNames.get(host) ?? host;
+    let wb = this.#webbridges.get(name);
+    if (!wb) {
+      wb = new WebBridgeState(name, host, this.#maxPoints);
+      this.#webbridges.set(name, wb);
+    }
+    return wb;
+  }
+
+  #callbridge(host: string): CallBridgeState {
+    const name = this.#cbNames.get(host) ?? host;
+    let cb = this.#callbridges.get(name);
+    if (!cb) {
+      cb = new CallBridgeState(name, host, this.#maxPoints);
+      this.#callbridges.set(name, cb);
+    }
+    return cb;
+  }
+
+  /** Records a restart unless one was already recorded close by; starts a new leak segment. */
+  #noteRestart(wb: WebBridgeState, at: number): void {
+    const last = wb.restarts[wb.restarts.length - 1];
+    if (last !== undefined && Math.abs(at - last) <= RESTART_MERGE_MS) {
+      return;
+    }
+    wb.restarts.push(at);
+    wb.segments.push(new LeakSegment(at, true));
+    if (wb.segments.length > 3) {
+      wb.segments.shift();
+    }
+  }
+
+  #addWebBridgeStats(r: WebBridgeStatsRecord): void {
+    const wb = this.#webbridge(r.host);
+    if (wb.lastAt !== null && wb.active !== null) {
+      // Web Bridge restarted: both counters went back (they count since Web Bridge start).
+      const countersReset = r.connects < wb.connects && r.disconnects < wb.disconnects;
+      if (countersReset && r.active <= wb.active) {
+        this.#noteRestart(wb, r.at);
+      }
+    }
+    if (!wb.segment) {
+      wb.segments.push(new LeakSegment(r.at, false));
+    }
+    wb.active = r.active;
+    wb.connects = r.connects;
+    wb.disconnects = r.disconnects;
+    wb.lastAt = r.at;
+    wb.peakActive = Math.max(wb.peakActive, r.active);
+    this.#trackEpisode(wb, r.at, r.active);
+    wb.activeSeries.push(r.at, r.active);
+    this.#updateLowerBound(wb, r.at);
+    this.#pushClusterLeak(r.at);
+  }
+
+  #trackEpisode(wb: WebBridgeState, at: number, active: number): void {
+    const open = wb.episodes[wb.episodes.length - 1];
+    const inEpisode = open !== undefined && open.end === null;
+    if (active >= this.#limit && !inEpisode) {
+      wb.episodes.push({ start: at, end: null });
+      if (wb.episodes.length > 1000) {
+        wb.episodes.shift();
+      }
+    } else if (active < this.#limit && inEpisode) {
+      open.end = at;
+    }
+  }
+
+  /** The instantaneous bound at a Web Bridge sample (for charts); it feeds the leak segments only at CMA instants. */
+  #updateLowerBound(wb: WebBridgeState, at: number): void {
+    if (wb.active === null || this.#clusterCma === null) {
+      wb.lowerBound = null;
+      return;
+    }
+    wb.lowerBound = Math.max(0, wb.active - this.#clusterCma);
+    wb.leakedSeries.push(at, wb.leakedMin ?? 0);
+  }
+
+  /**
+   * At a Call Bridge STATS instant Σ CMA is exact, so active − Σ CMA bounds each Web Bridge's leak from below.
+   * Between STATS lines the CMA figure is up to 5 minutes old and a rise in real load would masquerade as a leak,
+   * so only these instants feed the leak segments (with Web Bridge samples at most BOUND_SAMPLE_AGE_MS old).
+   */
+  #feedLeakSegments(at: number): void {
+    if (this.#clusterCma === null) {
+      return;
+    }
+    const clusterActive = this.#clusterNumbers().active;
+    for (const wb of this.#webbridges.values()) {
+      if (wb.active === null || wb.lastAt === null || at - wb.lastAt > BOUND_SAMPLE_AGE_MS) {
+        continue;
+      }
+      wb.lowerBound = Math.max(0, wb.active - this.#clusterCma);
+      (wb.segment as LeakSegment).add(at, wb.lowerBound, this.#clusterCma, clusterActive);
+      const leaked = wb.leakedMin ?? 0;
+      wb.notePeakReal(at, Math.max(0, wb.active - leaked));
+    }
+  }
+
+  #addCallBridgeStats(r: CallBridgeStatsRecord): void {
+    const cb = this.#callbridge(r.host);
+    cb.cma = r.cma;
+    cb.cmaPeak = Math.max(cb.cmaPeak, r.cmaPeak, r.cma);
+    cb.lastAt = r.at;
+    cb.cmaSeries.push(r.at, r.cma);
+    let sum = 0;
+    for (const c of this.#callbridges.values()) {
+      sum += c.cma ?? 0;
+    }
+    this.#clusterCma = sum;
+    this.#feedLeakSegments(r.at);
+    this.#pushClusterLeak(r.at);
+  }
+
+  #clusterNumbers(): { active: number; cma: number; leaked: number } {
+    let active = 0;
+    for (const wb of this.#webbridges.values()) {
+      active += wb.active ?? 0;
+    }
+    const cma = this.#clusterCma ?? 0;
+    return { active, cma, leaked: Math.max(0, active - cma) };
+  }
+
+  #pushClusterLeak(at: number): void {
+    if (this.#clusterCma !== null) {
+      this.#clusterLeaked.push(at, this.#clusterNumbers().leaked);
+    }
+  }
+
+  #isStale(lastAt: number | null, at: number): boolean {
+    return lastAt === null || at - lastAt > this.#staleAfterMs;
+  }
+
+  /** Leak rate of the current segment, or of the previous one while the current is too young. */
+  #leakRate(wb: WebBridgeState): { rate: number | null; basis: string } {
+    for (let i = wb.segments.length - 1; i >= 0; i--) {
+      const seg = wb.segments[i] as LeakSegment;
+      const rate = segmentLeakRate(seg);
+      if (rate !== undefined) {
+        const since = new Date(seg.startedAt).toISOString();
+        const what = seg.startsAtRestart ? `since restart ${since}` : `since ${since}`;
+        return {
+          rate,
+          basis: `leak ${round1(rate)}/day ${i === wb.segments.length - 1 ? what : `in the segment ${what}`}`,
+        };
+      }
+    }
+    return { rate: null, basis: 'less than a day of data since the last restart' };
+  }
+
+  report(lines: LineCounts, at?: number): AnalysisReport {
+    const now = at ?? this.#lastAt ?? 0;
+    const webbridges: WebBridgeReport[] = [];
+    const recommendations = [];
+    for (const wb of [...this.#webbridges.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+      const { rate, basis } = this.#leakRate(wb);
+      const leakedMin = wb.leakedMin;
+      const typical = wb.typicalPeakReal();
+      const limitForecast =
+        wb.active === null || leakedMin === null
+          ? null
+          : forecastLimit(now, leakedMin, rate, typical, this.#limit, basis);
+      webbridges.push({
+        host: wb.host,
+        name: wb.name,
+        active: wb.active,
+        peakActive: wb.peakActive,
+        reachedLimit: wb.episodes.length > 0 || wb.joinRefused,
+        limitEpisodes: wb.episodesIso(),
+        restarts: wb.restarts.map((t) => new Date(t).toISOString()),
+        leakedMin,
+        leakRatePerDay: rate === null ? null : round1(rate),
+        limitForecast,
+        lastSeen: wb.lastAt === null ? null : new Date(wb.lastAt).toISOString(),
+        stale: this.#isStale(wb.lastAt, now),
+      });
+      recommendations.push(recommend(wb.name, rate, typical, this.#limit));
+    }
+    const callbridges = [...this.#callbridges.values()]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((cb) => ({
+        host: cb.host,
+        name: cb.name,
+        cma: cb.cma,
+        cmaPeak: cb.cmaPeak,
+        lastSeen: cb.lastAt === null ? null : new Date(cb.lastAt).toISOString(),
+        stale: this.#isStale(cb.lastAt, now),
+      }));
+    const invalidReasons: string[] = [];
+    const staleNodes = [
+      ...webbridges.filter((w) => w.stale).map((w) => w.name),
+      ...callbridges.filter((c) => c.stale).map((c) => c.name),
+    ];
+    if (staleNodes.length > 0) {
+      invalidReasons.push(`stale data from ${[...new Set(staleNodes)].join(', ')}`);
+    }
+    if (callbridges.length === 0) {
+      invalidReasons.push('no Call Bridge STATS (CMA) seen');
+    }
+    if (webbridges.length === 0) {
+      invalidReasons.push('no Web Bridge Stats seen');
+    }
+    if (this.#cmaClients === 'mixed') {
+      invalidReasons.push('CMA desktop/iOS clients in use: the cluster figure is an upper bound');
+    }
+    const numbers = this.#clusterNumbers();
+    return {
+      webbridges,
+      callbridges,
+      cluster: {
+        ...numbers,
+        leakedValid: invalidReasons.length === 0,
+        invalidReasons,
+        at: this.#lastAt === null ? null : new Date(now).toISOString(),
+      },
+      lines: { ...lines },
+      recommendations,
+    };
+  }
+
+  series(): AnalysisSeries {
+    const sorted = <T extends { name: string }>(m: Map<string, T>) =>
+      [...m.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return {
+      webbridges: sorted(this.#webbridges).map((wb) => ({
+        name: wb.name,
+        active: wb.activeSeries.toSeries(),
+        leakedMin: wb.leakedSeries.toSeries(),
+        restarts: [...wb.restarts],
+      })),
+      callbridges: sorted(this.#callbridges).map((cb) => ({ name: cb.name, cma: cb.cmaSeries.toSeries() })),
+      clusterLeaked: this.#clusterLeaked.toSeries(),
+      limit: this.#limit,
+    };
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * @module core/analysis/node-state
+ * Running state of one Web Bridge and one Call Bridge while records stream through the analyzer.
+ */
+import type { LimitEpisode } from '../model.js';
+import { BoundedSeries } from './bounded-series.js';
+import type { LeakSegment } from './leak-rate.js';
+
+const DAY_MS = 86_400_000;
+/** Days of per-day real-load peaks kept for the "typical daily peak". */
+const PEAK_DAYS_KEPT = 14;
+
+export class WebBridgeState {
+  readonly name: string;
+  readonly host: string;
+  active: number | null = null;
+  connects = 0;
+  disconnects = 0;
+  lastAt: number | null = null;
+  peakActive = 0;
+  /** Lower bound at the last sample (max(0, active − Σ CMA)), null without Call Bridge data. */
+  lowerBound: number | null = null;
+  readonly episodes: Array<{ start: number; end: number | null }> = [];
+  readonly restarts: number[] = [];
+  joinRefused = false;
+  readonly segments: LeakSegment[] = [];
+  /** Per UTC day: highest estimate of real sessions (active − proven leaked). */
+  readonly realPeaks: Array<{ day: number; v: number }> = [];
+  readonly activeSeries: BoundedSeries;
+  readonly leakedSeries: BoundedSeries;
+
+  constructor(name: string, host: string, maxSeriesPoints: number) {
+    this.name = name;
+    this.host = host;
+    this.activeSeries = new BoundedSeries(maxSeriesPoints);
+    this.leakedSeries = new BoundedSeries(maxSeriesPoints);
+  }
+
+  get segment(): LeakSegment | undefined {
+    return this.segments[this.segments.length - 1];
+  }
+
+  /**
+   * Proven leaked now: the current lower bound, or the highest bound seen at a quiet instant of this segment
+   * (leaked sessions do not go away until a restart), never above the active count.
+   */
+  get leakedMin(): number | null {
+    const seg = this.segment;
+    if (this.active === null || this.lowerBound === null || !seg) {
+      return null;
+    }
+    return Math.min(this.active, Math.max(this.lowerBound, seg.runningMax));
+  }
+
+  notePeakReal(t: number, real: number): void {
+    const day = Math.floor(t / DAY_MS) * DAY_MS;
+    const last = this.realPeaks[this.realPeaks.length - 1];
+    if (last && last.day === day) {
+      last.v = Math.max(last.v, real);
+      return;
+    }
+    this.realPeaks.push({ day, v: real });
+    if (this.realPeaks.length > PEAK_DAYS_KEPT) {
+      this.realPeaks.shift();
+    }
+  }
+
+  /** Median of the daily real-load peaks: what a normal day brings on top of the leak. */
+  typicalPeakReal(): number {
+    if (this.realPeaks.length === 0) {
+      return 0;
+    }
+    const values = this.realPeaks.map((p) => p.v).sort((a, b) => a - b);
+    return values[Math.floor((values.length - 1) / 2)] as number;
+  }
+
+  episodesIso(): LimitEpisode[] {
+    return this.episodes.map((e) => ({
+      start: new Date(e.start).toISOString(),
+      end: e.end === null ? null : new Date(e.end).toISOString(),
+    }));
+  }
+}
+
+export class CallBridgeState {
+  readonly name: string;
+  readonly host: string;
+  cma: number | null = null;
+  cmaPeak = 0;
+  lastAt: number | null = null;
+  readonly cmaSeries: BoundedSeries;
+
+  constructor(name: string, host: string, maxSeriesPoints: number) {
+    this.name = name;
+    this.host = host;
+    this.cmaSeries = new BoundedSeries(maxSeriesPoints);
+  }
+}

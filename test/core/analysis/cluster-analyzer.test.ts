@@ -1,0 +1,247 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { BoundedSeries, ClusterAnalyzer, restartCadenceDays, slopePerDay } from '../../../src/core/analysis/index.js';
+import type { CmsRecord, LineCounts } from '../../../src/core/model.js';
+import { DAY, START, syntheticCluster } from './synthetic-cluster.js';
+
+const LINES: LineCounts = { read: 0, webbridgeStats: 0, callbridgeStats: 0, malformed: 0 };
+const T0 = Date.UTC(2026, 10, 20, 12, 0, 0);
+
+function wb(at: number, host: string, active: number, c = 100, d = 50): CmsRecord {
+  return { kind: 'webbridge-stats', at, host, active, connects: c, disconnects: d };
+}
+function cb(at: number, host: string, cma: number, peak = cma): CmsRecord {
+  return { kind: 'callbridge-stats', at, host, cma, cmaPeak: peak, raw: { CMA: `${cma}/${peak}` } };
+}
+function run(records: CmsRecord[], options = {}) {
+  const a = new ClusterAnalyzer(options);
+  for (const r of records) {
+    a.add(r);
+  }
+  return a;
+}
+
+describe('hand-made scenarios', () => {
+  test('cluster leak is Σ active − Σ CMA, clamped at zero', () => {
+    const a = run([wb(T0, 'cms1', 40), wb(T0 + 1, 'cms2', 10), cb(T0 + 2, 'cms1', 15), cb(T0 + 3, 'cms2', 5)]);
+    const r = a.report(LINES);
+    assert.deepEqual([r.cluster.active, r.cluster.cma, r.cluster.leaked, r.cluster.leakedValid], [50, 20, 30, true]);
+    const low = run([wb(T0, 'cms1', 5), cb(T0 + 1, 'cms1', 9)]).report(LINES);
+    assert.equal(low.cluster.leaked, 0);
+  });
+
+  test('per Web Bridge lower bound is max(0, active − Σ CMA) at CMA instants', () => {
+    const r = run([wb(T0, 'cms1', 40), wb(T0 + 1, 'cms2', 10), cb(T0 + 2, 'cms1', 15)]).report(LINES);
+    const byName = Object.fromEntries(r.webbridges.map((w) => [w.name, w.leakedMin]));
+    assert.deepEqual(byName, { cms1: 25, cms2: 0 });
+  });
+
+  test('the proven leak never falls within a segment (leaked sessions only grow until a restart)', () => {
+    const r = run([
+      wb(T0, 'cms1', 40),
+      cb(T0 + 1, 'cms1', 0),
+      wb(T0 + 60_000, 'cms1', 70),
+      cb(T0 + 60_001, 'cms1', 60),
+    ]).report(LINES);
+    assert.equal(r.webbridges[0]?.leakedMin, 40);
+  });
+
+  test('limit episodes open at the limit and close below it', () => {
+    const recs = [
+      wb(T0, 'cms1', 140),
+      wb(T0 + 10_000, 'cms1', 149),
+      wb(T0 + 20_000, 'cms1', 149),
+      wb(T0 + 30_000, 'cms1', 120),
+      wb(T0 + 40_000, 'cms1', 149),
+    ];
+    const w = run(recs).report(LINES).webbridges[0];
+    assert.equal(w?.reachedLimit, true);
+    assert.deepEqual(w?.limitEpisodes, [
+      { start: new Date(T0 + 10_000).toISOString(), end: new Date(T0 + 30_000).toISOString() },
+      { start: new Date(T0 + 40_000).toISOString(), end: null },
+    ]);
+    assert.equal(w?.peakActive, 149);
+  });
+
+  test('a configured limit is used', () => {
+    const w = run([wb(T0, 'cms1', 100)], { limit: 100 }).report(LINES).webbridges[0];
+    assert.equal(w?.limitEpisodes.length, 1);
+  });
+
+  test('a join refused line marks the limit reached', () => {
+    const w = run([wb(T0, 'cms1', 20), { kind: 'join-refused', at: T0 + 1, host: 'cms1' }]).report(LINES).webbridges[0];
+    assert.equal(w?.reachedLimit, true);
+  });
+
+  test('restart detected from the counters going back, and merged with the audit line', () => {
+    const recs: CmsRecord[] = [
+      wb(T0, 'cms1', 80, 5000, 4920),
+      { kind: 'mmp-restart', at: T0 + 60_000, host: 'cms1', command: 'webbridge restart', user: 'admin' },
+      wb(T0 + 120_000, 'cms1', 0, 0, 0),
+      wb(T0 + 130_000, 'cms1', 1, 1, 0),
+    ];
+    const w = run(recs).report(LINES).webbridges[0];
+    assert.deepEqual(w?.restarts, [new Date(T0 + 60_000).toISOString()]);
+    const noAudit = run([wb(T0, 'cms1', 80, 5000, 4920), wb(T0 + 120_000, 'cms1', 0, 3, 3)]).report(LINES)
+      .webbridges[0];
+    assert.deepEqual(noAudit?.restarts, [new Date(T0 + 120_000).toISOString()]);
+  });
+
+  test('counters that only grow are not a restart', () => {
+    const w = run([wb(T0, 'cms1', 80, 5000, 4920), wb(T0 + 10_000, 'cms1', 10, 5001, 4991)]).report(LINES)
+      .webbridges[0];
+    assert.deepEqual(w?.restarts, []);
+  });
+
+  test('a webbridge3 restart is not a Web Bridge 2 restart', () => {
+    const w = run([
+      wb(T0, 'cms1', 5),
+      { kind: 'mmp-restart', at: T0 + 1, host: 'cms1', command: 'webbridge3 restart', user: 'a' },
+    ]).report(LINES).webbridges[0];
+    assert.deepEqual(w?.restarts, []);
+  });
+
+  test('stale nodes and mixed CMA clients invalidate the cluster estimate, with reasons', () => {
+    const recs = [wb(T0, 'cms1', 40), cb(T0, 'cms1', 0), wb(T0 + 3_600_000, 'cms2', 10)];
+    const r = run(recs).report(LINES);
+    assert.equal(r.cluster.leakedValid, false);
+    assert.match(r.cluster.invalidReasons.join(';'), /stale data from cms1/);
+    assert.equal(r.webbridges.find((w) => w.name === 'cms1')?.stale, true);
+    assert.equal(r.webbridges.find((w) => w.name === 'cms2')?.stale, false);
+    const mixed = run([wb(T0, 'cms1', 40), cb(T0, 'cms1', 0)], { cmaClients: 'mixed' }).report(LINES);
+    assert.equal(mixed.cluster.leakedValid, false);
+    assert.match(mixed.cluster.invalidReasons.join(';'), /upper bound/);
+  });
+
+  test('no Call Bridge data: no lower bound, estimate invalid', () => {
+    const r = run([wb(T0, 'cms1', 40)]).report(LINES);
+    assert.equal(r.webbridges[0]?.leakedMin, null);
+    assert.equal(r.cluster.leakedValid, false);
+  });
+
+  test('syslog hosts map to node names', () => {
+    const r = run([wb(T0, '10.0.0.11', 40), cb(T0, '10.0.0.11', 4)], {
+      webbridgeNames: new Map([['10.0.0.11', 'cms1']]),
+      callbridgeNames: new Map([['10.0.0.11', 'cms1']]),
+    }).report(LINES);
+    assert.deepEqual(
+      [r.webbridges[0]?.name, r.webbridges[0]?.host, r.callbridges[0]?.name],
+      ['cms1', '10.0.0.11', 'cms1'],
+    );
+  });
+
+  test('report carries the line counts it is given', () => {
+    const counts = { read: 10, webbridgeStats: 3, callbridgeStats: 1, malformed: 2 };
+    assert.deepEqual(run([]).report(counts).lines, counts);
+  });
+});
+
+describe('a synthetic multi-day cluster with known leaks', () => {
+  const leakPerDay = [12, 4, 0];
+  const sim = syntheticCluster({
+    days: 7,
+    leakPerDay,
+    peakReal: 30,
+    restarts: [{ wb: 1, at: 2 * DAY + 2 * 3_600_000 }],
+    quietEndHours: 6,
+    seed: 42,
+  });
+  const analyzer = run(sim.records);
+  const report = analyzer.report(LINES);
+  const byName = Object.fromEntries(report.webbridges.map((w) => [w.name, w]));
+
+  test('quiet end: the proven leak equals the true leak on every Web Bridge, and the cluster sums them', () => {
+    assert.deepEqual(
+      ['cms1', 'cms2', 'cms3'].map((n) => byName[n]?.leakedMin),
+      sim.leakedAtEnd,
+    );
+    assert.equal(
+      report.cluster.leaked,
+      sim.leakedAtEnd.reduce((a, b) => a + b, 0),
+    );
+    assert.equal(report.cluster.cma, 0);
+    assert.equal(report.cluster.leakedValid, true);
+  });
+
+  test('leak rates are found within 15 %', () => {
+    for (const [i, name] of ['cms1', 'cms2'].entries()) {
+      const rate = byName[name]?.leakRatePerDay ?? Number.NaN;
+      assert.ok(Math.abs(rate - (leakPerDay[i] as number)) <= 0.15 * (leakPerDay[i] as number), `${name} rate ${rate}`);
+    }
+    assert.ok((byName.cms3?.leakRatePerDay ?? 1) < 0.1);
+  });
+
+  test('the restart is detected once, at its time', () => {
+    assert.deepEqual(byName.cms2?.restarts, [new Date(START + 2 * DAY + 2 * 3_600_000).toISOString()]);
+    assert.deepEqual(byName.cms1?.restarts, []);
+  });
+
+  test('forecast and cadence are plausible: the fast leaker first, the clean one never', () => {
+    const f1 = byName.cms1?.limitForecast;
+    assert.ok(f1?.at, 'cms1 has a forecast');
+    // 84 leaked, ~30 real at peak, 12/day: about (149 − 30 − 84) / 12 ≈ 3 days away
+    assert.ok((f1?.inHours ?? 0) > 24 && (f1?.inHours ?? 0) < 5 * 24, `cms1 in ${f1?.inHours} h`);
+    assert.ok((f1?.typicalPeakReal ?? 0) >= 20 && (f1?.typicalPeakReal ?? 0) <= 40);
+    assert.equal(byName.cms3?.limitForecast?.at, null);
+    const rec = Object.fromEntries(report.recommendations.map((r) => [r.name, r]));
+    assert.ok((rec.cms1?.restartEveryDays ?? 0) >= 5 && (rec.cms1?.restartEveryDays ?? 0) <= 9, rec.cms1?.text);
+    assert.ok((rec.cms2?.restartEveryDays ?? 0) > (rec.cms1?.restartEveryDays ?? 0));
+    assert.equal(rec.cms3?.restartEveryDays, null);
+    assert.match(rec.cms3?.text ?? '', /no restart needed/);
+  });
+
+  test('series are bounded and end at the known values', () => {
+    const s = analyzer.series();
+    for (const w of s.webbridges) {
+      assert.ok(w.active.t.length <= 2000);
+      assert.equal(w.active.t.length, w.active.v.length);
+    }
+    assert.equal(s.limit, 149);
+    assert.deepEqual(s.webbridges.find((w) => w.name === 'cms2')?.restarts, [START + 2 * DAY + 2 * 3_600_000]);
+  });
+});
+
+describe('bounded memory', () => {
+  test('a million records keep every series within its bound', () => {
+    const a = new ClusterAnalyzer({ maxSeriesPoints: 500 });
+    for (let i = 0; i < 1_000_000; i++) {
+      a.add(wb(T0 + i * 10_000, `cms${(i % 4) + 1}`, i % 150, i, i));
+      if (i % 30 === 0) {
+        a.add(cb(T0 + i * 10_000 + 1, 'cms1', i % 20));
+      }
+    }
+    const s = a.series();
+    for (const w of s.webbridges) {
+      assert.ok(w.active.t.length <= 500 && w.active.t.length > 100, `${w.active.t.length}`);
+    }
+    assert.ok(s.clusterLeaked.t.length <= 500);
+  });
+
+  test('BoundedSeries keeps the maximum of each merged bucket', () => {
+    const bs = new BoundedSeries(4);
+    for (let i = 0; i < 64; i++) {
+      bs.push(i * 1000, i === 37 ? 999 : i % 5);
+    }
+    assert.ok(bs.length <= 4);
+    assert.ok(bs.toSeries().v.includes(999));
+  });
+});
+
+describe('helpers', () => {
+  test('slopePerDay fits a line', () => {
+    assert.equal(
+      slopePerDay([
+        { t: 0, v: 0 },
+        { t: DAY, v: 10 },
+        { t: 2 * DAY, v: 20 },
+      ]),
+      10,
+    );
+    assert.equal(slopePerDay([{ t: 0, v: 1 }]), undefined);
+  });
+  test('restartCadenceDays keeps a margin and never goes below a day', () => {
+    assert.equal(restartCadenceDays(10, 29, 149), 9);
+    assert.equal(restartCadenceDays(500, 29, 149), 1);
+    assert.equal(restartCadenceDays(0.01, 29, 149), null);
+  });
+});
