@@ -1,15 +1,139 @@
 /**
  * @module app/cli/commands/analyze
- * `wbguard analyze` (placeholder until its issue lands).
+ * `wbguard analyze PATH...`: finds the Web Bridge session leak in CMS logs (files, folders, .gz, logbundle.tar.gz,
+ * stdin) and prints a summary, one JSON document (`--json`) and/or a self-contained HTML page (`--html FILE`).
  */
-import { WbguardError } from '../../../errors.js';
+import { writeFile } from 'node:fs/promises';
+import { Option } from '@commander-js/extra-typings';
+import cliProgress from 'cli-progress';
+import { isValidTimeZone } from '../../../core/parse/index.js';
+import { EXIT, UsageError } from '../../../errors.js';
+import { analyzePaths } from '../../analyze/index.js';
+import { readNodeNames } from '../../analyze/node-names.js';
+import { renderHtmlReport } from '../../report/html-report.js';
+import { renderTextReport } from '../../report/text-report.js';
+import { useColour, write } from '../io.js';
 import type { RegisterVerb } from './types.js';
 
-export const registerAnalyze: RegisterVerb = (program) => {
+/** Show a progress bar only for inputs this large (and only on a terminal). */
+const PROGRESS_MIN_BYTES = 64 * 1024 * 1024;
+
+function parseInstant(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const t = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Date.parse(value);
+  if (Number.isNaN(t)) {
+    throw new UsageError(`${flag} is not a date [value:${value}]`, {
+      hint: 'use ISO-8601, e.g. 2026-11-20 or 2026-11-20T02:00:00Z',
+    });
+  }
+  return t;
+}
+
+function parseIntFlag(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max} [value:${value}]`);
+  }
+  return n;
+}
+
+export const registerAnalyze: RegisterVerb = (program, io, result) => {
   program
     .command('analyze')
-    .description('not implemented yet')
-    .action(() => {
-      throw new WbguardError('WBGUARD_ERR_NOT_IMPLEMENTED', 'analyze is not implemented yet');
+    .description('find the Web Bridge session leak in CMS logs and forecast the limit')
+    .argument('<paths...>', 'log files, folders, .gz, .tar(.gz) / logbundle.tar.gz, or - for stdin')
+    .option('--json', 'print one JSON document instead of the summary')
+    .option('--html <file>', 'also write a self-contained HTML page with charts')
+    .option('--since <time>', 'only lines at or after this instant (ISO-8601)')
+    .option('--until <time>', 'only lines before this instant (ISO-8601)')
+    .option('--year <year>', 'year of BSD stamps, which carry none (default: each file’s modification year)')
+    .option('--tz <zone>', 'IANA time zone of stamps without a zone', 'UTC')
+    .option('--limit <n>', 'Web Bridge session limit', '149')
+    .addOption(
+      new Option('--cma-clients <kind>', 'CMA clients in use: webrtc-only, or mixed (desktop/iOS too)')
+        .choices(['webrtc-only', 'mixed'] as const)
+        .default('webrtc-only' as const),
+    )
+    .option('--stale-after <minutes>', 'a node with no sample for this long is stale', '15')
+    .option('--config <file>', 'map syslog hosts to node names with the webbridges/callbridges of this config')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  wbguard analyze /var/log/cms/                     # every log below a folder
+  wbguard analyze logbundle.tar.gz --html leak.html # a CMS log bundle, with charts for a support case
+  zcat syslog.*.gz | wbguard analyze - --json       # stdin, machine-readable
+
+Exit status: 0 analysed, 1 some input could not be read (the rest was analysed), 2 usage error.`,
+    )
+    .action(async (paths, opts) => {
+      if (!isValidTimeZone(opts.tz)) {
+        throw new UsageError(`--tz is not a known time zone [value:${opts.tz}]`, {
+          hint: 'use an IANA name such as UTC or Europe/Berlin',
+        });
+      }
+      const since = parseInstant('--since', opts.since);
+      const until = parseInstant('--until', opts.until);
+      if (since !== undefined && until !== undefined && since >= until) {
+        throw new UsageError('--since must be before --until');
+      }
+      const year = parseIntFlag('--year', opts.year, 1970, 9999);
+      const limit = parseIntFlag('--limit', opts.limit, 1, 100_000) as number;
+      const staleMinutes = parseIntFlag('--stale-after', opts.staleAfter, 1, 525_600) as number;
+      const names = opts.config ? await readNodeNames(opts.config) : undefined;
+      const showProgress = Boolean(io.stderr.isTTY) && !io.env.CI;
+      let bar: cliProgress.SingleBar | undefined;
+      const { report, series, errors } = await analyzePaths(paths, {
+        ...(year === undefined ? {} : { year }),
+        ...(since === undefined ? {} : { since }),
+        ...(until === undefined ? {} : { until }),
+        timeZone: opts.tz,
+        limit,
+        cmaClients: opts.cmaClients,
+        staleAfterMs: staleMinutes * 60_000,
+        ...(names ?? {}),
+        stdin: io.stdin,
+        onProgress(done, total) {
+          if (!showProgress || total < PROGRESS_MIN_BYTES) {
+            return;
+          }
+          if (!bar) {
+            bar = new cliProgress.SingleBar(
+              {
+                stream: io.stderr,
+                format: 'reading logs [{bar}] {percentage}% | {value}/{total} MB',
+                hideCursor: true,
+              },
+              cliProgress.Presets.shades_classic,
+            );
+            bar.start(Math.ceil(total / 1e6), 0);
+          }
+          bar.update(Math.floor(done / 1e6));
+        },
+      });
+      bar?.stop();
+      if (opts.html) {
+        await writeFile(opts.html, renderHtmlReport(report, series, new Date().toISOString()));
+      }
+      if (opts.json) {
+        await write(io.stdout, `${JSON.stringify({ ...report, errors })}\n`);
+      } else {
+        await write(
+          io.stdout,
+          renderTextReport(report, series, { colour: useColour(io), width: io.stdout.columns ?? 100, errors }),
+        );
+        if (opts.html) {
+          await write(io.stdout, `HTML report written to ${opts.html}\n`);
+        }
+      }
+      for (const e of errors) {
+        await write(io.stderr, `wbguard: cannot read ${e.path}: ${e.message}\n`);
+      }
+      result.exitCode = errors.length > 0 ? EXIT.FAILURE : EXIT.OK;
     });
 };

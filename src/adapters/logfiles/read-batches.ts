@@ -1,0 +1,173 @@
+/**
+ * @module adapters/logfiles/read-batches
+ * Reads one log source and yields its CMS records in time order, in batches, with line counts. Async generators
+ * give natural back-pressure: nothing more is read while a batch waits to be consumed, so memory stays flat.
+ * Tar archives are the exception: their entries (syslog, syslog.1, …) are not in time order, so an archive's
+ * records (not its lines) are gathered and sorted before they are yielded.
+ */
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import tarStream from 'tar-stream';
+import type { CmsRecord } from '../../core/model.js';
+import { CANDIDATE_SUBSTRINGS, createLineReader } from '../../core/parse/index.js';
+import { CandidateScanner } from './candidate-scanner.js';
+import type { LogSource } from './sources.js';
+
+export interface ReadOptions {
+  /** Year for BSD stamps; default: the file's (or tar entry's) modification year. */
+  readonly year?: number;
+  /** IANA zone for zone-less stamps. @default 'UTC' */
+  readonly timeZone?: string;
+  /** Records per batch. @default 4096 */
+  readonly batchSize?: number;
+  /** Where stdin comes from (tests pass a stream). @default process.stdin */
+  readonly stdin?: Readable;
+}
+
+export interface RecordBatch {
+  readonly records: CmsRecord[];
+  /** Lines read since the previous batch. */
+  readonly lines: number;
+  /** Unreadable candidate lines since the previous batch. */
+  readonly malformed: number;
+  /** Bytes of the source consumed since the previous batch (compressed bytes for .gz). */
+  readonly bytes: number;
+  /** Entries of an archive that could not be read. */
+  readonly errors: ReadonlyArray<{ path: string; message: string }>;
+}
+
+const CHUNK_BYTES = 1 << 20;
+const LOG_ENTRY = /(^|\/)[^/]*(log|syslog|messages)[^/]*$|\.log(\.\d+)?(\.gz)?$|(^|\/)syslog(\.\d+)?(\.gz)?$/i;
+
+function yearOf(mtimeMs: number): { year: number; month: number } {
+  const d = new Date(mtimeMs);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1 };
+}
+
+/** Builds a scanner that parses candidate lines and hands each record to `onRecord`. */
+function makeScanner(
+  mtimeMs: number,
+  options: ReadOptions,
+  onRecord: (r: CmsRecord) => void,
+  counts: { malformed: number },
+) {
+  const { year, month } = yearOf(mtimeMs);
+  const reader = createLineReader({
+    year: options.year ?? year,
+    ...(options.year === undefined ? { referenceMonth: month } : {}),
+    timeZone: options.timeZone ?? 'UTC',
+  });
+  return new CandidateScanner(CANDIDATE_SUBSTRINGS, (line) => {
+    const out = reader.read(line);
+    if (out.kind === 'record') {
+      onRecord(out.record);
+    } else if (out.kind === 'malformed') {
+      counts.malformed++;
+    }
+  });
+}
+
+function openStream(source: LogSource, options: ReadOptions): Readable {
+  if (source.kind === 'stdin') {
+    return options.stdin ?? process.stdin;
+  }
+  return createReadStream(source.path, { highWaterMark: CHUNK_BYTES });
+}
+
+async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerator<RecordBatch> {
+  const batchSize = options.batchSize ?? 4096;
+  let records: CmsRecord[] = [];
+  const counts = { malformed: 0 };
+  const scanner = makeScanner(source.mtimeMs, options, (r) => records.push(r), counts);
+  const raw = openStream(source, options);
+  let bytes = 0;
+  raw.on('data', (c: Buffer) => {
+    bytes += c.length;
+  });
+  const input = source.kind === 'gzip' ? raw.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : raw;
+  raw.on('error', (err) => input.destroy(err));
+  let lastLines = 0;
+  let lastMalformed = 0;
+  let lastBytes = 0;
+  const take = (): RecordBatch => {
+    const batch = {
+      records,
+      lines: scanner.counts.lines - lastLines,
+      malformed: counts.malformed - lastMalformed,
+      bytes: bytes - lastBytes,
+      errors: [],
+    };
+    lastLines = scanner.counts.lines;
+    lastMalformed = counts.malformed;
+    lastBytes = bytes;
+    records = [];
+    return batch;
+  };
+  for await (const chunk of input) {
+    scanner.push(chunk as Buffer);
+    if (records.length >= batchSize) {
+      yield take();
+    }
+  }
+  scanner.end();
+  yield take();
+}
+
+async function* readTar(source: LogSource, options: ReadOptions): AsyncGenerator<RecordBatch> {
+  const extract = tarStream.extract();
+  const raw = createReadStream(source.path, { highWaterMark: CHUNK_BYTES });
+  let bytes = 0;
+  raw.on('data', (c) => {
+    bytes += c.length;
+  });
+  const input = source.kind === 'tar-gzip' ? raw.pipe(createGunzip()) : raw;
+  raw.on('error', (err: Error) => extract.destroy(err));
+  input.on('error', (err: Error) => extract.destroy(err));
+  input.pipe(extract);
+  const all: CmsRecord[] = [];
+  const counts = { malformed: 0 };
+  const errors: Array<{ path: string; message: string }> = [];
+  let lines = 0;
+  for await (const entry of extract) {
+    const name = entry.header.name;
+    if (entry.header.type !== 'file' || !LOG_ENTRY.test(name)) {
+      entry.resume();
+      continue;
+    }
+    const mtime = entry.header.mtime?.getTime() ?? source.mtimeMs;
+    const scanner = makeScanner(mtime, options, (r) => all.push(r), counts);
+    const entryStream = entry as unknown as Readable;
+    const body: Readable = /\.gz$/i.test(name) ? entryStream.pipe(createGunzip()) : entryStream;
+    try {
+      for await (const chunk of body) {
+        scanner.push(chunk as Buffer);
+      }
+      scanner.end();
+      lines += scanner.counts.lines;
+    } catch (err) {
+      errors.push({ path: `${source.path}:${name}`, message: err instanceof Error ? err.message : String(err) });
+      entry.resume();
+    }
+  }
+  all.sort((a, b) => a.at - b.at);
+  const batchSize = options.batchSize ?? 4096;
+  for (let i = 0; i < all.length || i === 0; i += batchSize) {
+    const first = i === 0;
+    yield {
+      records: all.slice(i, i + batchSize),
+      lines: first ? lines : 0,
+      malformed: first ? counts.malformed : 0,
+      bytes: first ? bytes : 0,
+      errors: first ? errors : [],
+    };
+    if (all.length === 0) {
+      break;
+    }
+  }
+}
+
+/** Yields the records of one source in batches; throws (an Error naming the cause) when the source is unreadable. */
+export function readBatches(source: LogSource, options: ReadOptions = {}): AsyncGenerator<RecordBatch> {
+  return source.kind === 'tar' || source.kind === 'tar-gzip' ? readTar(source, options) : readLines(source, options);
+}

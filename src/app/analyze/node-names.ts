@@ -1,0 +1,66 @@
+/**
+ * @module app/analyze/node-names
+ * Maps syslog hosts to node names from a configuration file's `webbridges` / `callbridges` lists
+ * (`{ name, syslogHost }`; syslogHost defaults to name). Only those keys are read here, so `analyze --config`
+ * works with any wbguard configuration.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { ConfigError } from '../../errors.js';
+
+export interface NodeNames {
+  readonly webbridgeNames: Map<string, string>;
+  readonly callbridgeNames: Map<string, string>;
+}
+
+function mapOf(list: unknown, key: string, issues: string[]): Map<string, string> {
+  const map = new Map<string, string>();
+  if (list === undefined || list === null) {
+    return map;
+  }
+  if (!Array.isArray(list)) {
+    issues.push(`${key}: must be a list`);
+    return map;
+  }
+  list.forEach((item, i) => {
+    const name = (item as { name?: unknown })?.name;
+    const host = (item as { syslogHost?: unknown })?.syslogHost ?? name;
+    if (typeof name !== 'string' || name.length === 0) {
+      issues.push(`${key}.${i}.name: must be a non-empty string`);
+      return;
+    }
+    if (typeof host !== 'string' || host.length === 0) {
+      issues.push(`${key}.${i}.syslogHost: must be a non-empty string`);
+      return;
+    }
+    map.set(host, name);
+  });
+  return map;
+}
+
+export async function readNodeNames(path: string): Promise<NodeNames> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read the configuration [path:${path}]`, [(err as Error).message], { cause: err });
+  }
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (err) {
+    throw new ConfigError(`the configuration is not valid YAML [path:${path}]`, [(err as Error).message], {
+      cause: err,
+    });
+  }
+  const issues: string[] = [];
+  const d = (doc ?? {}) as Record<string, unknown>;
+  const names = {
+    webbridgeNames: mapOf(d.webbridges, 'webbridges', issues),
+    callbridgeNames: mapOf(d.callbridges, 'callbridges', issues),
+  };
+  if (issues.length > 0) {
+    throw new ConfigError(`the configuration has ${issues.length} problem(s) [path:${path}]`, issues);
+  }
+  return names;
+}

@@ -1,0 +1,55 @@
+/**
+ * @module app/analyze/scan-worker
+ * Worker thread that reads log sources for the main thread: one thread per core, several sources each. Each source
+ * is streamed batch by batch on demand (a credit per `next` message), so a source never runs ahead of the merge.
+ */
+import { parentPort } from 'node:worker_threads';
+import { type ReadOptions, readBatches } from '../../adapters/logfiles/read-batches.js';
+import type { LogSource } from '../../adapters/logfiles/sources.js';
+import type { FromWorker, ToWorker } from './worker-protocol.js';
+
+interface Running {
+  credit: number;
+  wake: (() => void) | undefined;
+}
+
+const running = new Map<number, Running>();
+const port = parentPort;
+
+function post(message: FromWorker): void {
+  port?.postMessage(message);
+}
+
+async function run(id: number, source: LogSource, options: ReadOptions): Promise<void> {
+  const state = running.get(id) as Running;
+  try {
+    for await (const batch of readBatches(source, options)) {
+      while (state.credit === 0) {
+        await new Promise<void>((resolve) => {
+          state.wake = resolve;
+        });
+      }
+      state.credit--;
+      post({ type: 'batch', id, batch });
+    }
+    post({ type: 'done', id });
+  } catch (err) {
+    post({ type: 'error', id, message: err instanceof Error ? err.message : String(err) });
+  } finally {
+    running.delete(id);
+  }
+}
+
+port?.on('message', (message: ToWorker) => {
+  if (message.type === 'open') {
+    running.set(message.id, { credit: 1, wake: undefined });
+    void run(message.id, message.source, message.options);
+  } else if (message.type === 'next') {
+    const state = running.get(message.id);
+    if (state) {
+      state.credit++;
+      state.wake?.();
+      state.wake = undefined;
+    }
+  }
+});

@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { after, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import tarStream from 'tar-stream';
+import { auditLine, callBridgeStatsLine, chatterLine, webBridgeStatsLine } from '../../../bench/lib/cms-text.js';
+import { CandidateScanner } from '../../../src/adapters/logfiles/candidate-scanner.js';
+import { type RecordBatch, readBatches } from '../../../src/adapters/logfiles/read-batches.js';
+import { expandSources, type LogSource } from '../../../src/adapters/logfiles/sources.js';
+import { CANDIDATE_SUBSTRINGS } from '../../../src/core/parse/index.js';
+
+const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);
+const dir = mkdtempSync(join(tmpdir(), 'wbguard-logs-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function sampleLines(host: string, offsetMs: number, n: number): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = T0 + offsetMs + i * 10_000;
+    lines.push(webBridgeStatsLine(t, host, i, 10 + i, 10));
+    lines.push(chatterLine(t + 1, host, i));
+    lines.push(chatterLine(t + 2, host, i + 1));
+  }
+  lines.push(callBridgeStatsLine(T0 + offsetMs + n * 10_000, host, 3, 4, 6));
+  return lines;
+}
+
+async function collect(
+  source: LogSource,
+  stdin?: PassThrough,
+): Promise<{ records: number; lines: number; malformed: number; errors: number; times: number[] }> {
+  const out = { records: 0, lines: 0, malformed: 0, errors: 0, times: [] as number[] };
+  for await (const b of readBatches(source, {
+    batchSize: 7,
+    ...(stdin ? { stdin } : {}),
+  }) as AsyncGenerator<RecordBatch>) {
+    out.records += b.records.length;
+    out.lines += b.lines;
+    out.malformed += b.malformed;
+    out.errors += b.errors.length;
+    out.times.push(...b.records.map((r) => r.at));
+  }
+  return out;
+}
+
+function tarGz(entries: Array<{ name: string; body: Buffer }>): Promise<Buffer> {
+  const pack = tarStream.pack();
+  for (const e of entries) {
+    pack.entry({ name: e.name, mtime: new Date(T0) }, e.body);
+  }
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  return new Promise((resolve, reject) => {
+    pack.on('data', (c) => chunks.push(c as Buffer));
+    pack.on('end', () => resolve(gzipSync(Buffer.concat(chunks))));
+    pack.on('error', reject);
+  });
+}
+
+describe('CandidateScanner', () => {
+  test('finds candidate lines across chunk boundaries and counts every line', () => {
+    const seen: string[] = [];
+    const s = new CandidateScanner(CANDIDATE_SUBSTRINGS, (l) => seen.push(l));
+    const text = `${sampleLines('cms1', 0, 5).join('\n')}\nlast Stats 1, c:1, d:1 without newline`;
+    const buf = Buffer.from(text);
+    for (let i = 0; i < buf.length; i += 13) {
+      s.push(buf.subarray(i, i + 13));
+    }
+    s.end();
+    assert.equal(s.counts.lines, 17);
+    assert.equal(seen.length, 7);
+    assert.match(seen[0] ?? '', /Stats 0, c:10, d:10$/);
+    assert.equal(seen[6], 'last Stats 1, c:1, d:1 without newline');
+  });
+
+  test('a line holding two candidate substrings is reported once', () => {
+    const seen: string[] = [];
+    const s = new CandidateScanner(CANDIDATE_SUBSTRINGS, (l) => seen.push(l));
+    s.push(Buffer.from('a Stats 1, c:1, d:1 restart\nb\n'));
+    assert.deepEqual(seen, ['a Stats 1, c:1, d:1 restart']);
+  });
+});
+
+describe('readBatches and expandSources', () => {
+  const plain = join(dir, 'cms1.log');
+  writeFileSync(plain, `${sampleLines('cms1', 0, 20).join('\n')}\n`);
+  const gz = join(dir, 'cms2.log.gz');
+  writeFileSync(gz, gzipSync(`${sampleLines('cms2', 5, 20).join('\n')}\n`));
+
+  test('plain file: records in order, every line counted, year from the file time', async () => {
+    utimesSync(plain, new Date(T0), new Date(T0));
+    const [source] = (await expandSources([plain], T0)).sources;
+    const r = await collect(source as LogSource);
+    assert.deepEqual([r.records, r.lines, r.malformed], [21, 61, 0]);
+    assert.equal(r.times[0], T0);
+    assert.deepEqual(
+      [...r.times].sort((a, b) => a - b),
+      r.times,
+    );
+  });
+
+  test('gzip file', async () => {
+    const [source] = (await expandSources([gz], T0)).sources;
+    assert.equal(source?.kind, 'gzip');
+    const r = await collect(source as LogSource);
+    assert.deepEqual([r.records, r.lines], [21, 61]);
+  });
+
+  test('logbundle.tar.gz with a nested .gz entry, sorted by time across entries; non-log entries skipped', async () => {
+    const bundle = join(dir, 'bundle', 'logbundle.tar.gz');
+    mkdirSync(join(dir, 'bundle'));
+    writeFileSync(
+      bundle,
+      await tarGz([
+        { name: 'logbundle/syslog', body: Buffer.from(`${sampleLines('cms3', 600_000, 3).join('\n')}\n`) },
+        { name: 'logbundle/syslog.1.gz', body: gzipSync(`${sampleLines('cms3', 0, 3).join('\n')}\n`) },
+        { name: 'logbundle/live.json', body: Buffer.from('{"Stats 1, c:1, d:1": 1}') },
+      ]),
+    );
+    const { sources } = await expandSources([join(dir, 'bundle')], T0);
+    assert.equal(sources[0]?.kind, 'tar-gzip');
+    const r = await collect(sources[0] as LogSource);
+    assert.deepEqual([r.records, r.lines], [8, 20]);
+    assert.deepEqual(
+      [...r.times].sort((a, b) => a - b),
+      r.times,
+    );
+  });
+
+  test('stdin', async () => {
+    const stdin = new PassThrough();
+    stdin.end(`${auditLine(T0, 'cms1', 'admin', 'webbridge restart')}\nnot a syslog line with Stats 5, c:1, d:1\n`);
+    const { sources } = await expandSources(['-'], T0);
+    const r = await collect(sources[0] as LogSource, stdin);
+    assert.deepEqual([r.records, r.lines, r.malformed], [1, 2, 1]);
+  });
+
+  test('folders expand recursively in name order; missing paths are reported, not fatal', async () => {
+    const { sources, errors } = await expandSources([dir, join(dir, 'nope.log')], T0);
+    assert.deepEqual(
+      sources.map((s) => s.path.slice(dir.length + 1)),
+      ['bundle/logbundle.tar.gz', 'cms1.log', 'cms2.log.gz'],
+    );
+    assert.deepEqual(errors, [{ path: join(dir, 'nope.log'), message: 'no such file or folder' }]);
+  });
+
+  test('a corrupt gzip rejects with its cause', async () => {
+    const bad = join(dir, 'bad.log.gz');
+    writeFileSync(bad, Buffer.from('this is not gzip'));
+    const [source] = (await expandSources([bad], T0)).sources;
+    await assert.rejects(collect(source as LogSource), /incorrect header check|unknown compression/);
+  });
+});

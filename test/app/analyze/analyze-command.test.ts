@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { writeCorpus } from '../../../bench/lib/corpus.js';
+import { runCli } from '../../../src/app/cli/program.js';
+import { memoryIo } from '../../helpers/cli-io.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wbguard-analyze-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const log = join(dir, 'cluster.log');
+const lines: string[] = [];
+const leaked = writeCorpus(
+  {
+    start: Date.UTC(2026, 10, 16),
+    days: 2,
+    leakPerDay: [30, 0],
+    peakReal: 20,
+    restarts: [],
+    chatterPerStats: 1,
+    statsEveryMs: 60_000,
+    quietEndHours: 3,
+  },
+  (_n, l) => lines.push(l),
+);
+writeFileSync(log, `${lines.join('\n')}\n<script>alert(1)</script> Stats 9, c:</script>\n`);
+
+describe('wbguard analyze', () => {
+  test('--json prints exactly one document with the contract keys', async () => {
+    const io = memoryIo();
+    assert.equal(await runCli(['analyze', log, '--json', '--year', '2026'], io), 0);
+    const doc = JSON.parse(io.out());
+    assert.deepEqual(Object.keys(doc).sort(), [
+      'callbridges',
+      'cluster',
+      'errors',
+      'lines',
+      'recommendations',
+      'webbridges',
+    ]);
+    for (const key of [
+      'host',
+      'active',
+      'peakActive',
+      'reachedLimit',
+      'limitEpisodes',
+      'restarts',
+      'leakedMin',
+      'leakRatePerDay',
+      'limitForecast',
+      'lastSeen',
+    ]) {
+      assert.ok(key in doc.webbridges[0], key);
+    }
+    for (const key of ['host', 'cma', 'cmaPeak', 'lastSeen']) {
+      assert.ok(key in doc.callbridges[0], key);
+    }
+    for (const key of ['active', 'cma', 'leaked', 'leakedValid', 'at']) {
+      assert.ok(key in doc.cluster, key);
+    }
+    assert.deepEqual(Object.keys(doc.lines).sort(), ['callbridgeStats', 'malformed', 'read', 'webbridgeStats']);
+    assert.equal(doc.lines.malformed, 1);
+    assert.equal(doc.webbridges[0].leakedMin, leaked[0]);
+    assert.ok((leaked[0] ?? 0) > 50);
+  });
+
+  test('the summary shows each node, the cluster and the recommendation', async () => {
+    const io = memoryIo();
+    assert.equal(await runCli(['analyze', log, '--year', '2026'], io), 0);
+    assert.match(io.out(), /cms1 +leaking/);
+    assert.match(io.out(), /Σ Web Bridge active \d+ − Σ CMA \d+ = \d+ leaked/);
+    assert.match(io.out(), /restart cms1 every \d+ days?|restart cms1 every day/);
+    assert.doesNotMatch(io.out(), /\u001b\[/, 'no colour when not a TTY');
+  });
+
+  test('--html writes one self-contained page that escapes log text', async () => {
+    const html = join(dir, 'report.html');
+    const io = memoryIo();
+    assert.equal(await runCli(['analyze', log, '--year', '2026', '--html', html], io), 0);
+    const page = readFileSync(html, 'utf8');
+    assert.doesNotMatch(page, /(src|href)\s*=\s*["']?(https?:)?\/\//i);
+    assert.match(page, /uPlot/);
+    assert.ok(page.includes(`"leakedMin":${leaked[0]}`));
+    assert.equal(page.match(/<\/script>/g)?.length, 3, 'only the page’s own three scripts close');
+  });
+
+  test('an unreadable input exits 1 after analysing the rest', async () => {
+    const io = memoryIo();
+    assert.equal(await runCli(['analyze', log, join(dir, 'missing.log'), '--json', '--year', '2026'], io), 1);
+    const doc = JSON.parse(io.out());
+    assert.equal(doc.errors[0].path, join(dir, 'missing.log'));
+    assert.equal(doc.webbridges.length, 2);
+    assert.match(io.err(), /cannot read .*missing\.log/);
+  });
+
+  for (const [args, pattern] of [
+    [['--tz', 'Mars/Olympus'], /--tz is not a known time zone/],
+    [['--since', 'yesterday-ish'], /--since is not a date/],
+    [['--since', '2026-11-20', '--until', '2026-11-19'], /--since must be before --until/],
+    [['--limit', '0'], /--limit must be a whole number/],
+    [['--cma-clients', 'some'], /Allowed choices/],
+  ] as const) {
+    test(`usage error exits 2: ${args.join(' ')}`, async () => {
+      const io = memoryIo();
+      assert.equal(await runCli(['analyze', log, ...args], io), 2);
+      assert.match(io.err(), pattern);
+    });
+  }
+
+  test('no path is a usage error', async () => {
+    const io = memoryIo();
+    assert.equal(await runCli(['analyze'], io), 2);
+  });
+});

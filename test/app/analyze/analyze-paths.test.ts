@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { DAY_MS, writeCorpus } from '../../../bench/lib/corpus.js';
+import { analyzePaths } from '../../../src/app/analyze/index.js';
+
+const START = Date.UTC(2026, 10, 16);
+const dir = mkdtempSync(join(tmpdir(), 'wbguard-analyze-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+// One file per node, as a syslog server writing per-host files would: the merge must interleave them by time.
+const perNode: string[][] = [[], [], []];
+const statsTimes: number[] = [];
+const leakedAtEnd = writeCorpus(
+  {
+    start: START,
+    days: 3,
+    leakPerDay: [20, 8, 0],
+    peakReal: 25,
+    restarts: [{ node: 1, atMs: DAY_MS + 3_600_000 }],
+    chatterPerStats: 3,
+    statsEveryMs: 30_000,
+    quietEndHours: 4,
+  },
+  (node, line, kind, at) => {
+    perNode[node]?.push(line);
+    if (kind === 'webbridge-stats') {
+      statsTimes.push(at);
+    }
+  },
+);
+const files = perNode.map((lines, i) => {
+  const p = join(dir, `cms${i + 1}.log${i === 2 ? '.gz' : ''}`);
+  const text = `${lines.join('\n')}\n`;
+  writeFileSync(p, i === 2 ? gzipSync(text) : text);
+  return p;
+});
+
+describe('analyzePaths', () => {
+  for (const workers of [0, 2]) {
+    test(`per-node files merged by time give the known leak (${workers === 0 ? 'in this thread' : 'two scan workers'})`, async () => {
+      const { report, errors } = await analyzePaths(files, { workers, year: 2026 });
+      assert.deepEqual(errors, []);
+      assert.deepEqual(
+        report.webbridges.map((w) => w.leakedMin),
+        leakedAtEnd,
+      );
+      assert.equal(
+        report.cluster.leaked,
+        leakedAtEnd.reduce((a, b) => a + b, 0),
+      );
+      assert.equal(report.cluster.leakedValid, true);
+      assert.deepEqual(report.webbridges[1]?.restarts, [new Date(START + DAY_MS + 3_600_000).toISOString()]);
+      assert.deepEqual(report.webbridges[0]?.restarts, []);
+      assert.equal(
+        report.lines.read,
+        perNode.reduce((a, l) => a + l.length, 0),
+      );
+      assert.equal(report.lines.malformed, 0);
+    });
+  }
+
+  test('--since/--until keep only the records inside', async () => {
+    const since = START + DAY_MS;
+    const until = START + 2 * DAY_MS;
+    const { report } = await analyzePaths(files, { since, until, year: 2026 });
+    assert.ok(report.cluster.at !== null && Date.parse(report.cluster.at) < until);
+    assert.equal(report.lines.webbridgeStats, statsTimes.filter((t) => t >= since && t < until).length);
+  });
+
+  test('an unreadable input is reported and the others are analysed', async () => {
+    const bad = join(dir, 'broken.log.gz');
+    writeFileSync(bad, 'not gzip at all');
+    const { report, errors } = await analyzePaths([...files, bad, join(dir, 'missing.log')], { year: 2026 });
+    assert.deepEqual(
+      errors.map((e) => e.path),
+      [join(dir, 'missing.log'), bad],
+    );
+    assert.equal(report.webbridges.length, 3);
+  });
+
+  test('config names map syslog hosts to nodes', async () => {
+    const { report } = await analyzePaths([files[0] as string], {
+      year: 2026,
+      webbridgeNames: new Map([['cms1', 'edge-a']]),
+    });
+    assert.equal(report.webbridges[0]?.name, 'edge-a');
+    assert.equal(report.webbridges[0]?.host, 'cms1');
+  });
+});
