@@ -23,24 +23,35 @@ export class CandidateScanner {
     this.#onLine = onCandidateLine;
   }
 
-  /** Feeds the next chunk; complete lines in it are scanned, a trailing partial line waits for the next chunk. */
+  /**
+   * Feeds the next chunk; complete lines in it are scanned in place, a trailing partial line is kept (copied) for
+   * the next chunk. Only the one line that straddles two chunks is ever copied: concatenating whole chunks
+   * cost a copy of the input and most of the garbage collection time.
+   */
   push(chunk: Buffer): void {
-    let buf = chunk;
+    let from = 0;
     if (this.#carry) {
-      buf = Buffer.concat([this.#carry, chunk]);
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        this.#carry = Buffer.concat([this.#carry, chunk]);
+        this.#capCarry();
+        return;
+      }
+      const joined = Buffer.concat([this.#carry, chunk.subarray(0, nl + 1)]);
       this.#carry = undefined;
+      this.#scan(joined);
+      from = nl + 1;
     }
-    const lastNl = buf.lastIndexOf(10);
-    if (lastNl < 0) {
-      this.#carry = Buffer.from(buf);
+    const lastNl = chunk.lastIndexOf(10);
+    if (lastNl < from) {
+      this.#carry = Buffer.from(chunk.subarray(from));
       this.#capCarry();
       return;
     }
-    const complete = buf.subarray(0, lastNl + 1);
-    if (lastNl + 1 < buf.length) {
-      this.#carry = Buffer.from(buf.subarray(lastNl + 1));
+    if (lastNl + 1 < chunk.length) {
+      this.#carry = Buffer.from(chunk.subarray(lastNl + 1));
     }
-    this.#scan(complete);
+    this.#scan(chunk.subarray(from, lastNl + 1));
   }
 
   /** Flushes a last line without a newline. */

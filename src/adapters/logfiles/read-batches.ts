@@ -5,7 +5,7 @@
  * Tar archives are the exception: their entries (syslog, syslog.1, …) are not in time order, so an archive's
  * records (not its lines) are gathered and sorted before they are yielded.
  */
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import tarStream from 'tar-stream';
@@ -68,6 +68,23 @@ function makeScanner(
   });
 }
 
+/**
+ * Chunks of a plain file, read synchronously into one reused buffer: from the page cache this is about eight
+ * times faster than a read stream (measured 0.13 against 1.1 s/GB), and it runs in a scan worker, off the main
+ * thread. The scanner copies what it keeps, so reusing the buffer is safe.
+ */
+function* plainChunks(path: string): Generator<Buffer> {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) {
+      yield buf.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function openStream(source: LogSource, options: ReadOptions): Readable {
   if (source.kind === 'stdin') {
     return options.stdin ?? process.stdin;
@@ -80,13 +97,19 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
   let records: CmsRecord[] = [];
   const counts = { malformed: 0 };
   const scanner = makeScanner(source.mtimeMs, options, (r) => records.push(r), counts);
-  const raw = openStream(source, options);
   let bytes = 0;
-  raw.on('data', (c: Buffer) => {
-    bytes += c.length;
-  });
-  const input = source.kind === 'gzip' ? raw.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : raw;
-  raw.on('error', (err) => input.destroy(err));
+  let input: Iterable<Buffer> | AsyncIterable<Buffer>;
+  if (source.kind === 'plain') {
+    input = plainChunks(source.path);
+  } else {
+    const raw = openStream(source, options);
+    raw.on('data', (c: Buffer) => {
+      bytes += c.length;
+    });
+    const decoded = source.kind === 'gzip' ? raw.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : raw;
+    raw.on('error', (err) => decoded.destroy(err));
+    input = decoded;
+  }
   let lastLines = 0;
   let lastMalformed = 0;
   let lastBytes = 0;
@@ -105,7 +128,10 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
     return batch;
   };
   for await (const chunk of input) {
-    scanner.push(chunk as Buffer);
+    if (source.kind === 'plain') {
+      bytes += chunk.length;
+    }
+    scanner.push(chunk);
     if (records.length >= batchSize) {
       yield take();
     }

@@ -1,8 +1,8 @@
 /**
  * @module app/analyze
  * The analyze use case: log sources → parsed records → merged by time → the cluster analysis. Used by
- * `wbguard analyze` and as the state source of `wbguard restart --logs`. Several files are read by scan workers on
- * every core; small inputs and stdin are read in this thread.
+ * `wbguard analyze` and as the state source of `wbguard restart --logs`. Files are read in this thread, or by scan
+ * workers when asked (`workers`); stdin always in this thread.
  */
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
@@ -29,7 +29,10 @@ export interface AnalyzePathsOptions {
   readonly onProgress?: (bytesDone: number, bytesTotal: number) => void;
   /** Stdin for `-` (tests). */
   readonly stdin?: Readable;
-  /** Scan workers; 0 reads everything in this thread. @default one per core when the input is large */
+  /**
+   * Scan worker threads; 0 reads everything in this thread. @default 0: on the 2-core benchmark machine two
+   * workers were only 8 % faster and used 100 MB more (docs/benchmarks.md), so parallel reading is opt-in.
+   */
   readonly workers?: number;
   /** Clock for the year of stdin lines. */
   readonly now?: number;
@@ -40,9 +43,6 @@ export interface AnalyzePathsResult {
   readonly series: AnalysisSeries;
   readonly errors: Array<{ path: string; message: string }>;
 }
-
-/** Below this much input, starting worker threads costs more than it saves. */
-const WORKER_THRESHOLD_BYTES = 32 * 1024 * 1024;
 
 export async function analyzePaths(
   paths: readonly string[],
@@ -62,11 +62,7 @@ export async function analyzePaths(
   };
   const totalBytes = sources.reduce((a, s) => a + s.size, 0);
   const fileSources = sources.filter((s) => s.kind !== 'stdin');
-  const workerCount =
-    options.workers ??
-    (totalBytes >= WORKER_THRESHOLD_BYTES && fileSources.length > 0
-      ? Math.min(availableParallelism(), fileSources.length)
-      : 0);
+  const workerCount = Math.min(options.workers ?? 0, availableParallelism(), fileSources.length);
   const pool = workerCount > 0 ? new ScanPool(workerCount) : undefined;
   const feeds: BatchFeed[] = sources.map((s) =>
     pool && s.kind !== 'stdin'

@@ -42,7 +42,7 @@ async function run(id: number, source: LogSource, options: ReadOptions): Promise
 
 port?.on('message', (message: ToWorker) => {
   if (message.type === 'open') {
-    running.set(message.id, { credit: 1, wake: undefined });
+    running.set(message.id, { credit: 4, wake: undefined });
     void run(message.id, message.source, message.options);
   } else if (message.type === 'next') {
     const state = running.get(message.id);

@@ -5,7 +5,9 @@
  * - Call Bridge 2.8+ `STATS: {json}` with `"CMA": "cur/peak"` (§2, S1); every other key kept as read;
  * - MMP audit `User U from A issued command < webbridge restart>: permission granted` (§3.1, S5);
  * - a Web Bridge refusing a join at its limit. The real wording is NOT documented anywhere (cms-reference.md
- *   unconfirmed #3): the default patterns below are assumptions; `joinRefusedPatterns` replaces them.
+ *   unconfirmed #3): the default patterns below are assumptions, and are looked for only in lines logged at
+ *   ERROR or WARNING level (CMS writes the level in the message body: `INFO :`, `ERROR :`). Custom
+ *   `joinRefusedPatterns` replace them and are looked for in every line.
  */
 
 /** Sane upper bounds: anything beyond is a corrupted number, not a Web Bridge. */
@@ -27,17 +29,14 @@ export const DEFAULT_JOIN_REFUSED_PATTERNS: readonly RegExp[] = [
 
 /**
  * Substrings at least one of which every line yielding a record contains (with the default join-refused
- * patterns). A byte scanner may skip every line that has none of them.
+ * patterns). A byte scanner may skip every line that has none of them. They all start with a capital letter on
+ * purpose: capitals are rare in log text, so a byte search for them runs several times faster than for
+ * lower-case words (measured: 'User ' 2.5 ms against 'restart' 10 ms on 39 MB).
  */
-export const CANDIDATE_SUBSTRINGS: readonly string[] = [
-  'Stats ',
-  'STATS:',
-  'restart',
-  'refused',
-  'unable to join',
-  'rejected',
-  'limit reached',
-];
+export const CANDIDATE_SUBSTRINGS: readonly string[] = ['Stats ', 'STATS:', 'User ', 'ERROR', 'WARN'];
+
+/** Levels a join refusal is assumed to be logged at (default patterns only). */
+const REFUSAL_LEVELS = ['ERROR', 'WARN'];
 
 export type PayloadResult =
   | { kind: 'webbridge-stats'; active: number; connects: number; disconnects: number }
@@ -140,9 +139,12 @@ export function parsePayload(message: string, joinRefusedPatterns: readonly RegE
       return { kind: 'mmp-restart', user: m[1] as string, command: m[2] as 'webbridge restart' | 'webbridge3 restart' };
     }
   }
-  for (const re of joinRefusedPatterns) {
-    if (re.test(message)) {
-      return { kind: 'join-refused' };
+  const defaults = joinRefusedPatterns === DEFAULT_JOIN_REFUSED_PATTERNS;
+  if (!defaults || REFUSAL_LEVELS.some((level) => message.includes(level))) {
+    for (const re of joinRefusedPatterns) {
+      if (re.test(message)) {
+        return { kind: 'join-refused' };
+      }
     }
   }
   return { kind: 'none' };

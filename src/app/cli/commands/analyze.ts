@@ -5,13 +5,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { Option } from '@commander-js/extra-typings';
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
 import { isValidTimeZone } from '../../../core/parse/index.js';
 import { EXIT, UsageError } from '../../../errors.js';
-import { analyzePaths } from '../../analyze/index.js';
-import { readNodeNames } from '../../analyze/node-names.js';
-import { renderHtmlReport } from '../../report/html-report.js';
-import { renderTextReport } from '../../report/text-report.js';
 import { useColour, write } from '../io.js';
 import type { RegisterVerb } from './types.js';
 
@@ -61,6 +57,7 @@ export const registerAnalyze: RegisterVerb = (program, io, result) => {
     )
     .option('--stale-after <minutes>', 'a node with no sample for this long is stale', '15')
     .option('--config <file>', 'map syslog hosts to node names with the webbridges/callbridges of this config')
+    .option('--jobs <n>', 'read files in this many worker threads (see docs/benchmarks.md)', '0')
     .addHelpText(
       'after',
       `
@@ -85,6 +82,16 @@ Exit status: 0 analysed, 1 some input could not be read (the rest was analysed),
       const year = parseIntFlag('--year', opts.year, 1970, 9999);
       const limit = parseIntFlag('--limit', opts.limit, 1, 100_000) as number;
       const staleMinutes = parseIntFlag('--stale-after', opts.staleAfter, 1, 525_600) as number;
+      const jobs = parseIntFlag('--jobs', opts.jobs, 0, 64) as number;
+      // Loaded here, not at start-up: every verb pays for what only analyze uses otherwise.
+      const [{ analyzePaths }, { readNodeNames }, { renderHtmlReport }, { renderTextReport }, { default: progress }] =
+        await Promise.all([
+          import('../../analyze/index.js'),
+          import('../../analyze/node-names.js'),
+          import('../../report/html-report.js'),
+          import('../../report/text-report.js'),
+          import('cli-progress'),
+        ]);
       const names = opts.config ? await readNodeNames(opts.config) : undefined;
       const showProgress = Boolean(io.stderr.isTTY) && !io.env.CI;
       let bar: cliProgress.SingleBar | undefined;
@@ -98,18 +105,19 @@ Exit status: 0 analysed, 1 some input could not be read (the rest was analysed),
         staleAfterMs: staleMinutes * 60_000,
         ...(names ?? {}),
         stdin: io.stdin,
+        workers: jobs,
         onProgress(done, total) {
           if (!showProgress || total < PROGRESS_MIN_BYTES) {
             return;
           }
           if (!bar) {
-            bar = new cliProgress.SingleBar(
+            bar = new progress.SingleBar(
               {
                 stream: io.stderr,
                 format: 'reading logs [{bar}] {percentage}% | {value}/{total} MB',
                 hideCursor: true,
               },
-              cliProgress.Presets.shades_classic,
+              progress.Presets.shades_classic,
             );
             bar.start(Math.ceil(total / 1e6), 0);
           }

@@ -1,0 +1,31 @@
+/**
+ * `npm run bench`: runs the benchmarks and prints a short report (Markdown) to paste into docs/benchmarks.md.
+ * Options: `--size MB` corpus size for analyze vs grep (default 1100), `--only NAME`.
+ */
+import { benchAnalyzeVsGrep, machine } from './analyze-vs-grep.js';
+
+const args = process.argv.slice(2);
+const sizeAt = args.indexOf('--size');
+const size = sizeAt >= 0 ? Number(args[sizeAt + 1]) : 1100;
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+
+const report: string[] = [`Machine: ${machine()}`, ''];
+if (!only || only === 'analyze') {
+  const r = await benchAnalyzeVsGrep(size);
+  report.push(
+    '## analyze vs grep',
+    '',
+    `Corpus: ${(r.corpusBytes / 1e9).toFixed(2)} GB in ${r.files} files, ${r.lines.toLocaleString('en')} lines, ${r.grep.matches.toLocaleString('en')} stats lines. Best of 3, page cache warm.`,
+    '',
+    '| tool | seconds | peak RSS |',
+    '|---|---|---|',
+    `| \`grep -c -E 'Stats |STATS:'\` | ${r.grep.seconds} | — |`,
+    ...(r.rg ? [`| \`rg -c\` | ${r.rg.seconds} | — |`] : []),
+    `| \`wbguard analyze --json\` | ${r.analyze.seconds} | ${r.analyze.maxRssMb} MB |`,
+    `| \`wbguard analyze --json --jobs 2\` | ${r.analyzeJobs2.seconds} | ${r.analyzeJobs2.maxRssMb} MB |`,
+    '',
+    `analyze / grep = **${r.ratio}×** (goal ≤ 1.5×); RSS goal < 200 MB: ${r.analyze.maxRssMb < 200 ? 'met' : 'NOT met'}.`,
+  );
+}
+console.log(report.join('\n'));
