@@ -3,7 +3,13 @@
  * A deterministic CMS cluster day-by-day, written as syslog text: Web Bridges that leak at known rates under a
  * working-day load, Call Bridges reporting CMA every 5 minutes, MMP restarts, and ordinary chatter between.
  */
-import { auditLine, callBridgeStatsLine, chatterLine, joinRefusedLine, webBridgeStatsLine } from './cms-text.js';
+import {
+  auditLine,
+  callBridgeStatsLine,
+  chatterLine,
+  joinRefusedLine,
+  webBridgeStatsLine,
+} from '../../src/sim/syslog/templates.js';
 
 export const DAY_MS = 86_400_000;
 

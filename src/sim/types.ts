@@ -86,7 +86,11 @@ export interface SimNode {
   readonly faults: Readonly<NodeFaults>;
   /** Simulated uptime in seconds. */
   uptimeSeconds(): number;
-  /** Status lines as the MMP `webbridge` command prints them (one string per line). */
+  /**
+   * Status lines as the MMP `webbridge` command prints them (one string per line). The real layout is not
+   * documented (cms-reference.md §4.2); the simulator prints the configuration lines of a Web Bridge 2 and adds a
+   * `Status` line (`running` / `restarting`), which is its own invention: a real MMP may not print it.
+   */
   webBridgeStatusLines(): string[];
   /** Status lines for bare `webbridge3`, or undefined when this node has no Web Bridge 3. */
   webBridge3StatusLines(): string[] | undefined;
@@ -118,4 +122,6 @@ export interface SimCluster {
   setJoinRate(perHour: number): void;
   /** Merges faults into a node's fault set; a key set to false/0 clears that fault. */
   setFaults(name: string, faults: NodeFaults): void;
+  /** Calls `listener` with the node's name whenever its faults change (the MMP server opens/closes ports). */
+  onFaultsChange(listener: (name: string) => void): () => void;
 }

@@ -18,7 +18,9 @@ test('docs/errors.md and the codes in src/ match', () => {
       used.add(m[1] as string);
     }
   }
-  const documented = new Set([...readFileSync('docs/errors.md', 'utf8').matchAll(/^### (WBGUARD_ERR_[A-Z_]+)$/gm)].map((m) => m[1] as string));
+  const documented = new Set(
+    [...readFileSync('docs/errors.md', 'utf8').matchAll(/^### (WBGUARD_ERR_[A-Z_]+)$/gm)].map((m) => m[1] as string),
+  );
   assert.deepEqual([...used].filter((c) => !documented.has(c)).sort(), [], 'codes used but not documented');
   assert.deepEqual([...documented].filter((c) => !used.has(c)).sort(), [], 'codes documented but never used');
   assert.ok(used.size >= 10);

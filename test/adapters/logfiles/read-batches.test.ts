@@ -6,11 +6,11 @@ import { PassThrough } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import tarStream from 'tar-stream';
-import { auditLine, callBridgeStatsLine, chatterLine, webBridgeStatsLine } from '../../../bench/lib/cms-text.js';
 import { CandidateScanner } from '../../../src/adapters/logfiles/candidate-scanner.js';
 import { type RecordBatch, readBatches } from '../../../src/adapters/logfiles/read-batches.js';
 import { expandSources, type LogSource } from '../../../src/adapters/logfiles/sources.js';
 import { CANDIDATE_SUBSTRINGS } from '../../../src/core/parse/index.js';
+import { auditLine, callBridgeStatsLine, chatterLine, webBridgeStatsLine } from '../../../src/sim/syslog/templates.js';
 
 const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);
 const dir = mkdtempSync(join(tmpdir(), 'wbguard-logs-'));

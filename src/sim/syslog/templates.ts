@@ -1,7 +1,7 @@
 /**
- * @module bench/lib/cms-text
- * Writes CMS syslog lines from templates of our own (the shapes of shared/cms-reference.md §1–3), for the bundled
- * sample, the benchmark corpus and tests. Deliberately independent of src/core/parse, so that a parser bug cannot
+ * @module sim/syslog/templates
+ * Writes CMS syslog lines from templates of our own (the shapes of shared/cms-reference.md §1–3), for the simulator,
+ * the bundled sample and the benchmark corpus. Deliberately independent of src/core/parse, so that a parser bug cannot
  * hide in a round trip.
  */
 
@@ -23,8 +23,22 @@ export function callBridgeStatsLine(at: number, host: string, cma: number, cmaPe
   return `${bsdStamp(at)} user.info ${host} host:server: INFO : STATS: ${json}`;
 }
 
-export function auditLine(at: number, host: string, user: string, command: string): string {
-  return `${bsdStamp(at)} local0.info ${host} cli: User ${user} from 127.0.0.1:50022 issued command < ${command}>: permission granted`;
+export function auditLine(at: number, host: string, user: string, command: string, from = '127.0.0.1:50022'): string {
+  return `${bsdStamp(at)} local0.info ${host} cli: User ${user} from ${from} issued command < ${command}>: permission granted`;
+}
+
+const FACILITY_CODES: Readonly<Record<string, number>> = { user: 1, daemon: 3, local0: 16, local7: 23 };
+const SEVERITY_CODES: Readonly<Record<string, number>> = { err: 3, warning: 4, info: 6, debug: 7 };
+
+/** The `<PRI>` of one of our lines, from its `facility.severity` token (RFC 5424 §6.2.1: facility × 8 + severity). */
+export function priOf(line: string): number {
+  const token = line.split(' ').find((t) => /^[a-z0-9]+\.[a-z]+$/.test(t)) ?? 'user.info';
+  const [facility, severity] = token.split('.') as [string, string];
+  return (FACILITY_CODES[facility] ?? 1) * 8 + (SEVERITY_CODES[severity] ?? 6);
+}
+
+export function webBridgeEventLine(at: number, host: string, text: string): string {
+  return `${bsdStamp(at)} user.info ${host} "webbridge": INFO : ${text}`;
 }
 
 export function joinRefusedLine(at: number, host: string, limit: number): string {
