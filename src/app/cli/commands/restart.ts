@@ -1,15 +1,224 @@
 /**
  * @module app/cli/commands/restart
- * `wbguard restart` (placeholder until its issue lands).
+ * `wbguard restart`: Cisco's workaround made safe. Prints the plan (every guard's verdict and numbers), then
+ * restarts the eligible Web Bridges one at a time over SSH, verifying each back before the next.
  */
-import { WbguardError } from '../../../errors.js';
+import { userInfo } from 'node:os';
+import { createInterface } from 'node:readline';
+import { EXIT, UsageError } from '../../../errors.js';
+import { write } from '../io.js';
 import type { RegisterVerb } from './types.js';
 
-export const registerRestart: RegisterVerb = (program) => {
+async function confirm(io: Parameters<RegisterVerb>[1], question: string): Promise<boolean> {
+  const rl = createInterface({ input: io.stdin, output: io.stderr });
+  const answer = await new Promise<string>((resolve) => rl.question(question, resolve));
+  rl.close();
+  return answer.trim().toLowerCase() === 'yes';
+}
+
+export const registerRestart: RegisterVerb = (program, io, result) => {
   program
     .command('restart')
-    .description('not implemented yet')
-    .action(() => {
-      throw new WbguardError('WBGUARD_ERR_NOT_IMPLEMENTED', 'restart is not implemented yet');
+    .description('restart Web Bridges safely: guards, one at a time, each verified back')
+    .argument('[names...]', 'Web Bridges to consider (names from the config)')
+    .option('--all', 'consider every configured Web Bridge')
+    .option('--leaking', 'consider the Web Bridges whose leak makes a restart worth it')
+    .option(
+      '--config <file>',
+      'configuration file (default: $WBGUARD_CONFIG, ./wbguard.yaml, /etc/wbguard/config.yaml)',
+    )
+    .option('--logs <paths...>', 'CMS logs to read the session counts from (files, folders, .gz, bundles)')
+    .option('--year <year>', 'year of BSD stamps in the logs')
+    .option('--tz <zone>', 'time zone of stamps without one', 'UTC')
+    .option('--dry-run', 'print the plan and stop')
+    .option('--yes', 'go ahead without asking (needed without a terminal)')
+    .option('--force', 'skip the guards that need session data (idle, worth it, fresh); never the others')
+    .option('--keep-going', 'continue with the next Web Bridge after a failure')
+    .option('--json', 'print the plan and the results as one JSON document')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  wbguard restart --leaking --logs /var/log/cms --dry-run     # what would be restarted, and why
+  wbguard restart cms2 --logs /var/log/cms --yes              # restart cms2 if every guard agrees
+  wbguard restart --all --force --yes                         # no session data: restart anyway, one at a time
+
+Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal and no --yes), 3 refused by a guard.`,
+    )
+    .action(async (names, opts) => {
+      const [
+        { loadConfig, resolveConfigPath, webbridgeNameMap, callbridgeNameMap },
+        { analyzePaths },
+        plan,
+        orch,
+        verifiers,
+        wiring,
+        { JsonlJournal },
+        { FileRestartLock },
+      ] = await Promise.all([
+        import('../../config/index.js'),
+        import('../../analyze/index.js'),
+        import('../../restart/plan.js'),
+        import('../../restart/orchestrator.js'),
+        import('../../restart/verifiers.js'),
+        import('../../restart/mmp-wiring.js'),
+        import('../../../adapters/journal/jsonl-journal.js'),
+        import('../../../adapters/lock/file-lock.js'),
+      ]);
+      const selectors = [names.length > 0, Boolean(opts.all), Boolean(opts.leaking)].filter(Boolean).length;
+      if (selectors !== 1) {
+        throw new UsageError('say which Web Bridges: NAME..., --all or --leaking (exactly one)');
+      }
+      const config = await loadConfig(resolveConfigPath(opts.config, io.env), { env: io.env });
+      for (const n of names) {
+        wiring.targetFor(config, n);
+      }
+      if (!opts.logs && !opts.force) {
+        throw new UsageError(
+          'no session data: give --logs PATH... (the logs your syslog server keeps), or --force to skip the guards that need it',
+        );
+      }
+      const analyzeOptions = {
+        webbridgeNames: webbridgeNameMap(config),
+        callbridgeNames: callbridgeNameMap(config),
+        limit: config.analysis.limit,
+        cmaClients: config.analysis.cmaClients,
+        staleAfterMs: config.analysis.staleAfterMs,
+        timeZone: opts.tz,
+        ...(opts.year ? { year: Number(opts.year) } : {}),
+        stdin: io.stdin,
+      };
+      const analysis = opts.logs ? await analyzePaths(opts.logs, analyzeOptions) : undefined;
+      for (const e of analysis?.errors ?? []) {
+        await write(io.stderr, `wbguard: cannot read ${e.path}: ${e.message}\n`);
+      }
+      const journal = new JsonlJournal(config.state);
+      const lock = new FileRestartLock(config.state);
+      const now = Date.now();
+      let candidates = opts.all
+        ? config.webbridges.map((w) => w.name)
+        : names.length > 0
+          ? names
+          : config.webbridges.map((w) => w.name);
+      if (opts.leaking) {
+        const t = plan.thresholdsOf(config);
+        candidates = candidates.filter((n) => {
+          const w = analysis?.report.webbridges.find((x) => x.name === n);
+          return w && ((w.leakedMin ?? 0) >= t.leakThreshold || (w.active ?? 0) >= t.limit - t.nearLimitMargin);
+        });
+      }
+      const inputs = plan.restartInputs(candidates, analysis?.report, {
+        now,
+        force: Boolean(opts.force),
+        restartsToday: (n) => journal.restartsToday(config.cluster, n, now),
+        inFlight: lock.holder(config.cluster, now)?.node ?? null,
+      });
+      const rolling = plan.makePlan(inputs, config);
+      if (opts.force) {
+        await write(
+          io.stderr,
+          'wbguard: WARNING --force: the idle, worth-it and fresh guards are skipped; live meetings on these Web Bridges WILL be dropped\n',
+        );
+      }
+      const planDoc = { order: rolling.order, decisions: rolling.decisions };
+      if (!opts.json) {
+        await write(
+          io.stdout,
+          candidates.length === 0
+            ? 'No Web Bridge is leaking enough to be worth a restart.\n'
+            : plan.renderPlan(rolling),
+        );
+      }
+      if (opts.dryRun || rolling.order.length === 0) {
+        if (opts.json) {
+          await write(io.stdout, `${JSON.stringify({ dryRun: Boolean(opts.dryRun), plan: planDoc, results: [] })}\n`);
+        }
+        journal.append({
+          ts: new Date(now).toISOString(),
+          trigger: `cli:${userInfo().username}`,
+          kind: 'plan',
+          cluster: config.cluster,
+          dryRun: Boolean(opts.dryRun),
+          order: rolling.order,
+          decisions: planDoc.decisions.map((d) => ({
+            node: d.name,
+            kind: d.kind,
+            reasons: d.reasons,
+            guards: d.guards,
+          })),
+        });
+        result.exitCode = opts.dryRun || candidates.length === 0 ? EXIT.OK : EXIT.REFUSED;
+        return;
+      }
+      if (!opts.yes) {
+        if (!io.stdin.isTTY) {
+          throw new UsageError('refusing to restart without a terminal to confirm on', {
+            hint: 'add --yes to go ahead, or --dry-run to see the plan',
+          });
+        }
+        if (
+          !(await confirm(
+            io,
+            `Restart ${rolling.order.join(', ')} now? Live WebRTC sessions on them are dropped. Type yes: `,
+          ))
+        ) {
+          await write(io.stderr, 'wbguard: not confirmed, nothing done\n');
+          result.exitCode = EXIT.REFUSED;
+          return;
+        }
+      }
+      const mmp = wiring.mmpClientFor(config, io.env);
+      const results = await orch.runRollingRestart(
+        rolling,
+        {
+          cluster: config.cluster,
+          restartCommand: config.mmp.restartCommand,
+          commandTimeoutMs: config.mmp.commandTimeoutMs,
+          verifyTimeoutMs: config.restart.verifyTimeoutMs,
+          verifyHealthyReadings: config.restart.verifyHealthyReadings,
+          verifyIntervalMs: config.restart.verifyIntervalMs,
+        },
+        {
+          mmp,
+          journal,
+          lock,
+          targetOf: (n) => wiring.targetFor(config, n),
+          verifiersFor: (n, restartAt) => {
+            const target = wiring.targetFor(config, n);
+            const list = [
+              verifiers.mmpStatusVerifier(
+                mmp,
+                target,
+                config.mmp.statusCommand,
+                config.mmp.statusPattern,
+                config.mmp.commandTimeoutMs,
+              ),
+            ];
+            if (opts.logs) {
+              list.push(
+                verifiers.logStatsVerifier(opts.logs, analyzeOptions, n, restartAt, config.restart.leakThreshold),
+              );
+            }
+            const webPort = config.webbridges.find((w) => w.name === n)?.webPort;
+            if (webPort) {
+              list.push(verifiers.tcpProbeVerifier(target.host, webPort));
+            }
+            return list;
+          },
+          trigger: `cli:${userInfo().username}${opts.force ? ':force' : ''}`,
+          now: Date.now,
+          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+          onProgress: opts.json ? undefined : (line) => void write(io.stdout, `${line}\n`),
+        },
+        { keepGoing: Boolean(opts.keepGoing) },
+      );
+      if (opts.json) {
+        await write(io.stdout, `${JSON.stringify({ dryRun: false, plan: planDoc, results })}\n`);
+      } else {
+        await write(io.stdout, `Results:\n${plan.renderResults(results)}`);
+      }
+      const failed = results.some((r) => r.outcome === 'failure' || r.outcome === 'abandoned');
+      const refused = results.some((r) => r.outcome === 'skipped' || r.outcome === 'deferred');
+      result.exitCode = failed ? EXIT.FAILURE : refused ? EXIT.REFUSED : EXIT.OK;
     });
 };

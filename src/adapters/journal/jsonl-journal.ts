@@ -1,0 +1,87 @@
+/**
+ * @module adapters/journal/jsonl-journal
+ * The audit journal: one JSON object a line in `<state>/journal.jsonl`, appended and fsync'd before the call
+ * returns, so an acknowledged entry survives a crash. Beside it, `webbridge_restart_logs.txt` keeps the exact line
+ * shapes of Cisco's script (tech note 215662) so existing log watchers keep working. Neither ever holds a secret:
+ * entries are built from numbers, names and command output only.
+ */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type JournalKind = 'plan' | 'decision' | 'command' | 'output' | 'verification' | 'result' | 'trust';
+
+export interface JournalEntry {
+  readonly ts: string;
+  /** Who or what triggered it: `cli:<user>`, `daemon:schedule`, … */
+  readonly trigger: string;
+  readonly kind: JournalKind;
+  readonly cluster: string;
+  readonly node?: string;
+  readonly outcome?: string;
+  readonly [key: string]: unknown;
+}
+
+function appendSynced(path: string, text: string): void {
+  const fd = openSync(path, 'a', 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `2026-11-24 15:20:13.541788`, as Python's str(datetime.utcnow()) writes it in Cisco's script. */
+export function ciscoTimestamp(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
+}
+
+export class JsonlJournal {
+  readonly path: string;
+  readonly humanLogPath: string;
+
+  constructor(stateDir: string) {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    this.path = join(stateDir, 'journal.jsonl');
+    this.humanLogPath = join(stateDir, 'webbridge_restart_logs.txt');
+  }
+
+  append(entry: JournalEntry): void {
+    appendSynced(this.path, `${JSON.stringify(entry)}\n`);
+  }
+
+  /** Cisco-shaped line: success or failure of one restart. */
+  logCisco(ms: number, node: string, ok: boolean, error?: string): void {
+    const message = ok
+      ? `Webbridge on server: ${node} restarted successfully`
+      : `Failed to restart webbridge on server ${node}. Error: ${error ?? 'unknown'}`;
+    appendSynced(this.humanLogPath, `${ciscoTimestamp(ms)} ${message}\n`);
+  }
+
+  entries(): JournalEntry[] {
+    if (!existsSync(this.path)) {
+      return [];
+    }
+    const out: JournalEntry[] = [];
+    for (const line of readFileSync(this.path, 'utf8').split('\n')) {
+      if (!line) {
+        continue;
+      }
+      try {
+        out.push(JSON.parse(line) as JournalEntry);
+      } catch {
+        // a torn last line after a crash is skipped, never fatal
+      }
+    }
+    return out;
+  }
+
+  /** Restarts of `node` started (command sent) since the start of the UTC day of `now`. */
+  restartsToday(cluster: string, node: string, now: number): number {
+    const dayStart = Math.floor(now / 86_400_000) * 86_400_000;
+    return this.entries().filter(
+      (e) => e.kind === 'command' && e.cluster === cluster && e.node === node && Date.parse(e.ts) >= dayStart,
+    ).length;
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * @module app/restart/orchestrator
+ * The only code that sends a restart to an MMP, and only for Web Bridges the pure policy returned `restart` for.
+ * One at a time, in plan order: lock, journal, run the command, read its result, verify the Web Bridge back, then
+ * the next. A failure stops the run unless `keepGoing`; every node gets a result and every started restart ends
+ * with a journal entry.
+ */
+
+import type { JsonlJournal } from '../../adapters/journal/jsonl-journal.js';
+import type { RestartDecision, RollingPlan } from '../../core/policy/index.js';
+import { WbguardError } from '../../errors.js';
+import type { MmpClient, MmpTarget } from '../../ports/mmp.js';
+import type { RestartLock } from '../../ports/restart-lock.js';
+import type { Reading, Verifier } from './verifiers.js';
+
+export type Outcome = 'success' | 'failure' | 'abandoned' | 'skipped' | 'deferred';
+
+export interface NodeResult {
+  readonly name: string;
+  readonly outcome: Outcome;
+  readonly reasons: readonly string[];
+  readonly command?: {
+    readonly stdout: string;
+    readonly stderr: string;
+    readonly exitCode: number | null;
+    readonly durationMs: number;
+  };
+  readonly readings?: ReadonlyArray<Reading & { readonly at: string }>;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+export interface RestartSettings {
+  readonly cluster: string;
+  readonly restartCommand: string;
+  readonly commandTimeoutMs: number;
+  readonly verifyTimeoutMs: number;
+  readonly verifyHealthyReadings: number;
+  readonly verifyIntervalMs: number;
+}
+
+export interface RestartDeps {
+  readonly mmp: MmpClient;
+  readonly journal: JsonlJournal;
+  readonly lock: RestartLock;
+  readonly targetOf: (name: string) => MmpTarget;
+  /** Verifiers for a node, built once its restart command returned (they may need its time). */
+  readonly verifiersFor: (name: string, restartAt: number) => Verifier[];
+  readonly trigger: string;
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Progress lines for a terminal. */
+  readonly onProgress?: (line: string) => void;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+async function verify(
+  name: string,
+  s: RestartSettings,
+  deps: RestartDeps,
+  restartAt: number,
+): Promise<{ ok: boolean; readings: Array<Reading & { at: string }> }> {
+  const verifiers = deps.verifiersFor(name, restartAt);
+  const readings: Array<Reading & { at: string }> = [];
+  let streak = 0;
+  const start = deps.now();
+  while (deps.now() - start <= s.verifyTimeoutMs) {
+    const results = await Promise.all(verifiers.map(async (v) => ({ v: v.name, r: await v.read() })));
+    const healthy = results.every((x) => x.r.healthy);
+    const reading = { healthy, detail: results.map((x) => `${x.v}: ${x.r.detail}`).join('; '), at: iso(deps.now()) };
+    readings.push(reading);
+    deps.onProgress?.(`  ${name}: ${healthy ? 'healthy' : 'not yet'} (${reading.detail})`);
+    streak = healthy ? streak + 1 : 0;
+    if (streak >= s.verifyHealthyReadings) {
+      return { ok: true, readings };
+    }
+    await deps.sleep(s.verifyIntervalMs);
+  }
+  return { ok: false, readings };
+}
+
+async function restartOne(
+  name: string,
+  decision: RestartDecision,
+  s: RestartSettings,
+  deps: RestartDeps,
+): Promise<NodeResult> {
+  const base = { ts: '', trigger: deps.trigger, cluster: s.cluster, node: name };
+  const acquired = deps.lock.tryAcquire(s.cluster, name, deps.now());
+  if (!acquired.ok) {
+    const reason = `one-at-a-time: ${acquired.holder.node} is being restarted by pid ${acquired.holder.pid} on ${acquired.holder.host} since ${acquired.holder.since}`;
+    deps.journal.append({ ...base, ts: iso(deps.now()), kind: 'decision', outcome: 'deferred', reasons: [reason] });
+    return { name, outcome: 'deferred', reasons: [reason] };
+  }
+  try {
+    deps.journal.append({
+      ...base,
+      ts: iso(deps.now()),
+      kind: 'command',
+      command: s.restartCommand,
+      guards: decision.guards,
+    });
+    deps.onProgress?.(`${name}: ${s.restartCommand}`);
+    let command: NodeResult['command'];
+    try {
+      command = await deps.mmp.exec(deps.targetOf(name), s.restartCommand, { commandTimeoutMs: s.commandTimeoutMs });
+    } catch (err) {
+      const e =
+        err instanceof WbguardError
+          ? { code: err.code, message: err.message }
+          : { code: 'WBGUARD_ERR_SSH_CONNECT', message: (err as Error).message };
+      deps.journal.append({ ...base, ts: iso(deps.now()), kind: 'result', outcome: 'failure', error: e });
+      deps.journal.logCisco(deps.now(), name, false, e.message);
+      return { name, outcome: 'failure', reasons: [e.message], error: e };
+    }
+    deps.journal.append({
+      ...base,
+      ts: iso(deps.now()),
+      kind: 'output',
+      stdout: command.stdout,
+      stderr: command.stderr,
+      exitCode: command.exitCode,
+      durationMs: command.durationMs,
+    });
+    const failed = command.exitCode !== 0 || /FAILURE/.test(command.stdout) || /FAILURE/.test(command.stderr);
+    if (failed) {
+      const why = `${s.restartCommand} failed: exit ${command.exitCode}${/FAILURE/.test(command.stdout + command.stderr) ? `, ${(command.stdout + command.stderr).match(/FAILURE[^\n]*/)?.[0]}` : ''}`;
+      deps.journal.append({ ...base, ts: iso(deps.now()), kind: 'result', outcome: 'failure', reasons: [why] });
+      deps.journal.logCisco(deps.now(), name, false, why);
+      return {
+        name,
+        outcome: 'failure',
+        reasons: [why],
+        command,
+        error: { code: 'WBGUARD_ERR_SSH_EXIT', message: why },
+      };
+    }
+    const restartAt = deps.now();
+    const v = await verify(name, s, deps, restartAt);
+    deps.journal.append({
+      ...base,
+      ts: iso(deps.now()),
+      kind: 'verification',
+      outcome: v.ok ? 'verified' : 'not verified',
+      readings: v.readings,
+    });
+    if (!v.ok) {
+      const why = `not verified back within ${s.verifyTimeoutMs} ms (${s.verifyHealthyReadings} healthy readings in a row needed)`;
+      deps.journal.append({ ...base, ts: iso(deps.now()), kind: 'result', outcome: 'failure', reasons: [why] });
+      deps.journal.logCisco(deps.now(), name, false, why);
+      return { name, outcome: 'failure', reasons: [why], command, readings: v.readings };
+    }
+    deps.journal.append({ ...base, ts: iso(deps.now()), kind: 'result', outcome: 'success' });
+    deps.journal.logCisco(deps.now(), name, true);
+    return { name, outcome: 'success', reasons: decision.reasons, command, readings: v.readings };
+  } finally {
+    acquired.release();
+  }
+}
+
+/** Runs a rolling restart of `plan.order`; every decision of the plan gets a result. */
+export async function runRollingRestart(
+  plan: RollingPlan,
+  settings: RestartSettings,
+  deps: RestartDeps,
+  options: { keepGoing: boolean },
+): Promise<NodeResult[]> {
+  const results: NodeResult[] = [];
+  deps.journal.append({
+    ts: iso(deps.now()),
+    trigger: deps.trigger,
+    kind: 'plan',
+    cluster: settings.cluster,
+    order: plan.order,
+    decisions: plan.decisions.map((d) => ({ node: d.name, kind: d.kind, reasons: d.reasons, guards: d.guards })),
+  });
+  let stopped = false;
+  for (const d of plan.decisions) {
+    if (d.kind !== 'restart') {
+      results.push({ name: d.name, outcome: d.kind === 'skip' ? 'skipped' : 'deferred', reasons: d.reasons });
+      continue;
+    }
+    if (stopped) {
+      const why = 'not attempted: an earlier restart failed (use --keep-going to continue past failures)';
+      deps.journal.append({
+        ts: iso(deps.now()),
+        trigger: deps.trigger,
+        kind: 'result',
+        cluster: settings.cluster,
+        node: d.name,
+        outcome: 'abandoned',
+        reasons: [why],
+      });
+      results.push({ name: d.name, outcome: 'abandoned', reasons: [why] });
+      continue;
+    }
+    const r = await restartOne(d.name, d, settings, deps);
+    results.push(r);
+    if (r.outcome === 'failure' && !options.keepGoing) {
+      stopped = true;
+    }
+  }
+  return results;
+}
