@@ -37,11 +37,17 @@ function deepFreeze<T>(o: T): T {
 /** Key paths of every secret reference in a parsed configuration. */
 function secretPaths(c: ParsedConfig): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  const add = (path: string, v: string | undefined) => v !== undefined && out.push([path, v]);
+  const add = (path: string, v: string | undefined): void => {
+    if (v !== undefined) {
+      out.push([path, v]);
+    }
+  };
   add('mmp.password', c.mmp.password);
   add('mmp.privateKey', c.mmp.privateKey);
   add('mmp.passphrase', c.mmp.passphrase);
-  c.callbridges.forEach((cb, i) => add(`callbridges.${i}.api.password`, cb.api?.password));
+  c.callbridges.forEach((cb, i) => {
+    add(`callbridges.${i}.api.password`, cb.api?.password);
+  });
   add('http.token', c.http?.token);
   add('syslog.tls.cert', c.syslog?.tls?.cert);
   add('syslog.tls.key', c.syslog?.tls?.key);

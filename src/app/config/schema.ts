@@ -8,11 +8,9 @@ import { Cron } from 'croner';
 import { z } from 'zod';
 import { SECRET_REFERENCE } from './secret.js';
 
-const secretRef = z
-  .string()
-  .refine((v) => SECRET_REFERENCE.test(v), {
-    message: 'must be a reference (env:NAME or file:/path): a secret is never written in the configuration itself',
-  });
+const secretRef = z.string().refine((v) => SECRET_REFERENCE.test(v), {
+  message: 'must be a reference (env:NAME or file:/path): a secret is never written in the configuration itself',
+});
 
 const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+)(:\d{1,5})?$/;
 const hostPort = z
