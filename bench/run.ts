@@ -3,6 +3,7 @@
  * Options: `--size MB` corpus size for analyze vs grep (default 1100), `--only NAME`.
  */
 import { benchAnalyzeVsGrep, machine } from './analyze-vs-grep.js';
+import { benchSshCost } from './ssh-cost.js';
 
 const args = process.argv.slice(2);
 const sizeAt = args.indexOf('--size');
@@ -26,6 +27,25 @@ if (!only || only === 'analyze') {
     `| \`wbguard analyze --json --jobs 2\` | ${r.analyzeJobs2.seconds} | ${r.analyzeJobs2.maxRssMb} MB |`,
     '',
     `analyze / grep = **${r.ratio}×** (goal ≤ 1.5×); RSS goal < 200 MB: ${r.analyze.maxRssMb < 200 ? 'met' : 'NOT met'}.`,
+  );
+}
+if (!only || only === 'ssh') {
+  const r = await benchSshCost(30);
+  report.push(
+    '',
+    '## SSH restart cost per node',
+    '',
+    `Same sshd (Debian OpenSSH, forced-command MMP stand-in, ed25519 key auth) on 127.0.0.1, same command \`webbridge restart\`, ${r.runs} runs each, milliseconds from start to result read (the Web Bridge's own restart and the verification wait excluded).`,
+    '',
+    '| client | median ms | p90 ms |',
+    '|---|---|---|',
+    `| wbguard (ssh2, host key checked against known_hosts) | ${r.wbguard.median} | ${r.wbguard.p90} |`,
+    `| OpenSSH \`ssh\` (a new process each time) | ${r.ssh.median} | ${r.ssh.p90} |`,
+    ...(r.cisco
+      ? [`| Cisco's script (paramiko, exec_command, sleep 1 s, close; 5 runs) | ${r.cisco.median} | ${r.cisco.p90} |`]
+      : []),
+    '',
+    `wbguard / ssh = ${(r.wbguard.median / r.ssh.median).toFixed(2)}× (goal ≤ 1)${r.cisco ? `; Cisco's script / wbguard = ${(r.cisco.median / r.wbguard.median).toFixed(1)}× (goal ≥ 5)` : ''}.`,
   );
 }
 console.log(report.join('\n'));

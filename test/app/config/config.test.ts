@@ -156,3 +156,23 @@ describe('configuration', () => {
     assert.equal(statSync(join(dir, 'wbguard.yaml')).mode & 0o777, 0o600);
   });
 });
+
+test('docs/configuration.md is generated from the schema and up to date (npm run docs:config)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { renderConfigurationDoc } = await import('../../../src/app/config/docs.js');
+  const committed = readFileSync('docs/configuration.md', 'utf8');
+  assert.equal(committed, renderConfigurationDoc(), 'run npm run docs:config');
+  for (const key of [
+    'mmp.password',
+    'restart.maxActiveSessions',
+    'restart.leakThreshold',
+    'restart.verifyTimeoutMs',
+    'restart.maxPerDay',
+    'mmp.knownHosts',
+    'webbridges[].hostKey',
+    'webbridges[].syslogHost',
+    'policy.windows[].tz',
+  ]) {
+    assert.ok(committed.includes(`| \`${key}\``), key);
+  }
+});
