@@ -4,7 +4,7 @@
  * folder, holding who took it. A lock whose process is gone, or older than `maxAgeMs`, is stale and taken over
  * (and said so). A store-based lock for several hosts comes with the daemon (same port: ports/restart-lock.ts).
  */
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { LockHolder, RestartLock } from '../../ports/restart-lock.js';
@@ -23,6 +23,7 @@ export class FileRestartLock implements RestartLock {
   readonly #maxAgeMs: number;
 
   constructor(stateDir: string, maxAgeMs = 2 * 3_600_000) {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     this.#dir = stateDir;
     this.#maxAgeMs = maxAgeMs;
   }

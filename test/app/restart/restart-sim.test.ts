@@ -117,6 +117,23 @@ describe('wbguard restart against the simulator', () => {
     assert.ok((JSON.parse(small.out) as JsonDoc).plan.decisions.every((d) => d.kind === 'skip'));
   });
 
+  test('one at a time across processes: a restart in flight elsewhere in the cluster defers every other (exit 3)', async (t) => {
+    const f = await leakingCluster(t);
+    const { FileRestartLock } = await import('../../../src/adapters/lock/file-lock.js');
+    const held = new FileRestartLock(f.state).tryAcquire('lab', 'cms9', Date.now());
+    assert.equal(held.ok, true);
+    t.after(() => held.ok && held.release());
+    const r = await f.wbguard(['restart', '--all', '--logs', f.logs, '--yes', '--json']);
+    assert.equal(r.code, 3, r.err);
+    const doc = JSON.parse(r.out) as JsonDoc;
+    assert.ok(
+      doc.plan.decisions.every(
+        (d) => d.kind === 'defer' && d.guards.find((g) => g.guard === 'one-at-a-time')?.verdict === 'fail',
+      ),
+    );
+    assert.equal(f.sim.cluster.history.filter((h) => h.event === 'command').length, 0);
+  });
+
   test('without a terminal and without --yes nothing happens (exit 2)', async (t) => {
     const f = await leakingCluster(t);
     const r = await f.wbguard(['restart', '--leaking', '--logs', f.logs]);
