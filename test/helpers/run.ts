@@ -37,6 +37,9 @@ export function run(
       clearTimeout(timer);
       resolve({ status, stdout, stderr });
     });
+    child.stdin.on('error', () => {
+      // a program that does not read its input closes the pipe early
+    });
     child.stdin.end(options.input ?? '');
   });
 }
