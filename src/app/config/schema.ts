@@ -20,6 +20,14 @@ const hostPort = z
     const m = /:(\d+)$/.exec(v.startsWith('[') ? v.slice(v.indexOf(']')) : v);
     return !m || (Number(m[1]) >= 1 && Number(m[1]) <= 65535);
   }, 'port must be 1-65535');
+/** A listen address: port 0 asks the system for a free port (tests, the demo). */
+const listenAddr = z
+  .string()
+  .regex(HOST_PORT, 'must be host:port (IPv6 as [addr]:port)')
+  .refine((v) => {
+    const m = /:(\d+)$/.exec(v.startsWith('[') ? v.slice(v.indexOf(']')) : v);
+    return !m || Number(m[1]) <= 65535;
+  }, 'port must be 0-65535');
 const fingerprint = z
   .string()
   .regex(
@@ -212,8 +220,8 @@ export const ConfigSchema = z
     store: z.string().default('sqlite').describe('sqlite, or a postgres:// URL (password by reference).'),
     syslog: z
       .object({
-        udp: hostPort.optional().describe('UDP listener host:port.'),
-        tcp: hostPort.optional().describe('TCP listener host:port (LF or octet-counted framing).'),
+        udp: listenAddr.optional().describe('UDP listener host:port.'),
+        tcp: listenAddr.optional().describe('TCP listener host:port (LF or octet-counted framing).'),
         tls: z
           .object({
             listen: hostPort,
@@ -237,7 +245,9 @@ export const ConfigSchema = z
       .describe('Log files to tail instead of listening.'),
     http: z
       .object({
-        listen: hostPort.default('127.0.0.1:8080'),
+        listen: listenAddr
+          .default('127.0.0.1:8080')
+          .describe('Address of the HTTP API and /metrics (loopback unless you mean otherwise).'),
         token: secretRef.optional().describe('Bearer token for anything that acts.'),
         publicReadOnly: z.boolean().default(false),
       })

@@ -4,3 +4,4 @@
  */
 export * from './restart-policy.js';
 export * from './rolling-plan.js';
+export * from './window.js';

@@ -4,13 +4,19 @@
  */
 import { registerAnalyze } from './analyze.js';
 import { registerConfig } from './config.js';
+import { registerDemo } from './demo.js';
 import { registerImportScript } from './import-script.js';
 import { registerRestart } from './restart.js';
+import { registerRun } from './run.js';
 import { registerSim } from './sim.js';
+import { registerStatus } from './status.js';
 import { registerTrust } from './trust.js';
 import type { RegisterVerb } from './types.js';
 
 export const VERBS: readonly RegisterVerb[] = [
+  registerDemo,
+  registerRun,
+  registerStatus,
   registerAnalyze,
   registerRestart,
   registerTrust,

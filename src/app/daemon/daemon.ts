@@ -1,0 +1,279 @@
+/**
+ * @module app/daemon/daemon
+ * `wbguard run`: the composition root of the unattended guard. Syslog listeners feed the live state (stored in
+ * SQLite), the policy is evaluated on a timer, restarts in `enforce` mode go through the same guarded orchestrator
+ * as `wbguard restart` (verified by fresh Stats lines and the MMP status command), and HTTP serves the API and
+ * /metrics.
+ */
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { Cron } from 'croner';
+import { JsonlJournal } from '../../adapters/journal/jsonl-journal.js';
+import { FileRestartLock } from '../../adapters/lock/file-lock.js';
+import { SqliteStore } from '../../adapters/store/sqlite-store.js';
+import { type SyslogListener, startSyslogListener, type Transport } from '../../adapters/syslog/listeners.js';
+import type { Logger } from '../../ports/logger.js';
+import type { MmpClient } from '../../ports/mmp.js';
+import { callbridgeNameMap, parseHostPort, type WbguardConfig, webbridgeNameMap } from '../config/index.js';
+import { createHttpApp } from '../http/server.js';
+import { mmpClientFor, targetFor } from '../restart/mmp-wiring.js';
+import { type NodeResult, runRollingRestart } from '../restart/orchestrator.js';
+import { makePlan, restartInputs } from '../restart/plan.js';
+import { mmpStatusVerifier } from '../restart/verifiers.js';
+import { LiveState } from './live-state.js';
+import { liveStatsVerifier } from './live-verifier.js';
+import { createMetrics } from './metrics.js';
+import { type Evaluation, evaluatePolicy } from './policy-loop.js';
+
+export interface DaemonOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly log?: Logger;
+  /** Time between policy evaluations. @default 30000 */
+  readonly evaluateEveryMs?: number;
+  /** Raw records kept this long in the store and replayed at start. @default 14 days */
+  readonly retentionMs?: number;
+  readonly mmp?: MmpClient;
+  readonly now?: () => number;
+}
+
+export interface DaemonHandle {
+  readonly url: string;
+  readonly listeners: ReadonlyArray<{ transport: Transport; port: number }>;
+  readonly state: LiveState;
+  readonly store: SqliteStore;
+  evaluate(): Promise<Evaluation>;
+  close(): Promise<void>;
+}
+
+export async function startDaemon(config: WbguardConfig, options: DaemonOptions = {}): Promise<DaemonHandle> {
+  const now = options.now ?? Date.now;
+  const log = options.log;
+  const store = new SqliteStore(join(config.state, 'wbguard.db'));
+  const journal = new JsonlJournal(config.state);
+  const lock = new FileRestartLock(config.state);
+  const wbNames = webbridgeNameMap(config);
+  const cbNames = callbridgeNameMap(config);
+  const known = new Set([...wbNames.keys(), ...cbNames.keys()]);
+  const state = new LiveState(
+    store,
+    {
+      limit: config.analysis.limit,
+      cmaClients: config.analysis.cmaClients,
+      staleAfterMs: config.analysis.staleAfterMs,
+      webbridgeNames: wbNames,
+      callbridgeNames: cbNames,
+    },
+    known,
+    now(),
+  );
+  const retention = options.retentionMs ?? 14 * 86_400_000;
+  state.replay(store.recordsSince(now() - retention));
+  const mmp = options.mmp ?? mmpClientFor(config, options.env ?? process.env);
+  const metrics = createMetrics(
+    () => state.report(now()),
+    config.analysis.limit,
+    () => state.lines.malformed,
+  );
+
+  const listeners: SyslogListener[] = [];
+  const closers: Array<() => Promise<void> | void> = [];
+  const syslog = config.syslog;
+  const onMessage = (message: string, _sender: string, transport: Transport) => {
+    metrics.syslogMessages.inc({ transport });
+    state.ingest(message, now());
+  };
+  const specs: Array<{ transport: Transport; listen: string | undefined }> = [
+    { transport: 'udp', listen: syslog?.udp },
+    { transport: 'tcp', listen: syslog?.tcp },
+    { transport: 'tls', listen: syslog?.tls?.listen },
+  ];
+  try {
+    for (const s of specs) {
+      if (!s.listen) {
+        continue;
+      }
+      const { host, port } = parseHostPort(s.listen, s.transport === 'tls' ? 6514 : 514);
+      const tlsSecrets =
+        s.transport === 'tls'
+          ? {
+              cert: config.secrets.get('syslog.tls.cert')?.reveal() ?? '',
+              key: config.secrets.get('syslog.tls.key')?.reveal() ?? '',
+              ...(config.secrets.get('syslog.tls.ca')
+                ? { ca: config.secrets.get('syslog.tls.ca')?.reveal() as string }
+                : {}),
+              requireClientCert: syslog?.tls?.requireClientCert ?? false,
+            }
+          : undefined;
+      const l = await startSyslogListener({
+        transport: s.transport,
+        host,
+        port,
+        allow: syslog?.allow ?? [],
+        maxFrameBytes: syslog?.maxFrameBytes ?? 65_536,
+        onMessage,
+        ...(tlsSecrets ? { tls: tlsSecrets } : {}),
+      });
+      listeners.push(l);
+      closers.push(() => l.close());
+      log?.info({ transport: s.transport, port: l.port }, 'syslog listener started');
+    }
+  } catch (err) {
+    await Promise.all(closers.map((c) => c()));
+    store.close();
+    throw err;
+  }
+
+  // Commit received records often: a record is acknowledged (counted, shown) only once it is in the store.
+  const flushTimer = setInterval(() => state.flush(), 200);
+  closers.push(() => clearInterval(flushTimer));
+
+  const cron = config.policy?.schedule
+    ? new Cron(config.policy.schedule, {
+        paused: true,
+        mode: '5-part',
+        timezone: config.policy.windows[0]?.tz ?? 'UTC',
+      })
+    : undefined;
+  let lastEvaluation = now();
+  let running: Promise<NodeResult[]> | undefined;
+  const settings = {
+    cluster: config.cluster,
+    restartCommand: config.mmp.restartCommand,
+    commandTimeoutMs: config.mmp.commandTimeoutMs,
+    verifyTimeoutMs: config.restart.verifyTimeoutMs,
+    verifyHealthyReadings: config.restart.verifyHealthyReadings,
+    verifyIntervalMs: config.restart.verifyIntervalMs,
+  };
+  const restart = (plan: Evaluation['plan'], trigger: string): Promise<NodeResult[]> => {
+    if (running) {
+      return running;
+    }
+    running = runRollingRestart(
+      plan,
+      settings,
+      {
+        mmp,
+        journal,
+        lock,
+        targetOf: (n) => targetFor(config, n),
+        verifiersFor: (n) => {
+          const hosts = new Set([...wbNames].filter(([, name]) => name === n).map(([host]) => host));
+          const live = liveStatsVerifier((l) => state.subscribe(l), hosts, config.restart.leakThreshold);
+          const status = mmpStatusVerifier(
+            mmp,
+            targetFor(config, n),
+            config.mmp.statusCommand,
+            config.mmp.statusPattern,
+            config.mmp.commandTimeoutMs,
+          );
+          return [live, status];
+        },
+        trigger,
+        now,
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        onProgress: (line) => log?.info({ line }, 'restart progress'),
+      },
+      { keepGoing: false },
+    ).then((results) => {
+      for (const r of results) {
+        if (r.outcome === 'success' || r.outcome === 'failure' || r.outcome === 'abandoned') {
+          metrics.restarts.inc({ webbridge: r.name, result: r.outcome });
+        }
+      }
+      store.appendEvent(
+        'restart',
+        results.map((r) => ({ name: r.name, outcome: r.outcome, reasons: r.reasons })),
+      );
+      running = undefined;
+      return results;
+    });
+    return running;
+  };
+  const context = () => ({
+    restartsToday: (n: string) => journal.restartsToday(config.cluster, n, now()),
+    inFlight: lock.holder(config.cluster, now())?.node ?? null,
+  });
+  const evaluate = async (): Promise<Evaluation> => {
+    const t = now();
+    const scheduleDue = cron
+      ? (cron.nextRun(new Date(lastEvaluation))?.getTime() ?? Number.POSITIVE_INFINITY) <= t
+      : false;
+    lastEvaluation = t;
+    state.flush();
+    const e = evaluatePolicy(config, state.report(t), t, { scheduleDue, ...context() });
+    if (e.action !== 'none') {
+      store.appendEvent(e.action, {
+        order: e.plan.order,
+        decisions: e.plan.decisions.map((d) => ({ name: d.name, kind: d.kind, reasons: d.reasons })),
+      });
+      journal.append({
+        ts: e.at,
+        trigger: scheduleDue ? 'daemon:schedule' : 'daemon:leak',
+        kind: 'plan',
+        cluster: config.cluster,
+        mode: e.mode,
+        action: e.action,
+        order: e.plan.order,
+        decisions: e.plan.decisions.map((d) => ({ node: d.name, kind: d.kind, reasons: d.reasons, guards: d.guards })),
+      });
+    }
+    if (e.action === 'restart') {
+      void restart(e.plan, scheduleDue ? 'daemon:schedule' : 'daemon:leak');
+    }
+    return e;
+  };
+  const evalTimer = setInterval(() => {
+    evaluate().catch((err: Error) => log?.error({ err }, 'policy evaluation failed'));
+  }, options.evaluateEveryMs ?? 30_000);
+  closers.push(() => clearInterval(evalTimer));
+
+  const { host, port } = parseHostPort(config.http?.listen ?? '127.0.0.1:8080', 8080);
+  const token = config.secrets.get('http.token');
+  const app = createHttpApp({
+    state: () => ({
+      ...state.report(now()),
+      mode: config.policy?.mode ?? 'dry-run',
+      windowOpen: evaluatePolicy(config, state.report(now()), now(), { scheduleDue: false, ...context() }).windowOpen,
+      unknownHosts: Object.fromEntries(state.unknownHosts),
+    }),
+    series: () => state.analyzer.series(),
+    events: (limit) => store.events(limit),
+    plan: () => evaluatePolicy(config, state.report(now()), now(), { scheduleDue: false, ...context() }),
+    restart: (names) => {
+      const chosen = names ?? config.webbridges.map((w) => w.name);
+      const plan = makePlan(
+        restartInputs(chosen, state.report(now()), { now: now(), force: false, ...context() }),
+        config,
+      );
+      return restart(plan, 'http:api');
+    },
+    registry: metrics.registry,
+    token: token ? () => token.reveal() : undefined,
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address() as { port: number };
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  log?.info({ url }, 'http listening');
+  let closed = false;
+  return {
+    url,
+    listeners: listeners.map((l) => ({ transport: l.transport, port: l.port })),
+    state,
+    store,
+    evaluate,
+    async close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      await running?.catch(() => []);
+      await Promise.all(closers.map((c) => c()));
+      await new Promise<void>((r) => server.close(() => r()));
+      state.flush();
+      store.close();
+    },
+  };
+}

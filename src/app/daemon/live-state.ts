@@ -1,0 +1,87 @@
+/**
+ * @module app/daemon/live-state
+ * The daemon's live picture: syslog messages are parsed, stored (batched, committed before acknowledged) and fed to
+ * one ClusterAnalyzer; listeners may subscribe to records (restart verification waits for fresh Stats lines).
+ */
+
+import type { SqliteStore } from '../../adapters/store/sqlite-store.js';
+import type { AnalyzerOptions } from '../../core/analysis/index.js';
+import { ClusterAnalyzer } from '../../core/analysis/index.js';
+import type { AnalysisReport, CmsRecord, LineCounts } from '../../core/model.js';
+import { createLineReader, type LineReader } from '../../core/parse/index.js';
+
+export class LiveState {
+  readonly analyzer: ClusterAnalyzer;
+  readonly lines: LineCounts = { read: 0, webbridgeStats: 0, callbridgeStats: 0, malformed: 0 };
+  /** Senders seen that are not configured nodes: shown, not dropped. */
+  readonly unknownHosts = new Map<string, number>();
+  readonly #known: ReadonlySet<string>;
+  readonly #store: SqliteStore;
+  #pending: CmsRecord[] = [];
+  #reader: LineReader;
+  #readerYear: number;
+  readonly #listeners = new Set<(r: CmsRecord) => void>();
+
+  constructor(store: SqliteStore, options: AnalyzerOptions, knownHosts: ReadonlySet<string>, now: number) {
+    this.analyzer = new ClusterAnalyzer(options);
+    this.#store = store;
+    this.#known = knownHosts;
+    this.#readerYear = new Date(now).getUTCFullYear();
+    this.#reader = createLineReader({ year: this.#readerYear, referenceMonth: new Date(now).getUTCMonth() + 1 });
+  }
+
+  /** Replays stored records (after a restart of the daemon). */
+  replay(records: readonly CmsRecord[]): void {
+    for (const r of records) {
+      this.analyzer.add(r);
+    }
+  }
+
+  ingest(message: string, now: number): void {
+    const year = new Date(now).getUTCFullYear();
+    if (year !== this.#readerYear) {
+      this.#readerYear = year;
+      this.#reader = createLineReader({ year, referenceMonth: new Date(now).getUTCMonth() + 1 });
+    }
+    this.lines.read++;
+    const out = this.#reader.read(message);
+    if (out.kind === 'malformed') {
+      this.lines.malformed++;
+      return;
+    }
+    if (out.kind !== 'record') {
+      return;
+    }
+    const r = out.record;
+    if (this.#known.size > 0 && !this.#known.has(r.host)) {
+      this.unknownHosts.set(r.host, (this.unknownHosts.get(r.host) ?? 0) + 1);
+    }
+    if (r.kind === 'webbridge-stats') {
+      this.lines.webbridgeStats++;
+    } else if (r.kind === 'callbridge-stats') {
+      this.lines.callbridgeStats++;
+    }
+    this.#pending.push(r);
+    this.analyzer.add(r);
+    for (const l of this.#listeners) {
+      l(r);
+    }
+  }
+
+  /** Commits buffered records to the store. */
+  flush(): number {
+    const batch = this.#pending;
+    this.#pending = [];
+    this.#store.appendRecords(batch);
+    return batch.length;
+  }
+
+  subscribe(listener: (r: CmsRecord) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  report(now: number): AnalysisReport {
+    return this.analyzer.report(this.lines, now);
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * @module app/daemon/metrics
+ * Prometheus metrics of the daemon (names fixed by issue 5: people's dashboards and alerts rely on them).
+ * Gauges are computed from the live analysis at scrape time.
+ */
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { AnalysisReport } from '../../core/model.js';
+
+export interface DaemonMetrics {
+  readonly registry: Registry;
+  readonly restarts: Counter<'webbridge' | 'result'>;
+  readonly syslogMessages: Counter<'transport'>;
+  readonly syslogDropped: Counter<'transport'>;
+}
+
+export function createMetrics(report: () => AnalysisReport, limit: number, malformed: () => number): DaemonMetrics {
+  const registry = new Registry();
+  const byWb = (f: (w: AnalysisReport['webbridges'][number]) => number | null) =>
+    function (this: Gauge<'webbridge'>) {
+      this.reset();
+      for (const w of report().webbridges) {
+        const v = f(w);
+        if (v !== null) {
+          this.set({ webbridge: w.name }, v);
+        }
+      }
+    };
+  new Gauge({
+    name: 'wbguard_webbridge_active_sessions',
+    help: 'Active sessions on a Web Bridge (last Stats line)',
+    labelNames: ['webbridge'],
+    registers: [registry],
+    collect: byWb((w) => w.active),
+  });
+  new Gauge({
+    name: 'wbguard_webbridge_leaked_sessions',
+    help: 'Leaked sessions on a Web Bridge, proven lower bound',
+    labelNames: ['webbridge'],
+    registers: [registry],
+    collect: byWb((w) => w.leakedMin),
+  });
+  new Gauge({
+    name: 'wbguard_webbridge_at_limit',
+    help: '1 when a Web Bridge is at its session limit',
+    labelNames: ['webbridge'],
+    registers: [registry],
+    collect: byWb((w) => (w.active === null ? null : w.active >= limit ? 1 : 0)),
+  });
+  new Gauge({
+    name: 'wbguard_callbridge_cma_sessions',
+    help: 'CMA sessions on a Call Bridge (last STATS line)',
+    labelNames: ['callbridge'],
+    registers: [registry],
+    collect(this: Gauge<'callbridge'>) {
+      this.reset();
+      for (const c of report().callbridges) {
+        if (c.cma !== null) {
+          this.set({ callbridge: c.name }, c.cma);
+        }
+      }
+    },
+  });
+  new Gauge({
+    name: 'wbguard_cluster_leaked_sessions',
+    help: 'Cluster leak estimate: sum of Web Bridge active minus sum of CMA',
+    registers: [registry],
+    collect(this: Gauge) {
+      this.set(report().cluster.leaked);
+    },
+  });
+  new Gauge({
+    name: 'wbguard_log_lines_malformed_total',
+    help: 'Log lines that could not be read',
+    registers: [registry],
+    collect(this: Gauge) {
+      this.set(malformed());
+    },
+  });
+  return {
+    registry,
+    restarts: new Counter({
+      name: 'wbguard_restarts_total',
+      help: 'Web Bridge restarts by result (success, failure, abandoned)',
+      labelNames: ['webbridge', 'result'],
+      registers: [registry],
+    }),
+    syslogMessages: new Counter({
+      name: 'wbguard_syslog_messages_total',
+      help: 'Syslog messages received',
+      labelNames: ['transport'],
+      registers: [registry],
+    }),
+    syslogDropped: new Counter({
+      name: 'wbguard_syslog_dropped_total',
+      help: 'Syslog messages refused or lost (allow-list, bad frames, kernel drops)',
+      labelNames: ['transport'],
+      registers: [registry],
+    }),
+  };
+}

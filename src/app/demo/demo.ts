@@ -1,0 +1,126 @@
+/**
+ * @module app/demo/demo
+ * `wbguard demo`: the simulator (3 nodes, leaking fast, at high speed) and the daemon wired to it, in enforce mode
+ * with an always-open window and SQLite in a temporary state folder. Load comes in waves — busy, then quiet — so a
+ * Web Bridge is seen leaking and then restarted by policy once the cluster is idle.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../../ports/logger.js';
+import { parseSimConfig } from '../../sim/config.js';
+import { type SimulatorHandle, startSimulator } from '../../sim/run.js';
+import { createSink, parseSinkUrl } from '../../sim/syslog/sinks.js';
+import { parseConfig } from '../config/index.js';
+import { type DaemonHandle, startDaemon } from '../daemon/daemon.js';
+
+export interface DemoOptions {
+  /** HTTP port of the daemon; 0 picks a free one. @default 8080 */
+  readonly httpPort: number;
+  /** Simulated seconds per real second. @default 60 */
+  readonly speed?: number;
+  readonly busySeconds?: number;
+  readonly quietSeconds?: number;
+  readonly log?: Logger;
+  readonly evaluateEveryMs?: number;
+}
+
+export interface DemoHandle {
+  readonly sim: SimulatorHandle;
+  readonly daemon: DaemonHandle;
+  readonly url: string;
+  readonly stateDir: string;
+  close(): Promise<void>;
+}
+
+export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'wbguard-demo-'));
+  const sim = await startSimulator(
+    parseSimConfig({
+      nodes: 3,
+      sshPort: 0,
+      controlPort: 0,
+      apiPort: 0,
+      stateDir: join(stateDir, 'sim'),
+      speed: options.speed ?? 60,
+      leakRate: 0.25,
+      joinRate: 3000,
+      meanStay: '5m',
+      restartDuration: '20s',
+      seed: 42,
+    }),
+    { env: {} },
+  );
+  const env = { WBGUARD_DEMO_MMP_PASSWORD: sim.password };
+  const config = parseConfig(
+    {
+      cluster: 'demo',
+      webbridges: sim.mmp.nodes.map((n) => ({ name: n.name, mmp: `127.0.0.1:${n.port}`, hostKey: n.fingerprint })),
+      callbridges: sim.mmp.nodes.map((n) => ({ name: n.name })),
+      mmp: {
+        username: 'admin',
+        password: 'env:WBGUARD_DEMO_MMP_PASSWORD',
+        connectTimeoutMs: 5000,
+        commandTimeoutMs: 10_000,
+        statusPattern: 'Status\\s*:\\s*running',
+      },
+      restart: {
+        leakThreshold: 15,
+        maxPerDay: 24,
+        verifyTimeoutMs: 60_000,
+        verifyIntervalMs: 1000,
+        verifyHealthyReadings: 2,
+        staleAfterMs: 120_000,
+      },
+      analysis: { staleAfterMs: 120_000 },
+      syslog: { udp: '127.0.0.1:0' },
+      http: { listen: `127.0.0.1:${options.httpPort}` },
+      policy: { mode: 'enforce', leakTrigger: true, forecastWithinHours: 0 },
+      state: join(stateDir, 'state'),
+    },
+    { env, source: 'demo configuration' },
+  );
+  let daemon: DaemonHandle;
+  try {
+    daemon = await startDaemon(config, {
+      env,
+      evaluateEveryMs: options.evaluateEveryMs ?? 3000,
+      ...(options.log ? { log: options.log } : {}),
+    });
+  } catch (err) {
+    await sim.close();
+    rmSync(stateDir, { recursive: true, force: true });
+    throw err;
+  }
+  const udpPort = daemon.listeners.find((l) => l.transport === 'udp')?.port as number;
+  const sink = createSink(parseSinkUrl(`udp://127.0.0.1:${udpPort}`));
+  const unsubscribe = sim.cluster.onLine((node, line) => sink.send(node, line));
+  // Waves of load: busy, then quiet long enough for every real guest to leave (the idle guard needs CMA 0).
+  const busy = (options.busySeconds ?? 30) * 1000;
+  const quiet = (options.quietSeconds ?? 45) * 1000;
+  let timer: NodeJS.Timeout | undefined;
+  const wave = (on: boolean) => {
+    sim.cluster.setJoinRate(on ? 3000 : 0);
+    timer = setTimeout(() => wave(!on), on ? busy : quiet);
+  };
+  wave(true);
+  let closed = false;
+  return {
+    sim,
+    daemon,
+    url: daemon.url,
+    stateDir,
+    async close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      clearTimeout(timer);
+      unsubscribe();
+      await sink.close();
+      await daemon.close();
+      await sim.close();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
