@@ -158,7 +158,12 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
         targetOf: (n) => targetFor(config, n),
         verifiersFor: (n) => {
           const hosts = new Set([...wbNames].filter(([, name]) => name === n).map(([host]) => host));
-          const live = liveStatsVerifier((l) => state.subscribe(l), hosts, config.restart.leakThreshold);
+          const live = liveStatsVerifier(
+            (l) => state.subscribe(l),
+            hosts,
+            () => state.report(now()).cluster.cma,
+            config.restart.leakThreshold,
+          );
           const status = mmpStatusVerifier(
             mmp,
             targetFor(config, n),

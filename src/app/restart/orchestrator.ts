@@ -63,6 +63,21 @@ async function verify(
   restartAt: number,
 ): Promise<{ ok: boolean; readings: Array<Reading & { at: string }> }> {
   const verifiers = deps.verifiersFor(name, restartAt);
+  try {
+    return await verifyWith(verifiers, name, s, deps);
+  } finally {
+    for (const v of verifiers) {
+      v.stop?.();
+    }
+  }
+}
+
+async function verifyWith(
+  verifiers: Verifier[],
+  name: string,
+  s: RestartSettings,
+  deps: RestartDeps,
+): Promise<{ ok: boolean; readings: Array<Reading & { at: string }> }> {
   const readings: Array<Reading & { at: string }> = [];
   let streak = 0;
   const start = deps.now();

@@ -20,6 +20,8 @@ export interface Reading {
 export interface Verifier {
   readonly name: string;
   read(): Promise<Reading>;
+  /** Releases what the verifier holds (a subscription), once verification is over. */
+  stop?(): void;
 }
 
 export function mmpStatusVerifier(

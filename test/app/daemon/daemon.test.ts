@@ -1,0 +1,223 @@
+/**
+ * The daemon end to end: the demo loop (leak → restart by policy in enforce mode), a plan only in dry-run, nothing
+ * outside the window, the API's token, the metrics' names, and a kill -9 that loses nothing acknowledged.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { stringify } from 'yaml';
+import { parseConfig } from '../../../src/app/config/index.js';
+import { startDaemon } from '../../../src/app/daemon/daemon.js';
+import { startDemo } from '../../../src/app/demo/demo.js';
+import { createSink, parseSinkUrl } from '../../../src/sim/syslog/sinks.js';
+import { callBridgeStatsLine, webBridgeStatsLine } from '../../../src/sim/syslog/templates.js';
+import { SIM_PASSWORD, simulator, tempDir } from '../../sim/helpers.js';
+
+async function until<T>(f: () => Promise<T | undefined> | T | undefined, ms: number, what: string): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined && v !== false) {
+      return v;
+    }
+    if (Date.now() > end) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('wbguard run', () => {
+  test('the demo loop: a Web Bridge leaks, then is restarted by policy when idle; API, metrics and events show it', async (t) => {
+    const demo = await startDemo({ httpPort: 0, speed: 120, busySeconds: 8, quietSeconds: 20, evaluateEveryMs: 1000 });
+    t.after(() => demo.close());
+    await until(() => demo.sim.state().webbridges.some((w) => w.leaked >= 15) || undefined, 60_000, 'a leak');
+    const restarted = await until(
+      () => demo.sim.state().webbridges.find((w) => w.restarts > 0),
+      90_000,
+      'a restart by policy',
+    );
+    assert.ok(restarted);
+    const history = demo.sim.cluster.history.filter((h) => h.event.startsWith('restart'));
+    // Never two at once: each restart completes before the next starts.
+    let inFlight = 0;
+    for (const h of history) {
+      inFlight += h.event === 'restart:started' ? 1 : h.event === 'restart:completed' ? -1 : 0;
+      assert.ok(inFlight <= 1, JSON.stringify(history));
+    }
+    const metrics = await until(
+      async () => {
+        const text = await (await fetch(`${demo.url}/metrics`)).text();
+        return /wbguard_restarts_total\{webbridge="cms\d",result="success"\} [1-9]/.test(text) ? text : undefined;
+      },
+      60_000,
+      'the restart in the metrics',
+    );
+    for (const name of [
+      'wbguard_webbridge_active_sessions{webbridge="cms1"}',
+      'wbguard_webbridge_leaked_sessions{webbridge="cms1"}',
+      'wbguard_callbridge_cma_sessions{callbridge="cms1"}',
+      'wbguard_cluster_leaked_sessions',
+      'wbguard_webbridge_at_limit{webbridge="cms1"}',
+      'wbguard_syslog_messages_total{transport="udp"}',
+      'wbguard_log_lines_malformed_total',
+    ]) {
+      assert.ok(metrics.includes(name), name);
+    }
+    const state = (await (await fetch(`${demo.url}/api/v1/state`)).json()) as { mode: string; webbridges: unknown[] };
+    assert.equal(state.mode, 'enforce');
+    assert.equal(state.webbridges.length, 3);
+    const events = (await (await fetch(`${demo.url}/api/v1/events`)).json()) as Array<{ kind: string }>;
+    assert.ok(events.some((e) => e.kind === 'restart'));
+    const hist = (await (await fetch(`${demo.url}/api/v1/history?node=cms1`)).json()) as {
+      webbridges: Array<{ name: string; active: { t: number[] } }>;
+    };
+    assert.deepEqual(
+      hist.webbridges.map((w) => w.name),
+      ['cms1'],
+    );
+    assert.ok((hist.webbridges[0]?.active.t.length ?? 0) > 10);
+  });
+
+  async function guardAgainstSim(
+    t: import('node:test').TestContext,
+    policy: Record<string, unknown>,
+    http: Record<string, unknown> = {},
+  ) {
+    const dir = tempDir(t, 'wbguard-daemon-');
+    const sim = await simulator(t, { leakRate: 0.5, joinRate: 600, meanStay: '5m' });
+    sim.cluster.advance(3 * 3_600_000);
+    sim.cluster.setJoinRate(0);
+    sim.cluster.advance(2 * 3_600_000);
+    const env = { PW: SIM_PASSWORD, TOKEN: 'tok-123456' };
+    const config = parseConfig(
+      {
+        cluster: 'lab',
+        webbridges: sim.mmp.nodes.map((n) => ({ name: n.name, mmp: `127.0.0.1:${n.port}`, hostKey: n.fingerprint })),
+        callbridges: sim.mmp.nodes.map((n) => ({ name: n.name })),
+        mmp: { password: 'env:PW', connectTimeoutMs: 3000, commandTimeoutMs: 3000 },
+        restart: { leakThreshold: 10, staleAfterMs: 3_600_000 * 24 * 365 },
+        analysis: { staleAfterMs: 3_600_000 * 24 * 365 },
+        syslog: { tcp: '127.0.0.1:0' },
+        http: { listen: '127.0.0.1:0', ...http },
+        policy,
+        state: join(dir, 'state'),
+      },
+      { env },
+    );
+    const daemon = await startDaemon(config, { env, evaluateEveryMs: 3_600_000 });
+    t.after(() => daemon.close());
+    const sink = createSink(parseSinkUrl(`tcp://127.0.0.1:${daemon.listeners[0]?.port}`));
+    // Replay the simulator's recent picture: a Stats line per Web Bridge and a STATS line per Call Bridge.
+    const now = sim.cluster.now;
+    for (const w of sim.state().webbridges) {
+      sink.send(w.name, webBridgeStatsLine(now, w.name, w.active, 10, 5));
+    }
+    for (const c of sim.state().callbridges) {
+      sink.send(c.name, callBridgeStatsLine(now + 1, c.name, c.cma, c.cma, 0));
+    }
+    await until(() => (daemon.state.lines.callbridgeStats === 3 ? true : undefined), 5000, 'ingest');
+    await sink.close();
+    return { sim, daemon, dir, config };
+  }
+
+  test('dry-run: the plan is journaled as what it would do; nothing is restarted', async (t) => {
+    const { sim, daemon, config } = await guardAgainstSim(t, { mode: 'dry-run' });
+    const e = await daemon.evaluate();
+    assert.equal(e.action, 'would-restart');
+    assert.ok(e.plan.order.length > 0);
+    assert.equal(sim.cluster.history.filter((h) => h.event === 'command').length, 0);
+    assert.match(readFileSync(join(config.state, 'journal.jsonl'), 'utf8'), /"action":"would-restart"/);
+  });
+
+  test('enforce outside the maintenance window: deferred, nothing restarted', async (t) => {
+    const now = new Date();
+    const day = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][(now.getUTCDay() + 3) % 7];
+    const { sim, daemon } = await guardAgainstSim(t, {
+      mode: 'enforce',
+      windows: [{ days: [day], from: '01:00', to: '02:00', tz: 'UTC' }],
+    });
+    const e = await daemon.evaluate();
+    assert.equal(e.windowOpen, false);
+    assert.equal(e.action, 'deferred-window');
+    assert.equal(sim.cluster.history.filter((h) => h.event === 'command').length, 0);
+  });
+
+  test('POST /api/v1/restart needs the bearer token', async (t) => {
+    const { daemon } = await guardAgainstSim(t, { mode: 'observe' }, { token: 'env:TOKEN' });
+    const post = (headers: Record<string, string>) =>
+      fetch(`${daemon.url}/api/v1/restart`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: '{"names":["cms9"]}',
+      });
+    assert.equal((await post({})).status, 401);
+    assert.equal((await post({ authorization: 'Bearer wrong-token' })).status, 401);
+    assert.equal((await fetch(`${daemon.url}/api/v1/state`)).status, 200, 'reading needs no token');
+    const plan = (await (await fetch(`${daemon.url}/api/v1/plan`)).json()) as { mode: string };
+    assert.equal(plan.mode, 'observe');
+  });
+});
+
+test('kill -9 and start again: every acknowledged record is still there', async (t) => {
+  const dir = tempDir(t, 'wbguard-kill-');
+  const config = join(dir, 'wbguard.yaml');
+  writeFileSync(
+    config,
+    stringify({
+      cluster: 'lab',
+      webbridges: [{ name: 'cms1', mmp: '127.0.0.1:1', hostKey: `SHA256:${'a'.repeat(43)}` }],
+      callbridges: [{ name: 'cms1' }],
+      syslog: { tcp: '127.0.0.1:0' },
+      http: { listen: '127.0.0.1:0' },
+      state: join(dir, 'state'),
+    }),
+  );
+  const main = new URL('../../../src/app/cli/main.ts', import.meta.url).pathname;
+  const start = () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', main, 'run', '--config', config], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    t.after(() => child.kill('SIGKILL'));
+    return new Promise<{ child: typeof child; url: string; tcp: number }>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /wbguard run: (http:\/\/\S+) .*tcp:(\d+)/.exec(out);
+        if (m) {
+          resolve({ child, url: m[1] as string, tcp: Number(m[2]) });
+        }
+      });
+      child.once('exit', (c) => reject(new Error(`exited ${c}`)));
+    });
+  };
+  const first = await start();
+  const sink = createSink(parseSinkUrl(`tcp://127.0.0.1:${first.tcp}`));
+  const t0 = Date.now() - 60_000;
+  for (let i = 0; i < 200; i++) {
+    sink.send('cms1', webBridgeStatsLine(t0 + i * 100, 'cms1', i % 100, i, i));
+  }
+  await until(
+    async () => {
+      const s = (await (await fetch(`${first.url}/api/v1/state`)).json()) as { lines: { webbridgeStats: number } };
+      return s.lines.webbridgeStats === 200 ? true : undefined;
+    },
+    10_000,
+    'ingest',
+  );
+  await new Promise((r) => setTimeout(r, 500)); // past the store's commit interval: acknowledged
+  await sink.close();
+  first.child.kill('SIGKILL');
+  await new Promise((r) => first.child.once('exit', r));
+  const second = await start();
+  const s = (await (await fetch(`${second.url}/api/v1/state`)).json()) as {
+    webbridges: Array<{ name: string; active: number; peakActive: number }>;
+  };
+  assert.deepEqual(
+    s.webbridges.map((w) => [w.name, w.active, w.peakActive]),
+    [['cms1', 99, 99]],
+  );
+  second.child.kill('SIGTERM');
+});
