@@ -8,19 +8,10 @@ import { createServer as createTlsServer } from 'node:tls';
 import { loadOrCreateCert } from '../../src/sim/api/tls-cert.js';
 import { createSink, parseSinkUrl } from '../../src/sim/syslog/sinks.js';
 import { webBridgeStatsLine } from '../../src/sim/syslog/templates.js';
+import { until } from '../helpers/until.js';
 import { simulator, tempDir } from './helpers.js';
 
 const LINE = webBridgeStatsLine(Date.UTC(2026, 10, 20, 9, 0, 0), 'cms1', 7, 9, 2);
-
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) {
-      throw new Error('condition not met in time');
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function streamReceiver(onSocket: (s: Socket) => void, tls?: { cert: string; key: string }) {
   const server = tls ? createTlsServer(tls, onSocket) : createServer(onSocket);

@@ -18,7 +18,7 @@ import { callbridgeNameMap, parseHostPort, type WbguardConfig, webbridgeNameMap 
 import { createHttpApp } from '../http/server.js';
 import { mmpClientFor, targetFor } from '../restart/mmp-wiring.js';
 import { type NodeResult, runRollingRestart } from '../restart/orchestrator.js';
-import { makePlan, restartInputs } from '../restart/plan.js';
+import { makePlan, restartInputs, restartSettingsOf } from '../restart/plan.js';
 import { mmpStatusVerifier } from '../restart/verifiers.js';
 import { LiveState } from './live-state.js';
 import { liveStatsVerifier } from './live-verifier.js';
@@ -136,14 +136,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     : undefined;
   let lastEvaluation = now();
   let running: Promise<NodeResult[]> | undefined;
-  const settings = {
-    cluster: config.cluster,
-    restartCommand: config.mmp.restartCommand,
-    commandTimeoutMs: config.mmp.commandTimeoutMs,
-    verifyTimeoutMs: config.restart.verifyTimeoutMs,
-    verifyHealthyReadings: config.restart.verifyHealthyReadings,
-    verifyIntervalMs: config.restart.verifyIntervalMs,
-  };
+  const settings = restartSettingsOf(config);
   const restart = (plan: Evaluation['plan'], trigger: string): Promise<NodeResult[]> => {
     if (running) {
       return running;

@@ -12,7 +12,19 @@ import {
   type RollingPlan,
 } from '../../core/policy/index.js';
 import type { WbguardConfig } from '../config/index.js';
-import type { NodeResult } from './orchestrator.js';
+import type { NodeResult, RestartSettings } from './orchestrator.js';
+
+/** The orchestrator's settings from the configuration. */
+export function restartSettingsOf(config: WbguardConfig): RestartSettings {
+  return {
+    cluster: config.cluster,
+    restartCommand: config.mmp.restartCommand,
+    commandTimeoutMs: config.mmp.commandTimeoutMs,
+    verifyTimeoutMs: config.restart.verifyTimeoutMs,
+    verifyHealthyReadings: config.restart.verifyHealthyReadings,
+    verifyIntervalMs: config.restart.verifyIntervalMs,
+  };
+}
 
 export function thresholdsOf(config: WbguardConfig): GuardThresholds {
   return {

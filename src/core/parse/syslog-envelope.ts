@@ -8,34 +8,9 @@
 import type { SyslogEnvelope } from '../model.js';
 import { type BsdStamp, readBsdStamp, readIsoStamp } from './timestamp.js';
 
-const FACILITIES = new Set([
-  'kern',
-  'user',
-  'mail',
-  'daemon',
-  'auth',
-  'syslog',
-  'lpr',
-  'news',
-  'uucp',
-  'cron',
-  'authpriv',
-  'ftp',
-  'ntp',
-  'security',
-  'console',
-  'solaris-cron',
-  'local0',
-  'local1',
-  'local2',
-  'local3',
-  'local4',
-  'local5',
-  'local6',
-  'local7',
-]);
 const SEVERITIES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
 const SEVERITY_ALIASES = new Set([...SEVERITIES, 'error', 'warn', 'panic', 'critical', 'emergency']);
+/** Facility names by RFC 5424 code (PRI >> 3); the same names are accepted in CMS's `facility.severity` token. */
 const FACILITY_BY_CODE = [
   'kern',
   'user',
@@ -62,6 +37,7 @@ const FACILITY_BY_CODE = [
   'local6',
   'local7',
 ];
+const FACILITIES = new Set(FACILITY_BY_CODE);
 
 /** Turns a BSD stamp (no year) into epoch ms; supplied by the stateful line reader. */
 export type BsdResolver = (stamp: BsdStamp) => number;

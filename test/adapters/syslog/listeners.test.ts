@@ -15,19 +15,10 @@ import { loadOrCreateCert } from '../../../src/sim/api/tls-cert.js';
 import { createSink, parseSinkUrl } from '../../../src/sim/syslog/sinks.js';
 import { webBridgeStatsLine } from '../../../src/sim/syslog/templates.js';
 import { run } from '../../helpers/run.js';
+import { until } from '../../helpers/until.js';
 import { tempDir } from '../../sim/helpers.js';
 
 const STATS = 'INFO : [DEBUGGING] Stats 42, c:100, d:58';
-
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) {
-      throw new Error('condition not met in time');
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function collector() {
   const got: Array<{ message: string; sender: string; transport: Transport }> = [];

@@ -4,6 +4,7 @@
  * and the last hours are quiet so that all that is left on each Web Bridge is leaked.
  */
 import type { CmsRecord } from '../../../src/core/model.js';
+import { seededRandom } from '../../../src/sim/random.js';
 
 export const DAY = 86_400_000;
 export const START = Date.UTC(2026, 10, 16, 0, 0, 0); // a Monday
@@ -29,17 +30,6 @@ export interface SyntheticResult {
   end: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Working-day curve: 0 at night, rising from 07:00 to a noon peak, 0 after 19:00, a tenth of it at weekends. */
 function loadShare(t: number): number {
   const day = new Date(t).getUTCDay();
@@ -52,7 +42,7 @@ function loadShare(t: number): number {
 }
 
 export function syntheticCluster(o: SyntheticOptions): SyntheticResult {
-  const rand = mulberry32(o.seed);
+  const rand = seededRandom(o.seed);
   const n = o.leakPerDay.length;
   const every = o.statsEveryMs ?? 10_000;
   const end = START + o.days * DAY;

@@ -170,14 +170,7 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
       const mmp = wiring.mmpClientFor(config, io.env);
       const results = await orch.runRollingRestart(
         rolling,
-        {
-          cluster: config.cluster,
-          restartCommand: config.mmp.restartCommand,
-          commandTimeoutMs: config.mmp.commandTimeoutMs,
-          verifyTimeoutMs: config.restart.verifyTimeoutMs,
-          verifyHealthyReadings: config.restart.verifyHealthyReadings,
-          verifyIntervalMs: config.restart.verifyIntervalMs,
-        },
+        plan.restartSettingsOf(config),
         {
           mmp,
           journal,
