@@ -11,7 +11,12 @@ import { Cron } from 'croner';
 import { JsonlJournal } from '../../adapters/journal/jsonl-journal.js';
 import { FileRestartLock } from '../../adapters/lock/file-lock.js';
 import { SqliteStore } from '../../adapters/store/sqlite-store.js';
-import { type SyslogListener, startSyslogListener, type Transport } from '../../adapters/syslog/listeners.js';
+import {
+  kernelUdpReceiveErrors,
+  type SyslogListener,
+  startSyslogListener,
+  type Transport,
+} from '../../adapters/syslog/listeners.js';
 import type { Logger } from '../../ports/logger.js';
 import type { MmpClient } from '../../ports/mmp.js';
 import { callbridgeNameMap, parseHostPort, type WbguardConfig, webbridgeNameMap } from '../config/index.js';
@@ -126,6 +131,38 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
   // Commit received records often: a record is acknowledged (counted, shown) only once it is in the store.
   const flushTimer = setInterval(() => state.flush(), 200);
   closers.push(() => clearInterval(flushTimer));
+
+  // Drops: senders refused by the allow-list, bad frames, and the kernel's UDP receive-buffer drops (a machine-wide
+  // counter, counted from when the daemon started, and only when a UDP listener runs).
+  const seenDrops = new Map<Transport, number>();
+  let kernelBase = kernelUdpReceiveErrors();
+  const dropTimer = setInterval(() => {
+    for (const l of listeners) {
+      const total = l.counters.denied + l.counters.badFrames;
+      const delta = total - (seenDrops.get(l.transport) ?? 0);
+      if (delta > 0) {
+        metrics.syslogDropped.inc({ transport: l.transport }, delta);
+        seenDrops.set(l.transport, total);
+      }
+    }
+    const kernel = kernelUdpReceiveErrors();
+    if (
+      listeners.some((l) => l.transport === 'udp') &&
+      kernel !== undefined &&
+      kernelBase !== undefined &&
+      kernel > kernelBase
+    ) {
+      metrics.syslogDropped.inc({ transport: 'udp' }, kernel - kernelBase);
+      kernelBase = kernel;
+    }
+  }, 1000);
+  closers.push(() => clearInterval(dropTimer));
+
+  // Retention: raw records older than the retention are deleted once an hour (and at start).
+  const prune = () => store.prune(now() - retention);
+  prune();
+  const pruneTimer = setInterval(prune, 3_600_000);
+  closers.push(() => clearInterval(pruneTimer));
 
   const cron = config.policy?.schedule
     ? new Cron(config.policy.schedule, {

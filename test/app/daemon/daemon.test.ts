@@ -221,3 +221,52 @@ test('kill -9 and start again: every acknowledged record is still there', async 
   );
   second.child.kill('SIGTERM');
 });
+
+test('util-linux logger feeds the daemon over UDP and TCP (RFC 3164 and 5424): the metrics and the state show it', async (t) => {
+  const dir = tempDir(t, 'wbguard-logger-');
+  const config = parseConfig(
+    {
+      cluster: 'lab',
+      webbridges: [{ name: 'cms1', mmp: '127.0.0.1:1', hostKey: `SHA256:${'a'.repeat(43)}` }],
+      syslog: { udp: '127.0.0.1:0', tcp: '127.0.0.1:0', allow: ['127.0.0.0/8'] },
+      http: { listen: '127.0.0.1:0' },
+      state: join(dir, 'state'),
+    },
+    { env: {} },
+  );
+  const daemon = await startDaemon(config, { env: {}, evaluateEveryMs: 3_600_000 });
+  t.after(() => daemon.close());
+  const { run } = await import('../../helpers/run.js');
+  const port = (tr: string) => String(daemon.listeners.find((l) => l.transport === tr)?.port);
+  const sends = [
+    ['--udp', '--rfc3164', '--port', port('udp')],
+    ['--udp', '--rfc5424', '--port', port('udp')],
+    ['--tcp', '--octet-count', '--rfc5424', '--port', port('tcp')],
+    ['--tcp', '--octet-count', '--rfc3164', '--port', port('tcp')],
+  ];
+  for (const [i, flags] of sends.entries()) {
+    const r = await run('logger', [
+      ...flags,
+      '--server',
+      '127.0.0.1',
+      '--tag',
+      'webbridge',
+      `INFO : Stats ${10 + i}, c:${20 + i}, d:${10}`,
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+  }
+  const host = (await run('hostname', [])).stdout.trim();
+  await until(
+    async () =>
+      ((await (await fetch(`${daemon.url}/api/v1/state`)).json()) as { lines: { webbridgeStats: number } }).lines
+        .webbridgeStats === 4 || undefined,
+    10_000,
+    'four Stats records',
+  );
+  const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
+  assert.match(metrics, /wbguard_syslog_messages_total\{transport="udp"\} 2/);
+  assert.match(metrics, /wbguard_syslog_messages_total\{transport="tcp"\} 2/);
+  assert.match(metrics, new RegExp(`wbguard_webbridge_active_sessions\\{webbridge="${host}"\\} 13`));
+  const state = (await (await fetch(`${daemon.url}/api/v1/state`)).json()) as { unknownHosts: Record<string, number> };
+  assert.equal(state.unknownHosts[host], 4, 'lines from a host not in the configuration are counted and shown');
+});
