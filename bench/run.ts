@@ -3,6 +3,7 @@
  * Options: `--size MB` corpus size for analyze vs grep (default 1100), `--only NAME`.
  */
 import { benchAnalyzeVsGrep, machine } from './analyze-vs-grep.js';
+import { benchIngest } from './ingest.js';
 import { benchSshCost } from './ssh-cost.js';
 
 const args = process.argv.slice(2);
@@ -46,6 +47,22 @@ if (!only || only === 'ssh') {
       : []),
     '',
     `wbguard / ssh = ${(r.wbguard.median / r.ssh.median).toFixed(2)}× (goal ≤ 1)${r.cisco ? `; Cisco's script / wbguard = ${(r.cisco.median / r.wbguard.median).toFixed(1)}× (goal ≥ 5)` : ''}.`,
+  );
+}
+if (!only || only === 'ingest') {
+  const rows = await benchIngest();
+  report.push(
+    '',
+    '## Syslog ingest',
+    '',
+    "One run on 127.0.0.1: a sender process (bench/sender.ts) sends CMS Stats lines — TCP octet-counted as fast as the receiver takes them, UDP paced at 100k/s in bursts of 1000 — to `wbguard run` (parsing, analysis, SQLite) and to Debian's rsyslogd (imtcp/imudp to a file). Seconds from the first message sent to the last one received.",
+    '',
+    '| receiver | transport | sent | received | lost | seconds | messages/s | peak RSS |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.receiver} | ${r.transport} | ${r.sent} | ${r.received} | ${r.sent - r.received} | ${r.seconds} | ${r.perSecond} | ${r.rssMb === undefined ? '—' : `${r.rssMb} MB`} |`,
+    ),
   );
 }
 console.log(report.join('\n'));
