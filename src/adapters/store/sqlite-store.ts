@@ -10,13 +10,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CmsRecord } from '../../core/model.js';
 import { StoreError } from '../../errors.js';
-
-export interface StoredEvent {
-  readonly id: number;
-  readonly at: string;
-  readonly kind: string;
-  readonly data: unknown;
-}
+import type { Store, StoredEvent } from '../../ports/store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS records (at INTEGER NOT NULL, host TEXT NOT NULL, kind TEXT NOT NULL, a REAL, b REAL, c REAL, extra TEXT);
@@ -79,7 +73,7 @@ function fromRow(row: {
   }
 }
 
-export class SqliteStore {
+export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #insert: Database.Statement;
   readonly #insertMany: (records: readonly CmsRecord[]) => void;

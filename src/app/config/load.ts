@@ -49,9 +49,7 @@ function secretPaths(c: ParsedConfig): Array<[string, string]> {
     add(`callbridges.${i}.api.password`, cb.api?.password);
   });
   add('http.token', c.http?.token);
-  add('syslog.tls.cert', c.syslog?.tls?.cert);
   add('syslog.tls.key', c.syslog?.tls?.key);
-  add('syslog.tls.ca', c.syslog?.tls?.ca);
   c.alerts.forEach((a, i) => {
     if (a.type === 'email') {
       add(`alerts.${i}.password`, a.password);

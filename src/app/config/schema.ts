@@ -224,11 +224,11 @@ export const ConfigSchema = z
         tcp: listenAddr.optional().describe('TCP listener host:port (LF or octet-counted framing).'),
         tls: z
           .object({
-            listen: hostPort,
-            cert: secretRef,
-            key: secretRef,
-            ca: secretRef.optional(),
-            requireClientCert: z.boolean().default(false),
+            listen: listenAddr.describe('TLS listener host:port (6514 is the RFC 5425 port).'),
+            cert: z.string().min(1).describe('PEM file of the server certificate (and chain).'),
+            key: secretRef.describe('Reference to the PEM private key (file:/path, chmod 600).'),
+            ca: z.string().optional().describe('PEM file of the CA that signs client certificates.'),
+            requireClientCert: z.boolean().default(false).describe('Require and verify a client certificate.'),
           })
           .strict()
           .optional()

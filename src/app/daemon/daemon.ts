@@ -5,6 +5,7 @@
  * as `wbguard restart` (verified by fresh Stats lines and the MMP status command), and HTTP serves the API and
  * /metrics.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Cron } from 'croner';
@@ -98,15 +99,14 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
         continue;
       }
       const { host, port } = parseHostPort(s.listen, s.transport === 'tls' ? 6514 : 514);
+      const tlsConfig = syslog?.tls;
       const tlsSecrets =
-        s.transport === 'tls'
+        s.transport === 'tls' && tlsConfig
           ? {
-              cert: config.secrets.get('syslog.tls.cert')?.reveal() ?? '',
+              cert: readFileSync(tlsConfig.cert, 'utf8'),
               key: config.secrets.get('syslog.tls.key')?.reveal() ?? '',
-              ...(config.secrets.get('syslog.tls.ca')
-                ? { ca: config.secrets.get('syslog.tls.ca')?.reveal() as string }
-                : {}),
-              requireClientCert: syslog?.tls?.requireClientCert ?? false,
+              ...(tlsConfig.ca ? { ca: readFileSync(tlsConfig.ca, 'utf8') } : {}),
+              requireClientCert: tlsConfig.requireClientCert,
             }
           : undefined;
       const l = await startSyslogListener({

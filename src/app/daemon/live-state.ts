@@ -4,11 +4,11 @@
  * one ClusterAnalyzer; listeners may subscribe to records (restart verification waits for fresh Stats lines).
  */
 
-import type { SqliteStore } from '../../adapters/store/sqlite-store.js';
 import type { AnalyzerOptions } from '../../core/analysis/index.js';
 import { ClusterAnalyzer } from '../../core/analysis/index.js';
 import type { AnalysisReport, CmsRecord, LineCounts } from '../../core/model.js';
 import { createLineReader, type LineReader } from '../../core/parse/index.js';
+import type { Store } from '../../ports/store.js';
 
 export class LiveState {
   readonly analyzer: ClusterAnalyzer;
@@ -16,13 +16,13 @@ export class LiveState {
   /** Senders seen that are not configured nodes: shown, not dropped. */
   readonly unknownHosts = new Map<string, number>();
   readonly #known: ReadonlySet<string>;
-  readonly #store: SqliteStore;
+  readonly #store: Store;
   #pending: CmsRecord[] = [];
   #reader: LineReader;
   #readerYear: number;
   readonly #listeners = new Set<(r: CmsRecord) => void>();
 
-  constructor(store: SqliteStore, options: AnalyzerOptions, knownHosts: ReadonlySet<string>, now: number) {
+  constructor(store: Store, options: AnalyzerOptions, knownHosts: ReadonlySet<string>, now: number) {
     this.analyzer = new ClusterAnalyzer(options);
     this.#store = store;
     this.#known = knownHosts;

@@ -270,3 +270,40 @@ test('util-linux logger feeds the daemon over UDP and TCP (RFC 3164 and 5424): t
   const state = (await (await fetch(`${daemon.url}/api/v1/state`)).json()) as { unknownHosts: Record<string, number> };
   assert.equal(state.unknownHosts[host], 4, 'lines from a host not in the configuration are counted and shown');
 });
+
+test('the simulator feeds the daemon over TLS; `wbguard status` prints the picture', async (t) => {
+  const dir = tempDir(t, 'wbguard-tls-');
+  const { loadOrCreateCert } = await import('../../../src/sim/api/tls-cert.js');
+  const cert = await loadOrCreateCert(join(dir, 'tls'));
+  const config = parseConfig(
+    {
+      cluster: 'lab',
+      webbridges: [{ name: 'cms1', mmp: '127.0.0.1:1', hostKey: `SHA256:${'a'.repeat(43)}` }],
+      callbridges: [{ name: 'cms1' }],
+      syslog: { tls: { listen: '127.0.0.1:0', cert: cert.certPath, key: `file:${cert.keyPath}` } },
+      http: { listen: '127.0.0.1:0' },
+      state: join(dir, 'state'),
+    },
+    { env: {} },
+  );
+  const daemon = await startDaemon(config, { env: {}, evaluateEveryMs: 3_600_000 });
+  t.after(() => daemon.close());
+  const sink = createSink(
+    parseSinkUrl(`tls://localhost:${daemon.listeners[0]?.port}?framing=octet&ca=${cert.certPath}`),
+  );
+  const at = Date.now() - 1000;
+  sink.send('cms1', webBridgeStatsLine(at, 'cms1', 77, 100, 23));
+  sink.send('cms1', callBridgeStatsLine(at + 1, 'cms1', 5, 6, 7));
+  await until(() => (daemon.state.lines.callbridgeStats === 1 ? true : undefined), 10_000, 'TLS ingest');
+  await sink.close();
+  const { runCli } = await import('../../../src/app/cli/program.js');
+  const { memoryIo } = await import('../../helpers/cli-io.js');
+  const io = memoryIo();
+  assert.equal(await runCli(['status', '--url', daemon.url], io), 0, io.err());
+  assert.match(io.out(), /mode dry-run/);
+  assert.match(io.out(), /cms1 +leaking +77 /);
+  assert.match(io.out(), /Σ Web Bridge active 77 − Σ CMA 5 = 72 leaked/);
+  const down = memoryIo();
+  assert.notEqual(await runCli(['status', '--url', 'http://127.0.0.1:1'], down), 0);
+  assert.match(down.err(), /cannot reach the daemon/);
+});
