@@ -286,10 +286,18 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     registry: metrics.registry,
     token: token ? () => token.reveal() : undefined,
   });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));
-    s.once('error', reject);
-  });
+  let server: ReturnType<typeof serve>;
+  try {
+    server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));
+      s.once('error', reject);
+    });
+  } catch (err) {
+    // Nothing half-started is left behind: listeners, timers and the store close before the error goes up.
+    await Promise.all(closers.map((c) => c()));
+    store.close();
+    throw err;
+  }
   const address = server.address() as { port: number };
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   log?.info({ url }, 'http listening');

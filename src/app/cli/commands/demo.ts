@@ -17,7 +17,18 @@ export const registerDemo: RegisterVerb = (program, io) => {
     )
     .action(async (opts) => {
       const { startDemo } = await import('../../demo/demo.js');
-      const demo = await startDemo({ httpPort: Number(opts.port), speed: Number(opts.speed) });
+      const port = Number(opts.port);
+      let demo: Awaited<ReturnType<typeof startDemo>>;
+      try {
+        demo = await startDemo({ httpPort: port, speed: Number(opts.speed) });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) {
+          throw err;
+        }
+        // The default port is taken (another demo, a daemon): any free port will do for a demo.
+        await write(io.stderr, `wbguard demo: port ${port} is in use, taking a free one\n`);
+        demo = await startDemo({ httpPort: 0, speed: Number(opts.speed) });
+      }
       await write(
         io.stdout,
         [
