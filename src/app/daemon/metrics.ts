@@ -68,12 +68,17 @@ export function createMetrics(report: () => AnalysisReport, limit: number, malfo
       this.set(report().cluster.leaked);
     },
   });
-  new Gauge({
+  let malformedSeen = 0;
+  new Counter({
     name: 'wbguard_log_lines_malformed_total',
     help: 'Log lines that could not be read',
     registers: [registry],
-    collect(this: Gauge) {
-      this.set(malformed());
+    collect(this: Counter) {
+      const now = malformed();
+      if (now > malformedSeen) {
+        this.inc(now - malformedSeen);
+        malformedSeen = now;
+      }
     },
   });
   return {
