@@ -242,7 +242,9 @@ export const ConfigSchema = z
     files: z
       .array(z.object({ path: z.string().min(1) }).strict())
       .default([])
-      .describe('Log files to tail instead of listening.'),
+      .describe(
+        'Log files written by a syslog server (* and ? allowed in the file name), followed instead of or beside listening.',
+      ),
     http: z
       .object({
         listen: listenAddr

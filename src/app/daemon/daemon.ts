@@ -11,6 +11,7 @@ import { serve } from '@hono/node-server';
 import { Cron } from 'croner';
 import { JsonlJournal } from '../../adapters/journal/jsonl-journal.js';
 import { FileRestartLock } from '../../adapters/lock/file-lock.js';
+import { tailFiles } from '../../adapters/logfiles/tail.js';
 import { SqliteStore } from '../../adapters/store/sqlite-store.js';
 import {
   kernelUdpReceiveErrors,
@@ -126,6 +127,14 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     await Promise.all(closers.map((c) => c()));
     store.close();
     throw err;
+  }
+
+  if (config.files.length > 0) {
+    const tailer = tailFiles(
+      config.files.map((f) => f.path),
+      (line) => state.ingest(line, now()),
+    );
+    closers.push(() => tailer.close());
   }
 
   // Commit received records often: a record is acknowledged (counted, shown) only once it is in the store, and
