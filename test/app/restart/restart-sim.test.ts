@@ -134,6 +134,36 @@ describe('wbguard restart against the simulator', () => {
     assert.equal(f.sim.cluster.history.filter((h) => h.event === 'command').length, 0);
   });
 
+  test("without --logs, the session data comes from the daemon's store in the state folder", async (t) => {
+    const f = await leakingCluster(t);
+    const { readdirSync } = await import('node:fs');
+    const { SqliteStore } = await import('../../../src/adapters/store/sqlite-store.js');
+    const { readBatches } = await import('../../../src/adapters/logfiles/read-batches.js');
+    await new Promise((r) => setTimeout(r, 300));
+    const store = new SqliteStore(join(f.state, 'wbguard.db'));
+    for (const name of readdirSync(f.logs)) {
+      for await (const b of readBatches({ kind: 'plain', path: join(f.logs, name), mtimeMs: Date.now(), size: 0 })) {
+        store.appendRecords(b.records);
+      }
+    }
+    store.close();
+    const fromLogs = JSON.parse(
+      (await f.wbguard(['restart', '--all', '--logs', f.logs, '--dry-run', '--json'])).out,
+    ) as JsonDoc;
+    const r = await f.wbguard(['restart', '--all', '--dry-run', '--json']);
+    assert.equal(r.code, 0, r.err);
+    const fromStore = JSON.parse(r.out) as JsonDoc;
+    assert.deepEqual([...fromStore.plan.order].sort(), [...fromLogs.plan.order].sort());
+    assert.ok(fromStore.plan.order.length > 0);
+  });
+
+  test('without --logs, a store or --force there is no session data: usage error', async (t) => {
+    const f = await leakingCluster(t, { live: false });
+    const r = await f.wbguard(['restart', '--all', '--dry-run']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /no session data/);
+  });
+
   test('without a terminal and without --yes nothing happens (exit 2)', async (t) => {
     const f = await leakingCluster(t);
     const r = await f.wbguard(['restart', '--leaking', '--logs', f.logs]);

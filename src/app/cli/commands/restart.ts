@@ -3,11 +3,38 @@
  * `wbguard restart`: Cisco's workaround made safe. Prints the plan (every guard's verdict and numbers), then
  * restarts the eligible Web Bridges one at a time over SSH, verifying each back before the next.
  */
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { EXIT, UsageError } from '../../../errors.js';
 import { write } from '../io.js';
 import type { RegisterVerb } from './types.js';
+
+/** The daemon's view: the records its store kept (last 14 days), analysed as `analyze` would. */
+async function analysisFromStore(path: string, options: import('../../../core/analysis/index.js').AnalyzerOptions) {
+  const [{ SqliteStore }, { ClusterAnalyzer }] = await Promise.all([
+    import('../../../adapters/store/sqlite-store.js'),
+    import('../../../core/analysis/index.js'),
+  ]);
+  const store = new SqliteStore(path);
+  try {
+    const analyzer = new ClusterAnalyzer(options);
+    const records = store.recordsSince(Date.now() - 14 * 86_400_000);
+    for (const r of records) {
+      analyzer.add(r);
+    }
+    return {
+      report: analyzer.report(
+        { read: records.length, webbridgeStats: 0, callbridgeStats: 0, malformed: 0 },
+        Date.now(),
+      ),
+      errors: [] as Array<{ path: string; message: string }>,
+    };
+  } finally {
+    store.close();
+  }
+}
 
 async function confirm(io: Parameters<RegisterVerb>[1], question: string): Promise<boolean> {
   const rl = createInterface({ input: io.stdin, output: io.stderr });
@@ -73,9 +100,12 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
       for (const n of names) {
         wiring.targetFor(config, n);
       }
-      if (!opts.logs && !opts.force) {
+      // Session data: --logs, else the store of a daemon sharing this state folder (wbguard run), else only --force.
+      const storePath = join(config.state, 'wbguard.db');
+      const fromStore = !opts.logs && existsSync(storePath);
+      if (!opts.logs && !fromStore && !opts.force) {
         throw new UsageError(
-          'no session data: give --logs PATH... (the logs your syslog server keeps), or --force to skip the guards that need it',
+          'no session data: give --logs PATH... (the logs your syslog server keeps), run wbguard run with this state folder, or --force to skip the guards that need it',
         );
       }
       const analyzeOptions = {
@@ -88,7 +118,11 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
         ...(opts.year ? { year: Number(opts.year) } : {}),
         stdin: io.stdin,
       };
-      const analysis = opts.logs ? await analyzePaths(opts.logs, analyzeOptions) : undefined;
+      const analysis = opts.logs
+        ? await analyzePaths(opts.logs, analyzeOptions)
+        : fromStore
+          ? await analysisFromStore(storePath, analyzeOptions)
+          : undefined;
       for (const e of analysis?.errors ?? []) {
         await write(io.stderr, `wbguard: cannot read ${e.path}: ${e.message}\n`);
       }
