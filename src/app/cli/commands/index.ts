@@ -8,6 +8,7 @@ import { registerDemo } from './demo.js';
 import { registerImportScript } from './import-script.js';
 import { registerRestart } from './restart.js';
 import { registerRun } from './run.js';
+import { registerSchedule } from './schedule.js';
 import { registerSim } from './sim.js';
 import { registerStatus } from './status.js';
 import { registerTrust } from './trust.js';
@@ -23,4 +24,5 @@ export const VERBS: readonly RegisterVerb[] = [
   registerSim,
   registerConfig,
   registerImportScript,
+  registerSchedule,
 ];
