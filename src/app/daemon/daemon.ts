@@ -183,6 +183,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     : undefined;
   let lastEvaluation = now();
   let running: Promise<NodeResult[]> | undefined;
+  const stopping = new AbortController();
   const settings = restartSettingsOf(config);
   const restart = (plan: Evaluation['plan'], trigger: string): Promise<NodeResult[]> => {
     if (running) {
@@ -217,6 +218,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
         now,
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
         onProgress: (line) => log?.info({ line }, 'restart progress'),
+        signal: stopping.signal,
       },
       { keepGoing: false },
     ).then((results) => {
@@ -322,6 +324,8 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
         return;
       }
       closed = true;
+      // A restart in flight stops waiting for its verification and is journaled as abandoned.
+      stopping.abort();
       await running?.catch(() => []);
       await Promise.all(closers.map((c) => c()));
       await new Promise<void>((r) => server.close(() => r()));

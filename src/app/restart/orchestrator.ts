@@ -50,6 +50,24 @@ export interface RestartDeps {
   readonly sleep: (ms: number) => Promise<void>;
   /** Progress lines for a terminal. */
   readonly onProgress?: (line: string) => void;
+  /**
+   * Aborted when wbguard is stopping: a restart in flight stops waiting for its verification and is journaled as
+   * abandoned (never left half-verified without an entry); the ones not started are abandoned too.
+   */
+  readonly signal?: AbortSignal;
+}
+
+function abortPromise(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (!signal) {
+      return;
+    }
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
 }
 
 function iso(ms: number): string {
@@ -81,7 +99,7 @@ async function verifyWith(
   const readings: Array<Reading & { at: string }> = [];
   let streak = 0;
   const start = deps.now();
-  while (deps.now() - start <= s.verifyTimeoutMs) {
+  while (deps.now() - start <= s.verifyTimeoutMs && !deps.signal?.aborted) {
     const results = await Promise.all(verifiers.map(async (v) => ({ v: v.name, r: await v.read() })));
     const healthy = results.every((x) => x.r.healthy);
     const reading = { healthy, detail: results.map((x) => `${x.v}: ${x.r.detail}`).join('; '), at: iso(deps.now()) };
@@ -91,7 +109,7 @@ async function verifyWith(
     if (streak >= s.verifyHealthyReadings) {
       return { ok: true, readings };
     }
-    await deps.sleep(s.verifyIntervalMs);
+    await Promise.race([deps.sleep(s.verifyIntervalMs), abortPromise(deps.signal)]);
   }
   return { ok: false, readings };
 }
@@ -161,6 +179,13 @@ async function restartOne(
       outcome: v.ok ? 'verified' : 'not verified',
       readings: v.readings,
     });
+    if (!v.ok && deps.signal?.aborted) {
+      const why =
+        'abandoned: wbguard was stopped while verifying; the restart command had succeeded, the Web Bridge was not verified back';
+      deps.journal.append({ ...base, ts: iso(deps.now()), kind: 'result', outcome: 'abandoned', reasons: [why] });
+      deps.journal.logCisco(deps.now(), name, false, why);
+      return { name, outcome: 'abandoned', reasons: [why], command, readings: v.readings };
+    }
     if (!v.ok) {
       const why = `not verified back within ${s.verifyTimeoutMs} ms (${s.verifyHealthyReadings} healthy readings in a row needed)`;
       deps.journal.append({ ...base, ts: iso(deps.now()), kind: 'result', outcome: 'failure', reasons: [why] });
@@ -197,8 +222,10 @@ export async function runRollingRestart(
       results.push({ name: d.name, outcome: d.kind === 'skip' ? 'skipped' : 'deferred', reasons: d.reasons });
       continue;
     }
-    if (stopped) {
-      const why = 'not attempted: an earlier restart failed (use --keep-going to continue past failures)';
+    if (stopped || deps.signal?.aborted) {
+      const why = deps.signal?.aborted
+        ? 'not attempted: wbguard was stopping'
+        : 'not attempted: an earlier restart failed (use --keep-going to continue past failures)';
       deps.journal.append({
         ts: iso(deps.now()),
         trigger: deps.trigger,

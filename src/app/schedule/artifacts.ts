@@ -78,6 +78,9 @@ Type=simple
 User=${o.user}
 Group=${o.user}
 ExecStart=${o.wbguard} run --config ${o.config}
+# SIGHUP reloads the configuration (a bad one is refused, the guard keeps running); SIGTERM abandons a restart in
+# flight cleanly, with a journal entry.
+ExecReload=/bin/kill -HUP $MAINPID
 Restart=on-failure
 RestartSec=5s
 # Secrets: referenced as env:NAME in the configuration; keep them out of the unit.

@@ -307,3 +307,126 @@ test('the simulator feeds the daemon over TLS; `wbguard status` prints the pictu
   assert.notEqual(await runCli(['status', '--url', 'http://127.0.0.1:1'], down), 0);
   assert.match(down.err(), /cannot reach the daemon/);
 });
+
+test('stopping the daemon during a restart abandons it cleanly: journaled, counted, never half-verified', async (t) => {
+  const dir = tempDir(t, 'wbguard-stop-');
+  const sim = await simulator(t, { leakRate: 0.5, joinRate: 600, meanStay: '5m' });
+  sim.cluster.advance(3 * 3_600_000);
+  sim.cluster.setJoinRate(0);
+  sim.cluster.advance(2 * 3_600_000);
+  sim.cluster.setFaults('cms1', { slowRestartMs: 86_400_000 });
+  sim.cluster.setFaults('cms2', { slowRestartMs: 86_400_000 });
+  sim.cluster.setFaults('cms3', { slowRestartMs: 86_400_000 });
+  const env = { PW: SIM_PASSWORD };
+  const config = parseConfig(
+    {
+      cluster: 'lab',
+      webbridges: sim.mmp.nodes.map((n) => ({ name: n.name, mmp: `127.0.0.1:${n.port}`, hostKey: n.fingerprint })),
+      callbridges: sim.mmp.nodes.map((n) => ({ name: n.name })),
+      mmp: {
+        password: 'env:PW',
+        connectTimeoutMs: 3000,
+        commandTimeoutMs: 3000,
+        statusPattern: 'Status\\s*:\\s*running',
+      },
+      restart: {
+        leakThreshold: 10,
+        staleAfterMs: 3_600_000 * 24 * 365,
+        verifyTimeoutMs: 300_000,
+        verifyIntervalMs: 200,
+      },
+      analysis: { staleAfterMs: 3_600_000 * 24 * 365 },
+      syslog: { tcp: '127.0.0.1:0' },
+      http: { listen: '127.0.0.1:0' },
+      policy: { mode: 'enforce' },
+      state: join(dir, 'state'),
+    },
+    { env },
+  );
+  const daemon = await startDaemon(config, { env, evaluateEveryMs: 3_600_000 });
+  const sink = createSink(parseSinkUrl(`tcp://127.0.0.1:${daemon.listeners[0]?.port}`));
+  const now = sim.cluster.now;
+  for (const w of sim.state().webbridges) {
+    sink.send(w.name, webBridgeStatsLine(now, w.name, w.active, 10, 5));
+  }
+  for (const c of sim.state().callbridges) {
+    sink.send(c.name, callBridgeStatsLine(now + 1, c.name, c.cma, c.cma, 0));
+  }
+  await until(() => (daemon.state.lines.callbridgeStats === 3 ? true : undefined), 5000, 'ingest');
+  await sink.close();
+  const e = await daemon.evaluate();
+  assert.equal(e.action, 'restart');
+  await until(
+    () => (sim.cluster.history.some((h) => h.event === 'restart:started') ? true : undefined),
+    10_000,
+    'the restart command',
+  );
+  const started = Date.now();
+  await daemon.close();
+  assert.ok(Date.now() - started < 10_000, 'close does not wait for the 5-minute verification');
+  const journal = readFileSync(join(config.state, 'journal.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { kind: string; node?: string; outcome?: string });
+  const results = journal.filter((x) => x.kind === 'result');
+  assert.equal(results[0]?.outcome, 'abandoned');
+  assert.ok(
+    results.slice(1).every((x) => x.outcome === 'abandoned'),
+    JSON.stringify(results),
+  );
+  assert.equal(results.length, e.plan.order.length, 'every Web Bridge of the plan has a result');
+  assert.equal(
+    sim.cluster.history.filter((h) => h.event === 'restart:started').length,
+    1,
+    'nothing more was restarted',
+  );
+});
+
+test('SIGHUP reloads the configuration; a bad one is refused and the daemon keeps running', async (t) => {
+  const dir = tempDir(t, 'wbguard-hup-');
+  const config = join(dir, 'wbguard.yaml');
+  const { createServer } = await import('node:net');
+  const port = await new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const write = (mode: string, extra = '') =>
+    writeFileSync(
+      config,
+      `cluster: lab\nwebbridges: [{ name: cms1, mmp: "127.0.0.1:1", hostKey: "SHA256:${'a'.repeat(43)}" }]\nhttp: { listen: "127.0.0.1:${port}" }\npolicy: { mode: ${mode} }\nstate: ${join(dir, 'state')}\n${extra}`,
+    );
+  write('dry-run');
+  const main = new URL('../../../src/app/cli/main.ts', import.meta.url).pathname;
+  const child = spawn(process.execPath, ['--import', 'tsx', main, 'run', '--config', config], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => child.kill('SIGKILL'));
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const mode = async () => ((await (await fetch(`${url}/api/v1/state`)).json()) as { mode: string }).mode;
+  await until(
+    async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok || undefined,
+    20_000,
+    'the daemon',
+  );
+  assert.equal(await mode(), 'dry-run');
+  write('observe', 'bogus: 1\n');
+  child.kill('SIGHUP');
+  await until(() => (err.includes('configuration reload refused') ? true : undefined), 10_000, 'the refusal');
+  assert.match(err, /bogus/);
+  assert.equal(await mode(), 'dry-run', 'still running with the previous configuration');
+  write('observe');
+  child.kill('SIGHUP');
+  await until(async () => ((await mode().catch(() => '')) === 'observe' ? true : undefined), 10_000, 'the reload');
+  const code = await new Promise<number | null>((resolve) => {
+    child.once('exit', (c) => resolve(c));
+    child.kill('SIGTERM');
+  });
+  assert.equal(code, 0);
+});

@@ -29,21 +29,51 @@ Logs are JSON lines on stderr. SIGINT/SIGTERM stop it cleanly (a restart in flig
         import('../../config/index.js'),
         import('../../daemon/daemon.js'),
       ]);
-      const config = await loadConfig(resolveConfigPath(opts.config, io.env), { env: io.env });
+      const path = resolveConfigPath(opts.config, io.env);
+      let config = await loadConfig(path, { env: io.env });
       const log = createLogger({ level: config.log.level, destination: io.stderr });
-      const daemon = await startDaemon(config, {
-        env: io.env,
-        log,
-        evaluateEveryMs: Math.max(1, Number(opts.evaluateEvery)) * 1000,
-      });
+      const start = (c: typeof config) =>
+        startDaemon(c, { env: io.env, log, evaluateEveryMs: Math.max(1, Number(opts.evaluateEvery)) * 1000 });
+      let daemon = await start(config);
       await write(
         io.stdout,
         `wbguard run: ${daemon.url} (mode ${config.policy?.mode ?? 'dry-run'}); syslog ${daemon.listeners.map((l) => `${l.transport}:${l.port}`).join(', ') || 'none'}\n`,
       );
+      // SIGHUP reloads the configuration; a bad one is refused and the running guard carries on unchanged.
+      let reloading = Promise.resolve();
+      const onHup = () => {
+        reloading = reloading.then(async () => {
+          let next: typeof config;
+          try {
+            next = await loadConfig(path, { env: io.env });
+          } catch (err) {
+            log.error(
+              { err: { message: (err as Error).message, issues: (err as { issues?: string[] }).issues } },
+              'configuration reload refused; still running with the previous one',
+            );
+            return;
+          }
+          await daemon.close();
+          try {
+            daemon = await start(next);
+            config = next;
+            log.info({ url: daemon.url, mode: next.policy?.mode ?? 'dry-run' }, 'configuration reloaded');
+          } catch (err) {
+            log.error(
+              { err: { message: (err as Error).message } },
+              'new configuration could not start; back to the previous one',
+            );
+            daemon = await start(config);
+          }
+        });
+      };
+      process.on('SIGHUP', onHup);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());
         process.once('SIGTERM', () => resolve());
       });
+      process.off('SIGHUP', onHup);
+      await reloading;
       await daemon.close();
       log.info('stopped');
     });
