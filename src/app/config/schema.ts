@@ -83,6 +83,13 @@ export const CallBridgeSchema = z
         password: secretRef.describe('Reference to the API password.'),
         ca: z.string().optional().describe('PEM file of the CA that signed the Web Admin certificate.'),
         insecure: z.boolean().default(false).describe('Skip TLS verification (warned about at every start).'),
+        pollMs: z
+          .number()
+          .int()
+          .min(1000)
+          .max(3_600_000)
+          .default(15_000)
+          .describe('Time between two counts of the call legs.'),
       })
       .strict()
       .optional()

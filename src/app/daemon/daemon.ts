@@ -27,6 +27,7 @@ import { mmpClientFor, targetFor } from '../restart/mmp-wiring.js';
 import { type NodeResult, runRollingRestart } from '../restart/orchestrator.js';
 import { makePlan, restartInputs, restartSettingsOf } from '../restart/plan.js';
 import { mmpStatusVerifier } from '../restart/verifiers.js';
+import { ApiPoller } from './api-poller.js';
 import { LiveState } from './live-state.js';
 import { liveStatsVerifier } from './live-verifier.js';
 import { createMetrics } from './metrics.js';
@@ -48,6 +49,7 @@ export interface DaemonHandle {
   readonly listeners: ReadonlyArray<{ transport: Transport; port: number }>;
   readonly state: LiveState;
   readonly store: SqliteStore;
+  readonly api: ApiPoller;
   evaluate(): Promise<Evaluation>;
   close(): Promise<void>;
 }
@@ -76,10 +78,12 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
   const retention = options.retentionMs ?? 14 * 86_400_000;
   state.replay(store.recordsSince(now() - retention));
   const mmp = options.mmp ?? mmpClientFor(config, options.env ?? process.env);
+  const api = new ApiPoller(config, now, log);
   const metrics = createMetrics(
     () => state.report(now()),
     config.analysis.limit,
     () => state.lines.malformed,
+    () => api.views(),
   );
 
   const listeners: SyslogListener[] = [];
@@ -239,6 +243,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
   const context = () => ({
     restartsToday: (n: string) => journal.restartsToday(config.cluster, n, now()),
     inFlight: lock.holder(config.cluster, now())?.node ?? null,
+    apiRealSessions: api.realSessions(config.restart.staleAfterMs),
   });
   const evaluate = async (): Promise<Evaluation> => {
     const t = now();
@@ -269,6 +274,8 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     }
     return e;
   };
+  api.start();
+  closers.push(() => api.close());
   const evalTimer = setInterval(() => {
     evaluate().catch((err: Error) => log?.error({ err }, 'policy evaluation failed'));
   }, options.evaluateEveryMs ?? 30_000);
@@ -282,6 +289,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
       mode: config.policy?.mode ?? 'dry-run',
       windowOpen: evaluatePolicy(config, state.report(now()), now(), { scheduleDue: false, ...context() }).windowOpen,
       unknownHosts: Object.fromEntries(state.unknownHosts),
+      api: api.views(),
     }),
     series: () => state.analyzer.series(),
     events: (limit) => store.events(limit),
@@ -318,6 +326,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     listeners: listeners.map((l) => ({ transport: l.transport, port: l.port })),
     state,
     store,
+    api,
     evaluate,
     async close() {
       if (closed) {

@@ -13,7 +13,12 @@ export interface DaemonMetrics {
   readonly syslogDropped: Counter<'transport'>;
 }
 
-export function createMetrics(report: () => AnalysisReport, limit: number, malformed: () => number): DaemonMetrics {
+export function createMetrics(
+  report: () => AnalysisReport,
+  limit: number,
+  malformed: () => number,
+  api: () => ReadonlyArray<{ name: string; count: { acano: number } | undefined }> = () => [],
+): DaemonMetrics {
   const registry = new Registry();
   const byWb = (f: (w: AnalysisReport['webbridges'][number]) => number | null) =>
     function (this: Gauge<'webbridge'>) {
@@ -66,6 +71,20 @@ export function createMetrics(report: () => AnalysisReport, limit: number, malfo
     registers: [registry],
     collect(this: Gauge) {
       this.set(report().cluster.leaked);
+    },
+  });
+  new Gauge({
+    name: 'wbguard_callbridge_api_cma_legs',
+    help: 'Real CMA legs on a Call Bridge counted by the CMS API (distribution links excluded)',
+    labelNames: ['callbridge'],
+    registers: [registry],
+    collect(this: Gauge<'callbridge'>) {
+      this.reset();
+      for (const v of api()) {
+        if (v.count) {
+          this.set({ callbridge: v.name }, v.count.acano);
+        }
+      }
     },
   });
   let malformedSeen = 0;

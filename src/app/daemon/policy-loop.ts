@@ -26,7 +26,12 @@ export function evaluatePolicy(
   config: WbguardConfig,
   report: AnalysisReport,
   now: number,
-  context: { scheduleDue: boolean; restartsToday: (name: string) => number; inFlight: string | null },
+  context: {
+    scheduleDue: boolean;
+    restartsToday: (name: string) => number;
+    inFlight: string | null;
+    apiRealSessions?: { count: number; at: number } | undefined;
+  },
 ): Evaluation {
   const policy = config.policy ?? {
     mode: 'dry-run' as const,
@@ -58,6 +63,7 @@ export function evaluatePolicy(
       force: false,
       restartsToday: context.restartsToday,
       inFlight: context.inFlight,
+      apiRealSessions: context.apiRealSessions,
     }),
     config,
   );

@@ -12,7 +12,12 @@ import type { Evaluation } from '../daemon/policy-loop.js';
 import type { NodeResult } from '../restart/orchestrator.js';
 
 export interface HttpDeps {
-  readonly state: () => AnalysisReport & { mode: string; windowOpen: boolean; unknownHosts: Record<string, number> };
+  readonly state: () => AnalysisReport & {
+    mode: string;
+    windowOpen: boolean;
+    unknownHosts: Record<string, number>;
+    api: unknown;
+  };
   readonly series: () => AnalysisSeries;
   readonly events: (limit: number) => unknown[];
   readonly plan: () => Evaluation;

@@ -43,7 +43,14 @@ const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
 export function restartInputs(
   names: readonly string[],
   report: AnalysisReport | undefined,
-  context: { now: number; force: boolean; restartsToday: (name: string) => number; inFlight: string | null },
+  context: {
+    now: number;
+    force: boolean;
+    restartsToday: (name: string) => number;
+    inFlight: string | null;
+    /** Σ real CMA legs counted by the CMS API, when every Call Bridge has one (fresher than syslog's 5 minutes). */
+    apiRealSessions?: { count: number; at: number } | undefined;
+  },
 ): RestartInput[] {
   const cbs = report?.callbridges ?? [];
   const cbTimes = cbs.map((c) => ms(c.lastSeen)).filter((t): t is number => t !== null);
@@ -60,6 +67,7 @@ export function restartInputs(
       restartsToday: context.restartsToday(name),
       restartInFlight: context.inFlight,
       force: context.force,
+      ...(context.apiRealSessions ? { apiRealSessions: context.apiRealSessions } : {}),
     };
   });
 }

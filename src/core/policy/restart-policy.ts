@@ -92,7 +92,8 @@ export function realSessionsBound(input: RestartInput): { bound: number | null; 
   );
   const api = input.apiRealSessions;
   if (api && (syslogBound === null || api.at >= syslogAt)) {
-    return { bound: api.count, source: 'api' };
+    // Real sessions on this Web Bridge cannot exceed its own active count either.
+    return { bound: input.active === null ? api.count : Math.min(input.active, api.count), source: 'api' };
   }
   return { bound: syslogBound, source: syslogBound === null ? 'none' : 'syslog' };
 }

@@ -430,3 +430,78 @@ test('SIGHUP reloads the configuration; a bad one is refused and the daemon keep
   });
   assert.equal(code, 0);
 });
+
+test('the idle guard defers on CMS API evidence that syslog alone would have missed (a guest joined after the last STATS line)', async (t) => {
+  const dir = tempDir(t, 'wbguard-api-');
+  const sim = await simulator(t, { leakRate: 0.1, joinRate: 300, meanStay: '5m' });
+  sim.cluster.advance(3 * 3_600_000);
+  sim.cluster.setJoinRate(0);
+  sim.cluster.advance(2 * 3_600_000);
+  const env = { PW: SIM_PASSWORD };
+  const build = (withApi: boolean) =>
+    parseConfig(
+      {
+        cluster: 'lab',
+        webbridges: sim.mmp.nodes.map((n) => ({ name: n.name, mmp: `127.0.0.1:${n.port}`, hostKey: n.fingerprint })),
+        callbridges: sim.api.nodes.map((n) => ({
+          name: n.name,
+          ...(withApi
+            ? { api: { url: n.url, username: 'api', password: 'env:PW', ca: sim.api.caCertPath, pollMs: 3_600_000 } }
+            : {}),
+        })),
+        mmp: { password: 'env:PW' },
+        restart: { leakThreshold: 10, staleAfterMs: 3_600_000 * 24 * 365 },
+        analysis: { staleAfterMs: 3_600_000 * 24 * 365 },
+        syslog: { tcp: '127.0.0.1:0' },
+        http: { listen: '127.0.0.1:0' },
+        policy: { mode: 'dry-run' },
+        state: join(dir, withApi ? 'api' : 'syslog'),
+      },
+      { env },
+    );
+  const feed = async (daemon: Awaited<ReturnType<typeof startDaemon>>) => {
+    const sink = createSink(parseSinkUrl(`tcp://127.0.0.1:${daemon.listeners[0]?.port}`));
+    const at = Date.now() - 60_000;
+    for (const w of sim.state().webbridges) {
+      sink.send(w.name, webBridgeStatsLine(at, w.name, w.active, 10, 5));
+    }
+    for (const c of sim.state().callbridges) {
+      sink.send(c.name, callBridgeStatsLine(at + 1, c.name, 0, 0, 0));
+    }
+    await until(() => (daemon.state.lines.callbridgeStats === 3 ? true : undefined), 5000, 'ingest');
+    await sink.close();
+  };
+  // A guest joins after the last STATS line: syslog still says CMA 0 everywhere.
+  sim.cluster.setJoinRate(3000);
+  sim.cluster.advance(60_000);
+  sim.cluster.setJoinRate(0);
+  const real = sim.state().callbridges.reduce((a, c) => a + c.cma, 0);
+  assert.ok(real > 0, 'someone joined');
+
+  const syslogOnly = await startDaemon(build(false), { env, evaluateEveryMs: 3_600_000 });
+  t.after(() => syslogOnly.close());
+  await feed(syslogOnly);
+  assert.equal((await syslogOnly.evaluate()).action, 'would-restart', 'syslog alone sees an idle cluster');
+
+  const withApi = await startDaemon(build(true), { env, evaluateEveryMs: 3_600_000 });
+  t.after(() => withApi.close());
+  await feed(withApi);
+  await withApi.api.pollAll();
+  const e = await withApi.evaluate();
+  assert.equal(e.action, 'none');
+  const idle = e.plan.decisions.map((d) => d.guards.find((g) => g.guard === 'idle'));
+  assert.ok(
+    idle.every((g) => g?.verdict === 'fail' && g.numbers.source === 'api'),
+    JSON.stringify(idle),
+  );
+  const metrics = await (await fetch(`${withApi.url}/metrics`)).text();
+  const sum = [...metrics.matchAll(/wbguard_callbridge_api_cma_legs\{callbridge="cms\d"\} (\d+)/g)].reduce(
+    (a, m) => a + Number(m[1]),
+    0,
+  );
+  assert.equal(sum, real);
+  const state = (await (await fetch(`${withApi.url}/api/v1/state`)).json()) as {
+    api: Array<{ version: { affected: boolean } }>;
+  };
+  assert.equal(state.api[0]?.version.affected, true);
+});
