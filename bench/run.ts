@@ -3,6 +3,7 @@
  * Options: `--size MB` corpus size for analyze vs grep (default 1100), `--only NAME`.
  */
 import { benchAnalyzeVsGrep, machine } from './analyze-vs-grep.js';
+import { benchApiPoll } from './api-poll.js';
 import { benchIngest } from './ingest.js';
 import { benchSshCost } from './ssh-cost.js';
 
@@ -63,6 +64,19 @@ if (!only || only === 'ingest') {
       (r) =>
         `| ${r.receiver} | ${r.transport} | ${r.sent} | ${r.received} | ${r.sent - r.received} | ${r.seconds} | ${r.perSecond} | ${r.rssMb === undefined ? '—' : `${r.rssMb} MB`} |`,
     ),
+  );
+}
+if (!only || only === 'api') {
+  const rows = await benchApiPoll();
+  report.push(
+    '',
+    '## CMS API polling cost',
+    '',
+    'One simulated Call Bridge with about 500 call legs (guests, SIP legs, distribution links), its HTTPS API on 127.0.0.1; page size 100, 8 leg details in parallel.',
+    '',
+    '| poll | legs | requests | ms |',
+    '|---|---|---|---|',
+    ...rows.map((r) => `| ${r.poll} | ${r.legs} | ${r.requests} | ${r.ms} |`),
   );
 }
 console.log(report.join('\n'));
