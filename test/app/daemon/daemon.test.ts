@@ -29,6 +29,28 @@ async function until<T>(f: () => Promise<T | undefined> | T | undefined, ms: num
   }
 }
 
+/**
+ * Sends the simulator's current picture to a daemon over TCP syslog, as CMS would: a Stats line per Web Bridge and a
+ * STATS line per Call Bridge (with `cma` instead of the real count when given), then waits until it is ingested.
+ */
+async function feedPicture(
+  daemon: Awaited<ReturnType<typeof startDaemon>>,
+  sim: Awaited<ReturnType<typeof simulator>>,
+  at: number,
+  cma?: number,
+): Promise<void> {
+  const sink = createSink(parseSinkUrl(`tcp://127.0.0.1:${daemon.listeners.find((l) => l.transport === 'tcp')?.port}`));
+  for (const w of sim.state().webbridges) {
+    sink.send(w.name, webBridgeStatsLine(at, w.name, w.active, 10, 5));
+  }
+  for (const c of sim.state().callbridges) {
+    sink.send(c.name, callBridgeStatsLine(at + 1, c.name, cma ?? c.cma, cma ?? c.cma, 0));
+  }
+  const expected = daemon.state.lines.callbridgeStats + sim.state().callbridges.length;
+  await until(() => (daemon.state.lines.callbridgeStats === expected ? true : undefined), 5000, 'ingest');
+  await sink.close();
+}
+
 describe('wbguard run', () => {
   test('the demo loop: a Web Bridge leaks, then is restarted by policy when idle; API, metrics and events show it', async (t) => {
     const demo = await startDemo({ httpPort: 0, speed: 120, busySeconds: 8, quietSeconds: 20, evaluateEveryMs: 1000 });
@@ -109,17 +131,7 @@ describe('wbguard run', () => {
     );
     const daemon = await startDaemon(config, { env, evaluateEveryMs: 3_600_000 });
     t.after(() => daemon.close());
-    const sink = createSink(parseSinkUrl(`tcp://127.0.0.1:${daemon.listeners[0]?.port}`));
-    // Replay the simulator's recent picture: a Stats line per Web Bridge and a STATS line per Call Bridge.
-    const now = sim.cluster.now;
-    for (const w of sim.state().webbridges) {
-      sink.send(w.name, webBridgeStatsLine(now, w.name, w.active, 10, 5));
-    }
-    for (const c of sim.state().callbridges) {
-      sink.send(c.name, callBridgeStatsLine(now + 1, c.name, c.cma, c.cma, 0));
-    }
-    await until(() => (daemon.state.lines.callbridgeStats === 3 ? true : undefined), 5000, 'ingest');
-    await sink.close();
+    await feedPicture(daemon, sim, sim.cluster.now);
     return { sim, daemon, dir, config };
   }
 
@@ -344,16 +356,7 @@ test('stopping the daemon during a restart abandons it cleanly: journaled, count
     { env },
   );
   const daemon = await startDaemon(config, { env, evaluateEveryMs: 3_600_000 });
-  const sink = createSink(parseSinkUrl(`tcp://127.0.0.1:${daemon.listeners[0]?.port}`));
-  const now = sim.cluster.now;
-  for (const w of sim.state().webbridges) {
-    sink.send(w.name, webBridgeStatsLine(now, w.name, w.active, 10, 5));
-  }
-  for (const c of sim.state().callbridges) {
-    sink.send(c.name, callBridgeStatsLine(now + 1, c.name, c.cma, c.cma, 0));
-  }
-  await until(() => (daemon.state.lines.callbridgeStats === 3 ? true : undefined), 5000, 'ingest');
-  await sink.close();
+  await feedPicture(daemon, sim, sim.cluster.now);
   const e = await daemon.evaluate();
   assert.equal(e.action, 'restart');
   await until(
@@ -459,18 +462,7 @@ test('the idle guard defers on CMS API evidence that syslog alone would have mis
       },
       { env },
     );
-  const feed = async (daemon: Awaited<ReturnType<typeof startDaemon>>) => {
-    const sink = createSink(parseSinkUrl(`tcp://127.0.0.1:${daemon.listeners[0]?.port}`));
-    const at = Date.now() - 60_000;
-    for (const w of sim.state().webbridges) {
-      sink.send(w.name, webBridgeStatsLine(at, w.name, w.active, 10, 5));
-    }
-    for (const c of sim.state().callbridges) {
-      sink.send(c.name, callBridgeStatsLine(at + 1, c.name, 0, 0, 0));
-    }
-    await until(() => (daemon.state.lines.callbridgeStats === 3 ? true : undefined), 5000, 'ingest');
-    await sink.close();
-  };
+  const feed = (daemon: Awaited<ReturnType<typeof startDaemon>>) => feedPicture(daemon, sim, Date.now() - 60_000, 0);
   // A guest joins after the last STATS line: syslog still says CMA 0 everywhere.
   sim.cluster.setJoinRate(3000);
   sim.cluster.advance(60_000);
