@@ -1,341 +1,453 @@
 /**
  * @module app/config/schema
  * The one schema of wbguard's YAML configuration: every key, its default and its description (docs/configuration.md
- * is generated from it). Unknown keys are rejected with their path. Secrets are references (`env:NAME`,
- * `file:PATH`); a plain value where a secret belongs is refused without ever being echoed.
+ * is generated from it). Objects are strict, so an unknown key (a typo) is an error with its path rather than a
+ * setting silently ignored. Secrets are references (`env:NAME`, `file:PATH`); a plain value where a secret belongs
+ * is refused without ever being echoed. Rules that relate several keys live in `cross-checks.ts`.
  */
-import { Cron } from 'croner';
 import { z } from 'zod';
-import { SECRET_REFERENCE } from './secret.js';
+import { crossCheck } from './cross-checks.js';
+import {
+  cidr,
+  cronPattern,
+  email,
+  filePath,
+  fingerprint,
+  hhmm,
+  httpsUrl,
+  isoDate,
+  listenAddress,
+  millis,
+  nodeName,
+  peerAddress,
+  port,
+  regexSource,
+  secretRef,
+  timeZone,
+} from './fields.js';
 
-const secretRef = z.string().refine((v) => SECRET_REFERENCE.test(v), {
-  message: 'must be a reference (env:NAME or file:/path): a secret is never written in the configuration itself',
-});
-
-const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+)(:\d{1,5})?$/;
-const hostPort = z
-  .string()
-  .regex(HOST_PORT, 'must be host or host:port (IPv6 as [addr]:port)')
-  .refine((v) => {
-    const m = /:(\d+)$/.exec(v.startsWith('[') ? v.slice(v.indexOf(']')) : v);
-    return !m || (Number(m[1]) >= 1 && Number(m[1]) <= 65535);
-  }, 'port must be 1-65535');
-/** A listen address: port 0 asks the system for a free port (tests, the demo). */
-const listenAddr = z
-  .string()
-  .regex(HOST_PORT, 'must be host:port (IPv6 as [addr]:port)')
-  .refine((v) => {
-    const m = /:(\d+)$/.exec(v.startsWith('[') ? v.slice(v.indexOf(']')) : v);
-    return !m || Number(m[1]) <= 65535;
-  }, 'port must be 0-65535');
-const fingerprint = z
-  .string()
-  .regex(
-    /^SHA256:[A-Za-z0-9+/]{43}$/,
-    'must be an OpenSSH SHA256 fingerprint (SHA256: and 43 base64 characters, as ssh-keygen -lf prints)',
-  );
-const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'letters, digits, . _ - (up to 63)');
-const cidr = z.string().regex(/^([0-9.]+|[0-9a-fA-F:]+)(\/\d{1,3})?$/, 'must be an address or CIDR, e.g. 10.0.0.0/24');
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)');
-const timeZone = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'unknown time zone (use an IANA name such as Europe/Berlin)');
-const cron = z.string().refine((p) => {
-  try {
-    new Cron(p, { paused: true, mode: '5-part' });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not a 5-field cron expression (minute hour day-of-month month day-of-week), e.g. "0 2 * * 6"');
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 export const WebBridgeSchema = z
   .object({
-    name: name.describe('Node name used everywhere (plans, journal, metrics).'),
-    mmp: hostPort.describe('host[:port] of the MMP SSH service (default port 22).'),
-    syslogHost: z.string().min(1).optional().describe('How this node appears as host in syslog. Default: name.'),
+    name: nodeName.describe('Node name used everywhere (plans, journal, metrics, `wbguard restart NAME`).'),
+    mmp: peerAddress(22).describe(
+      'host[:port] of the MMP SSH service of this server (default port 22; IPv6 as `[2001:db8::1]:22`).',
+    ),
+    syslogHost: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('How this server names itself as the host of its syslog lines. Default: name.'),
     hostKey: fingerprint
       .optional()
-      .describe('Pinned SSH host key fingerprint. Or record it in mmp.knownHosts with `wbguard trust`.'),
-    webPort: z
-      .number()
-      .int()
-      .min(1)
-      .max(65535)
+      .describe(
+        'Pinned SSH host key fingerprint (`SHA256:…`, as `ssh-keygen -lf` prints). Or let `wbguard trust` record the key in mmp.knownHosts.',
+      ),
+    webPort: port
       .optional()
-      .describe('Web Bridge HTTPS port to probe after a restart (optional).'),
+      .describe(
+        'Web Bridge HTTPS port: after a restart it must accept a TCP connection again (a further check that it is back).',
+      ),
+  })
+  .strict();
+
+export const CallBridgeApiSchema = z
+  .object({
+    url: httpsUrl.describe('Base URL of the CMS API (Web Admin), e.g. `https://10.0.0.11:445`.'),
+    username: z.string().min(1).describe('API user (an MMP user with the api role).'),
+    password: secretRef.describe('The API password, by reference.'),
+    ca: filePath
+      .optional()
+      .describe('PEM file of the CA that signed the Web Admin certificate (`/path` or `file:/path`).'),
+    insecure: z
+      .boolean()
+      .default(false)
+      .describe('Skip TLS certificate verification. Warned about at every start; never with ca.'),
+    pollMs: millis(1000, HOUR).default(15_000).describe('Time between two counts of the call legs.'),
   })
   .strict();
 
 export const CallBridgeSchema = z
   .object({
-    name: name.describe('Node name.'),
-    syslogHost: z.string().min(1).optional().describe('How this node appears as host in syslog. Default: name.'),
-    api: z
-      .object({
-        url: z.string().url().describe('Base URL of the CMS API, e.g. https://10.0.0.11:445/api/v1.'),
-        username: z.string().min(1).describe('API user (MMP role api).'),
-        password: secretRef.describe('Reference to the API password.'),
-        ca: z.string().optional().describe('PEM file of the CA that signed the Web Admin certificate.'),
-        insecure: z.boolean().default(false).describe('Skip TLS verification (warned about at every start).'),
-        pollMs: z
-          .number()
-          .int()
-          .min(1000)
-          .max(3_600_000)
-          .default(15_000)
-          .describe('Time between two counts of the call legs.'),
-      })
-      .strict()
+    name: nodeName.describe('Node name.'),
+    syslogHost: z
+      .string()
+      .min(1)
       .optional()
-      .describe('CMS REST API of this Call Bridge (optional).'),
+      .describe('How this server names itself as the host of its syslog lines. Default: name.'),
+    api: CallBridgeApiSchema.optional().describe(
+      'CMS REST API of this Call Bridge: real CMA leg counts every pollMs instead of every 5 minutes (optional).',
+    ),
+  })
+  .strict();
+
+export const MmpSchema = z
+  .object({
+    username: z.string().min(1).default('admin').describe('MMP user wbguard logs in as.'),
+    password: secretRef
+      .optional()
+      .describe('The MMP password, by reference (`env:NAME`, or `file:PATH` readable only by its owner).'),
+    privateKey: secretRef
+      .optional()
+      .describe('SSH private key (OpenSSH or PEM), by reference: usually `file:/etc/wbguard/id_ed25519` (chmod 600).'),
+    passphrase: secretRef.optional().describe('Passphrase of the private key, by reference.'),
+    agent: z.boolean().default(false).describe('Also offer the keys of the SSH agent at SSH_AUTH_SOCK.'),
+    knownHosts: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'OpenSSH known_hosts file with the MMPs’ host keys (`wbguard trust` writes it). Used for a Web Bridge without hostKey.',
+      ),
+    connectTimeoutMs: millis(100, 600_000).default(10_000).describe('Time to connect and authenticate.'),
+    commandTimeoutMs: millis(100, HOUR).default(60_000).describe('Time for one MMP command to finish.'),
+    restartCommand: z.string().min(1).default('webbridge restart').describe('Command that restarts a Web Bridge.'),
+    statusCommand: z
+      .string()
+      .min(1)
+      .default('webbridge')
+      .describe('Command whose output shows whether the Web Bridge is back (used when syslog is not live).'),
+    statusPattern: regexSource
+      .default('')
+      .describe('Regular expression the status output must match to count as healthy (empty: exit 0 and no FAILURE).'),
+  })
+  .strict();
+
+export const RestartSchema = z
+  .object({
+    maxActiveSessions: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(0)
+      .describe('Idle guard: real sessions a Web Bridge may still carry when it is restarted.'),
+    leakThreshold: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(20)
+      .describe('Leak guard: restart when at least this many sessions are provably leaked.'),
+    nearLimitMargin: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(5)
+      .describe('Leak guard: also restart when active sessions ≥ analysis.limit − this ("at or near the limit").'),
+    staleAfterMs: millis(1000, Number.MAX_SAFE_INTEGER)
+      .default(900_000)
+      .describe('Fresh guard: session data older than this defers the decision.'),
+    verifyTimeoutMs: millis(1000, HOUR)
+      .default(300_000)
+      .describe('Time for a restarted Web Bridge to be verified back before the run stops.'),
+    verifyHealthyReadings: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .default(2)
+      .describe('Consecutive healthy readings that verify a restart.'),
+    verifyIntervalMs: millis(100, 600_000).default(5000).describe('Time between two verification readings.'),
+    maxPerDay: z
+      .number()
+      .int()
+      .min(1)
+      .max(24)
+      .default(1)
+      .describe('At most this many restarts of one Web Bridge per day (UTC), whatever triggers them.'),
+  })
+  .strict();
+
+export const AnalysisSchema = z
+  .object({
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(149)
+      .describe('Session limit of a Web Bridge 2 (149: nobody can join beyond it).'),
+    cmaClients: z
+      .enum(['webrtc-only', 'mixed'])
+      .default('webrtc-only')
+      .describe(
+        '`mixed` when CMA desktop or iOS clients are in use: they count in CMA too, so the leak is then only bounded.',
+      ),
+    staleAfterMs: millis(1000, Number.MAX_SAFE_INTEGER)
+      .default(900_000)
+      .describe('A node with no sample for this long is stale.'),
+  })
+  .strict();
+
+export const SyslogTlsSchema = z
+  .object({
+    listen: listenAddress(6514).describe('TLS listener host:port (6514 is the RFC 5425 port).'),
+    cert: filePath.describe('PEM file of the server certificate and its chain (`/path` or `file:/path`).'),
+    key: secretRef.describe('The PEM private key, by reference (`file:/path`, chmod 600).'),
+    ca: filePath.optional().describe('PEM file of the CA that signs client certificates.'),
+    requireClientCert: z.boolean().default(false).describe('Require a client certificate signed by ca (mutual TLS).'),
+  })
+  .strict();
+
+export const SyslogSchema = z
+  .object({
+    udp: listenAddress(514).optional().describe('UDP listener host:port, e.g. `0.0.0.0:514` (port 0: any free port).'),
+    tcp: listenAddress(514)
+      .optional()
+      .describe('TCP listener host:port; LF or octet-counted framing (RFC 6587), detected per connection.'),
+    tls: SyslogTlsSchema.optional().describe('TLS listener (RFC 5425).'),
+    allow: z
+      .array(cidr)
+      .default([])
+      .describe('Source addresses or CIDR blocks allowed to send; others are counted and dropped. Empty: any.'),
+    maxFrameBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(1_048_576)
+      .default(65_536)
+      .describe('Largest syslog message accepted; a longer TCP frame closes that connection.'),
+  })
+  .strict();
+
+export const FileSourceSchema = z
+  .object({
+    path: z
+      .string()
+      .min(1)
+      .describe('A log file a syslog server writes (`*` and `?` allowed in the file name), followed through rotation.'),
+  })
+  .strict();
+
+export const StoreSchema = z
+  .object({
+    url: z
+      .string()
+      .superRefine((v, ctx) => {
+        if (v === 'sqlite' || v.startsWith('sqlite:')) {
+          return;
+        }
+        let u: URL;
+        try {
+          u = new URL(v);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be sqlite, sqlite:/path/to/db, or postgres://user@host/db' });
+          return;
+        }
+        if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+          ctx.addIssue({ code: 'custom', message: 'must be sqlite, sqlite:/path/to/db, or postgres://user@host/db' });
+        } else if (u.password !== '') {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'a password in the URL is a plain secret: remove it and set store.password (by reference)',
+            params: { wbguardCode: 'WBGUARD_ERR_SECRET_PLAINTEXT' },
+          });
+        }
+      })
+      .default('sqlite')
+      .describe('`sqlite` (the state folder’s wbguard.db), `sqlite:/path/to/db`, or `postgres://user@host:5432/db`.'),
+    password: secretRef.optional().describe('PostgreSQL password, by reference.'),
+    ca: filePath.optional().describe('PEM file of the CA that signed the PostgreSQL server certificate.'),
+    insecure: z.boolean().default(false).describe('Connect to PostgreSQL without verifying its certificate.'),
+  })
+  .strict();
+
+export const HttpSchema = z
+  .object({
+    listen: listenAddress(8080)
+      .default('127.0.0.1:8080')
+      .describe('Address of the dashboard, JSON API and /metrics. Loopback unless you mean otherwise.'),
+    token: secretRef
+      .optional()
+      .describe('Bearer token required by anything that acts (restart, acknowledge), by reference.'),
+    publicReadOnly: z
+      .boolean()
+      .default(false)
+      .describe('Serve the read-only pages and API without the token (anything that acts still needs it).'),
+  })
+  .strict();
+
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+export const WindowSchema = z
+  .object({
+    days: z.array(z.enum(DAYS)).min(1).describe('Days the window opens on (`mon` … `sun`).'),
+    from: hhmm.describe('Opens at HH:MM local time.'),
+    to: hhmm.describe('Closes at HH:MM local time; before from means over midnight into the next day.'),
+    tz: timeZone.optional().describe('IANA time zone of from and to. Default: policy.tz.'),
+  })
+  .strict();
+
+export const PolicySchema = z
+  .object({
+    mode: z
+      .enum(['observe', 'dry-run', 'enforce'])
+      .default('dry-run')
+      .describe('`observe`: watch only; `dry-run`: plan and journal restarts without acting; `enforce`: restart.'),
+    schedule: cronPattern
+      .optional()
+      .describe('Cron trigger in policy.tz, e.g. `"0 2 * * 6"` (Saturday 02:00, as in Cisco’s note). Optional.'),
+    tz: timeZone.default('UTC').describe('Time zone of schedule, blackouts and windows that name none.'),
+    leakTrigger: z
+      .boolean()
+      .default(true)
+      .describe('Trigger a restart when the leak guard passes (threshold reached or near the limit).'),
+    forecastWithinHours: z
+      .number()
+      .min(0)
+      .max(24 * 365)
+      .default(24)
+      .describe('Also trigger when the limit is forecast within this many hours (0: never on forecast).'),
+    windows: z
+      .array(WindowSchema)
+      .default([])
+      .describe('Weekly maintenance windows; restarts happen only inside one. Empty: any time.'),
+    blackouts: z.array(isoDate).default([]).describe('Dates (YYYY-MM-DD in policy.tz) on which nothing is restarted.'),
+  })
+  .strict()
+  // A window without its own zone takes the policy's, so one `tz:` line serves a whole site.
+  .transform((p) => ({ ...p, windows: p.windows.map((w) => ({ ...w, tz: w.tz ?? p.tz })) }));
+
+const ALERT_EVENTS = [
+  'leak',
+  'forecast',
+  'limit',
+  'quiet',
+  'restart-done',
+  'restart-failed',
+  'restart-deferred',
+  'syslog-drops',
+  'api-disagree',
+] as const;
+
+/** What every alert channel shares: which events it gets and how often one that persists is repeated. */
+const alertCommon = {
+  name: z.string().min(1).optional().describe('A label for this channel in logs and the dashboard.'),
+  events: z.array(z.enum(ALERT_EVENTS)).optional().describe('Events sent to this channel. Default: all.'),
+  repeatAfterMs: millis(60_000, 7 * DAY)
+    .default(4 * HOUR)
+    .describe('A condition that persists is sent again after this long; its recovery is always sent.'),
+};
+
+export const AlertSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('webhook').describe('`webhook` (JSON POST), `webex`, `slack` (Slack-compatible) or `email`.'),
+      url: secretRef.describe('Webhook URL, by reference (it usually holds a token).'),
+      ...alertCommon,
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('webex'),
+      url: secretRef.describe('Webex incoming webhook URL, by reference.'),
+      ...alertCommon,
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('slack'),
+      url: secretRef.describe('Slack-compatible incoming webhook URL, by reference.'),
+      ...alertCommon,
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('email'),
+      host: z.string().min(1).describe('SMTP server.'),
+      port: port.default(587).describe('SMTP port (587 submission with STARTTLS, 465 TLS, 25).'),
+      starttls: z.boolean().default(true).describe('Require STARTTLS before authenticating or sending.'),
+      user: z.string().min(1).optional().describe('SMTP user (with password).'),
+      password: secretRef.optional().describe('SMTP password, by reference.'),
+      from: email.describe('Sender address.'),
+      to: z.array(email).min(1).describe('Recipients.'),
+      ...alertCommon,
+    })
+    .strict(),
+]);
+
+export const LogSchema = z
+  .object({
+    level: z
+      .enum(['debug', 'info', 'warn', 'error'])
+      .default('info')
+      .describe('Lowest level written to the log (stderr, JSON lines).'),
+  })
+  .strict();
+
+export const ClusterSchema = z
+  .object({
+    name: nodeName.describe('Name of this CMS cluster (dashboard, `cluster` label of the metrics, journal).'),
+    webbridges: z.array(WebBridgeSchema).default([]).describe('Its Web Bridge 2 nodes (keys as webbridges[]).'),
+    callbridges: z.array(CallBridgeSchema).default([]).describe('Its Call Bridge nodes (keys as callbridges[]).'),
+    policy: PolicySchema.optional().describe('Its own policy and windows (keys as policy). Default: policy.'),
   })
   .strict();
 
 export const ConfigSchema = z
   .object({
-    cluster: name.default('cluster').describe('Name of the CMS cluster.'),
-    webbridges: z.array(WebBridgeSchema).default([]).describe('Web Bridge 2 nodes wbguard watches and may restart.'),
+    cluster: nodeName.default('cluster').describe('Name of the CMS cluster (journal, metrics label).'),
+    webbridges: z
+      .array(WebBridgeSchema)
+      .default([])
+      .describe('Web Bridge 2 nodes wbguard watches and may restart (one per server).'),
     callbridges: z
       .array(CallBridgeSchema)
       .default([])
-      .describe('Call Bridge nodes whose CMA counts bound real sessions.'),
-    mmp: z
-      .object({
-        username: z.string().min(1).default('admin').describe('MMP user wbguard logs in as.'),
-        password: secretRef.optional().describe('Reference to the MMP password (env:NAME or file:PATH, chmod 600).'),
-        privateKey: secretRef.optional().describe('Reference to an SSH private key file (file:PATH).'),
-        passphrase: secretRef.optional().describe('Reference to the private key passphrase.'),
-        agent: z.boolean().default(false).describe('Authenticate with the SSH agent at SSH_AUTH_SOCK.'),
-        knownHosts: z
-          .string()
-          .optional()
-          .describe('OpenSSH known_hosts file holding the MMPs host keys (written by `wbguard trust`).'),
-        connectTimeoutMs: z
-          .number()
-          .int()
-          .min(100)
-          .max(600_000)
-          .default(10_000)
-          .describe('Time to connect and authenticate.'),
-        commandTimeoutMs: z
-          .number()
-          .int()
-          .min(100)
-          .max(3_600_000)
-          .default(60_000)
-          .describe('Time for one MMP command to finish.'),
-        restartCommand: z.string().min(1).default('webbridge restart').describe('Command that restarts a Web Bridge.'),
-        statusCommand: z
-          .string()
-          .min(1)
-          .default('webbridge')
-          .describe('Command whose output shows the Web Bridge is back.'),
-        statusPattern: z
-          .string()
-          .default('')
-          .describe(
-            'Regular expression the status output must match to count as healthy (empty: exit 0 and no FAILURE).',
-          ),
-      })
-      .strict()
-      .prefault({})
-      .describe('How to reach the MMPs over SSH.'),
-    restart: z
-      .object({
-        maxActiveSessions: z
-          .number()
-          .int()
-          .min(0)
-          .max(149)
-          .default(0)
-          .describe('Idle guard: real sessions allowed on a Web Bridge at restart.'),
-        leakThreshold: z
-          .number()
-          .int()
-          .min(1)
-          .max(10_000)
-          .default(20)
-          .describe('Worth-it guard: restart when at least this many sessions are provably leaked.'),
-        nearLimitMargin: z
-          .number()
-          .int()
-          .min(0)
-          .max(149)
-          .default(5)
-          .describe('Worth-it guard: also restart when active ≥ limit − this.'),
-        staleAfterMs: z
-          .number()
-          .int()
-          .min(1000)
-          .default(900_000)
-          .describe('Fresh guard: older data defers the decision.'),
-        verifyTimeoutMs: z
-          .number()
-          .int()
-          .min(1000)
-          .max(3_600_000)
-          .default(300_000)
-          .describe('Time for a restarted Web Bridge to be verified back.'),
-        verifyHealthyReadings: z
-          .number()
-          .int()
-          .min(1)
-          .max(20)
-          .default(2)
-          .describe('Consecutive healthy readings that verify a restart.'),
-        verifyIntervalMs: z
-          .number()
-          .int()
-          .min(100)
-          .max(600_000)
-          .default(5000)
-          .describe('Time between verification readings.'),
-        maxPerDay: z
-          .number()
-          .int()
-          .min(1)
-          .max(24)
-          .default(1)
-          .describe('At most this many restarts of one Web Bridge per day (UTC).'),
-      })
-      .strict()
-      .prefault({})
-      .describe('The restart guards (docs/guards.md).'),
-    analysis: z
-      .object({
-        limit: z.number().int().min(1).max(10_000).default(149).describe('Web Bridge session limit.'),
-        cmaClients: z
-          .enum(['webrtc-only', 'mixed'])
-          .default('webrtc-only')
-          .describe('mixed when CMA desktop/iOS clients are in use.'),
-        staleAfterMs: z
-          .number()
-          .int()
-          .min(1000)
-          .default(900_000)
-          .describe('A node with no sample for this long is stale.'),
-      })
-      .strict()
-      .prefault({}),
-    state: z.string().default('/var/lib/wbguard').describe('State folder: journal, restart log, lock, store.'),
-    store: z.string().default('sqlite').describe('sqlite, or a postgres:// URL (password by reference).'),
-    syslog: z
-      .object({
-        udp: listenAddr.optional().describe('UDP listener host:port.'),
-        tcp: listenAddr.optional().describe('TCP listener host:port (LF or octet-counted framing).'),
-        tls: z
-          .object({
-            listen: listenAddr.describe('TLS listener host:port (6514 is the RFC 5425 port).'),
-            cert: z.string().min(1).describe('PEM file of the server certificate (and chain).'),
-            key: secretRef.describe('Reference to the PEM private key (file:/path, chmod 600).'),
-            ca: z.string().optional().describe('PEM file of the CA that signs client certificates.'),
-            requireClientCert: z.boolean().default(false).describe('Require and verify a client certificate.'),
-          })
-          .strict()
-          .optional()
-          .describe('TLS listener (RFC 5425).'),
-        allow: z.array(cidr).default([]).describe('Source addresses allowed to send (empty: any).'),
-        maxFrameBytes: z.number().int().min(1024).max(1_048_576).default(65_536),
-      })
-      .strict()
-      .optional()
-      .describe('Syslog listeners of `wbguard run`.'),
-    files: z
-      .array(z.object({ path: z.string().min(1) }).strict())
+      .describe('Call Bridge nodes: their CMA counts bound the real WebRTC sessions.'),
+    clusters: z
+      .array(ClusterSchema)
       .default([])
       .describe(
-        'Log files written by a syslog server (* and ? allowed in the file name), followed instead of or beside listening.',
+        'Several CMS clusters in one configuration (service providers), instead of webbridges and callbridges at the top level. mmp, restart, analysis and the rest are shared.',
       ),
-    http: z
-      .object({
-        listen: listenAddr
-          .default('127.0.0.1:8080')
-          .describe('Address of the HTTP API and /metrics (loopback unless you mean otherwise).'),
-        token: secretRef.optional().describe('Bearer token for anything that acts.'),
-        publicReadOnly: z.boolean().default(false),
-      })
-      .strict()
-      .optional()
-      .describe('Dashboard, API and metrics of `wbguard run`.'),
-    policy: z
-      .object({
-        mode: z.enum(['observe', 'dry-run', 'enforce']).default('dry-run'),
-        schedule: cron.optional().describe('Cron trigger, e.g. "0 2 * * 6" (Saturday 02:00, as in Cisco\'s note).'),
-        leakTrigger: z.boolean().default(true),
-        forecastWithinHours: z
-          .number()
-          .min(0)
-          .max(24 * 365)
-          .default(24),
-        windows: z
-          .array(
-            z
-              .object({
-                days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).min(1),
-                from: hhmm,
-                to: hhmm,
-                tz: timeZone.default('UTC'),
-              })
-              .strict(),
-          )
-          .default([]),
-        blackouts: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')).default([]),
-      })
-      .strict()
-      .optional()
-      .describe('When `wbguard run` may restart.'),
+    mmp: MmpSchema.prefault({}).describe('How to reach the MMPs over SSH; one account for every server.'),
+    restart: RestartSchema.prefault({}).describe('The restart guards (docs/guards.md).'),
+    analysis: AnalysisSchema.prefault({}).describe('How session counts are read and the leak estimated.'),
+    syslog: SyslogSchema.prefault({}).describe('Syslog listeners of `wbguard run`; each is optional.'),
+    files: z
+      .array(FileSourceSchema)
+      .default([])
+      .describe('Log files written by a syslog server, followed instead of or beside listening.'),
+    state: z
+      .string()
+      .min(1)
+      .default('/var/lib/wbguard')
+      .describe('State folder: SQLite store, journal, Cisco-style restart log, lock, known_hosts.'),
+    store: z
+      .preprocess((v) => (typeof v === 'string' ? { url: v } : v), StoreSchema)
+      .prefault({})
+      .describe(
+        'Where history and decisions are kept: `sqlite` (default), or a postgres:// URL, or { url, password }.',
+      ),
+    http: HttpSchema.prefault({}).describe('Dashboard, JSON API and /metrics of `wbguard run`.'),
+    policy: PolicySchema.prefault({}).describe('When `wbguard run` restarts on its own.'),
     alerts: z
-      .array(
-        z.discriminatedUnion('type', [
-          z.object({ type: z.literal('webhook'), url: secretRef }).strict(),
-          z.object({ type: z.literal('webex'), url: secretRef }).strict(),
-          z.object({ type: z.literal('slack'), url: secretRef }).strict(),
-          z
-            .object({
-              type: z.literal('email'),
-              host: z.string().min(1),
-              port: z.number().int().min(1).max(65535).default(587),
-              starttls: z.boolean().default(true),
-              user: z.string().optional(),
-              password: secretRef.optional(),
-              from: z.string().min(3),
-              to: z.array(z.string().min(3)).min(1),
-            })
-            .strict(),
-        ]),
-      )
-      .default([]),
-    log: z
-      .object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') })
-      .strict()
-      .prefault({}),
+      .array(AlertSchema)
+      .default([])
+      .describe('Where alerts go: webhook, webex, slack, email. Each channel lists its events.'),
+    log: LogSchema.prefault({}).describe('Logging of `wbguard run`.'),
   })
   .strict()
-  .superRefine((c, ctx) => {
-    const seen = new Set<string>();
-    c.webbridges.forEach((w, i) => {
-      if (seen.has(w.name)) {
-        ctx.addIssue({ code: 'custom', path: ['webbridges', i, 'name'], message: `duplicate name ${w.name}` });
+  // `when`: run even when other keys failed, so a duplicate name is reported together with a typo elsewhere.
+  .superRefine(
+    (c, ctx) => {
+      for (const p of crossCheck(c).errors) {
+        ctx.addIssue({ code: 'custom', path: [...p.path], message: p.message });
       }
-      seen.add(w.name);
-    });
-    const cbSeen = new Set<string>();
-    c.callbridges.forEach((cb, i) => {
-      if (cbSeen.has(cb.name)) {
-        ctx.addIssue({ code: 'custom', path: ['callbridges', i, 'name'], message: `duplicate name ${cb.name}` });
-      }
-      cbSeen.add(cb.name);
-    });
-    if (c.mmp.passphrase && !c.mmp.privateKey) {
-      ctx.addIssue({ code: 'custom', path: ['mmp', 'passphrase'], message: 'a passphrase needs mmp.privateKey' });
-    }
-  });
+    },
+    { when: () => true },
+  );
 
 export type WbguardConfigInput = z.input<typeof ConfigSchema>;
 export type ParsedConfig = z.output<typeof ConfigSchema>;
+export type WebBridgeConfig = z.output<typeof WebBridgeSchema>;
+export type CallBridgeConfig = z.output<typeof CallBridgeSchema>;
+export type AlertConfig = z.output<typeof AlertSchema>;
+export type PolicyConfig = z.output<typeof PolicySchema>;
+export type ClusterConfig = z.output<typeof ClusterSchema>;
+export type AlertEvent = (typeof ALERT_EVENTS)[number];
