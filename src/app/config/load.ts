@@ -98,6 +98,10 @@ function fileEntries(c: ParsedConfig): Array<[ConfigPath, string]> {
         cb.api?.ca,
       ]),
     ),
+    ...c.alerts.map((a, i): [ConfigPath, string | undefined] => [
+      ['alerts', i, 'ca'],
+      a.type === 'email' ? a.ca : undefined,
+    ]),
   ];
   return out.filter((e): e is [ConfigPath, string] => e[1] !== undefined);
 }

@@ -6,6 +6,7 @@
  * is refused without ever being echoed. Rules that relate several keys live in `cross-checks.ts`.
  */
 import { z } from 'zod';
+import { ALERT_EVENTS } from '../../core/alerts/conditions.js';
 import { crossCheck } from './cross-checks.js';
 import {
   cidr,
@@ -312,18 +313,6 @@ export const PolicySchema = z
   // A window without its own zone takes the policy's, so one `tz:` line serves a whole site.
   .transform((p) => ({ ...p, windows: p.windows.map((w) => ({ ...w, tz: w.tz ?? p.tz })) }));
 
-const ALERT_EVENTS = [
-  'leak',
-  'forecast',
-  'limit',
-  'quiet',
-  'restart-done',
-  'restart-failed',
-  'restart-deferred',
-  'syslog-drops',
-  'api-disagree',
-] as const;
-
 /** What every alert channel shares: which events it gets and how often one that persists is repeated. */
 const alertCommon = {
   name: z.string().min(1).optional().describe('A label for this channel in logs and the dashboard.'),
@@ -363,12 +352,49 @@ export const AlertSchema = z.discriminatedUnion('type', [
       starttls: z.boolean().default(true).describe('Require STARTTLS before authenticating or sending.'),
       user: z.string().min(1).optional().describe('SMTP user (with password).'),
       password: secretRef.optional().describe('SMTP password, by reference.'),
+      ca: filePath.optional().describe('PEM file of a CA to trust for the SMTP server’s certificate (a private CA).'),
       from: email.describe('Sender address.'),
       to: z.array(email).min(1).describe('Recipients.'),
       ...alertCommon,
     })
     .strict(),
 ]);
+
+export const AlertingSchema = z
+  .object({
+    leakAbove: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .optional()
+      .describe(
+        '`leak` alert when a Web Bridge has at least this many provably leaked sessions. Default: restart.leakThreshold.',
+      ),
+    forecastWithinHours: z
+      .number()
+      .min(0)
+      .max(24 * 365)
+      .default(48)
+      .describe('`forecast` alert when a Web Bridge is forecast to reach the limit within this many hours (0: never).'),
+    quietIntervals: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(5)
+      .describe('`quiet` alert when a node has sent no Stats for this many of its intervals (learnt from its lines).'),
+    webbridgeStatsIntervalMs: millis(1000, DAY)
+      .default(60_000)
+      .describe('Web Bridge Stats interval assumed until two gaps are seen (the real one is undocumented).'),
+    callbridgeStatsIntervalMs: millis(1000, DAY)
+      .default(300_000)
+      .describe('Call Bridge STATS interval assumed until two gaps are seen (5 minutes on CMS 2.8+).'),
+    dropsWindowMs: millis(10_000, DAY)
+      .default(300_000)
+      .describe('`syslog-drops` alert while syslog messages were dropped within this window.'),
+  })
+  .strict();
 
 export const LogSchema = z
   .object({
@@ -430,6 +456,7 @@ export const ConfigSchema = z
       .array(AlertSchema)
       .default([])
       .describe('Where alerts go: webhook, webex, slack, email. Each channel lists its events.'),
+    alerting: AlertingSchema.prefault({}).describe('When alerts fire: thresholds shared by every channel.'),
     log: LogSchema.prefault({}).describe('Logging of `wbguard run`.'),
   })
   .strict()
@@ -450,4 +477,4 @@ export type CallBridgeConfig = z.output<typeof CallBridgeSchema>;
 export type AlertConfig = z.output<typeof AlertSchema>;
 export type PolicyConfig = z.output<typeof PolicySchema>;
 export type ClusterConfig = z.output<typeof ClusterSchema>;
-export type AlertEvent = (typeof ALERT_EVENTS)[number];
+export type AlertingConfig = z.output<typeof AlertingSchema>;

@@ -27,6 +27,7 @@ import { mmpClientFor, targetFor } from '../restart/mmp-wiring.js';
 import { type NodeResult, runRollingRestart } from '../restart/orchestrator.js';
 import { makePlan, restartInputs, restartSettingsOf } from '../restart/plan.js';
 import { mmpStatusVerifier } from '../restart/verifiers.js';
+import { createDaemonAlerts, type DaemonAlerts } from './alert-wiring.js';
 import { ApiPoller } from './api-poller.js';
 import { LiveState } from './live-state.js';
 import { liveStatsVerifier } from './live-verifier.js';
@@ -42,6 +43,8 @@ export interface DaemonOptions {
   readonly retentionMs?: number;
   readonly mmp?: MmpClient;
   readonly now?: () => number;
+  /** Delays before retrying a failed alert delivery. @default [1000, 5000] */
+  readonly alertRetryDelaysMs?: readonly number[];
 }
 
 export interface DaemonHandle {
@@ -50,6 +53,7 @@ export interface DaemonHandle {
   readonly state: LiveState;
   readonly store: SqliteStore;
   readonly api: ApiPoller;
+  readonly alerts: DaemonAlerts;
   evaluate(): Promise<Evaluation>;
   close(): Promise<void>;
 }
@@ -85,6 +89,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     () => state.lines.malformed,
     () => api.views(),
   );
+  const alerts = createDaemonAlerts(config, metrics, log, now(), options.alertRetryDelaysMs);
 
   const listeners: SyslogListener[] = [];
   const closers: Array<() => Promise<void> | void> = [];
@@ -156,6 +161,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
       const delta = total - (seenDrops.get(l.transport) ?? 0);
       if (delta > 0) {
         metrics.syslogDropped.inc({ transport: l.transport }, delta);
+        alerts.drops(l.transport, delta, now());
         seenDrops.set(l.transport, total);
       }
     }
@@ -167,6 +173,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
       kernel > kernelBase
     ) {
       metrics.syslogDropped.inc({ transport: 'udp' }, kernel - kernelBase);
+      alerts.drops('udp', kernel - kernelBase, now());
       kernelBase = kernel;
     }
   }, 1000);
@@ -182,7 +189,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     ? new Cron(config.policy.schedule, {
         paused: true,
         mode: '5-part',
-        timezone: config.policy.windows[0]?.tz ?? 'UTC',
+        timezone: config.policy.tz,
       })
     : undefined;
   let lastEvaluation = now();
@@ -235,6 +242,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
         'restart',
         results.map((r) => ({ name: r.name, outcome: r.outcome, reasons: r.reasons })),
       );
+      alerts.restarted(now(), results);
       running = undefined;
       return results;
     });
@@ -272,10 +280,12 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     if (e.action === 'restart') {
       void restart(e.plan, scheduleDue ? 'daemon:schedule' : 'daemon:leak');
     }
+    alerts.check(t, state.report(t), e);
     return e;
   };
   api.start();
   closers.push(() => api.close());
+  closers.push(() => alerts.close());
   const evalTimer = setInterval(() => {
     evaluate().catch((err: Error) => log?.error({ err }, 'policy evaluation failed'));
   }, options.evaluateEveryMs ?? 30_000);
@@ -327,6 +337,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     state,
     store,
     api,
+    alerts,
     evaluate,
     async close() {
       if (closed) {

@@ -11,6 +11,8 @@ export interface DaemonMetrics {
   readonly restarts: Counter<'webbridge' | 'result'>;
   readonly syslogMessages: Counter<'transport'>;
   readonly syslogDropped: Counter<'transport'>;
+  readonly alertsSent: Counter<'channel' | 'event' | 'status'>;
+  readonly alertsFailed: Counter<'channel' | 'event'>;
 }
 
 export function createMetrics(
@@ -118,6 +120,18 @@ export function createMetrics(
       name: 'wbguard_syslog_dropped_total',
       help: 'Syslog messages refused or lost (allow-list, bad frames, kernel drops)',
       labelNames: ['transport'],
+      registers: [registry],
+    }),
+    alertsSent: new Counter({
+      name: 'wbguard_alerts_sent_total',
+      help: 'Alert notices delivered, by channel, event and status (firing, repeat, recovered, event)',
+      labelNames: ['channel', 'event', 'status'],
+      registers: [registry],
+    }),
+    alertsFailed: new Counter({
+      name: 'wbguard_alerts_failed_total',
+      help: 'Alert notices not delivered after the retries, by channel and event',
+      labelNames: ['channel', 'event'],
       registers: [registry],
     }),
   };

@@ -39,6 +39,7 @@ export function evaluatePolicy(
     forecastWithinHours: 24,
     windows: [],
     blackouts: [],
+    tz: 'UTC',
   };
   const t = thresholdsOf(config);
   const triggered = config.webbridges
@@ -67,8 +68,7 @@ export function evaluatePolicy(
     }),
     config,
   );
-  const windowOpen =
-    insideWindow(now, policy.windows) && !inBlackout(now, policy.blackouts, policy.windows[0]?.tz ?? 'UTC');
+  const windowOpen = insideWindow(now, policy.windows) && !inBlackout(now, policy.blackouts, policy.tz);
   let action: Evaluation['action'] = 'none';
   if (plan.order.length > 0) {
     if (policy.mode === 'observe') {
