@@ -5,7 +5,17 @@
  * shapes of Cisco's script (tech note 215662) so existing log watchers keep working. Neither ever holds a secret:
  * entries are built from numbers, names and command output only.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 export type JournalKind = 'plan' | 'decision' | 'command' | 'output' | 'verification' | 'result' | 'trust';
@@ -75,6 +85,41 @@ export class JsonlJournal {
       }
     }
     return out;
+  }
+
+  /** The last `limit` entries, newest last, reading only the end of the file (it grows for years). */
+  recent(limit: number): JournalEntry[] {
+    if (!existsSync(this.path)) {
+      return [];
+    }
+    const size = statSync(this.path).size;
+    // Entries are a few hundred bytes to a few KB (a plan lists every node's guards).
+    const want = Math.min(size, Math.max(64 * 1024, limit * 8 * 1024));
+    const fd = openSync(this.path, 'r');
+    let text: string;
+    try {
+      const buf = Buffer.alloc(want);
+      readSync(fd, buf, 0, want, size - want);
+      text = buf.toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+    const lines = text.split('\n');
+    if (want < size) {
+      lines.shift(); // the first line is cut
+    }
+    const out: JournalEntry[] = [];
+    for (const line of lines) {
+      if (!line) {
+        continue;
+      }
+      try {
+        out.push(JSON.parse(line) as JournalEntry);
+      } catch {
+        // a torn last line after a crash is skipped
+      }
+    }
+    return out.slice(-limit);
   }
 
   /** Restarts of `node` started (command sent) since the start of the UTC day of `now`. */

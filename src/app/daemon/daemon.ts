@@ -19,6 +19,7 @@ import {
   startSyslogListener,
   type Transport,
 } from '../../adapters/syslog/listeners.js';
+import { nextAllowedAt } from '../../core/policy/index.js';
 import type { Logger } from '../../ports/logger.js';
 import type { MmpClient } from '../../ports/mmp.js';
 import { callbridgeNameMap, parseHostPort, type WbguardConfig, webbridgeNameMap } from '../config/index.js';
@@ -293,16 +294,32 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
 
   const { host, port } = parseHostPort(config.http?.listen ?? '127.0.0.1:8080', 8080);
   const token = config.secrets.get('http.token');
+  let nextWindowMemo = { at: Number.NaN, value: null as string | null };
+  const nextWindow = (t: number): string | null => {
+    // The search walks minutes forward: once a minute is enough.
+    if (Math.floor(t / 60_000) !== Math.floor(nextWindowMemo.at / 60_000)) {
+      const next = nextAllowedAt(t, config.policy.windows, config.policy.blackouts, config.policy.tz);
+      nextWindowMemo = { at: t, value: next === null ? null : new Date(next).toISOString() };
+    }
+    return nextWindowMemo.value;
+  };
   const app = createHttpApp({
     state: () => ({
       ...state.report(now()),
+      clusterName: config.cluster,
+      limit: config.analysis.limit,
       mode: config.policy?.mode ?? 'dry-run',
       windowOpen: evaluatePolicy(config, state.report(now()), now(), { scheduleDue: false, ...context() }).windowOpen,
+      nextWindow: nextWindow(now()),
+      restarting: lock.holder(config.cluster, now())?.node ?? null,
       unknownHosts: Object.fromEntries(state.unknownHosts),
       api: api.views(),
     }),
     series: () => state.analyzer.series(),
     events: (limit) => store.events(limit),
+    journal: (limit) => journal.recent(limit),
+    alerts: () => alerts.alerter.open(),
+    publicReadOnly: config.http.publicReadOnly,
     plan: () => evaluatePolicy(config, state.report(now()), now(), { scheduleDue: false, ...context() }),
     restart: (names) => {
       const chosen = names ?? config.webbridges.map((w) => w.name);

@@ -4,7 +4,8 @@
  * with an always-open window and SQLite in a temporary state folder. Load comes in waves — busy, then quiet — so a
  * Web Bridge is seen leaking and then restarted by policy once the cluster is idle.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../ports/logger.js';
@@ -30,6 +31,8 @@ export interface DemoHandle {
   readonly daemon: DaemonHandle;
   readonly url: string;
   readonly stateDir: string;
+  /** File (mode 0600) holding this demo's random HTTP token, for the dashboard's restart button. */
+  readonly tokenPath: string;
   close(): Promise<void>;
 }
 
@@ -51,7 +54,11 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
     }),
     { env: {} },
   );
-  const env = { WBGUARD_DEMO_MMP_PASSWORD: sim.password };
+  // A fresh token for this demo only, handed over in a private file (secrets are never printed).
+  const tokenPath = join(stateDir, 'demo-token');
+  const token = randomBytes(18).toString('base64url');
+  writeFileSync(tokenPath, `${token}\n`, { mode: 0o600 });
+  const env = { WBGUARD_DEMO_MMP_PASSWORD: sim.password, WBGUARD_DEMO_HTTP_TOKEN: token };
   const config = parseConfig(
     {
       cluster: 'demo',
@@ -74,7 +81,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
       },
       analysis: { staleAfterMs: 120_000 },
       syslog: { udp: '127.0.0.1:0' },
-      http: { listen: `127.0.0.1:${options.httpPort}` },
+      // Loopback only; reading open so the page shows at once, acting behind the token.
+      http: { listen: `127.0.0.1:${options.httpPort}`, token: 'env:WBGUARD_DEMO_HTTP_TOKEN', publicReadOnly: true },
       policy: { mode: 'enforce', leakTrigger: true, forecastWithinHours: 0 },
       state: join(stateDir, 'state'),
     },
@@ -110,6 +118,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
     daemon,
     url: daemon.url,
     stateDir,
+    tokenPath,
     async close() {
       if (closed) {
         return;

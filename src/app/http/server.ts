@@ -1,31 +1,55 @@
 /**
  * @module app/http/server
- * The daemon's HTTP side (hono): `/healthz`, `/metrics`, and the JSON API `/api/v1/state`, `/api/v1/history`,
- * `/api/v1/events`, `/api/v1/plan`, `POST /api/v1/restart`. Anything that acts needs the bearer token; without a
- * configured token, acting over HTTP is disabled.
+ * The daemon's HTTP side (hono): the dashboard (`/`), `/healthz`, `/metrics`, and the JSON API `/api/v1/state`,
+ * `/api/v1/history`, `/api/v1/events`, `/api/v1/journal`, `/api/v1/alerts`, `/api/v1/plan`,
+ * `POST /api/v1/restart`. Anything that acts needs the bearer token (without a configured token, acting over HTTP
+ * is disabled); reading needs it too unless `http.publicReadOnly` is set. A request that acts from another site's
+ * page (CSRF) is refused by its Origin.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { Registry } from 'prom-client';
-import type { AnalysisReport, AnalysisSeries } from '../../core/model.js';
+import type { AlertCondition } from '../../core/alerts/index.js';
+import { downsample } from '../../core/analysis/index.js';
+import type { AnalysisReport, AnalysisSeries, Series } from '../../core/model.js';
 import type { Evaluation } from '../daemon/policy-loop.js';
 import type { NodeResult } from '../restart/orchestrator.js';
+import { DASHBOARD_CSP, dashboardAssets } from './dashboard-assets.js';
+
+export interface DaemonState extends AnalysisReport {
+  readonly clusterName: string;
+  /** The Web Bridge session limit (analysis.limit). */
+  readonly limit: number;
+  readonly mode: string;
+  readonly windowOpen: boolean;
+  /** Next instant a restart is allowed (window open, no blackout), ISO-8601; null when none within 8 days. */
+  readonly nextWindow: string | null;
+  /** The Web Bridge being restarted now, if any. */
+  readonly restarting: string | null;
+  readonly unknownHosts: Record<string, number>;
+  readonly api: unknown;
+}
 
 export interface HttpDeps {
-  readonly state: () => AnalysisReport & {
-    mode: string;
-    windowOpen: boolean;
-    unknownHosts: Record<string, number>;
-    api: unknown;
-  };
+  readonly state: () => DaemonState;
   readonly series: () => AnalysisSeries;
   readonly events: (limit: number) => unknown[];
+  readonly journal: (limit: number) => unknown[];
+  readonly alerts: () => readonly AlertCondition[];
   readonly plan: () => Evaluation;
   readonly restart: (names: readonly string[] | undefined) => Promise<NodeResult[]>;
   readonly registry: Registry;
   /** Bearer token for acting endpoints; undefined disables them. */
   readonly token: (() => string) | undefined;
+  /** Serve reads without the token. @default false */
+  readonly publicReadOnly?: boolean;
 }
+
+/** Largest body a POST may have: the restart request is a short list of names. */
+export const MAX_BODY_BYTES = 16 * 1024;
+/** Points per series the history API returns at most, whatever the span asked for. */
+export const MAX_HISTORY_POINTS = 5000;
 
 function tokenOk(header: string | undefined, token: () => string): boolean {
   if (!header?.startsWith('Bearer ')) {
@@ -36,23 +60,75 @@ function tokenOk(header: string | undefined, token: () => string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function filterSeries(s: AnalysisSeries, node: string | undefined, from: number, to: number): AnalysisSeries {
-  const cut = (x: { t: readonly number[]; v: readonly number[] }) => {
+function filterSeries(
+  s: AnalysisSeries,
+  node: string | undefined,
+  from: number,
+  to: number,
+  points: number,
+): AnalysisSeries {
+  const cut = (x: Series): Series => {
     const idx = x.t.map((t, i) => (t >= from && t <= to ? i : -1)).filter((i) => i >= 0);
-    return { t: idx.map((i) => x.t[i] as number), v: idx.map((i) => x.v[i] as number) };
+    return downsample({ t: idx.map((i) => x.t[i] as number), v: idx.map((i) => x.v[i] as number) }, points);
   };
   return {
     limit: s.limit,
     webbridges: s.webbridges
       .filter((w) => !node || w.name === node)
-      .map((w) => ({ ...w, active: cut(w.active), leakedMin: cut(w.leakedMin) })),
+      .map((w) => ({
+        ...w,
+        active: cut(w.active),
+        leakedMin: cut(w.leakedMin),
+        restarts: w.restarts.filter((t) => t >= from && t <= to),
+      })),
     callbridges: s.callbridges.filter((c) => !node || c.name === node).map((c) => ({ ...c, cma: cut(c.cma) })),
     clusterLeaked: cut(s.clusterLeaked),
   };
 }
 
+/** A browser sends Origin on a cross-site POST; it must be this server's own. */
+function sameOrigin(origin: string | undefined, host: string | undefined, secFetchSite: string | undefined): boolean {
+  if (secFetchSite && secFetchSite !== 'same-origin' && secFetchSite !== 'none') {
+    return false;
+  }
+  if (!origin) {
+    return true;
+  }
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono();
+  const unauthorized = { error: 'a valid bearer token is required' };
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('x-content-type-options', 'nosniff');
+    c.header('referrer-policy', 'no-referrer');
+    c.header('cache-control', 'no-store');
+  });
+  // Reads: open when publicReadOnly, or when no token is configured (then acting is off and the listener is
+  // loopback unless the admin chose otherwise); else the same token as acting.
+  const readGuard = async (c: Parameters<Parameters<Hono['use']>[1]>[0], next: () => Promise<void>) => {
+    if (deps.token && !deps.publicReadOnly && !tokenOk(c.req.header('authorization'), deps.token)) {
+      return c.json(unauthorized, 401, { 'www-authenticate': 'Bearer' });
+    }
+    await next();
+  };
+  app.use('/api/*', readGuard);
+  app.use('/metrics', readGuard);
+
+  for (const [path, asset] of dashboardAssets()) {
+    app.get(path, (c) =>
+      c.body(new Uint8Array(asset.body), 200, {
+        'content-type': asset.type,
+        ...(path === '/' ? { 'content-security-policy': DASHBOARD_CSP, 'x-frame-options': 'DENY' } : {}),
+      }),
+    );
+  }
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/metrics', async (c) =>
     c.text(await deps.registry.metrics(), 200, { 'content-type': deps.registry.contentType }),
@@ -64,31 +140,58 @@ export function createHttpApp(deps: HttpDeps): Hono {
     if (Number.isNaN(from) || Number.isNaN(to)) {
       return c.json({ error: 'from and to must be ISO-8601 instants' }, 400);
     }
-    return c.json(filterSeries(deps.series(), c.req.query('node'), from, to));
+    const asked = c.req.query('points');
+    const points = asked === undefined ? MAX_HISTORY_POINTS : Number(asked);
+    if (!Number.isInteger(points) || points < 2) {
+      return c.json({ error: 'points must be an integer ≥ 2' }, 400);
+    }
+    return c.json(filterSeries(deps.series(), c.req.query('node'), from, to, Math.min(points, MAX_HISTORY_POINTS)));
   });
-  app.get('/api/v1/events', (c) => c.json(deps.events(Math.min(1000, Number(c.req.query('limit') ?? 100) || 100))));
+  const limitOf = (q: string | undefined) => Math.min(1000, Math.max(1, Number(q ?? 100) || 100));
+  app.get('/api/v1/events', (c) => c.json(deps.events(limitOf(c.req.query('limit')))));
+  app.get('/api/v1/journal', (c) => c.json(deps.journal(limitOf(c.req.query('limit')))));
+  app.get('/api/v1/alerts', (c) => c.json(deps.alerts()));
   app.get('/api/v1/plan', (c) => c.json(deps.plan()));
-  app.post('/api/v1/restart', async (c) => {
-    if (!deps.token) {
-      return c.json({ error: 'acting over HTTP is disabled: set http.token in the configuration' }, 403);
-    }
-    if (!tokenOk(c.req.header('authorization'), deps.token)) {
-      return c.json({ error: 'a valid bearer token is required' }, 401, { 'www-authenticate': 'Bearer' });
-    }
-    let names: string[] | undefined;
-    try {
-      const body = (await c.req.json().catch(() => ({}))) as { names?: unknown };
-      if (body.names !== undefined) {
-        if (!Array.isArray(body.names) || !body.names.every((n) => typeof n === 'string')) {
-          return c.json({ error: 'names must be a list of Web Bridge names' }, 400);
-        }
-        names = body.names as string[];
+  app.post(
+    '/api/v1/restart',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json({ error: `the body is larger than ${MAX_BODY_BYTES} bytes` }, 413),
+    }),
+    async (c) => {
+      if (!sameOrigin(c.req.header('origin'), c.req.header('host'), c.req.header('sec-fetch-site'))) {
+        return c.json({ error: 'cross-site request refused' }, 403);
       }
-    } catch {
-      return c.json({ error: 'body must be JSON' }, 400);
-    }
-    return c.json({ results: await deps.restart(names) });
-  });
+      if (!deps.token) {
+        return c.json({ error: 'acting over HTTP is disabled: set http.token in the configuration' }, 403);
+      }
+      if (!tokenOk(c.req.header('authorization'), deps.token)) {
+        return c.json(unauthorized, 401, { 'www-authenticate': 'Bearer' });
+      }
+      let names: string[] | undefined;
+      const text = await c.req.text();
+      if (text.trim() !== '') {
+        let body: { names?: unknown };
+        try {
+          body = JSON.parse(text) as { names?: unknown };
+        } catch {
+          return c.json({ error: 'the body must be JSON: {"names": ["wb1"]} or empty for all' }, 400);
+        }
+        if (body.names !== undefined) {
+          if (!Array.isArray(body.names) || !body.names.every((n) => typeof n === 'string')) {
+            return c.json({ error: 'names must be a list of Web Bridge names' }, 400);
+          }
+          names = body.names as string[];
+          const known = new Set(deps.state().webbridges.map((w) => w.name));
+          const unknown = names.filter((n) => !known.has(n));
+          if (unknown.length > 0) {
+            return c.json({ error: `unknown Web Bridge: ${unknown.join(', ')}` }, 400);
+          }
+        }
+      }
+      return c.json({ results: await deps.restart(names) });
+    },
+  );
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   return app;
 }

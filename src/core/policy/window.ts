@@ -15,17 +15,29 @@ export interface MaintenanceWindow {
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
+// Building a DateTimeFormat costs far more than using one: one per zone, kept.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
 function localParts(now: number, tz: string): { day: (typeof DAYS)[number]; minutes: number; date: string } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(new Date(now));
+  const parts = formatterFor(tz).formatToParts(new Date(now));
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   const day = get('weekday').toLowerCase().slice(0, 3) as (typeof DAYS)[number];
   return {
@@ -61,4 +73,29 @@ export function insideWindow(now: number, windows: readonly MaintenanceWindow[])
 /** True when `now` falls on a blackout date (YYYY-MM-DD, in the first window's zone, else UTC). */
 export function inBlackout(now: number, blackouts: readonly string[], tz = 'UTC'): boolean {
   return blackouts.length > 0 && blackouts.includes(localParts(now, tz).date);
+}
+
+/**
+ * The next instant (epoch ms, on a whole minute) at which a restart would be allowed: inside a window and not on a
+ * blackout date. `now` itself when allowed now; null when nothing opens within `horizonDays`.
+ */
+export function nextAllowedAt(
+  now: number,
+  windows: readonly MaintenanceWindow[],
+  blackouts: readonly string[],
+  tz = 'UTC',
+  horizonDays = 8,
+): number | null {
+  const allowed = (t: number) => insideWindow(t, windows) && !inBlackout(t, blackouts, tz);
+  if (allowed(now)) {
+    return now;
+  }
+  // Windows and zones change on whole minutes (offsets are whole minutes), so minute steps find the opening.
+  const start = Math.ceil(now / 60_000) * 60_000;
+  for (let t = start; t <= now + horizonDays * 86_400_000; t += 60_000) {
+    if (allowed(t)) {
+      return t;
+    }
+  }
+  return null;
 }

@@ -13,6 +13,7 @@ import { startDaemon } from '../../../src/app/daemon/daemon.js';
 import { startDemo } from '../../../src/app/demo/demo.js';
 import { createSink, parseSinkUrl } from '../../../src/sim/syslog/sinks.js';
 import { callBridgeStatsLine, webBridgeStatsLine } from '../../../src/sim/syslog/templates.js';
+import { feedPicture } from '../../helpers/feed-picture.js';
 import { SIM_PASSWORD, simulator, tempDir } from '../../sim/helpers.js';
 
 async function until<T>(f: () => Promise<T | undefined> | T | undefined, ms: number, what: string): Promise<T> {
@@ -27,28 +28,6 @@ async function until<T>(f: () => Promise<T | undefined> | T | undefined, ms: num
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-/**
- * Sends the simulator's current picture to a daemon over TCP syslog, as CMS would: a Stats line per Web Bridge and a
- * STATS line per Call Bridge (with `cma` instead of the real count when given), then waits until it is ingested.
- */
-async function feedPicture(
-  daemon: Awaited<ReturnType<typeof startDaemon>>,
-  sim: Awaited<ReturnType<typeof simulator>>,
-  at: number,
-  cma?: number,
-): Promise<void> {
-  const sink = createSink(parseSinkUrl(`tcp://127.0.0.1:${daemon.listeners.find((l) => l.transport === 'tcp')?.port}`));
-  for (const w of sim.state().webbridges) {
-    sink.send(w.name, webBridgeStatsLine(at, w.name, w.active, 10, 5));
-  }
-  for (const c of sim.state().callbridges) {
-    sink.send(c.name, callBridgeStatsLine(at + 1, c.name, cma ?? c.cma, cma ?? c.cma, 0));
-  }
-  const expected = daemon.state.lines.callbridgeStats + sim.state().callbridges.length;
-  await until(() => (daemon.state.lines.callbridgeStats === expected ? true : undefined), 5000, 'ingest');
-  await sink.close();
 }
 
 describe('wbguard run', () => {
@@ -157,19 +136,39 @@ describe('wbguard run', () => {
     assert.equal(sim.cluster.history.filter((h) => h.event === 'command').length, 0);
   });
 
-  test('POST /api/v1/restart needs the bearer token', async (t) => {
+  test('POST /api/v1/restart needs the bearer token, from this site only, with a small body naming known nodes', async (t) => {
     const { daemon } = await guardAgainstSim(t, { mode: 'observe' }, { token: 'env:TOKEN' });
-    const post = (headers: Record<string, string>) =>
+    const post = (headers: Record<string, string>, body = '{"names":["cms1"]}') =>
       fetch(`${daemon.url}/api/v1/restart`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
-        body: '{"names":["cms9"]}',
+        body,
       });
+    const good = { authorization: 'Bearer tok-123456' };
     assert.equal((await post({})).status, 401);
     assert.equal((await post({ authorization: 'Bearer wrong-token' })).status, 401);
-    assert.equal((await fetch(`${daemon.url}/api/v1/state`)).status, 200, 'reading needs no token');
-    const plan = (await (await fetch(`${daemon.url}/api/v1/plan`)).json()) as { mode: string };
+    assert.equal((await post({ ...good, origin: 'https://evil.example' })).status, 403, 'cross-site');
+    assert.equal((await post({ ...good, 'sec-fetch-site': 'cross-site' })).status, 403, 'cross-site');
+    assert.equal((await post(good, JSON.stringify({ names: ['x'.repeat(20_000)] }))).status, 413);
+    const unknown = await post(good, '{"names":["cms9"]}');
+    assert.equal(unknown.status, 400);
+    assert.match(((await unknown.json()) as { error: string }).error, /unknown Web Bridge: cms9/);
+    // Reading needs the token too unless http.publicReadOnly; the page itself and /healthz never do.
+    assert.equal((await fetch(`${daemon.url}/api/v1/state`)).status, 401);
+    assert.equal((await fetch(`${daemon.url}/metrics`)).status, 401);
+    assert.equal((await fetch(`${daemon.url}/healthz`)).status, 200);
+    const page = await fetch(`${daemon.url}/`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+    const plan = (await (await fetch(`${daemon.url}/api/v1/plan`, { headers: good })).json()) as { mode: string };
     assert.equal(plan.mode, 'observe');
+  });
+
+  test('http.publicReadOnly serves reads without the token; acting still needs it', async (t) => {
+    const { daemon } = await guardAgainstSim(t, { mode: 'observe' }, { token: 'env:TOKEN', publicReadOnly: true });
+    assert.equal((await fetch(`${daemon.url}/api/v1/state`)).status, 200);
+    assert.equal((await fetch(`${daemon.url}/api/v1/journal`)).status, 200);
+    assert.equal((await fetch(`${daemon.url}/api/v1/restart`, { method: 'POST', body: '' })).status, 401);
   });
 });
 

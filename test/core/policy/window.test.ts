@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { inBlackout, insideWindow } from '../../../src/core/policy/index.js';
+import { describe, test } from 'node:test';
+import { inBlackout, insideWindow, nextAllowedAt } from '../../../src/core/policy/index.js';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -26,4 +26,23 @@ test('blackout dates, in the window zone', () => {
   );
   assert.equal(inBlackout(at('2026-12-25T10:00:00Z'), ['2026-12-24']), false);
   assert.equal(inBlackout(at('2026-12-25T10:00:00Z'), []), false);
+});
+
+describe('next allowed instant', () => {
+  const sat0200 = Date.UTC(2026, 10, 28, 2, 0, 0); // Saturday 28 Nov 2026, 02:00 UTC
+  const win = [{ days: ['sat' as const], from: '02:00', to: '04:00', tz: 'UTC' }];
+
+  test('now when allowed, else the next opening on a whole minute', () => {
+    assert.equal(nextAllowedAt(sat0200 + 60_000, win, []), sat0200 + 60_000);
+    assert.equal(nextAllowedAt(sat0200 - 3 * 86_400_000 + 12_345, win, []), sat0200);
+    assert.equal(nextAllowedAt(sat0200 + 2 * 3_600_000, win, []), sat0200 + 7 * 86_400_000);
+  });
+
+  test('a blackout date pushes it a week; a zone moves it; nothing within the horizon is null', () => {
+    assert.equal(nextAllowedAt(sat0200 - 86_400_000, win, ['2026-11-28']), sat0200 + 7 * 86_400_000);
+    const paris = [{ days: ['sat' as const], from: '02:00', to: '04:00', tz: 'Europe/Paris' }];
+    assert.equal(nextAllowedAt(sat0200 - 86_400_000, paris, [], 'Europe/Paris'), sat0200 - 3_600_000);
+    assert.equal(nextAllowedAt(sat0200 - 86_400_000, win, ['2026-11-28', '2026-12-05']), null);
+    assert.equal(nextAllowedAt(sat0200 - 86_400_000, [], []), sat0200 - 86_400_000, 'no window: any time');
+  });
 });

@@ -33,6 +33,8 @@ export const registerDemo: RegisterVerb = (program, io) => {
         io.stdout,
         [
           `wbguard demo: a simulated 3-node CMS cluster leaking Web Bridge sessions, guarded in enforce mode`,
+          `  dashboard:       ${demo.url}/`,
+          `  restart token:   in ${demo.tokenPath} (the dashboard's Restart button asks for it)`,
           `  API and metrics: ${demo.url}/api/v1/state   ${demo.url}/metrics`,
           `  simulator state: ${demo.sim.control.url}/sim/state`,
           '  within about two minutes a Web Bridge leaks, then is restarted by policy once the cluster is idle.',

@@ -1,0 +1,392 @@
+// wbguard dashboard: reads the daemon's JSON API and draws it; acts only through POST /api/v1/restart with the
+// token the user types. Plain browser script (no build step, no external request). Text from the API is always
+// set with textContent, never parsed as HTML.
+(() => {
+  const REFRESH_MS = 5000;
+  const HISTORY_MS = 30000;
+  const POINTS = 1200;
+  const TOKEN_KEY = 'wbguard-token';
+  /** For tests and curious admins: the charts and the last state. */
+  const view = { charts: [], state: null, historyMs: 0 };
+  window.wbguard = view;
+
+  let hours = 24;
+  let lastHistory = 0;
+
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, props = {}, ...children) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(props)) {
+      if (k === 'class') e.className = v;
+      else if (k === 'text') e.textContent = v;
+      else if (k.startsWith('data-')) e.setAttribute(k, v);
+      else e[k] = v;
+    }
+    for (const c of children) e.append(c);
+    return e;
+  };
+  const token = () => sessionStorage.getItem(TOKEN_KEY) || '';
+  const headers = () => (token() ? { authorization: `Bearer ${token()}` } : {});
+
+  async function getJson(path) {
+    const res = await fetch(path, { headers: headers() });
+    if (res.status === 401) {
+      askLogin();
+      throw new Error('the token is needed to read');
+    }
+    if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+    return res.json();
+  }
+
+  function showError(message) {
+    const p = $('error');
+    p.hidden = !message;
+    p.textContent = message || '';
+  }
+
+  function askLogin() {
+    const d = $('login-dialog');
+    if (!d.open) d.showModal();
+  }
+  $('login-form').addEventListener('submit', () => {
+    sessionStorage.setItem(TOKEN_KEY, $('login-token').value);
+    refresh(true);
+  });
+
+  const fmtTime = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
+  const ago = (iso) => {
+    if (!iso) return 'never';
+    // A sender's clock a little ahead (or the simulator's fast clock) is "just now", not a negative age.
+    const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+    return s < 5 ? 'just now' : s < 90 ? `${s} s ago` : s < 5400 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`;
+  };
+  const num = (v) => (v === null || v === undefined ? '—' : String(v));
+
+  function nodeState(w, s) {
+    if (s.restarting === w.name) return 'restarting';
+    if (w.stale) return 'stale';
+    if (w.active !== null && w.active >= limitOf(s)) return 'at limit';
+    if (w.leakedMin !== null && w.leakedMin > 0) return 'leaking';
+    return 'ok';
+  }
+  const limitOf = (s) => s.limit;
+
+  function renderCards(s, journal) {
+    const limit = limitOf(s);
+    const atLimit = s.webbridges.filter((w) => !w.stale && w.active !== null && w.active >= limit);
+    const locked = $('locked');
+    locked.className = `card ${atLimit.length ? 'bad' : 'good'}`;
+    locked.querySelector('.big').textContent = atLimit.length ? `Yes: ${atLimit.map((w) => w.name).join(', ')}` : 'No';
+    locked.querySelector('.small').textContent = atLimit.length
+      ? `at ${limit} sessions nobody more can join from a browser`
+      : `every Web Bridge is below ${limit} sessions`;
+
+    const soon = s.webbridges
+      .filter((w) => w.limitForecast && w.limitForecast.inHours !== null)
+      .sort((a, b) => a.limitForecast.inHours - b.limitForecast.inHours)[0];
+    const next = $('next');
+    next.querySelector('.big').textContent = soon ? `${soon.name} in ${soon.limitForecast.inHours.toFixed(1)} h` : 'none forecast';
+    next.querySelector('.small').textContent = soon
+      ? `${fmtTime(soon.limitForecast.at)} · ${soon.limitForecast.basis}`
+      : 'no Web Bridge leaks fast enough to forecast the limit';
+
+    const last = [...journal].reverse().find((e) => e.kind === 'result' || e.kind === 'plan');
+    const card = $('last');
+    if (!last) {
+      card.querySelector('.big').textContent = 'nothing yet';
+      card.querySelector('.small').textContent = '';
+    } else if (last.kind === 'result') {
+      card.querySelector('.big').textContent = `${last.node}: ${last.outcome}`;
+      card.querySelector('.small').textContent = `${fmtTime(last.ts)} · ${last.trigger}`;
+    } else {
+      const order = (last.order || []).join(', ') || 'nothing';
+      card.querySelector('.big').textContent = last.action ? `${last.action}: ${order}` : `restart run: ${order}`;
+      card.querySelector('.small').textContent = `${fmtTime(last.ts)} · ${last.trigger}${last.mode ? ` · mode ${last.mode}` : ''}`;
+    }
+  }
+
+  function renderHeader(s) {
+    $('cluster-name').textContent = `· ${s.clusterName}`;
+    $('mode').textContent = `mode: ${s.mode}`;
+    $('window').textContent = s.windowOpen ? 'window open' : `window closed · opens ${s.nextWindow ? fmtTime(s.nextWindow) : 'not within 8 days'}`;
+    $('updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
+  }
+
+  function renderNodes(s) {
+    const body = $('nodes').querySelector('tbody');
+    body.replaceChildren(
+      ...s.webbridges.map((w) => {
+        const state = nodeState(w, s);
+        const f = w.limitForecast;
+        return el(
+          'tr',
+          { 'data-node': w.name, 'data-state': state },
+          el('td', { text: w.name }),
+          el('td', { class: `state state-${state.replace(' ', '-')}`, text: state }),
+          el('td', { class: 'num', text: num(w.active) }),
+          el('td', { class: 'num', text: num(w.leakedMin) }),
+          el('td', { class: 'num', text: w.leakRatePerDay === null ? '—' : w.leakRatePerDay.toFixed(1) }),
+          el('td', { text: f && f.inHours !== null ? `${f.inHours.toFixed(1)} h (${fmtTime(f.at)})` : '—' }),
+          el('td', { class: 'num', text: String(w.restarts.length) }),
+          el('td', { text: ago(w.lastSeen), title: w.lastSeen || '' }),
+        );
+      }),
+    );
+  }
+
+  function renderAlerts(alerts) {
+    $('alerts-section').hidden = alerts.length === 0;
+    $('alerts').replaceChildren(...alerts.map((a) => el('li', { class: a.severity, text: a.summary })));
+  }
+
+  function guardText(e) {
+    if (Array.isArray(e.decisions)) {
+      return e.decisions
+        .map((d) => `${d.node}: ${d.kind} — ${(d.guards || []).map((g) => `${g.guard} ${g.verdict}: ${g.detail}`).join('; ') || (d.reasons || []).join('; ')}`)
+        .join(' | ');
+    }
+    if (Array.isArray(e.guards)) return e.guards.map((g) => `${g.guard} ${g.verdict}: ${g.detail}`).join('; ');
+    if (Array.isArray(e.reasons)) return e.reasons.join('; ');
+    return e.error ? String(e.error.message || e.error) : '';
+  }
+
+  function renderJournal(entries) {
+    const rows = [...entries].reverse().filter((e) => e.kind !== 'output').slice(0, 50);
+    $('journal')
+      .querySelector('tbody')
+      .replaceChildren(
+        ...rows.map((e) =>
+          el(
+            'tr',
+            { 'data-kind': e.kind },
+            el('td', { text: fmtTime(e.ts) }),
+            el('td', { text: e.kind === 'plan' ? `plan${e.action ? ` (${e.action})` : ''}` : e.kind }),
+            el('td', { text: e.node || (e.order || []).join(', ') }),
+            el('td', { text: e.outcome || e.action || '' }),
+            el('td', { class: 'small', text: guardText(e) }),
+          ),
+        ),
+      );
+  }
+
+  const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+
+  /** Vertical dashed lines at restarts, and nothing else drawn outside uPlot's own series. */
+  function restartMarks(times) {
+    return {
+      hooks: {
+        draw: [
+          (u) => {
+            const ctx = u.ctx;
+            ctx.save();
+            ctx.strokeStyle = css('--info');
+            ctx.setLineDash([4, 4]);
+            ctx.lineWidth = 1.5 * devicePixelRatio;
+            for (const t of times) {
+              const x = Math.round(u.valToPos(t / 1000, 'x', true));
+              if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
+              ctx.beginPath();
+              ctx.moveTo(x, u.bbox.top);
+              ctx.lineTo(x, u.bbox.top + u.bbox.height);
+              ctx.stroke();
+            }
+            ctx.restore();
+          },
+        ],
+      },
+    };
+  }
+
+  function axes() {
+    const stroke = css('--muted');
+    const grid = { stroke: css('--line'), width: 1 };
+    return [
+      { stroke, grid, ticks: grid },
+      { stroke, grid, ticks: grid, size: 45 },
+    ];
+  }
+
+  function joinSeries(list) {
+    // uPlot wants one x array: join the series' own times, leaving gaps where a series has no point.
+    return uPlot.join(list.map((s) => [s.t.map((t) => t / 1000), s.v]));
+  }
+
+  function chartWidth(container) {
+    return Math.max(300, Math.floor(container.clientWidth - 12));
+  }
+
+  function drawCharts(h) {
+    for (const c of view.charts) c.destroy();
+    view.charts = [];
+    const box = $('charts');
+    const latest = Math.max(
+      Date.now(),
+      ...h.webbridges.map((w) => w.active.t[w.active.t.length - 1] || 0),
+      ...h.callbridges.map((c) => c.cma.t[c.cma.t.length - 1] || 0),
+    );
+    const from = latest - hours * 3600000;
+    const to = latest;
+    // Every holder first, so the grid has its final columns before a chart measures its width.
+    const holders = h.webbridges.map((w) => el('div', { class: 'chart', 'data-node': w.name }, el('h3', { text: w.name })));
+    box.replaceChildren(...holders);
+    h.webbridges.forEach((w, i) => {
+      const holder = holders[i];
+      const xs = joinSeries([w.active, w.leakedMin]);
+      const limitLine = xs[0].map(() => h.limit);
+      const u = new uPlot(
+        {
+          width: chartWidth(holder),
+          height: 220,
+          scales: { x: { time: true, min: from / 1000, max: to / 1000 }, y: { range: (_u, _min, max) => [0, Math.max(h.limit + 10, max)] } },
+          series: [
+            {},
+            { label: 'active', stroke: css('--active'), width: 1.5, spanGaps: true },
+            { label: 'leaked ≥', stroke: css('--leak'), width: 1.5, spanGaps: true },
+            { label: `limit ${h.limit}`, stroke: css('--limit'), width: 1, dash: [6, 4], points: { show: false } },
+          ],
+          axes: axes(),
+          plugins: [restartMarks(w.restarts)],
+        },
+        [...xs, limitLine],
+        holder,
+      );
+      u.wbguardNode = w.name;
+      view.charts.push(u);
+    });
+    const holder = $('cluster-chart');
+    holder.replaceChildren();
+    const list = [...h.callbridges.map((c) => c.cma), h.clusterLeaked];
+    const data = joinSeries(list);
+    const palette = [css('--cma'), '#8b5cf6', '#0ea5e9', '#14b8a6', '#84cc16'];
+    const u = new uPlot(
+      {
+        width: chartWidth(holder),
+        height: 200,
+        scales: { x: { time: true, min: from / 1000, max: to / 1000 } },
+        series: [
+          {},
+          ...h.callbridges.map((c, i) => ({ label: `CMA ${c.name}`, stroke: palette[i % palette.length], width: 1.5, spanGaps: true })),
+          { label: 'cluster leaked ≥', stroke: css('--leak'), width: 1.5, spanGaps: true },
+        ],
+        axes: axes(),
+      },
+      data,
+      holder,
+    );
+    u.wbguardNode = '(cluster)';
+    view.charts.push(u);
+  }
+
+  async function loadHistory() {
+    const started = performance.now();
+    const from = new Date(Date.now() - hours * 3600000).toISOString();
+    const h = await getJson(`/api/v1/history?from=${encodeURIComponent(from)}&points=${POINTS}`);
+    view.history = h;
+    drawCharts(h);
+    view.historyMs = performance.now() - started;
+    lastHistory = Date.now();
+  }
+
+  async function refresh(force = false) {
+    try {
+      const [s, alerts, journal] = await Promise.all([getJson('/api/v1/state'), getJson('/api/v1/alerts'), getJson('/api/v1/journal?limit=100')]);
+      view.state = s;
+      renderHeader(s);
+      renderNodes(s);
+      renderCards(s, journal);
+      renderAlerts(alerts);
+      renderJournal(journal);
+      if (force || Date.now() - lastHistory > HISTORY_MS) await loadHistory();
+      showError('');
+      document.body.dataset.ready = 'true';
+    } catch (err) {
+      showError(`Cannot read the daemon: ${err.message}`);
+    }
+  }
+
+  for (const b of document.querySelectorAll('#range button')) {
+    b.addEventListener('click', () => {
+      hours = Number(b.dataset.hours);
+      for (const o of document.querySelectorAll('#range button')) o.classList.toggle('on', o === b);
+      loadHistory().catch((err) => showError(err.message));
+    });
+  }
+
+  function resultsTable(results) {
+    return el(
+      'table',
+      { id: 'results' },
+      el('thead', {}, el('tr', {}, el('th', { text: 'Web Bridge' }), el('th', { text: 'outcome' }), el('th', { text: 'why' }))),
+      el(
+        'tbody',
+        {},
+        ...results.map((r) =>
+          el('tr', { 'data-node': r.name, 'data-outcome': r.outcome }, el('td', { text: r.name }), el('td', { text: r.outcome }), el('td', { class: 'small', text: (r.reasons || []).join('; ') })),
+        ),
+      ),
+    );
+  }
+
+  $('plan-button').addEventListener('click', async () => {
+    const out = $('act-out');
+    out.replaceChildren(el('p', { class: 'muted', text: 'planning…' }));
+    try {
+      const p = await getJson('/api/v1/plan');
+      out.replaceChildren(
+        el('p', { id: 'plan-summary', text: `Plan (${p.mode}, window ${p.windowOpen ? 'open' : 'closed'}): ${p.plan.order.length ? `restart ${p.plan.order.join(', ')} one at a time` : 'restart nothing'} → ${p.action}` }),
+        resultsTable(p.plan.decisions.map((d) => ({ name: d.name, outcome: d.kind, reasons: d.reasons }))),
+      );
+    } catch (err) {
+      out.replaceChildren(el('p', { class: 'error', text: err.message }));
+    }
+  });
+
+  $('restart-button').addEventListener('click', () => {
+    const names = (view.state ? view.state.webbridges : []).map((w) => w.name);
+    $('restart-nodes').replaceChildren(
+      el('legend', { text: 'Web Bridges' }),
+      ...names.map((n) => el('label', {}, el('input', { type: 'checkbox', name: 'node', value: n, checked: false }), ` ${n}`)),
+    );
+    $('token').value = token();
+    $('restart-dialog').showModal();
+  });
+  $('restart-cancel').addEventListener('click', () => $('restart-dialog').close());
+  $('restart-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const chosen = [...document.querySelectorAll('#restart-nodes input:checked')].map((i) => i.value);
+    const out = $('act-out');
+    if (chosen.length === 0) {
+      out.replaceChildren(el('p', { class: 'error', text: 'choose at least one Web Bridge' }));
+      $('restart-dialog').close();
+      return;
+    }
+    const typed = $('token').value;
+    $('restart-dialog').close();
+    out.replaceChildren(el('p', { class: 'muted', text: `restarting ${chosen.join(', ')} (one at a time, verified back)…` }));
+    try {
+      const res = await fetch('/api/v1/restart', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${typed}` },
+        body: JSON.stringify({ names: chosen }),
+      });
+      const body = await res.json();
+      if (!res.ok) {
+        out.replaceChildren(el('p', { class: 'error', id: 'restart-refused', text: `Refused (HTTP ${res.status}): ${body.error}` }));
+        return;
+      }
+      sessionStorage.setItem(TOKEN_KEY, typed);
+      out.replaceChildren(el('p', { id: 'restart-done', text: 'Restart run finished:' }), resultsTable(body.results));
+      refresh(true);
+    } catch (err) {
+      out.replaceChildren(el('p', { class: 'error', text: err.message }));
+    }
+  });
+
+  addEventListener('resize', () => {
+    if (view.history) drawCharts(view.history);
+  });
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => view.history && drawCharts(view.history));
+
+  refresh(true);
+  setInterval(refresh, REFRESH_MS);
+})();

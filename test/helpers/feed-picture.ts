@@ -1,0 +1,43 @@
+/**
+ * Feeds a daemon what CMS would send over syslog, from the simulator's current picture.
+ */
+import type { startDaemon } from '../../src/app/daemon/daemon.js';
+import { createSink, parseSinkUrl } from '../../src/sim/syslog/sinks.js';
+import { callBridgeStatsLine, webBridgeStatsLine } from '../../src/sim/syslog/templates.js';
+import type { simulator } from '../sim/helpers.js';
+
+async function until<T>(f: () => T | undefined, ms: number, what: string): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = f();
+    if (v !== undefined) {
+      return v;
+    }
+    if (Date.now() > end) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Sends the simulator's current picture to a daemon over TCP syslog, as CMS would: a Stats line per Web Bridge and a
+ * STATS line per Call Bridge (with `cma` instead of the real count when given), then waits until it is ingested.
+ */
+export async function feedPicture(
+  daemon: Awaited<ReturnType<typeof startDaemon>>,
+  sim: Awaited<ReturnType<typeof simulator>>,
+  at: number,
+  cma?: number,
+): Promise<void> {
+  const sink = createSink(parseSinkUrl(`tcp://127.0.0.1:${daemon.listeners.find((l) => l.transport === 'tcp')?.port}`));
+  for (const w of sim.state().webbridges) {
+    sink.send(w.name, webBridgeStatsLine(at, w.name, w.active, 10, 5));
+  }
+  for (const c of sim.state().callbridges) {
+    sink.send(c.name, callBridgeStatsLine(at + 1, c.name, cma ?? c.cma, cma ?? c.cma, 0));
+  }
+  const expected = daemon.state.lines.callbridgeStats + sim.state().callbridges.length;
+  await until(() => (daemon.state.lines.callbridgeStats === expected ? true : undefined), 5000, 'ingest');
+  await sink.close();
+}
