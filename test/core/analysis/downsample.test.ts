@@ -39,7 +39,9 @@ test('property: at most maxPoints, times ascending, each point one of the input,
           assert.ok((d.t[i] as number) >= (d.t[i - 1] as number));
         }
         const input = new Set(sorted.map((p) => `${p[0]}:${p[1]}`));
-        d.t.forEach((tt, i) => assert.ok(input.has(`${tt}:${d.v[i]}`)));
+        d.t.forEach((tt, i) => {
+          assert.ok(input.has(`${tt}:${d.v[i]}`));
+        });
         assert.equal(Math.max(...d.v), Math.max(...s.v));
         assert.equal(Math.min(...d.v), Math.min(...s.v));
       },
