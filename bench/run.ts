@@ -4,6 +4,7 @@
  */
 import { benchAnalyzeVsGrep, machine } from './analyze-vs-grep.js';
 import { benchApiPoll } from './api-poll.js';
+import { benchDashboard } from './dashboard.js';
 import { benchIngest } from './ingest.js';
 import { benchSshCost } from './ssh-cost.js';
 
@@ -64,6 +65,20 @@ if (!only || only === 'ingest') {
       (r) =>
         `| ${r.receiver} | ${r.transport} | ${r.sent} | ${r.received} | ${r.sent - r.received} | ${r.seconds} | ${r.perSecond} | ${r.rssMb === undefined ? '—' : `${r.rssMb} MB`} |`,
     ),
+  );
+}
+if (!only || only === 'dashboard') {
+  const r = await benchDashboard();
+  report.push(
+    '',
+    '## Dashboard: 30 days',
+    '',
+    `A daemon whose store holds 30 days of Stats for 10 Web Bridges (one a minute) and 10 Call Bridges (every 5 minutes): ${r.records.toLocaleString('en')} records, replayed at start in ${r.startSeconds} s. History API median of 5 for 30 days, 1,200 points per series (goal: the 30-day view in under a second).`,
+    '',
+    '| what | ms |',
+    '|---|---|',
+    `| \`GET /api/v1/history\` 30 days (${Math.round(r.apiBytes / 1024)} KB, ${r.points} points per series) | ${r.apiMs} |`,
+    `| Chromium: click "30 d" → every chart drawn (slowest of 2) | ${r.pageMs} |`,
   );
 }
 if (!only || only === 'api') {

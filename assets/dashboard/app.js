@@ -85,7 +85,11 @@
       .filter((w) => w.limitForecast && w.limitForecast.inHours !== null)
       .sort((a, b) => a.limitForecast.inHours - b.limitForecast.inHours)[0];
     const next = $('next');
-    next.querySelector('.big').textContent = soon ? `${soon.name} in ${soon.limitForecast.inHours.toFixed(1)} h` : 'none forecast';
+    next.querySelector('.big').textContent = soon
+      ? soon.limitForecast.inHours === 0
+        ? `${soon.name}: at its next peak`
+        : `${soon.name} in ${soon.limitForecast.inHours.toFixed(1)} h`
+      : 'none forecast';
     next.querySelector('.small').textContent = soon
       ? `${fmtTime(soon.limitForecast.at)} · ${soon.limitForecast.basis}`
       : 'no Web Bridge leaks fast enough to forecast the limit';
@@ -112,6 +116,12 @@
     $('updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
   }
 
+  // inHours 0 means the next ordinary peak of real sessions would already meet the limit.
+  function forecastText(f) {
+    if (!f || f.inHours === null) return '—';
+    return f.inHours === 0 ? 'no headroom: at the next peak' : `${f.inHours.toFixed(1)} h (${fmtTime(f.at)})`;
+  }
+
   function renderNodes(s) {
     const body = $('nodes').querySelector('tbody');
     body.replaceChildren(
@@ -126,7 +136,7 @@
           el('td', { class: 'num', text: num(w.active) }),
           el('td', { class: 'num', text: num(w.leakedMin) }),
           el('td', { class: 'num', text: w.leakRatePerDay === null ? '—' : w.leakRatePerDay.toFixed(1) }),
-          el('td', { text: f && f.inHours !== null ? `${f.inHours.toFixed(1)} h (${fmtTime(f.at)})` : '—' }),
+          el('td', { text: forecastText(f), title: f ? f.basis : '' }),
           el('td', { class: 'num', text: String(w.restarts.length) }),
           el('td', { text: ago(w.lastSeen), title: w.lastSeen || '' }),
         );
@@ -151,7 +161,8 @@
   }
 
   function renderJournal(entries) {
-    const rows = [...entries].reverse().filter((e) => e.kind !== 'output').slice(0, 50);
+    // Newest first; command output and verification readings stay in the journal file, not on the page.
+    const rows = [...entries].reverse().filter((e) => e.kind !== 'output' && e.kind !== 'verification').slice(0, 30);
     $('journal')
       .querySelector('tbody')
       .replaceChildren(

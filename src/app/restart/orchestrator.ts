@@ -57,17 +57,34 @@ export interface RestartDeps {
   readonly signal?: AbortSignal;
 }
 
-function abortPromise(signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (!signal) {
-      return;
-    }
-    if (signal.aborted) {
-      resolve();
-      return;
-    }
-    signal.addEventListener('abort', () => resolve(), { once: true });
+/**
+ * Sleeps, or ends early when the signal aborts. The abort listener is removed after each sleep: a daemon waits
+ * thousands of times over its life on one signal, and listeners left behind would pile up.
+ */
+export async function sleepUnlessAborted(
+  sleep: (ms: number) => Promise<void>,
+  ms: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (!signal) {
+    await sleep(ms);
+    return;
+  }
+  if (signal.aborted) {
+    return;
+  }
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
   });
+  try {
+    await Promise.race([sleep(ms), aborted]);
+  } finally {
+    if (onAbort) {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
 }
 
 function iso(ms: number): string {
@@ -109,7 +126,7 @@ async function verifyWith(
     if (streak >= s.verifyHealthyReadings) {
       return { ok: true, readings };
     }
-    await Promise.race([deps.sleep(s.verifyIntervalMs), abortPromise(deps.signal)]);
+    await sleepUnlessAborted(deps.sleep, s.verifyIntervalMs, deps.signal);
   }
   return { ok: false, readings };
 }

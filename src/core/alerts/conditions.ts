@@ -99,7 +99,10 @@ export function activeConditions(input: ConditionInput, t: AlertThresholds): Ale
           cluster,
           subject: w.name,
           severity: 'warning',
-          summary: `${w.name} is forecast to reach the limit in ${f.inHours.toFixed(1)} h (${f.at ?? 'unknown'})`,
+          summary:
+            f.inHours === 0
+              ? `${w.name} has no headroom: ${w.leakedMin ?? 0} leaked + a typical peak of ${f.typicalPeakReal} real sessions reach the limit of ${t.limit}`
+              : `${w.name} is forecast to reach the limit in ${f.inHours.toFixed(1)} h (${f.at ?? 'unknown'})`,
           facts: { inHours: Number(f.inHours.toFixed(2)), at: f.at, within: t.forecastWithinHours, basis: f.basis },
         }),
       );

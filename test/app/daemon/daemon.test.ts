@@ -292,10 +292,10 @@ test('the simulator feeds the daemon over TLS; `wbguard status` prints the pictu
       webbridges: [{ name: 'cms1', mmp: '127.0.0.1:1', hostKey: `SHA256:${'a'.repeat(43)}` }],
       callbridges: [{ name: 'cms1' }],
       syslog: { tls: { listen: '127.0.0.1:0', cert: cert.certPath, key: `file:${cert.keyPath}` } },
-      http: { listen: '127.0.0.1:0' },
+      http: { listen: '127.0.0.1:0', token: 'env:HTTP_TOKEN' },
       state: join(dir, 'state'),
     },
-    { env: {} },
+    { env: { HTTP_TOKEN: 'status-tok-1' } },
   );
   const daemon = await startDaemon(config, { env: {}, evaluateEveryMs: 3_600_000 });
   t.after(() => daemon.close());
@@ -309,8 +309,11 @@ test('the simulator feeds the daemon over TLS; `wbguard status` prints the pictu
   await sink.close();
   const { runCli } = await import('../../../src/app/cli/program.js');
   const { memoryIo } = await import('../../helpers/cli-io.js');
-  const io = memoryIo();
-  assert.equal(await runCli(['status', '--url', daemon.url], io), 0, io.err());
+  const refused = memoryIo();
+  assert.notEqual(await runCli(['status', '--url', daemon.url], refused), 0);
+  assert.match(refused.err(), /wants its token to be read/);
+  const io = memoryIo({ HTTP_TOKEN: 'status-tok-1' });
+  assert.equal(await runCli(['status', '--url', daemon.url, '--token', 'env:HTTP_TOKEN'], io), 0, io.err());
   assert.match(io.out(), /mode dry-run/);
   assert.match(io.out(), /cms1 +leaking +77 /);
   assert.match(io.out(), /Σ Web Bridge active 77 − Σ CMA 5 = 72 leaked/);

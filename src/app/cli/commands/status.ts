@@ -12,22 +12,47 @@ export const registerStatus: RegisterVerb = (program, io, result) => {
     .description("print the running guard's state: every Web Bridge, the cluster leak, the policy")
     .option('--url <url>', 'base URL of the running daemon (default: http.listen of the config)')
     .option('--config <file>', 'configuration file')
+    .option('--token <ref>', "the daemon's http.token, by reference: env:NAME or file:PATH (default: the config's)")
     .option('--json', 'print the state as JSON')
-    .addHelpText('after', '\nExample:\n  wbguard status --url http://127.0.0.1:8080')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  wbguard status --config /etc/wbguard/config.yaml\n  wbguard status --url http://127.0.0.1:8080 --token env:WBGUARD_HTTP_TOKEN',
+    )
     .action(async (opts) => {
+      const { loadConfig, resolveConfigPath, resolveSecret } = await import('../../config/index.js');
       let base = opts.url;
-      if (!base) {
-        const { loadConfig, resolveConfigPath } = await import('../../config/index.js');
-        const c = await loadConfig(resolveConfigPath(opts.config, io.env), { env: io.env, resolveSecrets: false });
-        base = `http://${c.http?.listen ?? '127.0.0.1:8080'}`;
+      let tokenRef: string | undefined = opts.token;
+      if (!base || !tokenRef) {
+        const path = resolveConfigPath(opts.config, io.env);
+        // Only the token is needed here: the other secrets (MMP password…) stay unresolved.
+        const c = !base || opts.config ? await loadConfig(path, { env: io.env, resolveSecrets: false }) : undefined;
+        base ??= `http://${c?.http?.listen ?? '127.0.0.1:8080'}`;
+        tokenRef ??= typeof c?.http.token === 'string' ? c.http.token : undefined;
       }
+      const token = tokenRef ? resolveSecret(tokenRef, 'http.token', io.env).reveal() : undefined;
+      const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+      const get = async (path: string) => {
+        const res = await fetch(`${base}${path}`, { headers });
+        if (res.status === 401) {
+          throw new UsageError(`the daemon at ${base} wants its token to be read`, {
+            hint: 'give --token env:NAME or file:PATH (http.token), or --config with http.token',
+          });
+        }
+        if (!res.ok) {
+          throw new Error(`${path}: HTTP ${res.status}`);
+        }
+        return res.json() as Promise<unknown>;
+      };
       let state: Record<string, unknown>;
       let series: unknown;
       try {
-        state = (await (await fetch(`${base}/api/v1/state`)).json()) as Record<string, unknown>;
-        series = await (await fetch(`${base}/api/v1/history`)).json();
+        state = (await get('/api/v1/state')) as Record<string, unknown>;
+        series = await get('/api/v1/history');
       } catch (err) {
         result.exitCode = 1;
+        if (err instanceof UsageError) {
+          throw err;
+        }
         throw new UsageError(`cannot reach the daemon at ${base}: ${(err as Error).message}`, {
           hint: 'is wbguard run running? give --url',
         });
