@@ -122,6 +122,14 @@
     return f.inHours === 0 ? 'no headroom: at the next peak' : `${f.inHours.toFixed(1)} h (${fmtTime(f.at)})`;
   }
 
+  // The login probe's last result: an expired MMP password is found here weeks before a restart needs it.
+  function mmpCell(m) {
+    if (!m) return el('td', { class: 'muted', text: 'not probed yet' });
+    return m.ok
+      ? el('td', { class: 'state-ok', text: `ok (${ago(m.at)})`, title: m.at })
+      : el('td', { class: 'state-at-limit', text: m.code === 'WBGUARD_ERR_SSH_PASSWORD_EXPIRED' ? 'password expired' : 'failed', title: m.message || m.code || '' });
+  }
+
   function renderNodes(s) {
     const body = $('nodes').querySelector('tbody');
     body.replaceChildren(
@@ -139,6 +147,7 @@
           el('td', { text: forecastText(f), title: f ? f.basis : '' }),
           el('td', { class: 'num', text: String(w.restarts.length) }),
           el('td', { text: ago(w.lastSeen), title: w.lastSeen || '' }),
+          mmpCell((s.mmp || []).find((m) => m.name === w.name)),
         );
       }),
     );

@@ -105,6 +105,17 @@ export const MmpSchema = z
     connectTimeoutMs: millis(100, 600_000).default(10_000).describe('Time to connect and authenticate.'),
     commandTimeoutMs: millis(100, HOUR).default(60_000).describe('Time for one MMP command to finish.'),
     restartCommand: z.string().min(1).default('webbridge restart').describe('Command that restarts a Web Bridge.'),
+    probeEveryMs: z
+      .union([z.literal(0), millis(60_000, 7 * DAY)])
+      .default(6 * HOUR)
+      .describe(
+        '`wbguard run` logs in to every MMP this often and runs probeCommand, to alert (`mmp-login`) on an expired password, a refused login or a changed host key before a restart needs them. 0: never.',
+      ),
+    probeCommand: z
+      .string()
+      .min(1)
+      .default('version')
+      .describe('Harmless MMP command the login probe runs (`version` prints the CMS version).'),
     statusCommand: z
       .string()
       .min(1)

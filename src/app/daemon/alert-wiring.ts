@@ -11,6 +11,7 @@ import { channelsOf } from '../alerts/channels.js';
 import type { WbguardConfig } from '../config/index.js';
 import type { NodeResult } from '../restart/orchestrator.js';
 import type { DaemonMetrics } from './metrics.js';
+import type { MmpProbe } from './mmp-probe.js';
 import type { Evaluation } from './policy-loop.js';
 
 export interface DaemonAlerts {
@@ -45,6 +46,7 @@ export function createDaemonAlerts(
   metrics: DaemonMetrics,
   log: Logger | undefined,
   startedAt: number,
+  sources: { readonly mmpFailures?: () => ReturnType<MmpProbe['failures']> } = {},
   retryDelaysMs?: readonly number[],
 ): DaemonAlerts {
   const a = config.alerting;
@@ -105,6 +107,7 @@ export function createDaemonAlerts(
           listeningSince: startedAt,
           deferred: evaluation ? deferredOf(evaluation) : [],
           recentDrops,
+          mmpFailures: sources.mmpFailures?.() ?? [],
         },
         thresholds,
       );

@@ -33,6 +33,7 @@ import { ApiPoller } from './api-poller.js';
 import { LiveState } from './live-state.js';
 import { liveStatsVerifier } from './live-verifier.js';
 import { createMetrics } from './metrics.js';
+import { MmpProbe } from './mmp-probe.js';
 import { type Evaluation, evaluatePolicy } from './policy-loop.js';
 
 export interface DaemonOptions {
@@ -46,6 +47,8 @@ export interface DaemonOptions {
   readonly now?: () => number;
   /** Delays before retrying a failed alert delivery. @default [1000, 5000] */
   readonly alertRetryDelaysMs?: readonly number[];
+  /** Delay before the first MMP login probe. @default 10000 */
+  readonly probeFirstAfterMs?: number;
 }
 
 export interface DaemonHandle {
@@ -55,6 +58,7 @@ export interface DaemonHandle {
   readonly store: SqliteStore;
   readonly api: ApiPoller;
   readonly alerts: DaemonAlerts;
+  readonly probe: MmpProbe;
   evaluate(): Promise<Evaluation>;
   close(): Promise<void>;
 }
@@ -90,7 +94,16 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     () => state.lines.malformed,
     () => api.views(),
   );
-  const alerts = createDaemonAlerts(config, metrics, log, now(), options.alertRetryDelaysMs);
+  let running: Promise<NodeResult[]> | undefined;
+  const probe = new MmpProbe(config, mmp, now, () => running !== undefined, log);
+  const alerts = createDaemonAlerts(
+    config,
+    metrics,
+    log,
+    now(),
+    { mmpFailures: () => probe.failures() },
+    options.alertRetryDelaysMs,
+  );
 
   const listeners: SyslogListener[] = [];
   const closers: Array<() => Promise<void> | void> = [];
@@ -194,7 +207,6 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
       })
     : undefined;
   let lastEvaluation = now();
-  let running: Promise<NodeResult[]> | undefined;
   const stopping = new AbortController();
   const settings = restartSettingsOf(config);
   const restart = (plan: Evaluation['plan'], trigger: string): Promise<NodeResult[]> => {
@@ -287,6 +299,8 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
   api.start();
   closers.push(() => api.close());
   closers.push(() => alerts.close());
+  probe.start(options.probeFirstAfterMs);
+  closers.push(() => probe.close());
   const evalTimer = setInterval(() => {
     evaluate().catch((err: Error) => log?.error({ err }, 'policy evaluation failed'));
   }, options.evaluateEveryMs ?? 30_000);
@@ -314,6 +328,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
       restarting: lock.holder(config.cluster, now())?.node ?? null,
       unknownHosts: Object.fromEntries(state.unknownHosts),
       api: api.views(),
+      mmp: probe.results(),
     }),
     series: () => state.analyzer.series(),
     events: (limit) => store.events(limit),
@@ -355,6 +370,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     store,
     api,
     alerts,
+    probe,
     evaluate,
     async close() {
       if (closed) {

@@ -29,6 +29,8 @@ export interface DaemonState extends AnalysisReport {
   readonly restarting: string | null;
   readonly unknownHosts: Record<string, number>;
   readonly api: unknown;
+  /** The MMP login probe's latest result per Web Bridge. */
+  readonly mmp: ReadonlyArray<{ name: string; ok: boolean; at: string; code?: string; message?: string }>;
 }
 
 export interface HttpDeps {

@@ -16,6 +16,7 @@ export const ALERT_EVENTS = [
   'restart-deferred',
   'syslog-drops',
   'api-disagree',
+  'mmp-login',
 ] as const;
 export type AlertEvent = (typeof ALERT_EVENTS)[number];
 
@@ -55,6 +56,8 @@ export interface ConditionInput {
   readonly deferred: ReadonlyArray<{ readonly name: string; readonly reasons: readonly string[] }>;
   /** Syslog messages dropped per transport over the recent window (allow-list, bad frames, kernel). */
   readonly recentDrops: Readonly<Record<string, number>>;
+  /** Web Bridges whose MMP login probe failed (./../../app/daemon/mmp-probe.ts), with the error's code. */
+  readonly mmpFailures?: ReadonlyArray<{ readonly name: string; readonly code: string; readonly message: string }>;
   /** Web Bridges whose CMS API count disagrees with what syslog proves (issue 7), with both numbers. */
   readonly apiDisagreements?: ReadonlyArray<{ readonly name: string; readonly api: number; readonly syslog: number }>;
 }
@@ -157,6 +160,21 @@ export function activeConditions(input: ConditionInput, t: AlertThresholds): Ale
         }),
       );
     }
+  }
+  for (const f of input.mmpFailures ?? []) {
+    const expired = f.code === 'WBGUARD_ERR_SSH_PASSWORD_EXPIRED';
+    out.push(
+      condition({
+        event: 'mmp-login',
+        cluster,
+        subject: f.name,
+        severity: 'critical',
+        summary: expired
+          ? `${f.name}: the MMP demands a new password — restarts will fail until it is changed (log in by hand, change it, update the secret)`
+          : `${f.name}: the MMP login probe failed — a restart would fail too: ${f.message}`,
+        facts: { code: f.code },
+      }),
+    );
   }
   for (const d of input.apiDisagreements ?? []) {
     out.push(

@@ -154,3 +154,78 @@ test('a leak is announced once to a webhook and by e-mail, repeated after the in
     assert.ok(!everything.includes(secret), 'a secret leaked into a message, log or metric');
   }
 });
+
+test('the MMP login probe alerts on an expired password long before a restart needs the login, and recovers', async (t) => {
+  const dir = tempDir(t, 'wbguard-probe-');
+  const hook = await httpReceiver();
+  t.after(() => hook.close());
+  const sim = await simulator(t, { nodes: 2 });
+  const env = { PW: SIM_PASSWORD, HOOK: `${hook.url}/hooks/${HOOK_TOKEN}` };
+  const config = parseConfig(
+    {
+      cluster: 'lab',
+      webbridges: sim.mmp.nodes.map((n) => ({ name: n.name, mmp: `127.0.0.1:${n.port}`, hostKey: n.fingerprint })),
+      callbridges: sim.mmp.nodes.map((n) => ({ name: n.name })),
+      mmp: { password: 'env:PW', connectTimeoutMs: 3000, commandTimeoutMs: 3000 },
+      syslog: { tcp: '127.0.0.1:0' },
+      http: { listen: '127.0.0.1:0' },
+      policy: { mode: 'observe' },
+      alerts: [{ type: 'webhook', url: 'env:HOOK', events: ['mmp-login'] }],
+      state: join(dir, 'state'),
+    },
+    { env },
+  );
+  let clock = sim.cluster.now;
+  const logLines: string[] = [];
+  const daemon = await startDaemon(config, {
+    env,
+    now: () => clock,
+    evaluateEveryMs: 3_600_000,
+    probeFirstAfterMs: 3_600_000,
+    alertRetryDelaysMs: [],
+    log: capturingLogger(logLines),
+  });
+  t.after(() => daemon.close());
+  const [first, second] = sim.mmp.nodes.map((n) => n.name) as [string, string];
+  sim.cluster.setFaults(second, { passwordExpired: true });
+  await daemon.probe.probeAll();
+  assert.deepEqual(
+    daemon.probe.results().map((r) => [r.name, r.ok, r.code ?? null]),
+    [
+      [first, true, null],
+      [second, false, 'WBGUARD_ERR_SSH_PASSWORD_EXPIRED'],
+    ],
+  );
+  await daemon.evaluate();
+  await daemon.alerts.alerter.idle();
+  const bodies = () =>
+    hook.posts.map((p) => JSON.parse(p.body) as { status: string; subject: string; summary: string });
+  assert.deepEqual(
+    bodies().map((b) => `${b.status} ${b.subject}`),
+    [`firing ${second}`],
+  );
+  assert.match(bodies()[0]?.summary ?? '', /demands a new password/);
+  const state = (await (await fetch(`${daemon.url}/api/v1/state`)).json()) as { mmp: Array<{ ok: boolean }> };
+  assert.deepEqual(
+    state.mmp.map((m) => m.ok),
+    [true, false],
+  );
+
+  // The password is changed on the MMP: the next probe succeeds and the alert recovers.
+  sim.cluster.setFaults(second, { passwordExpired: false });
+  await daemon.probe.probeAll();
+  clock += 60_000;
+  await daemon.evaluate();
+  await daemon.alerts.alerter.idle();
+  assert.deepEqual(
+    bodies().map((b) => `${b.status} ${b.subject}`),
+    [`firing ${second}`, `recovered ${second}`],
+  );
+  assert.ok(!logLines.join('\n').includes(SIM_PASSWORD));
+  assert.ok(
+    !hook.posts
+      .map((p) => p.body)
+      .join('\n')
+      .includes(HOOK_TOKEN),
+  );
+});
