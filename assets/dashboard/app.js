@@ -126,7 +126,7 @@
   function mmpCell(m) {
     if (!m) return el('td', { class: 'muted', text: 'not probed yet' });
     return m.ok
-      ? el('td', { class: 'state-ok', text: `ok (${ago(m.at)})`, title: m.at })
+      ? el('td', { class: 'state-ok', text: `ok (${ago(m.at)})${m.version ? ` · ${m.version.version}` : ''}`, title: m.at })
       : el('td', { class: 'state-at-limit', text: m.code === 'WBGUARD_ERR_SSH_PASSWORD_EXPIRED' ? 'password expired' : 'failed', title: m.message || m.code || '' });
   }
 
@@ -151,6 +151,46 @@
         );
       }),
     );
+  }
+
+  /** Version verdicts from the CMS API (Call Bridges) and the MMP `version` probe (Web Bridges), by node name. */
+  function versionsOf(s) {
+    const out = new Map();
+    for (const m of s.mmp || []) if (m.version) out.set(m.name, m.version);
+    for (const a of s.api || []) if (a.version) out.set(a.name, a.version);
+    return out;
+  }
+
+  function renderCallbridges(s) {
+    const api = new Map((s.api || []).map((a) => [a.name, a]));
+    const versions = versionsOf(s);
+    $('callbridges')
+      .querySelector('tbody')
+      .replaceChildren(
+        ...s.callbridges.map((c) => {
+          const a = api.get(c.name);
+          const v = versions.get(c.name);
+          return el(
+            'tr',
+            { 'data-node': c.name },
+            el('td', { text: c.name }),
+            el('td', { class: 'num', text: num(c.cma) }),
+            el('td', { text: ago(c.lastSeen), title: c.lastSeen || '' }),
+            el('td', { class: 'num', text: a ? (a.count ? String(a.count.acano) : '—') : 'no API' }),
+            el('td', {
+              text: a ? (a.error ? `error: ${a.error.code}` : a.count ? ago(new Date(a.count.at).toISOString()) : 'not yet') : '',
+              title: a && a.error ? a.error.message : '',
+            }),
+            el('td', { text: v ? v.version : 'unknown', title: v ? v.advice : '' }),
+          );
+        }),
+      );
+    const lines = [...versions.values()].filter((v) => v.affected).map((v) => v.advice);
+    const unique = [...new Set(lines)];
+    const names = [...versions.entries()].map(([n, v]) => `${n} ${v.version}`).join(', ');
+    $('versions').textContent = versions.size
+      ? `CMS versions: ${names}. ${unique.join(' ') || 'No node runs an affected version.'}`
+      : 'CMS versions: unknown yet (from the CMS API, or the MMP `version` command of the login probe).';
   }
 
   function renderAlerts(alerts) {
@@ -313,6 +353,7 @@
       view.state = s;
       renderHeader(s);
       renderNodes(s);
+      renderCallbridges(s);
       renderCards(s, journal);
       renderAlerts(alerts);
       renderJournal(journal);

@@ -401,6 +401,15 @@ export const AlertingSchema = z
     callbridgeStatsIntervalMs: millis(1000, DAY)
       .default(300_000)
       .describe('Call Bridge STATS interval assumed until two gaps are seen (5 minutes on CMS 2.8+).'),
+    apiDisagreeAbove: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(10)
+      .describe(
+        '`api-disagree` when a Call Bridge’s CMS API count of real CMA legs and its latest STATS CMA count (at most 10 minutes old) differ by more than this.',
+      ),
     dropsWindowMs: millis(10_000, DAY)
       .default(300_000)
       .describe('`syslog-drops` alert while syslog messages were dropped within this window.'),

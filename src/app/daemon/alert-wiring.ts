@@ -10,6 +10,7 @@ import { Alerter } from '../alerts/alerter.js';
 import { channelsOf } from '../alerts/channels.js';
 import type { WbguardConfig } from '../config/index.js';
 import type { NodeResult } from '../restart/orchestrator.js';
+import type { ApiView } from './api-poller.js';
 import type { DaemonMetrics } from './metrics.js';
 import type { MmpProbe } from './mmp-probe.js';
 import type { Evaluation } from './policy-loop.js';
@@ -23,6 +24,30 @@ export interface DaemonAlerts {
   /** Restart results: one `restart-done` or `restart-failed` event each. */
   restarted(now: number, results: readonly NodeResult[]): void;
   close(): Promise<void>;
+}
+
+/** STATS lines come every 5 minutes: one older than two of them is no longer a fair comparison. */
+const STATS_FRESH_MS = 10 * 60_000;
+
+/** Call Bridges whose API count and latest STATS count, both recent, differ by more than `above`. */
+export function disagreements(
+  now: number,
+  report: AnalysisReport,
+  views: readonly ApiView[],
+  above: number,
+): Array<{ name: string; api: number; syslog: number }> {
+  const out: Array<{ name: string; api: number; syslog: number }> = [];
+  for (const v of views) {
+    const cb = report.callbridges.find((c) => c.name === v.name);
+    if (!v.count || !cb || cb.cma === null || cb.lastSeen === null) {
+      continue;
+    }
+    const fresh = now - Date.parse(cb.lastSeen) <= STATS_FRESH_MS && now - v.count.at <= STATS_FRESH_MS;
+    if (fresh && Math.abs(v.count.acano - cb.cma) > above) {
+      out.push({ name: v.name, api: v.count.acano, syslog: cb.cma });
+    }
+  }
+  return out;
 }
 
 /** Why triggered Web Bridges were not restarted: the window, or a guard that deferred them. */
@@ -46,7 +71,10 @@ export function createDaemonAlerts(
   metrics: DaemonMetrics,
   log: Logger | undefined,
   startedAt: number,
-  sources: { readonly mmpFailures?: () => ReturnType<MmpProbe['failures']> } = {},
+  sources: {
+    readonly mmpFailures?: () => ReturnType<MmpProbe['failures']>;
+    readonly apiViews?: () => readonly ApiView[];
+  } = {},
   retryDelaysMs?: readonly number[],
 ): DaemonAlerts {
   const a = config.alerting;
@@ -108,6 +136,7 @@ export function createDaemonAlerts(
           deferred: evaluation ? deferredOf(evaluation) : [],
           recentDrops,
           mmpFailures: sources.mmpFailures?.() ?? [],
+          apiDisagreements: disagreements(now, report, sources.apiViews?.() ?? [], a.apiDisagreeAbove),
         },
         thresholds,
       );

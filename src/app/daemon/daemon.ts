@@ -101,7 +101,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     metrics,
     log,
     now(),
-    { mmpFailures: () => probe.failures() },
+    { mmpFailures: () => probe.failures(), apiViews: () => api.views() },
     options.alertRetryDelaysMs,
   );
 

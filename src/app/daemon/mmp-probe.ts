@@ -4,6 +4,7 @@
  * an expired password (CMS passwords expire after six months and the MMP then demands a new one), a refused login,
  * a changed host key or an unreachable MMP is known — and alerted — long before a restart needs the login.
  */
+import { judgeCmsVersion, type VersionVerdict } from '../../core/cms-version.js';
 import type { Logger } from '../../ports/logger.js';
 import type { MmpClient } from '../../ports/mmp.js';
 import type { WbguardConfig } from '../config/index.js';
@@ -18,6 +19,14 @@ export interface ProbeResult {
   readonly code?: string;
   /** One line, never a secret (the SSH adapter's messages name the node and the failure only). */
   readonly message?: string;
+  /** What the MMP's `version` output says, when the probe command prints a version. */
+  readonly version?: VersionVerdict;
+}
+
+/** The first x.y[.z] in the MMP's `version` output (its exact layout is not documented: any line will do). */
+export function versionFromMmpOutput(stdout: string): VersionVerdict | undefined {
+  const m = /\b(\d+\.\d+(?:\.\d+)*)\b/.exec(stdout);
+  return m ? judgeCmsVersion(m[1] as string) : undefined;
 }
 
 export class MmpProbe {
@@ -69,7 +78,8 @@ export class MmpProbe {
             commandTimeoutMs: this.#config.mmp.commandTimeoutMs,
             signal: this.#stop.signal,
           });
-          this.#results.set(wb.name, { name: wb.name, ok: true, at });
+          const version = versionFromMmpOutput(r.stdout);
+          this.#results.set(wb.name, { name: wb.name, ok: true, at, ...(version ? { version } : {}) });
           if (r.exitCode !== 0 && r.exitCode !== null) {
             this.#log?.warn({ node: wb.name, exitCode: r.exitCode }, 'MMP probe command exited non-zero');
           }

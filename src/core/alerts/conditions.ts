@@ -58,7 +58,7 @@ export interface ConditionInput {
   readonly recentDrops: Readonly<Record<string, number>>;
   /** Web Bridges whose MMP login probe failed (./../../app/daemon/mmp-probe.ts), with the error's code. */
   readonly mmpFailures?: ReadonlyArray<{ readonly name: string; readonly code: string; readonly message: string }>;
-  /** Web Bridges whose CMS API count disagrees with what syslog proves (issue 7), with both numbers. */
+  /** Call Bridges whose CMS API count of real CMA legs differs from their last STATS line's CMA count. */
   readonly apiDisagreements?: ReadonlyArray<{ readonly name: string; readonly api: number; readonly syslog: number }>;
 }
 
@@ -183,7 +183,7 @@ export function activeConditions(input: ConditionInput, t: AlertThresholds): Ale
         cluster,
         subject: d.name,
         severity: 'warning',
-        summary: `${d.name}: the CMS API counts ${d.api} real sessions but syslog proves at most ${d.syslog}`,
+        summary: `${d.name}: the CMS API counts ${d.api} real CMA legs but its last STATS line says ${d.syslog}: one of the two views is wrong (clients other than WebRTC? a stuck log?)`,
         facts: { api: d.api, syslog: d.syslog },
       }),
     );

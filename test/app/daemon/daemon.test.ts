@@ -460,6 +460,7 @@ test('the idle guard defers on CMS API evidence that syslog alone would have mis
         syslog: { tcp: '127.0.0.1:0' },
         http: { listen: '127.0.0.1:0' },
         policy: { mode: 'dry-run' },
+        alerting: { apiDisagreeAbove: 1 },
         state: join(dir, withApi ? 'api' : 'syslog'),
       },
       { env },
@@ -498,4 +499,79 @@ test('the idle guard defers on CMS API evidence that syslog alone would have mis
     api: Array<{ version: { affected: boolean } }>;
   };
   assert.equal(state.api[0]?.version.affected, true);
+
+  // The two views disagree (the API sees the guest, STATS said 0): alerted per Call Bridge beyond the threshold.
+  const disagreeing = sim
+    .state()
+    .callbridges.filter((c) => c.cma > 1)
+    .map((c) => c.name)
+    .sort();
+  assert.deepEqual(
+    withApi.alerts.alerter
+      .open()
+      .filter((c) => c.event === 'api-disagree')
+      .map((c) => c.subject)
+      .sort(),
+    disagreeing,
+  );
+  // `wbguard status` shows both counts and each node's version verdict.
+  const { runCli } = await import('../../../src/app/cli/program.js');
+  const { memoryIo } = await import('../../helpers/cli-io.js');
+  const io = memoryIo();
+  assert.equal(await runCli(['status', '--url', withApi.url], io), 0, io.err());
+  assert.match(io.out(), /cms1: \d+ real CMA legs \(API, [^)]+\); STATS says 0/);
+  assert.match(io.out(), /cms1: CMS 2\.\d+[.\d]*: affected/);
+});
+
+test('a hanging CMS API stalls nothing: one request in flight per Call Bridge, evaluations and the API answer', async (t) => {
+  const dir = tempDir(t, 'wbguard-hang-');
+  const { createServer } = await import('node:net');
+  const held: import('node:net').Socket[] = [];
+  // Accepts TLS connections and never answers: the handshake hangs until the client gives up.
+  const hang = createServer((s) => {
+    held.push(s);
+  });
+  await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
+  t.after(() => {
+    for (const s of held) {
+      s.destroy();
+    }
+    hang.close();
+  });
+  const port = (hang.address() as import('node:net').AddressInfo).port;
+  const config = parseConfig(
+    {
+      cluster: 'lab',
+      webbridges: [{ name: 'cms1', mmp: '127.0.0.1:1', hostKey: `SHA256:${'a'.repeat(43)}` }],
+      callbridges: [
+        {
+          name: 'cms1',
+          api: {
+            url: `https://127.0.0.1:${port}/api/v1`,
+            username: 'api',
+            password: 'env:PW',
+            insecure: true,
+            pollMs: 1000,
+          },
+        },
+      ],
+      syslog: { tcp: '127.0.0.1:0' },
+      http: { listen: '127.0.0.1:0' },
+      policy: { mode: 'dry-run' },
+      state: join(dir, 'state'),
+    },
+    { env: { PW: 'x' } },
+  );
+  const daemon = await startDaemon(config, { env: {}, evaluateEveryMs: 3_600_000 });
+  t.after(() => daemon.close());
+  await until(() => (held.length >= 1 ? true : undefined), 10_000, 'the first API connection');
+  // Three poll intervals pass while the first request hangs.
+  for (let i = 0; i < 3; i++) {
+    const e = await daemon.evaluate();
+    assert.equal(e.mode, 'dry-run');
+    const s = (await (await fetch(`${daemon.url}/api/v1/state`)).json()) as { api: Array<{ count: unknown }> };
+    assert.equal(s.api[0]?.count, undefined);
+    await new Promise((r) => setTimeout(r, 1100));
+  }
+  assert.equal(held.length, 1, 'single flight: no pile-up of requests to a hanging API');
 });

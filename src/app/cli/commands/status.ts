@@ -70,6 +70,7 @@ export const registerStatus: RegisterVerb = (program, io, result) => {
         io.stdout,
         renderTextReport(state as never, series as never, { colour: useColour(io), width: io.stdout.columns ?? 100 }),
       );
+      await write(io.stdout, apiAndVersionLines(state));
       const unknown = Object.entries((state.unknownHosts ?? {}) as Record<string, number>);
       if (unknown.length > 0) {
         await write(
@@ -79,3 +80,48 @@ export const registerStatus: RegisterVerb = (program, io, result) => {
       }
     });
 };
+
+interface Verdict {
+  version: string;
+  affected: boolean;
+  webBridge3Available: boolean;
+  advice: string;
+}
+
+/** The CMS API's counts beside syslog's, and each node's CMS version with what it means for the leak. */
+function apiAndVersionLines(state: Record<string, unknown>): string {
+  const api = (state.api ?? []) as Array<{
+    name: string;
+    count?: { acano: number; at: number };
+    version?: Verdict;
+    error?: { code: string };
+  }>;
+  const mmp = (state.mmp ?? []) as Array<{ name: string; ok: boolean; code?: string; version?: Verdict }>;
+  const cbs = (state.callbridges ?? []) as Array<{ name: string; cma: number | null }>;
+  const lines: string[] = [];
+  for (const a of api) {
+    const syslog = cbs.find((c) => c.name === a.name)?.cma;
+    const count = a.count
+      ? `${a.count.acano} real CMA legs (API, ${new Date(a.count.at).toISOString()})`
+      : 'not counted yet (API)';
+    lines.push(`${a.name}: ${count}; STATS says ${syslog ?? '—'}${a.error ? `; last API error ${a.error.code}` : ''}`);
+  }
+  const versions = new Map<string, Verdict>();
+  for (const m of mmp) {
+    if (m.version) {
+      versions.set(m.name, m.version);
+    }
+  }
+  for (const a of api) {
+    if (a.version) {
+      versions.set(a.name, a.version);
+    }
+  }
+  for (const [name, v] of versions) {
+    lines.push(`${name}: CMS ${v.version}: ${v.advice}`);
+  }
+  for (const m of mmp.filter((x) => !x.ok)) {
+    lines.push(`${m.name}: MMP login probe failed (${m.code ?? 'unknown'}): restarts will fail until this is fixed`);
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
