@@ -57,6 +57,7 @@ export const registerAnalyze: RegisterVerb = (program, io, result) => {
     )
     .option('--stale-after <minutes>', 'a node with no sample for this long is stale', '15')
     .option('--config <file>', 'map syslog hosts to node names with the webbridges/callbridges of this config')
+    .option('--no-versions', 'with --config: do not ask the CMS APIs of the config which version each node runs')
     .option('--jobs <n>', 'read files in this many worker threads (see docs/benchmarks.md)', '0')
     .addHelpText(
       'after',
@@ -125,16 +126,25 @@ Exit status: 0 analysed, 1 some input could not be read (the rest was analysed),
         },
       });
       bar?.stop();
+      // With --config, each Call Bridge's CMS API says which version it runs (read-only, 5 s at most per node).
+      const versions =
+        opts.config && opts.versions
+          ? await (await import('../../analyze/versions.js')).readVersions(opts.config, io.env)
+          : undefined;
       if (opts.html) {
         await writeFile(opts.html, renderHtmlReport(report, series, new Date().toISOString()));
       }
       if (opts.json) {
-        await write(io.stdout, `${JSON.stringify({ ...report, errors })}\n`);
+        await write(io.stdout, `${JSON.stringify({ ...report, errors, ...(versions ? { versions } : {}) })}\n`);
       } else {
         await write(
           io.stdout,
           renderTextReport(report, series, { colour: useColour(io), width: io.stdout.columns ?? 100, errors }),
         );
+        if (versions) {
+          const { versionLines } = await import('../../analyze/versions.js');
+          await write(io.stdout, versionLines(versions));
+        }
         if (opts.html) {
           await write(io.stdout, `HTML report written to ${opts.html}\n`);
         }
