@@ -96,6 +96,27 @@ describe('wbguard restart against the simulator', () => {
     assert.equal(f.sim.cluster.history.filter((h) => h.event === 'restart:started').length, 0);
   });
 
+  test('with a CMS API on every Call Bridge, the idle guard counts real sessions by the API, counted now', async (t) => {
+    const f = await leakingCluster(t);
+    f.writeConfig({
+      callbridges: f.sim.api.nodes.map((n) => ({
+        name: n.name,
+        api: { url: n.url, username: 'api', password: 'env:WBGUARD_MMP_PASSWORD', ca: f.sim.api.caCertPath },
+      })),
+    });
+    const r = await f.wbguard(['restart', '--all', '--logs', f.logs, '--dry-run', '--json']);
+    assert.equal(r.code, 0, r.err);
+    const doc = JSON.parse(r.out) as {
+      plan: { decisions: Array<{ guards: Array<{ guard: string; detail: string; numbers: { source?: string } }> }> };
+    };
+    const idle = doc.plan.decisions.map((d) => d.guards.find((g) => g.guard === 'idle'));
+    assert.ok(idle.length > 0);
+    for (const g of idle) {
+      assert.equal(g?.numbers.source, 'api', JSON.stringify(g));
+      assert.match(g?.detail ?? '', /^real sessions by CMS API 0 ≤ 0/);
+    }
+  });
+
   test('fresh guard: old logs defer', async (t) => {
     const f = await leakingCluster(t, { live: false });
     f.writeConfig({ restart: { staleAfterMs: 1000, leakThreshold: 10 } });

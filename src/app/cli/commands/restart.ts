@@ -141,11 +141,13 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
           return w && ((w.leakedMin ?? 0) >= t.leakThreshold || (w.active ?? 0) >= t.limit - t.nearLimitMargin);
         });
       }
+      const apiRealSessions = await countByApi(config, io);
       const inputs = plan.restartInputs(candidates, analysis?.report, {
         now,
         force: Boolean(opts.force),
         restartsToday: (n) => journal.restartsToday(config.cluster, n, now),
         inFlight: lock.holder(config.cluster, now)?.node ?? null,
+        apiRealSessions,
       });
       const rolling = plan.makePlan(inputs, config);
       if (opts.force) {
@@ -249,3 +251,28 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
       result.exitCode = failed ? EXIT.FAILURE : refused ? EXIT.REFUSED : EXIT.OK;
     });
 };
+
+/**
+ * The cluster's real sessions by the CMS API, counted now, when every Call Bridge has one: a guest who joined after
+ * the logs' last STATS line then defers the restart (the idle guard takes the fresher count). Any failure falls back
+ * to the logs' evidence, said on stderr.
+ */
+async function countByApi(
+  config: import('../../config/index.js').WbguardConfig,
+  io: import('../io.js').CliIo,
+): Promise<{ count: number; at: number } | undefined> {
+  if (config.callbridges.length === 0 || !config.callbridges.every((c) => c.api)) {
+    return undefined;
+  }
+  const { ApiPoller } = await import('../../daemon/api-poller.js');
+  const poller = new ApiPoller(config, Date.now);
+  try {
+    await poller.pollAll();
+    for (const v of poller.views().filter((x) => x.error)) {
+      await write(io.stderr, `wbguard: CMS API of ${v.name}: ${v.error?.code} (the logs' counts are used)\n`);
+    }
+    return poller.realSessions(config.restart.staleAfterMs);
+  } finally {
+    await poller.close();
+  }
+}
