@@ -8,6 +8,7 @@
  */
 import type pg from 'pg';
 import { StoreError } from '../../errors.js';
+import { inTransaction } from './pg-transaction.js';
 
 interface Migration {
   readonly version: number;
@@ -87,10 +88,8 @@ export async function pgSchemaVersion(db: pg.Pool | pg.PoolClient): Promise<numb
  * Applies the missing steps; resolves with the version in place.
  * @throws StoreError WBGUARD_ERR_STORE_SCHEMA when the database was written by a newer wbguard
  */
-export async function migratePg(pool: pg.Pool, where: string): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+export function migratePg(pool: pg.Pool, where: string): Promise<number> {
+  return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
     await client.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
@@ -108,12 +107,6 @@ export async function migratePg(pool: pg.Pool, where: string): Promise<number> {
         await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
       }
     }
-    await client.query('COMMIT');
     return PG_SCHEMA_VERSION;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -17,6 +17,7 @@ import type { FencedAcquireResult, FencedRestartLock } from '../../ports/leaders
 import type { LockHolder } from '../../ports/restart-lock.js';
 import { createPgPool, type PgConnectionOptions, type PgTarget, storeError } from './pg-connection.js';
 import { defaultHolderId } from './pg-leader.js';
+import { inTransaction } from './pg-transaction.js';
 
 export interface PgRestartLockOptions extends PgConnectionOptions {
   /** The election whose token fences the lock (PgLeaderOptions.name). @default 'wbguard' */
@@ -43,6 +44,8 @@ const CONFIRM = `
 SELECT
   EXISTS (SELECT 1 FROM restart_locks WHERE cluster = $1 AND lock_id = $2 AND expires_at > clock_timestamp()) AND
   EXISTS (SELECT 1 FROM leader_lease WHERE name = $3 AND token = $4 AND expires_at > clock_timestamp()) AS ok`;
+
+type Refusal = Exclude<FencedAcquireResult, { readonly ok: true }>;
 
 interface HolderRow {
   node: string;
@@ -83,80 +86,73 @@ export class PgRestartLock implements FencedRestartLock {
   }
 
   async tryAcquire(cluster: string, node: string, token: number): Promise<FencedAcquireResult> {
-    let client: pg.PoolClient;
+    let outcome: { readonly id: string } | Refusal;
     try {
-      client = await this.#pool.connect();
+      outcome = await inTransaction(this.#pool, async (client): Promise<{ readonly id: string } | Refusal> => {
+        // FOR SHARE: a takeover (an UPDATE of this row) waits until this transaction ends.
+        const lease = await client.query<{ token: number; live: boolean }>(
+          'SELECT token, expires_at > clock_timestamp() AS live FROM leader_lease WHERE name = $1 FOR SHARE',
+          [this.#election],
+        );
+        const current = lease.rows[0];
+        const fenced =
+          current === undefined
+            ? `no leader has been elected [election:${this.#election}]`
+            : current.token !== token
+              ? `stale leadership token [election:${this.#election}, token:${token}, current:${current.token}]`
+              : !current.live
+                ? `leadership lease expired [election:${this.#election}, token:${token}]`
+                : undefined;
+        if (fenced !== undefined) {
+          return { ok: false, reason: 'fenced', detail: fenced };
+        }
+        const id = randomUUID();
+        const taken = await client.query(TAKE, [
+          cluster,
+          id,
+          node,
+          this.#holder,
+          token,
+          process.pid,
+          hostname(),
+          this.#maxHoldMs,
+        ]);
+        if (taken.rowCount === 0) {
+          const row = (await client.query<HolderRow>(HOLDER, [cluster])).rows[0];
+          // Released in between (another transaction committed after our take failed): still "held" for this
+          // attempt; the caller tries again later.
+          const holder = row
+            ? toHolder(row)
+            : { node: 'unknown', pid: -1, host: 'unknown', since: new Date().toISOString() };
+          return { ok: false, reason: 'held', holder };
+        }
+        return { id };
+      });
     } catch (err) {
       throw storeError(err, 'take the restart lock', this.#target);
     }
-    try {
-      await client.query('BEGIN');
-      // FOR SHARE: a takeover (an UPDATE of this row) waits until this transaction ends.
-      const lease = await client.query<{ token: number; live: boolean }>(
-        'SELECT token, expires_at > clock_timestamp() AS live FROM leader_lease WHERE name = $1 FOR SHARE',
-        [this.#election],
-      );
-      const current = lease.rows[0];
-      const fenced =
-        current === undefined
-          ? `no leader has been elected [election:${this.#election}]`
-          : current.token !== token
-            ? `stale leadership token [election:${this.#election}, token:${token}, current:${current.token}]`
-            : !current.live
-              ? `leadership lease expired [election:${this.#election}, token:${token}]`
-              : undefined;
-      if (fenced !== undefined) {
-        await client.query('ROLLBACK');
-        return { ok: false, reason: 'fenced', detail: fenced };
-      }
-      const lockId = randomUUID();
-      const taken = await client.query(TAKE, [
-        cluster,
-        lockId,
-        node,
-        this.#holder,
-        token,
-        process.pid,
-        hostname(),
-        this.#maxHoldMs,
-      ]);
-      if (taken.rowCount === 0) {
-        const held = await client.query<HolderRow>(HOLDER, [cluster]);
-        await client.query('ROLLBACK');
-        const row = held.rows[0];
-        // Between the failed take and this read the lock cannot have gone: this transaction saw it unexpired.
-        return {
-          ok: false,
-          reason: 'held',
-          holder: row ? toHolder(row) : { node: 'unknown', pid: -1, host: 'unknown', since: new Date().toISOString() },
-        };
-      }
-      await client.query('COMMIT');
-      return {
-        ok: true,
-        confirm: async () => {
-          const r = await this.#query<{ ok: boolean }>('confirm the restart lock', CONFIRM, [
-            cluster,
-            lockId,
-            this.#election,
-            token,
-          ]);
-          return r.rows[0]?.ok === true;
-        },
-        release: async () => {
-          await this.#query(
-            'release the restart lock',
-            'DELETE FROM restart_locks WHERE cluster = $1 AND lock_id = $2',
-            [cluster, lockId],
-          );
-        },
-      };
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw storeError(err, 'take the restart lock', this.#target);
-    } finally {
-      client.release();
+    if (!('id' in outcome)) {
+      return outcome;
     }
+    const { id } = outcome;
+    return {
+      ok: true,
+      confirm: async () => {
+        const r = await this.#query<{ ok: boolean }>('confirm the restart lock', CONFIRM, [
+          cluster,
+          id,
+          this.#election,
+          token,
+        ]);
+        return r.rows[0]?.ok === true;
+      },
+      release: async () => {
+        await this.#query('release the restart lock', 'DELETE FROM restart_locks WHERE cluster = $1 AND lock_id = $2', [
+          cluster,
+          id,
+        ]);
+      },
+    };
   }
 
   /** Idempotent. */

@@ -12,6 +12,7 @@ import { InvalidStateError } from '../../errors.js';
 import type { AsyncStore, StoredEvent } from '../../ports/async-store.js';
 import { createPgPool, type PgConnectionOptions, type PgTarget, storeError } from './pg-connection.js';
 import { migratePg, pgSchemaVersion } from './pg-migrations.js';
+import { inTransaction } from './pg-transaction.js';
 import { fromRow, type RecordRow, recordKey, toRow } from './record-rows.js';
 
 /** Rows per INSERT: bounds the size of one statement's arrays. */
@@ -145,10 +146,8 @@ export class PgStore implements AsyncStore {
 }
 
 /** One transaction: every chunk is committed, or none. Resolves with how many rows were new. */
-async function insertRows(pool: pg.Pool, rows: readonly RecordRow[]): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+function insertRows(pool: pg.Pool, rows: readonly RecordRow[]): Promise<number> {
+  return inTransaction(pool, async (client) => {
     let added = 0;
     for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
       const chunk = rows.slice(i, i + CHUNK_ROWS);
@@ -164,12 +163,6 @@ async function insertRows(pool: pg.Pool, rows: readonly RecordRow[]): Promise<nu
       ]);
       added += r.rowCount ?? 0;
     }
-    await client.query('COMMIT');
     return added;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

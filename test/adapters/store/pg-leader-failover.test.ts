@@ -11,11 +11,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { PgLeader } from '../../../src/adapters/store/pg-leader.js';
 import { PgRestartLock } from '../../../src/adapters/store/pg-restart-lock.js';
-import { PgStore } from '../../../src/adapters/store/pg-store.js';
 import { Secret } from '../../../src/app/config/secrets.js';
 import type { LeadershipChange } from '../../../src/ports/leadership.js';
 import { type JsonLines, jsonLines } from '../../helpers/child-lines.js';
-import { type Postgres, startPostgres } from '../../helpers/postgres.js';
+import type { Postgres } from '../../helpers/postgres.js';
+import { startMigratedPostgres } from './pg-fixture.js';
 
 const LEASE_MS = 2000;
 const RENEW_MS = 400;
@@ -30,11 +30,7 @@ const children: ChildProcess[] = [];
 const closers: Array<() => Promise<void>> = [];
 
 before(async () => {
-  server = await startPostgres();
-  database = await server.createDatabase();
-  const store = new PgStore({ url: server.url(database), password: Secret.of(server.password) });
-  await store.migrate();
-  await store.close();
+  ({ server, database } = await startMigratedPostgres());
 });
 
 after(async () => {

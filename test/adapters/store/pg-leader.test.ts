@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { PgLeader } from '../../../src/adapters/store/pg-leader.js';
 import { PgRestartLock } from '../../../src/adapters/store/pg-restart-lock.js';
-import { PgStore } from '../../../src/adapters/store/pg-store.js';
 import { Secret } from '../../../src/app/config/secrets.js';
 import type { LeadershipChange } from '../../../src/ports/leadership.js';
-import { type Postgres, startPostgres } from '../../helpers/postgres.js';
+import type { Postgres } from '../../helpers/postgres.js';
 import { until } from '../../helpers/until.js';
+import { startMigratedPostgres } from './pg-fixture.js';
 
 const LEASE_MS = 1500;
 const RENEW_MS = 300;
@@ -21,11 +21,7 @@ let database: string;
 const closers: Array<() => Promise<void>> = [];
 
 before(async () => {
-  server = await startPostgres();
-  database = await server.createDatabase();
-  const store = new PgStore({ url: server.url(database), password: Secret.of(server.password) });
-  await store.migrate();
-  await store.close();
+  ({ server, database } = await startMigratedPostgres());
 });
 
 after(async () => {
