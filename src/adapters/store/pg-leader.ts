@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
+import { InvalidStateError } from '../../errors.js';
 import type { Leadership, LeadershipChange } from '../../ports/leadership.js';
 import type { Logger } from '../../ports/logger.js';
 import { createPgPool, type PgConnectionOptions, type PgTarget, storeError } from './pg-connection.js';
@@ -99,7 +100,11 @@ export class PgLeader implements Leadership {
     this.#target = target;
   }
 
+  /** @throws InvalidStateError after stop() (an instance that left the election does not come back) */
   async start(): Promise<void> {
+    if (this.#stopped) {
+      throw new InvalidStateError(`leader stopped, cannot start again [election:${this.name}]`);
+    }
     if (this.#started) {
       return;
     }

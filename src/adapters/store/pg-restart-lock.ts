@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type pg from 'pg';
+import { InvalidStateError } from '../../errors.js';
 import type { FencedAcquireResult, FencedRestartLock } from '../../ports/leadership.js';
 import type { LockHolder } from '../../ports/restart-lock.js';
 import { createPgPool, type PgConnectionOptions, type PgTarget, storeError } from './pg-connection.js';
@@ -77,6 +78,7 @@ export class PgRestartLock implements FencedRestartLock {
   }
 
   async holder(cluster: string): Promise<LockHolder | undefined> {
+    this.#assertOpen('read the restart lock');
     try {
       const r = await this.#pool.query<HolderRow>(HOLDER, [cluster]);
       return r.rows[0] ? toHolder(r.rows[0]) : undefined;
@@ -86,6 +88,7 @@ export class PgRestartLock implements FencedRestartLock {
   }
 
   async tryAcquire(cluster: string, node: string, token: number): Promise<FencedAcquireResult> {
+    this.#assertOpen('take the restart lock');
     let outcome: { readonly id: string } | Refusal;
     try {
       outcome = await inTransaction(this.#pool, async (client): Promise<{ readonly id: string } | Refusal> => {
@@ -163,7 +166,14 @@ export class PgRestartLock implements FencedRestartLock {
     }
   }
 
+  #assertOpen(what: string): void {
+    if (this.#closed) {
+      throw new InvalidStateError(`restart lock closed, cannot ${what} [store:postgres, host:${this.#target.host}]`);
+    }
+  }
+
   async #query<R extends pg.QueryResultRow>(what: string, sql: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+    this.#assertOpen(what);
     try {
       return await this.#pool.query<R>(sql, values);
     } catch (err) {

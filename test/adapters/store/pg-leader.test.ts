@@ -238,3 +238,20 @@ test('two leaders racing for one cluster lock: exactly one gets it', async () =>
   assert.equal(results.filter((r) => r.ok).length, 1);
   assert.equal(results.filter((r) => !r.ok && r.reason === 'held').length, 3);
 });
+
+test('stop() and close() are idempotent; later calls reject as InvalidStateError', async () => {
+  const name = election();
+  const a = leader(name);
+  await a.start();
+  const lock = restartLock(name);
+  const taken = await lock.tryAcquire(clusters()[0], 'cms1', a.token() ?? -1);
+  await a.stop();
+  await a.stop();
+  await assert.rejects(a.start(), { name: 'InvalidStateError', code: 'WBGUARD_ERR_INVALID_STATE' });
+  await lock.close();
+  await lock.close();
+  await assert.rejects(lock.holder('x'), { code: 'WBGUARD_ERR_INVALID_STATE' });
+  await assert.rejects(lock.tryAcquire('x', 'cms1', 1), { code: 'WBGUARD_ERR_INVALID_STATE' });
+  assert.ok(taken.ok);
+  await assert.rejects(taken.release(), { code: 'WBGUARD_ERR_INVALID_STATE' });
+});
