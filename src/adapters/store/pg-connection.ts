@@ -30,6 +30,13 @@ export interface PgConnectionOptions {
   readonly connectTimeoutMs?: number | undefined;
   /** How long one query may take before it fails (client side). @default 30000 */
   readonly queryTimeoutMs?: number | undefined;
+  /** The server gives up a statement that waited this long for a lock (unset: waits). */
+  readonly lockTimeoutMs?: number | undefined;
+  /**
+   * The server ends a session that sat idle inside a transaction this long, so a client that stalls mid-transaction
+   * (paused, cut off) cannot hold row locks for ever. @default 60000
+   */
+  readonly idleInTransactionTimeoutMs?: number | undefined;
   /** Shown in pg_stat_activity. @default 'wbguard' */
   readonly applicationName?: string | undefined;
   readonly log?: Logger | undefined;
@@ -164,6 +171,8 @@ export function pgPoolConfig(options: PgConnectionOptions): { config: pg.PoolCon
       max: options.maxConnections ?? 4,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
       query_timeout: options.queryTimeoutMs ?? 30_000,
+      ...(options.lockTimeoutMs === undefined ? {} : { lock_timeout: options.lockTimeoutMs }),
+      idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 60_000,
       application_name: options.applicationName ?? 'wbguard',
       keepAlive: true,
       types: TYPES,

@@ -94,6 +94,8 @@ export class PgLeader implements Leadership {
       ...options,
       maxConnections: 1,
       queryTimeoutMs: Math.max(1, Math.floor(this.leaseMs / 2)),
+      // A renewal stuck behind a row lock gives up on the server too, not only in this client.
+      lockTimeoutMs: Math.max(1, Math.floor(this.leaseMs / 4)),
       connectTimeoutMs: Math.max(1, Math.floor(this.leaseMs / 2)),
     });
     this.#pool = pool;

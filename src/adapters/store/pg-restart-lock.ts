@@ -69,7 +69,13 @@ export class PgRestartLock implements FencedRestartLock {
 
   /** The schema must be migrated (PgStore.migrate()). @throws StoreError, SecretError */
   constructor(options: PgRestartLockOptions) {
-    const { pool, target } = createPgPool({ ...options, maxConnections: options.maxConnections ?? 2 });
+    const { pool, target } = createPgPool({
+      ...options,
+      maxConnections: options.maxConnections ?? 2,
+      // tryAcquire share-locks the lease row: if this process stalls inside that transaction, the server ends the
+      // session after this long, so the stall cannot hold up a takeover for longer.
+      idleInTransactionTimeoutMs: options.idleInTransactionTimeoutMs ?? 5_000,
+    });
     this.#pool = pool;
     this.#target = target;
     this.#election = options.election ?? 'wbguard';

@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import pg from 'pg';
+import { pgPoolConfig } from '../../../src/adapters/store/pg-connection.js';
 import { PgLeader } from '../../../src/adapters/store/pg-leader.js';
 import { PgRestartLock } from '../../../src/adapters/store/pg-restart-lock.js';
 import { Secret } from '../../../src/app/config/secrets.js';
@@ -254,4 +256,31 @@ test('stop() and close() are idempotent; later calls reject as InvalidStateError
   await assert.rejects(lock.tryAcquire('x', 'cms1', 1), { code: 'WBGUARD_ERR_INVALID_STATE' });
   assert.ok(taken.ok);
   await assert.rejects(taken.release(), { code: 'WBGUARD_ERR_INVALID_STATE' });
+});
+
+test('a client stalled inside a transaction on the lease row holds renewals up no longer than its idle timeout', async () => {
+  const name = election();
+  const a = leader(name);
+  await a.start();
+  const token = a.token();
+  // What tryAcquire does, then a stall: the lease row share-locked by an open transaction that never ends.
+  const { config } = pgPoolConfig({
+    url: server.url(database),
+    password: Secret.of(server.password),
+    idleInTransactionTimeoutMs: 1000,
+  });
+  const stalled = new pg.Client(config);
+  stalled.on('error', () => undefined); // the server ends this session: that is the point
+  await stalled.connect();
+  await stalled.query('BEGIN');
+  await stalled.query('SELECT token FROM leader_lease WHERE name = $1 FOR SHARE', [name]);
+  const ended = new Promise<void>((resolve) => stalled.once('end', () => resolve()));
+  // Renewals wait on the row lock; the stalled session is ended after 1 s, before the lease (1.5 s) runs out.
+  for (let i = 0; i < 15; i++) {
+    assert.equal(a.isLeader(), true, `sample ${i}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.equal(a.token(), token, 'the same term throughout');
+  await ended;
+  await stalled.end().catch(() => undefined);
 });
