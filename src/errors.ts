@@ -99,10 +99,12 @@ export class CmsApiError extends WbguardError {
   }
 }
 
+export type StoreErrorCode = 'WBGUARD_ERR_STORE' | 'WBGUARD_ERR_STORE_CONNECT' | 'WBGUARD_ERR_STORE_SCHEMA';
+
 /** The state store (SQLite, PostgreSQL) failed. */
 export class StoreError extends WbguardError {
-  constructor(message: string, options?: WbguardErrorOptions) {
-    super('WBGUARD_ERR_STORE', message, options);
+  constructor(message: string, options?: WbguardErrorOptions & { code?: StoreErrorCode }) {
+    super(options?.code ?? 'WBGUARD_ERR_STORE', message, options);
   }
 }
 

@@ -3,7 +3,8 @@
  * The daemon's embedded store (better-sqlite3, WAL): every CMS record received, and the daemon's events. Writes
  * are batched in transactions and acknowledged only once committed, so a crash (even kill -9) loses nothing that
  * was acknowledged. Raw records are kept `retentionDays`; the store sits behind a small interface so PostgreSQL can
- * follow.
+ * follow. The schema is migrated on open (sqlite-migrations.ts) and a record equal to one already stored is skipped
+ * (its dedup key, record-rows.ts), the same as in the PostgreSQL store.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -11,72 +12,14 @@ import Database from 'better-sqlite3';
 import type { CmsRecord } from '../../core/model.js';
 import { StoreError } from '../../errors.js';
 import type { Store, StoredEvent } from '../../ports/store.js';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS records (at INTEGER NOT NULL, host TEXT NOT NULL, kind TEXT NOT NULL, a REAL, b REAL, c REAL, extra TEXT);
-CREATE INDEX IF NOT EXISTS records_at ON records (at);
-CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-`;
-
-function toRow(r: CmsRecord): [number, string, string, number | null, number | null, number | null, string | null] {
-  switch (r.kind) {
-    case 'webbridge-stats':
-      return [r.at, r.host, r.kind, r.active, r.connects, r.disconnects, null];
-    case 'callbridge-stats':
-      return [r.at, r.host, r.kind, r.cma, r.cmaPeak, null, JSON.stringify(r.raw)];
-    case 'mmp-restart':
-      return [r.at, r.host, r.kind, null, null, null, JSON.stringify({ command: r.command, user: r.user ?? null })];
-    case 'join-refused':
-      return [r.at, r.host, r.kind, null, null, null, null];
-  }
-}
-
-function fromRow(row: {
-  at: number;
-  host: string;
-  kind: string;
-  a: number | null;
-  b: number | null;
-  c: number | null;
-  extra: string | null;
-}): CmsRecord | undefined {
-  switch (row.kind) {
-    case 'webbridge-stats':
-      return {
-        kind: 'webbridge-stats',
-        at: row.at,
-        host: row.host,
-        active: row.a ?? 0,
-        connects: row.b ?? 0,
-        disconnects: row.c ?? 0,
-      };
-    case 'callbridge-stats':
-      return {
-        kind: 'callbridge-stats',
-        at: row.at,
-        host: row.host,
-        cma: row.a ?? 0,
-        cmaPeak: row.b ?? 0,
-        raw: row.extra ? (JSON.parse(row.extra) as Record<string, unknown>) : {},
-      };
-    case 'mmp-restart': {
-      const x = row.extra
-        ? (JSON.parse(row.extra) as { command: 'webbridge restart' | 'webbridge3 restart'; user: string | null })
-        : { command: 'webbridge restart' as const, user: null };
-      return { kind: 'mmp-restart', at: row.at, host: row.host, command: x.command, user: x.user ?? undefined };
-    }
-    case 'join-refused':
-      return { kind: 'join-refused', at: row.at, host: row.host };
-    default:
-      return undefined;
-  }
-}
+import { fromRow, type RecordRow, recordKey, toRow } from './record-rows.js';
+import { migrateSqlite, sqliteSchemaVersion } from './sqlite-migrations.js';
 
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #insert: Database.Statement;
-  readonly #insertMany: (records: readonly CmsRecord[]) => void;
+  readonly #insertMany: (records: readonly CmsRecord[]) => number;
+  readonly #path: string;
   #closed = false;
 
   constructor(path: string) {
@@ -86,31 +29,57 @@ export class SqliteStore implements Store {
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('synchronous = NORMAL');
       this.#db.pragma('busy_timeout = 2000');
-      this.#db.exec(SCHEMA);
+      migrateSqlite(this.#db, path);
     } catch (err) {
+      if (err instanceof StoreError) {
+        throw err;
+      }
       throw new StoreError(`cannot open the store [path:${path}]: ${(err as Error).message}`, { cause: err });
     }
+    this.#path = path;
+    // OR IGNORE: the unique dedup key makes appending the same record twice a no-op (record-rows.ts: recordKey).
     this.#insert = this.#db.prepare(
-      'INSERT INTO records (at, host, kind, a, b, c, extra) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO records (key, at, host, kind, a, b, c, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.#insertMany = this.#db.transaction((records: readonly CmsRecord[]) => {
+      let added = 0;
       for (const r of records) {
-        this.#insert.run(...toRow(r));
+        const row = toRow(r);
+        added += this.#insert.run(recordKey(row), row.at, row.host, row.kind, row.a, row.b, row.c, row.extra).changes;
       }
+      return added;
     });
   }
 
-  /** Stores records in one transaction; returns once they are committed. */
+  /** Where the database file is (for error messages). */
+  get path(): string {
+    return this.#path;
+  }
+
+  /** Applies missing migrations (done on open too); returns the version. @throws StoreError */
+  migrate(): number {
+    return migrateSqlite(this.#db, this.#path);
+  }
+
+  /** The schema version in the file (migrated on open). */
+  schemaVersion(): number {
+    return sqliteSchemaVersion(this.#db);
+  }
+
+  /** Stores records in one transaction; returns once they are committed. Records already stored are skipped. */
   appendRecords(records: readonly CmsRecord[]): void {
-    if (records.length > 0) {
-      this.#insertMany(records);
-    }
+    this.appendNewRecords(records);
+  }
+
+  /** As appendRecords, returning how many records were new. */
+  appendNewRecords(records: readonly CmsRecord[]): number {
+    return records.length > 0 ? this.#insertMany(records) : 0;
   }
 
   recordsSince(at: number): CmsRecord[] {
     const rows = this.#db
       .prepare('SELECT at, host, kind, a, b, c, extra FROM records WHERE at >= ? ORDER BY at, rowid')
-      .all(at) as Parameters<typeof fromRow>[0][];
+      .all(at) as RecordRow[];
     return rows.map(fromRow).filter((r): r is CmsRecord => r !== undefined);
   }
 
@@ -120,8 +89,9 @@ export class SqliteStore implements Store {
 
   appendEvent(kind: string, data: unknown, at = new Date().toISOString()): number {
     return Number(
-      this.#db.prepare('INSERT INTO events (at, kind, data) VALUES (?, ?, ?)').run(at, kind, JSON.stringify(data))
-        .lastInsertRowid,
+      this.#db
+        .prepare('INSERT INTO events (at, kind, data) VALUES (?, ?, ?)')
+        .run(at, kind, JSON.stringify(data) ?? 'null').lastInsertRowid,
     );
   }
 

@@ -1,0 +1,92 @@
+/**
+ * @module adapters/store/sqlite-migrations
+ * The SQLite schema, one numbered step at a time, recorded in `schema_migrations`. Version 1 is the schema the
+ * first daemon created without a version table (its statements are idempotent, so a database from before
+ * versioning is taken up as it is); version 2 adds the dedup key, filling it for rows already there and dropping
+ * their duplicates. The steps run in one IMMEDIATE transaction, so two processes opening the file at once cannot
+ * both migrate it.
+ */
+import type Database from 'better-sqlite3';
+import { StoreError } from '../../errors.js';
+import { fromRow, type RecordRow, recordKey, toRow } from './record-rows.js';
+
+interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly up: (db: Database.Database) => void;
+}
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'records, events, meta',
+    up: (db) =>
+      db.exec(`
+CREATE TABLE IF NOT EXISTS records (at INTEGER NOT NULL, host TEXT NOT NULL, kind TEXT NOT NULL, a REAL, b REAL, c REAL, extra TEXT);
+CREATE INDEX IF NOT EXISTS records_at ON records (at);
+CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`),
+  },
+  {
+    version: 2,
+    name: 'record dedup key',
+    up: (db) => {
+      db.exec('ALTER TABLE records ADD COLUMN key TEXT');
+      const rows = db.prepare('SELECT rowid AS id, at, host, kind, a, b, c, extra FROM records').iterate() as Iterable<
+        RecordRow & { id: number }
+      >;
+      const set = db.prepare('UPDATE records SET key = ? WHERE rowid = ?');
+      const updates: Array<[string, number]> = [];
+      for (const row of rows) {
+        // Through the record and back, so rows written before the key have the same canonical form as new ones.
+        const record = fromRow(row);
+        updates.push([recordKey(record ? toRow(record) : row), row.id]);
+      }
+      for (const [key, id] of updates) {
+        set.run(key, id);
+      }
+      db.exec('DELETE FROM records WHERE rowid NOT IN (SELECT min(rowid) FROM records GROUP BY key)');
+      db.exec('CREATE UNIQUE INDEX records_key ON records (key)');
+    },
+  },
+];
+
+/** The schema version this wbguard writes. */
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
+
+export function sqliteSchemaVersion(db: Database.Database): number {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  if (!table) {
+    return 0;
+  }
+  return (db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
+}
+
+/**
+ * Applies the missing steps; returns the version in place.
+ * @throws StoreError WBGUARD_ERR_STORE_SCHEMA when the file was written by a newer wbguard
+ */
+export function migrateSqlite(db: Database.Database, path: string): number {
+  const run = db.transaction(() => {
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    const current = sqliteSchemaVersion(db);
+    if (current > SQLITE_SCHEMA_VERSION) {
+      throw new StoreError(
+        `the store was written by a newer wbguard [path:${path}, schema:${current}, supported:${SQLITE_SCHEMA_VERSION}]`,
+        { code: 'WBGUARD_ERR_STORE_SCHEMA', hint: 'upgrade wbguard, or point store: at another database' },
+      );
+    }
+    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    for (const m of MIGRATIONS) {
+      if (m.version > current) {
+        m.up(db);
+        record.run(m.version, m.name, new Date().toISOString());
+      }
+    }
+    return SQLITE_SCHEMA_VERSION;
+  });
+  return run.immediate();
+}

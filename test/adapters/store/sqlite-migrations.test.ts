@@ -1,0 +1,85 @@
+/**
+ * SQLite schema versions: a database written before versioning (no schema_migrations, no dedup key, duplicate
+ * rows) is taken up, keyed and de-duplicated without losing a distinct record; a database from a newer wbguard is
+ * refused by code.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { SqliteAsyncStore } from '../../../src/adapters/store/sqlite-async-store.js';
+import { SQLITE_SCHEMA_VERSION } from '../../../src/adapters/store/sqlite-migrations.js';
+import { SqliteStore } from '../../../src/adapters/store/sqlite-store.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wbguard-sqlite-migrations-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+// The first daemon's schema, verbatim.
+const LEGACY = `
+CREATE TABLE IF NOT EXISTS records (at INTEGER NOT NULL, host TEXT NOT NULL, kind TEXT NOT NULL, a REAL, b REAL, c REAL, extra TEXT);
+CREATE INDEX IF NOT EXISTS records_at ON records (at);
+CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+test('a database from before versioning is migrated: keyed, duplicates dropped, distinct rows and events kept', async () => {
+  const path = join(dir, 'legacy.db');
+  const raw = new Database(path);
+  raw.exec(LEGACY);
+  const insert = raw.prepare('INSERT INTO records (at, host, kind, a, b, c, extra) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  insert.run(1000, 'cms1', 'webbridge-stats', 5, 1, 0, null);
+  insert.run(1000, 'cms1', 'webbridge-stats', 5, 1, 0, null); // duplicate
+  insert.run(1000, 'cms2', 'webbridge-stats', 5, 1, 0, null);
+  // The old writer kept the payload's key order; the same payload in another order is the same record.
+  insert.run(2000, 'cms3', 'callbridge-stats', 2, 4, null, '{"legs":1,"CMA":"2/4"}');
+  insert.run(2000, 'cms3', 'callbridge-stats', 2, 4, null, '{"CMA":"2/4","legs":1}');
+  raw.prepare('INSERT INTO events (at, kind, data) VALUES (?, ?, ?)').run('T1', 'old', '{"n":1}');
+  raw.close();
+
+  const store = new SqliteAsyncStore(path);
+  try {
+    assert.equal(await store.schemaVersion(), SQLITE_SCHEMA_VERSION);
+    assert.equal(await store.countRecords(), 3);
+    assert.deepEqual(
+      (await store.recordsSince(0)).map((r) => `${r.at} ${r.host}`),
+      ['1000 cms1', '1000 cms2', '2000 cms3'],
+    );
+    assert.deepEqual(await store.events(), [{ id: 1, at: 'T1', kind: 'old', data: { n: 1 } }]);
+    // The key now guards new appends too.
+    assert.equal(
+      await store.appendRecords([
+        { kind: 'callbridge-stats', at: 2000, host: 'cms3', cma: 2, cmaPeak: 4, raw: { CMA: '2/4', legs: 1 } },
+      ]),
+      0,
+    );
+  } finally {
+    await store.close();
+  }
+});
+
+test('the synchronous store (used by the daemon today) shares the schema and the dedup', () => {
+  const path = join(dir, 'sync.db');
+  const s = new SqliteStore(path);
+  try {
+    const r = { kind: 'join-refused', at: 5, host: 'cms1' } as const;
+    s.appendRecords([r, r]);
+    s.appendRecords([r]);
+    assert.equal(s.countRecords(), 1);
+    assert.equal(s.schemaVersion(), SQLITE_SCHEMA_VERSION);
+  } finally {
+    s.close();
+  }
+});
+
+test('a database written by a newer wbguard is refused with WBGUARD_ERR_STORE_SCHEMA', () => {
+  const path = join(dir, 'newer.db');
+  new SqliteStore(path).close();
+  const raw = new Database(path);
+  raw
+    .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+    .run(SQLITE_SCHEMA_VERSION + 1, 'from the future', 'T');
+  raw.close();
+  assert.throws(() => new SqliteAsyncStore(path), { name: 'StoreError', code: 'WBGUARD_ERR_STORE_SCHEMA' });
+});
