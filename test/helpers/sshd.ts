@@ -101,7 +101,12 @@ esac
     let log = '';
     child.stderr?.on('data', (d: Buffer) => {
       log += d.toString();
-      writeFileSync(join(dir, 'sshd.log'), log);
+      // sshd may still print after the test removed its folder: the log is for debugging, never a failure.
+      try {
+        writeFileSync(join(dir, 'sshd.log'), log);
+      } catch {
+        // the folder is gone
+      }
     });
     let exited = false;
     child.once('exit', () => {
