@@ -193,6 +193,13 @@
       : 'CMS versions: unknown yet (from the CMS API, or the MMP `version` command of the login probe).';
   }
 
+  function renderLeakEstimate(s) {
+    const e = s.leakEstimate;
+    $('leak-estimate').textContent = e
+      ? `Leak estimate now: ${e.value} sessions (Σ active − Σ real sessions by ${e.source === 'api' ? 'the CMS API' : 'the STATS lines'}, ${ago(e.at)}; the fresher view is used). The restart guards use the proven bound per Web Bridge.`
+      : '';
+  }
+
   function renderAlerts(alerts) {
     $('alerts-section').hidden = alerts.length === 0;
     $('alerts').replaceChildren(...alerts.map((a) => el('li', { class: a.severity, text: a.summary })));
@@ -354,6 +361,7 @@
       renderHeader(s);
       renderNodes(s);
       renderCallbridges(s);
+      renderLeakEstimate(s);
       renderCards(s, journal);
       renderAlerts(alerts);
       renderJournal(journal);

@@ -63,6 +63,24 @@ export interface DaemonHandle {
   close(): Promise<void>;
 }
 
+/** Σ active − Σ real sessions, with the fresher count of real sessions: the CMS API's, or the STATS lines'. */
+export function leakEstimateOf(
+  report: ReturnType<LiveState['report']>,
+  api: { count: number; at: number } | undefined,
+): { value: number; source: 'api' | 'syslog'; at: string | null } {
+  // The STATS view is as old as its oldest Call Bridge line (the Σ needs every one of them).
+  const seen = report.callbridges.map((c) => (c.lastSeen === null ? Number.NEGATIVE_INFINITY : Date.parse(c.lastSeen)));
+  const syslogAt = seen.length > 0 ? Math.min(...seen) : Number.NEGATIVE_INFINITY;
+  if (api && api.at >= syslogAt) {
+    return { value: Math.max(0, report.cluster.active - api.count), source: 'api', at: new Date(api.at).toISOString() };
+  }
+  return {
+    value: report.cluster.leaked,
+    source: 'syslog',
+    at: Number.isFinite(syslogAt) ? new Date(syslogAt).toISOString() : null,
+  };
+}
+
 export async function startDaemon(config: WbguardConfig, options: DaemonOptions = {}): Promise<DaemonHandle> {
   const now = options.now ?? Date.now;
   const log = options.log;
@@ -329,6 +347,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
       unknownHosts: Object.fromEntries(state.unknownHosts),
       api: api.views(),
       mmp: probe.results(),
+      leakEstimate: leakEstimateOf(state.report(now()), api.realSessions(Number.POSITIVE_INFINITY)),
     }),
     series: () => state.analyzer.series(),
     events: (limit) => store.events(limit),

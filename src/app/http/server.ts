@@ -29,6 +29,11 @@ export interface DaemonState extends AnalysisReport {
   readonly restarting: string | null;
   readonly unknownHosts: Record<string, number>;
   readonly api: unknown;
+  /**
+   * The cluster's leak estimate Σ active − Σ real sessions, from the fresher of the two views of real sessions:
+   * the CMS API's count or the Call Bridges' STATS lines, and which one it used.
+   */
+  readonly leakEstimate: { readonly value: number; readonly source: 'api' | 'syslog'; readonly at: string | null };
   /** The MMP login probe's latest result per Web Bridge. */
   readonly mmp: ReadonlyArray<{ name: string; ok: boolean; at: string; code?: string; message?: string }>;
 }

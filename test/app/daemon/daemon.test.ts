@@ -497,8 +497,13 @@ test('the idle guard defers on CMS API evidence that syslog alone would have mis
   assert.equal(sum, real);
   const state = (await (await fetch(`${withApi.url}/api/v1/state`)).json()) as {
     api: Array<{ version: { affected: boolean } }>;
+    cluster: { active: number };
+    leakEstimate: { value: number; source: string };
   };
   assert.equal(state.api[0]?.version.affected, true);
+  // The leak estimate takes the fresher view (the API, counted after the last STATS line) and says so.
+  assert.deepEqual(state.leakEstimate.source, 'api');
+  assert.equal(state.leakEstimate.value, Math.max(0, state.cluster.active - real));
 
   // The two views disagree (the API sees the guest, STATS said 0): alerted per Call Bridge beyond the threshold.
   const disagreeing = sim
@@ -521,6 +526,7 @@ test('the idle guard defers on CMS API evidence that syslog alone would have mis
   assert.equal(await runCli(['status', '--url', withApi.url], io), 0, io.err());
   assert.match(io.out(), /cms1: \d+ real CMA legs \(API, [^)]+\); STATS says 0/);
   assert.match(io.out(), /cms1: CMS 2\.\d+[.\d]*: affected/);
+  assert.match(io.out(), /leak estimate \d+ \(Σ active − Σ real sessions by the CMS API, the fresher/);
 });
 
 test('a hanging CMS API stalls nothing: one request in flight per Call Bridge, evaluations and the API answer', async (t) => {

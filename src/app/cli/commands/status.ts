@@ -99,6 +99,12 @@ function apiAndVersionLines(state: Record<string, unknown>): string {
   const mmp = (state.mmp ?? []) as Array<{ name: string; ok: boolean; code?: string; version?: Verdict }>;
   const cbs = (state.callbridges ?? []) as Array<{ name: string; cma: number | null }>;
   const lines: string[] = [];
+  const estimate = state.leakEstimate as { value: number; source: string; at: string | null } | undefined;
+  if (estimate && api.length > 0) {
+    lines.push(
+      `leak estimate ${estimate.value} (Σ active − Σ real sessions by ${estimate.source === 'api' ? 'the CMS API' : 'STATS lines'}, the fresher, at ${estimate.at ?? '—'})`,
+    );
+  }
   for (const a of api) {
     const syslog = cbs.find((c) => c.name === a.name)?.cma;
     const count = a.count
