@@ -64,6 +64,12 @@ test('npm pack + npm install -g: the installed wbguard works', { timeout: 600_00
     });
   });
   assert.equal((await fetch(`${url}/healthz`)).status, 200);
+  // The dashboard's files ship in the package: the page, its script and uPlot.
+  for (const path of ['/', '/assets/app.js', '/assets/uPlot.iife.min.js']) {
+    const res = await fetch(`${url}${path}`);
+    assert.equal(res.status, 200, path);
+    assert.ok((await res.text()).length > 100, path);
+  }
   const code = await new Promise<number | null>((resolve) => {
     demo.once('exit', (c) => resolve(c));
     demo.kill('SIGTERM');
