@@ -174,6 +174,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     const tailer = tailFiles(
       config.files.map((f) => f.path),
       (line) => state.ingest(line, now()),
+      { positionsPath: join(config.state, 'tail-positions.json'), beforeSave: () => state.flush() },
     );
     closers.push(() => tailer.close());
   }
