@@ -222,6 +222,14 @@ test('kill -9 and start again: every acknowledged record is still there', async 
   await sink.close();
   first.child.kill('SIGKILL');
   await new Promise((r) => first.child.once('exit', r));
+  // While the daemon is down, `wbguard status` shows what its store kept.
+  const { runCli } = await import('../../../src/app/cli/program.js');
+  const { memoryIo } = await import('../../helpers/cli-io.js');
+  const down = memoryIo();
+  assert.equal(await runCli(['status', '--config', config], down), 0, down.err());
+  assert.match(down.err(), /does not answer.*showing what its store at .*wbguard\.db kept/);
+  assert.match(down.out(), /mode dry-run \(daemon not running\), maintenance window unknown/);
+  assert.match(down.out(), /cms1 +\S+ +99 /);
   const second = await start();
   const s = (await (await fetch(`${second.url}/api/v1/state`)).json()) as {
     webbridges: Array<{ name: string; active: number; peakActive: number }>;

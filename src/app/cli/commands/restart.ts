@@ -11,31 +11,6 @@ import { EXIT, UsageError } from '../../../errors.js';
 import { write } from '../io.js';
 import type { RegisterVerb } from './types.js';
 
-/** The daemon's view: the records its store kept (last 14 days), analysed as `analyze` would. */
-async function analysisFromStore(path: string, options: import('../../../core/analysis/index.js').AnalyzerOptions) {
-  const [{ SqliteStore }, { ClusterAnalyzer }] = await Promise.all([
-    import('../../../adapters/store/sqlite-store.js'),
-    import('../../../core/analysis/index.js'),
-  ]);
-  const store = new SqliteStore(path);
-  try {
-    const analyzer = new ClusterAnalyzer(options);
-    const records = store.recordsSince(Date.now() - 14 * 86_400_000);
-    for (const r of records) {
-      analyzer.add(r);
-    }
-    return {
-      report: analyzer.report(
-        { read: records.length, webbridgeStats: 0, callbridgeStats: 0, malformed: 0 },
-        Date.now(),
-      ),
-      errors: [] as Array<{ path: string; message: string }>,
-    };
-  } finally {
-    store.close();
-  }
-}
-
 async function confirm(io: Parameters<RegisterVerb>[1], question: string): Promise<boolean> {
   const rl = createInterface({ input: io.stdin, output: io.stderr });
   const answer = await new Promise<string>((resolve) => rl.question(question, resolve));
@@ -121,7 +96,7 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
       const analysis = opts.logs
         ? await analyzePaths(opts.logs, analyzeOptions)
         : fromStore
-          ? await analysisFromStore(storePath, analyzeOptions)
+          ? (await import('../../analyze/from-store.js')).analysisFromStore(storePath, analyzeOptions)
           : undefined;
       for (const e of analysis?.errors ?? []) {
         await write(io.stderr, `wbguard: cannot read ${e.path}: ${e.message}\n`);

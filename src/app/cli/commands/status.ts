@@ -22,10 +22,11 @@ export const registerStatus: RegisterVerb = (program, io, result) => {
       const { loadConfig, resolveConfigPath, resolveSecret } = await import('../../config/index.js');
       let base = opts.url;
       let tokenRef: string | undefined = opts.token;
+      let c: Awaited<ReturnType<typeof loadConfig>> | undefined;
       if (!base || !tokenRef) {
         const path = resolveConfigPath(opts.config, io.env);
         // Only the token is needed here: the other secrets (MMP password…) stay unresolved.
-        const c = !base || opts.config ? await loadConfig(path, { env: io.env, resolveSecrets: false }) : undefined;
+        c = !base || opts.config ? await loadConfig(path, { env: io.env, resolveSecrets: false }) : undefined;
         base ??= `http://${c?.http?.listen ?? '127.0.0.1:8080'}`;
         tokenRef ??= typeof c?.http.token === 'string' ? c.http.token : undefined;
       }
@@ -49,13 +50,24 @@ export const registerStatus: RegisterVerb = (program, io, result) => {
         state = (await get('/api/v1/state')) as Record<string, unknown>;
         series = await get('/api/v1/history');
       } catch (err) {
-        result.exitCode = 1;
         if (err instanceof UsageError) {
+          result.exitCode = 1;
           throw err;
         }
-        throw new UsageError(`cannot reach the daemon at ${base}: ${(err as Error).message}`, {
-          hint: 'is wbguard run running? give --url',
-        });
+        // The daemon does not answer: its store still knows the picture, when this config's state folder has one.
+        const fromStore = c && !opts.url ? await storePicture(c) : undefined;
+        if (!fromStore) {
+          result.exitCode = 1;
+          throw new UsageError(`cannot reach the daemon at ${base}: ${(err as Error).message}`, {
+            hint: 'is wbguard run running? give --url, or --config whose state folder holds the store',
+          });
+        }
+        await write(
+          io.stderr,
+          `wbguard: the daemon at ${base} does not answer (${(err as Error).message}); showing what its store at ${fromStore.path} kept\n`,
+        );
+        state = { ...fromStore.report, mode: `${c?.policy.mode ?? 'unknown'} (daemon not running)` };
+        series = fromStore.series;
       }
       if (opts.json) {
         await write(io.stdout, `${JSON.stringify(state)}\n`);
@@ -64,7 +76,7 @@ export const registerStatus: RegisterVerb = (program, io, result) => {
       const { renderTextReport } = await import('../../report/text-report.js');
       await write(
         io.stdout,
-        `mode ${String(state.mode)}, maintenance window ${state.windowOpen ? 'open' : 'closed'}\n`,
+        `mode ${String(state.mode)}, maintenance window ${state.windowOpen === undefined ? 'unknown' : state.windowOpen ? 'open' : 'closed'}\n`,
       );
       await write(
         io.stdout,
@@ -130,4 +142,26 @@ function apiAndVersionLines(state: Record<string, unknown>): string {
     lines.push(`${m.name}: MMP login probe failed (${m.code ?? 'unknown'}): restarts will fail until this is fixed`);
   }
   return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+/** The picture from the store in the config's state folder, or undefined when there is none. */
+async function storePicture(c: import('../../config/index.js').WbguardConfig) {
+  const { existsSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const path = join(c.state, 'wbguard.db');
+  if (!existsSync(path)) {
+    return undefined;
+  }
+  const [{ analysisFromStore }, { webbridgeNameMap, callbridgeNameMap }] = await Promise.all([
+    import('../../analyze/from-store.js'),
+    import('../../config/index.js'),
+  ]);
+  const r = analysisFromStore(path, {
+    limit: c.analysis.limit,
+    cmaClients: c.analysis.cmaClients,
+    staleAfterMs: c.analysis.staleAfterMs,
+    webbridgeNames: webbridgeNameMap(c),
+    callbridgeNames: callbridgeNameMap(c),
+  });
+  return { path, report: r.report, series: r.series };
 }
