@@ -3,7 +3,13 @@
  * The daemon's alerts: what it feeds the pure conditions (live report, deferred restarts, recent syslog drops,
  * learnt Stats intervals) and the one-shot restart events, delivered through the configured channels.
  */
-import { type AlertCondition, activeConditions, IntervalLearner } from '../../core/alerts/index.js';
+import {
+  type AlertCondition,
+  AlertDeduper,
+  type AlertNotice,
+  activeConditions,
+  IntervalLearner,
+} from '../../core/alerts/index.js';
 import type { AnalysisReport } from '../../core/model.js';
 import type { Logger } from '../../ports/logger.js';
 import { Alerter } from '../alerts/alerter.js';
@@ -74,6 +80,8 @@ export function createDaemonAlerts(
   sources: {
     readonly mmpFailures?: () => ReturnType<MmpProbe['failures']>;
     readonly apiViews?: () => readonly ApiView[];
+    /** Each condition appearing or ending, and each one-shot event, whatever the channels (the store's events). */
+    readonly record?: (notice: AlertNotice) => void;
   } = {},
   retryDelaysMs?: readonly number[],
 ): DaemonAlerts {
@@ -98,6 +106,8 @@ export function createDaemonAlerts(
     },
   );
   const learner = new IntervalLearner();
+  // Transitions only (never repeats): what the store keeps of the alerts.
+  const history = new AlertDeduper({ repeatAfterMs: Number.POSITIVE_INFINITY });
   const dropLog: Array<{ at: number; transport: string; count: number }> = [];
   const thresholds = {
     leakAbove: a.leakAbove ?? config.restart.leakThreshold,
@@ -107,8 +117,13 @@ export function createDaemonAlerts(
       a.quietIntervals *
       learner.interval(name, role === 'webbridge' ? a.webbridgeStatsIntervalMs : a.callbridgeStatsIntervalMs),
   };
-  const event = (now: number, c: Omit<AlertCondition, 'key'>) =>
-    alerter.event(now, { ...c, key: `${c.event}:${c.cluster}:${c.subject}:${now}` });
+  const event = (now: number, c: Omit<AlertCondition, 'key'>) => {
+    const condition = { ...c, key: `${c.event}:${c.cluster}:${c.subject}:${now}` };
+    for (const n of history.event(now, condition)) {
+      sources.record?.(n);
+    }
+    alerter.event(now, condition);
+  };
   return {
     alerter,
     drops(transport, count, at) {
@@ -141,6 +156,9 @@ export function createDaemonAlerts(
         thresholds,
       );
       alerter.check(now, active);
+      for (const n of history.update(now, active)) {
+        sources.record?.(n);
+      }
       return active;
     },
     restarted(now, results) {

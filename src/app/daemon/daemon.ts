@@ -119,7 +119,23 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     metrics,
     log,
     now(),
-    { mmpFailures: () => probe.failures(), apiViews: () => api.views() },
+    {
+      mmpFailures: () => probe.failures(),
+      apiViews: () => api.views(),
+      record: (n) =>
+        store.appendEvent(
+          'alert',
+          {
+            status: n.kind,
+            event: n.condition.event,
+            subject: n.condition.subject,
+            severity: n.condition.severity,
+            summary: n.condition.summary,
+            facts: n.condition.facts,
+          },
+          new Date(n.at).toISOString(),
+        ),
+    },
     options.alertRetryDelaysMs,
   );
 

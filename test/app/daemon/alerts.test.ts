@@ -142,6 +142,20 @@ test('a leak is announced once to a webhook and by e-mail, repeated after the in
     [],
   );
 
+  // The store keeps each condition's appearance and end (never the repeats), whatever the channels.
+  const stored = daemon.store
+    .events(100)
+    .filter((e) => e.kind === 'alert')
+    .map((e) => {
+      const d = e.data as { status: string; event: string; subject: string };
+      return `${d.status} ${d.event} ${d.subject}`;
+    });
+  assert.deepEqual(
+    stored.filter((x) => /^(firing|recovered) (leak|limit) /.test(x)).sort(),
+    [...expect('firing'), ...expect('recovered')].sort(),
+  );
+  assert.ok(!stored.some((x) => x.startsWith('repeat')));
+
   // The counts are in the metrics; no secret is in any message, log line or metric.
   const metrics = await (
     await fetch(`${daemon.url}/metrics`, { headers: { authorization: `Bearer ${HTTP_TOKEN}` } })
