@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { run } from './run.js';
@@ -19,18 +19,9 @@ export interface Sshd {
   stop(): Promise<void>;
 }
 
-const SSHD = '/usr/sbin/sshd';
+import { freePort } from './free-port.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+const SSHD = '/usr/sbin/sshd';
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {

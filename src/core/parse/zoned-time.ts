@@ -4,7 +4,8 @@
  * Intl.DateTimeFormat and are cached per zone and hour, so a log of millions of lines costs a few lookups.
  */
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+import { dateTimeFormat } from '../intl-cache.js';
+
 const offsetCache = new Map<string, Map<number, number>>();
 const HOUR_MS = 3_600_000;
 
@@ -18,22 +19,18 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+const PARTS: Intl.DateTimeFormatOptions = {
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+};
+
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
+  return dateTimeFormat(timeZone, PARTS);
 }
 
 /** Offset of `timeZone` from UTC (ms, east positive) at the instant `utcMs`. */

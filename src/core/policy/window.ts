@@ -3,6 +3,7 @@
  * Maintenance windows (weekly, in a time zone) and blackout dates: when the daemon may restart. Pure: the instant
  * comes in as an argument. A window whose `to` is before its `from` runs over midnight into the next day.
  */
+import { dateTimeFormat } from '../intl-cache.js';
 
 export interface MaintenanceWindow {
   readonly days: readonly ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[];
@@ -15,29 +16,18 @@ export interface MaintenanceWindow {
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
-// Building a DateTimeFormat costs far more than using one: one per zone, kept.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      weekday: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
+const PARTS: Intl.DateTimeFormatOptions = {
+  weekday: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+};
 
 function localParts(now: number, tz: string): { day: (typeof DAYS)[number]; minutes: number; date: string } {
-  const parts = formatterFor(tz).formatToParts(new Date(now));
+  const parts = dateTimeFormat(tz, PARTS).formatToParts(new Date(now));
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   const day = get('weekday').toLowerCase().slice(0, 3) as (typeof DAYS)[number];
   return {
