@@ -265,6 +265,22 @@ export const StoreSchema = z
     password: secretRef.optional().describe('PostgreSQL password, by reference.'),
     ca: filePath.optional().describe('PEM file of the CA that signed the PostgreSQL server certificate.'),
     insecure: z.boolean().default(false).describe('Connect to PostgreSQL without verifying its certificate.'),
+    rawRetentionDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .default(14)
+      .describe(
+        'Every record received is kept this long, and replayed into the analysis when `wbguard run` starts (leak rates need days).',
+      ),
+    minuteRetentionDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .default(400)
+      .describe('Per-minute samples (each minute’s highest and last count per node) are kept this long, for history.'),
   })
   .strict();
 

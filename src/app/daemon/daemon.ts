@@ -41,7 +41,7 @@ export interface DaemonOptions {
   readonly log?: Logger;
   /** Time between policy evaluations. @default 30000 */
   readonly evaluateEveryMs?: number;
-  /** Raw records kept this long in the store and replayed at start. @default 14 days */
+  /** Raw records kept this long in the store and replayed at start. @default store.rawRetentionDays */
   readonly retentionMs?: number;
   readonly mmp?: MmpClient;
   readonly now?: () => number;
@@ -102,7 +102,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     known,
     now(),
   );
-  const retention = options.retentionMs ?? 14 * 86_400_000;
+  const retention = options.retentionMs ?? config.store.rawRetentionDays * 86_400_000;
   state.replay(store.recordsSince(now() - retention));
   const mmp = options.mmp ?? mmpClientFor(config, options.env ?? process.env);
   const api = new ApiPoller(config, now, log);
