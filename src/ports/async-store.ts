@@ -7,9 +7,9 @@
  * contract suite (test/adapters/store/store-contract.ts).
  */
 import type { CmsRecord } from '../core/model.js';
-import type { StoredEvent } from './store.js';
+import type { MinuteKind, MinuteSeries, StoredEvent } from './store.js';
 
-export type { StoredEvent } from './store.js';
+export type { MinuteKind, MinuteSeries, StoredEvent } from './store.js';
 
 export interface AsyncStore {
   /** `sqlite` or `postgres`: for logs and the status page. */
@@ -29,13 +29,29 @@ export interface AsyncStore {
   appendRecords(records: readonly CmsRecord[]): Promise<number>;
   /** Records with `at >= at`, by instant, ties in the order they were first stored. */
   recordsSince(at: number): Promise<CmsRecord[]>;
+  /**
+   * As recordsSince, one record at a time, read in bounded pages so memory stays flat whatever the retention.
+   * Resolves with how many records were given. Records another instance commits while the read runs may be missed
+   * (the live stream carries them).
+   */
+  eachRecordSince(at: number, fn: (r: CmsRecord) => void): Promise<number>;
+  /** As `Store.minuteSeries` (ports/store.ts). @throws RangeError when bucketMs is below a minute */
+  minuteSeries(
+    hosts: readonly string[],
+    kind: MinuteKind,
+    from: number,
+    to: number,
+    bucketMs: number,
+  ): Promise<MinuteSeries[]>;
   countRecords(): Promise<number>;
   /** Appends an event; resolves with its id (increasing). `at` defaults to now (ISO-8601). */
   appendEvent(kind: string, data: unknown, at?: string): Promise<number>;
   /** The latest events, newest first. @default limit 100 */
   events(limit?: number): Promise<StoredEvent[]>;
-  /** Deletes raw records older than `before`; resolves with how many. */
+  /** Deletes raw records older than `before`; resolves with how many. The per-minute table is kept. */
   prune(before: number): Promise<number>;
+  /** Deletes the per-minute rows of minutes that start before `before`; resolves with how many. */
+  pruneMinutes(before: number): Promise<number>;
   /** Idempotent; later calls on the store reject with WBGUARD_ERR_INVALID_STATE. */
   close(): Promise<void>;
 }

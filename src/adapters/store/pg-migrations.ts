@@ -3,11 +3,13 @@
  * The PostgreSQL schema, one numbered step at a time, recorded in `schema_migrations` as SQLite's is. The tables
  * and columns are SQLite's (records with the same dedup key, events, meta); `id` columns give records and events
  * their insertion order (SQLite's rowid). Version 2 adds what several instances share: the leader lease and the
- * restart locks. Steps run in one transaction under a transaction-scoped advisory lock, so instances starting
+ * restart locks; version 3 the per-minute table (minute-rows.ts), filled from the raw rows kept, and an index on
+ * (at, id) that serves the replay's keyset pages and recordsSince's order. Steps run in one transaction under a transaction-scoped advisory lock, so instances starting
  * together migrate once and the others wait, then find nothing to do.
  */
 import type pg from 'pg';
 import { StoreError } from '../../errors.js';
+import { fillMinutesSql } from './minute-rows.js';
 import { inTransaction } from './pg-transaction.js';
 
 interface Migration {
@@ -67,6 +69,26 @@ CREATE TABLE restart_locks (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'per-minute aggregates, records (at, id)',
+    sql: `
+CREATE TABLE minutes (
+  host text NOT NULL,
+  kind text NOT NULL,
+  minute bigint NOT NULL,
+  vmax double precision NOT NULL,
+  vlast double precision NOT NULL,
+  last_at bigint NOT NULL,
+  n integer NOT NULL,
+  PRIMARY KEY (host, kind, minute)
+);
+CREATE INDEX minutes_minute ON minutes (minute);
+${fillMinutesSql('id')};
+CREATE INDEX records_at_id ON records (at, id);
+DROP INDEX records_at;
+`,
+  },
 ];
 
 /** The schema version this wbguard writes. */
@@ -85,10 +107,11 @@ export async function pgSchemaVersion(db: pg.Pool | pg.PoolClient): Promise<numb
 }
 
 /**
- * Applies the missing steps; resolves with the version in place.
+ * Applies the missing steps (up to `upTo`: tests build an older database that way); resolves with the version in
+ * place.
  * @throws StoreError WBGUARD_ERR_STORE_SCHEMA when the database was written by a newer wbguard
  */
-export function migratePg(pool: pg.Pool, where: string): Promise<number> {
+export function migratePg(pool: pg.Pool, where: string, upTo = PG_SCHEMA_VERSION): Promise<number> {
   return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
     await client.query(
@@ -102,11 +125,11 @@ export function migratePg(pool: pg.Pool, where: string): Promise<number> {
       );
     }
     for (const m of MIGRATIONS) {
-      if (m.version > current) {
+      if (m.version > current && m.version <= upTo) {
         await client.query(m.sql);
         await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
       }
     }
-    return PG_SCHEMA_VERSION;
+    return pgSchemaVersion(client);
   });
 }

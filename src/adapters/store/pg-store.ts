@@ -3,13 +3,15 @@
  * The PostgreSQL store, for several wbguard instances sharing one state: the same tables, dedup key and behaviour
  * as SQLite (ports/async-store.ts, checked by the same contract suite). Records go in with one `unnest` statement
  * per chunk, inside one transaction, and `ON CONFLICT DO NOTHING` on the dedup key stores a record sent to two
- * instances once. A deadlock between two instances inserting overlapping batches is retried, a bounded number of
- * times.
+ * instances once. The same statement folds the records it added (RETURNING, so never a skipped duplicate) into the
+ * per-minute table (minute-rows.ts). A deadlock between two instances inserting overlapping batches is retried, a
+ * bounded number of times. The replay reads in keyset pages so memory stays flat.
  */
 import type pg from 'pg';
 import type { CmsRecord } from '../../core/model.js';
 import { InvalidStateError } from '../../errors.js';
-import type { AsyncStore, StoredEvent } from '../../ports/async-store.js';
+import type { AsyncStore, MinuteKind, MinuteSeries, StoredEvent } from '../../ports/async-store.js';
+import { checkBucket, floorSql, MINUTE_MS, type SeriesRow, seriesSql, toSeries } from './minute-rows.js';
 import { createPgPool, type PgConnectionOptions, type PgTarget, storeError } from './pg-connection.js';
 import { migratePg, pgSchemaVersion } from './pg-migrations.js';
 import { inTransaction } from './pg-transaction.js';
@@ -21,13 +23,52 @@ const CHUNK_ROWS = 5_000;
 const RETRYABLE = new Set(['40P01', '40001']);
 const MAX_ATTEMPTS = 4;
 
+/** Rows per page of the replay (eachRecordSince). */
+const PAGE_ROWS = 5_000;
+
+// One statement: the records, then one upsert per (host, kind, minute) of those actually added. The minute rows
+// are upserted in key order so two instances lock them in the same order (fewer deadlocks to retry). On equal
+// instants the record stored later (higher id) is the minute's last, as in SQLite.
 const INSERT_RECORDS = `
-INSERT INTO records (key, at, host, kind, a, b, c, extra)
-SELECT key, at, host, kind, a, b, c, extra
-FROM unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::float8[], $8::text[])
-  WITH ORDINALITY AS u(key, at, host, kind, a, b, c, extra, ord)
-ORDER BY ord
-ON CONFLICT (key) DO NOTHING`;
+WITH ins AS (
+  INSERT INTO records (key, at, host, kind, a, b, c, extra)
+  SELECT key, at, host, kind, a, b, c, extra
+  FROM unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::float8[], $8::text[])
+    WITH ORDINALITY AS u(key, at, host, kind, a, b, c, extra, ord)
+  ORDER BY ord
+  ON CONFLICT (key) DO NOTHING
+  RETURNING id, at, host, kind, a
+), m AS (
+  SELECT DISTINCT ON (host, kind, minute) host, kind, minute, a AS vlast, at AS last_at,
+    max(a) OVER w AS vmax, count(*) OVER w AS n
+  FROM (
+    SELECT id, at, host, kind, a, ${floorSql('at', String(MINUTE_MS))} AS minute FROM ins
+    WHERE kind IN ('webbridge-stats', 'callbridge-stats') AND a IS NOT NULL
+  ) r
+  WINDOW w AS (PARTITION BY host, kind, minute)
+  ORDER BY host, kind, minute, at DESC, id DESC
+), up AS (
+  INSERT INTO minutes AS o (host, kind, minute, vmax, vlast, last_at, n)
+  SELECT host, kind, minute, vmax, vlast, last_at, n FROM m ORDER BY host, kind, minute
+  ON CONFLICT (host, kind, minute) DO UPDATE SET
+    vmax = greatest(o.vmax, excluded.vmax),
+    vlast = CASE WHEN excluded.last_at >= o.last_at THEN excluded.vlast ELSE o.vlast END,
+    last_at = greatest(o.last_at, excluded.last_at),
+    n = o.n + excluded.n
+)
+SELECT count(*)::int AS added FROM ins`;
+
+const SERIES = seriesSql({
+  bucket: '$1::int8',
+  kind: '$2',
+  hostFilter: 'host = ANY($3::text[])',
+  from: '$4::int8',
+  to: '$5::int8',
+});
+
+// Keyset: after the last (at, id) given; the index on (at, id) serves both the filter and the order.
+const RECORD_PAGE =
+  'SELECT id, at, host, kind, a, b, c, extra FROM records WHERE at >= $1 AND (at, id) > ($1, $2) ORDER BY at, id LIMIT $3';
 
 export type PgStoreOptions = PgConnectionOptions;
 
@@ -103,6 +144,43 @@ export class PgStore implements AsyncStore {
     });
   }
 
+  async eachRecordSince(at: number, fn: (r: CmsRecord) => void): Promise<number> {
+    let n = 0;
+    let after = { at, id: -1 };
+    for (;;) {
+      const page = await this.#run('read records', async (pool) => {
+        const r = await pool.query<RecordRow & { id: number }>(RECORD_PAGE, [after.at, after.id, PAGE_ROWS]);
+        return r.rows;
+      });
+      for (const row of page) {
+        const r = fromRow(row);
+        if (r) {
+          n += 1;
+          fn(r);
+        }
+      }
+      const last = page.at(-1);
+      if (!last) {
+        return n;
+      }
+      after = { at: last.at, id: last.id };
+    }
+  }
+
+  async minuteSeries(
+    hosts: readonly string[],
+    kind: MinuteKind,
+    from: number,
+    to: number,
+    bucketMs: number,
+  ): Promise<MinuteSeries[]> {
+    checkBucket(bucketMs);
+    return this.#run('read the minute series', async (pool) => {
+      const r = await pool.query<SeriesRow>(SERIES, [bucketMs, kind, hosts, from, to]);
+      return toSeries(hosts, r.rows);
+    });
+  }
+
   countRecords(): Promise<number> {
     return this.#run('count records', async (pool) => {
       const r = await pool.query<{ n: number }>('SELECT count(*) AS n FROM records');
@@ -137,6 +215,13 @@ export class PgStore implements AsyncStore {
     });
   }
 
+  pruneMinutes(before: number): Promise<number> {
+    return this.#run('prune the minute series', async (pool) => {
+      const r = await pool.query('DELETE FROM minutes WHERE minute < $1', [before]);
+      return r.rowCount ?? 0;
+    });
+  }
+
   async close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
@@ -151,7 +236,7 @@ function insertRows(pool: pg.Pool, rows: readonly RecordRow[]): Promise<number> 
     let added = 0;
     for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
       const chunk = rows.slice(i, i + CHUNK_ROWS);
-      const r = await client.query(INSERT_RECORDS, [
+      const r = await client.query<{ added: number }>(INSERT_RECORDS, [
         chunk.map(recordKey),
         chunk.map((x) => x.at),
         chunk.map((x) => x.host),
@@ -161,7 +246,7 @@ function insertRows(pool: pg.Pool, rows: readonly RecordRow[]): Promise<number> 
         chunk.map((x) => x.c),
         chunk.map((x) => x.extra),
       ]);
-      added += r.rowCount ?? 0;
+      added += r.rows[0]?.added ?? 0;
     }
     return added;
   });

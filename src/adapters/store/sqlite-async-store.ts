@@ -4,9 +4,11 @@
  * whatever `store:` says. It wraps the synchronous SqliteStore (same file, same schema, same dedup): better-sqlite3
  * answers synchronously, and each call settles as a promise, errors included.
  */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { CmsRecord } from '../../core/model.js';
 import { InvalidStateError } from '../../errors.js';
-import type { AsyncStore, StoredEvent } from '../../ports/async-store.js';
+import type { AsyncStore, MinuteKind, MinuteSeries, StoredEvent } from '../../ports/async-store.js';
+import { fromRow } from './record-rows.js';
 import { SqliteStore } from './sqlite-store.js';
 
 export class SqliteAsyncStore implements AsyncStore {
@@ -44,6 +46,38 @@ export class SqliteAsyncStore implements AsyncStore {
     return this.#use('read records', (s) => s.recordsSince(at));
   }
 
+  /** In pages, yielding to the event loop between them, so a long replay does not stall sockets and timers. */
+  async eachRecordSince(at: number, fn: (r: CmsRecord) => void): Promise<number> {
+    let n = 0;
+    let after = { at, id: -1 };
+    for (;;) {
+      const page = await this.#use('read records', (s) => s.recordPage(after.at, after.id));
+      for (const row of page) {
+        const r = fromRow(row);
+        if (r) {
+          n += 1;
+          fn(r);
+        }
+      }
+      const last = page.at(-1);
+      if (!last) {
+        return n;
+      }
+      after = { at: last.at, id: last.id };
+      await yieldToLoop();
+    }
+  }
+
+  minuteSeries(
+    hosts: readonly string[],
+    kind: MinuteKind,
+    from: number,
+    to: number,
+    bucketMs: number,
+  ): Promise<MinuteSeries[]> {
+    return this.#use('read the minute series', (s) => s.minuteSeries(hosts, kind, from, to, bucketMs));
+  }
+
   countRecords(): Promise<number> {
     return this.#use('count records', (s) => s.countRecords());
   }
@@ -58,6 +92,10 @@ export class SqliteAsyncStore implements AsyncStore {
 
   prune(before: number): Promise<number> {
     return this.#use('prune records', (s) => s.prune(before));
+  }
+
+  pruneMinutes(before: number): Promise<number> {
+    return this.#use('prune the minute series', (s) => s.pruneMinutes(before));
   }
 
   async close(): Promise<void> {

@@ -3,11 +3,12 @@
  * The SQLite schema, one numbered step at a time, recorded in `schema_migrations`. Version 1 is the schema the
  * first daemon created without a version table (its statements are idempotent, so a database from before
  * versioning is taken up as it is); version 2 adds the dedup key, filling it for rows already there and dropping
- * their duplicates. The steps run in one IMMEDIATE transaction, so two processes opening the file at once cannot
+ * their duplicates; version 3 adds the per-minute table (minute-rows.ts) and fills it from the raw rows kept. The steps run in one IMMEDIATE transaction, so two processes opening the file at once cannot
  * both migrate it.
  */
 import type Database from 'better-sqlite3';
 import { StoreError } from '../../errors.js';
+import { fillMinutesSql } from './minute-rows.js';
 import { fromRow, type RecordRow, recordKey, toRow } from './record-rows.js';
 
 interface Migration {
@@ -50,6 +51,22 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       db.exec('CREATE UNIQUE INDEX records_key ON records (key)');
     },
   },
+  {
+    version: 3,
+    name: 'per-minute aggregates',
+    up: (db) => {
+      // WITHOUT ROWID: the key is the row's identity and the series query reads by it, so no second b-tree.
+      db.exec(`
+CREATE TABLE minutes (
+  host TEXT NOT NULL, kind TEXT NOT NULL, minute INTEGER NOT NULL,
+  vmax REAL NOT NULL, vlast REAL NOT NULL, last_at INTEGER NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY (host, kind, minute)
+) WITHOUT ROWID;
+CREATE INDEX minutes_minute ON minutes (minute);
+`);
+      db.exec(fillMinutesSql('rowid'));
+    },
+  },
 ];
 
 /** The schema version this wbguard writes. */
@@ -64,10 +81,10 @@ export function sqliteSchemaVersion(db: Database.Database): number {
 }
 
 /**
- * Applies the missing steps; returns the version in place.
+ * Applies the missing steps (up to `upTo`: tests build an older file that way); returns the version in place.
  * @throws StoreError WBGUARD_ERR_STORE_SCHEMA when the file was written by a newer wbguard
  */
-export function migrateSqlite(db: Database.Database, path: string): number {
+export function migrateSqlite(db: Database.Database, path: string, upTo = SQLITE_SCHEMA_VERSION): number {
   const run = db.transaction(() => {
     db.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
@@ -81,12 +98,12 @@ export function migrateSqlite(db: Database.Database, path: string): number {
     }
     const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
     for (const m of MIGRATIONS) {
-      if (m.version > current) {
+      if (m.version > current && m.version <= upTo) {
         m.up(db);
         record.run(m.version, m.name, new Date().toISOString());
       }
     }
-    return SQLITE_SCHEMA_VERSION;
+    return sqliteSchemaVersion(db);
   });
   return run.immediate();
 }

@@ -4,20 +4,43 @@
  * are batched in transactions and acknowledged only once committed, so a crash (even kill -9) loses nothing that
  * was acknowledged. Raw records are kept `retentionDays`; the store sits behind a small interface so PostgreSQL can
  * follow. The schema is migrated on open (sqlite-migrations.ts) and a record equal to one already stored is skipped
- * (its dedup key, record-rows.ts), the same as in the PostgreSQL store.
+ * (its dedup key, record-rows.ts), the same as in the PostgreSQL store. Each batch also updates the per-minute
+ * table (minute-rows.ts) from the records it added, in the same transaction, so the two never disagree.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CmsRecord } from '../../core/model.js';
 import { StoreError } from '../../errors.js';
-import type { Store, StoredEvent } from '../../ports/store.js';
+import type { MinuteKind, MinuteSeries, Store, StoredEvent } from '../../ports/store.js';
+import { checkBucket, MinuteBatch, type SeriesRow, seriesSql, toSeries } from './minute-rows.js';
 import { fromRow, type RecordRow, recordKey, toRow } from './record-rows.js';
 import { migrateSqlite, sqliteSchemaVersion } from './sqlite-migrations.js';
+
+// Unqualified columns in DO UPDATE are the stored row's; SET expressions all read the row as it was.
+const UPSERT_MINUTE = `
+INSERT INTO minutes (host, kind, minute, vmax, vlast, last_at, n) VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (host, kind, minute) DO UPDATE SET
+  vmax = max(vmax, excluded.vmax),
+  vlast = CASE WHEN excluded.last_at >= last_at THEN excluded.vlast ELSE vlast END,
+  last_at = max(last_at, excluded.last_at),
+  n = n + excluded.n`;
+
+const SERIES = seriesSql({
+  bucket: '@bucket',
+  kind: '@kind',
+  hostFilter: 'host IN (SELECT value FROM json_each(@hosts))',
+  from: '@from',
+  to: '@to',
+});
+
+/** Rows per page when the async wrapper reads records in pages (eachRecordPage). */
+export const RECORD_PAGE_ROWS = 5_000;
 
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #insert: Database.Statement;
+  readonly #upsertMinute: Database.Statement;
   readonly #insertMany: (records: readonly CmsRecord[]) => number;
   readonly #path: string;
   #closed = false;
@@ -41,11 +64,19 @@ export class SqliteStore implements Store {
     this.#insert = this.#db.prepare(
       'INSERT OR IGNORE INTO records (key, at, host, kind, a, b, c, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    this.#upsertMinute = this.#db.prepare(UPSERT_MINUTE);
     this.#insertMany = this.#db.transaction((records: readonly CmsRecord[]) => {
       let added = 0;
+      const minutes = new MinuteBatch();
       for (const r of records) {
         const row = toRow(r);
-        added += this.#insert.run(recordKey(row), row.at, row.host, row.kind, row.a, row.b, row.c, row.extra).changes;
+        if (this.#insert.run(recordKey(row), row.at, row.host, row.kind, row.a, row.b, row.c, row.extra).changes > 0) {
+          added += 1;
+          minutes.add(r);
+        }
+      }
+      for (const m of minutes.rows()) {
+        this.#upsertMinute.run(m.host, m.kind, m.minute, m.vmax, m.vlast, m.lastAt, m.n);
       }
       return added;
     });
@@ -83,6 +114,42 @@ export class SqliteStore implements Store {
     return rows.map(fromRow).filter((r): r is CmsRecord => r !== undefined);
   }
 
+  eachRecordSince(at: number, fn: (r: CmsRecord) => void): number {
+    const rows = this.#db
+      .prepare('SELECT at, host, kind, a, b, c, extra FROM records WHERE at >= ? ORDER BY at, rowid')
+      .iterate(at) as IterableIterator<RecordRow>;
+    let n = 0;
+    for (const row of rows) {
+      const r = fromRow(row);
+      if (r) {
+        n += 1;
+        fn(r);
+      }
+    }
+    return n;
+  }
+
+  /**
+   * One page of records after `(afterAt, afterId)` in (at, rowid) order, for a reader that yields between pages
+   * (the async wrapper): start at `(from, -1)`, continue from the last row's `at` and `id`. Keyset, not OFFSET,
+   * so each page costs the same however deep the read is.
+   */
+  recordPage(afterAt: number, afterId: number, limit = RECORD_PAGE_ROWS): Array<RecordRow & { id: number }> {
+    return this.#db
+      .prepare(
+        'SELECT rowid AS id, at, host, kind, a, b, c, extra FROM records WHERE at >= @at AND (at, rowid) > (@at, @id) ORDER BY at, rowid LIMIT @limit',
+      )
+      .all({ at: afterAt, id: afterId, limit }) as Array<RecordRow & { id: number }>;
+  }
+
+  minuteSeries(hosts: readonly string[], kind: MinuteKind, from: number, to: number, bucketMs: number): MinuteSeries[] {
+    checkBucket(bucketMs);
+    const rows = this.#db
+      .prepare(SERIES)
+      .all({ bucket: bucketMs, kind, hosts: JSON.stringify(hosts), from, to }) as SeriesRow[];
+    return toSeries(hosts, rows);
+  }
+
   countRecords(): number {
     return (this.#db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;
   }
@@ -109,9 +176,13 @@ export class SqliteStore implements Store {
     }));
   }
 
-  /** Deletes raw records older than `before`. */
+  /** Deletes raw records older than `before`; the per-minute table is kept. */
   prune(before: number): number {
     return this.#db.prepare('DELETE FROM records WHERE at < ?').run(before).changes;
+  }
+
+  pruneMinutes(before: number): number {
+    return this.#db.prepare('DELETE FROM minutes WHERE minute < ?').run(before).changes;
   }
 
   close(): void {

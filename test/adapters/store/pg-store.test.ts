@@ -1,17 +1,19 @@
 /**
  * What only the PostgreSQL store has: the password by reference (never in the URL, never in an error), login and
- * connection failures by code, migrations racing between instances, a newer schema refused. Against a real
+ * connection failures by code, migrations racing between instances, a newer schema refused, an older one migrated. Against a real
  * PostgreSQL on 127.0.0.1 (test/helpers/postgres.ts); TLS has its own file (pg-store-tls.test.ts).
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { inspect } from 'node:util';
-import { pgPoolConfig } from '../../../src/adapters/store/pg-connection.js';
-import { PG_SCHEMA_VERSION } from '../../../src/adapters/store/pg-migrations.js';
+import { createPgPool, pgPoolConfig } from '../../../src/adapters/store/pg-connection.js';
+import { migratePg, PG_SCHEMA_VERSION } from '../../../src/adapters/store/pg-migrations.js';
 import { PgStore } from '../../../src/adapters/store/pg-store.js';
+import { recordKey, toRow } from '../../../src/adapters/store/record-rows.js';
 import { Secret } from '../../../src/app/config/secrets.js';
 import { freePort } from '../../helpers/free-port.js';
 import { type Postgres, startPostgres } from '../../helpers/postgres.js';
+import { AFTER, EXPECTED_AFTER, EXPECTED_CB, EXPECTED_WB, M, OLD_RECORDS, T0 } from './minute-migration-fixture.js';
 
 let server: Postgres;
 
@@ -184,6 +186,44 @@ test('a database written by a newer wbguard is refused with WBGUARD_ERR_STORE_SC
       PG_SCHEMA_VERSION + 1,
     ]);
     await assert.rejects(store.migrate(), { name: 'StoreError', code: 'WBGUARD_ERR_STORE_SCHEMA' });
+  } finally {
+    await store.close();
+  }
+});
+
+test('a version-2 database gets the per-minute table, filled from its raw rows; new appends fold into it', async () => {
+  const database = await server.createDatabase();
+  const { pool } = createPgPool({ url: server.url(database), password: Secret.of(server.password) });
+  try {
+    assert.equal(await migratePg(pool, 'test', 2), 2);
+  } finally {
+    await pool.end();
+  }
+  const tables = await server.query<{ t: string | null }>(database, "SELECT to_regclass('minutes')::text AS t");
+  assert.equal(tables[0]?.t, null, 'version 2 has no minutes table');
+  for (const r of OLD_RECORDS) {
+    const row = toRow(r);
+    await server.query(
+      database,
+      'INSERT INTO records (key, at, host, kind, a, b, c, extra) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+      [recordKey(row), row.at, row.host, row.kind, row.a, row.b, row.c, row.extra],
+    );
+  }
+  const store = new PgStore({ url: server.url(database), password: Secret.of(server.password) });
+  try {
+    assert.equal(await store.migrate(), 3);
+    assert.deepEqual(await store.minuteSeries(['cms1', 'cms2'], 'webbridge-stats', T0, T0 + 5 * M, M), EXPECTED_WB);
+    assert.deepEqual(await store.minuteSeries(['cms1'], 'callbridge-stats', T0, T0 + 5 * M, M), EXPECTED_CB);
+    assert.equal(await store.appendRecords([AFTER, ...OLD_RECORDS]), 1);
+    assert.deepEqual(await store.minuteSeries(['cms1'], 'webbridge-stats', T0, T0 + 5 * M, M), [EXPECTED_AFTER]);
+    const indexes = await server.query<{ name: string }>(
+      database,
+      "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'records' ORDER BY 1",
+    );
+    assert.deepEqual(
+      indexes.map((i) => i.name),
+      ['records_at_id', 'records_key_key', 'records_pkey'],
+    );
   } finally {
     await store.close();
   }

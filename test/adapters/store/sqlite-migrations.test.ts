@@ -9,9 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
+import { recordKey, toRow } from '../../../src/adapters/store/record-rows.js';
 import { SqliteAsyncStore } from '../../../src/adapters/store/sqlite-async-store.js';
-import { SQLITE_SCHEMA_VERSION } from '../../../src/adapters/store/sqlite-migrations.js';
+import { migrateSqlite, SQLITE_SCHEMA_VERSION } from '../../../src/adapters/store/sqlite-migrations.js';
 import { SqliteStore } from '../../../src/adapters/store/sqlite-store.js';
+import { AFTER, EXPECTED_AFTER, EXPECTED_CB, EXPECTED_WB, M, OLD_RECORDS, T0 } from './minute-migration-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wbguard-sqlite-migrations-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,6 +49,14 @@ test('a database from before versioning is migrated: keyed, duplicates dropped, 
       ['1000 cms1', '1000 cms2', '2000 cms3'],
     );
     assert.deepEqual(await store.events(), [{ id: 1, at: 'T1', kind: 'old', data: { n: 1 } }]);
+    // The per-minute table is filled from the de-duplicated rows: the duplicate counts once.
+    assert.deepEqual(await store.minuteSeries(['cms1', 'cms2'], 'webbridge-stats', 0, 60_000, 60_000), [
+      { host: 'cms1', t: [0], max: [5], last: [5], samples: [1] },
+      { host: 'cms2', t: [0], max: [5], last: [5], samples: [1] },
+    ]);
+    assert.deepEqual(await store.minuteSeries(['cms3'], 'callbridge-stats', 0, 60_000, 60_000), [
+      { host: 'cms3', t: [0], max: [2], last: [2], samples: [1] },
+    ]);
     // The key now guards new appends too.
     assert.equal(
       await store.appendRecords([
@@ -54,6 +64,33 @@ test('a database from before versioning is migrated: keyed, duplicates dropped, 
       ]),
       0,
     );
+  } finally {
+    await store.close();
+  }
+});
+
+test('a version-2 file gets the per-minute table, filled from its raw rows; new appends fold into it', async () => {
+  const path = join(dir, 'v2.db');
+  const raw = new Database(path);
+  assert.equal(migrateSqlite(raw, path, 2), 2);
+  const tables = raw.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'minutes'").get() as { n: number };
+  assert.equal(tables.n, 0, 'version 2 has no minutes table');
+  const insert = raw.prepare(
+    'INSERT INTO records (key, at, host, kind, a, b, c, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  for (const r of OLD_RECORDS) {
+    const row = toRow(r);
+    insert.run(recordKey(row), row.at, row.host, row.kind, row.a, row.b, row.c, row.extra);
+  }
+  raw.close();
+
+  const store = new SqliteAsyncStore(path);
+  try {
+    assert.equal(await store.schemaVersion(), 3);
+    assert.deepEqual(await store.minuteSeries(['cms1', 'cms2'], 'webbridge-stats', T0, T0 + 5 * M, M), EXPECTED_WB);
+    assert.deepEqual(await store.minuteSeries(['cms1'], 'callbridge-stats', T0, T0 + 5 * M, M), EXPECTED_CB);
+    assert.equal(await store.appendRecords([AFTER, ...OLD_RECORDS]), 1);
+    assert.deepEqual(await store.minuteSeries(['cms1'], 'webbridge-stats', T0, T0 + 5 * M, M), [EXPECTED_AFTER]);
   } finally {
     await store.close();
   }

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CallBridgeStatsRecord, CmsRecord, WebBridgeStatsRecord } from '../../../src/core/model.js';
 import type { AsyncStore } from '../../../src/ports/async-store.js';
+import { runHistoryContract } from './store-contract-history.js';
 
 export interface StoreFixture {
   readonly store: AsyncStore;
@@ -230,10 +231,15 @@ export function runStoreContract(options: StoreContractOptions): void {
       () => store.appendEvent('x', {}),
       () => store.events(),
       () => store.prune(0),
+      () => store.eachRecordSince(0, () => undefined),
+      () => store.minuteSeries(['a'], 'webbridge-stats', 0, 1, 60_000),
+      () => store.pruneMinutes(0),
       () => store.migrate(),
       () => store.schemaVersion(),
     ]) {
       await assert.rejects(call(), { name: 'InvalidStateError', code: 'WBGUARD_ERR_INVALID_STATE' });
     }
   });
+
+  runHistoryContract(it);
 }
