@@ -6,6 +6,7 @@ import { benchAnalyzeVsGrep, machine } from './analyze-vs-grep.js';
 import { benchApiPoll } from './api-poll.js';
 import { benchDashboard } from './dashboard.js';
 import { benchIngest } from './ingest.js';
+import { benchRss } from './rss.js';
 import { benchSshCost } from './ssh-cost.js';
 
 const args = process.argv.slice(2);
@@ -79,6 +80,19 @@ if (!only || only === 'dashboard') {
     '|---|---|',
     `| \`GET /api/v1/history\` 30 days (${Math.round(r.apiBytes / 1024)} KB, ${r.points} points per series) | ${r.apiMs} |`,
     `| Chromium: click "30 d" → every chart drawn (slowest of 2) | ${r.pageMs} |`,
+  );
+}
+if (!only || only === 'rss') {
+  const r = await benchRss();
+  report.push(
+    '',
+    '## Daemon memory: 30 days of history for 20 nodes',
+    '',
+    `A store filled with ${r.days} days for ${r.nodes} nodes (Web Bridge Stats every ${r.statsEverySec} s, Call Bridge STATS every 5 min): ${r.records.toLocaleString('en')} records in ${r.fillSeconds} s. \`wbguard run\` (built) starts on it with a ${r.days + 1}-day raw retention, replays it, then takes live Stats from ${r.nodes} nodes over TCP (${r.liveMessages.toLocaleString('en')} messages in 60 s). Goal: RSS under 150 MB.`,
+    '',
+    '| start-up (replay) | RSS after start | RSS after the live minute | peak RSS |',
+    '|---|---|---|---|',
+    `| ${r.startSeconds} s | ${r.rssAfterStartMb} MB | ${r.rssAfterLiveMb} MB | ${r.peakRssMb} MB |`,
   );
 }
 if (!only || only === 'api') {

@@ -63,6 +63,16 @@ export interface DaemonHandle {
   close(): Promise<void>;
 }
 
+/** Two series of one node, in time order (the highest count where both have a bucket). */
+function mergeSeries(a: { t: number[]; v: number[] }, b: { t: number[]; v: number[] }): { t: number[]; v: number[] } {
+  const byT = new Map<number, number>();
+  for (const s of [a, b]) {
+    s.t.forEach((t, i) => byT.set(t, Math.max(byT.get(t) ?? Number.NEGATIVE_INFINITY, s.v[i] as number)));
+  }
+  const t = [...byT.keys()].sort((x, y) => x - y);
+  return { t, v: t.map((x) => byT.get(x) as number) };
+}
+
 /** Σ active − Σ real sessions, with the fresher count of real sessions: the CMS API's, or the STATS lines'. */
 export function leakEstimateOf(
   report: ReturnType<LiveState['report']>,
@@ -103,7 +113,8 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     now(),
   );
   const retention = options.retentionMs ?? config.store.rawRetentionDays * 86_400_000;
-  state.replay(store.recordsSince(now() - retention));
+  // One record at a time: months of Stats never sit in memory at once.
+  store.eachRecordSince(now() - retention, (r) => state.analyzer.add(r));
   const mmp = options.mmp ?? mmpClientFor(config, options.env ?? process.env);
   const api = new ApiPoller(config, now, log);
   const metrics = createMetrics(
@@ -229,7 +240,10 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
   closers.push(() => clearInterval(dropTimer));
 
   // Retention: raw records older than the retention are deleted once an hour (and at start).
-  const prune = () => store.prune(now() - retention);
+  const prune = () => {
+    store.prune(now() - retention);
+    store.pruneMinutes(now() - config.store.minuteRetentionDays * 86_400_000);
+  };
   prune();
   const pruneTimer = setInterval(prune, 3_600_000);
   closers.push(() => clearInterval(pruneTimer));
@@ -367,6 +381,20 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
       leakEstimate: leakEstimateOf(state.report(now()), api.realSessions(Number.POSITIVE_INFINITY)),
     }),
     series: () => state.analyzer.series(),
+    minuteHistory: (from, to, bucketMs) => {
+      const pick = (names: Map<string, string>, kind: 'webbridge-stats' | 'callbridge-stats') => {
+        const out = new Map<string, { t: number[]; v: number[] }>();
+        const hosts = [...names.keys()];
+        for (const m of store.minuteSeries(hosts, kind, from, to, bucketMs)) {
+          const name = names.get(m.host) ?? m.host;
+          // Several hosts of one node (a renamed server) are drawn as one series.
+          const prev = out.get(name);
+          out.set(name, prev ? mergeSeries(prev, { t: m.t, v: m.max }) : { t: m.t, v: m.max });
+        }
+        return out;
+      };
+      return { webbridges: pick(wbNames, 'webbridge-stats'), callbridges: pick(cbNames, 'callbridge-stats') };
+    },
     events: (limit) => store.events(limit),
     journal: (limit) => journal.recent(limit),
     alerts: () => alerts.alerter.open(),

@@ -31,12 +31,6 @@ export class LiveState {
   }
 
   /** Replays stored records (after a restart of the daemon). */
-  replay(records: readonly CmsRecord[]): void {
-    for (const r of records) {
-      this.analyzer.add(r);
-    }
-  }
-
   ingest(message: string, now: number): void {
     const year = new Date(now).getUTCFullYear();
     if (year !== this.#readerYear) {

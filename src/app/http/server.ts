@@ -41,6 +41,15 @@ export interface DaemonState extends AnalysisReport {
 export interface HttpDeps {
   readonly state: () => DaemonState;
   readonly series: () => AnalysisSeries;
+  /**
+   * Active sessions per Web Bridge and CMA per Call Bridge from the store's per-minute table (kept months), for spans
+   * longer than the analysis keeps in memory; each bucket's highest count.
+   */
+  readonly minuteHistory?: (
+    from: number,
+    to: number,
+    bucketMs: number,
+  ) => { webbridges: Map<string, Series>; callbridges: Map<string, Series> };
   readonly events: (limit: number) => unknown[];
   readonly journal: (limit: number) => unknown[];
   readonly alerts: () => readonly AlertCondition[];
@@ -108,6 +117,30 @@ function sameOrigin(origin: string | undefined, host: string | undefined, secFet
   }
 }
 
+/** Spans longer than this are drawn from the per-minute table (the in-memory series cover the raw retention). */
+export const MINUTE_HISTORY_AFTER_MS = 2 * 86_400_000;
+
+/** Replaces active and CMA series with the store's per-minute history when the span is long. */
+function withMinuteHistory(
+  s: AnalysisSeries,
+  deps: HttpDeps,
+  from: number,
+  to: number,
+  points: number,
+): AnalysisSeries {
+  const end = Number.isFinite(to) ? to : Date.now();
+  if (!deps.minuteHistory || !Number.isFinite(from) || end - from <= MINUTE_HISTORY_AFTER_MS) {
+    return s;
+  }
+  const bucketMs = Math.max(60_000, Math.ceil((end - from) / points / 60_000) * 60_000);
+  const h = deps.minuteHistory(from, end, bucketMs);
+  return {
+    ...s,
+    webbridges: s.webbridges.map((w) => ({ ...w, active: h.webbridges.get(w.name) ?? w.active })),
+    callbridges: s.callbridges.map((c) => ({ ...c, cma: h.callbridges.get(c.name) ?? c.cma })),
+  };
+}
+
 export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono();
   const unauthorized = { error: 'a valid bearer token is required' };
@@ -152,7 +185,8 @@ export function createHttpApp(deps: HttpDeps): Hono {
     if (!Number.isInteger(points) || points < 2) {
       return c.json({ error: 'points must be an integer ≥ 2' }, 400);
     }
-    return c.json(filterSeries(deps.series(), c.req.query('node'), from, to, Math.min(points, MAX_HISTORY_POINTS)));
+    const n = Math.min(points, MAX_HISTORY_POINTS);
+    return c.json(filterSeries(withMinuteHistory(deps.series(), deps, from, to, n), c.req.query('node'), from, to, n));
   });
   const limitOf = (q: string | undefined) => Math.min(1000, Math.max(1, Number(q ?? 100) || 100));
   app.get('/api/v1/events', (c) => c.json(deps.events(limitOf(c.req.query('limit')))));
