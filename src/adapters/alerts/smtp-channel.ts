@@ -4,7 +4,7 @@
  * authentication when a user is configured, the server's certificate verified (against `ca` when given). One
  * e-mail per check, its subject the first notice's title.
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { type AlertNotice, noticeText, noticeTitle } from '../../core/alerts/index.js';
 import { type AlertChannel, AlertDeliveryError, errorCode } from './channel.js';
 
@@ -30,21 +30,30 @@ function subjectOf(notices: readonly AlertNotice[]): string {
 
 export function smtpChannel(options: SmtpChannelOptions): AlertChannel {
   const timeout = options.timeoutMs ?? 15_000;
-  const transport = nodemailer.createTransport({
-    host: options.host,
-    port: options.port,
-    secure: options.port === 465,
-    requireTLS: options.starttls && options.port !== 465,
-    ignoreTLS: !options.starttls && options.port !== 465,
-    ...(options.user && options.password ? { auth: { user: options.user, pass: options.password() } } : {}),
-    tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(options.ca ? { ca: options.ca } : {}) },
-    connectionTimeout: timeout,
-    greetingTimeout: timeout,
-    socketTimeout: timeout,
-    // nodemailer's own logger would print the SMTP dialogue, AUTH included: off.
-    logger: false,
-    debug: false,
-  });
+  // nodemailer is loaded with the first e-mail: a daemon without an e-mail channel does not carry it.
+  let transport: Transporter | undefined;
+  const transportOf = async (): Promise<Transporter> => {
+    if (transport) {
+      return transport;
+    }
+    const { default: nodemailer } = await import('nodemailer');
+    transport = nodemailer.createTransport({
+      host: options.host,
+      port: options.port,
+      secure: options.port === 465,
+      requireTLS: options.starttls && options.port !== 465,
+      ignoreTLS: !options.starttls && options.port !== 465,
+      ...(options.user && options.password ? { auth: { user: options.user, pass: options.password() } } : {}),
+      tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(options.ca ? { ca: options.ca } : {}) },
+      connectionTimeout: timeout,
+      greetingTimeout: timeout,
+      socketTimeout: timeout,
+      // nodemailer's own logger would print the SMTP dialogue, AUTH included: off.
+      logger: false,
+      debug: false,
+    });
+    return transport;
+  };
   return {
     name: options.name,
     type: 'email',
@@ -53,7 +62,7 @@ export function smtpChannel(options: SmtpChannelOptions): AlertChannel {
         return;
       }
       try {
-        await transport.sendMail({
+        await (await transportOf()).sendMail({
           from: options.from,
           to: [...options.to],
           subject: subjectOf(notices),
@@ -68,7 +77,7 @@ export function smtpChannel(options: SmtpChannelOptions): AlertChannel {
       }
     },
     async close() {
-      transport.close();
+      transport?.close();
     },
   };
 }

@@ -7,7 +7,7 @@
  * request per page plus one per leg not seen before (not one per leg every time).
  */
 
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { XMLParser } from 'fast-xml-parser';
 import { Agent, fetch } from 'undici';
 import { CmsApiError } from '../../errors.js';
 
@@ -48,12 +48,20 @@ export interface LegCounts {
   readonly requests: number;
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  parseTagValue: true,
-  isArray: (name) => ['callLeg', 'call', 'callBridge', 'webBridge'].includes(name),
-});
+// Loaded at the first answer: a daemon without any CMS API configured does not carry the XML parser.
+let xml: Promise<{ parser: XMLParser; validate: typeof import('fast-xml-parser').XMLValidator.validate }> | undefined;
+function loadXml() {
+  xml ??= import('fast-xml-parser').then(({ XMLParser, XMLValidator }) => ({
+    parser: new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '@_',
+      parseTagValue: true,
+      isArray: (name) => ['callLeg', 'call', 'callBridge', 'webBridge'].includes(name),
+    }),
+    validate: XMLValidator.validate,
+  }));
+  return xml;
+}
 
 export interface CmsApiClient {
   systemStatus(): Promise<SystemStatus>;
@@ -131,7 +139,8 @@ export function createCmsApiClient(o: CmsApiClientOptions): CmsApiClient {
           res.status,
         );
       }
-      const valid = XMLValidator.validate(body);
+      const { parser, validate } = await loadXml();
+      const valid = validate(body);
       if (valid !== true) {
         throw new CmsApiError(
           'WBGUARD_ERR_API_XML',
