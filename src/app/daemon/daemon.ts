@@ -12,7 +12,6 @@ import { Cron } from 'croner';
 import { JsonlJournal } from '../../adapters/journal/jsonl-journal.js';
 import { FileRestartLock } from '../../adapters/lock/file-lock.js';
 import { tailFiles } from '../../adapters/logfiles/tail.js';
-import { SqliteStore } from '../../adapters/store/sqlite-store.js';
 import {
   kernelUdpReceiveErrors,
   type SyslogListener,
@@ -20,6 +19,7 @@ import {
   type Transport,
 } from '../../adapters/syslog/listeners.js';
 import { nextAllowedAt } from '../../core/policy/index.js';
+import type { AsyncStore } from '../../ports/async-store.js';
 import type { Logger } from '../../ports/logger.js';
 import type { MmpClient } from '../../ports/mmp.js';
 import { callbridgeNameMap, parseHostPort, type WbguardConfig, webbridgeNameMap } from '../config/index.js';
@@ -34,6 +34,7 @@ import { LiveState } from './live-state.js';
 import { liveStatsVerifier } from './live-verifier.js';
 import { createMetrics } from './metrics.js';
 import { MmpProbe } from './mmp-probe.js';
+import { openDaemonStore } from './open-store.js';
 import { type Evaluation, evaluatePolicy } from './policy-loop.js';
 
 export interface DaemonOptions {
@@ -55,7 +56,7 @@ export interface DaemonHandle {
   readonly url: string;
   readonly listeners: ReadonlyArray<{ transport: Transport; port: number }>;
   readonly state: LiveState;
-  readonly store: SqliteStore;
+  readonly store: AsyncStore;
   readonly api: ApiPoller;
   readonly alerts: DaemonAlerts;
   readonly probe: MmpProbe;
@@ -94,7 +95,11 @@ export function leakEstimateOf(
 export async function startDaemon(config: WbguardConfig, options: DaemonOptions = {}): Promise<DaemonHandle> {
   const now = options.now ?? Date.now;
   const log = options.log;
-  const store = new SqliteStore(join(config.state, 'wbguard.db'));
+  const store = await openDaemonStore(config, log);
+  // Events are written in the background: a store that is briefly away costs a logged line, never the guard.
+  const keep = (p: Promise<unknown>) => {
+    p.catch((err: Error) => log?.error({ err: err.message }, 'store write failed'));
+  };
   const journal = new JsonlJournal(config.state);
   const lock = new FileRestartLock(config.state);
   const wbNames = webbridgeNameMap(config);
@@ -111,11 +116,18 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     },
     known,
     now(),
+    (err) => log?.error({ err: err.message }, 'store refused a batch of records; kept, tried again'),
   );
   const retention = options.retentionMs ?? config.store.rawRetentionDays * 86_400_000;
   // One record at a time: months of Stats never sit in memory at once.
-  store.eachRecordSince(now() - retention, (r) => state.analyzer.add(r));
-  const mmp = options.mmp ?? mmpClientFor(config, options.env ?? process.env);
+  let mmp: MmpClient;
+  try {
+    await store.eachRecordSince(now() - retention, (r) => state.analyzer.add(r));
+    mmp = options.mmp ?? mmpClientFor(config, options.env ?? process.env);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const api = new ApiPoller(config, now, log);
   const metrics = createMetrics(
     () => state.report(now()),
@@ -134,17 +146,19 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
       mmpFailures: () => probe.failures(),
       apiViews: () => api.views(),
       record: (n) =>
-        store.appendEvent(
-          'alert',
-          {
-            status: n.kind,
-            event: n.condition.event,
-            subject: n.condition.subject,
-            severity: n.condition.severity,
-            summary: n.condition.summary,
-            facts: n.condition.facts,
-          },
-          new Date(n.at).toISOString(),
+        keep(
+          store.appendEvent(
+            'alert',
+            {
+              status: n.kind,
+              event: n.condition.event,
+              subject: n.condition.subject,
+              severity: n.condition.severity,
+              summary: n.condition.summary,
+              facts: n.condition.facts,
+            },
+            new Date(n.at).toISOString(),
+          ),
         ),
     },
     options.alertRetryDelaysMs,
@@ -193,7 +207,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     }
   } catch (err) {
     await Promise.all(closers.map((c) => c()));
-    store.close();
+    await store.close();
     throw err;
   }
 
@@ -201,14 +215,15 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     const tailer = tailFiles(
       config.files.map((f) => f.path),
       (line) => state.ingest(line, now()),
-      { positionsPath: join(config.state, 'tail-positions.json'), beforeSave: () => state.flush() },
+      // Positions are saved a poll behind the commits: a crash re-reads at most one poll's lines (stored once).
+      { positionsPath: join(config.state, 'tail-positions.json'), beforeSave: () => void state.flush() },
     );
     closers.push(() => tailer.close());
   }
 
   // Commit received records often: a record is acknowledged (counted, shown) only once it is in the store, and
   // small commits keep the event loop free for the UDP socket (200 ms batches lost 6 % at 100k/s; docs/benchmarks.md).
-  const flushTimer = setInterval(() => state.flush(), 50);
+  const flushTimer = setInterval(() => void state.flush(), 50);
   closers.push(() => clearInterval(flushTimer));
 
   // Drops: senders refused by the allow-list, bad frames, and the kernel's UDP receive-buffer drops (a machine-wide
@@ -241,8 +256,8 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
 
   // Retention: raw records older than the retention are deleted once an hour (and at start).
   const prune = () => {
-    store.prune(now() - retention);
-    store.pruneMinutes(now() - config.store.minuteRetentionDays * 86_400_000);
+    keep(store.prune(now() - retention));
+    keep(store.pruneMinutes(now() - config.store.minuteRetentionDays * 86_400_000));
   };
   prune();
   const pruneTimer = setInterval(prune, 3_600_000);
@@ -300,9 +315,11 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
           metrics.restarts.inc({ webbridge: r.name, result: r.outcome });
         }
       }
-      store.appendEvent(
-        'restart',
-        results.map((r) => ({ name: r.name, outcome: r.outcome, reasons: r.reasons })),
+      keep(
+        store.appendEvent(
+          'restart',
+          results.map((r) => ({ name: r.name, outcome: r.outcome, reasons: r.reasons })),
+        ),
       );
       alerts.restarted(now(), results);
       running = undefined;
@@ -321,13 +338,15 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
       ? (cron.nextRun(new Date(lastEvaluation))?.getTime() ?? Number.POSITIVE_INFINITY) <= t
       : false;
     lastEvaluation = t;
-    state.flush();
+    await state.flush();
     const e = evaluatePolicy(config, state.report(t), t, { scheduleDue, ...context() });
     if (e.action !== 'none') {
-      store.appendEvent(e.action, {
-        order: e.plan.order,
-        decisions: e.plan.decisions.map((d) => ({ name: d.name, kind: d.kind, reasons: d.reasons })),
-      });
+      keep(
+        store.appendEvent(e.action, {
+          order: e.plan.order,
+          decisions: e.plan.decisions.map((d) => ({ name: d.name, kind: d.kind, reasons: d.reasons })),
+        }),
+      );
       journal.append({
         ts: e.at,
         trigger: scheduleDue ? 'daemon:schedule' : 'daemon:leak',
@@ -381,11 +400,11 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
       leakEstimate: leakEstimateOf(state.report(now()), api.realSessions(Number.POSITIVE_INFINITY)),
     }),
     series: () => state.analyzer.series(),
-    minuteHistory: (from, to, bucketMs) => {
-      const pick = (names: Map<string, string>, kind: 'webbridge-stats' | 'callbridge-stats') => {
+    minuteHistory: async (from, to, bucketMs) => {
+      const pick = async (names: Map<string, string>, kind: 'webbridge-stats' | 'callbridge-stats') => {
         const out = new Map<string, { t: number[]; v: number[] }>();
         const hosts = [...names.keys()];
-        for (const m of store.minuteSeries(hosts, kind, from, to, bucketMs)) {
+        for (const m of await store.minuteSeries(hosts, kind, from, to, bucketMs)) {
           const name = names.get(m.host) ?? m.host;
           // Several hosts of one node (a renamed server) are drawn as one series.
           const prev = out.get(name);
@@ -393,7 +412,10 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
         }
         return out;
       };
-      return { webbridges: pick(wbNames, 'webbridge-stats'), callbridges: pick(cbNames, 'callbridge-stats') };
+      return {
+        webbridges: await pick(wbNames, 'webbridge-stats'),
+        callbridges: await pick(cbNames, 'callbridge-stats'),
+      };
     },
     events: (limit) => store.events(limit),
     journal: (limit) => journal.recent(limit),
@@ -420,7 +442,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
   } catch (err) {
     // Nothing half-started is left behind: listeners, timers and the store close before the error goes up.
     await Promise.all(closers.map((c) => c()));
-    store.close();
+    await store.close();
     throw err;
   }
   const address = server.address() as { port: number };
@@ -446,8 +468,8 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
       await running?.catch(() => []);
       await Promise.all(closers.map((c) => c()));
       await new Promise<void>((r) => server.close(() => r()));
-      state.flush();
-      store.close();
+      await state.flush();
+      await store.close();
     },
   };
 }

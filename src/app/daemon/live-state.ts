@@ -8,7 +8,7 @@ import type { AnalyzerOptions } from '../../core/analysis/index.js';
 import { ClusterAnalyzer } from '../../core/analysis/index.js';
 import type { AnalysisReport, CmsRecord, LineCounts } from '../../core/model.js';
 import { createLineReader, type LineReader } from '../../core/parse/index.js';
-import type { Store } from '../../ports/store.js';
+import type { AsyncStore } from '../../ports/async-store.js';
 
 export class LiveState {
   readonly analyzer: ClusterAnalyzer;
@@ -16,13 +16,23 @@ export class LiveState {
   /** Senders seen that are not configured nodes: shown, not dropped. */
   readonly unknownHosts = new Map<string, number>();
   readonly #known: ReadonlySet<string>;
-  readonly #store: Store;
+  readonly #store: AsyncStore;
   #pending: CmsRecord[] = [];
+  /** Commits in order, one at a time: a batch waits for the one before it. */
+  #commits: Promise<void> = Promise.resolve();
+  #onCommitError: ((err: Error) => void) | undefined;
   #reader: LineReader;
   #readerYear: number;
   readonly #listeners = new Set<(r: CmsRecord) => void>();
 
-  constructor(store: Store, options: AnalyzerOptions, knownHosts: ReadonlySet<string>, now: number) {
+  constructor(
+    store: AsyncStore,
+    options: AnalyzerOptions,
+    knownHosts: ReadonlySet<string>,
+    now: number,
+    onCommitError?: (err: Error) => void,
+  ) {
+    this.#onCommitError = onCommitError;
     this.analyzer = new ClusterAnalyzer(options);
     this.#store = store;
     this.#known = knownHosts;
@@ -30,7 +40,6 @@ export class LiveState {
     this.#reader = createLineReader({ year: this.#readerYear, referenceMonth: new Date(now).getUTCMonth() + 1 });
   }
 
-  /** Replays stored records (after a restart of the daemon). */
   ingest(message: string, now: number): void {
     const year = new Date(now).getUTCFullYear();
     if (year !== this.#readerYear) {
@@ -62,12 +71,26 @@ export class LiveState {
     }
   }
 
-  /** Commits buffered records to the store. */
-  flush(): number {
+  /**
+   * Commits buffered records to the store; resolves when they (and every batch before them) are committed. A batch
+   * the store refuses (PostgreSQL unreachable) goes back to the front of the queue and is tried again at the next
+   * flush: nothing received is dropped while the store is away.
+   */
+  flush(): Promise<void> {
     const batch = this.#pending;
     this.#pending = [];
-    this.#store.appendRecords(batch);
-    return batch.length;
+    if (batch.length === 0) {
+      return this.#commits;
+    }
+    this.#commits = this.#commits.then(async () => {
+      try {
+        await this.#store.appendRecords(batch);
+      } catch (err) {
+        this.#pending = [...batch, ...this.#pending];
+        this.#onCommitError?.(err as Error);
+      }
+    });
+    return this.#commits;
   }
 
   subscribe(listener: (r: CmsRecord) => void): () => void {

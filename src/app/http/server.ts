@@ -49,8 +49,8 @@ export interface HttpDeps {
     from: number,
     to: number,
     bucketMs: number,
-  ) => { webbridges: Map<string, Series>; callbridges: Map<string, Series> };
-  readonly events: (limit: number) => unknown[];
+  ) => Promise<{ webbridges: Map<string, Series>; callbridges: Map<string, Series> }>;
+  readonly events: (limit: number) => unknown[] | Promise<unknown[]>;
   readonly journal: (limit: number) => unknown[];
   readonly alerts: () => readonly AlertCondition[];
   readonly plan: () => Evaluation;
@@ -121,19 +121,19 @@ function sameOrigin(origin: string | undefined, host: string | undefined, secFet
 export const MINUTE_HISTORY_AFTER_MS = 2 * 86_400_000;
 
 /** Replaces active and CMA series with the store's per-minute history when the span is long. */
-function withMinuteHistory(
+async function withMinuteHistory(
   s: AnalysisSeries,
   deps: HttpDeps,
   from: number,
   to: number,
   points: number,
-): AnalysisSeries {
+): Promise<AnalysisSeries> {
   const end = Number.isFinite(to) ? to : Date.now();
   if (!deps.minuteHistory || !Number.isFinite(from) || end - from <= MINUTE_HISTORY_AFTER_MS) {
     return s;
   }
   const bucketMs = Math.max(60_000, Math.ceil((end - from) / points / 60_000) * 60_000);
-  const h = deps.minuteHistory(from, end, bucketMs);
+  const h = await deps.minuteHistory(from, end, bucketMs);
   return {
     ...s,
     webbridges: s.webbridges.map((w) => ({ ...w, active: h.webbridges.get(w.name) ?? w.active })),
@@ -174,7 +174,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     c.text(await deps.registry.metrics(), 200, { 'content-type': deps.registry.contentType }),
   );
   app.get('/api/v1/state', (c) => c.json(deps.state()));
-  app.get('/api/v1/history', (c) => {
+  app.get('/api/v1/history', async (c) => {
     const from = c.req.query('from') ? Date.parse(c.req.query('from') as string) : Number.NEGATIVE_INFINITY;
     const to = c.req.query('to') ? Date.parse(c.req.query('to') as string) : Number.POSITIVE_INFINITY;
     if (Number.isNaN(from) || Number.isNaN(to)) {
@@ -186,10 +186,11 @@ export function createHttpApp(deps: HttpDeps): Hono {
       return c.json({ error: 'points must be an integer ≥ 2' }, 400);
     }
     const n = Math.min(points, MAX_HISTORY_POINTS);
-    return c.json(filterSeries(withMinuteHistory(deps.series(), deps, from, to, n), c.req.query('node'), from, to, n));
+    const series = await withMinuteHistory(deps.series(), deps, from, to, n);
+    return c.json(filterSeries(series, c.req.query('node'), from, to, n));
   });
   const limitOf = (q: string | undefined) => Math.min(1000, Math.max(1, Number(q ?? 100) || 100));
-  app.get('/api/v1/events', (c) => c.json(deps.events(limitOf(c.req.query('limit')))));
+  app.get('/api/v1/events', async (c) => c.json(await deps.events(limitOf(c.req.query('limit')))));
   app.get('/api/v1/journal', (c) => c.json(deps.journal(limitOf(c.req.query('limit')))));
   app.get('/api/v1/alerts', (c) => c.json(deps.alerts()));
   app.get('/api/v1/plan', (c) => c.json(deps.plan()));

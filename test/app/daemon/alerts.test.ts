@@ -143,8 +143,7 @@ test('a leak is announced once to a webhook and by e-mail, repeated after the in
   );
 
   // The store keeps each condition's appearance and end (never the repeats), whatever the channels.
-  const stored = daemon.store
-    .events(100)
+  const stored = (await daemon.store.events(100))
     .filter((e) => e.kind === 'alert')
     .map((e) => {
       const d = e.data as { status: string; event: string; subject: string };

@@ -38,7 +38,7 @@ test('a 20-day view with a 14-day raw retention comes from the per-minute table,
   const daemon = await startDaemon(config, { env: {}, evaluateEveryMs: 3_600_000 });
   t.after(() => daemon.close());
   assert.equal(
-    daemon.store.recordsSince(0).filter((r) => r.at < now - 15 * DAY).length,
+    (await daemon.store.recordsSince(0)).filter((r) => r.at < now - 15 * DAY).length,
     0,
     'raw records older than the retention were pruned at start',
   );

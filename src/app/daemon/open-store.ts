@@ -1,0 +1,32 @@
+/**
+ * @module app/daemon/open-store
+ * The store `store:` names, opened and migrated: SQLite (the state folder's wbguard.db, or a path) or PostgreSQL
+ * (password by reference, TLS verified unless configured otherwise). Both behind the one async store port.
+ */
+import { readFileSync } from 'node:fs';
+import { PgStore } from '../../adapters/store/pg-store.js';
+import { SqliteAsyncStore } from '../../adapters/store/sqlite-async-store.js';
+import type { AsyncStore } from '../../ports/async-store.js';
+import type { Logger } from '../../ports/logger.js';
+import { storeSettings, type WbguardConfig } from '../config/index.js';
+
+export async function openDaemonStore(config: WbguardConfig, log?: Logger): Promise<AsyncStore> {
+  const s = storeSettings(config);
+  const store =
+    s.kind === 'sqlite'
+      ? new SqliteAsyncStore(s.path)
+      : new PgStore({
+          url: s.url,
+          password: s.password,
+          ca: s.ca ? readFileSync(s.ca, 'utf8') : undefined,
+          insecure: s.insecure,
+          ...(log ? { log } : {}),
+        });
+  try {
+    await store.migrate();
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+  return store;
+}
