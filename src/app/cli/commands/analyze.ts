@@ -57,7 +57,10 @@ export const registerAnalyze: RegisterVerb = (program, io, result) => {
     )
     .option('--stale-after <minutes>', 'a node with no sample for this long is stale', '15')
     .option('--config <file>', 'map syslog hosts to node names with the webbridges/callbridges of this config')
-    .option('--jobs <n>', 'read files in this many worker threads (see docs/benchmarks.md)', '0')
+    .option(
+      '--jobs <n>',
+      'worker threads reading files; 0 reads in the main thread (default: one per core, when several files are given)',
+    )
     .addHelpText(
       'after',
       `
@@ -82,7 +85,7 @@ Exit status: 0 analysed, 1 some input could not be read (the rest was analysed),
       const year = parseIntFlag('--year', opts.year, 1970, 9999);
       const limit = parseIntFlag('--limit', opts.limit, 1, 100_000) as number;
       const staleMinutes = parseIntFlag('--stale-after', opts.staleAfter, 1, 525_600) as number;
-      const jobs = parseIntFlag('--jobs', opts.jobs, 0, 64) as number;
+      const jobs = parseIntFlag('--jobs', opts.jobs, 0, 64);
       // Loaded here, not at start-up: every verb pays for what only analyze uses otherwise.
       const [{ analyzePaths }, { readNodeNames }, { renderHtmlReport }, { renderTextReport }, { default: progress }] =
         await Promise.all([
@@ -105,7 +108,7 @@ Exit status: 0 analysed, 1 some input could not be read (the rest was analysed),
         staleAfterMs: staleMinutes * 60_000,
         ...(names ?? {}),
         stdin: io.stdin,
-        workers: jobs,
+        ...(jobs === undefined ? {} : { workers: jobs }),
         onProgress(done, total) {
           if (!showProgress || total < PROGRESS_MIN_BYTES) {
             return;
