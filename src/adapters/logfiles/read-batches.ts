@@ -18,7 +18,11 @@ export interface ReadOptions {
   readonly year?: number;
   /** IANA zone for zone-less stamps. @default 'UTC' */
   readonly timeZone?: string;
-  /** Records per batch. @default 4096 */
+  /**
+   * Records per batch. @default 512: a batch is the unit handed from a scan worker to the merge, and the merge
+   * starts only when every source has delivered its first one; with 4096 (about 36 MB of a CMS log) the main
+   * thread sat idle for a third of a second at the start (measured).
+   */
   readonly batchSize?: number;
   /** Where stdin comes from (tests pass a stream). @default process.stdin */
   readonly stdin?: Readable;
@@ -36,6 +40,7 @@ export interface RecordBatch {
   readonly errors: ReadonlyArray<{ path: string; message: string }>;
 }
 
+const DEFAULT_BATCH = 512;
 /** Stream chunk size (gzip, tar, stdin). */
 const CHUNK_BYTES = 1 << 20;
 const LOG_ENTRY = /(^|\/)[^/]*(log|syslog|messages)[^/]*$|\.log(\.\d+)?(\.gz)?$|(^|\/)syslog(\.\d+)?(\.gz)?$/i;
@@ -124,7 +129,7 @@ function openStream(source: LogSource, options: ReadOptions): Readable {
 }
 
 async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerator<RecordBatch> {
-  const batchSize = options.batchSize ?? 4096;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH;
   let records: CmsRecord[] = [];
   const counts = { malformed: 0 };
   const scanner = makeScanner(source.mtimeMs, options, (r) => records.push(r), counts);
@@ -201,7 +206,7 @@ async function* readTar(source: LogSource, options: ReadOptions): AsyncGenerator
     }
   }
   all.sort((a, b) => a.at - b.at);
-  const batchSize = options.batchSize ?? 4096;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH;
   for (let i = 0; i < all.length || i === 0; i += batchSize) {
     const first = i === 0;
     yield {

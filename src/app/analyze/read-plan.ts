@@ -6,10 +6,11 @@
  */
 
 /**
- * Main-thread analysis time per byte, as a share of the time reading and parsing that byte costs. Measured on the
- * benchmark corpus (docs/benchmarks.md): about 0.2 s of merge and analysis against 0.7 s of reading for 1.55 GB.
+ * Main-thread merge and analysis time per byte, as a share of the time reading and parsing that byte costs.
+ * From CPU profiles of the benchmark corpus (docs/benchmarks.md) with one worker: the main thread was the busier
+ * of the two at 0.3, about even at 0.45.
  */
-export const ANALYSIS_COST_RATIO = 0.3;
+export const ANALYSIS_COST_RATIO = 0.45;
 
 /** The share of the bytes the main thread should read beside `workers` scan workers (0 when they have enough). */
 export function mainShare(workers: number, analysisCostRatio = ANALYSIS_COST_RATIO): number {

@@ -44,7 +44,9 @@ async function run(id: number, source: LogSource, options: ReadOptions): Promise
 
 port?.on('message', (message: ToWorker) => {
   if (message.type === 'open') {
-    running.set(message.id, { credit: 4, wake: undefined });
+    // Batches a source may read ahead of the merge: enough to ride out the main thread's pauses, few enough that
+    // memory stays flat (8 × 512 records).
+    running.set(message.id, { credit: 8, wake: undefined });
     void run(message.id, message.source, message.options);
   } else if (message.type === 'next') {
     const state = running.get(message.id);

@@ -14,6 +14,7 @@ describe('read plan', () => {
   test('the main thread reads less the more workers there are, nothing beside many', () => {
     assert.equal(mainShare(0), 1);
     assert.ok(Math.abs(mainShare(1, 0.3) - 0.35) < 1e-9);
+    assert.ok(mainShare(1) > 0.2 && mainShare(1) < 0.4);
     assert.ok(mainShare(2, 0.3) < mainShare(1, 0.3));
     assert.equal(mainShare(4, 0.3), 0);
   });

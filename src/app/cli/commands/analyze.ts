@@ -86,17 +86,16 @@ Exit status: 0 analysed, 1 some input could not be read (the rest was analysed),
       const limit = parseIntFlag('--limit', opts.limit, 1, 100_000) as number;
       const staleMinutes = parseIntFlag('--stale-after', opts.staleAfter, 1, 525_600) as number;
       const jobs = parseIntFlag('--jobs', opts.jobs, 0, 64);
-      // Loaded here, not at start-up: every verb pays for what only analyze uses otherwise.
-      const [{ analyzePaths }, { readNodeNames }, { renderHtmlReport }, { renderTextReport }, { default: progress }] =
-        await Promise.all([
-          import('../../analyze/index.js'),
-          import('../../analyze/node-names.js'),
-          import('../../report/html-report.js'),
-          import('../../report/text-report.js'),
-          import('cli-progress'),
-        ]);
-      const names = opts.config ? await readNodeNames(opts.config) : undefined;
+      // Loaded here, not at start-up, and only what this run needs: every verb would pay for analyze's modules
+      // otherwise, and a YAML parser, a report renderer or a progress bar not used still cost start-up time.
       const showProgress = Boolean(io.stderr.isTTY) && !io.env.CI;
+      const [{ analyzePaths }, names, progress] = await Promise.all([
+        import('../../analyze/index.js'),
+        opts.config
+          ? import('../../analyze/node-names.js').then((m) => m.readNodeNames(opts.config as string))
+          : undefined,
+        showProgress ? import('cli-progress').then((m) => m.default) : undefined,
+      ]);
       let bar: cliProgress.SingleBar | undefined;
       const { report, series, errors } = await analyzePaths(paths, {
         ...(year === undefined ? {} : { year }),
@@ -110,7 +109,7 @@ Exit status: 0 analysed, 1 some input could not be read (the rest was analysed),
         stdin: io.stdin,
         ...(jobs === undefined ? {} : { workers: jobs }),
         onProgress(done, total) {
-          if (!showProgress || total < PROGRESS_MIN_BYTES) {
+          if (!progress || total < PROGRESS_MIN_BYTES) {
             return;
           }
           if (!bar) {
@@ -129,11 +128,13 @@ Exit status: 0 analysed, 1 some input could not be read (the rest was analysed),
       });
       bar?.stop();
       if (opts.html) {
+        const { renderHtmlReport } = await import('../../report/html-report.js');
         await writeFile(opts.html, renderHtmlReport(report, series, new Date().toISOString()));
       }
       if (opts.json) {
         await write(io.stdout, `${JSON.stringify({ ...report, errors })}\n`);
       } else {
+        const { renderTextReport } = await import('../../report/text-report.js');
         await write(
           io.stdout,
           renderTextReport(report, series, { colour: useColour(io), width: io.stdout.columns ?? 100, errors }),
