@@ -23,7 +23,21 @@ const MONTHS: Readonly<Record<string, number>> = {
 
 /** What readBsdStamp accepts, as a sticky regex: the reference its hand-written reader is tested against. */
 export const BSD_STAMP_PATTERN = /([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?= |$)/y;
-const MONTH_BY_CODE = new Map(Object.entries(MONTHS));
+/** Month numbers keyed by the three character codes packed in one number: no substring made per stamp. */
+const MONTH_BY_CODES = new Map(
+  Object.entries(MONTHS).map(([name, n]) => [
+    name.charCodeAt(0) * 65_536 + name.charCodeAt(1) * 256 + name.charCodeAt(2),
+    n,
+  ]),
+);
+
+function monthAt(line: string, pos: number): number | undefined {
+  const a = line.charCodeAt(pos);
+  const b = line.charCodeAt(pos + 1);
+  const c = line.charCodeAt(pos + 2);
+  // Letters only (and never past the end, where charCodeAt gives NaN): no other codes can collide.
+  return a < 128 && b < 128 && c < 128 ? MONTH_BY_CODES.get(a * 65_536 + b * 256 + c) : undefined;
+}
 const SPACE = 32;
 const COLON = 58;
 const DOT = 46;
@@ -69,7 +83,7 @@ function validClock(month: number, day: number, hour: number, minute: number, se
  * to) with its match array and string captures was the costliest step of parsing a Stats line.
  */
 export function readBsdStamp(line: string, pos: number): BsdStamp | undefined {
-  const month = MONTH_BY_CODE.get(line.slice(pos, pos + 3));
+  const month = monthAt(line, pos);
   if (month === undefined) {
     return undefined;
   }
