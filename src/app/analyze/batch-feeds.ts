@@ -1,19 +1,19 @@
 /**
  * @module app/analyze/batch-feeds
- * A source's batches, packed (packed-batch.ts), pulled one at a time: read in this thread (stdin, a single file) or
- * by a scan worker.
+ * A source's batches, pulled one at a time: read in this thread (stdin, a single file, this thread's share) or by a
+ * scan worker, whose batches come packed (packed-batch.ts).
  * Worker feeds keep one batch in flight ahead of the merge, so workers read while the main thread analyses.
  */
 import { Worker } from 'node:worker_threads';
-import { type ReadOptions, readBatches } from '../../adapters/logfiles/read-batches.js';
+import { type ReadOptions, type RecordBatch, readBatches } from '../../adapters/logfiles/read-batches.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
-import { type PackedBatch, packBatch } from './packed-batch.js';
+import type { PackedBatch } from './packed-batch.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 
 export interface BatchFeed {
   readonly source: LogSource;
-  /** The next batch, or undefined at the end. Rejects when the source cannot be read. */
-  next(): Promise<PackedBatch | undefined>;
+  /** The next batch (packed when it comes from a worker), or undefined at the end. Rejects when unreadable. */
+  next(): Promise<PackedBatch | RecordBatch | undefined>;
 }
 
 export function localFeed(source: LogSource, options: ReadOptions): BatchFeed {
@@ -22,7 +22,7 @@ export function localFeed(source: LogSource, options: ReadOptions): BatchFeed {
     source,
     async next() {
       const r = await gen.next();
-      return r.done ? undefined : packBatch(r.value);
+      return r.done ? undefined : r.value;
     },
   };
 }

@@ -25,7 +25,7 @@ function batch(records: CmsRecord[], extra: Partial<RecordBatch> = {}): RecordBa
   return { records, lines: records.length * 10, malformed: 1, bytes: 999, errors: [], ...extra };
 }
 
-function feed(path: string, batches: PackedBatch[], failAfter?: number): BatchFeed {
+function feed(path: string, batches: Array<PackedBatch | RecordBatch>, failAfter?: number): BatchFeed {
   let i = 0;
   return {
     source: { kind: 'plain', path, mtimeMs: 0, size: 0 },
@@ -64,7 +64,7 @@ describe('packed batches', () => {
   });
 });
 
-describe('mergeByTime over packed batches', () => {
+describe('mergeByTime over packed and plain batches', () => {
   const at = (t: number, host: string): CmsRecord => ({ kind: 'join-refused', at: t, host });
 
   test('interleaves sources by time across batch ends and empty batches; a failing source is reported', async () => {
@@ -74,7 +74,8 @@ describe('mergeByTime over packed batches', () => {
     await mergeByTime(
       [
         feed('a', [packBatch(batch([at(1, 'a'), at(4, 'a')])), packBatch(batch([])), packBatch(batch([at(6, 'a')]))]),
-        feed('b', [packBatch(batch([at(2, 'b')])), packBatch(batch([at(3, 'b'), at(9, 'b')]))]),
+        // Batches read in the main thread come as records, a worker's packed: the merge takes both.
+        feed('b', [batch([at(2, 'b')]), batch([at(3, 'b'), at(9, 'b')])]),
         feed('c', [packBatch(batch([at(5, 'c')]))], 1),
         feed('d', []),
       ],
