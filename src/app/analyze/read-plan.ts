@@ -7,10 +7,11 @@
 
 /**
  * Main-thread merge and analysis time per byte, as a share of the time reading and parsing that byte costs.
- * From CPU profiles of the benchmark corpus (docs/benchmarks.md) with one worker: the main thread was the busier
- * of the two at 0.3, about even at 0.45.
+ * Measured as CPU time per thread (/proc/self/task) on the benchmark corpus with one worker: at 0.3 the main thread
+ * and the worker each used 0.50 s; at 0.45 the worker was the busier (0.60 against 0.46 s). (CPU profiles taken
+ * while other processes held a core had suggested the opposite: they count time a thread waits for the CPU.)
  */
-export const ANALYSIS_COST_RATIO = 0.45;
+export const ANALYSIS_COST_RATIO = 0.3;
 
 /** The share of the bytes the main thread should read beside `workers` scan workers (0 when they have enough). */
 export function mainShare(workers: number, analysisCostRatio = ANALYSIS_COST_RATIO): number {
