@@ -4,87 +4,172 @@
  * Offline CMS logs run to gigabytes of ordinary lines; only lines containing one of the candidate substrings
  * (`CANDIDATE_SUBSTRINGS` of core/parse) are decoded and parsed. Every other line is counted as read and not
  * inspected, so `lines.malformed` counts unreadable candidate lines only (documented in docs/analyze.md).
- * The substrings are searched with Buffer.indexOf (native memmem-like search), and newlines are counted with it too.
+ *
+ * How, and why so: bytes are read straight into one fixed window (a ByteWindow) and scanned where they lie. Each
+ * substring is searched with Buffer.indexOf over the whole window at once (a native search that skips ahead), and
+ * only around a hit are the line's bounds looked up: most lines are not candidates, so working line by line was
+ * the waste. Newlines are counted by the window's SIMD kernel. The unfinished last line is moved to the front of
+ * the window and the next bytes are read after it, so a line spanning two reads is never joined by copying.
  */
+import { type ByteWindow, createByteWindow } from './byte-window.js';
 
 export interface ScanCounts {
   lines: number;
   candidates: number;
 }
 
+export interface CandidateScannerOptions {
+  /**
+   * Called once for each candidate line longer than `maxLineBytes` when it ends. Such a line is not decoded: the
+   * line reader refuses lines of over 64 KiB anyway, and a runaway line (binary junk) must not grow memory.
+   */
+  readonly onOverlongCandidate?: () => void;
+  /**
+   * Most bytes taken per read. @default 256 KiB: small enough that the bytes just read are still in the core's
+   * cache when they are scanned, large enough that the read calls cost nothing (256 KiB–1 MiB measured alike).
+   */
+  readonly chunkBytes?: number;
+  /** Longest line held whole. @default 1 MiB */
+  readonly maxLineBytes?: number;
+  /** The newline counter: WebAssembly SIMD or plain JavaScript (tests run both). @default 'wasm' */
+  readonly kernel?: 'wasm' | 'js';
+}
+
+const NEWLINE = 10;
+const MIB = 1_048_576;
+
 export class CandidateScanner {
   readonly #needles: Buffer[];
+  /** Bytes a substring could straddle when an overlong line's head is dropped. */
+  readonly #straddle: number;
   readonly #onLine: (line: string) => void;
-  #carry: Buffer | undefined;
+  readonly #onOverlong: () => void;
+  readonly #chunkBytes: number;
+  readonly #maxLineBytes: number;
+  readonly #window: ByteWindow;
+  /** Bytes of the unfinished last line, kept at the front of the window. */
+  #carry = 0;
+  /** The unfinished line grew past maxLineBytes: only its last few bytes are kept. */
+  #overlong = false;
+  /** A candidate substring was seen in the dropped part of the overlong line. */
+  #overlongHit = false;
   readonly counts: ScanCounts = { lines: 0, candidates: 0 };
 
-  constructor(substrings: readonly string[], onCandidateLine: (line: string) => void) {
+  constructor(
+    substrings: readonly string[],
+    onCandidateLine: (line: string) => void,
+    options: CandidateScannerOptions = {},
+  ) {
     this.#needles = substrings.map((s) => Buffer.from(s, 'latin1'));
+    this.#straddle = Math.max(0, ...this.#needles.map((n) => n.length - 1));
     this.#onLine = onCandidateLine;
+    this.#onOverlong = options.onOverlongCandidate ?? (() => {});
+    this.#chunkBytes = options.chunkBytes ?? 256 * 1024;
+    this.#maxLineBytes = Math.max(options.maxLineBytes ?? MIB, this.#straddle + 1);
+    this.#window = createByteWindow(this.#maxLineBytes + this.#chunkBytes, options.kernel);
   }
 
-  /**
-   * Feeds the next chunk; complete lines in it are scanned in place, a trailing partial line is kept (copied) for
-   * the next chunk. Only the one line that straddles two chunks is ever copied: concatenating whole chunks
-   * cost a copy of the input and most of the garbage collection time.
-   */
-  push(chunk: Buffer): void {
-    let from = 0;
-    if (this.#carry) {
-      const nl = chunk.indexOf(10);
-      if (nl < 0) {
-        this.#carry = Buffer.concat([this.#carry, chunk]);
-        this.#capCarry();
-        return;
-      }
-      const joined = Buffer.concat([this.#carry, chunk.subarray(0, nl + 1)]);
-      this.#carry = undefined;
-      this.#scan(joined);
-      from = nl + 1;
-    }
-    const lastNl = chunk.lastIndexOf(10);
-    if (lastNl < from) {
-      this.#carry = Buffer.from(chunk.subarray(from));
-      this.#capCarry();
+  /** Which newline counter this scanner got ('js' where WebAssembly SIMD is unavailable). */
+  get kernel(): 'wasm' | 'js' {
+    return this.#window.kind;
+  }
+
+  /** Where the next bytes go (at most chunkBytes): read into it, then call `commit` with the count. */
+  space(): Buffer {
+    return this.#window.bytes.subarray(this.#carry, this.#carry + this.#chunkBytes);
+  }
+
+  /** Scans the `n` bytes just written at the start of `space()`. */
+  commit(n: number): void {
+    if (n <= 0) {
       return;
     }
-    if (lastNl + 1 < chunk.length) {
-      this.#carry = Buffer.from(chunk.subarray(lastNl + 1));
+    const bytes = this.#window.bytes;
+    const end = this.#carry + n;
+    // The carried bytes hold no newline, so the last one (if any) is among the new bytes.
+    const lastNl = bytes.lastIndexOf(NEWLINE, end - 1);
+    if (lastNl < this.#carry) {
+      this.#carry = end;
+      if (end > this.#maxLineBytes) {
+        this.#dropOverlongHead();
+      }
+      return;
     }
-    this.#scan(chunk.subarray(from, lastNl + 1));
+    let from = 0;
+    if (this.#overlong) {
+      const firstNl = bytes.indexOf(NEWLINE, this.#carry);
+      this.#endOverlong(firstNl);
+      from = firstNl + 1;
+    }
+    this.counts.lines += this.#window.count(0, lastNl + 1, NEWLINE);
+    this.#scan(from, lastNl + 1);
+    this.#carry = end - (lastNl + 1);
+    if (this.#carry > 0) {
+      bytes.copyWithin(0, lastNl + 1, end);
+    }
   }
 
-  /** Flushes a last line without a newline. */
+  /** Copies a chunk in and scans it (for streams: gzip, tar entries, stdin). */
+  push(chunk: Uint8Array): void {
+    for (let at = 0; at < chunk.length; ) {
+      const space = this.space();
+      const n = Math.min(space.length, chunk.length - at);
+      space.set(chunk.subarray(at, at + n));
+      at += n;
+      this.commit(n);
+    }
+  }
+
+  /** Ends the input: a last line without a newline still counts. */
   end(): void {
-    if (this.#carry && this.#carry.length > 0) {
-      const tail = this.#carry;
-      this.#carry = undefined;
-      this.#scan(Buffer.concat([tail, Buffer.from('\n')]));
+    if (this.#overlong) {
+      this.#endOverlong(this.#carry);
+      this.counts.lines++;
+    } else if (this.#carry > 0) {
+      this.counts.lines++;
+      if (this.#hasCandidate(0, this.#carry)) {
+        this.counts.candidates++;
+        this.#onLine(this.#window.bytes.toString('utf8', 0, this.#carry));
+      }
     }
+    this.#carry = 0;
   }
 
-  /** A runaway line without newlines (binary junk) must not grow without bound: keep only its last megabyte. */
-  #capCarry(): void {
-    if (this.#carry && this.#carry.length > 1_048_576) {
-      this.#carry = Buffer.from(this.#carry.subarray(this.#carry.length - 1_048_576));
+  /** The unfinished line outgrew maxLineBytes: note whether it holds a candidate, keep only its last bytes. */
+  #dropOverlongHead(): void {
+    if (this.#hasCandidate(0, this.#carry)) {
+      this.#overlongHit = true;
     }
+    this.#window.bytes.copyWithin(0, this.#carry - this.#straddle, this.#carry);
+    this.#carry = this.#straddle;
+    this.#overlong = true;
   }
 
-  #scan(buf: Buffer): void {
-    let n = 0;
-    for (let p = buf.indexOf(10); p !== -1; p = buf.indexOf(10, p + 1)) {
-      n++;
+  /** The overlong line ends at `lineEnd` (exclusive). Its newline, if any, is counted with the others. */
+  #endOverlong(lineEnd: number): void {
+    if (this.#overlongHit || this.#hasCandidate(0, lineEnd)) {
+      this.counts.candidates++;
+      this.#onOverlong();
     }
-    this.counts.lines += n;
-    // Collect the start offsets of candidate lines, each once, in order.
+    this.#overlong = false;
+    this.#overlongHit = false;
+  }
+
+  #hasCandidate(start: number, end: number): boolean {
+    const range = this.#window.bytes.subarray(start, end);
+    return this.#needles.some((needle) => range.includes(needle));
+  }
+
+  /** Hands on each candidate line of `[start, end)`, which holds whole lines (it ends with a newline). */
+  #scan(start: number, end: number): void {
+    const region = this.#window.bytes.subarray(start, end);
     const starts: number[] = [];
     for (const needle of this.#needles) {
-      let at = buf.indexOf(needle);
+      let at = region.indexOf(needle);
       while (at !== -1) {
-        const start = buf.lastIndexOf(10, at) + 1;
-        starts.push(start);
-        const end = buf.indexOf(10, at);
-        at = buf.indexOf(needle, end + 1);
+        starts.push(region.lastIndexOf(NEWLINE, at) + 1);
+        // Skip the rest of this line: one hit per line is enough.
+        at = region.indexOf(needle, region.indexOf(NEWLINE, at) + 1);
       }
     }
     if (starts.length === 0) {
@@ -94,14 +179,13 @@ export class CandidateScanner {
       starts.sort((a, b) => a - b);
     }
     let previous = -1;
-    for (const start of starts) {
-      if (start === previous) {
+    for (const lineStart of starts) {
+      if (lineStart === previous) {
         continue;
       }
-      previous = start;
-      const end = buf.indexOf(10, start);
+      previous = lineStart;
       this.counts.candidates++;
-      this.#onLine(buf.toString('utf8', start, end));
+      this.#onLine(region.toString('utf8', lineStart, region.indexOf(NEWLINE, lineStart)));
     }
   }
 }

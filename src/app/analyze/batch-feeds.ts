@@ -1,17 +1,19 @@
 /**
  * @module app/analyze/batch-feeds
- * A source's batches, pulled one at a time: read in this thread (stdin, small inputs) or by a scan worker.
+ * A source's batches, pulled one at a time: read in this thread (stdin, a single file, this thread's share) or by a
+ * scan worker, whose batches come packed (packed-batch.ts).
  * Worker feeds keep one batch in flight ahead of the merge, so workers read while the main thread analyses.
  */
 import { Worker } from 'node:worker_threads';
 import { type ReadOptions, type RecordBatch, readBatches } from '../../adapters/logfiles/read-batches.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
+import type { PackedBatch } from './packed-batch.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 
 export interface BatchFeed {
   readonly source: LogSource;
-  /** The next batch, or undefined at the end. Rejects when the source cannot be read. */
-  next(): Promise<RecordBatch | undefined>;
+  /** The next batch (packed when it comes from a worker), or undefined at the end. Rejects when unreadable. */
+  next(): Promise<PackedBatch | RecordBatch | undefined>;
 }
 
 export function localFeed(source: LogSource, options: ReadOptions): BatchFeed {
@@ -38,26 +40,31 @@ function startWorker(): Worker {
   return new Worker(bootstrap, { eval: true });
 }
 
-type Settled = { kind: 'batch'; batch: RecordBatch } | { kind: 'done' } | { kind: 'error'; message: string };
+type Settled = { kind: 'batch'; batch: PackedBatch } | { kind: 'done' } | { kind: 'error'; message: string };
 
-/** A pool of scan workers; sources are spread over them round-robin. */
+/** A pool of scan workers, each started when it is given its first source. */
 export class ScanPool {
-  readonly #workers: Worker[] = [];
+  readonly #workers: Array<Worker | undefined>;
   readonly #queues = new Map<number, { items: Settled[]; waiter: ((s: Settled) => void) | undefined }>();
   #nextId = 0;
-  #turn = 0;
 
   constructor(size: number) {
-    for (let i = 0; i < size; i++) {
-      const w = startWorker();
+    this.#workers = new Array<Worker | undefined>(size).fill(undefined);
+  }
+
+  #worker(index: number): Worker {
+    let w = this.#workers[index];
+    if (!w) {
+      w = startWorker();
       w.on('message', (m: FromWorker) => this.#deliver(m));
       w.on('error', (err) => {
         for (const id of this.#queues.keys()) {
           this.#deliver({ type: 'error', id, message: `scan worker failed: ${err.message}` });
         }
       });
-      this.#workers.push(w);
+      this.#workers[index] = w;
     }
+    return w;
   }
 
   #deliver(m: FromWorker): void {
@@ -80,9 +87,10 @@ export class ScanPool {
     }
   }
 
-  open(source: LogSource, options: Omit<ReadOptions, 'stdin'>): BatchFeed {
+  /** Reads `source` in worker `index` (0 ≤ index < size). */
+  open(source: LogSource, options: Omit<ReadOptions, 'stdin'>, index: number): BatchFeed {
     const id = this.#nextId++;
-    const worker = this.#workers[this.#turn++ % this.#workers.length] as Worker;
+    const worker = this.#worker(index % this.#workers.length);
     const queue = { items: [] as Settled[], waiter: undefined as ((s: Settled) => void) | undefined };
     this.#queues.set(id, queue);
     worker.postMessage({ type: 'open', id, source, options } satisfies ToWorker);
@@ -110,6 +118,6 @@ export class ScanPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.#workers.map((w) => w.terminate()));
+    await Promise.all(this.#workers.map((w) => w?.terminate()));
   }
 }

@@ -1,8 +1,8 @@
 /**
  * @module app/analyze
  * The analyze use case: log sources → parsed records → merged by time → the cluster analysis. Used by
- * `wbguard analyze` and as the state source of `wbguard restart --logs`. Files are read in this thread, or by scan
- * workers when asked (`workers`); stdin always in this thread.
+ * `wbguard analyze` and as the state source of `wbguard restart --logs`. Several files are shared between scan
+ * workers and this thread (read-plan.ts); a single file and stdin are read in this thread.
  */
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
@@ -12,6 +12,7 @@ import { ClusterAnalyzer } from '../../core/analysis/index.js';
 import type { AnalysisReport, AnalysisSeries, CmaClients, LineCounts } from '../../core/model.js';
 import { type BatchFeed, localFeed, ScanPool } from './batch-feeds.js';
 import { mergeByTime } from './merge.js';
+import { assignReaders } from './read-plan.js';
 
 export interface AnalyzePathsOptions {
   readonly year?: number;
@@ -30,8 +31,10 @@ export interface AnalyzePathsOptions {
   /** Stdin for `-` (tests). */
   readonly stdin?: Readable;
   /**
-   * Scan worker threads; 0 reads everything in this thread. @default 0: on the 2-core benchmark machine two
-   * workers were only 8 % faster and used 100 MB more (docs/benchmarks.md), so parallel reading is opt-in.
+   * Scan worker threads; 0 reads everything in this thread. @default one per core but one, when two or more files
+   * are given: the workers read and parse while this thread merges, analyses and reads its share of the files
+   * (read-plan.ts), so every core is busy (docs/benchmarks.md). A single file is read in this thread, where a worker
+   * would only add its start-up and the hand-over.
    */
   readonly workers?: number;
   /** Clock for the year of stdin lines. */
@@ -62,13 +65,23 @@ export async function analyzePaths(
   };
   const totalBytes = sources.reduce((a, s) => a + s.size, 0);
   const fileSources = sources.filter((s) => s.kind !== 'stdin');
-  const workerCount = Math.min(options.workers ?? 0, availableParallelism(), fileSources.length);
-  const pool = workerCount > 0 ? new ScanPool(workerCount) : undefined;
-  const feeds: BatchFeed[] = sources.map((s) =>
-    pool && s.kind !== 'stdin'
-      ? pool.open(s, readOptions)
-      : localFeed(s, { ...readOptions, ...(options.stdin ? { stdin: options.stdin } : {}) }),
+  const workerCount = Math.min(
+    options.workers ?? (fileSources.length >= 2 ? Math.max(1, availableParallelism() - 1) : 0),
+    availableParallelism(),
+    fileSources.length,
   );
+  const readers = assignReaders(
+    fileSources.map((s) => s.size),
+    workerCount,
+  );
+  const readerOf = new Map(fileSources.map((s, i) => [s, readers[i] as number]));
+  const pool = workerCount > 0 ? new ScanPool(workerCount) : undefined;
+  const feeds: BatchFeed[] = sources.map((s) => {
+    const reader = readerOf.get(s) ?? -1;
+    return pool && reader >= 0
+      ? pool.open(s, readOptions, reader)
+      : localFeed(s, { ...readOptions, ...(options.stdin ? { stdin: options.stdin } : {}) });
+  });
   const lines: LineCounts = { read: 0, webbridgeStats: 0, callbridgeStats: 0, malformed: 0 };
   let bytesDone = 0;
   const since = options.since ?? Number.NEGATIVE_INFINITY;

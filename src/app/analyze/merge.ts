@@ -1,29 +1,45 @@
 /**
  * @module app/analyze/merge
  * Merges the record streams of several sources by time (a k-way merge over each source's time-ordered batches),
- * holding at most one batch per source in memory.
+ * holding at most one batch per source in memory. A worker's batches stay packed and a record object is made only
+ * for the record handed on, so it dies young (see packed-batch.ts); batches read in this thread are taken as they
+ * are, since packing them would only cost time.
  */
 import type { RecordBatch } from '../../adapters/logfiles/read-batches.js';
 import type { CmsRecord } from '../../core/model.js';
 import type { BatchFeed } from './batch-feeds.js';
+import { type PackedBatch, packedAt, packedLength, unpackRecord } from './packed-batch.js';
 
 interface Head {
   readonly feed: BatchFeed;
-  records: CmsRecord[];
+  /** The current batch: packed (from a worker) or records (read in this thread). */
+  packed: PackedBatch | undefined;
+  records: CmsRecord[] | undefined;
   i: number;
+  length: number;
+  /** Time of the record at `i`. */
+  at: number;
   done: boolean;
+}
+
+function atOf(h: Head, i: number): number {
+  return h.packed ? packedAt(h.packed, i) : ((h.records as CmsRecord[])[i]?.at as number);
+}
+
+function recordOf(h: Head, i: number): CmsRecord {
+  return h.packed ? unpackRecord(h.packed, i) : ((h.records as CmsRecord[])[i] as CmsRecord);
 }
 
 export interface MergeHooks {
   onRecord(record: CmsRecord): void;
   /** Counts and progress of each batch as it arrives. */
-  onBatch(batch: RecordBatch, source: string): void;
+  onBatch(batch: Pick<RecordBatch, 'lines' | 'malformed' | 'bytes' | 'errors'>, source: string): void;
   onError(path: string, message: string): void;
 }
 
 /** Loads the next non-empty batch of a head, or marks it done. */
 async function refill(head: Head, hooks: MergeHooks): Promise<void> {
-  while (!head.done && head.i >= head.records.length) {
+  while (!head.done && head.i >= head.length) {
     try {
       const batch = await head.feed.next();
       if (!batch) {
@@ -31,36 +47,49 @@ async function refill(head: Head, hooks: MergeHooks): Promise<void> {
         return;
       }
       hooks.onBatch(batch, head.feed.source.path);
-      head.records = batch.records;
+      const packed = 'numbers' in batch ? batch : undefined;
+      head.packed = packed;
+      head.records = packed ? undefined : (batch as RecordBatch).records;
       head.i = 0;
+      head.length = packed ? packedLength(packed) : (head.records as CmsRecord[]).length;
     } catch (err) {
       hooks.onError(head.feed.source.path, err instanceof Error ? err.message : String(err));
       head.done = true;
     }
   }
+  if (!head.done) {
+    head.at = atOf(head, head.i);
+  }
 }
 
 export async function mergeByTime(feeds: readonly BatchFeed[], hooks: MergeHooks): Promise<void> {
-  const heads: Head[] = feeds.map((feed) => ({ feed, records: [], i: 0, done: false }));
+  const heads: Head[] = feeds.map((feed) => ({
+    feed,
+    packed: undefined,
+    records: undefined,
+    i: 0,
+    length: 0,
+    at: 0,
+    done: false,
+  }));
   await Promise.all(heads.map((h) => refill(h, hooks)));
   for (;;) {
     let best: Head | undefined;
     let bestAt = Number.POSITIVE_INFINITY;
     for (const h of heads) {
-      if (!h.done) {
-        const at = (h.records[h.i] as CmsRecord).at;
-        if (at < bestAt) {
-          bestAt = at;
-          best = h;
-        }
+      if (!h.done && h.at < bestAt) {
+        bestAt = h.at;
+        best = h;
       }
     }
     if (!best) {
       return;
     }
-    hooks.onRecord(best.records[best.i] as CmsRecord);
+    hooks.onRecord(recordOf(best, best.i));
     best.i++;
-    if (best.i >= best.records.length) {
+    if (best.i < best.length) {
+      best.at = atOf(best, best.i);
+    } else {
       await refill(best, hooks);
     }
   }

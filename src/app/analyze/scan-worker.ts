@@ -6,6 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { type ReadOptions, readBatches } from '../../adapters/logfiles/read-batches.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
+import { packBatch } from './packed-batch.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 
 interface Running {
@@ -17,7 +18,8 @@ const running = new Map<number, Running>();
 const port = parentPort;
 
 function post(message: FromWorker): void {
-  port?.postMessage(message);
+  // A batch's numbers are moved to the main thread, not copied.
+  port?.postMessage(message, message.type === 'batch' ? [message.batch.numbers.buffer] : []);
 }
 
 async function run(id: number, source: LogSource, options: ReadOptions): Promise<void> {
@@ -30,7 +32,7 @@ async function run(id: number, source: LogSource, options: ReadOptions): Promise
         });
       }
       state.credit--;
-      post({ type: 'batch', id, batch });
+      post({ type: 'batch', id, batch: packBatch(batch) });
     }
     post({ type: 'done', id });
   } catch (err) {
@@ -42,7 +44,9 @@ async function run(id: number, source: LogSource, options: ReadOptions): Promise
 
 port?.on('message', (message: ToWorker) => {
   if (message.type === 'open') {
-    running.set(message.id, { credit: 4, wake: undefined });
+    // Batches a source may read ahead of the merge: enough to ride out the main thread's pauses, few enough that
+    // memory stays flat (8 × 512 records).
+    running.set(message.id, { credit: 8, wake: undefined });
     void run(message.id, message.source, message.options);
   } else if (message.type === 'next') {
     const state = running.get(message.id);

@@ -62,13 +62,16 @@ function tokenEnd(line: string, pos: number): number {
   return pos;
 }
 
-function isFacilitySeverity(token: string): boolean {
-  const dot = token.indexOf('.');
-  if (dot <= 0 || dot !== token.lastIndexOf('.')) {
-    return false;
-  }
-  return FACILITIES.has(token.slice(0, dot)) && SEVERITY_ALIASES.has(token.slice(dot + 1));
-}
+/**
+ * Every `facility.severity` token with its two names, so that telling one from a host name, and splitting it, is
+ * one map lookup (this runs on every candidate line; the names hold no dot, so a token is here exactly when it
+ * splits at its only dot into a known facility and severity).
+ */
+const FACILITY_SEVERITY_TOKENS = new Map<string, { facility: string; severity: string }>(
+  [...FACILITIES].flatMap((facility) =>
+    [...SEVERITY_ALIASES].map((severity) => [`${facility}.${severity}`, { facility, severity }] as const),
+  ),
+);
 
 /** Strips quotes and a `[pid]` suffix from a tag token that ended with ':'. */
 function cleanTag(token: string): string {
@@ -204,10 +207,10 @@ export function parseEnvelope(line: string, timeZone: string, resolveBsd: BsdRes
   let token = line.slice(pos, end);
   let facility = pri === undefined ? undefined : FACILITY_BY_CODE[pri >> 3];
   let severity = pri === undefined ? undefined : SEVERITIES[pri & 7];
-  if (isFacilitySeverity(token)) {
-    const dot = token.indexOf('.');
-    facility = token.slice(0, dot);
-    severity = token.slice(dot + 1);
+  const names = FACILITY_SEVERITY_TOKENS.get(token);
+  if (names) {
+    facility = names.facility;
+    severity = names.severity;
     pos = skipSpaces(line, end);
     end = tokenEnd(line, pos);
     token = line.slice(pos, end);
@@ -222,9 +225,9 @@ export function parseEnvelope(line: string, timeZone: string, resolveBsd: BsdRes
   let messageStart = pos;
   for (let i = 0, p = pos; i < 2 && p < line.length; i++) {
     const e = tokenEnd(line, p);
-    const t = line.slice(p, e);
-    if (t.length > 1 && t.endsWith(':')) {
-      tag = cleanTag(t);
+    // Sliced only once known to be the tag (a token of 2+ characters ending in ':').
+    if (e - p > 1 && line.charCodeAt(e - 1) === 58 /* : */) {
+      tag = cleanTag(line.slice(p, e));
       messageStart = skipSpaces(line, e);
       break;
     }

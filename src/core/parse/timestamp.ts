@@ -21,7 +21,39 @@ const MONTHS: Readonly<Record<string, number>> = {
   Dec: 12,
 };
 
-const BSD = /([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?= |$)/y;
+/** What readBsdStamp accepts, as a sticky regex: the reference its hand-written reader is tested against. */
+export const BSD_STAMP_PATTERN = /([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?= |$)/y;
+/** Month numbers keyed by the three character codes packed in one number: no substring made per stamp. */
+const MONTH_BY_CODES = new Map(
+  Object.entries(MONTHS).map(([name, n]) => [
+    name.charCodeAt(0) * 65_536 + name.charCodeAt(1) * 256 + name.charCodeAt(2),
+    n,
+  ]),
+);
+
+function monthAt(line: string, pos: number): number | undefined {
+  const a = line.charCodeAt(pos);
+  const b = line.charCodeAt(pos + 1);
+  const c = line.charCodeAt(pos + 2);
+  // Letters only (and never past the end, where charCodeAt gives NaN): no other codes can collide.
+  return a < 128 && b < 128 && c < 128 ? MONTH_BY_CODES.get(a * 65_536 + b * 256 + c) : undefined;
+}
+const SPACE = 32;
+const COLON = 58;
+const DOT = 46;
+
+/** The digit at `i`, or -1. */
+function digitAt(line: string, i: number): number {
+  const c = line.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+/** Two digits at `i` as a number, or -1. */
+function twoDigits(line: string, i: number): number {
+  const a = digitAt(line, i);
+  const b = digitAt(line, i + 1);
+  return a < 0 || b < 0 ? -1 : a * 10 + b;
+}
 const ISO = /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?(?= |$)/y;
 
 export interface BsdStamp {
@@ -45,25 +77,66 @@ function validClock(month: number, day: number, hour: number, minute: number, se
   return month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 60;
 }
 
-/** A BSD stamp at `pos`; the year is not in the line, so the caller supplies it. */
+/**
+ * A BSD stamp at `pos`; the year is not in the line, so the caller supplies it. Read character by character: it is
+ * on the path of every candidate line, and the equivalent sticky regex (`BSD_STAMP_PATTERN`, which the tests hold it
+ * to) with its match array and string captures was the costliest step of parsing a Stats line.
+ */
 export function readBsdStamp(line: string, pos: number): BsdStamp | undefined {
-  BSD.lastIndex = pos;
-  const m = BSD.exec(line);
-  if (!m) {
-    return undefined;
-  }
-  const month = MONTHS[m[1] as string];
+  const month = monthAt(line, pos);
   if (month === undefined) {
     return undefined;
   }
-  const day = Number(m[2]);
-  const hour = Number(m[3]);
-  const minute = Number(m[4]);
-  const second = Number(m[5]);
-  if (!validClock(month, day, hour, minute, second)) {
+  let p = pos + 3;
+  // One or two spaces, then a one- or two-digit day followed by a space.
+  if (line.charCodeAt(p) !== SPACE) {
     return undefined;
   }
-  return { month, day, hour, minute, second, ms: fractionToMs(m[6]), end: BSD.lastIndex };
+  p += line.charCodeAt(p + 1) === SPACE ? 2 : 1;
+  let day = digitAt(line, p);
+  if (day < 0) {
+    return undefined;
+  }
+  p++;
+  const second = digitAt(line, p);
+  if (second >= 0) {
+    day = day * 10 + second;
+    p++;
+  }
+  if (line.charCodeAt(p) !== SPACE) {
+    return undefined;
+  }
+  const hour = twoDigits(line, p + 1);
+  const minute = line.charCodeAt(p + 3) === COLON ? twoDigits(line, p + 4) : -1;
+  const sec = line.charCodeAt(p + 6) === COLON ? twoDigits(line, p + 7) : -1;
+  if (hour < 0 || minute < 0 || sec < 0) {
+    return undefined;
+  }
+  p += 9;
+  let ms = 0;
+  if (line.charCodeAt(p) === DOT) {
+    // One to six digits; the first three are milliseconds.
+    let digits = 0;
+    for (let d = digitAt(line, p + 1); d >= 0; d = digitAt(line, p + 1 + digits)) {
+      if (digits < 3) {
+        ms = ms * 10 + d;
+      }
+      digits++;
+    }
+    if (digits === 0 || digits > 6) {
+      return undefined;
+    }
+    ms *= digits >= 3 ? 1 : digits === 2 ? 10 : 100;
+    p += 1 + digits;
+  }
+  // The stamp must end the line or be followed by a space.
+  if (p < line.length && line.charCodeAt(p) !== SPACE) {
+    return undefined;
+  }
+  if (!validClock(month, day, hour, minute, sec)) {
+    return undefined;
+  }
+  return { month, day, hour, minute, second: sec, ms, end: p };
 }
 
 /** An ISO-8601 stamp at `pos`; zone-less stamps are read in `timeZone`. */

@@ -40,9 +40,13 @@ const files = perNode.map((lines, i) => {
 });
 
 describe('analyzePaths', () => {
-  for (const workers of [0, 2]) {
-    test(`per-node files merged by time give the known leak (${workers === 0 ? 'in this thread' : 'two scan workers'})`, async () => {
-      const { report, errors } = await analyzePaths(files, { workers, year: 2026 });
+  for (const workers of [0, 2, undefined]) {
+    const how = workers === 0 ? 'in this thread' : workers === 2 ? 'two scan workers' : 'by default: a worker per core';
+    test(`per-node files merged by time give the known leak (${how})`, async () => {
+      const { report, errors } = await analyzePaths(files, {
+        ...(workers === undefined ? {} : { workers }),
+        year: 2026,
+      });
       assert.deepEqual(errors, []);
       assert.deepEqual(
         report.webbridges.map((w) => w.leakedMin),

@@ -58,7 +58,10 @@ export const registerAnalyze: RegisterVerb = (program, io, result) => {
     .option('--stale-after <minutes>', 'a node with no sample for this long is stale', '15')
     .option('--config <file>', 'map syslog hosts to node names with the webbridges/callbridges of this config')
     .option('--no-versions', 'with --config: do not ask the CMS APIs of the config which version each node runs')
-    .option('--jobs <n>', 'read files in this many worker threads (see docs/benchmarks.md)', '0')
+    .option(
+      '--jobs <n>',
+      'worker threads reading files; 0 reads in the main thread (default: one per core, when several files are given)',
+    )
     .addHelpText(
       'after',
       `
@@ -83,18 +86,17 @@ Exit status: 0 analysed, 1 some input could not be read (the rest was analysed),
       const year = parseIntFlag('--year', opts.year, 1970, 9999);
       const limit = parseIntFlag('--limit', opts.limit, 1, 100_000) as number;
       const staleMinutes = parseIntFlag('--stale-after', opts.staleAfter, 1, 525_600) as number;
-      const jobs = parseIntFlag('--jobs', opts.jobs, 0, 64) as number;
-      // Loaded here, not at start-up: every verb pays for what only analyze uses otherwise.
-      const [{ analyzePaths }, { readNodeNames }, { renderHtmlReport }, { renderTextReport }, { default: progress }] =
-        await Promise.all([
-          import('../../analyze/index.js'),
-          import('../../analyze/node-names.js'),
-          import('../../report/html-report.js'),
-          import('../../report/text-report.js'),
-          import('cli-progress'),
-        ]);
-      const names = opts.config ? await readNodeNames(opts.config) : undefined;
+      const jobs = parseIntFlag('--jobs', opts.jobs, 0, 64);
+      // Loaded here, not at start-up, and only what this run needs: every verb would pay for analyze's modules
+      // otherwise, and a YAML parser, a report renderer or a progress bar not used still cost start-up time.
       const showProgress = Boolean(io.stderr.isTTY) && !io.env.CI;
+      const [{ analyzePaths }, names, progress] = await Promise.all([
+        import('../../analyze/index.js'),
+        opts.config
+          ? import('../../analyze/node-names.js').then((m) => m.readNodeNames(opts.config as string))
+          : undefined,
+        showProgress ? import('cli-progress').then((m) => m.default) : undefined,
+      ]);
       let bar: cliProgress.SingleBar | undefined;
       const { report, series, errors } = await analyzePaths(paths, {
         ...(year === undefined ? {} : { year }),
@@ -106,9 +108,9 @@ Exit status: 0 analysed, 1 some input could not be read (the rest was analysed),
         staleAfterMs: staleMinutes * 60_000,
         ...(names ?? {}),
         stdin: io.stdin,
-        workers: jobs,
+        ...(jobs === undefined ? {} : { workers: jobs }),
         onProgress(done, total) {
-          if (!showProgress || total < PROGRESS_MIN_BYTES) {
+          if (!progress || total < PROGRESS_MIN_BYTES) {
             return;
           }
           if (!bar) {
@@ -132,11 +134,13 @@ Exit status: 0 analysed, 1 some input could not be read (the rest was analysed),
           ? await (await import('../../analyze/versions.js')).readVersions(opts.config, io.env)
           : undefined;
       if (opts.html) {
+        const { renderHtmlReport } = await import('../../report/html-report.js');
         await writeFile(opts.html, renderHtmlReport(report, series, new Date().toISOString()));
       }
       if (opts.json) {
         await write(io.stdout, `${JSON.stringify({ ...report, errors, ...(versions ? { versions } : {}) })}\n`);
       } else {
+        const { renderTextReport } = await import('../../report/text-report.js');
         await write(
           io.stdout,
           renderTextReport(report, series, { colour: useColour(io), width: io.stdout.columns ?? 100, errors }),

@@ -2,7 +2,6 @@
  * @module app/cli/commands/run
  * `wbguard run`: the unattended guard (syslog in, policy, guarded restarts, API and /metrics).
  */
-import { createLogger } from '../../../log.js';
 import { write } from '../io.js';
 import type { RegisterVerb } from './types.js';
 
@@ -25,9 +24,11 @@ Policy modes (policy.mode): observe (never restarts), dry-run (default: journals
 Logs are JSON lines on stderr. SIGINT/SIGTERM stop it cleanly (a restart in flight is finished first).`,
     )
     .action(async (opts) => {
-      const [{ loadConfig, resolveConfigPath }, { startDaemon }] = await Promise.all([
+      // Loaded when the verb runs: pino at start-up cost every other verb (analyze included) its load time.
+      const [{ loadConfig, resolveConfigPath }, { startDaemon }, { createLogger }] = await Promise.all([
         import('../../config/index.js'),
         import('../../daemon/daemon.js'),
+        import('../../../log.js'),
       ]);
       const path = resolveConfigPath(opts.config, io.env);
       let config = await loadConfig(path, { env: io.env });

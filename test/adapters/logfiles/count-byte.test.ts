@@ -1,0 +1,63 @@
+/**
+ * The WebAssembly byte counter: the committed module is what its .wat source assembles to (so the binary cannot
+ * drift from the reviewed source), and it counts exactly like a plain loop at every offset, length and density.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { assembleCountByte, COUNT_BYTE_MODULE_TS, renderModuleSource } from '../../../scripts/wasm-source.js';
+import { createByteWindow } from '../../../src/adapters/logfiles/byte-window.js';
+
+function naive(bytes: Uint8Array, start: number, end: number, byte: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    if (bytes[i] === byte) {
+      n++;
+    }
+  }
+  return n;
+}
+
+describe('count-byte kernel', () => {
+  test('the committed module is the assembled .wat (run `npm run build:wasm` after editing it)', async () => {
+    const wasm = await assembleCountByte(readFileSync);
+    assert.equal(readFileSync(COUNT_BYTE_MODULE_TS, 'utf8'), renderModuleSource(wasm));
+  });
+
+  for (const kind of ['wasm', 'js'] as const) {
+    test(`${kind}: counts like a plain loop at any offset and length`, () => {
+      const w = createByteWindow(1 << 18, kind);
+      assert.equal(w.kind, kind);
+      let x = 7;
+      for (let i = 0; i < w.bytes.length; i++) {
+        x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
+        // About one newline in 8 bytes, other bytes spread over the whole range.
+        w.bytes[i] = x % 8 === 0 ? 10 : (x >> 8) % 256;
+      }
+      for (const [start, end] of [
+        [0, 0],
+        [0, 1],
+        [3, 70],
+        [1, 64],
+        [0, 16_320],
+        [5, 16_389],
+        [17, 40_000],
+        [0, w.bytes.length],
+        [w.bytes.length - 63, w.bytes.length],
+      ] as const) {
+        for (const byte of [10, 0, 255, 83]) {
+          assert.equal(w.count(start, end, byte), naive(w.bytes, start, end, byte), `[${start}, ${end}) byte ${byte}`);
+        }
+      }
+    });
+
+    test(`${kind}: a range made only of the byte (every counter lane full)`, () => {
+      const w = createByteWindow(1 << 17, kind);
+      w.bytes.fill(10);
+      for (const end of [16, 64, 16_320, 16_321, 16_384, 65_280, 1 << 17]) {
+        assert.equal(w.count(0, end, 10), end);
+        assert.equal(w.count(1, end, 10), end - 1);
+      }
+    });
+  }
+});

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { RecordBatch } from '../../../src/adapters/logfiles/read-batches.js';
+import type { BatchFeed } from '../../../src/app/analyze/batch-feeds.js';
+import { mergeByTime } from '../../../src/app/analyze/merge.js';
+import {
+  type PackedBatch,
+  packBatch,
+  packedAt,
+  packedLength,
+  unpackRecord,
+} from '../../../src/app/analyze/packed-batch.js';
+import type { CmsRecord } from '../../../src/core/model.js';
+
+const RECORDS: CmsRecord[] = [
+  { kind: 'webbridge-stats', at: 1_763_600_000_000, host: 'cms1', active: 12, connects: 2 ** 52, disconnects: 0 },
+  { kind: 'callbridge-stats', at: 1_763_600_000_050, host: 'cb1', cma: 3, cmaPeak: 5, raw: { CMA: '3/5', x: [1] } },
+  { kind: 'mmp-restart', at: 1_763_600_000_100, host: 'cms1', command: 'webbridge restart', user: 'admin' },
+  { kind: 'mmp-restart', at: 1_763_600_000_101, host: 'cms2', command: 'webbridge3 restart', user: undefined },
+  { kind: 'join-refused', at: 1_763_600_000_200, host: 'cms2' },
+  { kind: 'webbridge-stats', at: 1_763_600_000_300, host: 'cms2', active: 0, connects: 7, disconnects: 7 },
+];
+
+function batch(records: CmsRecord[], extra: Partial<RecordBatch> = {}): RecordBatch {
+  return { records, lines: records.length * 10, malformed: 1, bytes: 999, errors: [], ...extra };
+}
+
+function feed(path: string, batches: Array<PackedBatch | RecordBatch>, failAfter?: number): BatchFeed {
+  let i = 0;
+  return {
+    source: { kind: 'plain', path, mtimeMs: 0, size: 0 },
+    async next() {
+      if (failAfter !== undefined && i === failAfter) {
+        throw new Error('disk on fire');
+      }
+      return batches[i++];
+    },
+  };
+}
+
+describe('packed batches', () => {
+  test('every record kind comes back as it went in, with the counts, hosts stored once', () => {
+    const p = packBatch(batch(RECORDS, { errors: [{ path: 'a.tar:x', message: 'bad' }] }));
+    assert.equal(packedLength(p), RECORDS.length);
+    assert.deepEqual(p.hosts, ['cms1', 'cb1', 'cms2']);
+    assert.deepEqual(
+      RECORDS.map((_, i) => unpackRecord(p, i)),
+      RECORDS,
+    );
+    assert.deepEqual(
+      RECORDS.map((_, i) => packedAt(p, i)),
+      RECORDS.map((r) => r.at),
+    );
+    assert.deepEqual([p.lines, p.malformed, p.bytes, p.errors], [60, 1, 999, [{ path: 'a.tar:x', message: 'bad' }]]);
+    // The numbers are what a worker transfers: a plain ArrayBuffer.
+    assert.ok(p.numbers.buffer instanceof ArrayBuffer);
+  });
+
+  test('an empty batch still carries its counts', () => {
+    const p = packBatch(batch([]));
+    assert.equal(packedLength(p), 0);
+    assert.equal(p.lines, 0);
+    assert.equal(p.bytes, 999);
+  });
+});
+
+describe('mergeByTime over packed and plain batches', () => {
+  const at = (t: number, host: string): CmsRecord => ({ kind: 'join-refused', at: t, host });
+
+  test('interleaves sources by time across batch ends and empty batches; a failing source is reported', async () => {
+    const seen: string[] = [];
+    const counted: string[] = [];
+    const errors: string[] = [];
+    await mergeByTime(
+      [
+        feed('a', [packBatch(batch([at(1, 'a'), at(4, 'a')])), packBatch(batch([])), packBatch(batch([at(6, 'a')]))]),
+        // Batches read in the main thread come as records, a worker's packed: the merge takes both.
+        feed('b', [batch([at(2, 'b')]), batch([at(3, 'b'), at(9, 'b')])]),
+        feed('c', [packBatch(batch([at(5, 'c')]))], 1),
+        feed('d', []),
+      ],
+      {
+        onRecord: (r) => seen.push(`${r.host}${r.at}`),
+        onBatch: (b, source) => counted.push(`${source}:${b.lines}`),
+        onError: (path, message) => errors.push(`${path}: ${message}`),
+      },
+    );
+    assert.deepEqual(seen, ['a1', 'b2', 'b3', 'a4', 'c5', 'a6', 'b9']);
+    assert.deepEqual(errors, ['c: disk on fire']);
+    assert.deepEqual(counted.sort(), ['a:0', 'a:10', 'a:20', 'b:10', 'b:20', 'c:10']);
+  });
+});
