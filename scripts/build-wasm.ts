@@ -1,8 +1,9 @@
 /**
  * `npm run build:wasm`: assembles src/adapters/logfiles/wasm/count-byte.wat with wabt (the npm package, no binary
- * from elsewhere) and writes the module, base64-encoded, to count-byte-module.ts beside it. The module is committed so
- * that neither installing nor building wbguard needs wabt; test/adapters/logfiles/count-byte.test.ts checks that the
- * committed bytes are still what the .wat assembles to.
+ * from elsewhere) and writes the module, base64-encoded, to count-byte-module.ts beside it. Generated, never committed:
+ * `npm ci` runs it (the `prepare` script) and so does `npm run build` (hence `npm pack`, whose tarball carries the
+ * compiled module, so installing wbguard needs no wabt); test/adapters/logfiles/count-byte.test.ts checks that the
+ * module is what the .wat assembles to.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { assembleCountByte, COUNT_BYTE_MODULE_TS, renderModuleSource } from './wasm-source.js';

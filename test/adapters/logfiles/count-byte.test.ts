@@ -1,5 +1,5 @@
 /**
- * The WebAssembly byte counter: the committed module is what its .wat source assembles to (so the binary cannot
+ * The WebAssembly byte counter: the generated module is what its .wat source assembles to (so the binary cannot
  * drift from the reviewed source), and it counts exactly like a plain loop at every offset, length and density.
  */
 import assert from 'node:assert/strict';
@@ -19,7 +19,7 @@ function naive(bytes: Uint8Array, start: number, end: number, byte: number): num
 }
 
 describe('count-byte kernel', () => {
-  test('the committed module is the assembled .wat (run `npm run build:wasm` after editing it)', async () => {
+  test('the generated module is the assembled .wat (run `npm run build:wasm` after editing it)', async () => {
     const wasm = await assembleCountByte(readFileSync);
     assert.equal(readFileSync(COUNT_BYTE_MODULE_TS, 'utf8'), renderModuleSource(wasm));
   });

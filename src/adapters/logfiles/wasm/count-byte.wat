@@ -1,7 +1,8 @@
 ;; count-byte: counts the occurrences of one byte value in a range of linear memory, 16 bytes at a time (WASM SIMD).
 ;; Why: `wbguard analyze` must count every line of gigabytes of logs; calling Buffer.indexOf once per line costs
 ;; about as much as reading the file, while this loop runs at memory speed (docs/benchmarks.md).
-;; Assembled by `npm run build:wasm` (wabt from npm) into count-byte-module.ts; a test checks the two agree.
+;; Assembled by `npm run build:wasm` (wabt from npm; run by `npm ci` and `npm run build`) into count-byte-module.ts,
+;; which is generated and not committed; a test checks the two agree.
 (module
   ;; The memory is the caller's (its size is the caller's business): the bytes to count are read straight into it.
   (import "env" "memory" (memory 1))
