@@ -1,7 +1,8 @@
 /**
  * @module app/analyze/versions
  * `analyze --config`: what CMS version each Call Bridge with a CMS API runs, and what it means for the leak
- * (affected, Web Bridge 3 available). One GET of `/system/status` per node, read-only, with a short timeout; a node
+ * (affected, Web Bridge 3 available), with the API's count of real CMA legs now beside what the logs said. Read-only
+ * GETs (`/system/status`, the call legs) with a short timeout; a node
  * without an API, or one that does not answer, is listed as unknown with the reason.
  */
 import { readFileSync } from 'node:fs';
@@ -10,7 +11,11 @@ import { judgeCmsVersion, type VersionVerdict } from '../../core/cms-version.js'
 import { loadConfig, resolveSecret } from '../config/index.js';
 
 export type NodeVersion =
-  | ({ readonly name: string } & VersionVerdict)
+  | ({
+      readonly name: string;
+      /** Real CMA legs the API counts now (beside what the logs said): null when the count failed. */
+      readonly apiCmaLegsNow: number | null;
+    } & VersionVerdict)
   | { readonly name: string; readonly version: null; readonly reason: string };
 
 export async function readVersions(
@@ -39,8 +44,9 @@ export async function readVersions(
         });
         const status = await client.systemStatus();
         const verdict = judgeCmsVersion(status.softwareVersion);
+        const legs = await client.countCallLegs().catch(() => undefined);
         return verdict
-          ? { name: cb.name, ...verdict }
+          ? { name: cb.name, ...verdict, apiCmaLegsNow: legs ? legs.acano : null }
           : { name: cb.name, version: null, reason: `unrecognised version "${status.softwareVersion}"` };
       } catch (err) {
         const e = err as { code?: string; message: string };
@@ -57,7 +63,9 @@ export function versionLines(versions: readonly NodeVersion[]): string {
     return '';
   }
   const lines = versions.map((v) =>
-    v.version === null ? `${v.name}: CMS version unknown (${v.reason})` : `${v.name}: CMS ${v.version}: ${v.advice}`,
+    v.version === null
+      ? `${v.name}: CMS version unknown (${v.reason})`
+      : `${v.name}: CMS ${v.version}: ${v.advice}; now ${v.apiCmaLegsNow ?? '?'} real CMA legs by the API`,
   );
   return `\nCMS versions (CMS API):\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
 }

@@ -39,7 +39,12 @@ test('analyze --config shows each node’s CMS version and what it means; --no-v
   const io = memoryIo({ API_PW: SIM_PASSWORD });
   assert.equal(await runCli(['analyze', log, '--config', configPath], io), 0, io.err());
   assert.match(io.out(), /CMS versions \(CMS API\):/);
-  assert.match(io.out(), new RegExp(`${a.name}: CMS \\d+\\.\\d+[.\\d]*: (affected|CMS 3)`));
+  assert.match(
+    io.out(),
+    new RegExp(
+      `${a.name}: CMS \\d+\\.\\d+[.\\d]*: (affected|CMS 3).*; now ${sim.state().callbridges.find((c) => c.name === a.name)?.cma} real CMA legs by the API`,
+    ),
+  );
   assert.match(io.out(), new RegExp(`${b.name}: CMS version unknown \\(no callbridges\\[\\]\\.api configured\\)`));
 
   const json = memoryIo({ API_PW: SIM_PASSWORD });
