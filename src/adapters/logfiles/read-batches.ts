@@ -104,7 +104,10 @@ function* plainReads(path: string, scanner: CandidateScanner): Generator<number>
   }
 }
 
-/** Decoded chunks of a stream source (stdin, .gz): copied into the scanner, slower but rare. */
+/**
+ * Decoded chunks of a stream source (stdin, .gz), copied into the scanner: slower, and rare. Yields 0 per chunk:
+ * progress counts the source's own bytes (compressed ones for .gz), which `onRaw` reports as they are read.
+ */
 async function* streamReads(
   source: LogSource,
   options: ReadOptions,
