@@ -21,9 +21,12 @@ export function useColour(io: CliIo, stream: 'stdout' | 'stderr' = 'stdout'): bo
   return Boolean(io[stream].isTTY) && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
 }
 
-/** Writes text and waits until it has been handed to the stream, so the exit code never races the output. */
+/**
+ * Writes text and waits until it has been handed to the stream, so the exit code never races the output. A reader
+ * that has gone (EPIPE: `| head`) is not an error: there is nobody left to tell.
+ */
 export function write(stream: Writable, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    stream.write(text, (err) => (err ? reject(err) : resolve()));
+    stream.write(text, (err) => (err && (err as NodeJS.ErrnoException).code !== 'EPIPE' ? reject(err) : resolve()));
   });
 }
