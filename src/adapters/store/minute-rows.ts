@@ -94,8 +94,8 @@ SELECT host, kind, minute, vmax, a, at, n FROM (
 /**
  * The series query, placeholders given by the caller: the minutes of one kind and some hosts that overlap
  * [from, to], grouped into buckets aligned on multiples of the bucket size; a bucket's `last` is the `vlast` of its
- * latest minute, found by joining back to the table on its primary key (one index probe per bucket; joining to
- * a CTE instead made SQLite rescan it per bucket). The sum is cast because PostgreSQL
+ * latest minute, read by a scalar subquery on the primary key: one index probe per bucket in both dialects (joining
+ * to a CTE made SQLite rescan it per bucket; a join to the table let PostgreSQL hash the whole table). The sum is cast because PostgreSQL
  * sums integers as numeric, which pg hands over as a string.
  */
 export function seriesSql(p: { bucket: string; kind: string; hostFilter: string; from: string; to: string }): string {
@@ -106,8 +106,9 @@ WITH g AS (
   WHERE kind = ${p.kind} AND ${p.hostFilter} AND minute > ${p.from} - ${MINUTE_MS} AND minute <= ${p.to}
   GROUP BY host, t
 )
-SELECT g.host AS host, g.t AS t, g.vmax AS vmax, l.vlast AS vlast, g.n AS n
-FROM g JOIN minutes l ON l.host = g.host AND l.kind = ${p.kind} AND l.minute = g.lm
+SELECT g.host AS host, g.t AS t, g.vmax AS vmax, g.n AS n,
+  (SELECT l.vlast FROM minutes l WHERE l.host = g.host AND l.kind = ${p.kind} AND l.minute = g.lm) AS vlast
+FROM g
 ORDER BY g.host, g.t`;
 }
 
