@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs the benchmarks and prints a short report (Markdown) to paste into docs/benchmarks.md.
- * Options: `--size MB` corpus size for analyze vs grep (default 1100), `--rounds N` (default 9), `--only NAME`.
+ * Options: `--size MB` corpus size for analyze vs grep (default 1100), `--rounds N` (default 9), `--only NAME`; for
+ * `store`: `--scale F` (fraction of the 50 clusters, default 1), `--days D` (default 30), `--runs N` (default 3).
  */
 import { benchAnalyzeVsGrep, machine, median, type ToolRuns } from './analyze-vs-grep.js';
 import { benchApiPoll } from './api-poll.js';
@@ -8,6 +9,7 @@ import { benchDashboard } from './dashboard.js';
 import { benchIngest } from './ingest.js';
 import { benchRss } from './rss.js';
 import { benchSshCost } from './ssh-cost.js';
+import { benchStore } from './store.js';
 
 const args = process.argv.slice(2);
 const sizeAt = args.indexOf('--size');
@@ -16,6 +18,10 @@ const roundsAt = args.indexOf('--rounds');
 const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 9;
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+const numberArg = (name: string, fallback: number) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? Number(args[at + 1]) : fallback;
+};
 
 const report: string[] = [`Machine: ${machine()}`, ''];
 if (!only || only === 'analyze') {
@@ -111,6 +117,35 @@ if (!only || only === 'api') {
     '| poll | legs | requests | ms |',
     '|---|---|---|---|',
     ...rows.map((r) => `| ${r.poll} | ${r.legs} | ${r.requests} | ${r.ms} |`),
+  );
+}
+if (!only || only === 'store') {
+  const r = await benchStore({
+    scale: numberArg('--scale', 1),
+    days: numberArg('--days', 30),
+    runs: numberArg('--runs', 3),
+  });
+  const { shape } = r;
+  const row = (what: string, f: (x: typeof r.sqlite) => string) => `| ${what} | ${f(r.sqlite)} | ${f(r.postgres)} |`;
+  report.push(
+    '',
+    "## Store: a fleet's history",
+    '',
+    `${shape.clusters} cluster(s) × ${shape.nodesPerCluster} nodes (Web Bridge Stats every 60 s, Call Bridge STATS every 5 min) × ${shape.days} days: ${r.records.toLocaleString('en')} records, appended in time order in batches of 5,000. Queries: one cluster's ${shape.nodesPerCluster} Web Bridges, warm, median of 7 after one warm-up; everything median of ${r.runs} run(s).`,
+    '',
+    '| | SQLite (SqliteStore) | PostgreSQL (PgStore) |',
+    '|---|---|---|',
+    row('ingest, records/s', (x) => x.ingestPerSecond.toLocaleString('en')),
+    row('ingest, seconds', (x) => String(x.ingestSeconds)),
+    row('records stored', (x) => x.stored.toLocaleString('en')),
+    row('store size', (x) => `${x.sizeMb} MB${x.minutesMb === undefined ? '' : ` (minutes: ${x.minutesMb} MB)`}`),
+    row('`minuteSeries` 24 h, ms', (x) => `${x.day} (${x.pointsDay} points)`),
+    row(`\`minuteSeries\` ${shape.days} d, ms`, (x) => `${x.month} (${x.pointsMonth} points)`),
+    row(
+      '`recordsSince` 24 h (every cluster), ms',
+      (x) => `${x.rawDay} (${x.rawDayRecords.toLocaleString('en')} records)`,
+    ),
+    row('`eachRecordSince` 24 h (every cluster), ms', (x) => String(x.rawDayEach)),
   );
 }
 console.log(report.join('\n'));

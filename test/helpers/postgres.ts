@@ -38,6 +38,11 @@ export interface Postgres {
 export interface StartPostgresOptions {
   /** Serve TLS with this certificate and key (PEM). */
   readonly tls?: { readonly cert: string; readonly key: string };
+  /**
+   * Server settings that override the test defaults (given last, so they win): the benchmark turns fsync back on
+   * and gives the server production-like memory.
+   */
+  readonly settings?: Readonly<Record<string, string>>;
 }
 
 const READY = /database system is ready to accept connections/;
@@ -140,6 +145,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       '-c',
       'logging_collector=off',
       ...tlsArgs,
+      ...Object.entries(options.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
     ];
     const child: ChildProcess = spawn(join(bin, 'postgres'), args, {
       env: ENV,

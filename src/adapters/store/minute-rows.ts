@@ -94,20 +94,21 @@ SELECT host, kind, minute, vmax, a, at, n FROM (
 /**
  * The series query, placeholders given by the caller: the minutes of one kind and some hosts that overlap
  * [from, to], grouped into buckets aligned on multiples of the bucket size; a bucket's `last` is the `vlast` of its
- * latest minute (found by joining back, which both dialects do the same way). The sum is cast because PostgreSQL
+ * latest minute, read by a scalar subquery on the primary key: one index probe per bucket in both dialects (joining
+ * to a CTE made SQLite rescan it per bucket; a join to the table let PostgreSQL hash the whole table). The sum is cast because PostgreSQL
  * sums integers as numeric, which pg hands over as a string.
  */
 export function seriesSql(p: { bucket: string; kind: string; hostFilter: string; from: string; to: string }): string {
   return `
-WITH m AS (
-  SELECT host, minute, vmax, vlast, n, ${floorSql('minute', p.bucket)} AS t
+WITH g AS (
+  SELECT host, ${floorSql('minute', p.bucket)} AS t, max(vmax) AS vmax, max(minute) AS lm, CAST(sum(n) AS INTEGER) AS n
   FROM minutes
   WHERE kind = ${p.kind} AND ${p.hostFilter} AND minute > ${p.from} - ${MINUTE_MS} AND minute <= ${p.to}
-), g AS (
-  SELECT host, t, max(vmax) AS vmax, max(minute) AS lm, CAST(sum(n) AS INTEGER) AS n FROM m GROUP BY host, t
+  GROUP BY host, t
 )
-SELECT g.host AS host, g.t AS t, g.vmax AS vmax, m.vlast AS vlast, g.n AS n
-FROM g JOIN m ON m.host = g.host AND m.minute = g.lm
+SELECT g.host AS host, g.t AS t, g.vmax AS vmax, g.n AS n,
+  (SELECT l.vlast FROM minutes l WHERE l.host = g.host AND l.kind = ${p.kind} AND l.minute = g.lm) AS vlast
+FROM g
 ORDER BY g.host, g.t`;
 }
 
