@@ -68,7 +68,9 @@ export interface DaemonHandle {
 function mergeSeries(a: { t: number[]; v: number[] }, b: { t: number[]; v: number[] }): { t: number[]; v: number[] } {
   const byT = new Map<number, number>();
   for (const s of [a, b]) {
-    s.t.forEach((t, i) => byT.set(t, Math.max(byT.get(t) ?? Number.NEGATIVE_INFINITY, s.v[i] as number)));
+    s.t.forEach((t, i) => {
+      byT.set(t, Math.max(byT.get(t) ?? Number.NEGATIVE_INFINITY, s.v[i] as number));
+    });
   }
   const t = [...byT.keys()].sort((x, y) => x - y);
   return { t, v: t.map((x) => byT.get(x) as number) };
