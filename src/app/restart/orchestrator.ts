@@ -11,6 +11,7 @@ import type { RestartDecision, RollingPlan } from '../../core/policy/index.js';
 import { WbguardError } from '../../errors.js';
 import type { MmpClient, MmpTarget } from '../../ports/mmp.js';
 import type { RestartLock } from '../../ports/restart-lock.js';
+import { closeInterruptedRestarts } from './interrupted.js';
 import type { Reading, Verifier } from './verifiers.js';
 
 export type Outcome = 'success' | 'failure' | 'abandoned' | 'skipped' | 'deferred';
@@ -55,19 +56,38 @@ export interface RestartDeps {
    * abandoned (never left half-verified without an entry); the ones not started are abandoned too.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Asked just before each Web Bridge's restart command, on the data of that moment: a rolling plan takes minutes
+   * per node, and a guest may have joined, the data gone stale or the window closed since the plan was made (found
+   * by the randomized model in test/prove). Returns undefined to go ahead, or the verdict that stops this node.
+   */
+  readonly recheck?: (name: string) => { kind: 'skip' | 'defer'; reasons: readonly string[] } | undefined;
 }
 
-function abortPromise(signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (!signal) {
-      return;
-    }
-    if (signal.aborted) {
-      resolve();
-      return;
-    }
-    signal.addEventListener('abort', () => resolve(), { once: true });
+/**
+ * Sleeps `ms`, or less when `signal` aborts. The abort listener is removed when the sleep wins: the daemon's signal
+ * lives as long as the daemon, and a listener left behind per verification reading piled up for ever (found by the
+ * randomized model in test/prove: MaxListenersExceededWarning after a few simulated days).
+ */
+async function sleepUnlessAborted(deps: RestartDeps, ms: number): Promise<void> {
+  const signal = deps.signal;
+  if (!signal) {
+    await deps.sleep(ms);
+    return;
+  }
+  if (signal.aborted) {
+    return;
+  }
+  let onAbort = (): void => {};
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
   });
+  try {
+    await Promise.race([deps.sleep(ms), aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }
 
 function iso(ms: number): string {
@@ -109,7 +129,7 @@ async function verifyWith(
     if (streak >= s.verifyHealthyReadings) {
       return { ok: true, readings };
     }
-    await Promise.race([deps.sleep(s.verifyIntervalMs), abortPromise(deps.signal)]);
+    await sleepUnlessAborted(deps, s.verifyIntervalMs);
   }
   return { ok: false, readings };
 }
@@ -208,6 +228,7 @@ export async function runRollingRestart(
   options: { keepGoing: boolean },
 ): Promise<NodeResult[]> {
   const results: NodeResult[] = [];
+  closeInterruptedRestarts(deps.journal, deps.lock, settings.cluster, deps.now(), deps.trigger);
   deps.journal.append({
     ts: iso(deps.now()),
     trigger: deps.trigger,
@@ -236,6 +257,20 @@ export async function runRollingRestart(
         reasons: [why],
       });
       results.push({ name: d.name, outcome: 'abandoned', reasons: [why] });
+      continue;
+    }
+    const veto = deps.recheck?.(d.name);
+    if (veto) {
+      deps.journal.append({
+        ts: iso(deps.now()),
+        trigger: deps.trigger,
+        kind: 'decision',
+        cluster: settings.cluster,
+        node: d.name,
+        outcome: veto.kind === 'skip' ? 'skipped' : 'deferred',
+        reasons: ['checked again just before its restart', ...veto.reasons],
+      });
+      results.push({ name: d.name, outcome: veto.kind === 'skip' ? 'skipped' : 'deferred', reasons: veto.reasons });
       continue;
     }
     const r = await restartOne(d.name, d, settings, deps);
