@@ -122,10 +122,60 @@ export class JsonlJournal {
     return out.slice(-limit);
   }
 
+  /**
+   * Entries stamped at or after `ms` (epoch), oldest first, reading the file backwards in chunks only as far as
+   * needed: the guards ask every evaluation about the last day, and the journal grows for years.
+   */
+  since(ms: number): JournalEntry[] {
+    if (!existsSync(this.path)) {
+      return [];
+    }
+    const chunk = 256 * 1024;
+    const fd = openSync(this.path, 'r');
+    const out: JournalEntry[] = [];
+    try {
+      let end = statSync(this.path).size;
+      let carry = '';
+      while (end > 0) {
+        const start = Math.max(0, end - chunk);
+        const buf = Buffer.alloc(end - start);
+        readSync(fd, buf, 0, buf.length, start);
+        const lines = (buf.toString('utf8') + carry).split('\n');
+        // The first piece may be cut: it is completed by the next (earlier) chunk, unless this is the file's start.
+        carry = start > 0 ? (lines.shift() ?? '') : '';
+        let older = false;
+        for (let i = lines.length - 1; i >= 0; i--) {
+          const line = lines[i];
+          if (!line) {
+            continue;
+          }
+          let e: JournalEntry;
+          try {
+            e = JSON.parse(line) as JournalEntry;
+          } catch {
+            continue; // a torn line after a crash
+          }
+          if (Date.parse(e.ts) < ms) {
+            older = true;
+            break;
+          }
+          out.push(e);
+        }
+        if (older) {
+          break;
+        }
+        end = start;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return out.reverse();
+  }
+
   /** Restarts of `node` started (command sent) since the start of the UTC day of `now`. */
   restartsToday(cluster: string, node: string, now: number): number {
     const dayStart = Math.floor(now / 86_400_000) * 86_400_000;
-    return this.entries().filter(
+    return this.since(dayStart).filter(
       (e) => e.kind === 'command' && e.cluster === cluster && e.node === node && Date.parse(e.ts) >= dayStart,
     ).length;
   }

@@ -24,9 +24,11 @@ import type { Logger } from '../../ports/logger.js';
 import type { MmpClient } from '../../ports/mmp.js';
 import { callbridgeNameMap, parseHostPort, type WbguardConfig, webbridgeNameMap } from '../config/index.js';
 import { createHttpApp } from '../http/server.js';
+import { STILL_RESTARTING_MAX_MS, stillRestarting } from '../restart/in-flight.js';
 import { mmpClientFor, targetFor } from '../restart/mmp-wiring.js';
 import { type NodeResult, runRollingRestart } from '../restart/orchestrator.js';
 import { makePlan, restartInputs, restartSettingsOf } from '../restart/plan.js';
+import { recheckRestart } from '../restart/recheck.js';
 import { mmpStatusVerifier } from '../restart/verifiers.js';
 import { createDaemonAlerts, type DaemonAlerts } from './alert-wiring.js';
 import { ApiPoller } from './api-poller.js';
@@ -309,6 +311,8 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
         onProgress: (line) => log?.info({ line }, 'restart progress'),
         signal: stopping.signal,
+        // A rolling plan is minutes old by its second node: the guards and the window are asked again before each.
+        recheck: (n: string) => recheckRestart(config, state.report(now()), n, { now: now(), ...context(n) }),
       },
       { keepGoing: false },
     ).then((results) => {
@@ -329,9 +333,19 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     });
     return running;
   };
-  const context = () => ({
+  // "One at a time" counts the lock's holder and also a Web Bridge still down after a failed restart (not seen
+  // since its command); `except` is the one being rechecked, not in flight to itself (test/prove found both).
+  const context = (except?: string) => ({
     restartsToday: (n: string) => journal.restartsToday(config.cluster, n, now()),
-    inFlight: lock.holder(config.cluster, now())?.node ?? null,
+    inFlight:
+      lock.holder(config.cluster, now())?.node ??
+      stillRestarting(
+        journal.since(now() - STILL_RESTARTING_MAX_MS),
+        state.report(now()),
+        config.cluster,
+        now(),
+        except,
+      ),
     apiRealSessions: api.realSessions(config.restart.staleAfterMs),
   });
   const evaluate = async (): Promise<Evaluation> => {

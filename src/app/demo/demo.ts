@@ -74,12 +74,14 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
       restart: {
         leakThreshold: 15,
         maxPerDay: 24,
-        verifyTimeoutMs: 60_000,
+        // In simulated time (the guard's clock here): an hour of it is 30-60 s of wall time at the demo's speeds.
+        verifyTimeoutMs: 3_600_000,
         verifyIntervalMs: 1000,
         verifyHealthyReadings: 2,
-        staleAfterMs: 120_000,
+        // Call Bridges log STATS every 5 minutes: two of them.
+        staleAfterMs: 600_000,
       },
-      analysis: { staleAfterMs: 120_000 },
+      analysis: { staleAfterMs: 600_000 },
       syslog: { udp: '127.0.0.1:0' },
       // Loopback only; reading open so the page shows at once, acting behind the token.
       http: { listen: `127.0.0.1:${options.httpPort}`, token: 'env:WBGUARD_DEMO_HTTP_TOKEN', publicReadOnly: true },
@@ -92,6 +94,9 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
   try {
     daemon = await startDaemon(config, {
       env,
+      // The guard lives in the simulator's time, which runs `speed` times faster than the wall clock: otherwise
+      // every Stats line would look stamped in the future, and the fresh guard rightly distrusts those.
+      now: () => sim.cluster.now,
       evaluateEveryMs: options.evaluateEveryMs ?? 3000,
       ...(options.log ? { log: options.log } : {}),
     });

@@ -11,6 +11,7 @@ import type { RestartDecision, RollingPlan } from '../../core/policy/index.js';
 import { WbguardError } from '../../errors.js';
 import type { MmpClient, MmpTarget } from '../../ports/mmp.js';
 import type { RestartLock } from '../../ports/restart-lock.js';
+import { closeInterruptedRestarts } from './interrupted.js';
 import type { Reading, Verifier } from './verifiers.js';
 
 export type Outcome = 'success' | 'failure' | 'abandoned' | 'skipped' | 'deferred';
@@ -55,6 +56,12 @@ export interface RestartDeps {
    * abandoned (never left half-verified without an entry); the ones not started are abandoned too.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Asked just before each Web Bridge's restart command, on the data of that moment: a rolling plan takes minutes
+   * per node, and a guest may have joined, the data gone stale or the window closed since the plan was made (found
+   * by the randomized model in test/prove). Returns undefined to go ahead, or the verdict that stops this node.
+   */
+  readonly recheck?: (name: string) => { kind: 'skip' | 'defer'; reasons: readonly string[] } | undefined;
 }
 
 /**
@@ -225,6 +232,7 @@ export async function runRollingRestart(
   options: { keepGoing: boolean },
 ): Promise<NodeResult[]> {
   const results: NodeResult[] = [];
+  closeInterruptedRestarts(deps.journal, deps.lock, settings.cluster, deps.now(), deps.trigger);
   deps.journal.append({
     ts: iso(deps.now()),
     trigger: deps.trigger,
@@ -253,6 +261,20 @@ export async function runRollingRestart(
         reasons: [why],
       });
       results.push({ name: d.name, outcome: 'abandoned', reasons: [why] });
+      continue;
+    }
+    const veto = deps.recheck?.(d.name);
+    if (veto) {
+      deps.journal.append({
+        ts: iso(deps.now()),
+        trigger: deps.trigger,
+        kind: 'decision',
+        cluster: settings.cluster,
+        node: d.name,
+        outcome: veto.kind === 'skip' ? 'skipped' : 'deferred',
+        reasons: ['checked again just before its restart', ...veto.reasons],
+      });
+      results.push({ name: d.name, outcome: veto.kind === 'skip' ? 'skipped' : 'deferred', reasons: veto.reasons });
       continue;
     }
     const r = await restartOne(d.name, d, settings, deps);

@@ -55,6 +55,10 @@ export function restartInputs(
   const cbs = report?.callbridges ?? [];
   const cbTimes = cbs.map((c) => ms(c.lastSeen)).filter((t): t is number => t !== null);
   const clusterCma = cbs.length === 0 ? null : cbs.reduce((a, c) => a + (c.cma ?? 0), 0);
+  const allTimes = [...(report?.webbridges ?? []).map((w) => ms(w.lastSeen)), ...cbTimes].filter(
+    (t): t is number => t !== null,
+  );
+  const newestDataAt = allTimes.length > 0 ? Math.max(...allTimes) : null;
   return names.map((name) => {
     const wb = report?.webbridges.find((w) => w.name === name);
     return {
@@ -64,6 +68,7 @@ export function restartInputs(
       webbridgeSeenAt: ms(wb?.lastSeen),
       clusterCma,
       oldestCallbridgeSeenAt: cbTimes.length === cbs.length && cbTimes.length > 0 ? Math.min(...cbTimes) : null,
+      newestDataAt,
       restartsToday: context.restartsToday(name),
       restartInFlight: context.inFlight,
       force: context.force,

@@ -28,6 +28,8 @@ export class WebBridgeState {
   readonly realPeaks: Array<{ day: number; v: number }> = [];
   readonly activeSeries: BoundedSeries;
   readonly leakedSeries: BoundedSeries;
+  #iso: LimitEpisode[] = [];
+  #isoKey = '';
 
   constructor(name: string, host: string, maxSeriesPoints: number) {
     this.name = name;
@@ -74,11 +76,23 @@ export class WebBridgeState {
     return values[Math.floor((values.length - 1) / 2)] as number;
   }
 
+  /**
+   * The episodes as ISO strings, rebuilt only when they changed: the daemon builds a report on every evaluation and
+   * API read, and a Web Bridge hovering at the limit keeps up to 1000 episodes (the randomized model in test/prove
+   * spent most of its time converting the same instants again).
+   */
   episodesIso(): LimitEpisode[] {
-    return this.episodes.map((e) => ({
-      start: new Date(e.start).toISOString(),
-      end: e.end === null ? null : new Date(e.end).toISOString(),
-    }));
+    const first = this.episodes[0];
+    const last = this.episodes[this.episodes.length - 1];
+    const key = `${this.episodes.length}:${first?.start}:${last?.start}:${last?.end}`;
+    if (key !== this.#isoKey) {
+      this.#isoKey = key;
+      this.#iso = this.episodes.map((e) => ({
+        start: new Date(e.start).toISOString(),
+        end: e.end === null ? null : new Date(e.end).toISOString(),
+      }));
+    }
+    return this.#iso.slice();
   }
 }
 

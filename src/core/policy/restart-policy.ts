@@ -37,6 +37,11 @@ export interface RestartInput {
    * than the syslog evidence; undefined when there is no API.
    */
   readonly apiRealSessions?: { readonly count: number; readonly at: number } | undefined;
+  /**
+   * Newest record time of any node of the cluster: when it is ahead of `now`, wbguard's clock was stepped back and
+   * no age can be trusted (the fresh guard fails). Optional for callers that have only one node's data.
+   */
+  readonly newestDataAt?: number | null | undefined;
   /** Restarts of this Web Bridge already done (or started) today, from the journal. */
   readonly restartsToday: number;
   /** Name of a Web Bridge of the same cluster being restarted right now, if any. */
@@ -110,6 +115,17 @@ function ageMs(now: number, at: number | null): number | null {
   return at === null ? null : Math.max(0, now - at);
 }
 
+/**
+ * Data stamped further ahead of wbguard's clock than this means the clocks disagree (wbguard's was stepped back, or
+ * CMS's is wrong): its age cannot be known, so it is not fresh. Without this a step back of an hour made hour-old
+ * data look brand new (found by the randomized model in test/prove).
+ */
+export const CLOCK_SKEW_TOLERANCE_MS = 120_000;
+
+function fromTheFuture(now: number, at: number | null | undefined): boolean {
+  return at !== null && at !== undefined && at - now > CLOCK_SKEW_TOLERANCE_MS;
+}
+
 function guardIdle(input: RestartInput, t: GuardThresholds): GuardResult {
   const { bound, source } = realSessionsBound(input);
   const numbers = {
@@ -169,6 +185,22 @@ function guardFresh(input: RestartInput, t: GuardThresholds): GuardResult {
   const wbFresh = wbAge !== null && wbAge <= t.staleAfterMs;
   const numbers = { webbridgeAgeMs: wbAge, callbridgeAgeMs: cbAge, apiAgeMs: apiAge, staleAfterMs: t.staleAfterMs };
   const fmt = (ms: number | null) => (ms === null ? 'never' : `${Math.round(ms / 1000)} s`);
+  const ahead = [
+    input.webbridgeSeenAt,
+    input.oldestCallbridgeSeenAt,
+    input.apiRealSessions?.at,
+    input.newestDataAt,
+  ].filter((at) => fromTheFuture(input.now, at)) as number[];
+  if (ahead.length > 0) {
+    const by = Math.round((Math.max(...ahead) - input.now) / 1000);
+    const detail = `session data is stamped ${by} s ahead of wbguard's clock: the clocks of wbguard and CMS disagree (was the clock stepped back?)`;
+    return {
+      guard: 'fresh',
+      verdict: input.force ? 'forced' : 'fail',
+      detail,
+      numbers: { ...numbers, aheadMs: by * 1000 },
+    };
+  }
   const detail = `Web Bridge data ${fmt(wbAge)} old, Call Bridge data ${fmt(cbAge)} old (max ${fmt(t.staleAfterMs)})`;
   if (wbFresh && cbFresh) {
     return { guard: 'fresh', verdict: 'pass', detail, numbers };
