@@ -192,6 +192,18 @@ export function crossCheck(data: unknown): CrossResult {
     errors.push({ path: ['mmp', 'passphrase'], message: 'a passphrase needs mmp.privateKey' });
   }
 
+  // High availability shares state through PostgreSQL: SQLite files are one machine's.
+  const ha = rec(c.ha) ?? {};
+  const store = c.store;
+  const storeUrl = typeof store === 'string' ? store : (rec(store)?.url as unknown);
+  if (ha.enabled === true && !(typeof storeUrl === 'string' && /^postgres(ql)?:\/\//.test(storeUrl))) {
+    errors.push({ path: ['ha', 'enabled'], message: 'needs a PostgreSQL store: store: postgres://user@host/db' });
+  }
+  const leaseMs = typeof ha.leaseMs === 'number' ? ha.leaseMs : 15_000;
+  if (typeof ha.renewEveryMs === 'number' && ha.renewEveryMs * 2 >= leaseMs) {
+    errors.push({ path: ['ha', 'renewEveryMs'], message: `must be under ha.leaseMs / 2 (${leaseMs / 2} ms)` });
+  }
+
   // Guard thresholds must leave room under the limit, or the guard can never (or always) pass.
   const limit = typeof analysis.limit === 'number' ? analysis.limit : 149;
   for (const key of ['maxActiveSessions', 'nearLimitMargin'] as const) {

@@ -432,6 +432,23 @@ export const AlertingSchema = z
   })
   .strict();
 
+export const HaSchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Several `wbguard run` instances on one PostgreSQL `store`: all ingest and serve the dashboard, one leader acts (a lease with a fencing token; the restart lock is in the database).',
+      ),
+    leaseMs: millis(2000, 600_000)
+      .default(15_000)
+      .describe('How long the leader’s lease lasts without renewal: a dead leader is replaced within about this.'),
+    renewEveryMs: millis(500, 300_000)
+      .default(5000)
+      .describe('How often the leader renews its lease and the others try to take it (under leaseMs / 2).'),
+  })
+  .strict();
+
 export const LogSchema = z
   .object({
     level: z
@@ -493,6 +510,7 @@ export const ConfigSchema = z
       .default([])
       .describe('Where alerts go: webhook, webex, slack, email. Each channel lists its events.'),
     alerting: AlertingSchema.prefault({}).describe('When alerts fire: thresholds shared by every channel.'),
+    ha: HaSchema.prefault({}).describe('A highly-available group of instances on one PostgreSQL store.'),
     log: LogSchema.prefault({}).describe('Logging of `wbguard run`.'),
   })
   .strict()

@@ -32,6 +32,7 @@ import { recheckRestart } from '../restart/recheck.js';
 import { mmpStatusVerifier } from '../restart/verifiers.js';
 import { createDaemonAlerts, type DaemonAlerts } from './alert-wiring.js';
 import { ApiPoller } from './api-poller.js';
+import { type DaemonLeadership, startLeadership } from './leadership.js';
 import { LiveState } from './live-state.js';
 import { liveStatsVerifier } from './live-verifier.js';
 import { createMetrics } from './metrics.js';
@@ -141,6 +142,13 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
   );
   let running: Promise<NodeResult[]> | undefined;
   const probe = new MmpProbe(config, mmp, now, () => running !== undefined, log);
+  let leadership: DaemonLeadership;
+  try {
+    leadership = await startLeadership(config, log);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const alerts = createDaemonAlerts(
     config,
     metrics,
@@ -281,56 +289,81 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     if (running) {
       return running;
     }
-    running = runRollingRestart(
-      plan,
-      settings,
-      {
-        mmp,
-        journal,
-        lock,
-        targetOf: (n) => targetFor(config, n),
-        verifiersFor: (n) => {
-          const hosts = new Set([...wbNames].filter(([, name]) => name === n).map(([host]) => host));
-          const live = liveStatsVerifier(
-            (l) => state.subscribe(l),
-            hosts,
-            () => state.report(now()).cluster.cma,
-            config.restart.leakThreshold,
+    // With ha: the cluster's lock in the database, with the leader's token, for the whole rolling run.
+    const fenced = leadership.fenceCluster(config.cluster, plan.order[0] ?? '');
+    running = fenced
+      .then(async (fence): Promise<NodeResult[]> => {
+        if (!fence.ok) {
+          const reason = fence.reason ?? 'not the leader';
+          return plan.decisions.map((d) =>
+            d.kind === 'restart'
+              ? { name: d.name, outcome: 'deferred' as const, reasons: [reason] }
+              : {
+                  name: d.name,
+                  outcome: d.kind === 'skip' ? ('skipped' as const) : ('deferred' as const),
+                  reasons: d.reasons,
+                },
           );
-          const status = mmpStatusVerifier(
-            mmp,
-            targetFor(config, n),
-            config.mmp.statusCommand,
-            config.mmp.statusPattern,
-            config.mmp.commandTimeoutMs,
-          );
-          return [live, status];
-        },
-        trigger,
-        now,
-        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-        onProgress: (line) => log?.info({ line }, 'restart progress'),
-        signal: stopping.signal,
-        // A rolling plan is minutes old by its second node: the guards and the window are asked again before each.
-        recheck: (n: string) => recheckRestart(config, state.report(now()), n, { now: now(), ...context(n) }),
-      },
-      { keepGoing: false },
-    ).then((results) => {
-      for (const r of results) {
-        if (r.outcome === 'success' || r.outcome === 'failure' || r.outcome === 'abandoned') {
-          metrics.restarts.inc({ webbridge: r.name, result: r.outcome });
         }
-      }
-      keep(
-        store.appendEvent(
-          'restart',
-          results.map((r) => ({ name: r.name, outcome: r.outcome, reasons: r.reasons })),
-        ),
-      );
-      alerts.restarted(now(), results);
-      running = undefined;
-      return results;
-    });
+        try {
+          return await runRollingRestart(
+            plan,
+            settings,
+            {
+              mmp,
+              journal,
+              lock,
+              targetOf: (n) => targetFor(config, n),
+              verifiersFor: (n) => {
+                const hosts = new Set([...wbNames].filter(([, name]) => name === n).map(([host]) => host));
+                const live = liveStatsVerifier(
+                  (l) => state.subscribe(l),
+                  hosts,
+                  () => state.report(now()).cluster.cma,
+                  config.restart.leakThreshold,
+                );
+                const status = mmpStatusVerifier(
+                  mmp,
+                  targetFor(config, n),
+                  config.mmp.statusCommand,
+                  config.mmp.statusPattern,
+                  config.mmp.commandTimeoutMs,
+                );
+                return [live, status];
+              },
+              trigger,
+              now,
+              sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+              onProgress: (line) => log?.info({ line }, 'restart progress'),
+              signal: stopping.signal,
+              // A rolling plan is minutes old by its second node: the guards and the window are asked again before each.
+              recheck: (n: string) =>
+                leadership.isLeader()
+                  ? recheckRestart(config, state.report(now()), n, { now: now(), ...context(n) })
+                  : { kind: 'defer' as const, reasons: ['this instance lost the leadership'] },
+            },
+            { keepGoing: false },
+          );
+        } finally {
+          await fence.release().catch((err: Error) => log?.error({ err: err.message }, 'restart lock not released'));
+        }
+      })
+      .then((results) => {
+        for (const r of results) {
+          if (r.outcome === 'success' || r.outcome === 'failure' || r.outcome === 'abandoned') {
+            metrics.restarts.inc({ webbridge: r.name, result: r.outcome });
+          }
+        }
+        keep(
+          store.appendEvent(
+            'restart',
+            results.map((r) => ({ name: r.name, outcome: r.outcome, reasons: r.reasons })),
+          ),
+        );
+        alerts.restarted(now(), results);
+        running = undefined;
+        return results;
+      });
     return running;
   };
   // "One at a time" counts the lock's holder and also a Web Bridge still down after a failed restart (not seen
@@ -355,7 +388,12 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
       : false;
     lastEvaluation = t;
     await state.flush();
-    const e = evaluatePolicy(config, state.report(t), t, { scheduleDue, ...context() });
+    const evaluation = evaluatePolicy(config, state.report(t), t, { scheduleDue, ...context() });
+    if (!leadership.isLeader()) {
+      // A follower watches and shows; the leader journals, acts and alerts.
+      return { ...evaluation, action: 'none' };
+    }
+    const e = evaluation;
     if (e.action !== 'none') {
       keep(
         store.appendEvent(e.action, {
@@ -383,6 +421,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
   api.start();
   closers.push(() => api.close());
   closers.push(() => alerts.close());
+  closers.push(() => leadership.close());
   probe.start(options.probeFirstAfterMs);
   closers.push(() => probe.close());
   const evalTimer = setInterval(() => {
@@ -405,6 +444,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     state: () => ({
       ...state.report(now()),
       clusterName: config.cluster,
+      role: leadership.role(),
       limit: config.analysis.limit,
       mode: config.policy?.mode ?? 'dry-run',
       windowOpen: evaluatePolicy(config, state.report(now()), now(), { scheduleDue: false, ...context() }).windowOpen,
@@ -438,6 +478,8 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     alerts: () => alerts.alerter.open(),
     publicReadOnly: config.http.publicReadOnly,
     plan: () => evaluatePolicy(config, state.report(now()), now(), { scheduleDue: false, ...context() }),
+    role: () => leadership.role(),
+    webbridgeNames: config.webbridges.map((w) => w.name),
     restart: (names) => {
       const chosen = names ?? config.webbridges.map((w) => w.name);
       const plan = makePlan(

@@ -19,6 +19,8 @@ import { DASHBOARD_CSP, dashboardAssets } from './dashboard-assets.js';
 
 export interface DaemonState extends AnalysisReport {
   readonly clusterName: string;
+  /** `single`, or with ha: `leader` or `follower` (only the leader acts). */
+  readonly role: string;
   /** The Web Bridge session limit (analysis.limit). */
   readonly limit: number;
   readonly mode: string;
@@ -55,6 +57,10 @@ export interface HttpDeps {
   readonly alerts: () => readonly AlertCondition[];
   readonly plan: () => Evaluation;
   readonly restart: (names: readonly string[] | undefined) => Promise<NodeResult[]>;
+  /** The configured Web Bridges: a restart request naming another is refused. */
+  readonly webbridgeNames: readonly string[];
+  /** `follower` refuses to act (409): the leader does. */
+  readonly role?: () => string;
   readonly registry: Registry;
   /** Bearer token for acting endpoints; undefined disables them. */
   readonly token: (() => string) | undefined;
@@ -210,6 +216,9 @@ export function createHttpApp(deps: HttpDeps): Hono {
       if (!tokenOk(c.req.header('authorization'), deps.token)) {
         return c.json(unauthorized, 401, { 'www-authenticate': 'Bearer' });
       }
+      if (deps.role?.() === 'follower') {
+        return c.json({ error: 'this instance follows: ask the leader (ha), which acts for the group' }, 409);
+      }
       let names: string[] | undefined;
       const text = await c.req.text();
       if (text.trim() !== '') {
@@ -224,7 +233,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
             return c.json({ error: 'names must be a list of Web Bridge names' }, 400);
           }
           names = body.names as string[];
-          const known = new Set(deps.state().webbridges.map((w) => w.name));
+          const known = new Set(deps.webbridgeNames);
           const unknown = names.filter((n) => !known.has(n));
           if (unknown.length > 0) {
             return c.json({ error: `unknown Web Bridge: ${unknown.join(', ')}` }, 400);

@@ -367,3 +367,28 @@ describe('configuration schema: several clusters (issue 10)', () => {
     );
   });
 });
+
+describe('configuration schema: high availability (issue 10)', () => {
+  test('ha.enabled needs a PostgreSQL store; renewals must come at least twice a lease', () => {
+    const e = errorOf(() => parseConfig({ ha: { enabled: true } }, { env: {} }));
+    assert.ok(
+      e.issues?.some((i) => /ha\.enabled: needs a PostgreSQL store/.test(i)),
+      JSON.stringify(e.issues),
+    );
+    const r = errorOf(() =>
+      parseConfig(
+        { store: { url: 'postgres://wbguard@db/wbguard' }, ha: { enabled: true, leaseMs: 4000, renewEveryMs: 2000 } },
+        { env: {} },
+      ),
+    );
+    assert.ok(
+      r.issues?.some((i) => /ha\.renewEveryMs: must be under ha\.leaseMs \/ 2/.test(i)),
+      JSON.stringify(r.issues),
+    );
+    const ok = parseConfig(
+      { store: { url: 'postgres://wbguard@db/wbguard' }, ha: { enabled: true, leaseMs: 9000, renewEveryMs: 3000 } },
+      { env: {} },
+    );
+    assert.equal(ok.ha.enabled, true);
+  });
+});
