@@ -15,7 +15,7 @@ import { checkBucket, floorSql, MINUTE_MS, type SeriesRow, seriesSql, toSeries }
 import { createPgPool, type PgConnectionOptions, type PgTarget, storeError } from './pg-connection.js';
 import { migratePg, pgSchemaVersion } from './pg-migrations.js';
 import { inTransaction } from './pg-transaction.js';
-import { fromRow, type RecordRow, recordKey, toRow } from './record-rows.js';
+import { eachInPages, fromRow, type RecordRow, recordKey, toRow } from './record-rows.js';
 
 /** Rows per INSERT: bounds the size of one statement's arrays. */
 const CHUNK_ROWS = 5_000;
@@ -145,26 +145,15 @@ export class PgStore implements AsyncStore {
   }
 
   async eachRecordSince(at: number, fn: (r: CmsRecord) => void): Promise<number> {
-    let n = 0;
-    let after = { at, id: -1 };
-    for (;;) {
-      const page = await this.#run('read records', async (pool) => {
-        const r = await pool.query<RecordRow & { id: number }>(RECORD_PAGE, [after.at, after.id, PAGE_ROWS]);
-        return r.rows;
-      });
-      for (const row of page) {
-        const r = fromRow(row);
-        if (r) {
-          n += 1;
-          fn(r);
-        }
-      }
-      const last = page.at(-1);
-      if (!last) {
-        return n;
-      }
-      after = { at: last.at, id: last.id };
-    }
+    return eachInPages(
+      at,
+      (after) =>
+        this.#run('read records', async (pool) => {
+          const r = await pool.query<RecordRow & { id: number }>(RECORD_PAGE, [after.at, after.id, PAGE_ROWS]);
+          return r.rows;
+        }),
+      fn,
+    );
   }
 
   async minuteSeries(

@@ -94,3 +94,34 @@ export function fromRow(row: RecordRow): CmsRecord | undefined {
       return undefined;
   }
 }
+
+/**
+ * Gives every record of a keyset-paged read, in (at, id) order: `readPage` returns the rows after `(at, id)`, an
+ * empty page ends the read. `between` runs after each page (the SQLite wrapper yields to the event loop there).
+ * Resolves with how many records were given.
+ */
+export async function eachInPages(
+  from: number,
+  readPage: (after: { at: number; id: number }) => Promise<ReadonlyArray<RecordRow & { id: number }>>,
+  fn: (r: CmsRecord) => void,
+  between?: () => Promise<void>,
+): Promise<number> {
+  let n = 0;
+  let after = { at: from, id: -1 };
+  for (;;) {
+    const page = await readPage(after);
+    for (const row of page) {
+      const r = fromRow(row);
+      if (r) {
+        n += 1;
+        fn(r);
+      }
+    }
+    const last = page.at(-1);
+    if (!last) {
+      return n;
+    }
+    after = { at: last.at, id: last.id };
+    await between?.();
+  }
+}

@@ -8,7 +8,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { CmsRecord } from '../../core/model.js';
 import { InvalidStateError } from '../../errors.js';
 import type { AsyncStore, MinuteKind, MinuteSeries, StoredEvent } from '../../ports/async-store.js';
-import { fromRow } from './record-rows.js';
+import { eachInPages } from './record-rows.js';
 import { SqliteStore } from './sqlite-store.js';
 
 export class SqliteAsyncStore implements AsyncStore {
@@ -48,24 +48,12 @@ export class SqliteAsyncStore implements AsyncStore {
 
   /** In pages, yielding to the event loop between them, so a long replay does not stall sockets and timers. */
   async eachRecordSince(at: number, fn: (r: CmsRecord) => void): Promise<number> {
-    let n = 0;
-    let after = { at, id: -1 };
-    for (;;) {
-      const page = await this.#use('read records', (s) => s.recordPage(after.at, after.id));
-      for (const row of page) {
-        const r = fromRow(row);
-        if (r) {
-          n += 1;
-          fn(r);
-        }
-      }
-      const last = page.at(-1);
-      if (!last) {
-        return n;
-      }
-      after = { at: last.at, id: last.id };
-      await yieldToLoop();
-    }
+    return eachInPages(
+      at,
+      (after) => this.#use('read records', (s) => s.recordPage(after.at, after.id)),
+      fn,
+      yieldToLoop,
+    );
   }
 
   minuteSeries(

@@ -29,14 +29,13 @@ import { mmpClientFor, targetFor } from '../restart/mmp-wiring.js';
 import { type NodeResult, runRollingRestart } from '../restart/orchestrator.js';
 import { makePlan, restartInputs, restartSettingsOf } from '../restart/plan.js';
 import { recheckRestart } from '../restart/recheck.js';
-import { mmpStatusVerifier } from '../restart/verifiers.js';
 import { createDaemonAlerts, type DaemonAlerts } from './alert-wiring.js';
 import { ApiPoller } from './api-poller.js';
 import { type DaemonLeadership, startLeadership } from './leadership.js';
 import { LiveState } from './live-state.js';
-import { liveStatsVerifier } from './live-verifier.js';
 import { createMetrics } from './metrics.js';
 import { MmpProbe } from './mmp-probe.js';
+import { nodeVerifiers, planJournalEntry } from './node-verifiers.js';
 import { openDaemonStore } from './open-store.js';
 import { type Evaluation, evaluatePolicy } from './policy-loop.js';
 
@@ -314,23 +313,12 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
               journal,
               lock,
               targetOf: (n) => targetFor(config, n),
-              verifiersFor: (n) => {
-                const hosts = new Set([...wbNames].filter(([, name]) => name === n).map(([host]) => host));
-                const live = liveStatsVerifier(
-                  (l) => state.subscribe(l),
-                  hosts,
-                  () => state.report(now()).cluster.cma,
-                  config.restart.leakThreshold,
-                );
-                const status = mmpStatusVerifier(
-                  mmp,
-                  targetFor(config, n),
-                  config.mmp.statusCommand,
-                  config.mmp.statusPattern,
-                  config.mmp.commandTimeoutMs,
-                );
-                return [live, status];
-              },
+              verifiersFor: nodeVerifiers(
+                config,
+                mmp,
+                (l) => state.subscribe(l),
+                () => state.report(now()).cluster.cma,
+              ),
               trigger,
               now,
               sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -401,16 +389,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
           decisions: e.plan.decisions.map((d) => ({ name: d.name, kind: d.kind, reasons: d.reasons })),
         }),
       );
-      journal.append({
-        ts: e.at,
-        trigger: scheduleDue ? 'daemon:schedule' : 'daemon:leak',
-        kind: 'plan',
-        cluster: config.cluster,
-        mode: e.mode,
-        action: e.action,
-        order: e.plan.order,
-        decisions: e.plan.decisions.map((d) => ({ node: d.name, kind: d.kind, reasons: d.reasons, guards: d.guards })),
-      });
+      journal.append(planJournalEntry(e, scheduleDue ? 'daemon:schedule' : 'daemon:leak', config.cluster));
     }
     if (e.action === 'restart') {
       void restart(e.plan, scheduleDue ? 'daemon:schedule' : 'daemon:leak');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseConfig } from '../../../src/app/config/index.js';
 import { startDaemon } from '../../../src/app/daemon/daemon.js';
-import type { Logger } from '../../../src/ports/logger.js';
+import { capturingLogger } from '../../helpers/capturing-logger.js';
 import { feedPicture } from '../../helpers/feed-picture.js';
 import { httpReceiver, smtpReceiver } from '../../helpers/receivers.js';
 import { SIM_PASSWORD, simulator, tempDir } from '../../sim/helpers.js';
@@ -16,19 +16,6 @@ import { SIM_PASSWORD, simulator, tempDir } from '../../sim/helpers.js';
 const HOOK_TOKEN = 'hook-path-T0ken-s3cret';
 const SMTP_PASSWORD = 'smtp-Pa55w0rd-s3cret';
 const HTTP_TOKEN = 'http-T0ken-s3cret';
-
-function capturingLogger(lines: string[]): Logger {
-  const log = (level: string) => (a: unknown, b?: unknown) => lines.push(`${level} ${JSON.stringify(a)} ${b ?? ''}`);
-  const logger: Logger = {
-    debug: log('debug'),
-    info: log('info'),
-    warn: log('warn'),
-    error: log('error'),
-    fatal: log('fatal'),
-    child: () => logger,
-  };
-  return logger;
-}
 
 test('a leak is announced once to a webhook and by e-mail, repeated after the interval, then recovered', async (t) => {
   const dir = tempDir(t, 'wbguard-alerts-');

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseConfig } from '../../../src/app/config/index.js';
 import { startDaemon } from '../../../src/app/daemon/daemon.js';
-import type { Logger } from '../../../src/ports/logger.js';
 import { createSink, parseSinkUrl } from '../../../src/sim/syslog/sinks.js';
 import { callBridgeStatsLine, webBridgeStatsLine } from '../../../src/sim/syslog/templates.js';
+import { capturingLogger } from '../../helpers/capturing-logger.js';
 import { startPostgres } from '../../helpers/postgres.js';
 import { until } from '../../helpers/until.js';
 import { tempDir } from '../../sim/helpers.js';
@@ -21,15 +21,7 @@ test('the daemon stores in PostgreSQL and a second daemon on the same database r
   const database = await pg.createDatabase();
   const dir = tempDir(t, 'wbguard-pg-daemon-');
   const logLines: string[] = [];
-  const log = (level: string) => (a: unknown, b?: unknown) => logLines.push(`${level} ${JSON.stringify(a)} ${b ?? ''}`);
-  const logger: Logger = {
-    debug: log('debug'),
-    info: log('info'),
-    warn: log('warn'),
-    error: log('error'),
-    fatal: log('fatal'),
-    child: () => logger,
-  };
+  const logger = capturingLogger(logLines);
   const env = { PGPW: pg.password };
   const build = (state: string) =>
     parseConfig(

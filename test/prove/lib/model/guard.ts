@@ -7,14 +7,13 @@
  */
 import { Cron } from 'croner';
 import { callbridgeNameMap, type WbguardConfig, webbridgeNameMap } from '../../../../src/app/config/index.js';
-import { liveStatsVerifier } from '../../../../src/app/daemon/live-verifier.js';
+import { nodeVerifiers, planJournalEntry } from '../../../../src/app/daemon/node-verifiers.js';
 import { type Evaluation, evaluatePolicy } from '../../../../src/app/daemon/policy-loop.js';
 import { stillRestarting } from '../../../../src/app/restart/in-flight.js';
 import { targetFor } from '../../../../src/app/restart/mmp-wiring.js';
 import { type NodeResult, runRollingRestart } from '../../../../src/app/restart/orchestrator.js';
 import { restartSettingsOf } from '../../../../src/app/restart/plan.js';
 import { recheckRestart } from '../../../../src/app/restart/recheck.js';
-import { mmpStatusVerifier } from '../../../../src/app/restart/verifiers.js';
 import { ClusterAnalyzer } from '../../../../src/core/analysis/index.js';
 import type { AnalysisReport, CmsRecord, LineCounts } from '../../../../src/core/model.js';
 import type { MmpClient } from '../../../../src/ports/mmp.js';
@@ -104,7 +103,7 @@ export class ModelGuard {
       return this.#running;
     }
     const { config, mmp, journal, lock, now, sleep } = this.#d;
-    const wbNames = webbridgeNameMap(config);
+    const _wbNames = webbridgeNameMap(config);
     this.#running = runRollingRestart(
       plan,
       restartSettingsOf(config),
@@ -113,26 +112,16 @@ export class ModelGuard {
         journal,
         lock,
         targetOf: (n) => targetFor(config, n),
-        verifiersFor: (n) => {
-          const hosts = new Set([...wbNames].filter(([, name]) => name === n).map(([host]) => host));
-          const live = liveStatsVerifier(
-            (l) => {
-              this.#listeners.add(l);
-              return () => this.#listeners.delete(l);
-            },
-            hosts,
-            () => this.#analyzer.report(this.#lines, now()).cluster.cma,
-            config.restart.leakThreshold,
-          );
-          const status = mmpStatusVerifier(
-            mmp,
-            targetFor(config, n),
-            config.mmp.statusCommand,
-            config.mmp.statusPattern,
-            config.mmp.commandTimeoutMs,
-          );
-          return [live, status];
-        },
+        // The daemon's own verifiers (app/daemon/node-verifiers.ts), fed by the model's records.
+        verifiersFor: nodeVerifiers(
+          config,
+          mmp,
+          (l) => {
+            this.#listeners.add(l);
+            return () => this.#listeners.delete(l);
+          },
+          () => this.#analyzer.report(this.#lines, now()).cluster.cma,
+        ),
         trigger,
         now,
         sleep,
@@ -167,15 +156,7 @@ export class ModelGuard {
     const e = evaluatePolicy(config, report, t, { scheduleDue, ...this.#context(report) });
     if (e.action !== 'none') {
       store.appendEvent();
-      journal.append({
-        ts: e.at,
-        trigger: scheduleDue ? 'daemon:schedule' : 'daemon:leak',
-        kind: 'plan',
-        cluster: config.cluster,
-        mode: e.mode,
-        action: e.action,
-        order: e.plan.order,
-      });
+      journal.append(planJournalEntry(e, scheduleDue ? 'daemon:schedule' : 'daemon:leak', config.cluster));
     }
     if (e.action === 'restart') {
       void this.#restart(e.plan, scheduleDue ? 'daemon:schedule' : 'daemon:leak');
