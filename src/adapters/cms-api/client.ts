@@ -184,6 +184,7 @@ export function createCmsApiClient(o: CmsApiClientOptions): CmsApiClient {
     async countCallLegs() {
       const before = requests;
       const ids: string[] = [];
+      const listed = new Set<string>();
       const page = o.pageSize ?? 50;
       for (let offset = 0; offset < 100_000; ) {
         const list = ((await get(`/callLegs?offset=${offset}&limit=${page}`)).callLegs ?? {}) as Record<
@@ -191,10 +192,18 @@ export function createCmsApiClient(o: CmsApiClientOptions): CmsApiClient {
           unknown
         >;
         const items = (list.callLeg as Array<Record<string, unknown>> | undefined) ?? [];
-        ids.push(...items.map((l) => String(l['@_id'])));
+        const before = ids.length;
+        for (const id of items.map((l) => String(l['@_id']))) {
+          if (!listed.has(id)) {
+            listed.add(id);
+            ids.push(id);
+          }
+        }
         const total = Number(list['@_total'] ?? 0);
         offset += items.length;
-        if (items.length === 0 || offset >= total) {
+        // A page with nothing new ends the listing: a server that repeats itself (or lies about `total`) must not
+        // keep a poll going for thousands of requests (found by the fuzz test in test/prove).
+        if (items.length === 0 || ids.length === before || offset >= total) {
           break;
         }
       }

@@ -209,7 +209,19 @@ export async function loadConfig(path: string, options: LoadOptions = {}): Promi
     }
     return undefined;
   };
-  return parseConfig(doc.toJS() ?? {}, { ...options, source: path, lineOf });
+  let data: unknown;
+  try {
+    // toJS resolves aliases and merge keys: an alias to an anchor never set (`<<: *x`) throws here, not in parsing
+    // (found by the config fuzz test in test/prove).
+    data = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (err) {
+    throw new ConfigError(
+      `the configuration is not valid YAML [path:${path}]`,
+      [(err as Error).message.split('\n')[0] ?? 'unreadable'],
+      { code: 'WBGUARD_ERR_CONFIG', hint: 'define each &anchor before its *alias, and do not nest aliases deeply' },
+    );
+  }
+  return parseConfig(data, { ...options, source: path, lineOf });
 }
 
 /** `--config`, else $WBGUARD_CONFIG, else ./wbguard.yaml when it exists, else /etc/wbguard/config.yaml. */

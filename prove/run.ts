@@ -1,0 +1,34 @@
+/**
+ * @module prove/run
+ * `npm run prove`: the long versions of test/prove (the short ones run in `npm test`). Each part prints the figures
+ * docs/reliability.md quotes. `--only model|fuzz` runs one part; exit 1 when a part found a problem.
+ */
+import { parseArgs } from 'node:util';
+import { proveFuzz } from './fuzz.js';
+import { proveModel } from './model.js';
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    seeds: { type: 'string', default: '40' },
+    days: { type: 'string', default: '50' },
+    wiring: { type: 'string', default: 'proposed' },
+    runs: { type: 'string', default: '200000' },
+  },
+});
+const parts: Record<string, () => Promise<boolean>> = {
+  model: () =>
+    proveModel({
+      seeds: Number(values.seeds),
+      days: Number(values.days),
+      wiring: values.wiring === 'daemon' ? 'daemon' : 'proposed',
+    }),
+  fuzz: () => proveFuzz(Number(values.runs)),
+};
+let ok = true;
+for (const [name, part] of Object.entries(parts)) {
+  if (!values.only || values.only === name) {
+    ok = (await part()) && ok;
+  }
+}
+process.exit(ok ? 0 : 1);
