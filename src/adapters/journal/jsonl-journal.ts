@@ -47,6 +47,9 @@ export function ciscoTimestamp(ms: number): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
 }
 
+/** How far past the first entry older than asked `since` keeps reading (clock steps write out of order). */
+const SINCE_SLACK_MS = 86_400_000;
+
 export class JsonlJournal {
   readonly path: string;
   readonly humanLogPath: string;
@@ -123,10 +126,12 @@ export class JsonlJournal {
   }
 
   /**
-   * Entries stamped at or after `ms` (epoch), oldest first, reading the file backwards in chunks only as far as
-   * needed: the guards ask every evaluation about the last day, and the journal grows for years.
+   * Entries stamped at or after `ms` (epoch), in file order, reading the file backwards in chunks only as far as
+   * needed: the guards ask every evaluation about the last day, and the journal grows for years. A clock stepped
+   * back writes entries out of order, so the read goes on a day past the first older entry before it stops.
    */
   since(ms: number): JournalEntry[] {
+    const stopBefore = ms - SINCE_SLACK_MS;
     if (!existsSync(this.path)) {
       return [];
     }
@@ -155,11 +160,14 @@ export class JsonlJournal {
           } catch {
             continue; // a torn line after a crash
           }
-          if (Date.parse(e.ts) < ms) {
+          const at = Date.parse(e.ts);
+          if (at < stopBefore) {
             older = true;
             break;
           }
-          out.push(e);
+          if (at >= ms) {
+            out.push(e);
+          }
         }
         if (older) {
           break;

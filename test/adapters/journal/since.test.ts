@@ -35,3 +35,21 @@ test('since(ms) equals entries() filtered by time, whatever the chunk boundaries
       .filter((e) => e.kind === 'command' && e.node === 'cms0' && Date.parse(e.ts) >= Date.UTC(2026, 10, 3)).length,
   );
 });
+
+test('a clock stepped back writes entries out of order: since() still finds today’s restart behind them', (t) => {
+  const journal = new JsonlJournal(tempDir(t, 'wbguard-journal-'));
+  const today = Date.UTC(2026, 10, 24, 2, 0, 0);
+  const entry = (ts: number, kind: 'command' | 'plan') => ({
+    ts: new Date(ts).toISOString(),
+    trigger: 'test',
+    kind,
+    cluster: 'lab',
+    node: 'cms1',
+  });
+  journal.append(entry(today, 'command'));
+  // The clock is stepped back three hours (into yesterday) and wbguard keeps writing.
+  for (let i = 0; i < 50; i++) {
+    journal.append(entry(today - 3 * 3_600_000 + i * 60_000, 'plan'));
+  }
+  assert.equal(journal.restartsToday('lab', 'cms1', today + 3_600_000), 1);
+});

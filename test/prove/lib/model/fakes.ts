@@ -66,6 +66,10 @@ export class MemoryJournal extends JsonlJournal {
   override entries(): JournalEntry[] {
     return this.kept;
   }
+  // The real journal reads its file backwards; this one has no file: the same answer from the list.
+  override since(ms: number): JournalEntry[] {
+    return this.kept.filter((e) => Date.parse(e.ts) >= ms);
+  }
 }
 
 /** A process of wbguard, alive until the model kills it. */
