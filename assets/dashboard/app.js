@@ -12,6 +12,9 @@
 
   let hours = 24;
   let lastHistory = 0;
+  // With several clusters (issue 10), the one drawn in detail; its name is kept in the address (#cluster=NAME).
+  let cluster = new URLSearchParams(location.hash.slice(1)).get('cluster');
+  const withCluster = (path) => (cluster ? `${path}${path.includes('?') ? '&' : '?'}cluster=${encodeURIComponent(cluster)}` : path);
 
   const $ = (id) => document.getElementById(id);
   const el = (tag, props = {}, ...children) => {
@@ -109,6 +112,37 @@
     }
   }
 
+  // Every cluster side by side, one card each: the answers an operator of many clusters scans first. A click shows
+  // that cluster below.
+  function renderClusters(all, alerts) {
+    const strip = $('clusters');
+    strip.hidden = all.length < 2;
+    if (all.length < 2) return;
+    strip.replaceChildren(
+      ...all.map((k) => {
+        const limit = limitOf(k);
+        const atLimit = k.webbridges.filter((w) => !w.stale && w.active !== null && w.active >= limit).length;
+        const open = alerts.filter((a) => a.cluster === k.clusterName).length;
+        const leaking = k.webbridges.filter((w) => (w.leakedMin || 0) > 0).length;
+        const tone = atLimit ? 'bad' : open || leaking ? 'warn' : 'good';
+        const card = el(
+          'button',
+          { type: 'button', class: `cluster-card ${tone}${k.clusterName === cluster ? ' on' : ''}`, 'data-cluster': k.clusterName },
+          el('span', { class: 'cluster-title', text: k.clusterName }),
+          el('span', { class: 'big', text: atLimit ? `${atLimit} at the limit` : `leaked ≥ ${num(k.leakEstimate ? k.leakEstimate.value : k.cluster.leaked)}` }),
+          el('span', { class: 'small', text: `${k.webbridges.length} Web Bridges · ${k.mode}${k.restarting ? ` · restarting ${k.restarting}` : ''}${open ? ` · ${open} alert${open > 1 ? 's' : ''}` : ''}` }),
+        );
+        card.setAttribute('aria-pressed', String(k.clusterName === cluster));
+        card.addEventListener('click', () => {
+          cluster = k.clusterName;
+          history.replaceState(null, '', `#cluster=${encodeURIComponent(cluster)}`);
+          refresh(true);
+        });
+        return card;
+      }),
+    );
+  }
+
   function renderHeader(s) {
     $('cluster-name').textContent = `· ${s.clusterName}`;
     $('mode').textContent = `mode: ${s.mode}`;
@@ -199,6 +233,9 @@
       ? `Leak estimate now: ${e.value} sessions (Σ active − Σ real sessions by ${e.source === 'api' ? 'the CMS API' : 'the STATS lines'}, ${ago(e.at)}; the fresher view is used). The restart guards use the proven bound per Web Bridge.`
       : '';
   }
+
+  // Several clusters: the alerts and journal of the one shown (entries of the whole daemon carry no cluster).
+  const ofCluster = (list, name) => list.filter((x) => !x.cluster || !name || x.cluster === name);
 
   function renderAlerts(alerts) {
     $('alerts-section').hidden = alerts.length === 0;
@@ -347,7 +384,7 @@
   async function loadHistory() {
     const started = performance.now();
     const from = new Date(Date.now() - hours * 3600000).toISOString();
-    const h = await getJson(`/api/v1/history?from=${encodeURIComponent(from)}&points=${POINTS}`);
+    const h = await getJson(withCluster(`/api/v1/history?from=${encodeURIComponent(from)}&points=${POINTS}`));
     view.history = h;
     drawCharts(h);
     view.historyMs = performance.now() - started;
@@ -356,8 +393,19 @@
 
   async function refresh(force = false) {
     try {
-      const [s, alerts, journal] = await Promise.all([getJson('/api/v1/state'), getJson('/api/v1/alerts'), getJson('/api/v1/journal?limit=100')]);
+      const [all, allAlerts, allJournal] = await Promise.all([getJson('/api/v1/clusters'), getJson('/api/v1/alerts'), getJson('/api/v1/journal?limit=100')]);
+      const s = all.find((k) => k.clusterName === cluster) || all[0];
+      if (!s) throw new Error('no cluster is configured');
+      if (cluster !== s.clusterName && all.length > 1) {
+        cluster = s.clusterName;
+        force = true;
+      }
+      const name = all.length > 1 ? s.clusterName : null;
+      const alerts = ofCluster(allAlerts, name);
+      const journal = ofCluster(allJournal, name);
       view.state = s;
+      view.clusters = all;
+      renderClusters(all, allAlerts);
       renderHeader(s);
       renderNodes(s);
       renderCallbridges(s);
@@ -400,7 +448,7 @@
     const out = $('act-out');
     out.replaceChildren(el('p', { class: 'muted', text: 'planning…' }));
     try {
-      const p = await getJson('/api/v1/plan');
+      const p = await getJson(withCluster('/api/v1/plan'));
       out.replaceChildren(
         el('p', { id: 'plan-summary', text: `Plan (${p.mode}, window ${p.windowOpen ? 'open' : 'closed'}): ${p.plan.order.length ? `restart ${p.plan.order.join(', ')} one at a time` : 'restart nothing'} → ${p.action}` }),
         resultsTable(p.plan.decisions.map((d) => ({ name: d.name, outcome: d.kind, reasons: d.reasons }))),
@@ -436,7 +484,7 @@
       const res = await fetch('/api/v1/restart', {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${typed}` },
-        body: JSON.stringify({ names: chosen }),
+        body: JSON.stringify(cluster ? { cluster, names: chosen } : { names: chosen }),
       });
       const body = await res.json();
       if (!res.ok) {

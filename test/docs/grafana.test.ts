@@ -13,7 +13,7 @@ test('docs/grafana-dashboard.json matches the exported metric names', async () =
     recommendations: [],
   };
   const m = createMetrics(
-    () => report,
+    () => [{ name: 'cluster', report, api: [] }],
     149,
     () => 0,
   );

@@ -23,19 +23,21 @@ async function until<T>(f: () => T | undefined, ms: number, what: string): Promi
 /**
  * Sends the simulator's current picture to a daemon over TCP syslog, as CMS would: a Stats line per Web Bridge and a
  * STATS line per Call Bridge (with `cma` instead of the real count when given), then waits until it is ingested.
+ * `hostPrefix` renames the senders (`ber-` + cms1): two simulated clusters with the same node names side by side.
  */
 export async function feedPicture(
   daemon: Awaited<ReturnType<typeof startDaemon>>,
   sim: Awaited<ReturnType<typeof simulator>>,
   at: number,
   cma?: number,
+  hostPrefix = '',
 ): Promise<void> {
   const sink = createSink(parseSinkUrl(`tcp://127.0.0.1:${daemon.listeners.find((l) => l.transport === 'tcp')?.port}`));
   for (const w of sim.state().webbridges) {
-    sink.send(w.name, webBridgeStatsLine(at, w.name, w.active, 10, 5));
+    sink.send(hostPrefix + w.name, webBridgeStatsLine(at, hostPrefix + w.name, w.active, 10, 5));
   }
   for (const c of sim.state().callbridges) {
-    sink.send(c.name, callBridgeStatsLine(at + 1, c.name, cma ?? c.cma, cma ?? c.cma, 0));
+    sink.send(hostPrefix + c.name, callBridgeStatsLine(at + 1, hostPrefix + c.name, cma ?? c.cma, cma ?? c.cma, 0));
   }
   const expected = daemon.state.lines.callbridgeStats + sim.state().callbridges.length;
   await until(() => (daemon.state.lines.callbridgeStats === expected ? true : undefined), 5000, 'ingest');

@@ -9,5 +9,6 @@ export { formatPath } from './issues.js';
 export * from './load.js';
 export { callbridgeNameMap, webbridgeNameMap } from './names.js';
 export * from './schema.js';
+export { scopedClusters, scopeToCluster } from './scope.js';
 export * from './secrets.js';
 export { type StoreSettings, storeSettings } from './store.js';

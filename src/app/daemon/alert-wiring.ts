@@ -21,14 +21,26 @@ import type { DaemonMetrics } from './metrics.js';
 import type { MmpProbe } from './mmp-probe.js';
 import type { Evaluation } from './policy-loop.js';
 
+/** What the alerts look at in one cluster at a check. */
+export interface ClusterAlertInput {
+  readonly cluster: string;
+  readonly report: AnalysisReport;
+  readonly evaluation: Evaluation | undefined;
+  readonly mmpFailures?: ReturnType<MmpProbe['failures']>;
+  readonly apiViews?: readonly ApiView[];
+}
+
 export interface DaemonAlerts {
   readonly alerter: Alerter;
   /** Counts dropped syslog messages for the `syslog-drops` condition. */
   drops(transport: string, count: number, at: number): void;
-  /** One check, after a policy evaluation. */
-  check(now: number, report: AnalysisReport, evaluation: Evaluation | undefined): AlertCondition[];
+  /**
+   * One check of every cluster, after their policy evaluations. All clusters at once: a condition missing from a
+   * check has recovered. Conditions of the whole daemon (syslog drops) are reported under the first cluster.
+   */
+  check(now: number, clusters: readonly ClusterAlertInput[]): AlertCondition[];
   /** Restart results: one `restart-done` or `restart-failed` event each. */
-  restarted(now: number, results: readonly NodeResult[]): void;
+  restarted(now: number, results: readonly NodeResult[], cluster: string): void;
   close(): Promise<void>;
 }
 
@@ -78,8 +90,6 @@ export function createDaemonAlerts(
   log: Logger | undefined,
   startedAt: number,
   sources: {
-    readonly mmpFailures?: () => ReturnType<MmpProbe['failures']>;
-    readonly apiViews?: () => readonly ApiView[];
     /** Each condition appearing or ending, and each one-shot event, whatever the channels (the store's events). */
     readonly record?: (notice: AlertNotice) => void;
   } = {},
@@ -109,14 +119,19 @@ export function createDaemonAlerts(
   // Transitions only (never repeats): what the store keeps of the alerts.
   const history = new AlertDeduper({ repeatAfterMs: Number.POSITIVE_INFINITY });
   const dropLog: Array<{ at: number; transport: string; count: number }> = [];
-  const thresholds = {
+  // Node names are unique within a cluster only: the learnt intervals are kept per cluster.
+  const learnt = (cluster: string, name: string) => `${cluster}\u0000${name}`;
+  const thresholdsOf = (cluster: string) => ({
     leakAbove: a.leakAbove ?? config.restart.leakThreshold,
     forecastWithinHours: a.forecastWithinHours > 0 ? a.forecastWithinHours : Number.NEGATIVE_INFINITY,
     limit: config.analysis.limit,
     quietAfterMs: (name: string, role: 'webbridge' | 'callbridge') =>
       a.quietIntervals *
-      learner.interval(name, role === 'webbridge' ? a.webbridgeStatsIntervalMs : a.callbridgeStatsIntervalMs),
-  };
+      learner.interval(
+        learnt(cluster, name),
+        role === 'webbridge' ? a.webbridgeStatsIntervalMs : a.callbridgeStatsIntervalMs,
+      ),
+  });
   const event = (now: number, c: Omit<AlertCondition, 'key'>) => {
     const condition = { ...c, key: `${c.event}:${c.cluster}:${c.subject}:${now}` };
     for (const n of history.event(now, condition)) {
@@ -129,10 +144,12 @@ export function createDaemonAlerts(
     drops(transport, count, at) {
       dropLog.push({ at, transport, count });
     },
-    check(now, report, evaluation) {
-      for (const n of [...report.webbridges, ...report.callbridges]) {
-        if (n.lastSeen) {
-          learner.observe(n.name, Date.parse(n.lastSeen));
+    check(now, clusters) {
+      for (const k of clusters) {
+        for (const n of [...k.report.webbridges, ...k.report.callbridges]) {
+          if (n.lastSeen) {
+            learner.observe(learnt(k.cluster, n.name), Date.parse(n.lastSeen));
+          }
         }
       }
       while (dropLog.length > 0 && (dropLog[0]?.at ?? now) < now - a.dropsWindowMs) {
@@ -142,18 +159,20 @@ export function createDaemonAlerts(
       for (const d of dropLog) {
         recentDrops[d.transport] = (recentDrops[d.transport] ?? 0) + d.count;
       }
-      const active = activeConditions(
-        {
-          cluster: config.cluster,
-          report,
-          now,
-          listeningSince: startedAt,
-          deferred: evaluation ? deferredOf(evaluation) : [],
-          recentDrops,
-          mmpFailures: sources.mmpFailures?.() ?? [],
-          apiDisagreements: disagreements(now, report, sources.apiViews?.() ?? [], a.apiDisagreeAbove),
-        },
-        thresholds,
+      const active = clusters.flatMap((k, i) =>
+        activeConditions(
+          {
+            cluster: k.cluster,
+            report: k.report,
+            now,
+            listeningSince: startedAt,
+            deferred: k.evaluation ? deferredOf(k.evaluation) : [],
+            recentDrops: i === 0 ? recentDrops : {},
+            mmpFailures: k.mmpFailures ?? [],
+            apiDisagreements: disagreements(now, k.report, k.apiViews ?? [], a.apiDisagreeAbove),
+          },
+          thresholdsOf(k.cluster),
+        ),
       );
       alerter.check(now, active);
       for (const n of history.update(now, active)) {
@@ -161,12 +180,12 @@ export function createDaemonAlerts(
       }
       return active;
     },
-    restarted(now, results) {
+    restarted(now, results, cluster) {
       for (const r of results) {
         if (r.outcome === 'success') {
           event(now, {
             event: 'restart-done',
-            cluster: config.cluster,
+            cluster,
             subject: r.name,
             severity: 'info',
             summary: `${r.name} was restarted and verified back (${r.reasons.join('; ') || 'requested'})`,
@@ -175,7 +194,7 @@ export function createDaemonAlerts(
         } else if (r.outcome === 'failure' || r.outcome === 'abandoned') {
           event(now, {
             event: 'restart-failed',
-            cluster: config.cluster,
+            cluster,
             subject: r.name,
             severity: 'critical',
             summary: `restart of ${r.name} ${r.outcome === 'failure' ? 'failed' : 'was abandoned'}: ${r.reasons.join('; ')}`,

@@ -1,14 +1,13 @@
 /**
  * @module app/daemon/daemon
  * `wbguard run`: the composition root of the unattended guard. Syslog listeners feed the live state (stored in
- * SQLite), the policy is evaluated on a timer, restarts in `enforce` mode go through the same guarded orchestrator
- * as `wbguard restart` (verified by fresh Stats lines and the MMP status command), and HTTP serves the API and
- * /metrics.
+ * SQLite or PostgreSQL), one guard per configured cluster (cluster-guard.ts) evaluates its policy on a timer and
+ * restarts in `enforce` mode through the same guarded orchestrator as `wbguard restart` (verified by fresh Stats
+ * lines and the MMP status command), and HTTP serves the API and /metrics of every cluster.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { Cron } from 'croner';
 import { JsonlJournal } from '../../adapters/journal/jsonl-journal.js';
 import { FileRestartLock } from '../../adapters/lock/file-lock.js';
 import { tailFiles } from '../../adapters/logfiles/tail.js';
@@ -18,26 +17,28 @@ import {
   startSyslogListener,
   type Transport,
 } from '../../adapters/syslog/listeners.js';
-import { nextAllowedAt } from '../../core/policy/index.js';
 import type { AsyncStore } from '../../ports/async-store.js';
 import type { Logger } from '../../ports/logger.js';
 import type { MmpClient } from '../../ports/mmp.js';
-import { callbridgeNameMap, parseHostPort, type WbguardConfig, webbridgeNameMap } from '../config/index.js';
+import {
+  callbridgeNameMap,
+  parseHostPort,
+  scopedClusters,
+  type WbguardConfig,
+  webbridgeNameMap,
+} from '../config/index.js';
 import { createHttpApp } from '../http/server.js';
-import { STILL_RESTARTING_MAX_MS, stillRestarting } from '../restart/in-flight.js';
-import { mmpClientFor, targetFor } from '../restart/mmp-wiring.js';
-import { type NodeResult, runRollingRestart } from '../restart/orchestrator.js';
-import { makePlan, restartInputs, restartSettingsOf } from '../restart/plan.js';
-import { recheckRestart } from '../restart/recheck.js';
+import { mmpClientFor } from '../restart/mmp-wiring.js';
 import { createDaemonAlerts, type DaemonAlerts } from './alert-wiring.js';
-import { ApiPoller } from './api-poller.js';
+import type { ApiPoller } from './api-poller.js';
+import { ClusterAnalyzers } from './cluster-analyzers.js';
+import { ClusterGuard } from './cluster-guard.js';
 import { type DaemonLeadership, startLeadership } from './leadership.js';
 import { LiveState } from './live-state.js';
 import { createMetrics } from './metrics.js';
-import { MmpProbe } from './mmp-probe.js';
-import { nodeVerifiers, planJournalEntry } from './node-verifiers.js';
+import type { MmpProbe } from './mmp-probe.js';
 import { openDaemonStore } from './open-store.js';
-import { type Evaluation, evaluatePolicy } from './policy-loop.js';
+import type { Evaluation } from './policy-loop.js';
 
 export interface DaemonOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -57,11 +58,15 @@ export interface DaemonOptions {
 export interface DaemonHandle {
   readonly url: string;
   readonly listeners: ReadonlyArray<{ transport: Transport; port: number }>;
-  readonly state: LiveState;
+  readonly state: LiveState<ClusterAnalyzers>;
   readonly store: AsyncStore;
+  /** One guard per configured cluster, in the file's order. */
+  readonly clusters: readonly ClusterGuard[];
+  /** The first cluster's CMS API poller and MMP probe (the only ones of a single-cluster file). */
   readonly api: ApiPoller;
-  readonly alerts: DaemonAlerts;
   readonly probe: MmpProbe;
+  readonly alerts: DaemonAlerts;
+  /** Evaluates every cluster's policy (and checks the alerts); resolves to the first cluster's evaluation. */
   evaluate(): Promise<Evaluation>;
   close(): Promise<void>;
 }
@@ -78,21 +83,21 @@ function mergeSeries(a: { t: number[]; v: number[] }, b: { t: number[]; v: numbe
   return { t, v: t.map((x) => byT.get(x) as number) };
 }
 
-/** Σ active − Σ real sessions, with the fresher count of real sessions: the CMS API's, or the STATS lines'. */
-export function leakEstimateOf(
-  report: ReturnType<LiveState['report']>,
-  api: { count: number; at: number } | undefined,
-): { value: number; source: 'api' | 'syslog'; at: string | null } {
-  // The STATS view is as old as its oldest Call Bridge line (the Σ needs every one of them).
-  const seen = report.callbridges.map((c) => (c.lastSeen === null ? Number.NEGATIVE_INFINITY : Date.parse(c.lastSeen)));
-  const syslogAt = seen.length > 0 ? Math.min(...seen) : Number.NEGATIVE_INFINITY;
-  if (api && api.at >= syslogAt) {
-    return { value: Math.max(0, report.cluster.active - api.count), source: 'api', at: new Date(api.at).toISOString() };
-  }
+/** Active sessions per Web Bridge and CMA per Call Bridge of one cluster, from the store's per-minute table. */
+async function minuteHistoryOf(store: AsyncStore, config: WbguardConfig, from: number, to: number, bucketMs: number) {
+  const pick = async (names: Map<string, string>, kind: 'webbridge-stats' | 'callbridge-stats') => {
+    const out = new Map<string, { t: number[]; v: number[] }>();
+    for (const m of await store.minuteSeries([...names.keys()], kind, from, to, bucketMs)) {
+      const name = names.get(m.host) ?? m.host;
+      // Several hosts of one node (a renamed server) are drawn as one series.
+      const prev = out.get(name);
+      out.set(name, prev ? mergeSeries(prev, { t: m.t, v: m.max }) : { t: m.t, v: m.max });
+    }
+    return out;
+  };
   return {
-    value: report.cluster.leaked,
-    source: 'syslog',
-    at: Number.isFinite(syslogAt) ? new Date(syslogAt).toISOString() : null,
+    webbridges: await pick(webbridgeNameMap(config), 'webbridge-stats'),
+    callbridges: await pick(callbridgeNameMap(config), 'callbridge-stats'),
   };
 }
 
@@ -106,41 +111,32 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
   };
   const journal = new JsonlJournal(config.state);
   const lock = new FileRestartLock(config.state);
-  const wbNames = webbridgeNameMap(config);
-  const cbNames = callbridgeNameMap(config);
-  const known = new Set([...wbNames.keys(), ...cbNames.keys()]);
-  const state = new LiveState(
-    store,
-    {
-      limit: config.analysis.limit,
-      cmaClients: config.analysis.cmaClients,
-      staleAfterMs: config.analysis.staleAfterMs,
-      webbridgeNames: wbNames,
-      callbridgeNames: cbNames,
-    },
-    known,
-    now(),
-    (err) => log?.error({ err: err.message }, 'store refused a batch of records; kept, tried again'),
+  const scoped = scopedClusters(config);
+  const known = new Set([...webbridgeNameMap(config).keys(), ...callbridgeNameMap(config).keys()]);
+  const analyzers = new ClusterAnalyzers(scoped, {
+    limit: config.analysis.limit,
+    cmaClients: config.analysis.cmaClients,
+    staleAfterMs: config.analysis.staleAfterMs,
+  });
+  const state = new LiveState(store, analyzers, known, now(), (err) =>
+    log?.error({ err: err.message }, 'store refused a batch of records; kept, tried again'),
   );
   const retention = options.retentionMs ?? config.store.rawRetentionDays * 86_400_000;
   // One record at a time: months of Stats never sit in memory at once.
   let mmp: MmpClient;
   try {
-    await store.eachRecordSince(now() - retention, (r) => state.analyzer.add(r));
+    await store.eachRecordSince(now() - retention, (r) => analyzers.add(r));
     mmp = options.mmp ?? mmpClientFor(config, options.env ?? process.env);
   } catch (err) {
     await store.close();
     throw err;
   }
-  const api = new ApiPoller(config, now, log);
+  let guards: ClusterGuard[] = [];
   const metrics = createMetrics(
-    () => state.report(now()),
+    () => guards.map((g) => ({ name: g.name, report: g.report(), api: g.api.views() })),
     config.analysis.limit,
     () => state.lines.malformed,
-    () => api.views(),
   );
-  let running: Promise<NodeResult[]> | undefined;
-  const probe = new MmpProbe(config, mmp, now, () => running !== undefined, log);
   let leadership: DaemonLeadership;
   try {
     leadership = await startLeadership(config, log);
@@ -154,8 +150,6 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     log,
     now(),
     {
-      mmpFailures: () => probe.failures(),
-      apiViews: () => api.views(),
       record: (n) =>
         keep(
           store.appendEvent(
@@ -163,6 +157,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
             {
               status: n.kind,
               event: n.condition.event,
+              cluster: n.condition.cluster,
               subject: n.condition.subject,
               severity: n.condition.severity,
               summary: n.condition.summary,
@@ -174,6 +169,27 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     },
     options.alertRetryDelaysMs,
   );
+  const stopping = new AbortController();
+  guards = scoped.map(
+    (c) =>
+      new ClusterGuard(c, analyzers.of(c.cluster), {
+        now,
+        log,
+        store,
+        journal,
+        lock,
+        leadership,
+        mmp,
+        metrics,
+        lines: state.lines,
+        subscribe: (l) => state.subscribe(l),
+        unknownHosts: () => Object.fromEntries(state.unknownHosts),
+        keep,
+        onRestarted: (results, cluster) => alerts.restarted(now(), results, cluster),
+        stopping: stopping.signal,
+      }),
+  );
+  const first = guards[0] as ClusterGuard;
 
   const listeners: SyslogListener[] = [];
   const closers: Array<() => Promise<void> | void> = [];
@@ -274,135 +290,30 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
   const pruneTimer = setInterval(prune, 3_600_000);
   closers.push(() => clearInterval(pruneTimer));
 
-  const cron = config.policy?.schedule
-    ? new Cron(config.policy.schedule, {
-        paused: true,
-        mode: '5-part',
-        timezone: config.policy.tz,
-      })
-    : undefined;
-  let lastEvaluation = now();
-  const stopping = new AbortController();
-  const settings = restartSettingsOf(config);
-  const restart = (plan: Evaluation['plan'], trigger: string): Promise<NodeResult[]> => {
-    if (running) {
-      return running;
-    }
-    // With ha: the cluster's lock in the database, with the leader's token, for the whole rolling run.
-    const fenced = leadership.fenceCluster(config.cluster, plan.order[0] ?? '');
-    running = fenced
-      .then(async (fence): Promise<NodeResult[]> => {
-        if (!fence.ok) {
-          const reason = fence.reason ?? 'not the leader';
-          return plan.decisions.map((d) =>
-            d.kind === 'restart'
-              ? { name: d.name, outcome: 'deferred' as const, reasons: [reason] }
-              : {
-                  name: d.name,
-                  outcome: d.kind === 'skip' ? ('skipped' as const) : ('deferred' as const),
-                  reasons: d.reasons,
-                },
-          );
-        }
-        try {
-          return await runRollingRestart(
-            plan,
-            settings,
-            {
-              mmp,
-              journal,
-              lock,
-              targetOf: (n) => targetFor(config, n),
-              verifiersFor: nodeVerifiers(
-                config,
-                mmp,
-                (l) => state.subscribe(l),
-                () => state.report(now()).cluster.cma,
-              ),
-              trigger,
-              now,
-              sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-              onProgress: (line) => log?.info({ line }, 'restart progress'),
-              signal: stopping.signal,
-              // A rolling plan is minutes old by its second node: the guards and the window are asked again before each.
-              recheck: (n: string) =>
-                leadership.isLeader()
-                  ? recheckRestart(config, state.report(now()), n, { now: now(), ...context(n) })
-                  : { kind: 'defer' as const, reasons: ['this instance lost the leadership'] },
-            },
-            { keepGoing: false },
-          );
-        } finally {
-          await fence.release().catch((err: Error) => log?.error({ err: err.message }, 'restart lock not released'));
-        }
-      })
-      .then((results) => {
-        for (const r of results) {
-          if (r.outcome === 'success' || r.outcome === 'failure' || r.outcome === 'abandoned') {
-            metrics.restarts.inc({ webbridge: r.name, result: r.outcome });
-          }
-        }
-        keep(
-          store.appendEvent(
-            'restart',
-            results.map((r) => ({ name: r.name, outcome: r.outcome, reasons: r.reasons })),
-          ),
-        );
-        alerts.restarted(now(), results);
-        running = undefined;
-        return results;
-      });
-    return running;
-  };
-  // "One at a time" counts the lock's holder and also a Web Bridge still down after a failed restart (not seen
-  // since its command); `except` is the one being rechecked, not in flight to itself (test/prove found both).
-  const context = (except?: string) => ({
-    restartsToday: (n: string) => journal.restartsToday(config.cluster, n, now()),
-    inFlight:
-      lock.holder(config.cluster, now())?.node ??
-      stillRestarting(
-        journal.since(now() - STILL_RESTARTING_MAX_MS),
-        state.report(now()),
-        config.cluster,
-        now(),
-        except,
-      ),
-    apiRealSessions: api.realSessions(config.restart.staleAfterMs),
-  });
   const evaluate = async (): Promise<Evaluation> => {
     const t = now();
-    const scheduleDue = cron
-      ? (cron.nextRun(new Date(lastEvaluation))?.getTime() ?? Number.POSITIVE_INFINITY) <= t
-      : false;
-    lastEvaluation = t;
     await state.flush();
-    const evaluation = evaluatePolicy(config, state.report(t), t, { scheduleDue, ...context() });
-    if (!leadership.isLeader()) {
-      // A follower watches and shows; the leader journals, acts and alerts.
-      return { ...evaluation, action: 'none' };
-    }
-    const e = evaluation;
-    if (e.action !== 'none') {
-      keep(
-        store.appendEvent(e.action, {
-          order: e.plan.order,
-          decisions: e.plan.decisions.map((d) => ({ name: d.name, kind: d.kind, reasons: d.reasons })),
-        }),
-      );
-      journal.append(planJournalEntry(e, scheduleDue ? 'daemon:schedule' : 'daemon:leak', config.cluster));
-    }
-    if (e.action === 'restart') {
-      void restart(e.plan, scheduleDue ? 'daemon:schedule' : 'daemon:leak');
-    }
-    alerts.check(t, state.report(t), e);
-    return e;
+    const evaluations = guards.map((g) => g.evaluate(t));
+    alerts.check(
+      t,
+      guards.map((g, i) => ({
+        cluster: g.name,
+        report: g.report(t),
+        evaluation: evaluations[i],
+        mmpFailures: g.probe.failures(),
+        apiViews: g.api.views(),
+      })),
+    );
+    return evaluations[0] as Evaluation;
   };
-  api.start();
-  closers.push(() => api.close());
+  for (const g of guards) {
+    g.api.start();
+    closers.push(() => g.api.close());
+    g.probe.start(options.probeFirstAfterMs);
+    closers.push(() => g.probe.close());
+  }
   closers.push(() => alerts.close());
   closers.push(() => leadership.close());
-  probe.start(options.probeFirstAfterMs);
-  closers.push(() => probe.close());
   const evalTimer = setInterval(() => {
     evaluate().catch((err: Error) => log?.error({ err }, 'policy evaluation failed'));
   }, options.evaluateEveryMs ?? 30_000);
@@ -410,63 +321,21 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
 
   const { host, port } = parseHostPort(config.http?.listen ?? '127.0.0.1:8080', 8080);
   const token = config.secrets.get('http.token');
-  let nextWindowMemo = { at: Number.NaN, value: null as string | null };
-  const nextWindow = (t: number): string | null => {
-    // The search walks minutes forward: once a minute is enough.
-    if (Math.floor(t / 60_000) !== Math.floor(nextWindowMemo.at / 60_000)) {
-      const next = nextAllowedAt(t, config.policy.windows, config.policy.blackouts, config.policy.tz);
-      nextWindowMemo = { at: t, value: next === null ? null : new Date(next).toISOString() };
-    }
-    return nextWindowMemo.value;
-  };
   const app = createHttpApp({
-    state: () => ({
-      ...state.report(now()),
-      clusterName: config.cluster,
-      role: leadership.role(),
-      limit: config.analysis.limit,
-      mode: config.policy?.mode ?? 'dry-run',
-      windowOpen: evaluatePolicy(config, state.report(now()), now(), { scheduleDue: false, ...context() }).windowOpen,
-      nextWindow: nextWindow(now()),
-      restarting: lock.holder(config.cluster, now())?.node ?? null,
-      unknownHosts: Object.fromEntries(state.unknownHosts),
-      api: api.views(),
-      mmp: probe.results(),
-      leakEstimate: leakEstimateOf(state.report(now()), api.realSessions(Number.POSITIVE_INFINITY)),
-    }),
-    series: () => state.analyzer.series(),
-    minuteHistory: async (from, to, bucketMs) => {
-      const pick = async (names: Map<string, string>, kind: 'webbridge-stats' | 'callbridge-stats') => {
-        const out = new Map<string, { t: number[]; v: number[] }>();
-        const hosts = [...names.keys()];
-        for (const m of await store.minuteSeries(hosts, kind, from, to, bucketMs)) {
-          const name = names.get(m.host) ?? m.host;
-          // Several hosts of one node (a renamed server) are drawn as one series.
-          const prev = out.get(name);
-          out.set(name, prev ? mergeSeries(prev, { t: m.t, v: m.max }) : { t: m.t, v: m.max });
-        }
-        return out;
-      };
-      return {
-        webbridges: await pick(wbNames, 'webbridge-stats'),
-        callbridges: await pick(cbNames, 'callbridge-stats'),
-      };
-    },
+    clusters: guards.map((g) => ({
+      name: g.name,
+      state: () => g.state(),
+      series: () => g.series(),
+      minuteHistory: (from, to, bucketMs) => minuteHistoryOf(store, g.config, from, to, bucketMs),
+      plan: () => g.plan(),
+      restart: (names) => g.restartNamed(names),
+      webbridgeNames: g.config.webbridges.map((w) => w.name),
+    })),
     events: (limit) => store.events(limit),
     journal: (limit) => journal.recent(limit),
     alerts: () => alerts.alerter.open(),
     publicReadOnly: config.http.publicReadOnly,
-    plan: () => evaluatePolicy(config, state.report(now()), now(), { scheduleDue: false, ...context() }),
     role: () => leadership.role(),
-    webbridgeNames: config.webbridges.map((w) => w.name),
-    restart: (names) => {
-      const chosen = names ?? config.webbridges.map((w) => w.name);
-      const plan = makePlan(
-        restartInputs(chosen, state.report(now()), { now: now(), force: false, ...context() }),
-        config,
-      );
-      return restart(plan, 'http:api');
-    },
     registry: metrics.registry,
     token: token ? () => token.reveal() : undefined,
   });
@@ -491,9 +360,10 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     listeners: listeners.map((l) => ({ transport: l.transport, port: l.port })),
     state,
     store,
-    api,
+    clusters: guards,
+    api: first.api,
+    probe: first.probe,
     alerts,
-    probe,
     evaluate,
     async close() {
       if (closed) {
@@ -502,7 +372,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
       closed = true;
       // A restart in flight stops waiting for its verification and is journaled as abandoned.
       stopping.abort();
-      await running?.catch(() => []);
+      await Promise.all(guards.map((g) => g.settle()));
       await Promise.all(closers.map((c) => c()));
       await new Promise<void>((r) => server.close(() => r()));
       await state.flush();

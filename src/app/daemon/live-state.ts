@@ -1,17 +1,17 @@
 /**
  * @module app/daemon/live-state
  * The daemon's live picture: syslog messages are parsed, stored (batched, committed before acknowledged) and fed to
- * one ClusterAnalyzer; listeners may subscribe to records (restart verification waits for fresh Stats lines).
+ * the live analysis (one per cluster: app/daemon/cluster-analyzers.ts); listeners may subscribe to records
+ * (restart verification waits for fresh Stats lines).
  */
 
-import type { AnalyzerOptions } from '../../core/analysis/index.js';
-import { ClusterAnalyzer } from '../../core/analysis/index.js';
 import type { AnalysisReport, CmsRecord, LineCounts } from '../../core/model.js';
 import { createLineReader, type LineReader } from '../../core/parse/index.js';
 import type { AsyncStore } from '../../ports/async-store.js';
+import type { LiveAnalyzer } from './cluster-analyzers.js';
 
-export class LiveState {
-  readonly analyzer: ClusterAnalyzer;
+export class LiveState<A extends LiveAnalyzer = LiveAnalyzer> {
+  readonly analyzer: A;
   readonly lines: LineCounts = { read: 0, webbridgeStats: 0, callbridgeStats: 0, malformed: 0 };
   /** Senders seen that are not configured nodes: shown, not dropped. */
   readonly unknownHosts = new Map<string, number>();
@@ -27,13 +27,13 @@ export class LiveState {
 
   constructor(
     store: AsyncStore,
-    options: AnalyzerOptions,
+    analyzer: A,
     knownHosts: ReadonlySet<string>,
     now: number,
     onCommitError?: (err: Error) => void,
   ) {
     this.#onCommitError = onCommitError;
-    this.analyzer = new ClusterAnalyzer(options);
+    this.analyzer = analyzer;
     this.#store = store;
     this.#known = knownHosts;
     this.#readerYear = new Date(now).getUTCFullYear();

@@ -1,68 +1,79 @@
 /**
  * @module app/daemon/metrics
  * Prometheus metrics of the daemon (names fixed by issue 5: people's dashboards and alerts rely on them).
- * Gauges are computed from the live analysis at scrape time.
+ * Gauges are computed from the live analysis at scrape time. Every series of a node or a cluster carries a
+ * `cluster` label (issue 10: one daemon may guard several clusters, and node names are unique only within one).
  */
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { AnalysisReport } from '../../core/model.js';
 
 export interface DaemonMetrics {
   readonly registry: Registry;
-  readonly restarts: Counter<'webbridge' | 'result'>;
+  readonly restarts: Counter<'webbridge' | 'result' | 'cluster'>;
   readonly syslogMessages: Counter<'transport'>;
   readonly syslogDropped: Counter<'transport'>;
   readonly alertsSent: Counter<'channel' | 'event' | 'status'>;
   readonly alertsFailed: Counter<'channel' | 'event'>;
 }
 
+/** What the metrics read of one cluster at scrape time. */
+export interface ClusterMetricsView {
+  readonly name: string;
+  readonly report: AnalysisReport;
+  readonly api: ReadonlyArray<{ name: string; count: { acano: number } | undefined }>;
+}
+
 export function createMetrics(
-  report: () => AnalysisReport,
+  clusters: () => readonly ClusterMetricsView[],
   limit: number,
   malformed: () => number,
-  api: () => ReadonlyArray<{ name: string; count: { acano: number } | undefined }> = () => [],
 ): DaemonMetrics {
   const registry = new Registry();
   const byWb = (f: (w: AnalysisReport['webbridges'][number]) => number | null) =>
-    function (this: Gauge<'webbridge'>) {
+    function (this: Gauge<'webbridge' | 'cluster'>) {
       this.reset();
-      for (const w of report().webbridges) {
-        const v = f(w);
-        if (v !== null) {
-          this.set({ webbridge: w.name }, v);
+      for (const k of clusters()) {
+        for (const w of k.report.webbridges) {
+          const v = f(w);
+          if (v !== null) {
+            this.set({ webbridge: w.name, cluster: k.name }, v);
+          }
         }
       }
     };
   new Gauge({
     name: 'wbguard_webbridge_active_sessions',
     help: 'Active sessions on a Web Bridge (last Stats line)',
-    labelNames: ['webbridge'],
+    labelNames: ['webbridge', 'cluster'],
     registers: [registry],
     collect: byWb((w) => w.active),
   });
   new Gauge({
     name: 'wbguard_webbridge_leaked_sessions',
     help: 'Leaked sessions on a Web Bridge, proven lower bound',
-    labelNames: ['webbridge'],
+    labelNames: ['webbridge', 'cluster'],
     registers: [registry],
     collect: byWb((w) => w.leakedMin),
   });
   new Gauge({
     name: 'wbguard_webbridge_at_limit',
     help: '1 when a Web Bridge is at its session limit',
-    labelNames: ['webbridge'],
+    labelNames: ['webbridge', 'cluster'],
     registers: [registry],
     collect: byWb((w) => (w.active === null ? null : w.active >= limit ? 1 : 0)),
   });
   new Gauge({
     name: 'wbguard_callbridge_cma_sessions',
     help: 'CMA sessions on a Call Bridge (last STATS line)',
-    labelNames: ['callbridge'],
+    labelNames: ['callbridge', 'cluster'],
     registers: [registry],
-    collect(this: Gauge<'callbridge'>) {
+    collect(this: Gauge<'callbridge' | 'cluster'>) {
       this.reset();
-      for (const c of report().callbridges) {
-        if (c.cma !== null) {
-          this.set({ callbridge: c.name }, c.cma);
+      for (const k of clusters()) {
+        for (const c of k.report.callbridges) {
+          if (c.cma !== null) {
+            this.set({ callbridge: c.name, cluster: k.name }, c.cma);
+          }
         }
       }
     },
@@ -70,21 +81,27 @@ export function createMetrics(
   new Gauge({
     name: 'wbguard_cluster_leaked_sessions',
     help: 'Cluster leak estimate: sum of Web Bridge active minus sum of CMA',
+    labelNames: ['cluster'],
     registers: [registry],
-    collect(this: Gauge) {
-      this.set(report().cluster.leaked);
+    collect(this: Gauge<'cluster'>) {
+      this.reset();
+      for (const k of clusters()) {
+        this.set({ cluster: k.name }, k.report.cluster.leaked);
+      }
     },
   });
   new Gauge({
     name: 'wbguard_callbridge_api_cma_legs',
     help: 'Real CMA legs on a Call Bridge counted by the CMS API (distribution links excluded)',
-    labelNames: ['callbridge'],
+    labelNames: ['callbridge', 'cluster'],
     registers: [registry],
-    collect(this: Gauge<'callbridge'>) {
+    collect(this: Gauge<'callbridge' | 'cluster'>) {
       this.reset();
-      for (const v of api()) {
-        if (v.count) {
-          this.set({ callbridge: v.name }, v.count.acano);
+      for (const k of clusters()) {
+        for (const v of k.api) {
+          if (v.count) {
+            this.set({ callbridge: v.name, cluster: k.name }, v.count.acano);
+          }
         }
       }
     },
@@ -107,7 +124,7 @@ export function createMetrics(
     restarts: new Counter({
       name: 'wbguard_restarts_total',
       help: 'Web Bridge restarts by result (success, failure, abandoned)',
-      labelNames: ['webbridge', 'result'],
+      labelNames: ['webbridge', 'result', 'cluster'],
       registers: [registry],
     }),
     syslogMessages: new Counter({

@@ -1,8 +1,8 @@
 /**
  * @module app/http/server
  * The daemon's HTTP side (hono): the dashboard (`/`), `/healthz`, `/metrics`, and the JSON API `/api/v1/state`,
- * `/api/v1/history`, `/api/v1/events`, `/api/v1/journal`, `/api/v1/alerts`, `/api/v1/plan`,
- * `POST /api/v1/restart`. Anything that acts needs the bearer token (without a configured token, acting over HTTP
+ * `/api/v1/history`, `/api/v1/events`, `/api/v1/journal`, `/api/v1/alerts`, `/api/v1/plan`, `/api/v1/clusters`,
+ * `POST /api/v1/restart`. With several clusters, `?cluster=NAME` picks one (the first without). Anything that acts needs the bearer token (without a configured token, acting over HTTP
  * is disabled); reading needs it too unless `http.publicReadOnly` is set. A request that acts from another site's
  * page (CSRF) is refused by its Origin.
  */
@@ -40,7 +40,9 @@ export interface DaemonState extends AnalysisReport {
   readonly mmp: ReadonlyArray<{ name: string; ok: boolean; at: string; code?: string; message?: string }>;
 }
 
-export interface HttpDeps {
+/** What the HTTP API serves of one cluster. */
+export interface ClusterHttp {
+  readonly name: string;
   readonly state: () => DaemonState;
   readonly series: () => AnalysisSeries;
   /**
@@ -52,13 +54,21 @@ export interface HttpDeps {
     to: number,
     bucketMs: number,
   ) => Promise<{ webbridges: Map<string, Series>; callbridges: Map<string, Series> }>;
+  readonly plan: () => Evaluation;
+  readonly restart: (names: readonly string[] | undefined) => Promise<NodeResult[]>;
+  /** The cluster's Web Bridges: a restart request naming another is refused. */
+  readonly webbridgeNames: readonly string[];
+}
+
+export interface HttpDeps {
+  /**
+   * Every guarded cluster, in the configuration's order. Per-cluster endpoints take `?cluster=NAME` and answer for
+   * the first cluster without it (so a single-cluster site never needs it).
+   */
+  readonly clusters: readonly ClusterHttp[];
   readonly events: (limit: number) => unknown[] | Promise<unknown[]>;
   readonly journal: (limit: number) => unknown[];
   readonly alerts: () => readonly AlertCondition[];
-  readonly plan: () => Evaluation;
-  readonly restart: (names: readonly string[] | undefined) => Promise<NodeResult[]>;
-  /** The configured Web Bridges: a restart request naming another is refused. */
-  readonly webbridgeNames: readonly string[];
   /** `follower` refuses to act (409): the leader does. */
   readonly role?: () => string;
   readonly registry: Registry;
@@ -129,7 +139,7 @@ export const MINUTE_HISTORY_AFTER_MS = 2 * 86_400_000;
 /** Replaces active and CMA series with the store's per-minute history when the span is long. */
 async function withMinuteHistory(
   s: AnalysisSeries,
-  deps: HttpDeps,
+  deps: ClusterHttp,
   from: number,
   to: number,
   points: number,
@@ -179,8 +189,24 @@ export function createHttpApp(deps: HttpDeps): Hono {
   app.get('/metrics', async (c) =>
     c.text(await deps.registry.metrics(), 200, { 'content-type': deps.registry.contentType }),
   );
-  app.get('/api/v1/state', (c) => c.json(deps.state()));
+  // The cluster a request asks for (`?cluster=`), the first without; an unknown name is the caller's mistake.
+  const byName = new Map(deps.clusters.map((k) => [k.name, k]));
+  const clusterOf = (name: string | undefined): ClusterHttp | { error: string } =>
+    name === undefined
+      ? (deps.clusters[0] ?? { error: 'no cluster is configured' })
+      : (byName.get(name) ?? {
+          error: `unknown cluster: ${name} (configured: ${deps.clusters.map((k) => k.name).join(', ')})`,
+        });
+  app.get('/api/v1/clusters', (c) => c.json(deps.clusters.map((k) => k.state())));
+  app.get('/api/v1/state', (c) => {
+    const k = clusterOf(c.req.query('cluster'));
+    return 'error' in k ? c.json(k, 400) : c.json(k.state());
+  });
   app.get('/api/v1/history', async (c) => {
+    const k = clusterOf(c.req.query('cluster'));
+    if ('error' in k) {
+      return c.json(k, 400);
+    }
     const from = c.req.query('from') ? Date.parse(c.req.query('from') as string) : Number.NEGATIVE_INFINITY;
     const to = c.req.query('to') ? Date.parse(c.req.query('to') as string) : Number.POSITIVE_INFINITY;
     if (Number.isNaN(from) || Number.isNaN(to)) {
@@ -192,14 +218,17 @@ export function createHttpApp(deps: HttpDeps): Hono {
       return c.json({ error: 'points must be an integer ≥ 2' }, 400);
     }
     const n = Math.min(points, MAX_HISTORY_POINTS);
-    const series = await withMinuteHistory(deps.series(), deps, from, to, n);
+    const series = await withMinuteHistory(k.series(), k, from, to, n);
     return c.json(filterSeries(series, c.req.query('node'), from, to, n));
   });
   const limitOf = (q: string | undefined) => Math.min(1000, Math.max(1, Number(q ?? 100) || 100));
   app.get('/api/v1/events', async (c) => c.json(await deps.events(limitOf(c.req.query('limit')))));
   app.get('/api/v1/journal', (c) => c.json(deps.journal(limitOf(c.req.query('limit')))));
   app.get('/api/v1/alerts', (c) => c.json(deps.alerts()));
-  app.get('/api/v1/plan', (c) => c.json(deps.plan()));
+  app.get('/api/v1/plan', (c) => {
+    const k = clusterOf(c.req.query('cluster'));
+    return 'error' in k ? c.json(k, 400) : c.json(k.plan());
+  });
   app.post(
     '/api/v1/restart',
     bodyLimit({
@@ -220,27 +249,38 @@ export function createHttpApp(deps: HttpDeps): Hono {
         return c.json({ error: 'this instance follows: ask the leader (ha), which acts for the group' }, 409);
       }
       let names: string[] | undefined;
+      let cluster = c.req.query('cluster');
       const text = await c.req.text();
       if (text.trim() !== '') {
-        let body: { names?: unknown };
+        let body: { names?: unknown; cluster?: unknown };
         try {
-          body = JSON.parse(text) as { names?: unknown };
+          body = JSON.parse(text) as { names?: unknown; cluster?: unknown };
         } catch {
           return c.json({ error: 'the body must be JSON: {"names": ["wb1"]} or empty for all' }, 400);
+        }
+        if (body.cluster !== undefined) {
+          if (typeof body.cluster !== 'string') {
+            return c.json({ error: 'cluster must be the name of a configured cluster' }, 400);
+          }
+          cluster = body.cluster;
         }
         if (body.names !== undefined) {
           if (!Array.isArray(body.names) || !body.names.every((n) => typeof n === 'string')) {
             return c.json({ error: 'names must be a list of Web Bridge names' }, 400);
           }
           names = body.names as string[];
-          const known = new Set(deps.webbridgeNames);
-          const unknown = names.filter((n) => !known.has(n));
-          if (unknown.length > 0) {
-            return c.json({ error: `unknown Web Bridge: ${unknown.join(', ')}` }, 400);
-          }
         }
       }
-      return c.json({ results: await deps.restart(names) });
+      const k = clusterOf(cluster);
+      if ('error' in k) {
+        return c.json(k, 400);
+      }
+      const known = new Set(k.webbridgeNames);
+      const unknown = (names ?? []).filter((n) => !known.has(n));
+      if (unknown.length > 0) {
+        return c.json({ error: `unknown Web Bridge: ${unknown.join(', ')} (cluster ${k.name})` }, 400);
+      }
+      return c.json({ results: await k.restart(names) });
     },
   );
   app.notFound((c) => c.json({ error: 'not found' }, 404));

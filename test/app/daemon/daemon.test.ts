@@ -51,17 +51,19 @@ describe('wbguard run', () => {
     const metrics = await until(
       async () => {
         const text = await (await fetch(`${demo.url}/metrics`)).text();
-        return /wbguard_restarts_total\{webbridge="cms\d",result="success"\} [1-9]/.test(text) ? text : undefined;
+        return /wbguard_restarts_total\{webbridge="cms\d",result="success",cluster="demo"\} [1-9]/.test(text)
+          ? text
+          : undefined;
       },
       60_000,
       'the restart in the metrics',
     );
     for (const name of [
-      'wbguard_webbridge_active_sessions{webbridge="cms1"}',
-      'wbguard_webbridge_leaked_sessions{webbridge="cms1"}',
-      'wbguard_callbridge_cma_sessions{callbridge="cms1"}',
-      'wbguard_cluster_leaked_sessions',
-      'wbguard_webbridge_at_limit{webbridge="cms1"}',
+      'wbguard_webbridge_active_sessions{webbridge="cms1",cluster="demo"}',
+      'wbguard_webbridge_leaked_sessions{webbridge="cms1",cluster="demo"}',
+      'wbguard_callbridge_cma_sessions{callbridge="cms1",cluster="demo"}',
+      'wbguard_cluster_leaked_sessions{cluster="demo"}',
+      'wbguard_webbridge_at_limit{webbridge="cms1",cluster="demo"}',
       'wbguard_syslog_messages_total{transport="udp"}',
       'wbguard_log_lines_malformed_total',
     ]) {
@@ -285,7 +287,7 @@ test('util-linux logger feeds the daemon over UDP and TCP (RFC 3164 and 5424): t
   const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
   assert.match(metrics, /wbguard_syslog_messages_total\{transport="udp"\} 2/);
   assert.match(metrics, /wbguard_syslog_messages_total\{transport="tcp"\} 2/);
-  assert.match(metrics, new RegExp(`wbguard_webbridge_active_sessions\\{webbridge="${host}"\\} 13`));
+  assert.match(metrics, new RegExp(`wbguard_webbridge_active_sessions\\{webbridge="${host}",cluster="lab"\\} 13`));
   const state = (await (await fetch(`${daemon.url}/api/v1/state`)).json()) as { unknownHosts: Record<string, number> };
   assert.equal(state.unknownHosts[host], 4, 'lines from a host not in the configuration are counted and shown');
 });
@@ -498,10 +500,9 @@ test('the idle guard defers on CMS API evidence that syslog alone would have mis
     JSON.stringify(idle),
   );
   const metrics = await (await fetch(`${withApi.url}/metrics`)).text();
-  const sum = [...metrics.matchAll(/wbguard_callbridge_api_cma_legs\{callbridge="cms\d"\} (\d+)/g)].reduce(
-    (a, m) => a + Number(m[1]),
-    0,
-  );
+  const sum = [
+    ...metrics.matchAll(/wbguard_callbridge_api_cma_legs\{callbridge="cms\d",cluster="[^"]+"\} (\d+)/g),
+  ].reduce((a, m) => a + Number(m[1]), 0);
   assert.equal(sum, real);
   const state = (await (await fetch(`${withApi.url}/api/v1/state`)).json()) as {
     api: Array<{ version: { affected: boolean } }>;
