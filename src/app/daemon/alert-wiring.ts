@@ -37,8 +37,14 @@ export interface DaemonAlerts {
   /**
    * One check of every cluster, after their policy evaluations. All clusters at once: a condition missing from a
    * check has recovered. Conditions of the whole daemon (syslog drops) are reported under the first cluster.
+   * `deliver` false computes them without notifying anyone or recording them. @default true
    */
-  check(now: number, clusters: readonly ClusterAlertInput[]): AlertCondition[];
+  check(now: number, clusters: readonly ClusterAlertInput[], deliver?: boolean): AlertCondition[];
+  /**
+   * The conditions open now, for the dashboard and the API. A follower of an HA group (which checks with `deliver`
+   * false: the leader alone notifies) shows what its last check found.
+   */
+  open(): readonly AlertCondition[];
   /** Restart results: one `restart-done` or `restart-failed` event each. */
   restarted(now: number, results: readonly NodeResult[], cluster: string): void;
   close(): Promise<void>;
@@ -119,6 +125,7 @@ export function createDaemonAlerts(
   // Transitions only (never repeats): what the store keeps of the alerts.
   const history = new AlertDeduper({ repeatAfterMs: Number.POSITIVE_INFINITY });
   const dropLog: Array<{ at: number; transport: string; count: number }> = [];
+  let watched: readonly AlertCondition[] | undefined;
   // Node names are unique within a cluster only: the learnt intervals are kept per cluster.
   const learnt = (cluster: string, name: string) => `${cluster}\u0000${name}`;
   const thresholdsOf = (cluster: string) => ({
@@ -144,7 +151,7 @@ export function createDaemonAlerts(
     drops(transport, count, at) {
       dropLog.push({ at, transport, count });
     },
-    check(now, clusters) {
+    check(now, clusters, deliver = true) {
       for (const k of clusters) {
         for (const n of [...k.report.webbridges, ...k.report.callbridges]) {
           if (n.lastSeen) {
@@ -174,12 +181,18 @@ export function createDaemonAlerts(
           thresholdsOf(k.cluster),
         ),
       );
+      if (!deliver) {
+        watched = active;
+        return active;
+      }
+      watched = undefined;
       alerter.check(now, active);
       for (const n of history.update(now, active)) {
         sources.record?.(n);
       }
       return active;
     },
+    open: () => watched ?? alerter.open(),
     restarted(now, results, cluster) {
       for (const r of results) {
         if (r.outcome === 'success') {

@@ -303,6 +303,8 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
         mmpFailures: g.probe.failures(),
         apiViews: g.api.views(),
       })),
+      // A follower watches and shows; the leader journals, acts and alerts.
+      leadership.isLeader(),
     );
     return evaluations[0] as Evaluation;
   };
@@ -333,7 +335,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     })),
     events: (limit) => store.events(limit),
     journal: (limit) => journal.recent(limit),
-    alerts: () => alerts.alerter.open(),
+    alerts: () => alerts.open(),
     publicReadOnly: config.http.publicReadOnly,
     role: () => leadership.role(),
     registry: metrics.registry,

@@ -68,6 +68,24 @@ test('one leader acts, the follower does not; the follower takes over within the
   await until(() => leader.state.lines.callbridgeStats === 1, 5000, 'ingest');
   await sink.close();
 
+  // The follower, sent the same stream, shows the alerts it sees (the leader alone notifies and acts).
+  const toFollower = createSink(
+    parseSinkUrl(`tcp://127.0.0.1:${follower.listeners.find((l) => l.transport === 'tcp')?.port}`),
+  );
+  toFollower.send('cms1', webBridgeStatsLine(Date.now() - 2000, 'cms1', 60, 100, 40));
+  toFollower.send('cms1', callBridgeStatsLine(Date.now() - 1000, 'cms1', 0, 0, 0));
+  await until(() => follower.state.lines.callbridgeStats === 1, 5000, 'ingest by the follower');
+  await toFollower.close();
+  assert.equal((await follower.evaluate()).action, 'none', 'a follower never acts');
+  const shown = (await (
+    await fetch(`${follower.url}/api/v1/alerts`, { headers: { authorization: 'Bearer ha-token-123' } })
+  ).json()) as Array<{ event: string; subject: string }>;
+  assert.ok(
+    shown.some((x) => x.event === 'leak' && x.subject === 'cms1'),
+    JSON.stringify(shown),
+  );
+  assert.deepEqual(follower.alerts.alerter.open(), [], 'the follower notified nobody');
+
   // The cluster's lock is in the database: while another instance holds it (as a former leader mid-restart would),
   // the leader's restart of that cluster is deferred, naming the holder.
   const dbLock = new PgRestartLock({ url: pg.url(database, 'disable'), password: { reveal: () => pg.password } });
