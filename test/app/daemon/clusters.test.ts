@@ -7,9 +7,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { runCli } from '../../../src/app/cli/program.js';
 import { parseConfig } from '../../../src/app/config/index.js';
 import { startDaemon } from '../../../src/app/daemon/daemon.js';
 import type { DaemonState } from '../../../src/app/http/server.js';
+import { memoryIo } from '../../helpers/cli-io.js';
 import { feedPicture } from '../../helpers/feed-picture.js';
 import { SIM_PASSWORD, simulator, tempDir } from '../../sim/helpers.js';
 
@@ -151,6 +153,28 @@ test('two clusters in one daemon: apart in the analysis, the policy, the restart
     });
   assert.equal((await post({ cluster: 'rome', names: ['cms1'] })).status, 400);
   assert.equal((await post({ cluster: 'paris', names: ['cms9'] })).status, 400);
+
+  // `wbguard status`: every cluster one after another, or the one asked for; an unknown one is a usage error.
+  const status = async (...args: string[]) => {
+    const io = memoryIo({ TOKEN: 'secret-token-1' });
+    const code = await runCli(['status', '--url', daemon.url, '--token', 'env:TOKEN', ...args], io);
+    return { code, out: io.out(), err: io.err() };
+  };
+  const both = await status();
+  assert.equal(both.code, 0, both.err);
+  assert.match(both.out, /^cluster berlin: mode enforce/m);
+  assert.match(both.out, /^cluster paris: mode dry-run/m);
+  const one = await status('--cluster', 'paris', '--json');
+  assert.equal(one.code, 0, one.err);
+  assert.equal((JSON.parse(one.out) as DaemonState).clusterName, 'paris');
+  const list = await status('--json');
+  assert.deepEqual(
+    (JSON.parse(list.out) as DaemonState[]).map((k) => k.clusterName),
+    ['berlin', 'paris'],
+  );
+  const wrong = await status('--cluster', 'rome');
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.err, /unknown cluster: rome/);
 
   await daemon.close();
   const journal = readFileSync(join(config.state, 'journal.jsonl'), 'utf8')

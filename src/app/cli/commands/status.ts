@@ -13,7 +13,8 @@ export const registerStatus: RegisterVerb = (program, io, result) => {
     .option('--url <url>', 'base URL of the running daemon (default: http.listen of the config)')
     .option('--config <file>', 'configuration file')
     .option('--token <ref>', "the daemon's http.token, by reference: env:NAME or file:PATH (default: the config's)")
-    .option('--json', 'print the state as JSON')
+    .option('--cluster <name>', 'with several clusters: show this one only (default: every cluster, one after another)')
+    .option('--json', 'print the state as JSON (with several clusters and no --cluster: a list, one state each)')
     .addHelpText(
       'after',
       '\nExamples:\n  wbguard status --config /etc/wbguard/config.yaml\n  wbguard status --url http://127.0.0.1:8080 --token env:WBGUARD_HTTP_TOKEN',
@@ -39,23 +40,38 @@ export const registerStatus: RegisterVerb = (program, io, result) => {
             hint: 'give --token env:NAME or file:PATH (http.token), or --config with http.token',
           });
         }
+        if (res.status === 400) {
+          // The daemon answered and refused the question (an unknown --cluster): not a reason to read the store.
+          const body = (await res.json().catch(() => ({}))) as { error?: string };
+          result.exitCode = 2;
+          throw new UsageError(body.error ?? `${path}: HTTP 400`);
+        }
         if (!res.ok) {
           throw new Error(`${path}: HTTP ${res.status}`);
         }
         return res.json() as Promise<unknown>;
       };
-      let state: Record<string, unknown>;
-      let series: unknown;
+      type Picture = { state: Record<string, unknown>; series: unknown };
+      let pictures: Picture[];
       try {
-        state = (await get('/api/v1/state')) as Record<string, unknown>;
-        series = await get('/api/v1/history');
+        const q = (name: string) => `cluster=${encodeURIComponent(name)}`;
+        if (opts.cluster) {
+          const state = (await get(`/api/v1/state?${q(opts.cluster)}`)) as Record<string, unknown>;
+          pictures = [{ state, series: await get(`/api/v1/history?${q(opts.cluster)}`) }];
+        } else {
+          const all = (await get('/api/v1/clusters')) as Array<Record<string, unknown>>;
+          pictures = [];
+          for (const state of all) {
+            pictures.push({ state, series: await get(`/api/v1/history?${q(String(state.clusterName))}`) });
+          }
+        }
       } catch (err) {
         if (err instanceof UsageError) {
           result.exitCode = 1;
           throw err;
         }
         // The daemon does not answer: its store still knows the picture, when this config's state folder has one.
-        const fromStore = c && !opts.url ? await storePicture(c) : undefined;
+        const fromStore = c && !opts.url ? await storePictures(c) : undefined;
         if (!fromStore) {
           result.exitCode = 1;
           throw new UsageError(`cannot reach the daemon at ${base}: ${(err as Error).message}`, {
@@ -66,24 +82,38 @@ export const registerStatus: RegisterVerb = (program, io, result) => {
           io.stderr,
           `wbguard: the daemon at ${base} does not answer (${(err as Error).message}); showing what its store at ${fromStore.path} kept\n`,
         );
-        state = { ...fromStore.report, mode: `${c?.policy.mode ?? 'unknown'} (daemon not running)` };
-        series = fromStore.series;
+        pictures = fromStore.pictures
+          .filter((p) => !opts.cluster || p.report.clusterName === opts.cluster)
+          .map((p) => ({
+            state: { ...p.report, mode: `${p.mode} (daemon not running)` },
+            series: p.series,
+          }));
+        if (pictures.length === 0) {
+          result.exitCode = 2;
+          throw new UsageError(
+            `unknown cluster: ${opts.cluster} (configured: ${fromStore.pictures.map((p) => p.report.clusterName).join(', ')})`,
+          );
+        }
       }
       if (opts.json) {
-        await write(io.stdout, `${JSON.stringify(state)}\n`);
+        const doc = pictures.length === 1 ? pictures[0]?.state : pictures.map((p) => p.state);
+        await write(io.stdout, `${JSON.stringify(doc)}\n`);
         return;
       }
       const { renderTextReport } = await import('../../report/text-report.js');
-      await write(
-        io.stdout,
-        `mode ${String(state.mode)}, maintenance window ${state.windowOpen === undefined ? 'unknown' : state.windowOpen ? 'open' : 'closed'}\n`,
-      );
-      await write(
-        io.stdout,
-        renderTextReport(state as never, series as never, { colour: useColour(io), width: io.stdout.columns ?? 100 }),
-      );
-      await write(io.stdout, apiAndVersionLines(state));
-      const unknown = Object.entries((state.unknownHosts ?? {}) as Record<string, number>);
+      for (const { state, series } of pictures) {
+        const named = pictures.length > 1 ? `cluster ${String(state.clusterName)}: ` : '';
+        await write(
+          io.stdout,
+          `${named}mode ${String(state.mode)}, maintenance window ${state.windowOpen === undefined ? 'unknown' : state.windowOpen ? 'open' : 'closed'}\n`,
+        );
+        await write(
+          io.stdout,
+          renderTextReport(state as never, series as never, { colour: useColour(io), width: io.stdout.columns ?? 100 }),
+        );
+        await write(io.stdout, apiAndVersionLines(state));
+      }
+      const unknown = Object.entries((pictures[0]?.state.unknownHosts ?? {}) as Record<string, number>);
       if (unknown.length > 0) {
         await write(
           io.stdout,
@@ -144,24 +174,43 @@ function apiAndVersionLines(state: Record<string, unknown>): string {
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
-/** The picture from the store in the config's state folder, or undefined when there is none. */
-async function storePicture(c: import('../../config/index.js').WbguardConfig) {
+/** Each cluster's picture from the store in the config's state folder, or undefined when there is none. */
+async function storePictures(c: import('../../config/index.js').WbguardConfig) {
   const { existsSync } = await import('node:fs');
   const { join } = await import('node:path');
   const path = join(c.state, 'wbguard.db');
   if (!existsSync(path)) {
     return undefined;
   }
-  const [{ analysisFromStore }, { webbridgeNameMap, callbridgeNameMap }] = await Promise.all([
-    import('../../analyze/from-store.js'),
+  const [{ SqliteStore }, { ClusterAnalyzers }, { scopedClusters }] = await Promise.all([
+    import('../../../adapters/store/sqlite-store.js'),
+    import('../../daemon/cluster-analyzers.js'),
     import('../../config/index.js'),
   ]);
-  const r = analysisFromStore(path, {
+  const now = Date.now();
+  const clusters = scopedClusters(c);
+  const analyzers = new ClusterAnalyzers(clusters, {
     limit: c.analysis.limit,
     cmaClients: c.analysis.cmaClients,
     staleAfterMs: c.analysis.staleAfterMs,
-    webbridgeNames: webbridgeNameMap(c),
-    callbridgeNames: callbridgeNameMap(c),
   });
-  return { path, report: r.report, series: r.series };
+  const store = new SqliteStore(path);
+  let read = 0;
+  try {
+    store.eachRecordSince(now - c.store.rawRetentionDays * 86_400_000, (r) => {
+      read++;
+      analyzers.add(r);
+    });
+  } finally {
+    store.close();
+  }
+  const lines = { read, webbridgeStats: 0, callbridgeStats: 0, malformed: 0 };
+  return {
+    path,
+    pictures: clusters.map((k) => ({
+      report: { ...analyzers.of(k.cluster).report(lines, now), clusterName: k.cluster },
+      series: analyzers.series(k.cluster),
+      mode: k.policy.mode,
+    })),
+  };
 }
