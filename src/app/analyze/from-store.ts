@@ -9,7 +9,7 @@ import type { AnalysisReport, AnalysisSeries } from '../../core/model.js';
 
 export function analysisFromStore(
   path: string,
-  options: AnalyzerOptions,
+  options: AnalyzerOptions & { readonly hosts?: ReadonlySet<string> },
   now = Date.now(),
 ): { report: AnalysisReport; series: AnalysisSeries; errors: Array<{ path: string; message: string }> } {
   const store = new SqliteStore(path);
@@ -17,7 +17,9 @@ export function analysisFromStore(
     const analyzer = new ClusterAnalyzer(options);
     const records = store.recordsSince(now - 14 * 86_400_000);
     for (const r of records) {
-      analyzer.add(r);
+      if (!options.hosts || options.hosts.has(r.host)) {
+        analyzer.add(r);
+      }
     }
     return {
       report: analyzer.report({ read: records.length, webbridgeStats: 0, callbridgeStats: 0, malformed: 0 }, now),

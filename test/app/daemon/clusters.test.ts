@@ -4,9 +4,10 @@
  * even when both name their nodes cms1..cms3.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { stringify } from 'yaml';
 import { runCli } from '../../../src/app/cli/program.js';
 import { parseConfig } from '../../../src/app/config/index.js';
 import { startDaemon } from '../../../src/app/daemon/daemon.js';
@@ -56,26 +57,24 @@ test('two clusters in one daemon: apart in the analysis, the policy, the restart
     })),
     callbridges: sim.mmp.nodes.map((n) => ({ name: n.name, syslogHost: `${prefix}${n.name}` })),
   });
-  const config = parseConfig(
-    {
-      clusters: [
-        { name: 'berlin', ...nodesOf(berlin, 'ber-'), policy: { mode: 'enforce' } },
-        { name: 'paris', ...nodesOf(paris, 'par-'), policy: { mode: 'dry-run' } },
-      ],
-      mmp: {
-        password: 'env:PW',
-        connectTimeoutMs: 3000,
-        commandTimeoutMs: 3000,
-        statusPattern: 'Status\\s*:\\s*running',
-      },
-      restart: { leakThreshold: 10, staleAfterMs: 3_600_000 * 24 * 365, verifyTimeoutMs: 300_000 },
-      analysis: { staleAfterMs: 3_600_000 * 24 * 365 },
-      syslog: { tcp: '127.0.0.1:0' },
-      http: { listen: '127.0.0.1:0', token: 'env:TOKEN' },
-      state: join(dir, 'state'),
+  const input = {
+    clusters: [
+      { name: 'berlin', ...nodesOf(berlin, 'ber-'), policy: { mode: 'enforce' } },
+      { name: 'paris', ...nodesOf(paris, 'par-'), policy: { mode: 'dry-run' } },
+    ],
+    mmp: {
+      password: 'env:PW',
+      connectTimeoutMs: 3000,
+      commandTimeoutMs: 3000,
+      statusPattern: 'Status\\s*:\\s*running',
     },
-    { env: { ...env, TOKEN: 'secret-token-1' } },
-  );
+    restart: { leakThreshold: 10, staleAfterMs: 3_600_000 * 24 * 365, verifyTimeoutMs: 300_000 },
+    analysis: { staleAfterMs: 3_600_000 * 24 * 365 },
+    syslog: { tcp: '127.0.0.1:0' },
+    http: { listen: '127.0.0.1:0', token: 'env:TOKEN' },
+    state: join(dir, 'state'),
+  };
+  const config = parseConfig(input, { env: { ...env, TOKEN: 'secret-token-1' } });
   const daemon = await startDaemon(config, { env, evaluateEveryMs: 3_600_000 });
   t.after(() => daemon.close());
   await feedPicture(daemon, berlin, berlin.cluster.now, undefined, 'ber-');
@@ -187,4 +186,21 @@ test('two clusters in one daemon: apart in the analysis, the policy, the restart
     'the dry-run plan is journaled too',
   );
   assert.ok(journal.filter((e) => e.kind === 'result').every((e) => e.cluster === 'berlin'));
+
+  // `wbguard restart` acts on one cluster: --cluster is required with several, and names a configured one.
+  const file = join(dir, 'wbguard.yaml');
+  writeFileSync(file, stringify(input));
+  const restart = async (...args: string[]) => {
+    const io = memoryIo({ ...env, TOKEN: 'secret-token-1' });
+    const code = await runCli(['restart', '--config', file, ...args], io);
+    return { code, out: io.out(), err: io.err() };
+  };
+  const unsaid = await restart('--all', '--dry-run');
+  assert.equal(unsaid.code, 2);
+  assert.match(unsaid.err, /several clusters: say which with --cluster \(berlin, paris\)/);
+  assert.equal((await restart('--cluster', 'rome', '--all', '--dry-run')).code, 2);
+  const planned = await restart('--cluster', 'paris', '--all', '--dry-run', '--json');
+  assert.equal(planned.code, 0, planned.err);
+  const doc = JSON.parse(planned.out) as { plan: { decisions: Array<{ name: string }> } };
+  assert.deepEqual(doc.plan.decisions.map((d) => d.name).sort(), ['cms1', 'cms2', 'cms3']);
 });

@@ -23,6 +23,7 @@ export const registerRestart: RegisterVerb = (program, io, result) => {
     .command('restart')
     .description('restart Web Bridges safely: guards, one at a time, each verified back')
     .argument('[names...]', 'Web Bridges to consider (names from the config)')
+    .option('--cluster <name>', 'with several clusters in the configuration: the one to act on (required then; --logs should be its logs)')
     .option('--all', 'consider every configured Web Bridge')
     .option('--leaking', 'consider the Web Bridges whose leak makes a restart worth it')
     .option(
@@ -49,7 +50,7 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
     )
     .action(async (names, opts) => {
       const [
-        { loadConfig, resolveConfigPath, webbridgeNameMap, callbridgeNameMap },
+        { loadConfig, resolveConfigPath, webbridgeNameMap, callbridgeNameMap, clustersOf, scopeToCluster },
         { analyzePaths },
         plan,
         orch,
@@ -71,7 +72,22 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
       if (selectors !== 1) {
         throw new UsageError('say which Web Bridges: NAME..., --all or --leaking (exactly one)');
       }
-      const config = await loadConfig(resolveConfigPath(opts.config, io.env), { env: io.env });
+      const loaded = await loadConfig(resolveConfigPath(opts.config, io.env), { env: io.env });
+      // One cluster at a time: its own nodes, policy, lock and journal entries (config/scope.ts).
+      const views = clustersOf(loaded);
+      const view = opts.cluster
+        ? views.find((k) => k.name === opts.cluster)
+        : views.length === 1
+          ? views[0]
+          : undefined;
+      if (!view) {
+        throw new UsageError(
+          opts.cluster
+            ? `unknown cluster: ${opts.cluster} (configured: ${views.map((k) => k.name).join(', ')})`
+            : `the configuration describes several clusters: say which with --cluster (${views.map((k) => k.name).join(', ')})`,
+        );
+      }
+      const config = scopeToCluster(loaded, view);
       for (const n of names) {
         wiring.targetFor(config, n);
       }
@@ -96,7 +112,15 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
       const analysis = opts.logs
         ? await analyzePaths(opts.logs, analyzeOptions)
         : fromStore
-          ? (await import('../../analyze/from-store.js')).analysisFromStore(storePath, analyzeOptions)
+          ? (await import('../../analyze/from-store.js')).analysisFromStore(storePath, {
+              ...analyzeOptions,
+              // The store holds every cluster's records: this cluster's hosts only, or its Σ would count the others.
+              ...(views.length > 1
+                ? {
+                    hosts: new Set([...analyzeOptions.webbridgeNames.keys(), ...analyzeOptions.callbridgeNames.keys()]),
+                  }
+                : {}),
+            })
           : undefined;
       for (const e of analysis?.errors ?? []) {
         await write(io.stderr, `wbguard: cannot read ${e.path}: ${e.message}\n`);
