@@ -23,7 +23,10 @@ export const registerRestart: RegisterVerb = (program, io, result) => {
     .command('restart')
     .description('restart Web Bridges safely: guards, one at a time, each verified back')
     .argument('[names...]', 'Web Bridges to consider (names from the config)')
-    .option('--cluster <name>', 'with several clusters in the configuration: the one to act on (required then; --logs should be its logs)')
+    .option(
+      '--cluster <name>',
+      'with several clusters in the configuration: the one to act on (required then; --logs should be its logs)',
+    )
     .option('--all', 'consider every configured Web Bridge')
     .option('--leaking', 'consider the Web Bridges whose leak makes a restart worth it')
     .option(
