@@ -204,6 +204,13 @@ A service provider can describe several CMS clusters in one file: \`clusters:\` 
 windows); everything else (\`mmp\`, \`restart\`, \`analysis\`, \`syslog\`, \`store\`, …) is shared. Node names
 are unique within a cluster; syslog hosts are unique across all of them, since one listener receives them all.
 
+\`wbguard run\` guards each cluster on its own: its leak is Σ of its own Web Bridges − Σ of its own Call Bridges'
+CMA, its policy and schedule are evaluated apart, a restart runs one Web Bridge at a time *in that cluster* (two
+clusters may each restart one at once) under that cluster's lock, and journal entries, events and alerts name the
+cluster. The dashboard shows the clusters side by side, \`/metrics\` labels every series with \`cluster\`, the API
+takes \`?cluster=NAME\` (docs/dashboard.md), \`wbguard status\` shows each in turn (\`--cluster NAME\` for one) and
+\`wbguard restart --cluster NAME\` acts on one.
+
 \`\`\`yaml
 clusters:
   - name: berlin
