@@ -9,6 +9,7 @@ import type { CmsRecord } from '../../core/model.js';
 import { InvalidStateError } from '../../errors.js';
 import type { AsyncStore, MinuteKind, MinuteSeries, StoredEvent } from '../../ports/async-store.js';
 import { eachInPages } from './record-rows.js';
+import { sqliteStoreError } from './sqlite-errors.js';
 import { SqliteStore } from './sqlite-store.js';
 
 export class SqliteAsyncStore implements AsyncStore {
@@ -26,7 +27,12 @@ export class SqliteAsyncStore implements AsyncStore {
     if (this.#closed) {
       throw new InvalidStateError(`store closed, cannot ${what} [store:sqlite, path:${this.#store.path}]`);
     }
-    return fn(this.#store);
+    try {
+      return fn(this.#store);
+    } catch (err) {
+      // A coded error naming the file: a full disk and a lock held elsewhere each have their own code and fix.
+      throw sqliteStoreError(err, this.#store.path, what);
+    }
   }
 
   async migrate(): Promise<number> {

@@ -8,6 +8,8 @@ import {
   AlertDeduper,
   type AlertNotice,
   activeConditions,
+  type ConditionInput,
+  clockStepCondition,
   IntervalLearner,
 } from '../../core/alerts/index.js';
 import type { AnalysisReport } from '../../core/model.js';
@@ -29,6 +31,8 @@ export interface DaemonAlerts {
   check(now: number, report: AnalysisReport, evaluation: Evaluation | undefined): AlertCondition[];
   /** Restart results: one `restart-done` or `restart-failed` event each. */
   restarted(now: number, results: readonly NodeResult[]): void;
+  /** The host clock stepped back (./clock-watch.ts): one `clock-step` event. */
+  clockStepped(now: number, from: number, to: number): void;
   close(): Promise<void>;
 }
 
@@ -82,6 +86,8 @@ export function createDaemonAlerts(
     readonly apiViews?: () => readonly ApiView[];
     /** Each condition appearing or ending, and each one-shot event, whatever the channels (the store's events). */
     readonly record?: (notice: AlertNotice) => void;
+    /** The store refusing writes (./store-health.ts), with the records held back meanwhile. */
+    readonly storeFailure?: () => ConditionInput['storeFailure'];
   } = {},
   retryDelaysMs?: readonly number[],
 ): DaemonAlerts {
@@ -152,6 +158,7 @@ export function createDaemonAlerts(
           recentDrops,
           mmpFailures: sources.mmpFailures?.() ?? [],
           apiDisagreements: disagreements(now, report, sources.apiViews?.() ?? [], a.apiDisagreeAbove),
+          storeFailure: sources.storeFailure?.(),
         },
         thresholds,
       );
@@ -183,6 +190,10 @@ export function createDaemonAlerts(
           });
         }
       }
+    },
+    clockStepped(now, from, to) {
+      const { key: _key, ...c } = clockStepCondition(config.cluster, from, to, now);
+      event(now, c);
     },
     close: () => alerter.close(),
   };

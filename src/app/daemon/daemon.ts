@@ -31,6 +31,7 @@ import { makePlan, restartInputs, restartSettingsOf } from '../restart/plan.js';
 import { recheckRestart } from '../restart/recheck.js';
 import { createDaemonAlerts, type DaemonAlerts } from './alert-wiring.js';
 import { ApiPoller } from './api-poller.js';
+import { watchClock } from './clock-watch.js';
 import { type DaemonLeadership, startLeadership } from './leadership.js';
 import { LiveState } from './live-state.js';
 import { createMetrics } from './metrics.js';
@@ -38,6 +39,7 @@ import { MmpProbe } from './mmp-probe.js';
 import { nodeVerifiers, planJournalEntry } from './node-verifiers.js';
 import { openDaemonStore } from './open-store.js';
 import { type Evaluation, evaluatePolicy } from './policy-loop.js';
+import { StoreHealth } from './store-health.js';
 
 export interface DaemonOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -99,7 +101,8 @@ export function leakEstimateOf(
 export async function startDaemon(config: WbguardConfig, options: DaemonOptions = {}): Promise<DaemonHandle> {
   const now = options.now ?? Date.now;
   const log = options.log;
-  const store = await openDaemonStore(config, log);
+  const storeHealth = new StoreHealth({ now, log });
+  const store = storeHealth.wrap(await openDaemonStore(config, log));
   // Events are written in the background: a store that is briefly away costs a logged line, never the guard.
   const keep = (p: Promise<unknown>) => {
     p.catch((err: Error) => log?.error({ err: err.message }, 'store write failed'));
@@ -120,7 +123,6 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     },
     known,
     now(),
-    (err) => log?.error({ err: err.message }, 'store refused a batch of records; kept, tried again'),
   );
   const retention = options.retentionMs ?? config.store.rawRetentionDays * 86_400_000;
   // One record at a time: months of Stats never sit in memory at once.
@@ -156,6 +158,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     {
       mmpFailures: () => probe.failures(),
       apiViews: () => api.views(),
+      storeFailure: () => storeHealth.failure({ heldBack: state.heldBack, lost: state.lostWhileStoreDown }),
       record: (n) =>
         keep(
           store.appendEvent(
@@ -209,6 +212,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
         port,
         allow: syslog?.allow ?? [],
         maxFrameBytes: syslog?.maxFrameBytes ?? 65_536,
+        maxConnections: syslog?.maxConnections,
         onMessage,
         ...(tlsSecrets ? { tls: tlsSecrets } : {}),
       });
@@ -243,7 +247,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
   let kernelBase = kernelUdpReceiveErrors();
   const dropTimer = setInterval(() => {
     for (const l of listeners) {
-      const total = l.counters.denied + l.counters.badFrames;
+      const total = l.counters.denied + l.counters.badFrames + l.counters.refused;
       const delta = total - (seenDrops.get(l.transport) ?? 0);
       if (delta > 0) {
         metrics.syslogDropped.inc({ transport: l.transport }, delta);
@@ -264,6 +268,9 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     }
   }, 1000);
   closers.push(() => clearInterval(dropTimer));
+
+  const clockWatch = watchClock({ now, log, onStepBack: (from, to) => alerts.clockStepped(now(), from, to) });
+  closers.push(() => clockWatch.close());
 
   // Retention: raw records older than the retention are deleted once an hour (and at start).
   const prune = () => {
@@ -340,6 +347,12 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
         for (const r of results) {
           if (r.outcome === 'success' || r.outcome === 'failure' || r.outcome === 'abandoned') {
             metrics.restarts.inc({ webbridge: r.name, result: r.outcome });
+          }
+          if (r.outcome === 'failure' || r.outcome === 'abandoned') {
+            log?.error(
+              { node: r.name, outcome: r.outcome, reasons: r.reasons, err: r.error },
+              'webbridge restart failed',
+            );
           }
         }
         keep(
