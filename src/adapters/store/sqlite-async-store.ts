@@ -30,8 +30,11 @@ export class SqliteAsyncStore implements AsyncStore {
     try {
       return fn(this.#store);
     } catch (err) {
-      // A coded error naming the file: a full disk and a lock held elsewhere each have their own code and fix.
-      throw sqliteStoreError(err, this.#store.path, what);
+      // SQLite's own errors become coded errors naming the file (a full disk and a lock held elsewhere each have
+      // their code and fix); a bad argument (RangeError, TypeError) stays what it is.
+      throw /^SQLITE_/.test(String((err as { code?: unknown }).code))
+        ? sqliteStoreError(err, this.#store.path, what)
+        : err;
     }
   }
 
