@@ -1,9 +1,10 @@
 /**
  * @module prove/run
  * `npm run prove`: the long versions of test/prove (the short ones run in `npm test`). Each part prints the figures
- * docs/reliability.md quotes. `--only model|fuzz` runs one part; exit 1 when a part found a problem.
+ * docs/reliability.md quotes. `--only model|fuzz|flood` runs one part; exit 1 when a part found a problem.
  */
 import { parseArgs } from 'node:util';
+import { proveFlood } from './flood.js';
 import { proveFuzz } from './fuzz.js';
 import { proveModel } from './model.js';
 
@@ -14,6 +15,7 @@ const { values } = parseArgs({
     days: { type: 'string', default: '50' },
     wiring: { type: 'string', default: 'proposed' },
     runs: { type: 'string', default: '200000' },
+    seconds: { type: 'string', default: '60' },
   },
 });
 const parts: Record<string, () => Promise<boolean>> = {
@@ -24,6 +26,7 @@ const parts: Record<string, () => Promise<boolean>> = {
       wiring: values.wiring === 'daemon' ? 'daemon' : 'proposed',
     }),
   fuzz: () => proveFuzz(Number(values.runs)),
+  flood: () => proveFlood(Number(values.seconds)),
 };
 let ok = true;
 for (const [name, part] of Object.entries(parts)) {

@@ -99,7 +99,12 @@ export class CmsApiError extends WbguardError {
   }
 }
 
-export type StoreErrorCode = 'WBGUARD_ERR_STORE' | 'WBGUARD_ERR_STORE_CONNECT' | 'WBGUARD_ERR_STORE_SCHEMA';
+export type StoreErrorCode =
+  | 'WBGUARD_ERR_STORE'
+  | 'WBGUARD_ERR_STORE_CONNECT'
+  | 'WBGUARD_ERR_STORE_SCHEMA'
+  | 'WBGUARD_ERR_STORE_FULL'
+  | 'WBGUARD_ERR_STORE_LOCKED';
 
 /** The state store (SQLite, PostgreSQL) failed. */
 export class StoreError extends WbguardError {

@@ -4,6 +4,8 @@
  * else known_hosts; an unknown or changed key refuses the connection and no command is ever sent. There is no way
  * to accept any key. Errors carry stable codes and never the password.
  */
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import ssh2 from 'ssh2';
 import { SshError } from '../../errors.js';
 import type { ExecOptions, HostKeyInfo, MmpClient, MmpCommandResult, MmpTarget } from '../../ports/mmp.js';
@@ -21,6 +23,49 @@ export interface Ssh2MmpClientOptions {
   readonly agent?: string;
   readonly knownHostsPath?: string;
   readonly connectTimeoutMs: number;
+  /**
+   * Resolves an MMP host name to an address (tests inject a failing one rather than ask DNS about made-up names).
+   * Not called for an IP address. @default dns.lookup
+   */
+  readonly lookup?: (hostname: string) => Promise<{ address: string }>;
+}
+
+/** getaddrinfo's answers for a name that does not resolve (now or at all). */
+const NOT_RESOLVED = ['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'ENODATA'];
+
+/**
+ * The address to connect to: the target's own when it is an IP, else its name resolved within the connect
+ * timeout. A name that does not resolve is its own error, naming the name: "cannot connect" would send the
+ * operator to the network instead of to DNS or the configuration.
+ */
+async function resolveTarget(
+  target: MmpTarget,
+  options: Pick<Ssh2MmpClientOptions, 'lookup' | 'connectTimeoutMs'>,
+): Promise<string> {
+  if (isIP(target.host) !== 0) {
+    return target.host;
+  }
+  const lookup = options.lookup ?? ((h: string) => dnsLookup(h));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(Object.assign(new Error('name lookup timed out'), { code: 'EAI_AGAIN' })),
+        options.connectTimeoutMs,
+      );
+    });
+    return (await Promise.race([lookup(target.host), timeout])).address;
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    const why = typeof code === 'string' && NOT_RESOLVED.includes(code) ? code : (err as Error).message;
+    throw new SshError(
+      'WBGUARD_ERR_SSH_CONNECT',
+      `cannot resolve ${target.host} (${why}) [node:${target.name}, host:${target.host}:${target.port}]`,
+      { cause: err, hint: `check the name in webbridges[].mmp for ${target.name} and the DNS servers of this host` },
+    );
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Texts by which an MMP demands a new password (real wording unconfirmed: cms-reference.md unconfirmed #8). */
@@ -200,11 +245,20 @@ export function createSsh2MmpClient(options: Ssh2MmpClientOptions): MmpClient {
           }
         });
         conn.on('close', () => fail(new SshError('WBGUARD_ERR_SSH_CLOSED', `connection closed ${where}`)));
-        conn.connect(
-          connectConfig(target, (blob: Buffer) => {
-            hostKeyFailure = checkHostKey(target, blob, options.knownHostsPath);
-            return hostKeyFailure.ok;
-          }),
+        resolveTarget(target, options).then(
+          (address) => {
+            if (settled) {
+              return;
+            }
+            // The host key is judged against the configured name (known_hosts), the socket goes to its address.
+            conn.connect(
+              connectConfig({ ...target, host: address }, (blob: Buffer) => {
+                hostKeyFailure = checkHostKey(target, blob, options.knownHostsPath);
+                return hostKeyFailure.ok;
+              }),
+            );
+          },
+          (err: SshError) => fail(err),
         );
       });
     },
@@ -233,17 +287,19 @@ export function createSsh2MmpClient(options: Ssh2MmpClientOptions): MmpClient {
                 new SshError('WBGUARD_ERR_SSH_CLOSED', `closed before a host key was offered [node:${target.name}]`),
               ),
         );
-        conn.connect({
-          host: target.host,
-          port: target.port,
-          username: options.username,
-          readyTimeout: options.connectTimeoutMs,
-          // Capture the key and refuse it: the connection ends before any authentication is attempted.
-          hostVerifier: (blob: Buffer) => {
-            captured = Buffer.from(blob);
-            return false;
-          },
-        });
+        const connectTo = (address: string) =>
+          conn.connect({
+            host: address,
+            port: target.port,
+            username: options.username,
+            readyTimeout: options.connectTimeoutMs,
+            // Capture the key and refuse it: the connection ends before any authentication is attempted.
+            hostVerifier: (blob: Buffer) => {
+              captured = Buffer.from(blob);
+              return false;
+            },
+          });
+        resolveTarget(target, options).then(connectTo, reject);
       });
     },
   };

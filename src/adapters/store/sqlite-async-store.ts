@@ -9,6 +9,7 @@ import type { CmsRecord } from '../../core/model.js';
 import { InvalidStateError } from '../../errors.js';
 import type { AsyncStore, MinuteKind, MinuteSeries, StoredEvent } from '../../ports/async-store.js';
 import { eachInPages } from './record-rows.js';
+import { sqliteStoreError } from './sqlite-errors.js';
 import { SqliteStore } from './sqlite-store.js';
 
 export class SqliteAsyncStore implements AsyncStore {
@@ -26,7 +27,15 @@ export class SqliteAsyncStore implements AsyncStore {
     if (this.#closed) {
       throw new InvalidStateError(`store closed, cannot ${what} [store:sqlite, path:${this.#store.path}]`);
     }
-    return fn(this.#store);
+    try {
+      return fn(this.#store);
+    } catch (err) {
+      // SQLite's own errors become coded errors naming the file (a full disk and a lock held elsewhere each have
+      // their code and fix); a bad argument (RangeError, TypeError) stays what it is.
+      throw /^SQLITE_/.test(String((err as { code?: unknown }).code))
+        ? sqliteStoreError(err, this.#store.path, what)
+        : err;
+    }
   }
 
   async migrate(): Promise<number> {

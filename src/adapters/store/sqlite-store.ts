@@ -11,10 +11,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CmsRecord } from '../../core/model.js';
-import { StoreError } from '../../errors.js';
 import type { MinuteKind, MinuteSeries, Store, StoredEvent } from '../../ports/store.js';
 import { checkBucket, MinuteBatch, type SeriesRow, seriesSql, toSeries } from './minute-rows.js';
 import { fromRow, type RecordRow, recordKey, toRow } from './record-rows.js';
+import { sqliteStoreError } from './sqlite-errors.js';
 import { migrateSqlite, sqliteSchemaVersion } from './sqlite-migrations.js';
 
 // Unqualified columns in DO UPDATE are the stored row's; SET expressions all read the row as it was.
@@ -54,10 +54,7 @@ export class SqliteStore implements Store {
       this.#db.pragma('busy_timeout = 2000');
       migrateSqlite(this.#db, path);
     } catch (err) {
-      if (err instanceof StoreError) {
-        throw err;
-      }
-      throw new StoreError(`cannot open the store [path:${path}]: ${(err as Error).message}`, { cause: err });
+      throw sqliteStoreError(err, path, 'opening the store');
     }
     this.#path = path;
     // OR IGNORE: the unique dedup key makes appending the same record twice a no-op (record-rows.ts: recordKey).

@@ -20,6 +20,8 @@ export interface ListenerCounters {
   /** Bad frames (connection closed) on stream transports. */
   badFrames: number;
   connections: number;
+  /** Connections refused because `maxConnections` were open already. */
+  refused: number;
 }
 
 export interface SyslogListenerOptions {
@@ -29,6 +31,11 @@ export interface SyslogListenerOptions {
   readonly allow?: readonly string[];
   /** @default 65536 */
   readonly maxFrameBytes?: number;
+  /**
+   * TCP/TLS: connections open at once, at most; more are closed at once and counted in `refused`. Each open
+   * connection holds a socket (a file descriptor) and up to maxFrameBytes of an unfinished frame. @default 1024
+   */
+  readonly maxConnections?: number | undefined;
   /** TLS only: PEM strings. */
   readonly tls?: {
     readonly cert: string;
@@ -132,6 +139,12 @@ function stream(
   } else {
     server = createServer(onSocket);
   }
+  // Past the cap Node closes the new connection before it reaches onSocket: a flood of idle connections cannot use
+  // up the file descriptors the store, the journal and the HTTP API need.
+  server.maxConnections = o.maxConnections ?? 1024;
+  server.on('drop', () => {
+    counters.refused++;
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, () => {
@@ -153,7 +166,7 @@ function stream(
 }
 
 export function startSyslogListener(o: SyslogListenerOptions): Promise<SyslogListener> {
-  const counters: ListenerCounters = { messages: 0, denied: 0, badFrames: 0, connections: 0 };
+  const counters: ListenerCounters = { messages: 0, denied: 0, badFrames: 0, connections: 0, refused: 0 };
   const allowed = createAllowList(o.allow ?? []);
   return o.transport === 'udp' ? udp(o, allowed, counters) : stream(o, allowed, counters);
 }

@@ -223,6 +223,15 @@ export const SyslogSchema = z
       .max(1_048_576)
       .default(65_536)
       .describe('Largest syslog message accepted; a longer TCP frame closes that connection.'),
+    maxConnections: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(1024)
+      .describe(
+        'TCP and TLS connections open at once, per listener; more are closed at once and counted as drops (`wbguard_syslog_dropped_total`, alert `syslog-drops`). A CMS node keeps one connection; keep this below the open-files limit (`ulimit -n`, systemd LimitNOFILE).',
+      ),
   })
   .strict();
 

@@ -8,13 +8,15 @@ import {
   AlertDeduper,
   type AlertNotice,
   activeConditions,
+  type ConditionInput,
+  clockStepCondition,
   IntervalLearner,
 } from '../../core/alerts/index.js';
 import type { AnalysisReport } from '../../core/model.js';
 import type { Logger } from '../../ports/logger.js';
 import { Alerter } from '../alerts/alerter.js';
 import { channelsOf } from '../alerts/channels.js';
-import type { WbguardConfig } from '../config/index.js';
+import { clustersOf, type WbguardConfig } from '../config/index.js';
 import type { NodeResult } from '../restart/orchestrator.js';
 import type { ApiView } from './api-poller.js';
 import type { DaemonMetrics } from './metrics.js';
@@ -47,6 +49,8 @@ export interface DaemonAlerts {
   open(): readonly AlertCondition[];
   /** Restart results: one `restart-done` or `restart-failed` event each. */
   restarted(now: number, results: readonly NodeResult[], cluster: string): void;
+  /** The host clock stepped back (./clock-watch.ts): one `clock-step` event. */
+  clockStepped(now: number, from: number, to: number): void;
   close(): Promise<void>;
 }
 
@@ -98,6 +102,8 @@ export function createDaemonAlerts(
   sources: {
     /** Each condition appearing or ending, and each one-shot event, whatever the channels (the store's events). */
     readonly record?: (notice: AlertNotice) => void;
+    /** The store refusing writes (./store-health.ts), with the records held back meanwhile. */
+    readonly storeFailure?: () => ConditionInput['storeFailure'];
   } = {},
   retryDelaysMs?: readonly number[],
 ): DaemonAlerts {
@@ -174,9 +180,11 @@ export function createDaemonAlerts(
             now,
             listeningSince: startedAt,
             deferred: k.evaluation ? deferredOf(k.evaluation) : [],
+            // Conditions of the whole daemon (drops, the store) under the first cluster, once.
             recentDrops: i === 0 ? recentDrops : {},
             mmpFailures: k.mmpFailures ?? [],
             apiDisagreements: disagreements(now, k.report, k.apiViews ?? [], a.apiDisagreeAbove),
+            storeFailure: i === 0 ? sources.storeFailure?.() : undefined,
           },
           thresholdsOf(k.cluster),
         ),
@@ -215,6 +223,10 @@ export function createDaemonAlerts(
           });
         }
       }
+    },
+    clockStepped(now, from, to) {
+      const { key: _key, ...c } = clockStepCondition(clustersOf(config)[0]?.name ?? config.cluster, from, to, now);
+      event(now, c);
     },
     close: () => alerter.close(),
   };

@@ -227,6 +227,12 @@ export class ClusterGuard {
           if (r.outcome === 'success' || r.outcome === 'failure' || r.outcome === 'abandoned') {
             this.#shared.metrics.restarts.inc({ webbridge: r.name, result: r.outcome, cluster: this.name });
           }
+          if (r.outcome === 'failure' || r.outcome === 'abandoned') {
+            log?.error(
+              { cluster: this.name, node: r.name, outcome: r.outcome, reasons: r.reasons, err: r.error },
+              'webbridge restart failed',
+            );
+          }
         }
         this.#shared.keep(
           this.#shared.store.appendEvent(

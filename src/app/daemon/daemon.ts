@@ -31,6 +31,7 @@ import { createHttpApp } from '../http/server.js';
 import { mmpClientFor } from '../restart/mmp-wiring.js';
 import { createDaemonAlerts, type DaemonAlerts } from './alert-wiring.js';
 import type { ApiPoller } from './api-poller.js';
+import { watchClock } from './clock-watch.js';
 import { ClusterAnalyzers } from './cluster-analyzers.js';
 import { ClusterGuard } from './cluster-guard.js';
 import { type DaemonLeadership, startLeadership } from './leadership.js';
@@ -39,6 +40,7 @@ import { createMetrics } from './metrics.js';
 import type { MmpProbe } from './mmp-probe.js';
 import { openDaemonStore } from './open-store.js';
 import type { Evaluation } from './policy-loop.js';
+import { StoreHealth } from './store-health.js';
 
 export interface DaemonOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -104,7 +106,8 @@ async function minuteHistoryOf(store: AsyncStore, config: WbguardConfig, from: n
 export async function startDaemon(config: WbguardConfig, options: DaemonOptions = {}): Promise<DaemonHandle> {
   const now = options.now ?? Date.now;
   const log = options.log;
-  const store = await openDaemonStore(config, log);
+  const storeHealth = new StoreHealth({ now, log });
+  const store = storeHealth.wrap(await openDaemonStore(config, log));
   // Events are written in the background: a store that is briefly away costs a logged line, never the guard.
   const keep = (p: Promise<unknown>) => {
     p.catch((err: Error) => log?.error({ err: err.message }, 'store write failed'));
@@ -118,9 +121,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     cmaClients: config.analysis.cmaClients,
     staleAfterMs: config.analysis.staleAfterMs,
   });
-  const state = new LiveState(store, analyzers, known, now(), (err) =>
-    log?.error({ err: err.message }, 'store refused a batch of records; kept, tried again'),
-  );
+  const state = new LiveState(store, analyzers, known, now());
   const retention = options.retentionMs ?? config.store.rawRetentionDays * 86_400_000;
   // One record at a time: months of Stats never sit in memory at once.
   let mmp: MmpClient;
@@ -150,6 +151,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     log,
     now(),
     {
+      storeFailure: () => storeHealth.failure({ heldBack: state.heldBack, lost: state.lostWhileStoreDown }),
       record: (n) =>
         keep(
           store.appendEvent(
@@ -225,6 +227,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
         port,
         allow: syslog?.allow ?? [],
         maxFrameBytes: syslog?.maxFrameBytes ?? 65_536,
+        maxConnections: syslog?.maxConnections,
         onMessage,
         ...(tlsSecrets ? { tls: tlsSecrets } : {}),
       });
@@ -259,7 +262,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
   let kernelBase = kernelUdpReceiveErrors();
   const dropTimer = setInterval(() => {
     for (const l of listeners) {
-      const total = l.counters.denied + l.counters.badFrames;
+      const total = l.counters.denied + l.counters.badFrames + l.counters.refused;
       const delta = total - (seenDrops.get(l.transport) ?? 0);
       if (delta > 0) {
         metrics.syslogDropped.inc({ transport: l.transport }, delta);
@@ -280,6 +283,9 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     }
   }, 1000);
   closers.push(() => clearInterval(dropTimer));
+
+  const clockWatch = watchClock({ now, log, onStepBack: (from, to) => alerts.clockStepped(now(), from, to) });
+  closers.push(() => clockWatch.close());
 
   // Retention: raw records older than the retention are deleted once an hour (and at start).
   const prune = () => {

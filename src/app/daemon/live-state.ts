@@ -10,6 +10,13 @@ import { createLineReader, type LineReader } from '../../core/parse/index.js';
 import type { AsyncStore } from '../../ports/async-store.js';
 import type { LiveAnalyzer } from './cluster-analyzers.js';
 
+/**
+ * Records held in memory while the store refuses them, at most: beyond, the oldest are let go (counted in
+ * `lostWhileStoreDown`, logged by the caller). CMS sends a few lines a minute per node, so this is days of a
+ * cluster's Stats; only a flood while the store is down reaches it. About 100 MB.
+ */
+export const MAX_HELD_BACK = 500_000;
+
 export class LiveState<A extends LiveAnalyzer = LiveAnalyzer> {
   readonly analyzer: A;
   readonly lines: LineCounts = { read: 0, webbridgeStats: 0, callbridgeStats: 0, malformed: 0 };
@@ -18,6 +25,8 @@ export class LiveState<A extends LiveAnalyzer = LiveAnalyzer> {
   readonly #known: ReadonlySet<string>;
   readonly #store: AsyncStore;
   #pending: CmsRecord[] = [];
+  /** Records let go because more than MAX_HELD_BACK waited for a store that refused them. */
+  lostWhileStoreDown = 0;
   /** Commits in order, one at a time: a batch waits for the one before it. */
   #commits: Promise<void> = Promise.resolve();
   #onCommitError: ((err: Error) => void) | undefined;
@@ -87,10 +96,20 @@ export class LiveState<A extends LiveAnalyzer = LiveAnalyzer> {
         await this.#store.appendRecords(batch);
       } catch (err) {
         this.#pending = [...batch, ...this.#pending];
+        const over = this.#pending.length - MAX_HELD_BACK;
+        if (over > 0) {
+          this.#pending.splice(0, over);
+          this.lostWhileStoreDown += over;
+        }
         this.#onCommitError?.(err as Error);
       }
     });
     return this.#commits;
+  }
+
+  /** Records received and not yet committed (held back while the store refuses them). */
+  get heldBack(): number {
+    return this.#pending.length;
   }
 
   subscribe(listener: (r: CmsRecord) => void): () => void {

@@ -17,6 +17,8 @@ export const ALERT_EVENTS = [
   'syslog-drops',
   'api-disagree',
   'mmp-login',
+  'store-failed',
+  'clock-step',
 ] as const;
 export type AlertEvent = (typeof ALERT_EVENTS)[number];
 
@@ -60,6 +62,17 @@ export interface ConditionInput {
   readonly mmpFailures?: ReadonlyArray<{ readonly name: string; readonly code: string; readonly message: string }>;
   /** Call Bridges whose CMS API count of real CMA legs differs from their last STATS line's CMA count. */
   readonly apiDisagreements?: ReadonlyArray<{ readonly name: string; readonly api: number; readonly syslog: number }>;
+  /** The store refuses writes (disk full, locked by another process, PostgreSQL away): app/daemon/store-health.ts. */
+  readonly storeFailure?: {
+    readonly code: string;
+    readonly message: string;
+    readonly since: number;
+    readonly refused: number;
+    /** Records received and held in memory, not yet written. */
+    readonly heldBack?: number;
+    /** Records let go because too many were held back (app/daemon/live-state.ts MAX_HELD_BACK). */
+    readonly lost?: number;
+  };
 }
 
 function condition(c: Omit<AlertCondition, 'key'> & { readonly key?: string }): AlertCondition {
@@ -188,5 +201,41 @@ export function activeConditions(input: ConditionInput, t: AlertThresholds): Ale
       }),
     );
   }
+  const sf = input.storeFailure;
+  if (sf) {
+    out.push(
+      condition({
+        event: 'store-failed',
+        cluster,
+        subject: 'store',
+        severity: 'critical',
+        summary: `the store refuses writes since ${new Date(sf.since).toISOString()} (${sf.code}): ${sf.message} — records are held in memory${sf.heldBack === undefined ? '' : ` (${sf.heldBack} now)`} and written when it takes them again; a crash meanwhile loses them${sf.lost ? `; ${sf.lost} were let go (too many held)` : ''}`,
+        facts: {
+          code: sf.code,
+          since: new Date(sf.since).toISOString(),
+          refused: sf.refused,
+          heldBack: sf.heldBack ?? null,
+          lost: sf.lost ?? 0,
+        },
+      }),
+    );
+  }
   return out;
+}
+
+/**
+ * The one-shot notice for the host clock stepped backwards (app/daemon/clock-watch.ts): instants already recorded
+ * now lie in the future, windows and "today" move. Its key holds the instant, so each step is its own event.
+ */
+export function clockStepCondition(cluster: string, from: number, to: number, now: number): AlertCondition {
+  const byS = Math.round((from - to) / 1000);
+  return condition({
+    key: `clock-step:${cluster}:host:${now}`,
+    event: 'clock-step',
+    cluster,
+    subject: 'host',
+    severity: 'warning',
+    summary: `the host clock stepped back ${byS} s (from ${new Date(from).toISOString()} to ${new Date(to).toISOString()}): data stamped ahead of it is not taken as fresh, and restarts today still count toward maxPerDay — check NTP`,
+    facts: { from: new Date(from).toISOString(), to: new Date(to).toISOString(), backSeconds: byS },
+  });
 }
