@@ -11,7 +11,7 @@ import type pg from 'pg';
 import type { CmsRecord } from '../../core/model.js';
 import { InvalidStateError } from '../../errors.js';
 import type { AsyncStore, MinuteKind, MinuteSeries, StoredEvent } from '../../ports/async-store.js';
-import { checkBucket, floorSql, MINUTE_MS, type SeriesRow, seriesSql, toSeries } from './minute-rows.js';
+import { checkBucket, floorSql, MINUTE_MS, type SeriesRow, toSeries } from './minute-rows.js';
 import { createPgPool, type PgConnectionOptions, type PgTarget, storeError } from './pg-connection.js';
 import { migratePg, pgSchemaVersion } from './pg-migrations.js';
 import { inTransaction } from './pg-transaction.js';
@@ -58,13 +58,24 @@ WITH ins AS (
 )
 SELECT count(*)::int AS added FROM ins`;
 
-const SERIES = seriesSql({
-  bucket: '$1::int8',
-  kind: '$2',
-  hostFilter: 'host = ANY($3::text[])',
-  from: '$4::int8',
-  to: '$5::int8',
-});
+// The shared series query (minute-rows.ts), with each host's minutes read by its own range of the primary key
+// (LATERAL): with `host = ANY(…)` over one big minute table PostgreSQL misjudged the share of rows and scanned all
+// of them in parallel — 2 s for one cluster's 30 days among 50 clusters; 0.2 s this way (docs/benchmarks.md).
+const SERIES = `
+WITH g AS (
+  SELECT h.host AS host, s.t AS t, s.vmax AS vmax, s.lm AS lm, s.n AS n
+  FROM unnest($3::text[]) AS h(host)
+  CROSS JOIN LATERAL (
+    SELECT ${floorSql('minute', '$1::int8')} AS t, max(vmax) AS vmax, max(minute) AS lm, CAST(sum(n) AS INTEGER) AS n
+    FROM minutes
+    WHERE host = h.host AND kind = $2 AND minute > $4::int8 - ${MINUTE_MS} AND minute <= $5::int8
+    GROUP BY 1
+  ) s
+)
+SELECT g.host AS host, g.t AS t, g.vmax AS vmax, g.n AS n,
+  (SELECT l.vlast FROM minutes l WHERE l.host = g.host AND l.kind = $2 AND l.minute = g.lm) AS vlast
+FROM g
+ORDER BY g.host, g.t`;
 
 // Keyset: after the last (at, id) given; the index on (at, id) serves both the filter and the order.
 const RECORD_PAGE =
