@@ -23,7 +23,7 @@ test('no invariant is ever broken: idle, fresh, one at a time, window, maxPerDay
 });
 
 test('negative control: the wiring before the model (no recheck, in flight = the lock only) is caught breaking them', async () => {
-  // daemon.ts now passes recheck and stillRestarting, as the 'proposed' wiring above; the old wiring must still be
+  // The test above drives the daemon's own ClusterGuard (recheck, stillRestarting); the old wiring must still be
   // caught, or the model could not tell a safe daemon from an unsafe one.
   const stats = await runModel(4, 1, 12, 'daemon');
   assert.ok(stats.violations.length > 0, 'the model no longer sees what it found');

@@ -7,13 +7,13 @@
  */
 import { Cron } from 'croner';
 import type { JsonlJournal } from '../../adapters/journal/jsonl-journal.js';
-import type { FileRestartLock } from '../../adapters/lock/file-lock.js';
 import type { ClusterAnalyzer } from '../../core/analysis/index.js';
 import type { AnalysisReport, AnalysisSeries, CmsRecord, LineCounts } from '../../core/model.js';
 import { nextAllowedAt } from '../../core/policy/index.js';
 import type { AsyncStore } from '../../ports/async-store.js';
 import type { Logger } from '../../ports/logger.js';
 import type { MmpClient } from '../../ports/mmp.js';
+import type { RestartLock } from '../../ports/restart-lock.js';
 import type { WbguardConfig } from '../config/index.js';
 import type { DaemonState } from '../http/server.js';
 import { STILL_RESTARTING_MAX_MS, stillRestarting } from '../restart/in-flight.js';
@@ -28,13 +28,18 @@ import { MmpProbe } from './mmp-probe.js';
 import { nodeVerifiers, planJournalEntry } from './node-verifiers.js';
 import { type Evaluation, evaluatePolicy } from './policy-loop.js';
 
-/** What every cluster's guard shares with the others. */
+/**
+ * What every cluster's guard shares with the others. The randomized model (test/prove) gives the same guard its
+ * in-memory store, journal and lock and its own clock and sleep: it proves this code, not a copy of it.
+ */
 export interface SharedParts {
   readonly now: () => number;
   readonly log: Logger | undefined;
-  readonly store: AsyncStore;
+  readonly store: Pick<AsyncStore, 'appendEvent'>;
   readonly journal: JsonlJournal;
-  readonly lock: FileRestartLock;
+  readonly lock: RestartLock;
+  /** Waits between verification attempts. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
   readonly leadership: DaemonLeadership;
   readonly mmp: MmpClient;
   readonly metrics: DaemonMetrics;
@@ -207,7 +212,7 @@ export class ClusterGuard {
               ),
               trigger,
               now,
-              sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+              sleep: this.#shared.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
               onProgress: (line) => log?.info({ cluster: this.name, line }, 'restart progress'),
               signal: this.#shared.stopping,
               // A rolling plan is minutes old by its second node: the guards and the window are asked again before each.

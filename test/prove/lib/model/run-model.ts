@@ -14,6 +14,7 @@ import { inBlackout, insideWindow } from '../../../../src/core/policy/index.js';
 import { SshError } from '../../../../src/errors.js';
 import type { MmpClient, MmpCommandResult } from '../../../../src/ports/mmp.js';
 import { exponential, type Random, seededRandom } from '../../../../src/sim/random.js';
+import { DaemonGuard } from './daemon-guard.js';
 import { MemoryJournal, MemoryStore, ModelLock, type ModelProcess } from './fakes.js';
 import { ModelGuard } from './guard.js';
 import { drawScenario, type Scenario } from './scenario.js';
@@ -85,7 +86,7 @@ class Runner {
   readonly journal = new MemoryJournal();
   process: ModelProcess = { id: 1, alive: true };
   readonly lock = new ModelLock(this.process);
-  guard: ModelGuard | undefined;
+  guard: ModelGuard | DaemonGuard | undefined;
   clockOffset = 0;
   clockBackAt = 0;
   sleepers: Sleeper[] = [];
@@ -247,7 +248,9 @@ class Runner {
   startGuard(): void {
     this.process = { id: this.process.id + 1, alive: true };
     this.lock.useProcess(this.process);
-    this.guard = new ModelGuard({
+    // 'proposed': the daemon's own ClusterGuard; 'daemon': the wiring before the model (negative control).
+    const Guard = this.wiring === 'proposed' ? DaemonGuard : ModelGuard;
+    this.guard = new Guard({
       config: this.s.config,
       store: this.store,
       journal: this.journal,
@@ -359,7 +362,7 @@ class Runner {
     }
   }
 
-  evaluateAndCheck(guard: ModelGuard): void {
+  evaluateAndCheck(guard: ModelGuard | DaemonGuard): void {
     const e = guard.evaluate();
     this.stats.evaluations++;
     this.stats.decisionsChecked += e.plan.decisions.length;
