@@ -13,7 +13,7 @@ export async function proveModel(args: { seeds: number; days: number; wiring: 'd
   console.log(`  evaluations ${stats.evaluations}, decisions checked ${stats.decisionsChecked}, restart decisions checked ${stats.restartDecisionsChecked}`);
   console.log(`  restart commands ${stats.commandsSent}, reached a Web Bridge ${stats.restartsReached}, results ${JSON.stringify(stats.results)}`);
   console.log(`  faults: crashes ${stats.crashes} (${stats.crashesDuringRestart} during a restart), clock steps ${stats.clockSteps}, syslog outages ${stats.outages}`);
-  console.log(`  real sessions dropped by restarts ${stats.droppedRealSessions}; restarts where a guest joined after the newest evidence ${stats.restartsWithRealJoinedAfterEvidence}`);
+  console.log(`  real sessions dropped by restarts ${stats.droppedRealSessions}: ${stats.droppedWithinAllowance} at restarts within restart.maxActiveSessions, ${stats.droppedAfterEvidence} by ${stats.restartsWithRealJoinedAfterEvidence} restart(s) where a guest joined after the newest evidence`);
   console.log(`  restarts outside a window on the true clock (host clock stepped) ${stats.restartsOutsideWindowTrueClock}; joins refused at the limit ${stats.refusedJoins}`);
   console.log(`  restarts still open at the end (crash; closed by the next run) ${stats.openAtEnd}`);
   console.log(`  peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

@@ -37,6 +37,10 @@ export interface ModelStats {
   droppedRealSessions: number;
   /** Restarts where a guest had joined after the newest evidence (the idle guard cannot see it). */
   restartsWithRealJoinedAfterEvidence: number;
+  /** Real sessions dropped at restarts that had at most `maxActiveSessions` of them (what the config allows). */
+  droppedWithinAllowance: number;
+  /** Real sessions dropped at restarts that had more (guests who joined after the newest evidence). */
+  droppedAfterEvidence: number;
   /** Restarts outside a window on the true clock while wbguard's clock was stepped. */
   restartsOutsideWindowTrueClock: number;
   refusedJoins: number;
@@ -61,6 +65,8 @@ export function emptyStats(): ModelStats {
     outages: 0,
     droppedRealSessions: 0,
     restartsWithRealJoinedAfterEvidence: 0,
+    droppedWithinAllowance: 0,
+    droppedAfterEvidence: 0,
     restartsOutsideWindowTrueClock: 0,
     refusedJoins: 0,
     openAtEnd: 0,
@@ -213,8 +219,12 @@ class Runner {
       this.violate(`${name} restarted ${count} times on ${key.split(' ')[1]} (maxPerDay ${c.restart.maxPerDay})`);
     }
     this.checkIdle(name, 'at the restart command');
-    if (this.world.node(name).real > c.restart.maxActiveSessions) {
+    const real = this.world.node(name).real;
+    if (real > c.restart.maxActiveSessions) {
       this.stats.restartsWithRealJoinedAfterEvidence++;
+      this.stats.droppedAfterEvidence += real;
+    } else {
+      this.stats.droppedWithinAllowance += real;
     }
   }
 
