@@ -39,6 +39,8 @@ export interface AnalyzePathsOptions {
   readonly workers?: number;
   /** Clock for the year of stdin lines. */
   readonly now?: number;
+  /** Build the chart series (text and HTML reports); false leaves them empty. @default true */
+  readonly series?: boolean;
 }
 
 export interface AnalyzePathsResult {
@@ -58,6 +60,7 @@ export async function analyzePaths(
     ...(options.cmaClients === undefined ? {} : { cmaClients: options.cmaClients }),
     ...(options.webbridgeNames ? { webbridgeNames: options.webbridgeNames } : {}),
     ...(options.callbridgeNames ? { callbridgeNames: options.callbridgeNames } : {}),
+    ...(options.series === undefined ? {} : { series: options.series }),
   });
   const readOptions: Omit<ReadOptions, 'stdin'> = {
     ...(options.year === undefined ? {} : { year: options.year }),
