@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { type ReadOptions, type RecordBatch, readBatches } from '../../adapters/logfiles/read-batches.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
 import type { PackedBatch } from './packed-batch.js';
-import type { FromWorker, ToWorker } from './worker-protocol.js';
+import { CREDIT_STEP, type FromWorker, type ToWorker } from './worker-protocol.js';
 
 export interface BatchFeed {
   readonly source: LogSource;
@@ -95,6 +95,7 @@ export class ScanPool {
     this.#queues.set(id, queue);
     worker.postMessage({ type: 'open', id, source, options } satisfies ToWorker);
     let finished = false;
+    let taken = 0;
     return {
       source,
       next: async () => {
@@ -103,8 +104,11 @@ export class ScanPool {
         }
         const settled = queue.items.shift() ?? (await new Promise<Settled>((resolve) => (queue.waiter = resolve)));
         if (settled.kind === 'batch') {
-          // Ask for the following batch now, so the worker reads it while this one is merged.
-          worker.postMessage({ type: 'next', id } satisfies ToWorker);
+          // Hand the credit back now, so the worker reads on while this one is merged.
+          if (++taken === CREDIT_STEP) {
+            taken = 0;
+            worker.postMessage({ type: 'next', id, batches: CREDIT_STEP } satisfies ToWorker);
+          }
           return settled.batch;
         }
         finished = true;
