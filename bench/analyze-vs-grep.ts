@@ -36,7 +36,7 @@ export interface AnalyzeBenchResult {
   load: [number, number];
   grep: ToolRuns & { matches: number };
   rg?: ToolRuns & { matches: number };
-  /** Default: a scan worker beside the main thread when several files are given. */
+  /** Default: a scan worker per core when several files are given, the main thread merging. */
   analyze: ToolRuns;
   /** `--jobs 0`: everything in the main thread. */
   analyzeOneThread: ToolRuns;

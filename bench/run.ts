@@ -38,7 +38,7 @@ if (!only || only === 'analyze') {
     '|---|---|---|---|---|',
     row("`grep -c -E 'Stats |STATS:'`", r.grep),
     ...(r.rg ? [row('`rg -c`', r.rg)] : []),
-    row('`wbguard analyze --json` (default: worker + main thread)', r.analyze),
+    row('`wbguard analyze --json` (default: a scan worker per core)', r.analyze),
     row('`wbguard analyze --json --jobs 0` (one thread)', r.analyzeOneThread),
     '',
     `analyze / grep per round: ${r.ratios.join(', ')}; median **${median(r.ratios)}×** (goal ≤ 1.5×: ${median(r.ratios) <= 1.5 ? 'met' : 'NOT met'}). RSS goal < 200 MB: ${rss < 200 ? 'met' : 'NOT met'} (${rss} MB).`,

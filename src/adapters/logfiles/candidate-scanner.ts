@@ -8,8 +8,10 @@
  * How, and why so: bytes are read straight into one fixed window (a ByteWindow) and scanned where they lie. Each
  * substring is searched with Buffer.indexOf over the whole window at once (a native search that skips ahead), and
  * only around a hit are the line's bounds looked up: most lines are not candidates, so working line by line was
- * the waste. Newlines are counted by the window's SIMD kernel. The unfinished last line is moved to the front of
- * the window and the next bytes are read after it, so a line spanning two reads is never joined by copying.
+ * the waste. Newlines are counted by the window's SIMD kernel. The unfinished last line is moved to just before the
+ * window's read area and the next bytes are read after it, so a line spanning two reads is never joined by copying.
+ * The read area starts on a page boundary, like the file offsets read from: the kernel then copies from the page
+ * cache about twice as fast as into a misaligned buffer (measured 0.08 against 0.18 s of system time per 1.55 GB).
  */
 import { type ByteWindow, createByteWindow } from './byte-window.js';
 
@@ -26,7 +28,8 @@ export interface CandidateScannerOptions {
   readonly onOverlongCandidate?: () => void;
   /**
    * Most bytes taken per read. @default 256 KiB: small enough that the bytes just read are still in the core's
-   * cache when they are scanned, large enough that the read calls cost nothing (256 KiB–1 MiB measured alike).
+   * cache when they are scanned, large enough that the read calls cost little. 1 MiB reads cost the kernel 0.03 s
+   * less per 1.55 GB, but every source open at once holds its window: with 20 files that was 15 MB more RSS.
    */
   readonly chunkBytes?: number;
   /** Longest line held whole. @default 1 MiB */
@@ -37,6 +40,7 @@ export interface CandidateScannerOptions {
 
 const NEWLINE = 10;
 const MIB = 1_048_576;
+const PAGE = 4096;
 
 export class CandidateScanner {
   readonly #needles: Buffer[];
@@ -47,7 +51,9 @@ export class CandidateScanner {
   readonly #chunkBytes: number;
   readonly #maxLineBytes: number;
   readonly #window: ByteWindow;
-  /** Bytes of the unfinished last line, kept at the front of the window. */
+  /** Where reads land (page-aligned); the unfinished last line lies just before it. */
+  readonly #head: number;
+  /** Bytes of the unfinished last line, kept at `[head − carry, head)`. */
   #carry = 0;
   /** The unfinished line grew past maxLineBytes: only its last few bytes are kept. */
   #overlong = false;
@@ -66,7 +72,9 @@ export class CandidateScanner {
     this.#onOverlong = options.onOverlongCandidate ?? (() => {});
     this.#chunkBytes = options.chunkBytes ?? 256 * 1024;
     this.#maxLineBytes = Math.max(options.maxLineBytes ?? MIB, this.#straddle + 1);
-    this.#window = createByteWindow(this.#maxLineBytes + this.#chunkBytes, options.kernel);
+    // Room before the read area for the longest carried line, and for what a chunk without a newline leaves.
+    this.#head = Math.ceil(Math.max(this.#maxLineBytes, this.#chunkBytes) / PAGE) * PAGE;
+    this.#window = createByteWindow(this.#head + this.#chunkBytes, options.kernel);
   }
 
   /** Which newline counter this scanner got ('js' where WebAssembly SIMD is unavailable). */
@@ -76,7 +84,7 @@ export class CandidateScanner {
 
   /** Where the next bytes go (at most chunkBytes): read into it, then call `commit` with the count. */
   space(): Buffer {
-    return this.#window.bytes.subarray(this.#carry, this.#carry + this.#chunkBytes);
+    return this.#window.bytes.subarray(this.#head, this.#head + this.#chunkBytes);
   }
 
   /** Scans the `n` bytes just written at the start of `space()`. */
@@ -85,27 +93,31 @@ export class CandidateScanner {
       return;
     }
     const bytes = this.#window.bytes;
-    const end = this.#carry + n;
+    const head = this.#head;
+    const start = head - this.#carry;
+    const end = head + n;
     // The carried bytes hold no newline, so the last one (if any) is among the new bytes.
     const lastNl = bytes.lastIndexOf(NEWLINE, end - 1);
-    if (lastNl < this.#carry) {
-      this.#carry = end;
-      if (end > this.#maxLineBytes) {
-        this.#dropOverlongHead();
+    if (lastNl < head) {
+      if (this.#carry + n > this.#maxLineBytes) {
+        this.#dropOverlongHead(start, end);
+      } else {
+        this.#carry += n;
+        bytes.copyWithin(head - this.#carry, start, end);
       }
       return;
     }
-    let from = 0;
+    let from = start;
     if (this.#overlong) {
-      const firstNl = bytes.indexOf(NEWLINE, this.#carry);
-      this.#endOverlong(firstNl);
+      const firstNl = bytes.indexOf(NEWLINE, head);
+      this.#endOverlong(start, firstNl);
       from = firstNl + 1;
     }
-    this.counts.lines += this.#window.count(0, lastNl + 1, NEWLINE);
+    this.counts.lines += this.#window.count(start, lastNl + 1, NEWLINE);
     this.#scan(from, lastNl + 1);
     this.#carry = end - (lastNl + 1);
     if (this.#carry > 0) {
-      bytes.copyWithin(0, lastNl + 1, end);
+      bytes.copyWithin(head - this.#carry, lastNl + 1, end);
     }
   }
 
@@ -122,32 +134,33 @@ export class CandidateScanner {
 
   /** Ends the input: a last line without a newline still counts. */
   end(): void {
+    const start = this.#head - this.#carry;
     if (this.#overlong) {
-      this.#endOverlong(this.#carry);
+      this.#endOverlong(start, this.#head);
       this.counts.lines++;
     } else if (this.#carry > 0) {
       this.counts.lines++;
-      if (this.#hasCandidate(0, this.#carry)) {
+      if (this.#hasCandidate(start, this.#head)) {
         this.counts.candidates++;
-        this.#onLine(this.#window.bytes.toString('utf8', 0, this.#carry));
+        this.#onLine(this.#window.bytes.toString('utf8', start, this.#head));
       }
     }
     this.#carry = 0;
   }
 
   /** The unfinished line outgrew maxLineBytes: note whether it holds a candidate, keep only its last bytes. */
-  #dropOverlongHead(): void {
-    if (this.#hasCandidate(0, this.#carry)) {
+  #dropOverlongHead(start: number, end: number): void {
+    if (this.#hasCandidate(start, end)) {
       this.#overlongHit = true;
     }
-    this.#window.bytes.copyWithin(0, this.#carry - this.#straddle, this.#carry);
+    this.#window.bytes.copyWithin(this.#head - this.#straddle, end - this.#straddle, end);
     this.#carry = this.#straddle;
     this.#overlong = true;
   }
 
-  /** The overlong line ends at `lineEnd` (exclusive). Its newline, if any, is counted with the others. */
-  #endOverlong(lineEnd: number): void {
-    if (this.#overlongHit || this.#hasCandidate(0, lineEnd)) {
+  /** The overlong line, carried from `start`, ends at `lineEnd` (exclusive); its newline is counted with the others. */
+  #endOverlong(start: number, lineEnd: number): void {
+    if (this.#overlongHit || this.#hasCandidate(start, lineEnd)) {
       this.counts.candidates++;
       this.#onOverlong();
     }

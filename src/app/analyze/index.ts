@@ -10,9 +10,10 @@ import type { ReadOptions } from '../../adapters/logfiles/read-batches.js';
 import { expandSources } from '../../adapters/logfiles/sources.js';
 import { ClusterAnalyzer } from '../../core/analysis/index.js';
 import type { AnalysisReport, AnalysisSeries, CmaClients, LineCounts } from '../../core/model.js';
-import { type BatchFeed, localFeed, ScanPool } from './batch-feeds.js';
+import { type BatchFeed, localFeed } from './batch-feeds.js';
 import { mergeByTime } from './merge.js';
 import { assignReaders } from './read-plan.js';
+import { defaultScanWorkers, releaseWarmWorkers, ScanPool } from './scan-pool.js';
 
 export interface AnalyzePathsOptions {
   readonly year?: number;
@@ -31,14 +32,16 @@ export interface AnalyzePathsOptions {
   /** Stdin for `-` (tests). */
   readonly stdin?: Readable;
   /**
-   * Scan worker threads; 0 reads everything in this thread. @default one per core but one, when two or more files
-   * are given: the workers read and parse while this thread merges, analyses and reads its share of the files
-   * (read-plan.ts), so every core is busy (docs/benchmarks.md). A single file is read in this thread, where a worker
-   * would only add its start-up and the hand-over.
+   * Scan worker threads; 0 reads everything in this thread. @default one per core, when two or more files are
+   * given: the workers read and parse whole files while this thread merges and analyses (with fewer workers than
+   * cores it reads its share of the files too: read-plan.ts), so every core is busy (docs/benchmarks.md). A single
+   * file is read in this thread, where a worker would only add its start-up and the hand-over.
    */
   readonly workers?: number;
   /** Clock for the year of stdin lines. */
   readonly now?: number;
+  /** Build the chart series (text and HTML reports); false leaves them empty. @default true */
+  readonly series?: boolean;
 }
 
 export interface AnalyzePathsResult {
@@ -58,6 +61,7 @@ export async function analyzePaths(
     ...(options.cmaClients === undefined ? {} : { cmaClients: options.cmaClients }),
     ...(options.webbridgeNames ? { webbridgeNames: options.webbridgeNames } : {}),
     ...(options.callbridgeNames ? { callbridgeNames: options.callbridgeNames } : {}),
+    ...(options.series === undefined ? {} : { series: options.series }),
   });
   const readOptions: Omit<ReadOptions, 'stdin'> = {
     ...(options.year === undefined ? {} : { year: options.year }),
@@ -66,7 +70,7 @@ export async function analyzePaths(
   const totalBytes = sources.reduce((a, s) => a + s.size, 0);
   const fileSources = sources.filter((s) => s.kind !== 'stdin');
   const workerCount = Math.min(
-    options.workers ?? (fileSources.length >= 2 ? Math.max(1, availableParallelism() - 1) : 0),
+    options.workers ?? (fileSources.length >= 2 ? defaultScanWorkers() : 0),
     availableParallelism(),
     fileSources.length,
   );
@@ -76,6 +80,9 @@ export async function analyzePaths(
   );
   const readerOf = new Map(fileSources.map((s, i) => [s, readers[i] as number]));
   const pool = workerCount > 0 ? new ScanPool(workerCount) : undefined;
+  if (!pool) {
+    void releaseWarmWorkers();
+  }
   const feeds: BatchFeed[] = sources.map((s) => {
     const reader = readerOf.get(s) ?? -1;
     return pool && reader >= 0
@@ -111,7 +118,7 @@ export async function analyzePaths(
       },
     });
   } finally {
-    await pool?.close();
+    await Promise.all([pool?.close(), releaseWarmWorkers()]);
   }
   return { report: analyzer.report(lines), series: analyzer.series(), errors };
 }

@@ -1,9 +1,10 @@
 /**
  * @module app/analyze/read-plan
- * Decides which thread reads each file. The main thread merges and analyses every record; whatever time that
- * leaves it, it spends reading files too, so that on a 2-core machine one scan worker and the main thread keep
- * both cores busy without paying for a second worker's start-up, heap and compiled code.
+ * Decides which thread reads each file. The main thread merges and analyses every record. With fewer workers than
+ * cores (`--jobs N`), whatever time that leaves it it spends reading files too; with a worker per core (the
+ * default) it has no core of its own to read on, and reads nothing.
  */
+import { availableParallelism } from 'node:os';
 
 /**
  * Main-thread merge and analysis time per byte, as a share of the time reading and parsing that byte costs.
@@ -13,18 +14,35 @@
  */
 export const ANALYSIS_COST_RATIO = 0.3;
 
-/** The share of the bytes the main thread should read beside `workers` scan workers (0 when they have enough). */
-export function mainShare(workers: number, analysisCostRatio = ANALYSIS_COST_RATIO): number {
+/**
+ * The share of the bytes the main thread should read beside `workers` scan workers on `cores` cores: 0 when they
+ * have enough, or when every core already has a worker.
+ */
+export function mainShare(
+  workers: number,
+  analysisCostRatio = ANALYSIS_COST_RATIO,
+  cores = Number.POSITIVE_INFINITY,
+): number {
+  if (workers <= 0) {
+    return 1;
+  }
+  if (workers >= cores) {
+    return 0;
+  }
   // Balance: analysis + own reading on the main thread = each worker's reading.
   // a + r·s = r·(1 − s)/W  →  s = (1 − W·a/r) / (W + 1)
-  return workers <= 0 ? 1 : Math.max(0, (1 - workers * analysisCostRatio) / (workers + 1));
+  return Math.max(0, (1 - workers * analysisCostRatio) / (workers + 1));
 }
 
 /**
  * Assigns each source (by size) to a reader: -1 for the main thread, 0…workers−1 for a scan worker. Largest first,
  * each to the reader furthest below its target, so shares come out close to the plan whatever the file sizes.
  */
-export function assignReaders(sizes: readonly number[], workers: number, share = mainShare(workers)): number[] {
+export function assignReaders(
+  sizes: readonly number[],
+  workers: number,
+  share = mainShare(workers, ANALYSIS_COST_RATIO, availableParallelism()),
+): number[] {
   const total = sizes.reduce((a, b) => a + Math.max(b, 1), 0);
   const readers = [-1, ...Array.from({ length: workers }, (_, i) => i)];
   const target = new Map(readers.map((r) => [r, r === -1 ? total * share : (total * (1 - share)) / workers]));

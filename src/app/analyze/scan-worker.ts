@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { type ReadOptions, readBatches } from '../../adapters/logfiles/read-batches.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
 import { packBatch } from './packed-batch.js';
-import type { FromWorker, ToWorker } from './worker-protocol.js';
+import { type FromWorker, READ_AHEAD, type ToWorker } from './worker-protocol.js';
 
 interface Running {
   credit: number;
@@ -45,13 +45,13 @@ async function run(id: number, source: LogSource, options: ReadOptions): Promise
 port?.on('message', (message: ToWorker) => {
   if (message.type === 'open') {
     // Batches a source may read ahead of the merge: enough to ride out the main thread's pauses, few enough that
-    // memory stays flat (8 × 512 records).
-    running.set(message.id, { credit: 8, wake: undefined });
+    // memory stays flat (READ_AHEAD × 512 records).
+    running.set(message.id, { credit: READ_AHEAD, wake: undefined });
     void run(message.id, message.source, message.options);
   } else if (message.type === 'next') {
     const state = running.get(message.id);
     if (state) {
-      state.credit++;
+      state.credit += message.batches;
       state.wake?.();
       state.wake = undefined;
     }

@@ -3,8 +3,6 @@
  * @module app/cli/main
  * Entry point of the `wbguard` binary: runs the CLI and exits with its code once output is flushed.
  */
-import { runCli } from './program.js';
-
 // `wbguard analyze … | head` closes our stdout early: that is the reader's choice, not an error to crash on.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err: NodeJS.ErrnoException) => {
@@ -15,5 +13,13 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const code = await runCli(process.argv.slice(2));
+const argv = process.argv.slice(2);
+// `analyze` reads several files in scan workers: start them now, so that their start-up overlaps the CLI's own
+// (commander, the verbs: loaded below, not statically, for that reason) instead of following it. The analysis ends
+// the ones it does not use.
+if (argv[0] === 'analyze' && !argv.includes('--jobs')) {
+  (await import('../analyze/scan-pool.js')).prestartScanWorkers();
+}
+const { runCli } = await import('./program.js');
+const code = await runCli(argv);
 process.exitCode = code;

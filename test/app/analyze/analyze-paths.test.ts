@@ -6,6 +6,7 @@ import { after, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { DAY_MS, writeCorpus } from '../../../bench/lib/corpus.js';
 import { analyzePaths } from '../../../src/app/analyze/index.js';
+import { prestartScanWorkers, warmScanWorkers } from '../../../src/app/analyze/scan-pool.js';
 
 const START = Date.UTC(2026, 10, 16);
 const dir = mkdtempSync(join(tmpdir(), 'wbguard-analyze-'));
@@ -66,6 +67,19 @@ describe('analyzePaths', () => {
       assert.equal(report.lines.malformed, 0);
     });
   }
+
+  test('workers started ahead (as the CLI does) are used, and the unused ones ended; the report is the same', async () => {
+    const reference = await analyzePaths(files, { workers: 0, year: 2026 });
+    prestartScanWorkers(2);
+    assert.equal(warmScanWorkers(), 2);
+    const warm = await analyzePaths(files, { workers: 1, year: 2026 });
+    assert.deepEqual(warm.report, reference.report);
+    assert.equal(warmScanWorkers(), 0);
+    prestartScanWorkers(2);
+    const single = await analyzePaths([files[0] as string], { year: 2026 });
+    assert.equal(single.report.webbridges.length, 1);
+    assert.equal(warmScanWorkers(), 0);
+  });
 
   test('--since/--until keep only the records inside', async () => {
     const since = START + DAY_MS;

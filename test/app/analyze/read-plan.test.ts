@@ -19,6 +19,15 @@ describe('read plan', () => {
     assert.equal(mainShare(4, 0.3), 0);
   });
 
+  test('a worker on every core: the main thread reads nothing; one core spare: it reads its share', () => {
+    assert.equal(mainShare(2, 0.3, 2), 0);
+    assert.equal(mainShare(3, 0.1, 2), 0);
+    assert.equal(mainShare(1, 0.3, 2), mainShare(1, 0.3));
+    const readers = assignReaders(new Array(10).fill(150e6), 2, mainShare(2, 0.3, 2));
+    assert.ok(readers.every((r) => r === 0 || r === 1));
+    assert.equal(readers.filter((r) => r === 0).length, 5);
+  });
+
   test('ten equal files, one worker: the main thread reads about a third, the worker the rest', () => {
     const sizes = new Array(10).fill(150e6);
     const readers = assignReaders(sizes, 1, 0.35);

@@ -227,6 +227,91 @@ describe('bounded memory', () => {
   });
 });
 
+describe('without chart series', () => {
+  test('series: false gives the same report, and empty series', () => {
+    const { records } = syntheticCluster({
+      days: 6,
+      leakPerDay: [12, 3, 0],
+      peakReal: 30,
+      restarts: [{ wb: 1, at: 2 * DAY + 3_600_000 }],
+      quietEndHours: 4,
+      seed: 7,
+      statsEveryMs: 60_000,
+    });
+    const full = run(records);
+    const lean = run(records, { series: false });
+    assert.deepEqual(lean.report(LINES), full.report(LINES));
+    const s = lean.series();
+    assert.ok(full.series().webbridges.every((w) => w.active.t.length > 0));
+    assert.ok(s.webbridges.every((w) => w.active.t.length === 0 && w.leakedMin.t.length === 0));
+    assert.ok(s.callbridges.every((c) => c.cma.t.length === 0));
+    assert.equal(s.clusterLeaked.t.length, 0);
+  });
+});
+
+describe('BoundedSeries', () => {
+  /** The series as first written: a bucket index per point, new arrays at every halving. */
+  function reference(points: ReadonlyArray<[number, number]>, maxPoints: number) {
+    let width = 1;
+    let origin: number | undefined;
+    let t: number[] = [];
+    let v: number[] = [];
+    let b: number[] = [];
+    for (const [pt, pv] of points) {
+      origin ??= pt;
+      const bucket = Math.floor((pt - origin) / width);
+      const last = b.length - 1;
+      if (last >= 0 && bucket <= (b[last] as number)) {
+        v[last] = Math.max(v[last] as number, pv);
+        continue;
+      }
+      b.push(bucket);
+      t.push(pt);
+      v.push(pv);
+      if (t.length > maxPoints) {
+        width *= 2;
+        const nt: number[] = [];
+        const nv: number[] = [];
+        const nb: number[] = [];
+        for (let i = 0; i < t.length; i++) {
+          const k = Math.floor((b[i] as number) / 2);
+          if (nb.length > 0 && nb[nb.length - 1] === k) {
+            nv[nv.length - 1] = Math.max(nv[nv.length - 1] as number, v[i] as number);
+          } else {
+            nb.push(k);
+            nt.push(t[i] as number);
+            nv.push(v[i] as number);
+          }
+        }
+        [t, v, b] = [nt, nv, nb];
+      }
+    }
+    return { t, v };
+  }
+
+  test('halving in place gives the points of the original algorithm (late samples too)', () => {
+    let seed = 42;
+    const rand = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (const maxPoints of [2, 3, 7, 50, 2000]) {
+      const points: Array<[number, number]> = [];
+      let at = T0;
+      for (let i = 0; i < 20_000; i++) {
+        // Mostly forward in steps of 0–20 s, sometimes a sample a little late.
+        at += rand() < 0.05 ? -Math.floor(rand() * 5000) : Math.floor(rand() * 20_000);
+        points.push([at, Math.floor(rand() * 150)]);
+      }
+      const bs = new BoundedSeries(maxPoints);
+      for (const [t, v] of points) {
+        bs.push(t, v);
+      }
+      assert.deepEqual(bs.toSeries(), reference(points, maxPoints), `maxPoints ${maxPoints}`);
+    }
+  });
+});
+
 describe('helpers', () => {
   test('slopePerDay fits a line', () => {
     assert.equal(

@@ -109,6 +109,8 @@ Exit status: 0 analysed, 1 some input could not be read (the rest was analysed),
         ...(names ?? {}),
         stdin: io.stdin,
         ...(jobs === undefined ? {} : { workers: jobs }),
+        // `--json` alone prints the report only: no chart series to build.
+        series: !opts.json || opts.html !== undefined,
         onProgress(done, total) {
           if (!progress || total < PROGRESS_MIN_BYTES) {
             return;

@@ -1,0 +1,148 @@
+/**
+ * @module app/analyze/scan-pool
+ * Scan worker threads and the feeds of the sources they read. Worker feeds keep batches in flight ahead of the
+ * merge, so workers read while the main thread analyses. Deliberately light (no log reading code): the CLI loads it
+ * first thing to start the workers early (`prestartScanWorkers`).
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { ReadOptions } from '../../adapters/logfiles/read-batches.js';
+import type { LogSource } from '../../adapters/logfiles/sources.js';
+import type { BatchFeed } from './batch-feeds.js';
+import type { PackedBatch } from './packed-batch.js';
+import { CREDIT_STEP, type FromWorker, type ToWorker } from './worker-protocol.js';
+
+/**
+ * Starts a scan worker. Compiled, it is plain .js. Under tsx (development, tests) the worker is .ts and needs tsx's
+ * loader, which a worker does not inherit: a tiny bootstrap registers it before importing the worker module.
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./scan-worker.js', import.meta.url));
+  }
+  const target = JSON.stringify(new URL('./scan-worker.ts', import.meta.url).href);
+  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${target}); });`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+/** Workers started ahead of need by `prestartScanWorkers`, not yet taken by a pool. */
+const warm: Worker[] = [];
+
+/**
+ * Scan workers by default when several files are given: one per core, each reading whole files, while the main
+ * thread only merges and analyses (read-plan.ts). One worker beside a main thread reading a third of the files
+ * was measured against it (docs/benchmarks.md).
+ */
+export function defaultScanWorkers(): number {
+  return availableParallelism();
+}
+
+/**
+ * Starts `count` scan workers now, for a pool to take later: a worker needs ~40 ms to start, and started while the
+ * CLI is still loading that time is not spent after it. They do not keep the process alive; the analysis ends the
+ * ones it did not use (`releaseWarmWorkers`).
+ */
+export function prestartScanWorkers(count = defaultScanWorkers()): void {
+  while (warm.length < count) {
+    const w = startWorker();
+    w.unref();
+    warm.push(w);
+  }
+}
+
+/** Prestarted workers not yet taken by a pool (tests). */
+export function warmScanWorkers(): number {
+  return warm.length;
+}
+
+/** Ends the prestarted workers no pool took. */
+export async function releaseWarmWorkers(): Promise<void> {
+  await Promise.all(warm.splice(0).map((w) => w.terminate()));
+}
+
+type Settled = { kind: 'batch'; batch: PackedBatch } | { kind: 'done' } | { kind: 'error'; message: string };
+
+/** A pool of scan workers, each started when it is given its first source. */
+export class ScanPool {
+  readonly #workers: Array<Worker | undefined>;
+  readonly #queues = new Map<number, { items: Settled[]; waiter: ((s: Settled) => void) | undefined }>();
+  #nextId = 0;
+
+  constructor(size: number) {
+    this.#workers = new Array<Worker | undefined>(size).fill(undefined);
+  }
+
+  #worker(index: number): Worker {
+    let w = this.#workers[index];
+    if (!w) {
+      w = warm.shift() ?? startWorker();
+      w.ref();
+      w.on('message', (m: FromWorker) => this.#deliver(m));
+      w.on('error', (err) => {
+        for (const id of this.#queues.keys()) {
+          this.#deliver({ type: 'error', id, message: `scan worker failed: ${err.message}` });
+        }
+      });
+      this.#workers[index] = w;
+    }
+    return w;
+  }
+
+  #deliver(m: FromWorker): void {
+    const q = this.#queues.get(m.id);
+    if (!q) {
+      return;
+    }
+    const settled: Settled =
+      m.type === 'batch'
+        ? { kind: 'batch', batch: m.batch }
+        : m.type === 'done'
+          ? { kind: 'done' }
+          : { kind: 'error', message: m.message };
+    if (q.waiter) {
+      const w = q.waiter;
+      q.waiter = undefined;
+      w(settled);
+    } else {
+      q.items.push(settled);
+    }
+  }
+
+  /** Reads `source` in worker `index` (0 ≤ index < size). */
+  open(source: LogSource, options: Omit<ReadOptions, 'stdin'>, index: number): BatchFeed {
+    const id = this.#nextId++;
+    const worker = this.#worker(index % this.#workers.length);
+    const queue = { items: [] as Settled[], waiter: undefined as ((s: Settled) => void) | undefined };
+    this.#queues.set(id, queue);
+    worker.postMessage({ type: 'open', id, source, options } satisfies ToWorker);
+    let finished = false;
+    let taken = 0;
+    return {
+      source,
+      next: async () => {
+        if (finished) {
+          return undefined;
+        }
+        const settled = queue.items.shift() ?? (await new Promise<Settled>((resolve) => (queue.waiter = resolve)));
+        if (settled.kind === 'batch') {
+          // Hand the credit back now, so the worker reads on while this one is merged.
+          if (++taken === CREDIT_STEP) {
+            taken = 0;
+            worker.postMessage({ type: 'next', id, batches: CREDIT_STEP } satisfies ToWorker);
+          }
+          return settled.batch;
+        }
+        finished = true;
+        this.#queues.delete(id);
+        if (settled.kind === 'error') {
+          throw new Error(settled.message);
+        }
+        return undefined;
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w?.terminate()));
+  }
+}
