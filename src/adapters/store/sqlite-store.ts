@@ -4,7 +4,7 @@
  * are batched in transactions and acknowledged only once committed, so a crash (even kill -9) loses nothing that
  * was acknowledged. Raw records are kept `retentionDays`; the store sits behind a small interface so PostgreSQL can
  * follow. The schema is migrated on open (sqlite-migrations.ts) and a record equal to one already stored is skipped
- * (its dedup key, record-rows.ts), the same as in the PostgreSQL store. Each batch also updates the per-minute
+ * (a unique index on all its columns; PostgreSQL compares the dedup key of record-rows.ts: the same records are equal). Each batch also updates the per-minute
  * table (minute-rows.ts) from the records it added, in the same transaction, so the two never disagree.
  */
 import { mkdirSync } from 'node:fs';
@@ -14,7 +14,7 @@ import type { CmsRecord } from '../../core/model.js';
 import { StoreError } from '../../errors.js';
 import type { MinuteKind, MinuteSeries, Store, StoredEvent } from '../../ports/store.js';
 import { checkBucket, MinuteBatch, type SeriesRow, seriesSql, toSeries } from './minute-rows.js';
-import { fromRow, type RecordRow, recordKey, toRow } from './record-rows.js';
+import { fromRow, type RecordRow, toRow } from './record-rows.js';
 import { migrateSqlite, sqliteSchemaVersion } from './sqlite-migrations.js';
 
 // Unqualified columns in DO UPDATE are the stored row's; SET expressions all read the row as it was.
@@ -60,9 +60,10 @@ export class SqliteStore implements Store {
       throw new StoreError(`cannot open the store [path:${path}]: ${(err as Error).message}`, { cause: err });
     }
     this.#path = path;
-    // OR IGNORE: the unique dedup key makes appending the same record twice a no-op (record-rows.ts: recordKey).
+    // OR IGNORE: the unique index on every column (sqlite-migrations.ts, version 4) makes appending the same record
+    // twice a no-op.
     this.#insert = this.#db.prepare(
-      'INSERT OR IGNORE INTO records (key, at, host, kind, a, b, c, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO records (at, host, kind, a, b, c, extra) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.#upsertMinute = this.#db.prepare(UPSERT_MINUTE);
     this.#insertMany = this.#db.transaction((records: readonly CmsRecord[]) => {
@@ -70,7 +71,7 @@ export class SqliteStore implements Store {
       const minutes = new MinuteBatch();
       for (const r of records) {
         const row = toRow(r);
-        if (this.#insert.run(recordKey(row), row.at, row.host, row.kind, row.a, row.b, row.c, row.extra).changes > 0) {
+        if (this.#insert.run(row.at, row.host, row.kind, row.a, row.b, row.c, row.extra).changes > 0) {
           added += 1;
           minutes.add(r);
         }
