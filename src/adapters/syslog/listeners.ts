@@ -45,6 +45,12 @@ export interface SyslogListener {
   readonly transport: Transport;
   readonly port: number;
   readonly counters: ListenerCounters;
+  /**
+   * Stops reading stream connections (new ones too) until resume(): the senders' TCP windows fill and they wait.
+   * A no-op for UDP, which cannot push back (the kernel counts what it drops).
+   */
+  pause(): void;
+  resume(): void;
   close(): Promise<void>;
 }
 
@@ -77,6 +83,8 @@ function udp(
         transport: 'udp',
         port: socket.address().port,
         counters,
+        pause: () => undefined,
+        resume: () => undefined,
         close: () => new Promise<void>((r) => socket.close(() => r())),
       });
     });
@@ -89,6 +97,7 @@ function stream(
   counters: ListenerCounters,
 ): Promise<SyslogListener> {
   const sockets = new Set<Socket>();
+  let paused = false;
   const onSocket = (s: Socket | TLSSocket) => {
     const sender = s.remoteAddress ?? 'unknown';
     if (!allowed(sender)) {
@@ -113,6 +122,9 @@ function stream(
       // a reset connection ends like any other
     });
     s.on('close', () => sockets.delete(s));
+    if (paused) {
+      s.pause();
+    }
   };
   let server: Server;
   if (o.transport === 'tls') {
@@ -140,6 +152,18 @@ function stream(
         transport: o.transport,
         port: (server.address() as { port: number }).port,
         counters,
+        pause: () => {
+          paused = true;
+          for (const s of sockets) {
+            s.pause();
+          }
+        },
+        resume: () => {
+          paused = false;
+          for (const s of sockets) {
+            s.resume();
+          }
+        },
         close: () =>
           new Promise<void>((r) => {
             for (const s of sockets) {

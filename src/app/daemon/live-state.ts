@@ -24,6 +24,9 @@ export class LiveState {
   #reader: LineReader;
   #readerYear: number;
   readonly #listeners = new Set<(r: CmsRecord) => void>();
+  /** Records received and not yet committed (pending, or in a commit not yet answered). */
+  #uncommitted = 0;
+  #backlog: { readonly limit: number; readonly fn: (over: boolean) => void; over: boolean } | undefined;
 
   constructor(
     store: AsyncStore,
@@ -65,6 +68,12 @@ export class LiveState {
       this.lines.callbridgeStats++;
     }
     this.#pending.push(r);
+    this.#uncommitted++;
+    const b = this.#backlog;
+    if (b && !b.over && this.#uncommitted >= b.limit) {
+      b.over = true;
+      b.fn(true);
+    }
     this.analyzer.add(r);
     for (const l of this.#listeners) {
       l(r);
@@ -85,12 +94,32 @@ export class LiveState {
     this.#commits = this.#commits.then(async () => {
       try {
         await this.#store.appendRecords(batch);
+        this.#uncommitted -= batch.length;
+        const b = this.#backlog;
+        if (b?.over && this.#uncommitted <= b.limit / 2) {
+          b.over = false;
+          b.fn(false);
+        }
       } catch (err) {
         this.#pending = [...batch, ...this.#pending];
         this.#onCommitError?.(err as Error);
       }
     });
     return this.#commits;
+  }
+
+  /** Records received and not yet committed. */
+  get uncommitted(): number {
+    return this.#uncommitted;
+  }
+
+  /**
+   * Calls `fn(true)` when `limit` records wait for their commit and `fn(false)` once they are down to half of it: the
+   * daemon stops reading stream sockets in between, so a store slower than the senders pushes back on them (TCP
+   * flow control) instead of growing memory. The store works in its own thread, so reading would otherwise run ahead.
+   */
+  onBacklog(limit: number, fn: (over: boolean) => void): void {
+    this.#backlog = { limit, fn, over: false };
   }
 
   subscribe(listener: (r: CmsRecord) => void): () => void {
