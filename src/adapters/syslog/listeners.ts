@@ -69,8 +69,13 @@ function udp(
       return;
     }
     counters.messages++;
-    // One datagram may carry one message (RFC 5426); a trailing LF is not part of it.
-    o.onMessage(msg.toString('utf8').replace(/\r?\n$/, ''), rinfo.address, 'udp');
+    // One datagram may carry one message (RFC 5426); a trailing LF (or CRLF) is not part of it. Cut on the bytes:
+    // a regex on every datagram's text costs more than the cut.
+    let end = msg.length;
+    if (msg[end - 1] === 10) {
+      end -= msg[end - 2] === 13 ? 2 : 1;
+    }
+    o.onMessage(msg.toString('utf8', 0, end), rinfo.address, 'udp');
   });
   return new Promise((resolve, reject) => {
     socket.once('error', reject);

@@ -22,7 +22,9 @@ export class LiveState {
   #commits: Promise<void> = Promise.resolve();
   #onCommitError: ((err: Error) => void) | undefined;
   #reader: LineReader;
-  #readerYear: number;
+  #readerYear = Number.NaN;
+  #yearStart = 0;
+  #nextYearStart = 0;
   readonly #listeners = new Set<(r: CmsRecord) => void>();
   /** Records received and not yet committed (pending, or in a commit not yet answered). */
   #uncommitted = 0;
@@ -39,15 +41,24 @@ export class LiveState {
     this.analyzer = new ClusterAnalyzer(options);
     this.#store = store;
     this.#known = knownHosts;
-    this.#readerYear = new Date(now).getUTCFullYear();
-    this.#reader = createLineReader({ year: this.#readerYear, referenceMonth: new Date(now).getUTCMonth() + 1 });
+    this.#reader = this.#setYear(now);
   }
 
-  ingest(message: string, now: number): void {
+  #setYear(now: number): LineReader {
     const year = new Date(now).getUTCFullYear();
+    this.#yearStart = Date.UTC(year, 0, 1);
+    this.#nextYearStart = Date.UTC(year + 1, 0, 1);
     if (year !== this.#readerYear) {
       this.#readerYear = year;
       this.#reader = createLineReader({ year, referenceMonth: new Date(now).getUTCMonth() + 1 });
+    }
+    return this.#reader;
+  }
+
+  ingest(message: string, now: number): void {
+    // The year only changes at its bounds: no Date made per message.
+    if (now < this.#yearStart || now >= this.#nextYearStart) {
+      this.#setYear(now);
     }
     this.lines.read++;
     const out = this.#reader.read(message);

@@ -82,3 +82,18 @@ test('past the backlog limit the daemon is told to stop reading, and to read aga
     'every record once, in order',
   );
 });
+
+test('a BSD stamp (no year) takes the year of the clock, also after the clock passes into another year', async () => {
+  const g = gatedStore();
+  const june = Date.UTC(2026, 5, 10, 12);
+  const state = new LiveState(g.store, {}, new Set(), june);
+  const seen: number[] = [];
+  state.subscribe((r) => seen.push(r.at));
+  const stats = (at: number) => `<14>${webBridgeStatsLine(at, 'cms1', 1, 1, 1)}`;
+  state.ingest(stats(june), june);
+  state.ingest(stats(june + 1000), Date.UTC(2026, 11, 31, 23, 59, 59, 999));
+  const later = Date.UTC(2028, 5, 10, 12);
+  state.ingest(stats(later), later);
+  state.ingest(stats(june), june); // the clock stepped back
+  assert.deepEqual(seen, [june, june + 1000, later, june]);
+});
