@@ -37,6 +37,32 @@ const SERIES = seriesSql({
 /** Rows per page when the async wrapper reads records in pages (eachRecordPage). */
 export const RECORD_PAGE_ROWS = 5_000;
 
+const RECORD_PAGE =
+  'SELECT rowid AS id, at, host, kind, a, b, c, extra FROM records WHERE at >= @at AND (at, rowid) > (@at, @id) ORDER BY at, rowid LIMIT @limit';
+
+/**
+ * A read-only connection that pages through the records as SqliteStore.recordPage does (a WAL reader: it never
+ * blocks the writer). The worker store replays through one on the main thread: 5,000-row pages cloned over from the
+ * worker made the 30-day replay slower (17–19 s against 11–13 s) and the daemon 15–35 MB larger.
+ */
+export class SqliteRecordReader {
+  readonly #db: Database.Database;
+  readonly #page: Database.Statement;
+
+  constructor(path: string) {
+    this.#db = new Database(path, { readonly: true, fileMustExist: true });
+    this.#page = this.#db.prepare(RECORD_PAGE);
+  }
+
+  recordPage(afterAt: number, afterId: number, limit = RECORD_PAGE_ROWS): Array<RecordRow & { id: number }> {
+    return this.#page.all({ at: afterAt, id: afterId, limit }) as Array<RecordRow & { id: number }>;
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}
+
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #insert: Database.Statement;
@@ -136,11 +162,7 @@ export class SqliteStore implements Store {
    * so each page costs the same however deep the read is.
    */
   recordPage(afterAt: number, afterId: number, limit = RECORD_PAGE_ROWS): Array<RecordRow & { id: number }> {
-    return this.#db
-      .prepare(
-        'SELECT rowid AS id, at, host, kind, a, b, c, extra FROM records WHERE at >= @at AND (at, rowid) > (@at, @id) ORDER BY at, rowid LIMIT @limit',
-      )
-      .all({ at: afterAt, id: afterId, limit }) as Array<RecordRow & { id: number }>;
+    return this.#db.prepare(RECORD_PAGE).all({ at: afterAt, id: afterId, limit }) as Array<RecordRow & { id: number }>;
   }
 
   minuteSeries(hosts: readonly string[], kind: MinuteKind, from: number, to: number, bucketMs: number): MinuteSeries[] {

@@ -8,11 +8,13 @@
  * If the worker dies, the calls waiting on it reject with StoreError (the daemon keeps such a batch and retries it)
  * and the next call starts a new worker on the same file.
  */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { CmsRecord } from '../../core/model.js';
 import { InvalidStateError, StoreError, type StoreErrorCode } from '../../errors.js';
 import type { AsyncStore, MinuteKind, MinuteSeries, StoredEvent } from '../../ports/async-store.js';
-import { fromRow, type RecordRow } from './record-rows.js';
+import { eachInPages } from './record-rows.js';
+import { SqliteRecordReader } from './sqlite-store.js';
 import {
   type FromStoreWorker,
   packRecords,
@@ -168,30 +170,29 @@ export class SqliteWorkerStore implements AsyncStore {
   }
 
   /**
-   * In keyset pages (bounded memory), the next page asked for before this one is handed out, so the worker reads
-   * while the caller consumes.
+   * In keyset pages (bounded memory) through a read-only connection of this thread, yielding to the event loop
+   * between pages, as SqliteAsyncStore does: pages handed over from the worker cost more memory and time than they
+   * saved (docs/benchmarks.md). Records the worker commits meanwhile may be missed, as the port allows.
    */
   async eachRecordSince(at: number, fn: (r: CmsRecord) => void): Promise<number> {
-    type Page = Array<RecordRow & { id: number }>;
-    const read = (afterAt: number, afterId: number) =>
-      this.#call<Page>('read records', 'recordPage', [afterAt, afterId]);
-    let n = 0;
-    let next: Promise<Page> | undefined = read(at, -1);
-    while (next) {
-      const page: Page = await next;
-      const last = page.at(-1);
-      next = last ? read(last.at, last.id) : undefined;
-      // A failed read-ahead is reported by the await above on the next turn; until then it must not go unhandled.
-      next?.catch(() => undefined);
-      for (const row of page) {
-        const r = fromRow(row);
-        if (r) {
-          n += 1;
-          fn(r);
-        }
-      }
+    // Through the worker first: the file is open and migrated (or the error is the worker's), the store not closed.
+    await this.#call('read records', 'schemaVersion', []);
+    const reader = new SqliteRecordReader(this.#path);
+    try {
+      return await eachInPages(
+        at,
+        async (after) => {
+          if (this.#closed) {
+            throw new InvalidStateError(`store closed, cannot read records [store:sqlite, path:${this.#path}]`);
+          }
+          return reader.recordPage(after.at, after.id);
+        },
+        fn,
+        yieldToLoop,
+      );
+    } finally {
+      reader.close();
     }
-    return n;
   }
 
   minuteSeries(

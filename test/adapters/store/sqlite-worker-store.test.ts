@@ -98,7 +98,7 @@ test('a worker that dies rejects what waited on it; the next call starts another
   assert.equal(await store.countRecords(), 20_002);
 });
 
-test('eachRecordSince reads ahead while handing out pages, in recordsSince order', async (t) => {
+test('eachRecordSince pages through a read-only connection of this thread, in recordsSince order', async (t) => {
   const store = new SqliteWorkerStore(freshPath());
   t.after(() => store.close());
   // More than two pages, with equal instants across a page boundary.
