@@ -86,7 +86,7 @@ function stopChild(child: ChildProcess): Promise<void> {
   return exited;
 }
 
-async function startWbguard(dir: string): Promise<Receiver> {
+async function startWbguard(dir: string, name = 'wbguard run', root = '.'): Promise<Receiver> {
   const tcp = await freePort();
   const udp = await freePort();
   const http = await freePort();
@@ -97,7 +97,7 @@ async function startWbguard(dir: string): Promise<Receiver> {
     config,
     `cluster: bench\nsyslog: { tcp: "127.0.0.1:${tcp}", udp: "127.0.0.1:${udp}" }\nhttp: { listen: "127.0.0.1:${http}" }\nstate: ${state}\nlog: { level: warn }\n`,
   );
-  const child = spawn(process.execPath, ['dist/src/app/cli/main.js', 'run', '--config', config], {
+  const child = spawn(process.execPath, [join(root, 'dist/src/app/cli/main.js'), 'run', '--config', config], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${http}`;
@@ -106,7 +106,7 @@ async function startWbguard(dir: string): Promise<Receiver> {
   const db = new Database(join(state, 'wbguard.db'), { readonly: true, fileMustExist: true });
   const maxRowid = db.prepare('SELECT coalesce(max(rowid), 0) AS n FROM records');
   return {
-    name: 'wbguard run',
+    name,
     ports: { tcp, udp },
     pid: child.pid as number,
     received: async () =>
@@ -196,14 +196,25 @@ export interface IngestBench {
   readonly load: [number, number];
 }
 
-/** `rounds` rounds; in each, every receiver takes TCP then UDP, their order swapped every other round. */
-export async function benchIngest(count = 300_000, udpRate = 100_000, rounds = 3): Promise<IngestBench> {
+/**
+ * `rounds` rounds; in each, every receiver takes TCP then UDP, their order swapped every other round. `baseline`: the
+ * root of another wbguard checkout, built, measured as a third receiver (before/after in the same run).
+ */
+export async function benchIngest(
+  count = 300_000,
+  udpRate = 100_000,
+  rounds = 3,
+  baseline?: string,
+): Promise<IngestBench> {
   const dir = mkdtempSync(join(tmpdir(), 'wbguard-bench-ingest-'));
   const receivers: Receiver[] = [];
   try {
     spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
     const load0 = loadavg()[0] ?? 0;
     receivers.push(await startWbguard(join(dir, 'wbguard')));
+    if (baseline) {
+      receivers.push(await startWbguard(join(dir, 'baseline'), `wbguard run (${baseline})`, baseline));
+    }
     const rsyslog = await startRsyslog(dir);
     if (rsyslog) {
       receivers.push(rsyslog);

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: runs the benchmarks and prints a short report (Markdown) to paste into docs/benchmarks.md.
  * Options: `--size MB` corpus size for analyze vs grep (default 1100), `--rounds N` (default 9; ingest: 3), `--only NAME`; for
- * `store`: `--scale F` (fraction of the 50 clusters, default 1), `--days D` (default 30), `--runs N` (default 3).
+ * `store`: `--scale F` (fraction of the 50 clusters, default 1), `--days D` (default 30), `--runs N` (default 3); for
+ * `ingest`: `--baseline DIR` (another checkout, built: measured in the same rounds).
  */
 import { benchAnalyzeVsGrep, machine, median, type ToolRuns } from './analyze-vs-grep.js';
 import { benchApiPoll } from './api-poll.js';
@@ -64,7 +65,13 @@ if (!only || only === 'ssh') {
   );
 }
 if (!only || only === 'ingest') {
-  const r = await benchIngest(300_000, 100_000, numberArg('--rounds', 3));
+  const baselineAt = args.indexOf('--baseline');
+  const r = await benchIngest(
+    300_000,
+    100_000,
+    numberArg('--rounds', 3),
+    baselineAt >= 0 ? args[baselineAt + 1] : undefined,
+  );
   const num = (n: number | undefined) => (n === undefined ? '—' : n.toLocaleString('en'));
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   const summary = (receiver: string, transport: string) => {
