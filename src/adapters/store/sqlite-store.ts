@@ -78,6 +78,10 @@ export class SqliteStore implements Store {
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('synchronous = NORMAL');
       this.#db.pragma('busy_timeout = 2000');
+      // Checkpoint the WAL every ~40 MB rather than every 4 MB: appends rewrite the same last pages commit after
+      // commit, and a checkpoint copies each once however often it changed (300k appends: 190k/s → 310k/s, medians of
+      // 5 interleaved on a loaded machine). A commit is in the WAL either way, so a crash loses nothing committed.
+      this.#db.pragma('wal_autocheckpoint = 10000');
       migrateSqlite(this.#db, path);
     } catch (err) {
       if (err instanceof StoreError) {
