@@ -163,7 +163,10 @@ test('a version-3 file is de-duplicated by value: its rows, order and keys kept,
   const check = new Database(path, { readonly: true });
   try {
     const indexes = check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records'").all();
-    assert.deepEqual(indexes.map((i) => (i as { name: string }).name).sort(), ['records_at', 'records_same']);
+    assert.deepEqual(
+      indexes.map((i) => (i as { name: string }).name),
+      ['records_same'],
+    );
   } finally {
     check.close();
   }
