@@ -1,13 +1,17 @@
 /**
  * Benchmark: sustained syslog ingest on loopback — `wbguard run` against Debian's rsyslog receiving the same load on
- * the same machine, in one run. TCP (octet-counted, back-pressured: nothing may be lost) and UDP (paced). Figures:
- * messages per second, loss, daemon RSS.
+ * the same machine, in one run. TCP (octet-counted, back-pressured: nothing may be lost) and UDP (paced). Both
+ * receivers run side by side for the whole benchmark and are measured interleaved, round after round (the machine is
+ * shared: a burst of other work then hits both, not one). Figures: messages per second, loss, daemon RSS, and for
+ * wbguard also when the last message was committed to its store (received is counted as lines are read, before the
+ * commit).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -19,13 +23,13 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitFor(cond: () => Promise<boolean> | boolean, ms: number): Promise<boolean> {
+async function waitFor(cond: () => Promise<boolean> | boolean, ms: number, every = 100): Promise<boolean> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await cond()) {
       return true;
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, every));
   }
   return false;
 }
@@ -40,64 +44,84 @@ function send(transport: 'tcp' | 'udp', port: number, count: number, rate: numbe
   return new Promise((resolve) => child.on('exit', () => resolve(performance.now() - t)));
 }
 
+function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
+}
+
 export interface IngestRow {
   receiver: string;
-  transport: string;
+  transport: 'tcp' | 'udp';
+  round: number;
   sent: number;
   received: number;
   seconds: number;
   perSecond: number;
+  /** wbguard only: seconds until the last message was committed to the store, and the rate that gives. */
+  storedSeconds?: number;
+  storedPerSecond?: number;
+  stored?: number;
+  /** wbguard only: RSS after this round, and the peak so far. */
   rssMb?: number;
+  peakRssMb?: number;
 }
 
-async function wbguardRun(dir: string, count: number, udpRate: number): Promise<IngestRow[]> {
+interface Receiver {
+  readonly name: string;
+  readonly ports: { tcp: number; udp: number };
+  /** Messages received so far. */
+  received(): Promise<number>;
+  /** Records committed so far (wbguard). */
+  stored?(): number;
+  readonly pid?: number;
+  stop(): Promise<void>;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) {
+    return Promise.resolve();
+  }
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+async function startWbguard(dir: string, name = 'wbguard run', root = '.'): Promise<Receiver> {
   const tcp = await freePort();
   const udp = await freePort();
   const http = await freePort();
+  mkdirSync(dir, { recursive: true });
   const config = join(dir, 'wbguard.yaml');
+  const state = join(dir, 'state');
   writeFileSync(
     config,
-    `cluster: bench\nsyslog: { tcp: "127.0.0.1:${tcp}", udp: "127.0.0.1:${udp}" }\nhttp: { listen: "127.0.0.1:${http}" }\nstate: ${join(dir, 'state')}\nlog: { level: warn }\n`,
+    `cluster: bench\nsyslog: { tcp: "127.0.0.1:${tcp}", udp: "127.0.0.1:${udp}" }\nhttp: { listen: "127.0.0.1:${http}" }\nstate: ${state}\nlog: { level: warn }\n`,
   );
-  const child = spawn(process.execPath, ['dist/src/app/cli/main.js', 'run', '--config', config], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const child = spawn(process.execPath, [join(root, 'dist/src/app/cli/main.js'), 'run', '--config', config], {
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${http}`;
   await waitFor(async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok === true, 20_000);
-  const read = async () =>
-    ((await (await fetch(`${url}/api/v1/state`)).json()) as { lines: { read: number } }).lines.read;
-  const rows: IngestRow[] = [];
-  for (const [transport, port] of [
-    ['tcp', tcp],
-    ['udp', udp],
-  ] as const) {
-    const before = await read();
-    const t = performance.now();
-    await send(transport, port, count, udpRate);
-    await waitFor(async () => (await read()) - before >= count, 30_000);
-    const seconds = (performance.now() - t) / 1000;
-    const received = (await read()) - before;
-    rows.push({
-      receiver: 'wbguard run',
-      transport,
-      sent: count,
-      received,
-      seconds: Math.round(seconds * 100) / 100,
-      perSecond: Math.round(received / seconds),
-    });
-  }
-  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-  const rss = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-  for (const r of rows) {
-    r.rssMb = Math.round(rss);
-  }
-  child.kill('SIGTERM');
-  return rows;
+  // Read-only, beside the daemon (WAL): the highest rowid is the number of records committed (nothing is deleted).
+  const db = new Database(join(state, 'wbguard.db'), { readonly: true, fileMustExist: true });
+  const maxRowid = db.prepare('SELECT coalesce(max(rowid), 0) AS n FROM records');
+  return {
+    name,
+    ports: { tcp, udp },
+    pid: child.pid as number,
+    received: async () =>
+      ((await (await fetch(`${url}/api/v1/state`)).json()) as { lines: { read: number } }).lines.read,
+    stored: () => (maxRowid.get() as { n: number }).n,
+    async stop() {
+      db.close();
+      await stopChild(child);
+    },
+  };
 }
 
-async function rsyslogRun(dir: string, count: number, udpRate: number): Promise<IngestRow[]> {
+async function startRsyslog(dir: string): Promise<Receiver | undefined> {
   if (!existsSync('/usr/sbin/rsyslogd')) {
-    return [];
+    return undefined;
   }
   const tcp = await freePort();
   const udp = await freePort();
@@ -119,36 +143,94 @@ async function rsyslogRun(dir: string, count: number, udpRate: number): Promise<
   await new Promise((r) => setTimeout(r, 1500));
   const lines = () =>
     existsSync(out) ? Number(spawnSync('wc', ['-l', out], { encoding: 'utf8' }).stdout.trim().split(' ')[0]) : 0;
-  const rows: IngestRow[] = [];
-  for (const [transport, port] of [
-    ['tcp', tcp],
-    ['udp', udp],
-  ] as const) {
-    const before = lines();
-    const t = performance.now();
-    await send(transport, port, count, udpRate);
-    await waitFor(() => lines() - before >= count, 30_000);
-    const seconds = (performance.now() - t) / 1000;
-    const received = lines() - before;
-    rows.push({
-      receiver: 'rsyslogd 8.2302',
-      transport,
-      sent: count,
-      received,
-      seconds: Math.round(seconds * 100) / 100,
-      perSecond: Math.round(received / seconds),
-    });
-  }
-  child.kill('SIGTERM');
-  return rows;
+  return {
+    name: 'rsyslogd 8.2302',
+    ports: { tcp, udp },
+    received: async () => lines(),
+    stop: () => stopChild(child),
+  };
 }
 
-export async function benchIngest(count = 300_000, udpRate = 100_000): Promise<IngestRow[]> {
+async function measure(
+  r: Receiver,
+  transport: 'tcp' | 'udp',
+  round: number,
+  count: number,
+  udpRate: number,
+): Promise<IngestRow> {
+  const before = await r.received();
+  const storedBefore = r.stored?.();
+  const t = performance.now();
+  await send(transport, r.ports[transport], count, udpRate);
+  await waitFor(async () => (await r.received()) - before >= count, 30_000, 20);
+  const seconds = (performance.now() - t) / 1000;
+  const received = (await r.received()) - before;
+  const row: IngestRow = {
+    receiver: r.name,
+    transport,
+    round,
+    sent: count,
+    received,
+    seconds: Math.round(seconds * 100) / 100,
+    perSecond: Math.round(received / seconds),
+  };
+  if (r.stored && storedBefore !== undefined) {
+    const stored = r.stored;
+    await waitFor(() => stored() - storedBefore >= received, 30_000, 20);
+    const storedSeconds = (performance.now() - t) / 1000;
+    row.stored = stored() - storedBefore;
+    row.storedSeconds = Math.round(storedSeconds * 100) / 100;
+    row.storedPerSecond = Math.round(row.stored / storedSeconds);
+  }
+  if (r.pid !== undefined) {
+    row.rssMb = rssMb(r.pid, 'VmRSS');
+    row.peakRssMb = rssMb(r.pid, 'VmHWM');
+  }
+  return row;
+}
+
+export interface IngestBench {
+  readonly rows: IngestRow[];
+  readonly rounds: number;
+  /** 1-minute load average before and after. */
+  readonly load: [number, number];
+}
+
+/**
+ * `rounds` rounds; in each, every receiver takes TCP then UDP, their order swapped every other round. `baseline`: the
+ * root of another wbguard checkout, built, measured as a third receiver (before/after in the same run).
+ */
+export async function benchIngest(
+  count = 300_000,
+  udpRate = 100_000,
+  rounds = 3,
+  baseline?: string,
+): Promise<IngestBench> {
   const dir = mkdtempSync(join(tmpdir(), 'wbguard-bench-ingest-'));
+  const receivers: Receiver[] = [];
   try {
     spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
-    return [...(await wbguardRun(dir, count, udpRate)), ...(await rsyslogRun(dir, count, udpRate))];
+    const load0 = loadavg()[0] ?? 0;
+    receivers.push(await startWbguard(join(dir, 'wbguard')));
+    if (baseline) {
+      receivers.push(await startWbguard(join(dir, 'baseline'), `wbguard run (${baseline})`, baseline));
+    }
+    const rsyslog = await startRsyslog(dir);
+    if (rsyslog) {
+      receivers.push(rsyslog);
+    }
+    const rows: IngestRow[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const order = round % 2 === 1 ? receivers : [...receivers].reverse();
+      for (const transport of ['tcp', 'udp'] as const) {
+        for (const r of order) {
+          rows.push(await measure(r, transport, round, count, udpRate));
+        }
+      }
+    }
+    return { rows, rounds, load: [load0, loadavg()[0] ?? 0] };
   } finally {
+    await Promise.all(receivers.map((r) => r.stop()));
     rmSync(dir, { recursive: true, force: true });
   }
 }

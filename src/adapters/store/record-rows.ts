@@ -54,7 +54,8 @@ export function toRow(r: CmsRecord): RecordRow {
  * The dedup key: every column, led by the instant zero-padded to 15 digits, so keys sort in time order and the
  * unique index grows at its end as records arrive (a hash-first key scattered inserts over the whole index and cut
  * the ingest rate several times; docs/benchmarks.md). Only `extra` (a Call Bridge STATS payload, one line in many)
- * is hashed, to keep keys short. Equal records give equal keys in both stores.
+ * is hashed, to keep keys short. Equal records give equal keys. PostgreSQL de-duplicates on it; SQLite compares the
+ * columns themselves (its migration to that, version 4, and the one before, still read it).
  */
 export function recordKey(row: RecordRow): string {
   const extra = row.extra === null ? '' : createHash('sha256').update(row.extra).digest('base64url');

@@ -3,13 +3,23 @@
  * The SQLite schema, one numbered step at a time, recorded in `schema_migrations`. Version 1 is the schema the
  * first daemon created without a version table (its statements are idempotent, so a database from before
  * versioning is taken up as it is); version 2 adds the dedup key, filling it for rows already there and dropping
- * their duplicates; version 3 adds the per-minute table (minute-rows.ts) and fills it from the raw rows kept. The steps run in one IMMEDIATE transaction, so two processes opening the file at once cannot
- * both migrate it.
+ * their duplicates; version 3 adds the per-minute table (minute-rows.ts) and fills it from the raw rows kept; version 4
+ * de-duplicates by the values themselves (a unique index on the columns, instant first, which also serves the range
+ * reads) instead of the key text, which cost a second copy of every row in the table and in its index
+ * (docs/benchmarks.md, syslog ingest). The steps run in one
+ * IMMEDIATE transaction, so two processes opening the file at once cannot both migrate it.
  */
 import type Database from 'better-sqlite3';
 import { StoreError } from '../../errors.js';
 import { fillMinutesSql } from './minute-rows.js';
 import { fromRow, type RecordRow, recordKey, toRow } from './record-rows.js';
+
+/**
+ * What makes two rows the same record: every column. NULLs are mapped to a value of another type (`''` for the REAL
+ * columns, an empty blob for the TEXT one), because a unique index holds any number of rows that differ only by NULLs.
+ */
+const SAME_COLUMNS = "at, host, kind, coalesce(a, ''), coalesce(b, ''), coalesce(c, ''), coalesce(extra, x'')";
+const CREATE_RECORDS_SAME = `CREATE UNIQUE INDEX records_same ON records (${SAME_COLUMNS})`;
 
 interface Migration {
   readonly version: number;
@@ -65,6 +75,44 @@ CREATE TABLE minutes (
 CREATE INDEX minutes_minute ON minutes (minute);
 `);
       db.exec(fillMinutesSql('rowid'));
+    },
+  },
+  {
+    version: 4,
+    name: 'record dedup by value',
+    up: (db) => {
+      db.exec('DROP INDEX records_key');
+      // Version 2 keyed rows by their canonical form but left an old writer's payload text as it was: rewrite those,
+      // so a row and a new record of the same canonical form are equal column for column.
+      const rows = db
+        .prepare('SELECT rowid AS id, at, host, kind, a, b, c, extra FROM records WHERE extra IS NOT NULL')
+        .iterate() as Iterable<RecordRow & { id: number }>;
+      const updates: Array<[string | null, number]> = [];
+      for (const row of rows) {
+        const record = fromRow(row);
+        const extra = record ? toRow(record).extra : row.extra;
+        if (extra !== row.extra) {
+          updates.push([extra, row.id]);
+        }
+      }
+      const set = db.prepare('UPDATE records SET extra = ? WHERE rowid = ?');
+      for (const [extra, id] of updates) {
+        set.run(extra, id);
+      }
+      try {
+        db.exec(CREATE_RECORDS_SAME);
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') {
+          throw err;
+        }
+        // Equal keys meant equal values, so this should not happen; if it does, the first stored copy is kept.
+        db.exec(`DELETE FROM records WHERE rowid NOT IN (SELECT min(rowid) FROM records GROUP BY ${SAME_COLUMNS})`);
+        db.exec(CREATE_RECORDS_SAME);
+      }
+      // The key column stays (dropping it rewrites the whole table); new rows leave it NULL.
+      // The new index leads with the instant, so it also serves the range reads and the pruning; the (at, rowid) order
+      // is still what they return (ORDER BY at, rowid: SQLite sorts each instant's few rows by rowid).
+      db.exec('DROP INDEX records_at');
     },
   },
 ];

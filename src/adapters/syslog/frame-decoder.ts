@@ -8,6 +8,22 @@
 
 export type FrameResult = { ok: true } | { ok: false; reason: string };
 
+/** The number written in bytes [from, to): 1 to 10 digits, no leading zero; undefined otherwise. */
+function octetCount(buffer: Buffer, from: number, to: number): number | undefined {
+  if (to - from < 1 || to - from > 10 || buffer[from] === 0x30) {
+    return undefined;
+  }
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = (buffer[i] as number) - 0x30;
+    if (d < 0 || d > 9) {
+      return undefined;
+    }
+    n = n * 10 + d;
+  }
+  return n;
+}
+
 export class SyslogFrameDecoder {
   readonly #maxFrameBytes: number;
   readonly #onMessage: (message: string) => void;
@@ -41,9 +57,10 @@ export class SyslogFrameDecoder {
   }
 
   #emit(bytes: Buffer): void {
-    const text = bytes.toString('utf8').replace(/\r$/, '');
-    if (text.length > 0) {
-      this.#onMessage(text);
+    // A trailing CR is not part of the message (CRLF senders); checked on the byte, not with a regex on the text.
+    const end = bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length;
+    if (end > 0) {
+      this.#onMessage(bytes.toString('utf8', 0, end));
     }
   }
 
@@ -74,11 +91,11 @@ export class SyslogFrameDecoder {
         }
         break;
       }
-      const digits = this.#buffer.toString('latin1', pos, space);
-      if (!/^[1-9]\d{0,9}$/.test(digits)) {
-        return { ok: false, reason: `bad octet count ${JSON.stringify(digits.slice(0, 12))}` };
+      const length = octetCount(this.#buffer, pos, space);
+      if (length === undefined) {
+        const digits = this.#buffer.toString('latin1', pos, Math.min(space, pos + 12));
+        return { ok: false, reason: `bad octet count ${JSON.stringify(digits)}` };
       }
-      const length = Number(digits);
       if (length > this.#maxFrameBytes) {
         return { ok: false, reason: `frame of ${length} bytes is longer than ${this.#maxFrameBytes}` };
       }

@@ -255,6 +255,16 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
   // small commits keep the event loop free for the UDP socket (200 ms batches lost 6 % at 100k/s; docs/benchmarks.md).
   const flushTimer = setInterval(() => void state.flush(), 50);
   closers.push(() => clearInterval(flushTimer));
+  // The store commits in its own thread; past this backlog, stream sockets wait for it (TCP pushes back on senders).
+  state.onBacklog(100_000, (over) => {
+    for (const l of listeners) {
+      if (over) {
+        l.pause();
+      } else {
+        l.resume();
+      }
+    }
+  });
 
   // Drops: senders refused by the allow-list, bad frames, and the kernel's UDP receive-buffer drops (a machine-wide
   // counter, counted from when the daemon started, and only when a UDP listener runs).

@@ -31,8 +31,13 @@ export class LiveState<A extends LiveAnalyzer = LiveAnalyzer> {
   #commits: Promise<void> = Promise.resolve();
   #onCommitError: ((err: Error) => void) | undefined;
   #reader: LineReader;
-  #readerYear: number;
+  #readerYear = Number.NaN;
+  #yearStart = 0;
+  #nextYearStart = 0;
   readonly #listeners = new Set<(r: CmsRecord) => void>();
+  /** Records received and not yet committed (pending, or in a commit not yet answered). */
+  #uncommitted = 0;
+  #backlog: { readonly limit: number; readonly fn: (over: boolean) => void; over: boolean } | undefined;
 
   constructor(
     store: AsyncStore,
@@ -45,15 +50,24 @@ export class LiveState<A extends LiveAnalyzer = LiveAnalyzer> {
     this.analyzer = analyzer;
     this.#store = store;
     this.#known = knownHosts;
-    this.#readerYear = new Date(now).getUTCFullYear();
-    this.#reader = createLineReader({ year: this.#readerYear, referenceMonth: new Date(now).getUTCMonth() + 1 });
+    this.#reader = this.#setYear(now);
   }
 
-  ingest(message: string, now: number): void {
+  #setYear(now: number): LineReader {
     const year = new Date(now).getUTCFullYear();
+    this.#yearStart = Date.UTC(year, 0, 1);
+    this.#nextYearStart = Date.UTC(year + 1, 0, 1);
     if (year !== this.#readerYear) {
       this.#readerYear = year;
       this.#reader = createLineReader({ year, referenceMonth: new Date(now).getUTCMonth() + 1 });
+    }
+    return this.#reader;
+  }
+
+  ingest(message: string, now: number): void {
+    // The year only changes at its bounds: no Date made per message.
+    if (now < this.#yearStart || now >= this.#nextYearStart) {
+      this.#setYear(now);
     }
     this.lines.read++;
     const out = this.#reader.read(message);
@@ -74,6 +88,12 @@ export class LiveState<A extends LiveAnalyzer = LiveAnalyzer> {
       this.lines.callbridgeStats++;
     }
     this.#pending.push(r);
+    this.#uncommitted++;
+    const b = this.#backlog;
+    if (b && !b.over && this.#uncommitted >= b.limit) {
+      b.over = true;
+      b.fn(true);
+    }
     this.analyzer.add(r);
     for (const l of this.#listeners) {
       l(r);
@@ -94,12 +114,19 @@ export class LiveState<A extends LiveAnalyzer = LiveAnalyzer> {
     this.#commits = this.#commits.then(async () => {
       try {
         await this.#store.appendRecords(batch);
+        this.#uncommitted -= batch.length;
+        const b = this.#backlog;
+        if (b?.over && this.#uncommitted <= b.limit / 2) {
+          b.over = false;
+          b.fn(false);
+        }
       } catch (err) {
         this.#pending = [...batch, ...this.#pending];
         const over = this.#pending.length - MAX_HELD_BACK;
         if (over > 0) {
           this.#pending.splice(0, over);
           this.lostWhileStoreDown += over;
+          this.#uncommitted -= over;
         }
         this.#onCommitError?.(err as Error);
       }
@@ -110,6 +137,20 @@ export class LiveState<A extends LiveAnalyzer = LiveAnalyzer> {
   /** Records received and not yet committed (held back while the store refuses them). */
   get heldBack(): number {
     return this.#pending.length;
+  }
+
+  /** Records received and not yet committed. */
+  get uncommitted(): number {
+    return this.#uncommitted;
+  }
+
+  /**
+   * Calls `fn(true)` when `limit` records wait for their commit and `fn(false)` once they are down to half of it: the
+   * daemon stops reading stream sockets in between, so a store slower than the senders pushes back on them (TCP
+   * flow control) instead of growing memory. The store works in its own thread, so reading would otherwise run ahead.
+   */
+  onBacklog(limit: number, fn: (over: boolean) => void): void {
+    this.#backlog = { limit, fn, over: false };
   }
 
   subscribe(listener: (r: CmsRecord) => void): () => void {

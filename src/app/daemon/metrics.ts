@@ -10,7 +10,11 @@ import type { AnalysisReport } from '../../core/model.js';
 export interface DaemonMetrics {
   readonly registry: Registry;
   readonly restarts: Counter<'webbridge' | 'result' | 'cluster'>;
-  readonly syslogMessages: Counter<'transport'>;
+  /**
+   * Counted in a plain tally, folded into `wbguard_syslog_messages_total` at scrape time: prom-client hashes the
+   * labels on every inc(), about a tenth of the main thread's time per message at full ingest rate.
+   */
+  readonly syslogMessages: { inc(labels: { transport: string }): void };
   readonly syslogDropped: Counter<'transport'>;
   readonly alertsSent: Counter<'channel' | 'event' | 'status'>;
   readonly alertsFailed: Counter<'channel' | 'event'>;
@@ -119,6 +123,21 @@ export function createMetrics(
       }
     },
   });
+  const received = new Map<string, number>();
+  new Counter({
+    name: 'wbguard_syslog_messages_total',
+    help: 'Syslog messages received',
+    labelNames: ['transport'],
+    registers: [registry],
+    collect(this: Counter<'transport'>) {
+      for (const [transport, n] of received) {
+        if (n > 0) {
+          this.inc({ transport }, n);
+          received.set(transport, 0);
+        }
+      }
+    },
+  });
   return {
     registry,
     restarts: new Counter({
@@ -127,12 +146,11 @@ export function createMetrics(
       labelNames: ['webbridge', 'result', 'cluster'],
       registers: [registry],
     }),
-    syslogMessages: new Counter({
-      name: 'wbguard_syslog_messages_total',
-      help: 'Syslog messages received',
-      labelNames: ['transport'],
-      registers: [registry],
-    }),
+    syslogMessages: {
+      inc: ({ transport }) => {
+        received.set(transport, (received.get(transport) ?? 0) + 1);
+      },
+    },
     syslogDropped: new Counter({
       name: 'wbguard_syslog_dropped_total',
       help: 'Syslog messages refused or lost (allow-list, bad frames, kernel drops)',

@@ -86,13 +86,89 @@ test('a version-2 file gets the per-minute table, filled from its raw rows; new 
 
   const store = new SqliteAsyncStore(path);
   try {
-    assert.equal(await store.schemaVersion(), 3);
+    assert.equal(await store.schemaVersion(), SQLITE_SCHEMA_VERSION);
     assert.deepEqual(await store.minuteSeries(['cms1', 'cms2'], 'webbridge-stats', T0, T0 + 5 * M, M), EXPECTED_WB);
     assert.deepEqual(await store.minuteSeries(['cms1'], 'callbridge-stats', T0, T0 + 5 * M, M), EXPECTED_CB);
     assert.equal(await store.appendRecords([AFTER, ...OLD_RECORDS]), 1);
     assert.deepEqual(await store.minuteSeries(['cms1'], 'webbridge-stats', T0, T0 + 5 * M, M), [EXPECTED_AFTER]);
   } finally {
     await store.close();
+  }
+});
+
+test('a version-3 file is de-duplicated by value: its rows, order and keys kept, a payload in an old key order rewritten', async () => {
+  const path = join(dir, 'v3.db');
+  const raw = new Database(path);
+  assert.equal(migrateSqlite(raw, path, 3), 3);
+  const insert = raw.prepare(
+    'INSERT INTO records (key, at, host, kind, a, b, c, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const rows = [
+    toRow({ kind: 'webbridge-stats', at: 1000, host: 'cms2', active: 5, connects: 1, disconnects: 0 }),
+    toRow({ kind: 'webbridge-stats', at: 1000, host: 'cms1', active: 5, connects: 1, disconnects: 0 }),
+    toRow({ kind: 'join-refused', at: 1500, host: 'cms1' }),
+    toRow({ kind: 'mmp-restart', at: 1600, host: 'cms1', command: 'webbridge restart', user: undefined }),
+  ];
+  for (const row of rows) {
+    insert.run(recordKey(row), row.at, row.host, row.kind, row.a, row.b, row.c, row.extra);
+  }
+  // Keyed in canonical form by version 2, its text as the old writer left it.
+  const cb = toRow({
+    kind: 'callbridge-stats',
+    at: 2000,
+    host: 'cms3',
+    cma: 2,
+    cmaPeak: 4,
+    raw: { legs: 1, CMA: '2/4' },
+  });
+  insert.run(recordKey(cb), cb.at, cb.host, cb.kind, cb.a, cb.b, cb.c, '{"legs":1,"CMA":"2/4"}');
+  // Equal values under another key (no wbguard wrote this; the step must still finish): the first copy is kept.
+  const again = rows[1] as (typeof rows)[number];
+  insert.run('not-a-key', again.at, again.host, again.kind, again.a, again.b, again.c, again.extra);
+  raw.close();
+
+  const store = new SqliteAsyncStore(path);
+  try {
+    assert.equal(await store.schemaVersion(), 4);
+    assert.deepEqual(
+      (await store.recordsSince(0)).map((r) => `${r.at} ${r.host} ${r.kind}`),
+      [
+        '1000 cms2 webbridge-stats',
+        '1000 cms1 webbridge-stats',
+        '1500 cms1 join-refused',
+        '1600 cms1 mmp-restart',
+        '2000 cms3 callbridge-stats',
+      ],
+    );
+    // Each stored record again, whatever its NULL columns: none is new; a changed value is.
+    assert.equal(
+      await store.appendRecords([
+        { kind: 'webbridge-stats', at: 1000, host: 'cms1', active: 5, connects: 1, disconnects: 0 },
+        { kind: 'join-refused', at: 1500, host: 'cms1' },
+        { kind: 'mmp-restart', at: 1600, host: 'cms1', command: 'webbridge restart', user: undefined },
+        { kind: 'callbridge-stats', at: 2000, host: 'cms3', cma: 2, cmaPeak: 4, raw: { CMA: '2/4', legs: 1 } },
+      ]),
+      0,
+    );
+    assert.equal(
+      await store.appendRecords([
+        { kind: 'mmp-restart', at: 1600, host: 'cms1', command: 'webbridge restart', user: 'admin' },
+        { kind: 'webbridge-stats', at: 1000, host: 'cms1', active: 5, connects: 1, disconnects: 1 },
+      ]),
+      2,
+    );
+  } finally {
+    await store.close();
+  }
+  const check = new Database(path, { readonly: true });
+  try {
+    const indexes = check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records'").all();
+    assert.deepEqual(
+      indexes.map((i) => (i as { name: string }).name),
+      ['records_same'],
+    );
+  } finally {
+    check.close();
   }
 });
 

@@ -69,6 +69,22 @@ export function runHistoryContract(it: (name: string, fn: (f: StoreFixture) => P
     assert.deepEqual(tail.records, many.slice(7000));
   });
 
+  it('equal instants spanning pages come in the order stored, not in the order of their values', async ({ store }) => {
+    // Per instant, hosts and counts run downwards; stored in three batches out of time order, one instant split
+    // between the second (its later records) and the third (its first ones).
+    const many = Array.from({ length: 11_000 }, (_, i) =>
+      wb(T0 + Math.floor(i / 11), `cms${10 - (i % 11)}`, 149 - (i % 11), 11_000 - i),
+    );
+    const batches = [many.slice(5_500), many.slice(1_995, 5_500), many.slice(0, 1_995)];
+    for (const b of batches) {
+      await store.appendRecords(b);
+    }
+    const expected = batches.flat().sort((x, y) => x.at - y.at); // stable: ties stay in the order stored
+    const all = await collect(store, 0);
+    assert.deepEqual(all.records, expected);
+    assert.deepEqual(await store.recordsSince(0), expected);
+  });
+
   it('minuteSeries: max, last and samples per minute, one kind, hosts in the order asked', async ({ store }) => {
     await store.appendRecords(SAMPLE);
     const [wb2, none, wb1] = await store.minuteSeries(['wb2', 'nobody', 'wb1'], 'webbridge-stats', T0, T0 + 10 * M, M);

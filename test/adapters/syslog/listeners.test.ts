@@ -66,6 +66,26 @@ describe('syslog listeners', () => {
     });
   }
 
+  test('pause() stops reading TCP, also from a connection made while paused; resume() reads on, nothing lost', async (t) => {
+    const c = collector();
+    const l = await startSyslogListener({ transport: 'tcp', host: '127.0.0.1', port: 0, onMessage: c.onMessage });
+    t.after(() => l.close());
+    const first = connect(l.port, '127.0.0.1');
+    t.after(() => first.destroy());
+    first.write('one\n');
+    await until(() => c.got.length === 1);
+    l.pause();
+    first.write('two\n');
+    const second = connect(l.port, '127.0.0.1');
+    t.after(() => second.destroy());
+    second.write('three\n');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(c.got.length, 1, 'nothing read while paused');
+    l.resume();
+    await until(() => c.got.length === 3);
+    assert.deepEqual(c.got.map((g) => g.message).sort(), ['one', 'three', 'two']);
+  });
+
   for (const framing of ['lf', 'octet'] as const) {
     test(`the simulator's TCP sink (${framing}) → many CMS lines in order`, async (t) => {
       const c = collector();
