@@ -26,7 +26,9 @@ export function sqliteStoreError(err: unknown, path: string, what: string): Wbgu
     code = 'WBGUARD_ERR_STORE_LOCKED';
     hint = `another process holds a lock on ${path} (a second wbguard on the same state folder?): find it with fuser ${path}`;
   }
-  return new StoreError(`${what} failed [path:${path}, sqlite:${sqliteCode}]: ${e.message ?? String(err)}`, {
+  // An error of the file system (mkdir EEXIST, EACCES) is named as such, not as SQLite's.
+  const origin = /^SQLITE_/.test(sqliteCode) ? `sqlite:${sqliteCode}` : `code:${sqliteCode}`;
+  return new StoreError(`${what} failed [path:${path}, ${origin}]: ${e.message ?? String(err)}`, {
     code,
     cause: err,
     ...(hint ? { hint } : {}),

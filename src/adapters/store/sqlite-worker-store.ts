@@ -14,6 +14,7 @@ import type { CmsRecord } from '../../core/model.js';
 import { InvalidStateError, StoreError, type StoreErrorCode } from '../../errors.js';
 import type { AsyncStore, MinuteKind, MinuteSeries, StoredEvent } from '../../ports/async-store.js';
 import { eachInPages } from './record-rows.js';
+import { sqliteStoreError } from './sqlite-errors.js';
 import { SqliteRecordReader } from './sqlite-store.js';
 import {
   type FromStoreWorker,
@@ -47,7 +48,7 @@ function startWorker(path: string): Worker {
   return new Worker(bootstrap, { eval: true, workerData: { path }, resourceLimits });
 }
 
-function rebuild(e: SerializedError, path: string): Error {
+function rebuild(e: SerializedError, path: string, what = 'use the store'): Error {
   switch (e.name) {
     case 'StoreError':
       return new StoreError(e.message, {
@@ -61,14 +62,19 @@ function rebuild(e: SerializedError, path: string): Error {
     case 'TypeError':
       return new TypeError(e.message);
     default:
-      // better-sqlite3's SqliteError and the like: the message and SQLite's code, as a store error.
-      return new StoreError(`${e.message} [store:sqlite, path:${path}${e.code ? `, code:${e.code}` : ''}]`);
+      // better-sqlite3's SqliteError: coded as in the thread (a full disk and a lock held elsewhere have their own
+      // code and fix, sqlite-errors.ts); anything else: the message and its code, as a store error.
+      return /^SQLITE_/.test(e.code ?? '')
+        ? sqliteStoreError({ code: e.code, message: e.message }, path, what)
+        : new StoreError(`${e.message} [store:sqlite, path:${path}${e.code ? `, code:${e.code}` : ''}]`);
   }
 }
 
 interface Pending {
   readonly resolve: (value: unknown) => void;
   readonly reject: (err: Error) => void;
+  /** What the call does, for the error's message (`append records`). */
+  readonly what: string;
 }
 
 interface Running {
@@ -131,7 +137,7 @@ export class SqliteWorkerStore implements AsyncStore {
         if (m.type === 'result') {
           p?.resolve(m.value);
         } else {
-          p?.reject(rebuild(m.error, this.#path));
+          p?.reject(rebuild(m.error, this.#path, p.what));
         }
       }
     });
@@ -145,14 +151,20 @@ export class SqliteWorkerStore implements AsyncStore {
     if (this.#closed) {
       throw new InvalidStateError(`store closed, cannot ${what} [store:sqlite, path:${this.#path}]`);
     }
-    return this.#send(this.#running ?? this.#start(), op, args, transfer);
+    return this.#send(this.#running ?? this.#start(), op, args, transfer, what);
   }
 
-  async #send<T>(running: Running, op: StoreOp, args: readonly unknown[], transfer: ArrayBuffer[] = []): Promise<T> {
+  async #send<T>(
+    running: Running,
+    op: StoreOp,
+    args: readonly unknown[],
+    transfer: ArrayBuffer[] = [],
+    what = op as string,
+  ): Promise<T> {
     await running.ready;
     return new Promise<T>((resolve, reject) => {
       const id = this.#nextId++;
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, what });
       running.worker.postMessage({ id, op, args } satisfies StoreCall, transfer);
     });
   }

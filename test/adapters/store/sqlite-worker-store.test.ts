@@ -63,7 +63,10 @@ test('errors come back with their class and code', async (t) => {
   const blocker = join(dir, 'a-file');
   writeFileSync(blocker, 'not a folder');
   const unopenable = new SqliteWorkerStore(join(blocker, 'wbguard.db'));
-  await assert.rejects(unopenable.countRecords(), { name: 'StoreError', message: /cannot open the store/ });
+  await assert.rejects(unopenable.countRecords(), {
+    name: 'StoreError',
+    message: /opening the store failed \[path:.*, code:EEXIST\]/,
+  });
   await unopenable.close();
   await assert.rejects(unopenable.countRecords(), { name: 'InvalidStateError' });
 });
