@@ -15,6 +15,29 @@
  */
 import { type ByteWindow, createByteWindow } from './byte-window.js';
 
+/**
+ * One window per size and kernel in each thread, shared by every scanner of that thread: a thread runs one scanner
+ * at a time (reads and scans are synchronous), so a window per source only cost memory, 0.25–1.25 MiB each for
+ * every source open at once (a merge keeps them all open: 200 long files gave 287 MB RSS). A scanner that finds its
+ * window taken by another puts its unfinished last line back first (`#own`); the one that had it keeps a copy.
+ */
+interface SharedWindow {
+  readonly window: ByteWindow;
+  owner: CandidateScanner | undefined;
+}
+
+const sharedWindows = new Map<string, SharedWindow>();
+
+function sharedWindow(size: number, kernel: 'wasm' | 'js' | undefined): SharedWindow {
+  const key = `${kernel ?? 'wasm'}:${size}`;
+  let shared = sharedWindows.get(key);
+  if (!shared) {
+    shared = { window: createByteWindow(size, kernel), owner: undefined };
+    sharedWindows.set(key, shared);
+  }
+  return shared;
+}
+
 export interface ScanCounts {
   lines: number;
   candidates: number;
@@ -50,7 +73,10 @@ export class CandidateScanner {
   readonly #onOverlong: () => void;
   readonly #chunkBytes: number;
   readonly #maxLineBytes: number;
+  readonly #shared: SharedWindow;
   readonly #window: ByteWindow;
+  /** The unfinished last line while another scanner has the window. */
+  #saved: Buffer | undefined;
   /** Where reads land (page-aligned); the unfinished last line lies just before it. */
   readonly #head: number;
   /** Bytes of the unfinished last line, kept at `[head − carry, head)`. */
@@ -74,7 +100,30 @@ export class CandidateScanner {
     this.#maxLineBytes = Math.max(options.maxLineBytes ?? MIB, this.#straddle + 1);
     // Room before the read area for the longest carried line, and for what a chunk without a newline leaves.
     this.#head = Math.ceil(Math.max(this.#maxLineBytes, this.#chunkBytes) / PAGE) * PAGE;
-    this.#window = createByteWindow(this.#head + this.#chunkBytes, options.kernel);
+    this.#shared = sharedWindow(this.#head + this.#chunkBytes, options.kernel);
+    this.#window = this.#shared.window;
+  }
+
+  /** Takes the shared window: saves the previous owner's unfinished line, puts back this one's. */
+  #own(): void {
+    const shared = this.#shared;
+    if (shared.owner === this) {
+      return;
+    }
+    if (shared.owner) {
+      shared.owner.#park();
+    }
+    shared.owner = this;
+    if (this.#saved) {
+      this.#saved.copy(this.#window.bytes, this.#head - this.#carry);
+      this.#saved = undefined;
+    }
+  }
+
+  #park(): void {
+    if (this.#carry > 0) {
+      this.#saved = Buffer.from(this.#window.bytes.subarray(this.#head - this.#carry, this.#head));
+    }
   }
 
   /** Which newline counter this scanner got ('js' where WebAssembly SIMD is unavailable). */
@@ -84,6 +133,7 @@ export class CandidateScanner {
 
   /** Where the next bytes go (at most chunkBytes): read into it, then call `commit` with the count. */
   space(): Buffer {
+    this.#own();
     return this.#window.bytes.subarray(this.#head, this.#head + this.#chunkBytes);
   }
 
@@ -91,6 +141,9 @@ export class CandidateScanner {
   commit(n: number): void {
     if (n <= 0) {
       return;
+    }
+    if (this.#shared.owner !== this) {
+      throw new Error('CandidateScanner: commit() without space() first');
     }
     const bytes = this.#window.bytes;
     const head = this.#head;
@@ -134,6 +187,7 @@ export class CandidateScanner {
 
   /** Ends the input: a last line without a newline still counts. */
   end(): void {
+    this.#own();
     const start = this.#head - this.#carry;
     if (this.#overlong) {
       this.#endOverlong(start, this.#head);
@@ -146,6 +200,7 @@ export class CandidateScanner {
       }
     }
     this.#carry = 0;
+    this.#shared.owner = undefined;
   }
 
   /** The unfinished line outgrew maxLineBytes: note whether it holds a candidate, keep only its last bytes. */
