@@ -13,16 +13,23 @@ import type { PackedBatch } from './packed-batch.js';
 import { creditStepFor, type FromWorker, READ_AHEAD, type ToWorker } from './worker-protocol.js';
 
 /**
+ * A scan worker's young generation is capped: left to grow (up to 32 MB and more a thread), it grew with the input,
+ * since a long run keeps allocating: 200 files of 40 MB gave 189–194 MB RSS, 153–169 MB with this cap, in the same
+ * time (what lives in a worker is a few batches; docs/benchmarks.md).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
+
+/**
  * Starts a scan worker. Compiled, it is plain .js. Under tsx (development, tests) the worker is .ts and needs tsx's
  * loader, which a worker does not inherit: a tiny bootstrap registers it before importing the worker module.
  */
 function startWorker(): Worker {
   if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./scan-worker.js', import.meta.url));
+    return new Worker(new URL('./scan-worker.js', import.meta.url), { resourceLimits: WORKER_LIMITS });
   }
   const target = JSON.stringify(new URL('./scan-worker.ts', import.meta.url).href);
   const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${target}); });`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { eval: true, resourceLimits: WORKER_LIMITS });
 }
 
 /** Workers started ahead of need by `prestartScanWorkers`, not yet taken by a pool. */
