@@ -57,8 +57,16 @@ function wasmWindow(size: number, module: WebAssembly.Module): ByteWindow {
   };
 }
 
+let created = 0;
+
+/** Windows created in this thread so far (tests: scanners share one, however many sources are open). */
+export function byteWindowsCreated(): number {
+  return created;
+}
+
 /** A window of `size` bytes; `prefer: 'js'` forces the fallback (tests run both). */
 export function createByteWindow(size: number, prefer: 'wasm' | 'js' = 'wasm'): ByteWindow {
+  created++;
   const module = prefer === 'wasm' ? kernelModule() : null;
   return module ? wasmWindow(size, module) : jsWindow(size);
 }

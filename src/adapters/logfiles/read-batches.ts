@@ -78,6 +78,15 @@ function makeScanner(
       onOverlongCandidate: () => {
         counts.malformed++;
       },
+      // Most candidates are Web Bridge Stats lines: read from bytes, with no string made (stats-bytes.ts).
+      onCandidateBytes: (bytes, start, end) => {
+        const record = reader.readWebBridgeStats(bytes, start, end);
+        if (record) {
+          onRecord(record);
+          return true;
+        }
+        return false;
+      },
     },
   );
 }

@@ -14,6 +14,7 @@ import { type BatchFeed, localFeed } from './batch-feeds.js';
 import { mergeByTime } from './merge.js';
 import { assignReaders } from './read-plan.js';
 import { defaultScanWorkers, releaseWarmWorkers, ScanPool } from './scan-pool.js';
+import { batchRecordsFor, readAheadFor } from './worker-protocol.js';
 
 export interface AnalyzePathsOptions {
   readonly year?: number;
@@ -38,6 +39,8 @@ export interface AnalyzePathsOptions {
    * file is read in this thread, where a worker would only add its start-up and the hand-over.
    */
   readonly workers?: number;
+  /** Records per batch (tests). @default 512, less with many sources (worker-protocol.ts) */
+  readonly batchSize?: number;
   /** Clock for the year of stdin lines. */
   readonly now?: number;
   /** Build the chart series (text and HTML reports); false leaves them empty. @default true */
@@ -63,10 +66,14 @@ export async function analyzePaths(
     ...(options.callbridgeNames ? { callbridgeNames: options.callbridgeNames } : {}),
     ...(options.series === undefined ? {} : { series: options.series }),
   });
+  // Every source is held open by the merge: batches and read-ahead shrink as sources grow in number, so memory
+  // does not grow with them (worker-protocol.ts).
   const readOptions: Omit<ReadOptions, 'stdin'> = {
     ...(options.year === undefined ? {} : { year: options.year }),
     timeZone: options.timeZone ?? 'UTC',
+    batchSize: options.batchSize ?? batchRecordsFor(sources.length),
   };
+  const readAhead = readAheadFor(sources.length);
   const totalBytes = sources.reduce((a, s) => a + s.size, 0);
   const fileSources = sources.filter((s) => s.kind !== 'stdin');
   const workerCount = Math.min(
@@ -86,7 +93,7 @@ export async function analyzePaths(
   const feeds: BatchFeed[] = sources.map((s) => {
     const reader = readerOf.get(s) ?? -1;
     return pool && reader >= 0
-      ? pool.open(s, readOptions, reader)
+      ? pool.open(s, readOptions, reader, readAhead)
       : localFeed(s, { ...readOptions, ...(options.stdin ? { stdin: options.stdin } : {}) });
   });
   const lines: LineCounts = { read: 0, webbridgeStats: 0, callbridgeStats: 0, malformed: 0 };

@@ -10,7 +10,14 @@ import type { ReadOptions } from '../../adapters/logfiles/read-batches.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
 import type { BatchFeed } from './batch-feeds.js';
 import type { PackedBatch } from './packed-batch.js';
-import { CREDIT_STEP, type FromWorker, type ToWorker } from './worker-protocol.js';
+import { creditStepFor, type FromWorker, READ_AHEAD, type ToWorker } from './worker-protocol.js';
+
+/**
+ * A scan worker's young generation is capped: left to grow (up to 32 MB and more a thread), it grew with the input,
+ * since a long run keeps allocating: 200 files of 40 MB gave 189–194 MB RSS, 153–169 MB with this cap, in the same
+ * time (what lives in a worker is a few batches; docs/benchmarks.md).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
 /**
  * Starts a scan worker. Compiled, it is plain .js. Under tsx (development, tests) the worker is .ts and needs tsx's
@@ -18,11 +25,11 @@ import { CREDIT_STEP, type FromWorker, type ToWorker } from './worker-protocol.j
  */
 function startWorker(): Worker {
   if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./scan-worker.js', import.meta.url));
+    return new Worker(new URL('./scan-worker.js', import.meta.url), { resourceLimits: WORKER_LIMITS });
   }
   const target = JSON.stringify(new URL('./scan-worker.ts', import.meta.url).href);
   const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${target}); });`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { eval: true, resourceLimits: WORKER_LIMITS });
 }
 
 /** Workers started ahead of need by `prestartScanWorkers`, not yet taken by a pool. */
@@ -108,13 +115,14 @@ export class ScanPool {
     }
   }
 
-  /** Reads `source` in worker `index` (0 ≤ index < size). */
-  open(source: LogSource, options: Omit<ReadOptions, 'stdin'>, index: number): BatchFeed {
+  /** Reads `source` in worker `index` (0 ≤ index < size), at most `readAhead` batches ahead of the merge. */
+  open(source: LogSource, options: Omit<ReadOptions, 'stdin'>, index: number, readAhead = READ_AHEAD): BatchFeed {
     const id = this.#nextId++;
     const worker = this.#worker(index % this.#workers.length);
     const queue = { items: [] as Settled[], waiter: undefined as ((s: Settled) => void) | undefined };
     this.#queues.set(id, queue);
-    worker.postMessage({ type: 'open', id, source, options } satisfies ToWorker);
+    worker.postMessage({ type: 'open', id, source, options, readAhead } satisfies ToWorker);
+    const creditStep = creditStepFor(readAhead);
     let finished = false;
     let taken = 0;
     return {
@@ -126,9 +134,9 @@ export class ScanPool {
         const settled = queue.items.shift() ?? (await new Promise<Settled>((resolve) => (queue.waiter = resolve)));
         if (settled.kind === 'batch') {
           // Hand the credit back now, so the worker reads on while this one is merged.
-          if (++taken === CREDIT_STEP) {
+          if (++taken === creditStep) {
             taken = 0;
-            worker.postMessage({ type: 'next', id, batches: CREDIT_STEP } satisfies ToWorker);
+            worker.postMessage({ type: 'next', id, batches: creditStep } satisfies ToWorker);
           }
           return settled.batch;
         }

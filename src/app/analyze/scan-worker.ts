@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { type ReadOptions, readBatches } from '../../adapters/logfiles/read-batches.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
 import { packBatch } from './packed-batch.js';
-import { type FromWorker, READ_AHEAD, type ToWorker } from './worker-protocol.js';
+import type { FromWorker, ToWorker } from './worker-protocol.js';
 
 interface Running {
   credit: number;
@@ -26,13 +26,15 @@ async function run(id: number, source: LogSource, options: ReadOptions): Promise
   const state = running.get(id) as Running;
   try {
     for await (const batch of readBatches(source, options)) {
+      // Packed before it waits for credit: a waiting batch then holds numbers, not record objects.
+      const packed = packBatch(batch);
       while (state.credit === 0) {
         await new Promise<void>((resolve) => {
           state.wake = resolve;
         });
       }
       state.credit--;
-      post({ type: 'batch', id, batch: packBatch(batch) });
+      post({ type: 'batch', id, batch: packed });
     }
     post({ type: 'done', id });
   } catch (err) {
@@ -45,8 +47,8 @@ async function run(id: number, source: LogSource, options: ReadOptions): Promise
 port?.on('message', (message: ToWorker) => {
   if (message.type === 'open') {
     // Batches a source may read ahead of the merge: enough to ride out the main thread's pauses, few enough that
-    // memory stays flat (READ_AHEAD × 512 records).
-    running.set(message.id, { credit: READ_AHEAD, wake: undefined });
+    // memory stays flat (worker-protocol.ts).
+    running.set(message.id, { credit: message.readAhead, wake: undefined });
     void run(message.id, message.source, message.options);
   } else if (message.type === 'next') {
     const state = running.get(message.id);

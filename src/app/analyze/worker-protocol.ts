@@ -6,13 +6,39 @@ import type { ReadOptions } from '../../adapters/logfiles/read-batches.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
 import type { PackedBatch } from './packed-batch.js';
 
-/** Batches a worker may read of a source ahead of the merge. */
+/** Batches a worker may read of a source ahead of the merge, with few sources. */
 export const READ_AHEAD = 8;
-/** The merge hands credit back this many batches at a time: one message per batch cost the main thread ~40 ms. */
-export const CREDIT_STEP = READ_AHEAD / 2;
+/**
+ * Batches read ahead of the merge for all sources together. The merge holds every source open at once, so a fixed
+ * read-ahead per source made memory grow with the number of files; past 8 sources each gets a share (2 at least:
+ * the merge holds one while the worker fills the next).
+ */
+export const READ_AHEAD_TOTAL = 64;
+/** Records per batch with few sources; past 16 sources batches get smaller, so the total held stays flat. */
+export const BATCH_RECORDS = 512;
+const BATCH_RECORDS_TOTAL = BATCH_RECORDS * 16;
+const MIN_BATCH_RECORDS = 64;
+
+/** Batches each of `sources` sources may read ahead. */
+export function readAheadFor(sources: number): number {
+  return Math.max(2, Math.min(READ_AHEAD, Math.floor(READ_AHEAD_TOTAL / Math.max(1, sources))));
+}
+
+/**
+ * The merge hands credit back this many batches at a time (half the read-ahead): one message per batch cost the
+ * main thread ~40 ms.
+ */
+export function creditStepFor(readAhead: number): number {
+  return Math.max(1, Math.floor(readAhead / 2));
+}
+
+/** Records per batch when `sources` sources are read at once. */
+export function batchRecordsFor(sources: number): number {
+  return Math.max(MIN_BATCH_RECORDS, Math.min(BATCH_RECORDS, Math.floor(BATCH_RECORDS_TOTAL / Math.max(1, sources))));
+}
 
 export type ToWorker =
-  | { type: 'open'; id: number; source: LogSource; options: Omit<ReadOptions, 'stdin'> }
+  | { type: 'open'; id: number; source: LogSource; options: Omit<ReadOptions, 'stdin'>; readAhead: number }
   /** The merge took `batches` more of this source's batches: the worker may read that many further ahead. */
   | { type: 'next'; id: number; batches: number };
 

@@ -4,8 +4,9 @@
  * stamps, which carry none: it starts from `year` and moves on when the months wrap from December to January.
  * Never throws: whatever comes in, a LineOutcome comes out.
  */
-import type { LineOutcome } from '../model.js';
+import type { LineOutcome, WebBridgeStatsRecord } from '../model.js';
 import { DEFAULT_JOIN_REFUSED_PATTERNS, parsePayload } from './cms-payloads.js';
+import { StatsLineBytes } from './stats-bytes.js';
 import { parseEnvelope } from './syslog-envelope.js';
 import type { BsdStamp } from './timestamp.js';
 import { wallClockToEpoch } from './zoned-time.js';
@@ -29,6 +30,12 @@ export interface LineReaderOptions {
 
 export interface LineReader {
   read(line: string): LineOutcome;
+  /**
+   * The Web Bridge Stats record of the line in `bytes[start, end)` (no newline) when it has the common shape
+   * (stats-bytes.ts), exactly as `read` would give it; otherwise undefined, nothing changed, and the caller decodes
+   * the line for `read`.
+   */
+  readWebBridgeStats(bytes: Uint8Array, start: number, end: number): WebBridgeStatsRecord | undefined;
 }
 
 const IGNORED: LineOutcome = Object.freeze({ kind: 'ignored' });
@@ -57,7 +64,23 @@ export function createLineReader(options: LineReaderOptions): LineReader {
     return wallClockToEpoch(timeZone, year, s.month, s.day, s.hour, s.minute, s.second, s.ms);
   };
 
+  const statsBytes = new StatsLineBytes();
+
   return {
+    readWebBridgeStats(bytes, start, end) {
+      const f = statsBytes.read(bytes, start, end);
+      if (!f) {
+        return undefined;
+      }
+      return {
+        kind: 'webbridge-stats',
+        at: resolveBsd(f.stamp),
+        host: f.host,
+        active: f.active,
+        connects: f.connects,
+        disconnects: f.disconnects,
+      };
+    },
     read(rawLine: string): LineOutcome {
       try {
         const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;

@@ -73,6 +73,11 @@ const FACILITY_SEVERITY_TOKENS = new Map<string, { facility: string; severity: s
   ),
 );
 
+/** Whether `token` is a `facility.severity` token (`user.info`), which parseEnvelope skips before the host. */
+export function isFacilitySeverityToken(token: string): boolean {
+  return FACILITY_SEVERITY_TOKENS.has(token);
+}
+
 /** Strips quotes and a `[pid]` suffix from a tag token that ended with ':'. */
 function cleanTag(token: string): string {
   let tag = token.slice(0, -1);

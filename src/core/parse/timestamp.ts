@@ -31,6 +31,11 @@ const MONTH_BY_CODES = new Map(
   ]),
 );
 
+/** The month of three character codes (`J`, `a`, `n` → 1), or undefined. */
+export function monthOfCodes(a: number, b: number, c: number): number | undefined {
+  return a < 128 && b < 128 && c < 128 ? MONTH_BY_CODES.get(a * 65_536 + b * 256 + c) : undefined;
+}
+
 function monthAt(line: string, pos: number): number | undefined {
   const a = line.charCodeAt(pos);
   const b = line.charCodeAt(pos + 1);
@@ -73,7 +78,7 @@ function fractionToMs(fraction: string | undefined): number {
   return Number(`${fraction}000`.slice(0, 3));
 }
 
-function validClock(month: number, day: number, hour: number, minute: number, second: number): boolean {
+export function validClock(month: number, day: number, hour: number, minute: number, second: number): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 60;
 }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { DAY_MS, writeCorpus } from '../../../bench/lib/corpus.js';
+import { byteWindowsCreated } from '../../../src/adapters/logfiles/byte-window.js';
 import { analyzePaths } from '../../../src/app/analyze/index.js';
 import { prestartScanWorkers, warmScanWorkers } from '../../../src/app/analyze/scan-pool.js';
 
@@ -79,6 +80,28 @@ describe('analyzePaths', () => {
     const single = await analyzePaths([files[0] as string], { year: 2026 });
     assert.equal(single.report.webbridges.length, 1);
     assert.equal(warmScanWorkers(), 0);
+  });
+
+  test('many files open at once share one read window per thread; the report is the same', async () => {
+    // Each node's lines dealt round-robin into 20 files: all 60 span the whole time, so the merge holds every one
+    // open at once, mid-file (small batches keep each one's reading unfinished).
+    const pieces: string[] = [];
+    perNode.forEach((lines, node) => {
+      for (let k = 0; k < 20; k++) {
+        const p = join(dir, `many-cms${node + 1}-${k}.log`);
+        writeFileSync(p, `${lines.filter((_, i) => i % 20 === k).join('\n')}\n`);
+        pieces.push(p);
+      }
+    });
+    const reference = await analyzePaths(files, { workers: 0, year: 2026 });
+    const before = byteWindowsCreated();
+    const many = await analyzePaths(pieces, { workers: 0, year: 2026, batchSize: 4 });
+    // A window per source would be 60 (0 when this thread already made one of this size).
+    assert.ok(byteWindowsCreated() - before <= 1, `${byteWindowsCreated() - before} windows for 60 sources`);
+    assert.deepEqual(many.errors, []);
+    assert.deepEqual(many.report, reference.report);
+    const pooled = await analyzePaths(pieces, { year: 2026 });
+    assert.deepEqual(pooled.report, reference.report);
   });
 
   test('--since/--until keep only the records inside', async () => {
