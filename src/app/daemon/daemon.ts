@@ -40,6 +40,7 @@ import { createMetrics } from './metrics.js';
 import type { MmpProbe } from './mmp-probe.js';
 import { openDaemonStore } from './open-store.js';
 import type { Evaluation } from './policy-loop.js';
+import { releaseMemory } from './release-memory.js';
 import { StoreHealth } from './store-health.js';
 
 export interface DaemonOptions {
@@ -103,6 +104,9 @@ async function minuteHistoryOf(store: AsyncStore, config: WbguardConfig, from: n
   };
 }
 
+/** Records replayed at start between two full garbage collections (docs/benchmarks.md, daemon memory). */
+const REPLAY_GC_EVERY = 500_000;
+
 export async function startDaemon(config: WbguardConfig, options: DaemonOptions = {}): Promise<DaemonHandle> {
   const now = options.now ?? Date.now;
   const log = options.log;
@@ -126,7 +130,15 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
   // One record at a time: months of Stats never sit in memory at once.
   let mmp: MmpClient;
   try {
-    await store.eachRecordSince(now() - retention, (r) => analyzers.add(r));
+    let replayed = 0;
+    await store.eachRecordSince(now() - retention, (r) => {
+      analyzers.add(r);
+      // A full collection now and then keeps the replay's garbage from growing the heap (months of records).
+      if (++replayed % REPLAY_GC_EVERY === 0) {
+        releaseMemory();
+      }
+    });
+    releaseMemory();
     mmp = options.mmp ?? mmpClientFor(config, options.env ?? process.env);
   } catch (err) {
     await store.close();
