@@ -42,7 +42,19 @@ test('the dashboard works in Firefox: nodes, charts with data, a plan', async (t
     },
     { timeout: 60_000, polling: 500 },
   );
-  await page.click('#plan-button');
+  // The charts above may still be laid out again (a refresh every 5 s redraws them) and move the button under the
+  // pointer: a click that finds no clickable point is tried again, a few times at most.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.click('#plan-button');
+      break;
+    } catch (err) {
+      if (attempt >= 5 || !/not clickable/.test((err as Error).message)) {
+        throw err;
+      }
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
   await page.waitForSelector('#plan-summary', { timeout: 10_000 });
   assert.match((await page.$eval('#plan-summary', (e) => e.textContent)) ?? '', /^Plan \(enforce, window open\)/);
   mkdirSync(join(process.cwd(), 'test-artifacts'), { recursive: true });
