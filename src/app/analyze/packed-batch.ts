@@ -1,24 +1,16 @@
 /**
  * @module app/analyze/packed-batch
  * A batch of records as the merge holds it: numbers in one Float64Array, host names once per batch, and only the
- * rare records' other fields as objects. From a scan worker the array is transferred, not copied: posting records
- * as objects made the main thread spend 125 ms per 180k records in structured-clone deserialisation (measured),
- * about as long as the analysis itself.
+ * rare records' other fields as objects (core/packed-records.ts). From a scan worker the array is transferred, not
+ * copied: posting records as objects made the main thread spend 125 ms per 180k records in structured-clone
+ * deserialisation (measured), about as long as the analysis itself.
  */
 import type { RecordBatch } from '../../adapters/logfiles/read-batches.js';
-import type { CallBridgeStatsRecord, CmsRecord, MmpRestartRecord } from '../../core/model.js';
+import { type PackedRecords, packRecords } from '../../core/packed-records.js';
 
-/** Numbers per record: kind, at, host index, then three kind-specific fields. */
-const STRIDE = 6;
-const KINDS = ['webbridge-stats', 'callbridge-stats', 'mmp-restart', 'join-refused'] as const;
+export { packedAt, packedLength, unpackRecord } from '../../core/packed-records.js';
 
-type Extra = Pick<CallBridgeStatsRecord, 'raw'> | Pick<MmpRestartRecord, 'command' | 'user'>;
-
-export interface PackedBatch {
-  readonly numbers: Float64Array<ArrayBuffer>;
-  readonly hosts: string[];
-  /** Fields that are not numbers (a Call Bridge's JSON, a restart's command and user); records hold their index. */
-  readonly extras: Extra[];
+export interface PackedBatch extends PackedRecords {
   readonly lines: number;
   readonly malformed: number;
   readonly bytes: number;
@@ -26,99 +18,11 @@ export interface PackedBatch {
 }
 
 export function packBatch(batch: RecordBatch): PackedBatch {
-  const numbers = new Float64Array(batch.records.length * STRIDE);
-  const hostIndex = new Map<string, number>();
-  const hosts: string[] = [];
-  const extras: Extra[] = [];
-  let o = 0;
-  for (const r of batch.records) {
-    let h = hostIndex.get(r.host);
-    if (h === undefined) {
-      h = hosts.push(r.host) - 1;
-      hostIndex.set(r.host, h);
-    }
-    numbers[o + 1] = r.at;
-    numbers[o + 2] = h;
-    switch (r.kind) {
-      case 'webbridge-stats':
-        numbers[o] = 0;
-        numbers[o + 3] = r.active;
-        numbers[o + 4] = r.connects;
-        numbers[o + 5] = r.disconnects;
-        break;
-      case 'callbridge-stats':
-        numbers[o] = 1;
-        numbers[o + 3] = r.cma;
-        numbers[o + 4] = r.cmaPeak;
-        numbers[o + 5] = extras.push({ raw: r.raw }) - 1;
-        break;
-      case 'mmp-restart':
-        numbers[o] = 2;
-        numbers[o + 3] = extras.push({ command: r.command, user: r.user }) - 1;
-        break;
-      case 'join-refused':
-        numbers[o] = 3;
-        break;
-    }
-    o += STRIDE;
-  }
   return {
-    numbers,
-    hosts,
-    extras,
+    ...packRecords(batch.records),
     lines: batch.lines,
     malformed: batch.malformed,
     bytes: batch.bytes,
     errors: batch.errors,
   };
-}
-
-/** Records in the batch. */
-export function packedLength(p: PackedBatch): number {
-  return p.numbers.length / STRIDE;
-}
-
-/** The time of record `i`, read without making the record. */
-export function packedAt(p: PackedBatch, i: number): number {
-  return p.numbers[i * STRIDE + 1] as number;
-}
-
-/**
- * Record `i` as an object, made only when the merge hands it to the analysis: it then dies young. Made for a whole
- * batch at once, every source's batch in the merge lived long enough to be promoted, and garbage collection took a
- * quarter of the main thread.
- */
-export function unpackRecord(p: PackedBatch, i: number): CmsRecord {
-  const { numbers } = p;
-  const o = i * STRIDE;
-  const at = numbers[o + 1] as number;
-  const host = p.hosts[numbers[o + 2] as number] as string;
-  switch (KINDS[numbers[o] as number]) {
-    case 'webbridge-stats':
-      return {
-        kind: 'webbridge-stats',
-        at,
-        host,
-        active: numbers[o + 3] as number,
-        connects: numbers[o + 4] as number,
-        disconnects: numbers[o + 5] as number,
-      };
-    case 'callbridge-stats': {
-      const { raw } = p.extras[numbers[o + 5] as number] as Pick<CallBridgeStatsRecord, 'raw'>;
-      return {
-        kind: 'callbridge-stats',
-        at,
-        host,
-        cma: numbers[o + 3] as number,
-        cmaPeak: numbers[o + 4] as number,
-        raw,
-      };
-    }
-    case 'mmp-restart': {
-      const { command, user } = p.extras[numbers[o + 3] as number] as Pick<MmpRestartRecord, 'command' | 'user'>;
-      return { kind: 'mmp-restart', at, host, command, user };
-    }
-    default:
-      return { kind: 'join-refused', at, host };
-  }
 }
