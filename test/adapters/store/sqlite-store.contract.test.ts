@@ -1,30 +1,9 @@
 /** The AsyncStore contract against SQLite: a fresh database file per case in a temporary folder. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SqliteAsyncStore } from '../../../src/adapters/store/sqlite-async-store.js';
-import type { AsyncStore } from '../../../src/ports/async-store.js';
+import { sqliteFixture } from './sqlite-fixture.js';
 import { runStoreContract } from './store-contract.js';
 
 runStoreContract({
   kind: 'sqlite',
-  async open() {
-    const dir = mkdtempSync(join(tmpdir(), 'wbguard-sqlite-contract-'));
-    const path = join(dir, 'wbguard.db');
-    const opened: AsyncStore[] = [];
-    const openOne = async () => {
-      const s = new SqliteAsyncStore(path);
-      opened.push(s);
-      await s.migrate();
-      return s;
-    };
-    return {
-      store: await openOne(),
-      another: openOne,
-      async dispose() {
-        await Promise.all(opened.map((s) => s.close()));
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  },
+  open: sqliteFixture((path) => new SqliteAsyncStore(path), 'wbguard-sqlite-contract-'),
 });
