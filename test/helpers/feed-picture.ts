@@ -5,20 +5,7 @@ import type { startDaemon } from '../../src/app/daemon/daemon.js';
 import { createSink, parseSinkUrl } from '../../src/sim/syslog/sinks.js';
 import { callBridgeStatsLine, webBridgeStatsLine } from '../../src/sim/syslog/templates.js';
 import type { simulator } from '../sim/helpers.js';
-
-async function until<T>(f: () => T | undefined, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v !== undefined) {
-      return v;
-    }
-    if (Date.now() > end) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from './until.js';
 
 /**
  * Sends the simulator's current picture to a daemon over TCP syslog, as CMS would: a Stats line per Web Bridge and a
@@ -40,6 +27,6 @@ export async function feedPicture(
     sink.send(hostPrefix + c.name, callBridgeStatsLine(at + 1, hostPrefix + c.name, cma ?? c.cma, cma ?? c.cma, 0));
   }
   const expected = daemon.state.lines.callbridgeStats + sim.state().callbridges.length;
-  await until(() => (daemon.state.lines.callbridgeStats === expected ? true : undefined), 5000, 'ingest');
+  await until(() => daemon.state.lines.callbridgeStats === expected, 5000, 'ingest');
   await sink.close();
 }

@@ -14,21 +14,8 @@ import { startDaemon } from '../../../src/app/daemon/daemon.js';
 import type { DaemonState } from '../../../src/app/http/server.js';
 import { memoryIo } from '../../helpers/cli-io.js';
 import { feedPicture } from '../../helpers/feed-picture.js';
+import { until } from '../../helpers/until.js';
 import { SIM_PASSWORD, simulator, tempDir } from '../../sim/helpers.js';
-
-async function until<T>(f: () => T | undefined, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v !== undefined) {
-      return v;
-    }
-    if (Date.now() > end) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A simulated cluster that leaked for hours, then went idle: every Web Bridge holds only leaked sessions. */
 async function leakedIdle(t: Parameters<typeof simulator>[0], leakRate: number) {
@@ -133,11 +120,7 @@ test('two clusters in one daemon: apart in the analysis, the policy, the restart
   const parisPlan = (await (await get('/api/v1/plan?cluster=paris')).json()) as { action: string; mode: string };
   assert.equal(parisPlan.mode, 'dry-run');
   assert.equal(parisPlan.action, 'would-restart');
-  await until(
-    () => (berlin.cluster.history.some((h) => h.event === 'restart:started') ? true : undefined),
-    10_000,
-    'the restart in berlin',
-  );
+  await until(() => berlin.cluster.history.some((h) => h.event === 'restart:started'), 10_000, 'the restart in berlin');
   assert.equal(paris.cluster.history.filter((h) => h.event === 'restart:started').length, 0, 'paris untouched');
   assert.equal(berlin.cluster.history.filter((h) => h.event === 'restart:started').length, 1, 'one at a time');
   const state = ((await (await get('/api/v1/clusters')).json()) as DaemonState[]).map((k) => k.restarting);
