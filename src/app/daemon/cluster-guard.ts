@@ -115,20 +115,23 @@ export class ClusterGuard {
    * still down after a failed restart (not seen since its command); `except` is the one being rechecked, not in
    * flight to itself (test/prove found both).
    */
-  context(except?: string) {
+  context(except?: string, report: AnalysisReport = this.report()) {
     const { journal, lock, now } = this.#shared;
     return {
       restartsToday: (n: string) => journal.restartsToday(this.name, n, now()),
       inFlight:
         lock.holder(this.name, now())?.node ??
-        stillRestarting(journal.since(now() - STILL_RESTARTING_MAX_MS), this.report(), this.name, now(), except),
+        stillRestarting(journal.since(now() - STILL_RESTARTING_MAX_MS), report, this.name, now(), except),
       apiRealSessions: this.api.realSessions(this.config.restart.staleAfterMs),
     };
   }
 
   /** The plan as it stands (nothing acts). */
-  plan(): Evaluation {
-    return evaluatePolicy(this.config, this.report(), this.#shared.now(), { scheduleDue: false, ...this.context() });
+  plan(report: AnalysisReport = this.report()): Evaluation {
+    return evaluatePolicy(this.config, report, this.#shared.now(), {
+      scheduleDue: false,
+      ...this.context(undefined, report),
+    });
   }
 
   /**
@@ -141,7 +144,8 @@ export class ClusterGuard {
       ? (cron.nextRun(new Date(this.#lastEvaluation))?.getTime() ?? Number.POSITIVE_INFINITY) <= t
       : false;
     this.#lastEvaluation = t;
-    const e = evaluatePolicy(this.config, this.report(t), t, { scheduleDue, ...this.context() });
+    const report = this.report(t);
+    const e = evaluatePolicy(this.config, report, t, { scheduleDue, ...this.context(undefined, report) });
     if (!this.#shared.leadership.isLeader()) {
       return { ...e, action: 'none' };
     }
@@ -166,8 +170,9 @@ export class ClusterGuard {
   restartNamed(names: readonly string[] | undefined): Promise<NodeResult[]> {
     const { now } = this.#shared;
     const chosen = names ?? this.config.webbridges.map((w) => w.name);
+    const report = this.report();
     const plan = makePlan(
-      restartInputs(chosen, this.report(), { now: now(), force: false, ...this.context() }),
+      restartInputs(chosen, report, { now: now(), force: false, ...this.context(undefined, report) }),
       this.config,
     );
     return this.restart(plan, 'http:api');
@@ -216,10 +221,7 @@ export class ClusterGuard {
               onProgress: (line) => log?.info({ cluster: this.name, line }, 'restart progress'),
               signal: this.#shared.stopping,
               // A rolling plan is minutes old by its second node: the guards and the window are asked again before each.
-              recheck: (n: string) =>
-                leadership.isLeader()
-                  ? recheckRestart(this.config, this.report(), n, { now: now(), ...this.context(n) })
-                  : { kind: 'defer' as const, reasons: ['this instance lost the leadership'] },
+              recheck: (n: string) => this.#recheck(n),
             },
             { keepGoing: false },
           );
@@ -252,6 +254,15 @@ export class ClusterGuard {
     return this.#running;
   }
 
+  /** The guards and the window asked again for `n`, on a fresh report, by the leader only. */
+  #recheck(n: string) {
+    if (!this.#shared.leadership.isLeader()) {
+      return { kind: 'defer' as const, reasons: ['this instance lost the leadership'] };
+    }
+    const report = this.report();
+    return recheckRestart(this.config, report, n, { now: this.#shared.now(), ...this.context(n, report) });
+  }
+
   /** Waits for a running restart (which the shared abort signal stops) to end. */
   async settle(): Promise<void> {
     await this.#running?.catch(() => []);
@@ -277,7 +288,7 @@ export class ClusterGuard {
       role: leadership.role(),
       limit: this.config.analysis.limit,
       mode: this.config.policy?.mode ?? 'dry-run',
-      windowOpen: this.plan().windowOpen,
+      windowOpen: this.plan(report).windowOpen,
       nextWindow: this.#nextWindow(now()),
       restarting: lock.holder(this.name, now())?.node ?? null,
       unknownHosts: this.#shared.unknownHosts(),
