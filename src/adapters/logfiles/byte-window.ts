@@ -5,6 +5,7 @@
  * the WebAssembly SIMD kernel (wasm/count-byte.wat) counts at memory speed. Where WebAssembly SIMD is unavailable
  * (an old CPU, `--jitless`) the same contract is met in plain JavaScript, only slower.
  */
+import { STATS_SLOT_BYTES, StatsLineKernel } from './stats-line-kernel.js';
 import { COUNT_BYTE_WASM_BASE64 } from './wasm/count-byte-module.js';
 
 export interface ByteWindow {
@@ -13,9 +14,16 @@ export interface ByteWindow {
   /** How many bytes equal `byte` in `bytes[start, end)`. */
   count(start: number, end: number, byte: number): number;
   readonly kind: 'wasm' | 'js';
+  /** The WebAssembly reader of Stats lines in `bytes` (wasm windows only; stats-line-kernel.ts). */
+  readonly statsLines: StatsLineKernel | undefined;
 }
 
 const PAGE = 65_536;
+/**
+ * Memory beyond the window for the Stats line reader's per-source slots: 2,048 sources of a thread read at once
+ * (more read their Stats lines in JavaScript). Only the slots in use are ever touched.
+ */
+const SLOT_PAGES = (2048 * STATS_SLOT_BYTES) / PAGE;
 let compiled: WebAssembly.Module | null | undefined;
 
 /** Compiles the kernel once per thread; null when this runtime cannot (no WebAssembly, or no SIMD). */
@@ -35,6 +43,7 @@ function jsWindow(size: number): ByteWindow {
   return {
     bytes,
     kind: 'js',
+    statsLines: undefined,
     count(start, end, byte) {
       const range = bytes.subarray(start, end);
       let n = 0;
@@ -47,12 +56,16 @@ function jsWindow(size: number): ByteWindow {
 }
 
 function wasmWindow(size: number, module: WebAssembly.Module): ByteWindow {
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(size / PAGE), maximum: Math.ceil(size / PAGE) });
+  const windowPages = Math.ceil(size / PAGE);
+  const pages = windowPages + SLOT_PAGES;
+  // Never grown: the views made of it (the window's bytes, the slots) stay valid.
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const countByte = instance.exports.countByte as (start: number, length: number, byte: number) => number;
   return {
     bytes: Buffer.from(memory.buffer, 0, size),
     kind: 'wasm',
+    statsLines: StatsLineKernel.over(memory, windowPages * PAGE, (SLOT_PAGES * PAGE) / STATS_SLOT_BYTES),
     count: (start, end, byte) => (end > start ? countByte(start, end - start, byte) : 0),
   };
 }

@@ -14,6 +14,7 @@
  * cache about twice as fast as into a misaligned buffer (measured 0.08 against 0.18 s of system time per 1.55 GB).
  */
 import { type ByteWindow, createByteWindow } from './byte-window.js';
+import type { StatsLineReader } from './stats-line-kernel.js';
 
 /**
  * One window per size and kernel in each thread, shared by every scanner of that thread: a thread runs one scanner
@@ -43,17 +44,32 @@ export interface ScanCounts {
   candidates: number;
 }
 
-export interface CandidateScannerOptions {
+/**
+ * Where a scanner hands its candidate lines. An object with methods rather than callbacks, on purpose: the scanner's
+ * hot loop calls them for every candidate line, and a source's own closures made that call site see a new function
+ * with each source, which V8 answered by throwing away the loop's optimised code (deoptimisation, "wrong call
+ * target") and compiling it again; with one sink class for every source the call stays monomorphic.
+ */
+export interface CandidateSink {
+  /**
+   * Offered each candidate line as bytes (`bytes[start, end)`, no newline) before it is decoded: returns true when
+   * it took the line, which is then not decoded nor handed to `line` (the common Stats line is read straight from
+   * bytes: core/parse/stats-bytes.ts).
+   */
+  bytes(bytes: Uint8Array, start: number, end: number): boolean;
+  /** A candidate line, decoded (UTF-8), without its newline. */
+  line(line: string): void;
   /**
    * Called once for each candidate line longer than `maxLineBytes` when it ends. Such a line is not decoded: the
    * line reader refuses lines of over 64 KiB anyway, and a runaway line (binary junk) must not grow memory.
    */
+  overlong(): void;
+}
+
+export interface CandidateScannerOptions {
+  /** With a callback for lines (not a sink): called for each overlong candidate line (CandidateSink.overlong). */
   readonly onOverlongCandidate?: () => void;
-  /**
-   * Offered each candidate line as bytes (`bytes[start, end)`, no newline) before it is decoded: returns true when
-   * it took the line, which is then not decoded nor handed to `onCandidateLine` (the common Stats line is read
-   * straight from bytes: core/parse/stats-bytes.ts).
-   */
+  /** With a callback for lines (not a sink): offered each candidate line as bytes first (CandidateSink.bytes). */
   readonly onCandidateBytes?: (bytes: Uint8Array, start: number, end: number) => boolean;
   /**
    * Most bytes taken per read. @default 1 MiB: the kernel spent 0.03–0.04 s less per 1.55 GB than with 256 KiB reads
@@ -67,6 +83,31 @@ export interface CandidateScannerOptions {
   readonly kernel?: 'wasm' | 'js';
 }
 
+/** A sink made of callbacks (tests, rare callers): the hot path of `analyze` gives a sink class of its own. */
+class CallbackSink implements CandidateSink {
+  readonly #onLine: (line: string) => void;
+  readonly #onBytes: ((bytes: Uint8Array, start: number, end: number) => boolean) | undefined;
+  readonly #onOverlong: (() => void) | undefined;
+
+  constructor(onLine: (line: string) => void, options: CandidateScannerOptions) {
+    this.#onLine = onLine;
+    this.#onBytes = options.onCandidateBytes;
+    this.#onOverlong = options.onOverlongCandidate;
+  }
+
+  bytes(bytes: Uint8Array, start: number, end: number): boolean {
+    return this.#onBytes?.(bytes, start, end) ?? false;
+  }
+
+  line(line: string): void {
+    this.#onLine(line);
+  }
+
+  overlong(): void {
+    this.#onOverlong?.();
+  }
+}
+
 const NEWLINE = 10;
 const MIB = 1_048_576;
 const PAGE = 4096;
@@ -75,9 +116,7 @@ export class CandidateScanner {
   readonly #needles: Buffer[];
   /** Bytes a substring could straddle when an overlong line's head is dropped. */
   readonly #straddle: number;
-  readonly #onLine: (line: string) => void;
-  readonly #onOverlong: () => void;
-  readonly #onBytes: ((bytes: Uint8Array, start: number, end: number) => boolean) | undefined;
+  readonly #sink: CandidateSink;
   readonly #chunkBytes: number;
   readonly #maxLineBytes: number;
   readonly #shared: SharedWindow;
@@ -94,16 +133,15 @@ export class CandidateScanner {
   #overlongHit = false;
   readonly counts: ScanCounts = { lines: 0, candidates: 0 };
 
+  /** `sink` receives the candidate lines; a callback for decoded lines is also taken (with the options' others). */
   constructor(
     substrings: readonly string[],
-    onCandidateLine: (line: string) => void,
+    sink: CandidateSink | ((line: string) => void),
     options: CandidateScannerOptions = {},
   ) {
     this.#needles = substrings.map((s) => Buffer.from(s, 'latin1'));
     this.#straddle = Math.max(0, ...this.#needles.map((n) => n.length - 1));
-    this.#onLine = onCandidateLine;
-    this.#onOverlong = options.onOverlongCandidate ?? (() => {});
-    this.#onBytes = options.onCandidateBytes;
+    this.#sink = typeof sink === 'function' ? new CallbackSink(sink, options) : sink;
     this.#chunkBytes = options.chunkBytes ?? MIB;
     this.#maxLineBytes = Math.max(options.maxLineBytes ?? MIB, this.#straddle + 1);
     // Room before the read area for the longest carried line, and for what a chunk without a newline leaves.
@@ -137,6 +175,14 @@ export class CandidateScanner {
   /** Which newline counter this scanner got ('js' where WebAssembly SIMD is unavailable). */
   get kernel(): 'wasm' | 'js' {
     return this.#window.kind;
+  }
+
+  /**
+   * A WebAssembly reader of Stats lines in this scanner's window (the lines handed to the sink's `bytes` lie there),
+   * or undefined (JavaScript windows, or every slot taken). The caller releases it when the source is done.
+   */
+  statsLineReader(): StatsLineReader | undefined {
+    return this.#window.statsLines?.reader();
   }
 
   /** Where the next bytes go (at most chunkBytes): read into it, then call `commit` with the count. */
@@ -225,7 +271,7 @@ export class CandidateScanner {
   #endOverlong(start: number, lineEnd: number): void {
     if (this.#overlongHit || this.#hasCandidate(start, lineEnd)) {
       this.counts.candidates++;
-      this.#onOverlong();
+      this.#sink.overlong();
     }
     this.#overlong = false;
     this.#overlongHit = false;
@@ -268,8 +314,8 @@ export class CandidateScanner {
   /** Hands on the candidate line `[from, to)` of the window: as bytes if taken so, else decoded. */
   #handOn(from: number, to: number): void {
     const bytes = this.#window.bytes;
-    if (!this.#onBytes?.(bytes, from, to)) {
-      this.#onLine(bytes.toString('utf8', from, to));
+    if (!this.#sink.bytes(bytes, from, to)) {
+      this.#sink.line(bytes.toString('utf8', from, to));
     }
   }
 }

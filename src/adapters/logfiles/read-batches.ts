@@ -9,9 +9,10 @@ import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { CmsRecord } from '../../core/model.js';
-import { CANDIDATE_SUBSTRINGS, createLineReader } from '../../core/parse/index.js';
-import { CandidateScanner } from './candidate-scanner.js';
+import { CANDIDATE_SUBSTRINGS, createLineReader, type LineReader } from '../../core/parse/index.js';
+import { CandidateScanner, type CandidateSink } from './candidate-scanner.js';
 import type { LogSource } from './sources.js';
+import type { StatsLineReader } from './stats-line-kernel.js';
 
 export interface ReadOptions {
   /** Year for BSD stamps; default: the file's (or tar entry's) modification year. */
@@ -50,45 +51,76 @@ function yearOf(mtimeMs: number): { year: number; month: number } {
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1 };
 }
 
-/** Builds a scanner that parses candidate lines and hands each record to `onRecord`. */
-function makeScanner(
-  mtimeMs: number,
-  options: ReadOptions,
-  onRecord: (r: CmsRecord) => void,
-  counts: { malformed: number },
-) {
+/**
+ * Parses a source's candidate lines into records: the scanner's sink. One class for every source, so the scanner's
+ * calls into it stay monomorphic (candidate-scanner.ts, CandidateSink).
+ */
+class RecordSink implements CandidateSink {
+  readonly #reader: LineReader;
+  /** Reads Stats lines in WebAssembly where the scanner's window offers it (stats-line-kernel.ts). */
+  #stats: StatsLineReader | undefined;
+  /** Records parsed and not yet taken: readLines swaps in a new array for each batch. */
+  records: CmsRecord[] = [];
+  malformed = 0;
+
+  constructor(reader: LineReader) {
+    this.#reader = reader;
+  }
+
+  /** Reads Stats lines with `stats` (lines of the scanner's window) until `release`. */
+  useStatsReader(stats: StatsLineReader | undefined): void {
+    this.#stats = stats;
+  }
+
+  release(): void {
+    this.#stats?.release();
+    this.#stats = undefined;
+  }
+
+  // Most candidates are Web Bridge Stats lines: read from bytes, with no string made (stats-bytes.ts), in
+  // WebAssembly where the window is WebAssembly memory.
+  bytes(bytes: Uint8Array, start: number, end: number): boolean {
+    const stats = this.#stats;
+    const record = stats
+      ? stats.read(start, end)
+        ? this.#reader.webBridgeStatsOf(stats)
+        : undefined
+      : this.#reader.readWebBridgeStats(bytes, start, end);
+    if (record) {
+      this.records.push(record);
+      return true;
+    }
+    return false;
+  }
+
+  line(line: string): void {
+    const out = this.#reader.read(line);
+    if (out.kind === 'record') {
+      this.records.push(out.record);
+    } else if (out.kind === 'malformed') {
+      this.malformed++;
+    }
+  }
+
+  // The reader would refuse it as too long: count it the same way without decoding megabytes.
+  overlong(): void {
+    this.malformed++;
+  }
+}
+
+/** A scanner of a source modified at `mtimeMs`, handing its records and unreadable lines to `sink`. */
+function makeScanner(mtimeMs: number, options: ReadOptions): { scanner: CandidateScanner; sink: RecordSink } {
   const { year, month } = yearOf(mtimeMs);
-  const reader = createLineReader({
-    year: options.year ?? year,
-    ...(options.year === undefined ? { referenceMonth: month } : {}),
-    timeZone: options.timeZone ?? 'UTC',
-  });
-  return new CandidateScanner(
-    CANDIDATE_SUBSTRINGS,
-    (line) => {
-      const out = reader.read(line);
-      if (out.kind === 'record') {
-        onRecord(out.record);
-      } else if (out.kind === 'malformed') {
-        counts.malformed++;
-      }
-    },
-    {
-      // The reader would refuse it as too long: count it the same way without decoding megabytes.
-      onOverlongCandidate: () => {
-        counts.malformed++;
-      },
-      // Most candidates are Web Bridge Stats lines: read from bytes, with no string made (stats-bytes.ts).
-      onCandidateBytes: (bytes, start, end) => {
-        const record = reader.readWebBridgeStats(bytes, start, end);
-        if (record) {
-          onRecord(record);
-          return true;
-        }
-        return false;
-      },
-    },
+  const sink = new RecordSink(
+    createLineReader({
+      year: options.year ?? year,
+      ...(options.year === undefined ? { referenceMonth: month } : {}),
+      timeZone: options.timeZone ?? 'UTC',
+    }),
   );
+  const scanner = new CandidateScanner(CANDIDATE_SUBSTRINGS, sink);
+  sink.useStatsReader(scanner.statsLineReader());
+  return { scanner, sink };
 }
 
 /**
@@ -142,9 +174,7 @@ function openStream(source: LogSource, options: ReadOptions): Readable {
 
 async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerator<RecordBatch> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
-  let records: CmsRecord[] = [];
-  const counts = { malformed: 0 };
-  const scanner = makeScanner(source.mtimeMs, options, (r) => records.push(r), counts);
+  const { scanner, sink } = makeScanner(source.mtimeMs, options);
   let bytes = 0;
   const reads =
     source.kind === 'plain'
@@ -157,26 +187,30 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
   let lastBytes = 0;
   const take = (): RecordBatch => {
     const batch = {
-      records,
+      records: sink.records,
       lines: scanner.counts.lines - lastLines,
-      malformed: counts.malformed - lastMalformed,
+      malformed: sink.malformed - lastMalformed,
       bytes: bytes - lastBytes,
       errors: [],
     };
     lastLines = scanner.counts.lines;
-    lastMalformed = counts.malformed;
+    lastMalformed = sink.malformed;
     lastBytes = bytes;
-    records = [];
+    sink.records = [];
     return batch;
   };
-  for await (const n of reads) {
-    bytes += n;
-    if (records.length >= batchSize) {
-      yield take();
+  try {
+    for await (const n of reads) {
+      bytes += n;
+      if (sink.records.length >= batchSize) {
+        yield take();
+      }
     }
+    scanner.end();
+    yield take();
+  } finally {
+    sink.release();
   }
-  scanner.end();
-  yield take();
 }
 
 async function* readTar(source: LogSource, options: ReadOptions): AsyncGenerator<RecordBatch> {
@@ -193,7 +227,7 @@ async function* readTar(source: LogSource, options: ReadOptions): AsyncGenerator
   input.on('error', (err: Error) => extract.destroy(err));
   input.pipe(extract);
   const all: CmsRecord[] = [];
-  const counts = { malformed: 0 };
+  let malformed = 0;
   const errors: Array<{ path: string; message: string }> = [];
   let lines = 0;
   for await (const entry of extract) {
@@ -203,7 +237,8 @@ async function* readTar(source: LogSource, options: ReadOptions): AsyncGenerator
       continue;
     }
     const mtime = entry.header.mtime?.getTime() ?? source.mtimeMs;
-    const scanner = makeScanner(mtime, options, (r) => all.push(r), counts);
+    const { scanner, sink } = makeScanner(mtime, options);
+    sink.records = all;
     const entryStream = entry as unknown as Readable;
     const body: Readable = /\.gz$/i.test(name) ? entryStream.pipe(createGunzip()) : entryStream;
     try {
@@ -216,6 +251,8 @@ async function* readTar(source: LogSource, options: ReadOptions): AsyncGenerator
       errors.push({ path: `${source.path}:${name}`, message: err instanceof Error ? err.message : String(err) });
       entry.resume();
     }
+    malformed += sink.malformed;
+    sink.release();
   }
   all.sort((a, b) => a.at - b.at);
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
@@ -224,7 +261,7 @@ async function* readTar(source: LogSource, options: ReadOptions): AsyncGenerator
     yield {
       records: all.slice(i, i + batchSize),
       lines: first ? lines : 0,
-      malformed: first ? counts.malformed : 0,
+      malformed: first ? malformed : 0,
       bytes: first ? bytes : 0,
       errors: first ? errors : [],
     };

@@ -6,7 +6,7 @@
  */
 import type { LineOutcome, WebBridgeStatsRecord } from '../model.js';
 import { DEFAULT_JOIN_REFUSED_PATTERNS, parsePayload } from './cms-payloads.js';
-import { StatsLineBytes } from './stats-bytes.js';
+import { StatsLineBytes, type StatsLineFields } from './stats-bytes.js';
 import { parseEnvelope } from './syslog-envelope.js';
 import type { BsdStamp } from './timestamp.js';
 import { wallClockToEpoch } from './zoned-time.js';
@@ -36,6 +36,11 @@ export interface LineReader {
    * the line for `read`.
    */
   readWebBridgeStats(bytes: Uint8Array, start: number, end: number): WebBridgeStatsRecord | undefined;
+  /**
+   * The record of a Stats line whose fields were read elsewhere (the scan's WebAssembly reader, which reads what
+   * stats-bytes.ts reads), its stamp resolved with this reader's year, as `read` would give it.
+   */
+  webBridgeStatsOf(fields: StatsLineFields): WebBridgeStatsRecord;
 }
 
 const IGNORED: LineOutcome = Object.freeze({ kind: 'ignored' });
@@ -50,100 +55,120 @@ function isBlank(line: string): boolean {
 }
 
 export function createLineReader(options: LineReaderOptions): LineReader {
-  const timeZone = options.timeZone ?? 'UTC';
-  const patterns = options.joinRefusedPatterns ?? DEFAULT_JOIN_REFUSED_PATTERNS;
-  let year = options.year;
-  let lastMonth = 0;
-  const resolveBsd = (s: BsdStamp): number => {
-    if (lastMonth === 0 && options.referenceMonth !== undefined && s.month > options.referenceMonth) {
-      year -= 1;
-    } else if (lastMonth >= 11 && s.month <= 2 && lastMonth > s.month) {
-      year += 1;
+  return new CmsLineReader(options);
+}
+
+/**
+ * A class, not an object of closures: every source of `analyze` has a reader of its own, and with closures the scan
+ * code calling them saw a new function per source, which V8 deoptimised for ("wrong call target"); one class keeps
+ * those calls monomorphic.
+ */
+class CmsLineReader implements LineReader {
+  readonly #timeZone: string;
+  readonly #patterns: readonly RegExp[];
+  readonly #referenceMonth: number | undefined;
+  readonly #statsBytes = new StatsLineBytes();
+  #year: number;
+  #lastMonth = 0;
+  /** #resolveBsd for the envelope parser, which takes a function (the general path). */
+  readonly #resolver = (s: BsdStamp): number => this.#resolveBsd(s);
+
+  constructor(options: LineReaderOptions) {
+    this.#timeZone = options.timeZone ?? 'UTC';
+    this.#patterns = options.joinRefusedPatterns ?? DEFAULT_JOIN_REFUSED_PATTERNS;
+    this.#referenceMonth = options.referenceMonth;
+    this.#year = options.year;
+  }
+
+  /** Resolves a BSD stamp to an instant; the year moves on when the months wrap from December to January. */
+  #resolveBsd(s: BsdStamp): number {
+    if (this.#lastMonth === 0 && this.#referenceMonth !== undefined && s.month > this.#referenceMonth) {
+      this.#year -= 1;
+    } else if (this.#lastMonth >= 11 && s.month <= 2 && this.#lastMonth > s.month) {
+      this.#year += 1;
     }
-    lastMonth = s.month;
-    return wallClockToEpoch(timeZone, year, s.month, s.day, s.hour, s.minute, s.second, s.ms);
-  };
+    this.#lastMonth = s.month;
+    return wallClockToEpoch(this.#timeZone, this.#year, s.month, s.day, s.hour, s.minute, s.second, s.ms);
+  }
 
-  const statsBytes = new StatsLineBytes();
+  readWebBridgeStats(bytes: Uint8Array, start: number, end: number): WebBridgeStatsRecord | undefined {
+    const f = this.#statsBytes;
+    return f.read(bytes, start, end) ? this.webBridgeStatsOf(f) : undefined;
+  }
 
-  return {
-    readWebBridgeStats(bytes, start, end) {
-      const f = statsBytes.read(bytes, start, end);
-      if (!f) {
-        return undefined;
+  webBridgeStatsOf(f: StatsLineFields): WebBridgeStatsRecord {
+    return {
+      kind: 'webbridge-stats',
+      at: this.#resolveBsd(f.stamp),
+      host: f.host,
+      active: f.active,
+      connects: f.connects,
+      disconnects: f.disconnects,
+    };
+  }
+
+  read(rawLine: string): LineOutcome {
+    try {
+      const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+      if (isBlank(line)) {
+        return IGNORED;
       }
-      return {
-        kind: 'webbridge-stats',
-        at: resolveBsd(f.stamp),
-        host: f.host,
-        active: f.active,
-        connects: f.connects,
-        disconnects: f.disconnects,
-      };
-    },
-    read(rawLine: string): LineOutcome {
-      try {
-        const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
-        if (isBlank(line)) {
-          return IGNORED;
-        }
-        if (line.length > MAX_LINE_LENGTH) {
-          return { kind: 'malformed', reason: 'line too long' };
-        }
-        const env = parseEnvelope(line, timeZone, resolveBsd);
-        if (!env.ok) {
-          return { kind: 'malformed', reason: env.reason };
-        }
-        const { envelope } = env;
-        const payload = parsePayload(envelope.message, patterns);
-        if (payload.kind === 'none') {
-          return IGNORED;
-        }
-        if (payload.kind === 'broken') {
-          return { kind: 'malformed', reason: payload.reason };
-        }
-        const at = envelope.timestampMs;
-        const host = envelope.host;
-        if (at === undefined || host === undefined) {
-          return { kind: 'malformed', reason: 'record without timestamp or host' };
-        }
-        switch (payload.kind) {
-          case 'webbridge-stats':
-            return {
-              kind: 'record',
-              record: {
-                kind: 'webbridge-stats',
-                at,
-                host,
-                active: payload.active,
-                connects: payload.connects,
-                disconnects: payload.disconnects,
-              },
-            };
-          case 'callbridge-stats':
-            return {
-              kind: 'record',
-              record: {
-                kind: 'callbridge-stats',
-                at,
-                host,
-                cma: payload.cma,
-                cmaPeak: payload.cmaPeak,
-                raw: payload.raw,
-              },
-            };
-          case 'mmp-restart':
-            return {
-              kind: 'record',
-              record: { kind: 'mmp-restart', at, host, command: payload.command, user: payload.user },
-            };
-          case 'join-refused':
-            return { kind: 'record', record: { kind: 'join-refused', at, host } };
-        }
-      } catch (err) {
-        // Defensive: parsing code above is written not to throw; a bug must still not stop a log import.
-        return { kind: 'malformed', reason: `parser error: ${err instanceof Error ? err.message : String(err)}` };
+      if (line.length > MAX_LINE_LENGTH) {
+        return { kind: 'malformed', reason: 'line too long' };
       }
-    },
-  };
+      const env = parseEnvelope(line, this.#timeZone, this.#resolver);
+      if (!env.ok) {
+        return { kind: 'malformed', reason: env.reason };
+      }
+      const { envelope } = env;
+      const payload = parsePayload(envelope.message, this.#patterns);
+      if (payload.kind === 'none') {
+        return IGNORED;
+      }
+      if (payload.kind === 'broken') {
+        return { kind: 'malformed', reason: payload.reason };
+      }
+      const at = envelope.timestampMs;
+      const host = envelope.host;
+      if (at === undefined || host === undefined) {
+        return { kind: 'malformed', reason: 'record without timestamp or host' };
+      }
+      switch (payload.kind) {
+        case 'webbridge-stats':
+          return {
+            kind: 'record',
+            record: {
+              kind: 'webbridge-stats',
+              at,
+              host,
+              active: payload.active,
+              connects: payload.connects,
+              disconnects: payload.disconnects,
+            },
+          };
+        case 'callbridge-stats':
+          return {
+            kind: 'record',
+            record: {
+              kind: 'callbridge-stats',
+              at,
+              host,
+              cma: payload.cma,
+              cmaPeak: payload.cmaPeak,
+              raw: payload.raw,
+            },
+          };
+        case 'mmp-restart':
+          return {
+            kind: 'record',
+            record: { kind: 'mmp-restart', at, host, command: payload.command, user: payload.user },
+          };
+        case 'join-refused':
+          return { kind: 'record', record: { kind: 'join-refused', at, host } };
+      }
+    } catch (err) {
+      // Defensive: parsing code above is written not to throw; a bug must still not stop a log import.
+      return { kind: 'malformed', reason: `parser error: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
 }

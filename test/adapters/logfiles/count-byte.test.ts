@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { assembleCountByte, COUNT_BYTE_MODULE_TS, renderModuleSource } from '../../../scripts/wasm-source.js';
+import { assemble, COUNT_BYTE, renderModuleSource } from '../../../scripts/wasm-source.js';
 import { createByteWindow } from '../../../src/adapters/logfiles/byte-window.js';
 
 function naive(bytes: Uint8Array, start: number, end: number, byte: number): number {
@@ -20,8 +20,8 @@ function naive(bytes: Uint8Array, start: number, end: number, byte: number): num
 
 describe('count-byte kernel', () => {
   test('the generated module is the assembled .wat (run `npm run build:wasm` after editing it)', async () => {
-    const wasm = await assembleCountByte(readFileSync);
-    assert.equal(readFileSync(COUNT_BYTE_MODULE_TS, 'utf8'), renderModuleSource(wasm));
+    const wasm = await assemble(COUNT_BYTE, readFileSync);
+    assert.equal(readFileSync(COUNT_BYTE.moduleTs, 'utf8'), renderModuleSource(COUNT_BYTE, wasm));
   });
 
   for (const kind of ['wasm', 'js'] as const) {

@@ -1,0 +1,204 @@
+/**
+ * @module adapters/logfiles/stats-line-kernel
+ * The WebAssembly reader of Web Bridge Stats lines (wasm/stats-line.wat), over the memory of a scan window: a line
+ * the scanner found is read where it lies, with no string and no object made. It reads exactly what
+ * core/parse/stats-bytes.ts reads (a test holds them equal); whatever it does not take goes the JavaScript way.
+ * Why: in JavaScript, each scan worker ran its first ~20,000 Stats lines in V8's interpreter (~3 µs each) while the
+ * reader was optimised on a background thread, competing with the scan for the same two cores, and did so again in
+ * every worker: that was most of what `analyze` spent beyond reading and searching the bytes (docs/benchmarks.md).
+ */
+import { isFacilitySeverityToken, type StatsLineFields } from '../../core/parse/index.js';
+import type { BsdStamp } from '../../core/parse/timestamp.js';
+import { STATS_LINE_WASM_BASE64 } from './wasm/stats-line-module.js';
+
+/** Bytes of memory per source (stats-line.wat documents the layout). */
+export const STATS_SLOT_BYTES = 512;
+const KEPT_MAX = 128;
+const TOKEN_AT = 128;
+const HOST_AT = 256;
+
+type StatsLineFn = (start: number, end: number, slot: number) => number;
+
+let compiled: WebAssembly.Module | null | undefined;
+
+function statsLineModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(Buffer.from(STATS_LINE_WASM_BASE64, 'base64'));
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/**
+ * The Stats line reader of one window's memory, with `slots` places for sources at `slotsAt` (beyond the window's
+ * bytes). A thread reads each of its sources through its own slot; with more sources open than slots, the others
+ * read their lines in JavaScript (same results).
+ */
+export class StatsLineKernel {
+  readonly #fn: StatsLineFn;
+  readonly #memory: Buffer;
+  readonly #i32: Int32Array;
+  readonly #f64: Float64Array;
+  readonly #free: number[] = [];
+
+  private constructor(fn: StatsLineFn, memory: WebAssembly.Memory, slotsAt: number, slots: number) {
+    this.#fn = fn;
+    this.#memory = Buffer.from(memory.buffer);
+    this.#i32 = new Int32Array(memory.buffer);
+    this.#f64 = new Float64Array(memory.buffer);
+    for (let i = slots - 1; i >= 0; i--) {
+      this.#free.push(slotsAt + i * STATS_SLOT_BYTES);
+    }
+  }
+
+  /** A kernel over `memory` (which must not grow), or undefined where this runtime cannot compile it. */
+  static over(memory: WebAssembly.Memory, slotsAt: number, slots: number): StatsLineKernel | undefined {
+    const module = statsLineModule();
+    if (!module) {
+      return undefined;
+    }
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    return new StatsLineKernel(instance.exports.statsLine as StatsLineFn, memory, slotsAt, slots);
+  }
+
+  /** A reader for one source, or undefined when every slot is taken. Give it back with `release`. */
+  reader(): StatsLineReader | undefined {
+    const slot = this.#free.pop();
+    return slot === undefined ? undefined : new StatsLineReader(this, slot);
+  }
+
+  /** Slots free (tests). */
+  get freeSlots(): number {
+    return this.#free.length;
+  }
+
+  /** @internal */
+  release(slot: number): void {
+    this.#free.push(slot);
+  }
+
+  /** @internal */
+  get fn(): StatsLineFn {
+    return this.#fn;
+  }
+  /** @internal */
+  get memory(): Buffer {
+    return this.#memory;
+  }
+  /** @internal */
+  get i32(): Int32Array {
+    return this.#i32;
+  }
+  /** @internal */
+  get f64(): Float64Array {
+    return this.#f64;
+  }
+}
+
+/** Reads the Stats lines of one source, in the window's memory; the fields of the last line read are on it. */
+export class StatsLineReader implements StatsLineFields {
+  readonly #kernel: StatsLineKernel;
+  readonly #slot: number;
+  /** The slot as Int32Array and Float64Array indices. */
+  readonly #at32: number;
+  readonly #at64: number;
+  #released = false;
+  readonly stamp: { -readonly [K in keyof BsdStamp]: BsdStamp[K] } = {
+    month: 0,
+    day: 0,
+    hour: 0,
+    minute: 0,
+    second: 0,
+    ms: 0,
+    end: 0,
+  };
+  host = '';
+  active = 0;
+  connects = 0;
+  disconnects = 0;
+
+  constructor(kernel: StatsLineKernel, slot: number) {
+    this.#kernel = kernel;
+    this.#slot = slot;
+    this.#at32 = slot >> 2;
+    this.#at64 = slot >> 3;
+    const i32 = kernel.i32;
+    // Nothing kept yet: no first token, no host.
+    i32[this.#at32] = -1;
+    i32[this.#at32 + 1] = 0;
+    i32[this.#at32 + 2] = -1;
+    i32[this.#at32 + 3] = 0;
+  }
+
+  /** Whether the window's bytes [start, end) (no newline) are a Stats line of the common shape; fields set if so. */
+  read(start: number, end: number): boolean {
+    const kernel = this.#kernel;
+    let answer = kernel.fn(start, end, this.#slot);
+    if (answer === 2) {
+      if (!this.#keepToken()) {
+        return false;
+      }
+      answer = kernel.fn(start, end, this.#slot);
+    }
+    if (answer !== 1) {
+      return false;
+    }
+    const i32 = kernel.i32;
+    const at = this.#at32;
+    if (i32[at + 3] === 1) {
+      // The kept host changed (checked ASCII by the kernel): its string, made once per change.
+      this.host = kernel.memory.toString(
+        'latin1',
+        this.#slot + HOST_AT,
+        this.#slot + HOST_AT + (i32[at + 2] as number),
+      );
+      i32[at + 3] = 0;
+    }
+    const stamp = this.stamp;
+    stamp.month = i32[at + 4] as number;
+    stamp.day = i32[at + 5] as number;
+    stamp.hour = i32[at + 6] as number;
+    stamp.minute = i32[at + 7] as number;
+    stamp.second = i32[at + 8] as number;
+    stamp.ms = i32[at + 9] as number;
+    stamp.end = i32[at + 10] as number;
+    this.active = i32[at + 13] as number;
+    this.connects = kernel.f64[this.#at64 + 7] as number;
+    this.disconnects = kernel.f64[this.#at64 + 8] as number;
+    return true;
+  }
+
+  /**
+   * The first token after the stamp is not the kept one: decides, as stats-bytes.ts does, whether it is a
+   * facility.severity token (ASCII only, else the line goes the general way) and keeps it with the answer.
+   */
+  #keepToken(): boolean {
+    const { i32, memory } = this.#kernel;
+    const at = this.#at32;
+    const from = i32[at + 11] as number;
+    const to = i32[at + 12] as number;
+    if (to - from > KEPT_MAX) {
+      return false;
+    }
+    for (let i = from; i < to; i++) {
+      if ((memory[i] as number) >= 128) {
+        return false;
+      }
+    }
+    memory.copy(memory, this.#slot + TOKEN_AT, from, to);
+    i32[at] = to - from;
+    i32[at + 1] = isFacilitySeverityToken(memory.toString('latin1', from, to)) ? 1 : 0;
+    return true;
+  }
+
+  /** Gives the slot back (once). */
+  release(): void {
+    if (!this.#released) {
+      this.#released = true;
+      this.#kernel.release(this.#slot);
+    }
+  }
+}

@@ -1,0 +1,306 @@
+;; stats-line: reads the common Web Bridge `Stats N, c:X, d:Y` line where the scanner found it, in the window's memory.
+;; Why: these lines are 96 % of the candidate lines of a CMS log, and reading them in JavaScript cost most of
+;; `wbguard analyze`'s time (each scan worker ran its first ~20,000 lines in the interpreter at ~3 µs each while V8
+;; optimised the reader on a background thread, again in every worker); here they cost ~0.1 µs from the first line.
+;; It must read exactly what core/parse/stats-bytes.ts reads (a test holds the two, and the general parser, equal),
+;; and answers 0 for anything else, which then goes the JavaScript way.
+;; Assembled by `npm run build:wasm` (wabt from npm) into stats-line-module.ts, generated and not committed.
+;;
+;; statsLine(start, end, slot) reads bytes [start, end) (no newline). `slot` is 512 bytes of this memory kept by
+;; one source (adapters/logfiles/stats-line-kernel.ts): what repeats line after line, and the fields read.
+;;   +0 i32 length of the kept first token (-1: none)     +4 i32 whether that token is a facility.severity one
+;;   +8 i32 length of the kept host (-1: none)            +12 i32 1 when the kept host changed (the caller clears it)
+;;   +16..+40 i32 month, day, hour, minute, second, ms, stamp end (from start)
+;;   +44 i32, +48 i32 the first token's bounds when the answer is 2   +52 i32 active
+;;   +56 f64 connects   +64 f64 disconnects   +128 kept first token (128 bytes)   +256 kept host (128 bytes)
+;; Answers 1 (read: the fields are in the slot), 0 (not the common shape), or 2: the first token after the stamp is
+;; not the kept one; the caller decides whether it is a facility.severity token, keeps it, and asks again.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; The value of the last digit run read (digitRun).
+  (global $value (mut i64) (i64.const 0))
+
+  ;; The byte at $i of a line ending at $end, or -1 past it.
+  (func $byteAt (param $i i32) (param $end i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get $i) (local.get $end))
+      (then (i32.load8_u (local.get $i)))
+      (else (i32.const -1))))
+
+  (func $digitAt (param $i i32) (param $end i32) (result i32)
+    (local $c i32)
+    (local.set $c (i32.sub (call $byteAt (local.get $i) (local.get $end)) (i32.const 48)))
+    (if (result i32) (i32.le_u (local.get $c) (i32.const 9))
+      (then (local.get $c))
+      (else (i32.const -1))))
+
+  (func $twoDigitsAt (param $i i32) (param $end i32) (result i32)
+    (local $a i32) (local $b i32)
+    (local.set $a (call $digitAt (local.get $i) (local.get $end)))
+    (local.set $b (call $digitAt (i32.add (local.get $i) (i32.const 1)) (local.get $end)))
+    (if (result i32) (i32.lt_s (i32.or (local.get $a) (local.get $b)) (i32.const 0))
+      (then (i32.const -1))
+      (else (i32.add (i32.mul (local.get $a) (i32.const 10)) (local.get $b)))))
+
+  (func $isBlank (param $c i32) (result i32)
+    (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9))))
+
+  (func $skipBlanks (param $i i32) (param $end i32) (result i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (br_if $done (i32.eqz (call $isBlank (i32.load8_u (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.get $i))
+
+  (func $tokenEnd (param $i i32) (param $end i32) (result i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (br_if $done (call $isBlank (i32.load8_u (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.get $i))
+
+  ;; The month (1–12) of three bytes packed as b0 << 16 | b1 << 8 | b2, 0 when none ("Jan" … "Dec" only).
+  (func $month (param $c i32) (result i32)
+    (if (i32.eq (local.get $c) (i32.const 0x4A616E)) (then (return (i32.const 1))))
+    (if (i32.eq (local.get $c) (i32.const 0x466562)) (then (return (i32.const 2))))
+    (if (i32.eq (local.get $c) (i32.const 0x4D6172)) (then (return (i32.const 3))))
+    (if (i32.eq (local.get $c) (i32.const 0x417072)) (then (return (i32.const 4))))
+    (if (i32.eq (local.get $c) (i32.const 0x4D6179)) (then (return (i32.const 5))))
+    (if (i32.eq (local.get $c) (i32.const 0x4A756E)) (then (return (i32.const 6))))
+    (if (i32.eq (local.get $c) (i32.const 0x4A756C)) (then (return (i32.const 7))))
+    (if (i32.eq (local.get $c) (i32.const 0x417567)) (then (return (i32.const 8))))
+    (if (i32.eq (local.get $c) (i32.const 0x536570)) (then (return (i32.const 9))))
+    (if (i32.eq (local.get $c) (i32.const 0x4F6374)) (then (return (i32.const 10))))
+    (if (i32.eq (local.get $c) (i32.const 0x4E6F76)) (then (return (i32.const 11))))
+    (if (i32.eq (local.get $c) (i32.const 0x446563)) (then (return (i32.const 12))))
+    (i32.const 0))
+
+  ;; Whether bytes [$from, $to) equal the $len bytes kept at $kept.
+  (func $sameBytes (param $kept i32) (param $len i32) (param $from i32) (param $to i32) (result i32)
+    (local $i i32)
+    (if (i32.ne (local.get $len) (i32.sub (local.get $to) (local.get $from))) (then (return (i32.const 0))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
+        (if (i32.ne (i32.load8_u (i32.add (local.get $kept) (local.get $i)))
+                    (i32.load8_u (i32.add (local.get $from) (local.get $i))))
+          (then (return (i32.const 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (i32.const 1))
+
+  ;; Copies [$from, $to) to $dest when every byte is ASCII; 0 (and a partial copy) when one is not.
+  (func $asciiCopy (param $from i32) (param $to i32) (param $dest i32) (result i32)
+    (local $i i32) (local $c i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (i32.add (local.get $from) (local.get $i)) (local.get $to)))
+        (local.set $c (i32.load8_u (i32.add (local.get $from) (local.get $i))))
+        (if (i32.ge_u (local.get $c) (i32.const 128)) (then (return (i32.const 0))))
+        (i32.store8 (i32.add (local.get $dest) (local.get $i)) (local.get $c))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (i32.const 1))
+
+  ;; Reads the decimal digits at $p: answers how many (0: none), their value (first 16 digits) in $value.
+  (func $digitRun (param $p i32) (param $end i32) (result i32)
+    (local $n i32) (local $d i32) (local $v i64)
+    (block $done
+      (loop $next
+        (local.set $d (call $digitAt (i32.add (local.get $p) (local.get $n)) (local.get $end)))
+        (br_if $done (i32.lt_s (local.get $d) (i32.const 0)))
+        (if (i32.lt_u (local.get $n) (i32.const 16))
+          (then (local.set $v (i64.add (i64.mul (local.get $v) (i64.const 10)) (i64.extend_i32_u (local.get $d))))))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br $next)))
+    (global.set $value (local.get $v))
+    (local.get $n))
+
+  ;; Whether the two bytes at $p are $a and $b.
+  (func $pairAt (param $p i32) (param $end i32) (param $a i32) (param $b i32) (result i32)
+    (i32.and
+      (i32.eq (call $byteAt (local.get $p) (local.get $end)) (local.get $a))
+      (i32.eq (call $byteAt (i32.add (local.get $p) (i32.const 1)) (local.get $end)) (local.get $b))))
+
+  (func (export "statsLine") (param $start i32) (param $end i32) (param $slot i32) (result i32)
+    (local $p i32) (local $e i32) (local $q i32) (local $te i32) (local $i i32) (local $d i32) (local $b i32)
+    (local $month i32) (local $day i32) (local $hour i32) (local $minute i32) (local $sec i32) (local $ms i32)
+    (local $digits i32) (local $stampEnd i32) (local $messageStart i32) (local $stats i32) (local $n i32)
+    (local $active i32)
+    ;; A CR before the newline is not part of the line.
+    (if (i32.gt_u (local.get $end) (local.get $start))
+      (then
+        (if (i32.eq (i32.load8_u (i32.sub (local.get $end) (i32.const 1))) (i32.const 13))
+          (then (local.set $end (i32.sub (local.get $end) (i32.const 1)))))))
+    ;; Longer lines go the general way (as in stats-bytes.ts).
+    (if (i32.gt_u (i32.sub (local.get $end) (local.get $start)) (i32.const 4096)) (then (return (i32.const 0))))
+    (if (i32.lt_u (i32.sub (local.get $end) (local.get $start)) (i32.const 3)) (then (return (i32.const 0))))
+
+    ;; The BSD stamp: "Mmm dD HH:MM:SS[.fff…]".
+    (local.set $month (call $month
+      (i32.or
+        (i32.or
+          (i32.shl (i32.load8_u (local.get $start)) (i32.const 16))
+          (i32.shl (i32.load8_u offset=1 (local.get $start)) (i32.const 8)))
+        (i32.load8_u offset=2 (local.get $start)))))
+    (if (i32.eqz (local.get $month)) (then (return (i32.const 0))))
+    (local.set $p (i32.add (local.get $start) (i32.const 3)))
+    (if (i32.ne (call $byteAt (local.get $p) (local.get $end)) (i32.const 32)) (then (return (i32.const 0))))
+    (local.set $p (i32.add (local.get $p)
+      (select (i32.const 2) (i32.const 1)
+        (i32.eq (call $byteAt (i32.add (local.get $p) (i32.const 1)) (local.get $end)) (i32.const 32)))))
+    (local.set $day (call $digitAt (local.get $p) (local.get $end)))
+    (if (i32.lt_s (local.get $day) (i32.const 0)) (then (return (i32.const 0))))
+    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+    (local.set $d (call $digitAt (local.get $p) (local.get $end)))
+    (if (i32.ge_s (local.get $d) (i32.const 0))
+      (then
+        (local.set $day (i32.add (i32.mul (local.get $day) (i32.const 10)) (local.get $d)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))))
+    (if (i32.ne (call $byteAt (local.get $p) (local.get $end)) (i32.const 32)) (then (return (i32.const 0))))
+    (local.set $hour (call $twoDigitsAt (i32.add (local.get $p) (i32.const 1)) (local.get $end)))
+    (local.set $minute
+      (select
+        (call $twoDigitsAt (i32.add (local.get $p) (i32.const 4)) (local.get $end))
+        (i32.const -1)
+        (i32.eq (call $byteAt (i32.add (local.get $p) (i32.const 3)) (local.get $end)) (i32.const 58))))
+    (local.set $sec
+      (select
+        (call $twoDigitsAt (i32.add (local.get $p) (i32.const 7)) (local.get $end))
+        (i32.const -1)
+        (i32.eq (call $byteAt (i32.add (local.get $p) (i32.const 6)) (local.get $end)) (i32.const 58))))
+    (if (i32.lt_s (i32.or (i32.or (local.get $hour) (local.get $minute)) (local.get $sec)) (i32.const 0))
+      (then (return (i32.const 0))))
+    (local.set $p (i32.add (local.get $p) (i32.const 9)))
+    ;; Fractions of a second: 1 to 6 digits, milliseconds from the first three.
+    (if (i32.eq (call $byteAt (local.get $p) (local.get $end)) (i32.const 46))
+      (then
+        (block $msDone
+          (loop $msNext
+            (local.set $d (call $digitAt (i32.add (i32.add (local.get $p) (i32.const 1)) (local.get $digits)) (local.get $end)))
+            (br_if $msDone (i32.lt_s (local.get $d) (i32.const 0)))
+            (if (i32.lt_s (local.get $digits) (i32.const 3))
+              (then (local.set $ms (i32.add (i32.mul (local.get $ms) (i32.const 10)) (local.get $d)))))
+            (local.set $digits (i32.add (local.get $digits) (i32.const 1)))
+            (br $msNext)))
+        (if (i32.or (i32.eqz (local.get $digits)) (i32.gt_s (local.get $digits) (i32.const 6)))
+          (then (return (i32.const 0))))
+        (if (i32.eq (local.get $digits) (i32.const 2)) (then (local.set $ms (i32.mul (local.get $ms) (i32.const 10)))))
+        (if (i32.eq (local.get $digits) (i32.const 1)) (then (local.set $ms (i32.mul (local.get $ms) (i32.const 100)))))
+        (local.set $p (i32.add (local.get $p) (i32.add (local.get $digits) (i32.const 1))))))
+    (if (i32.lt_u (local.get $p) (local.get $end))
+      (then (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 32)) (then (return (i32.const 0))))))
+    ;; A clock that exists (validClock of core/parse/timestamp.ts).
+    (if (i32.or
+          (i32.or (i32.lt_s (local.get $day) (i32.const 1)) (i32.gt_s (local.get $day) (i32.const 31)))
+          (i32.or
+            (i32.gt_s (local.get $hour) (i32.const 23))
+            (i32.or (i32.gt_s (local.get $minute) (i32.const 59)) (i32.gt_s (local.get $sec) (i32.const 60)))))
+      (then (return (i32.const 0))))
+    (local.set $stampEnd (i32.sub (local.get $p) (local.get $start)))
+
+    ;; The envelope: an optional facility.severity token, the host, up to two tokens for the tag.
+    (local.set $p (call $skipBlanks (local.get $p) (local.get $end)))
+    (local.set $e (call $tokenEnd (local.get $p) (local.get $end)))
+    (if (i32.eqz (call $sameBytes
+          (i32.add (local.get $slot) (i32.const 128)) (i32.load offset=0 (local.get $slot)) (local.get $p) (local.get $e)))
+      (then
+        (i32.store offset=44 (local.get $slot) (local.get $p))
+        (i32.store offset=48 (local.get $slot) (local.get $e))
+        (return (i32.const 2))))
+    (if (i32.load offset=4 (local.get $slot))
+      (then
+        (local.set $p (call $skipBlanks (local.get $e) (local.get $end)))
+        (local.set $e (call $tokenEnd (local.get $p) (local.get $end)))))
+    (if (i32.eq (local.get $e) (local.get $p)) (then (return (i32.const 0))))
+    (if (i32.eqz (call $sameBytes
+          (i32.add (local.get $slot) (i32.const 256)) (i32.load offset=8 (local.get $slot)) (local.get $p) (local.get $e)))
+      (then
+        (if (i32.gt_u (i32.sub (local.get $e) (local.get $p)) (i32.const 128)) (then (return (i32.const 0))))
+        (if (i32.eqz (call $asciiCopy (local.get $p) (local.get $e) (i32.add (local.get $slot) (i32.const 256))))
+          (then
+            ;; Part of the kept host was overwritten: keep none.
+            (i32.store offset=8 (local.get $slot) (i32.const -1))
+            (return (i32.const 0))))
+        (i32.store offset=8 (local.get $slot) (i32.sub (local.get $e) (local.get $p)))
+        (i32.store offset=12 (local.get $slot) (i32.const 1))))
+    (local.set $p (call $skipBlanks (local.get $e) (local.get $end)))
+    (local.set $messageStart (local.get $p))
+    (local.set $q (local.get $p))
+    (block $tagDone
+      (loop $tagNext
+        (br_if $tagDone (i32.ge_s (local.get $i) (i32.const 2)))
+        (br_if $tagDone (i32.ge_u (local.get $q) (local.get $end)))
+        (local.set $te (call $tokenEnd (local.get $q) (local.get $end)))
+        (if (i32.gt_s (i32.sub (local.get $te) (local.get $q)) (i32.const 1))
+          (then
+            (if (i32.eq (i32.load8_u (i32.sub (local.get $te) (i32.const 1))) (i32.const 58))
+              (then
+                (local.set $messageStart (call $skipBlanks (local.get $te) (local.get $end)))
+                (br $tagDone)))))
+        (local.set $q (call $skipBlanks (local.get $te) (local.get $end)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tagNext)))
+
+    ;; The payload: no "STATS:" in the message, and its first "Stats" in the strict form.
+    (local.set $stats (i32.const -1))
+    (local.set $i (local.get $messageStart))
+    (block $scanDone
+      (loop $scanNext
+        (br_if $scanDone (i32.gt_u (i32.add (local.get $i) (i32.const 5)) (local.get $end)))
+        (if (i32.eq (i32.load8_u (local.get $i)) (i32.const 83))
+          (then
+            (local.set $b (i32.load8_u offset=1 (local.get $i)))
+            (if (i32.and
+                  (i32.and (i32.eq (local.get $b) (i32.const 84)) (i32.eq (i32.load8_u offset=2 (local.get $i)) (i32.const 65)))
+                  (i32.and
+                    (i32.and (i32.eq (i32.load8_u offset=3 (local.get $i)) (i32.const 84)) (i32.eq (i32.load8_u offset=4 (local.get $i)) (i32.const 83)))
+                    (i32.eq (call $byteAt (i32.add (local.get $i) (i32.const 5)) (local.get $end)) (i32.const 58))))
+              (then (return (i32.const 0))))
+            (if (i32.and
+                  (i32.and (i32.lt_s (local.get $stats) (i32.const 0)) (i32.eq (local.get $b) (i32.const 116)))
+                  (i32.and
+                    (i32.eq (i32.load8_u offset=2 (local.get $i)) (i32.const 97))
+                    (i32.and (i32.eq (i32.load8_u offset=3 (local.get $i)) (i32.const 116)) (i32.eq (i32.load8_u offset=4 (local.get $i)) (i32.const 115)))))
+              (then (local.set $stats (local.get $i))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $scanNext)))
+    (if (i32.lt_s (local.get $stats) (i32.const 0)) (then (return (i32.const 0))))
+    (if (i32.ne (call $byteAt (i32.add (local.get $stats) (i32.const 5)) (local.get $end)) (i32.const 32))
+      (then (return (i32.const 0))))
+    ;; "N, c:X, d:Y": N of 1 to 12 digits and at most 100,000; X and Y of 1 to 15 digits.
+    (local.set $p (i32.add (local.get $stats) (i32.const 6)))
+    (local.set $n (call $digitRun (local.get $p) (local.get $end)))
+    (if (i32.or (i32.eqz (local.get $n)) (i32.gt_s (local.get $n) (i32.const 12))) (then (return (i32.const 0))))
+    (if (i64.gt_u (global.get $value) (i64.const 100000)) (then (return (i32.const 0))))
+    (local.set $active (i32.wrap_i64 (global.get $value)))
+    (local.set $p (i32.add (local.get $p) (local.get $n)))
+    (if (i32.eqz (call $pairAt (local.get $p) (local.get $end) (i32.const 44) (i32.const 32))) (then (return (i32.const 0))))
+    (local.set $p (i32.add (local.get $p) (i32.const 2)))
+    (if (i32.eqz (call $pairAt (local.get $p) (local.get $end) (i32.const 99) (i32.const 58))) (then (return (i32.const 0))))
+    (local.set $p (i32.add (local.get $p) (i32.const 2)))
+    (local.set $n (call $digitRun (local.get $p) (local.get $end)))
+    (if (i32.or (i32.eqz (local.get $n)) (i32.gt_s (local.get $n) (i32.const 15))) (then (return (i32.const 0))))
+    (f64.store offset=56 (local.get $slot) (f64.convert_i64_u (global.get $value)))
+    (local.set $p (i32.add (local.get $p) (local.get $n)))
+    (if (i32.eqz (call $pairAt (local.get $p) (local.get $end) (i32.const 44) (i32.const 32))) (then (return (i32.const 0))))
+    (local.set $p (i32.add (local.get $p) (i32.const 2)))
+    (if (i32.eqz (call $pairAt (local.get $p) (local.get $end) (i32.const 100) (i32.const 58))) (then (return (i32.const 0))))
+    (local.set $p (i32.add (local.get $p) (i32.const 2)))
+    (local.set $n (call $digitRun (local.get $p) (local.get $end)))
+    (if (i32.or (i32.eqz (local.get $n)) (i32.gt_s (local.get $n) (i32.const 15))) (then (return (i32.const 0))))
+    (f64.store offset=64 (local.get $slot) (f64.convert_i64_u (global.get $value)))
+
+    (i32.store offset=16 (local.get $slot) (local.get $month))
+    (i32.store offset=20 (local.get $slot) (local.get $day))
+    (i32.store offset=24 (local.get $slot) (local.get $hour))
+    (i32.store offset=28 (local.get $slot) (local.get $minute))
+    (i32.store offset=32 (local.get $slot) (local.get $sec))
+    (i32.store offset=36 (local.get $slot) (local.get $ms))
+    (i32.store offset=40 (local.get $slot) (local.get $stampEnd))
+    (i32.store offset=52 (local.get $slot) (local.get $active))
+    (i32.const 1)))
