@@ -42,23 +42,25 @@
       (then (i32.const -1))
       (else (i32.add (i32.mul (local.get $a) (i32.const 10)) (local.get $b)))))
 
-  (func $isBlank (param $c i32) (result i32)
-    (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9))))
-
+  ;; (Loops call no helper per byte: V8 does not inline WebAssembly calls, and a call per byte was most of the time.)
   (func $skipBlanks (param $i i32) (param $end i32) (result i32)
+    (local $c i32)
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-        (br_if $done (i32.eqz (call $isBlank (i32.load8_u (local.get $i)))))
+        (local.set $c (i32.load8_u (local.get $i)))
+        (br_if $done (i32.and (i32.ne (local.get $c) (i32.const 32)) (i32.ne (local.get $c) (i32.const 9))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next)))
     (local.get $i))
 
   (func $tokenEnd (param $i i32) (param $end i32) (result i32)
+    (local $c i32)
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-        (br_if $done (call $isBlank (i32.load8_u (local.get $i))))
+        (local.set $c (i32.load8_u (local.get $i)))
+        (br_if $done (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next)))
     (local.get $i))
@@ -111,8 +113,9 @@
     (local $n i32) (local $d i32) (local $v i64)
     (block $done
       (loop $next
-        (local.set $d (call $digitAt (i32.add (local.get $p) (local.get $n)) (local.get $end)))
-        (br_if $done (i32.lt_s (local.get $d) (i32.const 0)))
+        (br_if $done (i32.ge_u (i32.add (local.get $p) (local.get $n)) (local.get $end)))
+        (local.set $d (i32.sub (i32.load8_u (i32.add (local.get $p) (local.get $n))) (i32.const 48)))
+        (br_if $done (i32.gt_u (local.get $d) (i32.const 9)))
         (if (i32.lt_u (local.get $n) (i32.const 16))
           (then (local.set $v (i64.add (i64.mul (local.get $v) (i64.const 10)) (i64.extend_i32_u (local.get $d))))))
         (local.set $n (i32.add (local.get $n) (i32.const 1)))
