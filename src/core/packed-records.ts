@@ -21,7 +21,20 @@ export interface PackedRecords {
   readonly extras: Extra[];
 }
 
-export function packRecords(records: readonly CmsRecord[]): PackedRecords {
+/** A Call Bridge record packed without its JSON (`packRecords(…, { raw: false })`) comes back with this. */
+const NO_RAW: Readonly<Record<string, unknown>> = Object.freeze({});
+
+export interface PackOptions {
+  /**
+   * Carry each Call Bridge record's whole STATS JSON (`raw`). @default true. analyze's analysis never reads it, and
+   * cloning those objects from a scan worker to the main thread cost both threads time: it packs without them and
+   * its records come back with an empty `raw`.
+   */
+  readonly raw?: boolean;
+}
+
+export function packRecords(records: readonly CmsRecord[], options: PackOptions = {}): PackedRecords {
+  const keepRaw = options.raw ?? true;
   const numbers = new Float64Array(records.length * STRIDE);
   const hostIndex = new Map<string, number>();
   const hosts: string[] = [];
@@ -46,7 +59,7 @@ export function packRecords(records: readonly CmsRecord[]): PackedRecords {
         numbers[o] = 1;
         numbers[o + 3] = r.cma;
         numbers[o + 4] = r.cmaPeak;
-        numbers[o + 5] = extras.push({ raw: r.raw }) - 1;
+        numbers[o + 5] = keepRaw ? extras.push({ raw: r.raw }) - 1 : -1;
         break;
       case 'mmp-restart':
         numbers[o] = 2;
@@ -92,7 +105,8 @@ export function unpackRecord(p: PackedRecords, i: number): CmsRecord {
         disconnects: numbers[o + 5] as number,
       };
     case 'callbridge-stats': {
-      const { raw } = p.extras[numbers[o + 5] as number] as Pick<CallBridgeStatsRecord, 'raw'>;
+      const extra = numbers[o + 5] as number;
+      const raw = extra < 0 ? NO_RAW : (p.extras[extra] as Pick<CallBridgeStatsRecord, 'raw'>).raw;
       return {
         kind: 'callbridge-stats',
         at,

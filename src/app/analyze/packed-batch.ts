@@ -19,7 +19,8 @@ export interface PackedBatch extends PackedRecords {
 
 export function packBatch(batch: RecordBatch): PackedBatch {
   return {
-    ...packRecords(batch.records),
+    // Without the Call Bridges' STATS JSON: the analysis never reads it (core/packed-records.ts, PackOptions).
+    ...packRecords(batch.records, { raw: false }),
     lines: batch.lines,
     malformed: batch.malformed,
     bytes: batch.bytes,

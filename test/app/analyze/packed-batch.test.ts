@@ -11,6 +11,7 @@ import {
   unpackRecord,
 } from '../../../src/app/analyze/packed-batch.js';
 import type { CmsRecord } from '../../../src/core/model.js';
+import { packRecords } from '../../../src/core/packed-records.js';
 
 const RECORDS: CmsRecord[] = [
   { kind: 'webbridge-stats', at: 1_763_600_000_000, host: 'cms1', active: 12, connects: 2 ** 52, disconnects: 0 },
@@ -39,12 +40,20 @@ function feed(path: string, batches: Array<PackedBatch | RecordBatch>, failAfter
 }
 
 describe('packed batches', () => {
-  test('every record kind comes back as it went in, with the counts, hosts stored once', () => {
+  test('every record kind comes back as it went in (but a Call Bridge JSON), with the counts, hosts stored once', () => {
     const p = packBatch(batch(RECORDS, { errors: [{ path: 'a.tar:x', message: 'bad' }] }));
     assert.equal(packedLength(p), RECORDS.length);
     assert.deepEqual(p.hosts, ['cms1', 'cb1', 'cms2']);
+    // The analysis never reads a Call Bridge's whole STATS JSON, so a worker does not send it.
+    assert.equal(p.extras.length, 2, 'only the restart records have fields besides numbers');
     assert.deepEqual(
       RECORDS.map((_, i) => unpackRecord(p, i)),
+      RECORDS.map((r) => (r.kind === 'callbridge-stats' ? { ...r, raw: {} } : r)),
+    );
+    // The store's worker packs with them (the default).
+    const withRaw = packRecords(RECORDS);
+    assert.deepEqual(
+      RECORDS.map((_, i) => unpackRecord(withRaw, i)),
       RECORDS,
     );
     assert.deepEqual(
