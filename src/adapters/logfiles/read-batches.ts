@@ -8,7 +8,7 @@
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { CmsRecord } from '../../core/model.js';
+import type { CmsRecord, LineOutcome } from '../../core/model.js';
 import { CANDIDATE_SUBSTRINGS, createLineReader, type LineReader } from '../../core/parse/index.js';
 import { CandidateScanner, type CandidateSink } from './candidate-scanner.js';
 import type { LogSource } from './sources.js';
@@ -81,20 +81,32 @@ class RecordSink implements CandidateSink {
   // WebAssembly where the window is WebAssembly memory.
   bytes(bytes: Uint8Array, start: number, end: number): boolean {
     const stats = this.#stats;
-    const record = stats
-      ? stats.read(start, end)
-        ? this.#reader.webBridgeStatsOf(stats)
-        : undefined
-      : this.#reader.readWebBridgeStats(bytes, start, end);
-    if (record) {
-      this.records.push(record);
+    if (!stats) {
+      const record = this.#reader.readWebBridgeStats(bytes, start, end);
+      if (record) {
+        this.records.push(record);
+      }
+      return record !== undefined;
+    }
+    if (stats.read(start, end)) {
+      this.records.push(this.#reader.webBridgeStatsOf(stats));
       return true;
     }
-    return false;
+    // Another candidate (a Call Bridge STATS line, an audit line…) with a BSD envelope: the kernel reads the
+    // envelope, only the message becomes a string, and the general payload reading takes it from there.
+    const message = stats.envelope(start, end);
+    if (message === undefined) {
+      return false;
+    }
+    this.#take(this.#reader.envelopeOutcome(stats, message));
+    return true;
   }
 
   line(line: string): void {
-    const out = this.#reader.read(line);
+    this.#take(this.#reader.read(line));
+  }
+
+  #take(out: LineOutcome): void {
     if (out.kind === 'record') {
       this.records.push(out.record);
     } else if (out.kind === 'malformed') {

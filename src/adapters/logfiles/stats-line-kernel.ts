@@ -18,6 +18,10 @@ const TOKEN_AT = 128;
 const HOST_AT = 256;
 
 type StatsLineFn = (start: number, end: number, slot: number) => number;
+interface Exports {
+  statsLine: StatsLineFn;
+  envelope: StatsLineFn;
+}
 
 let compiled: WebAssembly.Module | null | undefined;
 
@@ -39,13 +43,15 @@ function statsLineModule(): WebAssembly.Module | null {
  */
 export class StatsLineKernel {
   readonly #fn: StatsLineFn;
+  readonly #envelopeFn: StatsLineFn;
   readonly #memory: Buffer;
   readonly #i32: Int32Array;
   readonly #f64: Float64Array;
   readonly #free: number[] = [];
 
-  private constructor(fn: StatsLineFn, memory: WebAssembly.Memory, slotsAt: number, slots: number) {
-    this.#fn = fn;
+  private constructor(exports: Exports, memory: WebAssembly.Memory, slotsAt: number, slots: number) {
+    this.#fn = exports.statsLine;
+    this.#envelopeFn = exports.envelope;
     this.#memory = Buffer.from(memory.buffer);
     this.#i32 = new Int32Array(memory.buffer);
     this.#f64 = new Float64Array(memory.buffer);
@@ -61,7 +67,7 @@ export class StatsLineKernel {
       return undefined;
     }
     const instance = new WebAssembly.Instance(module, { env: { memory } });
-    return new StatsLineKernel(instance.exports.statsLine as StatsLineFn, memory, slotsAt, slots);
+    return new StatsLineKernel(instance.exports as unknown as Exports, memory, slotsAt, slots);
   }
 
   /** A reader for one source, or undefined when every slot is taken. Give it back with `release`. */
@@ -83,6 +89,10 @@ export class StatsLineKernel {
   /** @internal */
   get fn(): StatsLineFn {
     return this.#fn;
+  }
+  /** @internal */
+  get envelopeFn(): StatsLineFn {
+    return this.#envelopeFn;
   }
   /** @internal */
   get memory(): Buffer {
@@ -135,13 +145,38 @@ export class StatsLineReader implements StatsLineFields {
 
   /** Whether the window's bytes [start, end) (no newline) are a Stats line of the common shape; fields set if so. */
   read(start: number, end: number): boolean {
+    if (!this.#answer(this.#kernel.fn, start, end)) {
+      return false;
+    }
+    const i32 = this.#kernel.i32;
+    const at = this.#at32;
+    this.active = i32[at + 13] as number;
+    this.connects = this.#kernel.f64[this.#at64 + 7] as number;
+    this.disconnects = this.#kernel.f64[this.#at64 + 8] as number;
+    return true;
+  }
+
+  /**
+   * The message of the window's line [start, end) when its envelope has the BSD shape this kernel reads (stamp and
+   * host then set, as for a Stats line); undefined otherwise. For the other candidate lines (STATS JSON, audit).
+   */
+  envelope(start: number, end: number): string | undefined {
+    if (!this.#answer(this.#kernel.envelopeFn, start, end)) {
+      return undefined;
+    }
+    const i32 = this.#kernel.i32;
+    return this.#kernel.memory.toString('utf8', i32[this.#at32 + 18] as number, i32[this.#at32 + 19] as number);
+  }
+
+  /** Runs `fn` on the line (keeping a new first token when asked); on 1, takes the stamp and host. */
+  #answer(fn: StatsLineFn, start: number, end: number): boolean {
     const kernel = this.#kernel;
-    let answer = kernel.fn(start, end, this.#slot);
+    let answer = fn(start, end, this.#slot);
     if (answer === 2) {
       if (!this.#keepToken()) {
         return false;
       }
-      answer = kernel.fn(start, end, this.#slot);
+      answer = fn(start, end, this.#slot);
     }
     if (answer !== 1) {
       return false;
@@ -165,9 +200,6 @@ export class StatsLineReader implements StatsLineFields {
     stamp.second = i32[at + 8] as number;
     stamp.ms = i32[at + 9] as number;
     stamp.end = i32[at + 10] as number;
-    this.active = i32[at + 13] as number;
-    this.connects = kernel.f64[this.#at64 + 7] as number;
-    this.disconnects = kernel.f64[this.#at64 + 8] as number;
     return true;
   }
 

@@ -6,7 +6,7 @@
  */
 import type { LineOutcome, WebBridgeStatsRecord } from '../model.js';
 import { DEFAULT_JOIN_REFUSED_PATTERNS, parsePayload } from './cms-payloads.js';
-import { StatsLineBytes, type StatsLineFields } from './stats-bytes.js';
+import { type EnvelopeFields, StatsLineBytes, type StatsLineFields } from './stats-bytes.js';
 import { parseEnvelope } from './syslog-envelope.js';
 import type { BsdStamp } from './timestamp.js';
 import { wallClockToEpoch } from './zoned-time.js';
@@ -41,6 +41,11 @@ export interface LineReader {
    * stats-bytes.ts reads), its stamp resolved with this reader's year, as `read` would give it.
    */
   webBridgeStatsOf(fields: StatsLineFields): WebBridgeStatsRecord;
+  /**
+   * What `read` gives for a line of the BSD shape whose envelope was read elsewhere (the scan's WebAssembly reader)
+   * and whose message, from its first token after the tag, is `message`.
+   */
+  envelopeOutcome(fields: EnvelopeFields, message: string): LineOutcome;
 }
 
 const IGNORED: LineOutcome = Object.freeze({ kind: 'ignored' });
@@ -120,55 +125,69 @@ class CmsLineReader implements LineReader {
       if (!env.ok) {
         return { kind: 'malformed', reason: env.reason };
       }
-      const { envelope } = env;
-      const payload = parsePayload(envelope.message, this.#patterns);
-      if (payload.kind === 'none') {
-        return IGNORED;
-      }
-      if (payload.kind === 'broken') {
-        return { kind: 'malformed', reason: payload.reason };
-      }
-      const at = envelope.timestampMs;
-      const host = envelope.host;
-      if (at === undefined || host === undefined) {
-        return { kind: 'malformed', reason: 'record without timestamp or host' };
-      }
-      switch (payload.kind) {
-        case 'webbridge-stats':
-          return {
-            kind: 'record',
-            record: {
-              kind: 'webbridge-stats',
-              at,
-              host,
-              active: payload.active,
-              connects: payload.connects,
-              disconnects: payload.disconnects,
-            },
-          };
-        case 'callbridge-stats':
-          return {
-            kind: 'record',
-            record: {
-              kind: 'callbridge-stats',
-              at,
-              host,
-              cma: payload.cma,
-              cmaPeak: payload.cmaPeak,
-              raw: payload.raw,
-            },
-          };
-        case 'mmp-restart':
-          return {
-            kind: 'record',
-            record: { kind: 'mmp-restart', at, host, command: payload.command, user: payload.user },
-          };
-        case 'join-refused':
-          return { kind: 'record', record: { kind: 'join-refused', at, host } };
-      }
+      return this.#payloadOutcome(env.envelope.message, env.envelope.timestampMs, env.envelope.host);
     } catch (err) {
       // Defensive: parsing code above is written not to throw; a bug must still not stop a log import.
       return { kind: 'malformed', reason: `parser error: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+
+  /**
+   * The outcome of a line whose envelope is read (BSD stamp resolved, host) and whose message starts at a token
+   * boundary: what `read` gives for the whole line. The scan reads such envelopes in WebAssembly
+   * (adapters/logfiles/stats-line-kernel.ts) and hands over the message alone.
+   */
+  envelopeOutcome(fields: EnvelopeFields, message: string): LineOutcome {
+    try {
+      return this.#payloadOutcome(message, this.#resolveBsd(fields.stamp), fields.host);
+    } catch (err) {
+      return { kind: 'malformed', reason: `parser error: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+
+  #payloadOutcome(message: string, at: number | undefined, host: string | undefined): LineOutcome {
+    const payload = parsePayload(message, this.#patterns);
+    if (payload.kind === 'none') {
+      return IGNORED;
+    }
+    if (payload.kind === 'broken') {
+      return { kind: 'malformed', reason: payload.reason };
+    }
+    if (at === undefined || host === undefined) {
+      return { kind: 'malformed', reason: 'record without timestamp or host' };
+    }
+    switch (payload.kind) {
+      case 'webbridge-stats':
+        return {
+          kind: 'record',
+          record: {
+            kind: 'webbridge-stats',
+            at,
+            host,
+            active: payload.active,
+            connects: payload.connects,
+            disconnects: payload.disconnects,
+          },
+        };
+      case 'callbridge-stats':
+        return {
+          kind: 'record',
+          record: {
+            kind: 'callbridge-stats',
+            at,
+            host,
+            cma: payload.cma,
+            cmaPeak: payload.cmaPeak,
+            raw: payload.raw,
+          },
+        };
+      case 'mmp-restart':
+        return {
+          kind: 'record',
+          record: { kind: 'mmp-restart', at, host, command: payload.command, user: payload.user },
+        };
+      case 'join-refused':
+        return { kind: 'record', record: { kind: 'join-refused', at, host } };
     }
   }
 }

@@ -22,10 +22,14 @@ const MAX_ACTIVE = 100_000;
 /** Digits read here at most: 15 are exact in a double and below Number.MAX_SAFE_INTEGER. */
 const MAX_DIGITS = 15;
 
-/** The fields of a Stats line read from bytes, before its stamp is resolved to an instant. */
-export interface StatsLineFields {
+/** The envelope of a line read from bytes: its BSD stamp (not yet an instant) and host. */
+export interface EnvelopeFields {
   readonly stamp: BsdStamp;
   readonly host: string;
+}
+
+/** The fields of a Stats line read from bytes, before its stamp is resolved to an instant. */
+export interface StatsLineFields extends EnvelopeFields {
   readonly active: number;
   readonly connects: number;
   readonly disconnects: number;

@@ -12,7 +12,7 @@ import { CandidateScanner } from '../../../src/adapters/logfiles/candidate-scann
 import type { StatsLineReader } from '../../../src/adapters/logfiles/stats-line-kernel.js';
 import { CANDIDATE_SUBSTRINGS, createLineReader } from '../../../src/core/parse/index.js';
 import { StatsLineBytes } from '../../../src/core/parse/stats-bytes.js';
-import { BASE, statsLineCases } from '../../core/parse/stats-line-cases.js';
+import { BASE, random, statsLineCases } from '../../core/parse/stats-line-cases.js';
 
 const window = createByteWindow(1 << 16, 'wasm');
 const kernel = window.statsLines;
@@ -81,6 +81,74 @@ describe('Stats line kernel (WebAssembly)', () => {
       assert.ok(r.read(...place(base, 100)), base);
       r.release();
     }
+  });
+
+  test("other candidate lines: the kernel reads their envelope, the outcome is the general reader's", () => {
+    assert.ok(kernel);
+    const others = [
+      'Oct  1 00:00:00.050 user.info cms1 host:server: INFO : STATS: {"callLegsPS": 2, "CMA": "3/7", "sip": {"std": "2/2"}}',
+      'Oct  1 00:05:00.050 cms1 host:server: STATS: {"CMA": "0/0"}',
+      'Nov 12 10:00:01.000 local0.info cms2 host:server: INFO : STATS: {"CMA": 4} trailing',
+      'Nov 12 10:00:02.000 cms2 host:server: INFO : STATS: {"CMA": "x/y"}',
+      'Nov 12 10:00:03.000 cms2 host:server: INFO : STATS: {"callLegs": "1/2"}',
+      'Nov 12 10:00:04.000 cms2 host:server: INFO : STATS: {"CMA": "1/2"',
+      'Feb 23 09:02:21 user.notice cms1 mmp: User admin from 10.0.0.5 issued command <webbridge restart>: permission granted',
+      'Feb 23 09:02:22 cms1 mmp: User ops from 10.0.0.6 issued command < webbridge3 restart >: permission granted',
+      'Feb 23 09:02:23 cms1 webbridge: ERROR : join refused: session limit reached (149)',
+      'Feb 23 09:02:24 user.warning cms1 "webbridge": WARN : unable to join meeting',
+      'Feb 23 09:02:25 cms1 webbridge: ERROR : something else',
+      'Feb 23 09:02:26 cms1 webbridge: INFO : Stats 3,c:4,d:1',
+    ];
+    const rnd = random(7);
+    const alphabet = ' \t:.,{}"/0123456789CMASTrU\r\u00e9';
+    const lines = [...others];
+    for (let i = 0; i < 10_000; i++) {
+      const chars = [...(others[i % others.length] as string)];
+      for (let k = 1 + Math.floor(rnd() * 3); k > 0; k--) {
+        const at = Math.floor(rnd() * chars.length);
+        const op = rnd();
+        if (op < 0.4) {
+          chars[at] = alphabet[Math.floor(rnd() * alphabet.length)] as string;
+        } else if (op < 0.7) {
+          chars.splice(at, 0, alphabet[Math.floor(rnd() * alphabet.length)] as string);
+        } else {
+          chars.splice(at, 1);
+        }
+      }
+      lines.push(chars.join(''));
+    }
+    const options = { year: 2026, timeZone: 'Europe/Paris' };
+    // One reader of each kind for the whole run: the year and the kept token and host carry over.
+    const general = createLineReader(options);
+    const fast = createLineReader(options);
+    const r = kernel.reader() as StatsLineReader;
+    let byEnvelope = 0;
+    let at = 0;
+    for (const line of lines) {
+      at = (at + 7919) % 40_000;
+      const [start, end] = place(line, at);
+      const expected = general.read(line);
+      let got: unknown;
+      if (r.read(start, end)) {
+        got = { kind: 'record', record: fast.webBridgeStatsOf(r) };
+      } else {
+        const message = r.envelope(start, end);
+        if (message === undefined) {
+          got = fast.read(line);
+        } else {
+          byEnvelope++;
+          got = fast.envelopeOutcome(r, message);
+        }
+      }
+      assert.deepEqual(got, expected, JSON.stringify(line));
+    }
+    r.release();
+    for (const line of others.slice(0, -1)) {
+      const probe = kernel.reader() as StatsLineReader;
+      assert.notEqual(probe.envelope(...place(line, 11)), undefined, line);
+      probe.release();
+    }
+    assert.ok(byEnvelope > lines.length / 3, `${byEnvelope} of ${lines.length} by their envelope`);
   });
 
   test('a host or first token that changes between lines is read again', () => {

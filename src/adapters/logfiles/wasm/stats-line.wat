@@ -13,8 +13,11 @@
 ;;   +16..+40 i32 month, day, hour, minute, second, ms, stamp end (from start)
 ;;   +44 i32, +48 i32 the first token's bounds when the answer is 2   +52 i32 active
 ;;   +56 f64 connects   +64 f64 disconnects   +128 kept first token (128 bytes)   +256 kept host (128 bytes)
+;;   +72 i32 where the message starts, +76 i32 where the line ends without its CR (envelope only)
 ;; Answers 1 (read: the fields are in the slot), 0 (not the common shape), or 2: the first token after the stamp is
 ;; not the kept one; the caller decides whether it is a facility.severity token, keeps it, and asks again.
+;; envelope(start, end, slot) reads the same envelope of any line (a Call Bridge STATS line, an MMP audit line…) and
+;; leaves its message to the caller: the general parser's payload reading then runs on the message alone.
 (module
   (import "env" "memory" (memory 1))
 
@@ -129,19 +132,16 @@
       (i32.eq (call $byteAt (local.get $p) (local.get $end)) (local.get $a))
       (i32.eq (call $byteAt (i32.add (local.get $p) (i32.const 1)) (local.get $end)) (local.get $b))))
 
-  (func (export "statsLine") (param $start i32) (param $end i32) (param $slot i32) (result i32)
-    (local $p i32) (local $e i32) (local $q i32) (local $te i32) (local $i i32) (local $d i32) (local $b i32)
+  ;; Reads the envelope of [start, end) (CR already dropped): the BSD stamp (into the slot), an optional
+  ;; facility.severity token, the host (kept in the slot), up to two tokens for the tag. Answers where the message
+  ;; starts, -1 when the line is not of this shape, or -2 when the first token is not the kept one (see statsLine).
+  (func $envelope (param $start i32) (param $end i32) (param $slot i32) (result i32)
+    (local $p i32) (local $e i32) (local $q i32) (local $te i32) (local $i i32) (local $d i32)
     (local $month i32) (local $day i32) (local $hour i32) (local $minute i32) (local $sec i32) (local $ms i32)
-    (local $digits i32) (local $stampEnd i32) (local $messageStart i32) (local $stats i32) (local $n i32)
-    (local $active i32)
-    ;; A CR before the newline is not part of the line.
-    (if (i32.gt_u (local.get $end) (local.get $start))
-      (then
-        (if (i32.eq (i32.load8_u (i32.sub (local.get $end) (i32.const 1))) (i32.const 13))
-          (then (local.set $end (i32.sub (local.get $end) (i32.const 1)))))))
+    (local $digits i32) (local $stampEnd i32) (local $messageStart i32)
     ;; Longer lines go the general way (as in stats-bytes.ts).
-    (if (i32.gt_u (i32.sub (local.get $end) (local.get $start)) (i32.const 4096)) (then (return (i32.const 0))))
-    (if (i32.lt_u (i32.sub (local.get $end) (local.get $start)) (i32.const 3)) (then (return (i32.const 0))))
+    (if (i32.gt_u (i32.sub (local.get $end) (local.get $start)) (i32.const 4096)) (then (return (i32.const -1))))
+    (if (i32.lt_u (i32.sub (local.get $end) (local.get $start)) (i32.const 3)) (then (return (i32.const -1))))
 
     ;; The BSD stamp: "Mmm dD HH:MM:SS[.fff…]".
     (local.set $month (call $month
@@ -150,21 +150,21 @@
           (i32.shl (i32.load8_u (local.get $start)) (i32.const 16))
           (i32.shl (i32.load8_u offset=1 (local.get $start)) (i32.const 8)))
         (i32.load8_u offset=2 (local.get $start)))))
-    (if (i32.eqz (local.get $month)) (then (return (i32.const 0))))
+    (if (i32.eqz (local.get $month)) (then (return (i32.const -1))))
     (local.set $p (i32.add (local.get $start) (i32.const 3)))
-    (if (i32.ne (call $byteAt (local.get $p) (local.get $end)) (i32.const 32)) (then (return (i32.const 0))))
+    (if (i32.ne (call $byteAt (local.get $p) (local.get $end)) (i32.const 32)) (then (return (i32.const -1))))
     (local.set $p (i32.add (local.get $p)
       (select (i32.const 2) (i32.const 1)
         (i32.eq (call $byteAt (i32.add (local.get $p) (i32.const 1)) (local.get $end)) (i32.const 32)))))
     (local.set $day (call $digitAt (local.get $p) (local.get $end)))
-    (if (i32.lt_s (local.get $day) (i32.const 0)) (then (return (i32.const 0))))
+    (if (i32.lt_s (local.get $day) (i32.const 0)) (then (return (i32.const -1))))
     (local.set $p (i32.add (local.get $p) (i32.const 1)))
     (local.set $d (call $digitAt (local.get $p) (local.get $end)))
     (if (i32.ge_s (local.get $d) (i32.const 0))
       (then
         (local.set $day (i32.add (i32.mul (local.get $day) (i32.const 10)) (local.get $d)))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))))
-    (if (i32.ne (call $byteAt (local.get $p) (local.get $end)) (i32.const 32)) (then (return (i32.const 0))))
+    (if (i32.ne (call $byteAt (local.get $p) (local.get $end)) (i32.const 32)) (then (return (i32.const -1))))
     (local.set $hour (call $twoDigitsAt (i32.add (local.get $p) (i32.const 1)) (local.get $end)))
     (local.set $minute
       (select
@@ -177,7 +177,7 @@
         (i32.const -1)
         (i32.eq (call $byteAt (i32.add (local.get $p) (i32.const 6)) (local.get $end)) (i32.const 58))))
     (if (i32.lt_s (i32.or (i32.or (local.get $hour) (local.get $minute)) (local.get $sec)) (i32.const 0))
-      (then (return (i32.const 0))))
+      (then (return (i32.const -1))))
     (local.set $p (i32.add (local.get $p) (i32.const 9)))
     ;; Fractions of a second: 1 to 6 digits, milliseconds from the first three.
     (if (i32.eq (call $byteAt (local.get $p) (local.get $end)) (i32.const 46))
@@ -191,19 +191,19 @@
             (local.set $digits (i32.add (local.get $digits) (i32.const 1)))
             (br $msNext)))
         (if (i32.or (i32.eqz (local.get $digits)) (i32.gt_s (local.get $digits) (i32.const 6)))
-          (then (return (i32.const 0))))
+          (then (return (i32.const -1))))
         (if (i32.eq (local.get $digits) (i32.const 2)) (then (local.set $ms (i32.mul (local.get $ms) (i32.const 10)))))
         (if (i32.eq (local.get $digits) (i32.const 1)) (then (local.set $ms (i32.mul (local.get $ms) (i32.const 100)))))
         (local.set $p (i32.add (local.get $p) (i32.add (local.get $digits) (i32.const 1))))))
     (if (i32.lt_u (local.get $p) (local.get $end))
-      (then (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 32)) (then (return (i32.const 0))))))
+      (then (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 32)) (then (return (i32.const -1))))))
     ;; A clock that exists (validClock of core/parse/timestamp.ts).
     (if (i32.or
           (i32.or (i32.lt_s (local.get $day) (i32.const 1)) (i32.gt_s (local.get $day) (i32.const 31)))
           (i32.or
             (i32.gt_s (local.get $hour) (i32.const 23))
             (i32.or (i32.gt_s (local.get $minute) (i32.const 59)) (i32.gt_s (local.get $sec) (i32.const 60)))))
-      (then (return (i32.const 0))))
+      (then (return (i32.const -1))))
     (local.set $stampEnd (i32.sub (local.get $p) (local.get $start)))
 
     ;; The envelope: an optional facility.severity token, the host, up to two tokens for the tag.
@@ -214,21 +214,21 @@
       (then
         (i32.store offset=44 (local.get $slot) (local.get $p))
         (i32.store offset=48 (local.get $slot) (local.get $e))
-        (return (i32.const 2))))
+        (return (i32.const -2))))
     (if (i32.load offset=4 (local.get $slot))
       (then
         (local.set $p (call $skipBlanks (local.get $e) (local.get $end)))
         (local.set $e (call $tokenEnd (local.get $p) (local.get $end)))))
-    (if (i32.eq (local.get $e) (local.get $p)) (then (return (i32.const 0))))
+    (if (i32.eq (local.get $e) (local.get $p)) (then (return (i32.const -1))))
     (if (i32.eqz (call $sameBytes
           (i32.add (local.get $slot) (i32.const 256)) (i32.load offset=8 (local.get $slot)) (local.get $p) (local.get $e)))
       (then
-        (if (i32.gt_u (i32.sub (local.get $e) (local.get $p)) (i32.const 128)) (then (return (i32.const 0))))
+        (if (i32.gt_u (i32.sub (local.get $e) (local.get $p)) (i32.const 128)) (then (return (i32.const -1))))
         (if (i32.eqz (call $asciiCopy (local.get $p) (local.get $e) (i32.add (local.get $slot) (i32.const 256))))
           (then
             ;; Part of the kept host was overwritten: keep none.
             (i32.store offset=8 (local.get $slot) (i32.const -1))
-            (return (i32.const 0))))
+            (return (i32.const -1))))
         (i32.store offset=8 (local.get $slot) (i32.sub (local.get $e) (local.get $p)))
         (i32.store offset=12 (local.get $slot) (i32.const 1))))
     (local.set $p (call $skipBlanks (local.get $e) (local.get $end)))
@@ -248,6 +248,43 @@
         (local.set $q (call $skipBlanks (local.get $te) (local.get $end)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $tagNext)))
+
+    (i32.store offset=16 (local.get $slot) (local.get $month))
+    (i32.store offset=20 (local.get $slot) (local.get $day))
+    (i32.store offset=24 (local.get $slot) (local.get $hour))
+    (i32.store offset=28 (local.get $slot) (local.get $minute))
+    (i32.store offset=32 (local.get $slot) (local.get $sec))
+    (i32.store offset=36 (local.get $slot) (local.get $ms))
+    (i32.store offset=40 (local.get $slot) (local.get $stampEnd))
+    (local.get $messageStart))
+
+  ;; A CR before the newline is not part of the line: where the line ends without it.
+  (func $lineEnd (param $start i32) (param $end i32) (result i32)
+    (if (i32.gt_u (local.get $end) (local.get $start))
+      (then
+        (if (i32.eq (i32.load8_u (i32.sub (local.get $end) (i32.const 1))) (i32.const 13))
+          (then (return (i32.sub (local.get $end) (i32.const 1)))))))
+    (local.get $end))
+
+  ;; envelope(start, end, slot): the envelope of any line of this shape, for the caller to read its message
+  ;; (+72 i32: where the message starts; +76 i32: where the line ends, CR dropped). Answers as statsLine does.
+  (func (export "envelope") (param $start i32) (param $end i32) (param $slot i32) (result i32)
+    (local $m i32)
+    (local.set $end (call $lineEnd (local.get $start) (local.get $end)))
+    (local.set $m (call $envelope (local.get $start) (local.get $end) (local.get $slot)))
+    (if (i32.eq (local.get $m) (i32.const -2)) (then (return (i32.const 2))))
+    (if (i32.lt_s (local.get $m) (i32.const 0)) (then (return (i32.const 0))))
+    (i32.store offset=72 (local.get $slot) (local.get $m))
+    (i32.store offset=76 (local.get $slot) (local.get $end))
+    (i32.const 1))
+
+  (func (export "statsLine") (param $start i32) (param $end i32) (param $slot i32) (result i32)
+    (local $p i32) (local $i i32) (local $b i32) (local $messageStart i32) (local $stats i32) (local $n i32)
+    (local $active i32)
+    (local.set $end (call $lineEnd (local.get $start) (local.get $end)))
+    (local.set $messageStart (call $envelope (local.get $start) (local.get $end) (local.get $slot)))
+    (if (i32.eq (local.get $messageStart) (i32.const -2)) (then (return (i32.const 2))))
+    (if (i32.lt_s (local.get $messageStart) (i32.const 0)) (then (return (i32.const 0))))
 
     ;; The payload: no "STATS:" in the message, and its first "Stats" in the strict form.
     (local.set $stats (i32.const -1))
@@ -298,12 +335,5 @@
     (if (i32.or (i32.eqz (local.get $n)) (i32.gt_s (local.get $n) (i32.const 15))) (then (return (i32.const 0))))
     (f64.store offset=64 (local.get $slot) (f64.convert_i64_u (global.get $value)))
 
-    (i32.store offset=16 (local.get $slot) (local.get $month))
-    (i32.store offset=20 (local.get $slot) (local.get $day))
-    (i32.store offset=24 (local.get $slot) (local.get $hour))
-    (i32.store offset=28 (local.get $slot) (local.get $minute))
-    (i32.store offset=32 (local.get $slot) (local.get $sec))
-    (i32.store offset=36 (local.get $slot) (local.get $ms))
-    (i32.store offset=40 (local.get $slot) (local.get $stampEnd))
     (i32.store offset=52 (local.get $slot) (local.get $active))
     (i32.const 1)))
