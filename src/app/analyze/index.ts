@@ -10,7 +10,7 @@ import type { ReadOptions } from '../../adapters/logfiles/read-batches.js';
 import { expandSources } from '../../adapters/logfiles/sources.js';
 import { ClusterAnalyzer } from '../../core/analysis/index.js';
 import type { AnalysisReport, AnalysisSeries, CmaClients, LineCounts } from '../../core/model.js';
-import { type BatchFeed, localFeed } from './batch-feeds.js';
+import type { BatchFeed } from './batch-feeds.js';
 import { mergeByTime } from './merge.js';
 import { assignReaders } from './read-plan.js';
 import { defaultScanWorkers, releaseWarmWorkers, ScanPool } from './scan-pool.js';
@@ -90,11 +90,15 @@ export async function analyzePaths(
   if (!pool) {
     void releaseWarmWorkers();
   }
+  // The log reading code is loaded here only when this thread reads a source itself: with scan workers reading
+  // them all, loading it would only delay the start of the merge.
+  const readsHere = sources.some((s) => pool === undefined || (readerOf.get(s) ?? -1) < 0);
+  const local = readsHere ? (await import('./batch-feeds.js')).localFeed : undefined;
   const feeds: BatchFeed[] = sources.map((s) => {
     const reader = readerOf.get(s) ?? -1;
     return pool && reader >= 0
       ? pool.open(s, readOptions, reader, readAhead)
-      : localFeed(s, { ...readOptions, ...(options.stdin ? { stdin: options.stdin } : {}) });
+      : (local as NonNullable<typeof local>)(s, { ...readOptions, ...(options.stdin ? { stdin: options.stdin } : {}) });
   });
   const lines: LineCounts = { read: 0, webbridgeStats: 0, callbridgeStats: 0, malformed: 0 };
   let bytesDone = 0;

@@ -6,7 +6,8 @@
 import { writeFile } from 'node:fs/promises';
 import { Option } from '@commander-js/extra-typings';
 import type cliProgress from 'cli-progress';
-import { isValidTimeZone } from '../../../core/parse/index.js';
+// Straight from its module: the parse index would load every parser into the main thread, which only merges.
+import { isValidTimeZone } from '../../../core/parse/zoned-time.js';
 import { EXIT, UsageError } from '../../../errors.js';
 import { useColour, write } from '../io.js';
 import type { RegisterVerb } from './types.js';
