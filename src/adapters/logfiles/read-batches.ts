@@ -42,6 +42,8 @@ export interface RecordBatch {
 }
 
 const DEFAULT_BATCH = 512;
+/** Records in a source's first batch (see readLines). */
+const FIRST_BATCH = 32;
 /** Stream chunk size (gzip, tar, stdin). */
 const CHUNK_BYTES = 1 << 20;
 const LOG_ENTRY = /(^|\/)[^/]*(log|syslog|messages)[^/]*$|\.log(\.\d+)?(\.gz)?$|(^|\/)syslog(\.\d+)?(\.gz)?$/i;
@@ -49,6 +51,19 @@ const LOG_ENTRY = /(^|\/)[^/]*(log|syslog|messages)[^/]*$|\.log(\.\d+)?(\.gz)?$|
 function yearOf(mtimeMs: number): { year: number; month: number } {
   const d = new Date(mtimeMs);
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1 };
+}
+
+const PLACEHOLDER: CmsRecord = Object.freeze({ kind: 'join-refused', at: 0, host: '' });
+
+/**
+ * A new empty array for records whose elements are already of V8's object kind: a new `[]` starts as small
+ * integers, and the first record pushed changed its kind inside the scan's optimised code, which V8 then threw
+ * away and compiled again ("not a Smi"), batch after batch.
+ */
+function recordArray(): CmsRecord[] {
+  const records = [PLACEHOLDER];
+  records.length = 0;
+  return records;
 }
 
 /**
@@ -60,7 +75,7 @@ class RecordSink implements CandidateSink {
   /** Reads Stats lines in WebAssembly where the scanner's window offers it (stats-line-kernel.ts). */
   #stats: StatsLineReader | undefined;
   /** Records parsed and not yet taken: readLines swaps in a new array for each batch. */
-  records: CmsRecord[] = [];
+  records: CmsRecord[] = recordArray();
   malformed = 0;
 
   constructor(reader: LineReader) {
@@ -208,14 +223,17 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
     lastLines = scanner.counts.lines;
     lastMalformed = sink.malformed;
     lastBytes = bytes;
-    sink.records = [];
+    sink.records = recordArray();
     return batch;
   };
   try {
+    // The first batch is small: a merge of several sources starts only once every source has sent its first.
+    let threshold = Math.min(batchSize, FIRST_BATCH);
     for await (const n of reads) {
       bytes += n;
-      if (sink.records.length >= batchSize) {
+      if (sink.records.length >= threshold) {
         yield take();
+        threshold = batchSize;
       }
     }
     scanner.end();
@@ -238,7 +256,7 @@ async function* readTar(source: LogSource, options: ReadOptions): AsyncGenerator
   raw.on('error', (err: Error) => extract.destroy(err));
   input.on('error', (err: Error) => extract.destroy(err));
   input.pipe(extract);
-  const all: CmsRecord[] = [];
+  const all = recordArray();
   let malformed = 0;
   const errors: Array<{ path: string; message: string }> = [];
   let lines = 0;

@@ -73,6 +73,17 @@ export async function mergeByTime(feeds: readonly BatchFeed[], hooks: MergeHooks
     done: false,
   }));
   await Promise.all(heads.map((h) => refill(h, hooks)));
+  for (let empty = emitUntilEmpty(heads, hooks); empty; empty = emitUntilEmpty(heads, hooks)) {
+    await refill(empty, hooks);
+  }
+}
+
+/**
+ * Hands on records in time order until a head has handed on its whole batch (answers it, to be refilled) or every
+ * head is done (undefined). Synchronous, apart from the async merge: the loop over every record then runs as plain
+ * optimised code instead of inside an async function's state machine, which V8 compiled four times a run.
+ */
+function emitUntilEmpty(heads: readonly Head[], hooks: MergeHooks): Head | undefined {
   for (;;) {
     let best: Head | undefined;
     let bestAt = Number.POSITIVE_INFINITY;
@@ -83,14 +94,13 @@ export async function mergeByTime(feeds: readonly BatchFeed[], hooks: MergeHooks
       }
     }
     if (!best) {
-      return;
+      return undefined;
     }
     hooks.onRecord(recordOf(best, best.i));
     best.i++;
-    if (best.i < best.length) {
-      best.at = atOf(best, best.i);
-    } else {
-      await refill(best, hooks);
+    if (best.i >= best.length) {
+      return best;
     }
+    best.at = atOf(best, best.i);
   }
 }
