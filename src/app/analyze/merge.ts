@@ -32,6 +32,8 @@ function recordOf(h: Head, i: number): CmsRecord {
 
 export interface MergeHooks {
   onRecord(record: CmsRecord): void;
+  /** Takes record `i` of a packed batch instead of `onRecord` (to read it without making an object). */
+  onPackedRecord?(packed: PackedBatch, i: number): void;
   /** Counts and progress of each batch as it arrives. */
   onBatch(batch: Pick<RecordBatch, 'lines' | 'malformed' | 'bytes' | 'errors'>, source: string): void;
   onError(path: string, message: string): void;
@@ -96,7 +98,11 @@ function emitUntilEmpty(heads: readonly Head[], hooks: MergeHooks): Head | undef
     if (!best) {
       return undefined;
     }
-    hooks.onRecord(recordOf(best, best.i));
+    if (best.packed && hooks.onPackedRecord) {
+      hooks.onPackedRecord(best.packed, best.i);
+    } else {
+      hooks.onRecord(recordOf(best, best.i));
+    }
     best.i++;
     if (best.i >= best.length) {
       return best;

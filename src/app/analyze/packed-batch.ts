@@ -8,7 +8,7 @@
 import type { RecordBatch } from '../../adapters/logfiles/read-batches.js';
 import { type PackedRecords, packRecords } from '../../core/packed-records.js';
 
-export { packedAt, packedLength, unpackRecord } from '../../core/packed-records.js';
+export { packedAt, packedLength, unpackRecord, visitPacked } from '../../core/packed-records.js';
 
 export interface PackedBatch extends PackedRecords {
   readonly lines: number;

@@ -14,7 +14,6 @@ import {
   DEFAULT_SESSION_LIMIT,
   type LineCounts,
   type WebBridgeReport,
-  type WebBridgeStatsRecord,
 } from '../model.js';
 import { BoundedSeries } from './bounded-series.js';
 import { forecastLimit, recommend, round1 } from './forecast.js';
@@ -55,6 +54,8 @@ export class ClusterAnalyzer {
   readonly #maxPoints: number;
   readonly #keepSeries: boolean;
   readonly #webbridges = new Map<string, WebBridgeState>();
+  /** Each syslog host's Web Bridge: one lookup per record instead of two (host → name → state). */
+  readonly #webbridgeOfHost = new Map<string, WebBridgeState>();
   readonly #callbridges = new Map<string, CallBridgeState>();
   readonly #clusterLeaked: BoundedSeries;
   #clusterCma: number | null = null;
@@ -72,14 +73,15 @@ export class ClusterAnalyzer {
   }
 
   add(record: CmsRecord): void {
+    if (record.kind === 'webbridge-stats') {
+      this.addWebBridgeStats(record.host, record.at, record.active, record.connects, record.disconnects);
+      return;
+    }
     if (!Number.isFinite(record.at)) {
       return;
     }
     this.#lastAt = this.#lastAt === null ? record.at : Math.max(this.#lastAt, record.at);
     switch (record.kind) {
-      case 'webbridge-stats':
-        this.#addWebBridgeStats(record);
-        break;
       case 'callbridge-stats':
         this.#addCallBridgeStats(record);
         break;
@@ -97,11 +99,15 @@ export class ClusterAnalyzer {
   }
 
   #webbridge(host: string): WebBridgeState {
-    const name = this.#wbNames.get(host) ?? host;
-    let wb = this.#webbridges.get(name);
+    let wb = this.#webbridgeOfHost.get(host);
     if (!wb) {
-      wb = new WebBridgeState(name, host, this.#maxPoints);
-      this.#webbridges.set(name, wb);
+      const name = this.#wbNames.get(host) ?? host;
+      wb = this.#webbridges.get(name);
+      if (!wb) {
+        wb = new WebBridgeState(name, host, this.#maxPoints);
+        this.#webbridges.set(name, wb);
+      }
+      this.#webbridgeOfHost.set(host, wb);
     }
     return wb;
   }
@@ -129,29 +135,37 @@ export class ClusterAnalyzer {
     }
   }
 
-  #addWebBridgeStats(r: WebBridgeStatsRecord): void {
-    const wb = this.#webbridge(r.host);
+  /**
+   * A Web Bridge Stats record given by its fields (`add` of one, without the object: analyze's merge hands on
+   * most of its records so, straight from a worker's packed batch).
+   */
+  addWebBridgeStats(host: string, at: number, active: number, connects: number, disconnects: number): void {
+    if (!Number.isFinite(at)) {
+      return;
+    }
+    this.#lastAt = this.#lastAt === null ? at : Math.max(this.#lastAt, at);
+    const wb = this.#webbridge(host);
     if (wb.lastAt !== null && wb.active !== null) {
       // Web Bridge restarted: both counters went back (they count since Web Bridge start).
-      const countersReset = r.connects < wb.connects && r.disconnects < wb.disconnects;
-      if (countersReset && r.active <= wb.active) {
-        this.#noteRestart(wb, r.at);
+      const countersReset = connects < wb.connects && disconnects < wb.disconnects;
+      if (countersReset && active <= wb.active) {
+        this.#noteRestart(wb, at);
       }
     }
     if (!wb.segment) {
-      wb.segments.push(new LeakSegment(r.at, false));
+      wb.segments.push(new LeakSegment(at, false));
     }
-    wb.active = r.active;
-    wb.connects = r.connects;
-    wb.disconnects = r.disconnects;
-    wb.lastAt = r.at;
-    wb.peakActive = Math.max(wb.peakActive, r.active);
-    this.#trackEpisode(wb, r.at, r.active);
+    wb.active = active;
+    wb.connects = connects;
+    wb.disconnects = disconnects;
+    wb.lastAt = at;
+    wb.peakActive = Math.max(wb.peakActive, active);
+    this.#trackEpisode(wb, at, active);
     if (this.#keepSeries) {
-      wb.activeSeries.push(r.at, r.active);
+      wb.activeSeries.push(at, active);
     }
-    this.#updateLowerBound(wb, r.at);
-    this.#pushClusterLeak(r.at);
+    this.#updateLowerBound(wb, at);
+    this.#pushClusterLeak(at);
   }
 
   #trackEpisode(wb: WebBridgeState, at: number, active: number): void {

@@ -11,7 +11,7 @@ import {
   unpackRecord,
 } from '../../../src/app/analyze/packed-batch.js';
 import type { CmsRecord } from '../../../src/core/model.js';
-import { packRecords } from '../../../src/core/packed-records.js';
+import { packRecords, visitPacked } from '../../../src/core/packed-records.js';
 
 const RECORDS: CmsRecord[] = [
   { kind: 'webbridge-stats', at: 1_763_600_000_000, host: 'cms1', active: 12, connects: 2 ** 52, disconnects: 0 },
@@ -63,6 +63,21 @@ describe('packed batches', () => {
     assert.deepEqual([p.lines, p.malformed, p.bytes, p.errors], [60, 1, 999, [{ path: 'a.tar:x', message: 'bad' }]]);
     // The numbers are what a worker transfers: a plain ArrayBuffer.
     assert.ok(p.numbers.buffer instanceof ArrayBuffer);
+  });
+
+  test('visitPacked hands on Web Bridge Stats records by their fields, the others as records', () => {
+    const p = packRecords(RECORDS);
+    const seen: unknown[] = [];
+    for (let i = 0; i < RECORDS.length; i++) {
+      visitPacked(
+        p,
+        i,
+        (host, at, active, connects, disconnects) =>
+          seen.push({ kind: 'webbridge-stats', at, host, active, connects, disconnects }),
+        (record) => seen.push(record),
+      );
+    }
+    assert.deepEqual(seen, RECORDS);
   });
 
   test('an empty batch still carries its counts', () => {
