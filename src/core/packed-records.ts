@@ -4,7 +4,7 @@
  * per pack, and only the rare records' other fields (a Call Bridge's JSON, a restart's command and user) as objects.
  * Structured-cloning one object per record costs the sending and the receiving thread about as much as the work
  * handed over (measured: 125 ms per 180k records to deserialise). Used by analyze's scan workers
- * (app/analyze/packed-batch.ts) and the SQLite store's worker (adapters/store/sqlite-worker-protocol.ts).
+ * (adapters/logfiles/read-batches.ts) and the SQLite store's worker (adapters/store/sqlite-worker-protocol.ts).
  */
 import type { CallBridgeStatsRecord, CmsRecord, MmpRestartRecord } from './model.js';
 
@@ -34,44 +34,117 @@ export interface PackOptions {
 }
 
 export function packRecords(records: readonly CmsRecord[], options: PackOptions = {}): PackedRecords {
-  const keepRaw = options.raw ?? true;
-  const numbers = new Float64Array(records.length * STRIDE);
-  const hostIndex = new Map<string, number>();
-  const hosts: string[] = [];
-  const extras: Extra[] = [];
-  let o = 0;
+  const builder = new PackedRecordsBuilder(options, records.length);
   for (const r of records) {
-    let h = hostIndex.get(r.host);
-    if (h === undefined) {
-      h = hosts.push(r.host) - 1;
-      hostIndex.set(r.host, h);
-    }
-    numbers[o + 1] = r.at;
-    numbers[o + 2] = h;
+    builder.add(r);
+  }
+  return builder.take();
+}
+
+/**
+ * Packs records as they come, into a growing array: a reader of log lines adds each Web Bridge Stats record by its
+ * fields, so that no object is made for it on its way to another thread (analyze's scan workers).
+ */
+export class PackedRecordsBuilder {
+  readonly #keepRaw: boolean;
+  readonly #initial: number;
+  #numbers: Float64Array<ArrayBuffer>;
+  #length = 0;
+  #hosts: string[] = [];
+  #hostIndex = new Map<string, number>();
+  #extras: Extra[] = [];
+  /** The last host added and its index: a source's lines repeat it. */
+  #lastHost: string | undefined;
+  #lastHostIndex = 0;
+
+  constructor(options: PackOptions = {}, capacity = 64) {
+    this.#keepRaw = options.raw ?? true;
+    this.#initial = Math.max(1, capacity);
+    this.#numbers = new Float64Array(this.#initial * STRIDE);
+  }
+
+  /** Records added since the last `take`. */
+  get length(): number {
+    return this.#length;
+  }
+
+  addWebBridgeStats(host: string, at: number, active: number, connects: number, disconnects: number): void {
+    const o = this.#slot(host, at);
+    const numbers = this.#numbers;
+    numbers[o] = 0;
+    numbers[o + 3] = active;
+    numbers[o + 4] = connects;
+    numbers[o + 5] = disconnects;
+  }
+
+  add(r: CmsRecord): void {
     switch (r.kind) {
       case 'webbridge-stats':
-        numbers[o] = 0;
-        numbers[o + 3] = r.active;
-        numbers[o + 4] = r.connects;
-        numbers[o + 5] = r.disconnects;
+        this.addWebBridgeStats(r.host, r.at, r.active, r.connects, r.disconnects);
         break;
-      case 'callbridge-stats':
-        numbers[o] = 1;
-        numbers[o + 3] = r.cma;
-        numbers[o + 4] = r.cmaPeak;
-        numbers[o + 5] = keepRaw ? extras.push({ raw: r.raw }) - 1 : -1;
+      case 'callbridge-stats': {
+        const o = this.#slot(r.host, r.at);
+        this.#numbers[o] = 1;
+        this.#numbers[o + 3] = r.cma;
+        this.#numbers[o + 4] = r.cmaPeak;
+        this.#numbers[o + 5] = this.#keepRaw ? this.#extras.push({ raw: r.raw }) - 1 : -1;
         break;
-      case 'mmp-restart':
-        numbers[o] = 2;
-        numbers[o + 3] = extras.push({ command: r.command, user: r.user }) - 1;
+      }
+      case 'mmp-restart': {
+        const o = this.#slot(r.host, r.at);
+        this.#numbers[o] = 2;
+        this.#numbers[o + 3] = this.#extras.push({ command: r.command, user: r.user }) - 1;
         break;
-      case 'join-refused':
-        numbers[o] = 3;
+      }
+      case 'join-refused': {
+        // The slot first: it may grow the array.
+        const o = this.#slot(r.host, r.at);
+        this.#numbers[o] = 3;
         break;
+      }
     }
-    o += STRIDE;
   }
-  return { numbers, hosts, extras };
+
+  /** The records added since the last call, packed; the builder starts again empty. */
+  take(): PackedRecords {
+    const n = this.#length * STRIDE;
+    // A copy of exactly the records, so that the pack's buffer can be transferred whole.
+    const packed = { numbers: this.#numbers.slice(0, n), hosts: this.#hosts, extras: this.#extras };
+    this.#length = 0;
+    this.#hosts = [];
+    this.#hostIndex = new Map();
+    this.#extras = [];
+    this.#lastHost = undefined;
+    return packed;
+  }
+
+  /** Room for one more record (its time and host written): the offset of its numbers. */
+  #slot(host: string, at: number): number {
+    let h: number;
+    if (host === this.#lastHost) {
+      h = this.#lastHostIndex;
+    } else {
+      const known = this.#hostIndex.get(host);
+      if (known === undefined) {
+        h = this.#hosts.push(host) - 1;
+        this.#hostIndex.set(host, h);
+      } else {
+        h = known;
+      }
+      this.#lastHost = host;
+      this.#lastHostIndex = h;
+    }
+    const o = this.#length * STRIDE;
+    if (o + STRIDE > this.#numbers.length) {
+      const grown = new Float64Array(this.#numbers.length * 2);
+      grown.set(this.#numbers);
+      this.#numbers = grown;
+    }
+    this.#length++;
+    this.#numbers[o + 1] = at;
+    this.#numbers[o + 2] = h;
+    return o;
+  }
 }
 
 /** Records in the pack. */

@@ -9,6 +9,7 @@ import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { CmsRecord, LineOutcome } from '../../core/model.js';
+import { type PackedRecords, PackedRecordsBuilder, packRecords } from '../../core/packed-records.js';
 import { CANDIDATE_SUBSTRINGS, createLineReader, type LineReader } from '../../core/parse/index.js';
 import { CandidateScanner, type CandidateSink } from './candidate-scanner.js';
 import type { LogSource } from './sources.js';
@@ -27,10 +28,15 @@ export interface ReadOptions {
   readonly batchSize?: number;
   /** Where stdin comes from (tests pass a stream). @default process.stdin */
   readonly stdin?: Readable;
+  /**
+   * Keep each Call Bridge record's whole STATS JSON (`raw`). @default true. analyze's analysis never reads it and
+   * passes false: the batches then carry no objects to clone between threads (core/packed-records.ts).
+   */
+  readonly raw?: boolean;
 }
 
-export interface RecordBatch {
-  readonly records: CmsRecord[];
+/** A batch of records, packed (core/packed-records.ts: unpackRecords gives them as objects), with counts. */
+export interface RecordBatch extends PackedRecords {
   /** Lines read since the previous batch. */
   readonly lines: number;
   /** Unreadable candidate lines since the previous batch. */
@@ -53,17 +59,23 @@ function yearOf(mtimeMs: number): { year: number; month: number } {
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1 };
 }
 
-const PLACEHOLDER: CmsRecord = Object.freeze({ kind: 'join-refused', at: 0, host: '' });
+/** Where a sink puts its records: packed as they come (PackedRecordsBuilder), or as objects (RecordList). */
+interface RecordTarget {
+  add(record: CmsRecord): void;
+  addWebBridgeStats(host: string, at: number, active: number, connects: number, disconnects: number): void;
+}
 
-/**
- * A new empty array for records whose elements are already of V8's object kind: a new `[]` starts as small
- * integers, and the first record pushed changed its kind inside the scan's optimised code, which V8 then threw
- * away and compiled again ("not a Smi"), batch after batch.
- */
-function recordArray(): CmsRecord[] {
-  const records = [PLACEHOLDER];
-  records.length = 0;
-  return records;
+/** Records as objects: an archive's entries are gathered and sorted by time before they are packed. */
+class RecordList implements RecordTarget {
+  readonly records: CmsRecord[] = [];
+
+  add(record: CmsRecord): void {
+    this.records.push(record);
+  }
+
+  addWebBridgeStats(host: string, at: number, active: number, connects: number, disconnects: number): void {
+    this.records.push({ kind: 'webbridge-stats', at, host, active, connects, disconnects });
+  }
 }
 
 /**
@@ -72,14 +84,14 @@ function recordArray(): CmsRecord[] {
  */
 class RecordSink implements CandidateSink {
   readonly #reader: LineReader;
+  readonly #out: RecordTarget;
   /** Reads Stats lines in WebAssembly where the scanner's window offers it (stats-line-kernel.ts). */
   #stats: StatsLineReader | undefined;
-  /** Records parsed and not yet taken: readLines swaps in a new array for each batch. */
-  records: CmsRecord[] = recordArray();
   malformed = 0;
 
-  constructor(reader: LineReader) {
+  constructor(reader: LineReader, out: RecordTarget) {
     this.#reader = reader;
+    this.#out = out;
   }
 
   /** Reads Stats lines with `stats` (lines of the scanner's window) until `release`. */
@@ -93,18 +105,24 @@ class RecordSink implements CandidateSink {
   }
 
   // Most candidates are Web Bridge Stats lines: read from bytes, with no string made (stats-bytes.ts), in
-  // WebAssembly where the window is WebAssembly memory.
+  // WebAssembly where the window is WebAssembly memory, and packed by their fields (no object per record).
   bytes(bytes: Uint8Array, start: number, end: number): boolean {
     const stats = this.#stats;
     if (!stats) {
       const record = this.#reader.readWebBridgeStats(bytes, start, end);
       if (record) {
-        this.records.push(record);
+        this.#out.add(record);
       }
       return record !== undefined;
     }
     if (stats.read(start, end)) {
-      this.records.push(this.#reader.webBridgeStatsOf(stats));
+      this.#out.addWebBridgeStats(
+        stats.host,
+        this.#reader.resolveStamp(stats.stamp),
+        stats.active,
+        stats.connects,
+        stats.disconnects,
+      );
       return true;
     }
     // Another candidate (a Call Bridge STATS line, an audit line…) with a BSD envelope: the kernel reads the
@@ -123,7 +141,7 @@ class RecordSink implements CandidateSink {
 
   #take(out: LineOutcome): void {
     if (out.kind === 'record') {
-      this.records.push(out.record);
+      this.#out.add(out.record);
     } else if (out.kind === 'malformed') {
       this.malformed++;
     }
@@ -135,8 +153,12 @@ class RecordSink implements CandidateSink {
   }
 }
 
-/** A scanner of a source modified at `mtimeMs`, handing its records and unreadable lines to `sink`. */
-function makeScanner(mtimeMs: number, options: ReadOptions): { scanner: CandidateScanner; sink: RecordSink } {
+/** A scanner of a source modified at `mtimeMs`, handing its records to `out`, counting unreadable lines. */
+function makeScanner(
+  mtimeMs: number,
+  options: ReadOptions,
+  out: RecordTarget,
+): { scanner: CandidateScanner; sink: RecordSink } {
   const { year, month } = yearOf(mtimeMs);
   const sink = new RecordSink(
     createLineReader({
@@ -144,6 +166,7 @@ function makeScanner(mtimeMs: number, options: ReadOptions): { scanner: Candidat
       ...(options.year === undefined ? { referenceMonth: month } : {}),
       timeZone: options.timeZone ?? 'UTC',
     }),
+    out,
   );
   const scanner = new CandidateScanner(CANDIDATE_SUBSTRINGS, sink);
   sink.useStatsReader(scanner.statsLineReader());
@@ -201,7 +224,8 @@ function openStream(source: LogSource, options: ReadOptions): Readable {
 
 async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerator<RecordBatch> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
-  const { scanner, sink } = makeScanner(source.mtimeMs, options);
+  const packer = new PackedRecordsBuilder({ raw: options.raw ?? true }, batchSize);
+  const { scanner, sink } = makeScanner(source.mtimeMs, options, packer);
   let bytes = 0;
   const reads =
     source.kind === 'plain'
@@ -214,7 +238,7 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
   let lastBytes = 0;
   const take = (): RecordBatch => {
     const batch = {
-      records: sink.records,
+      ...packer.take(),
       lines: scanner.counts.lines - lastLines,
       malformed: sink.malformed - lastMalformed,
       bytes: bytes - lastBytes,
@@ -223,7 +247,6 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
     lastLines = scanner.counts.lines;
     lastMalformed = sink.malformed;
     lastBytes = bytes;
-    sink.records = recordArray();
     return batch;
   };
   try {
@@ -231,7 +254,7 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
     let threshold = Math.min(batchSize, FIRST_BATCH);
     for await (const n of reads) {
       bytes += n;
-      if (sink.records.length >= threshold) {
+      if (packer.length >= threshold) {
         yield take();
         threshold = batchSize;
       }
@@ -256,7 +279,7 @@ async function* readTar(source: LogSource, options: ReadOptions): AsyncGenerator
   raw.on('error', (err: Error) => extract.destroy(err));
   input.on('error', (err: Error) => extract.destroy(err));
   input.pipe(extract);
-  const all = recordArray();
+  const all = new RecordList();
   let malformed = 0;
   const errors: Array<{ path: string; message: string }> = [];
   let lines = 0;
@@ -267,8 +290,7 @@ async function* readTar(source: LogSource, options: ReadOptions): AsyncGenerator
       continue;
     }
     const mtime = entry.header.mtime?.getTime() ?? source.mtimeMs;
-    const { scanner, sink } = makeScanner(mtime, options);
-    sink.records = all;
+    const { scanner, sink } = makeScanner(mtime, options, all);
     const entryStream = entry as unknown as Readable;
     const body: Readable = /\.gz$/i.test(name) ? entryStream.pipe(createGunzip()) : entryStream;
     try {
@@ -284,18 +306,18 @@ async function* readTar(source: LogSource, options: ReadOptions): AsyncGenerator
     malformed += sink.malformed;
     sink.release();
   }
-  all.sort((a, b) => a.at - b.at);
+  const records = all.records.sort((a, b) => a.at - b.at);
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
-  for (let i = 0; i < all.length || i === 0; i += batchSize) {
+  for (let i = 0; i < records.length || i === 0; i += batchSize) {
     const first = i === 0;
     yield {
-      records: all.slice(i, i + batchSize),
+      ...packRecords(records.slice(i, i + batchSize), { raw: options.raw ?? true }),
       lines: first ? lines : 0,
       malformed: first ? malformed : 0,
       bytes: first ? bytes : 0,
       errors: first ? errors : [],
     };
-    if (all.length === 0) {
+    if (records.length === 0) {
       break;
     }
   }

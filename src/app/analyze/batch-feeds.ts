@@ -1,16 +1,15 @@
 /**
  * @module app/analyze/batch-feeds
  * A source's batches, pulled one at a time: read in this thread (stdin, a single file, this thread's share) or by a
- * scan worker (scan-pool.ts), whose batches come packed (packed-batch.ts).
+ * scan worker (scan-pool.ts). Either way batches are packed (core/packed-records.ts).
  */
 import { type ReadOptions, type RecordBatch, readBatches } from '../../adapters/logfiles/read-batches.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
-import type { PackedBatch } from './packed-batch.js';
 
 export interface BatchFeed {
   readonly source: LogSource;
-  /** The next batch (packed when it comes from a worker), or undefined at the end. Rejects when unreadable. */
-  next(): Promise<PackedBatch | RecordBatch | undefined>;
+  /** The next batch, or undefined at the end. Rejects when unreadable. */
+  next(): Promise<RecordBatch | undefined>;
 }
 
 export function localFeed(source: LogSource, options: ReadOptions): BatchFeed {

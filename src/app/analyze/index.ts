@@ -10,9 +10,9 @@ import type { ReadOptions } from '../../adapters/logfiles/read-batches.js';
 import { expandSources } from '../../adapters/logfiles/sources.js';
 import { ClusterAnalyzer } from '../../core/analysis/index.js';
 import type { AnalysisReport, AnalysisSeries, CmaClients, CmsRecord, LineCounts } from '../../core/model.js';
+import { visitPacked } from '../../core/packed-records.js';
 import type { BatchFeed } from './batch-feeds.js';
 import { mergeByTime } from './merge.js';
-import { visitPacked } from './packed-batch.js';
 import { assignReaders } from './read-plan.js';
 import { defaultScanWorkers, releaseWarmWorkers, ScanPool } from './scan-pool.js';
 import { batchRecordsFor, readAheadFor } from './worker-protocol.js';
@@ -73,6 +73,8 @@ export async function analyzePaths(
     ...(options.year === undefined ? {} : { year: options.year }),
     timeZone: options.timeZone ?? 'UTC',
     batchSize: options.batchSize ?? batchRecordsFor(sources.length),
+    // The analysis never reads a Call Bridge's whole STATS JSON: not carried (nor cloned between threads).
+    raw: false,
   };
   const readAhead = readAheadFor(sources.length);
   const totalBytes = sources.reduce((a, s) => a + s.size, 0);

@@ -6,10 +6,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { ReadOptions } from '../../adapters/logfiles/read-batches.js';
+import type { ReadOptions, RecordBatch } from '../../adapters/logfiles/read-batches.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
 import type { BatchFeed } from './batch-feeds.js';
-import type { PackedBatch } from './packed-batch.js';
 import { creditStepFor, type FromWorker, READ_AHEAD, type ToWorker } from './worker-protocol.js';
 
 /**
@@ -69,7 +68,7 @@ export async function releaseWarmWorkers(): Promise<void> {
   await Promise.all(warm.splice(0).map((w) => w.terminate()));
 }
 
-type Settled = { kind: 'batch'; batch: PackedBatch } | { kind: 'done' } | { kind: 'error'; message: string };
+type Settled = { kind: 'batch'; batch: RecordBatch } | { kind: 'done' } | { kind: 'error'; message: string };
 
 /** A pool of scan workers, each started when it is given its first source. */
 export class ScanPool {

@@ -2,9 +2,8 @@
  * @module app/analyze/worker-protocol
  * Messages between the analyze use case and its scan workers.
  */
-import type { ReadOptions } from '../../adapters/logfiles/read-batches.js';
+import type { ReadOptions, RecordBatch } from '../../adapters/logfiles/read-batches.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
-import type { PackedBatch } from './packed-batch.js';
 
 /** Batches a worker may read of a source ahead of the merge, with few sources. */
 export const READ_AHEAD = 8;
@@ -43,6 +42,6 @@ export type ToWorker =
   | { type: 'next'; id: number; batches: number };
 
 export type FromWorker =
-  | { type: 'batch'; id: number; batch: PackedBatch }
+  | { type: 'batch'; id: number; batch: RecordBatch }
   | { type: 'done'; id: number }
   | { type: 'error'; id: number; message: string };

@@ -41,6 +41,8 @@ export interface LineReader {
    * stats-bytes.ts reads), its stamp resolved with this reader's year, as `read` would give it.
    */
   webBridgeStatsOf(fields: StatsLineFields): WebBridgeStatsRecord;
+  /** The instant of a BSD stamp read from a line of this source, the year carried on as `read` does. */
+  resolveStamp(stamp: BsdStamp): number;
   /**
    * What `read` gives for a line of the BSD shape whose envelope was read elsewhere (the scan's WebAssembly reader)
    * and whose message, from its first token after the tag, is `message`.
@@ -99,6 +101,10 @@ class CmsLineReader implements LineReader {
   readWebBridgeStats(bytes: Uint8Array, start: number, end: number): WebBridgeStatsRecord | undefined {
     const f = this.#statsBytes;
     return f.read(bytes, start, end) ? this.webBridgeStatsOf(f) : undefined;
+  }
+
+  resolveStamp(stamp: BsdStamp): number {
+    return this.#resolveBsd(stamp);
   }
 
   webBridgeStatsOf(f: StatsLineFields): WebBridgeStatsRecord {

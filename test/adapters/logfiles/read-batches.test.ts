@@ -9,6 +9,7 @@ import tarStream from 'tar-stream';
 import { CandidateScanner } from '../../../src/adapters/logfiles/candidate-scanner.js';
 import { type RecordBatch, readBatches } from '../../../src/adapters/logfiles/read-batches.js';
 import { expandSources, type LogSource } from '../../../src/adapters/logfiles/sources.js';
+import { packedLength, unpackRecords } from '../../../src/core/packed-records.js';
 import { CANDIDATE_SUBSTRINGS } from '../../../src/core/parse/index.js';
 import { auditLine, callBridgeStatsLine, chatterLine, webBridgeStatsLine } from '../../../src/sim/syslog/templates.js';
 
@@ -37,11 +38,11 @@ async function collect(
     batchSize: 7,
     ...(stdin ? { stdin } : {}),
   }) as AsyncGenerator<RecordBatch>) {
-    out.records += b.records.length;
+    out.records += packedLength(b);
     out.lines += b.lines;
     out.malformed += b.malformed;
     out.errors += b.errors.length;
-    out.times.push(...b.records.map((r) => r.at));
+    out.times.push(...unpackRecords(b).map((r) => r.at));
   }
   return out;
 }

@@ -160,11 +160,12 @@ describe('wbguard restart against the simulator', () => {
     const { readdirSync } = await import('node:fs');
     const { SqliteStore } = await import('../../../src/adapters/store/sqlite-store.js');
     const { readBatches } = await import('../../../src/adapters/logfiles/read-batches.js');
+    const { unpackRecords } = await import('../../../src/core/packed-records.js');
     await new Promise((r) => setTimeout(r, 300));
     const store = new SqliteStore(join(f.state, 'wbguard.db'));
     for (const name of readdirSync(f.logs)) {
       for await (const b of readBatches({ kind: 'plain', path: join(f.logs, name), mtimeMs: Date.now(), size: 0 })) {
-        store.appendRecords(b.records);
+        store.appendRecords(unpackRecords(b));
       }
     }
     store.close();

@@ -3,15 +3,16 @@ import { describe, test } from 'node:test';
 import type { RecordBatch } from '../../../src/adapters/logfiles/read-batches.js';
 import type { BatchFeed } from '../../../src/app/analyze/batch-feeds.js';
 import { mergeByTime } from '../../../src/app/analyze/merge.js';
+import type { CmsRecord } from '../../../src/core/model.js';
 import {
-  type PackedBatch,
-  packBatch,
+  PackedRecordsBuilder,
+  type PackOptions,
   packedAt,
   packedLength,
+  packRecords,
   unpackRecord,
-} from '../../../src/app/analyze/packed-batch.js';
-import type { CmsRecord } from '../../../src/core/model.js';
-import { packRecords, visitPacked } from '../../../src/core/packed-records.js';
+  visitPacked,
+} from '../../../src/core/packed-records.js';
 
 const RECORDS: CmsRecord[] = [
   { kind: 'webbridge-stats', at: 1_763_600_000_000, host: 'cms1', active: 12, connects: 2 ** 52, disconnects: 0 },
@@ -22,11 +23,18 @@ const RECORDS: CmsRecord[] = [
   { kind: 'webbridge-stats', at: 1_763_600_000_300, host: 'cms2', active: 0, connects: 7, disconnects: 7 },
 ];
 
-function batch(records: CmsRecord[], extra: Partial<RecordBatch> = {}): RecordBatch {
-  return { records, lines: records.length * 10, malformed: 1, bytes: 999, errors: [], ...extra };
+function batch(records: CmsRecord[], extra: Partial<RecordBatch> = {}, options: PackOptions = {}): RecordBatch {
+  return {
+    ...packRecords(records, options),
+    lines: records.length * 10,
+    malformed: 1,
+    bytes: 999,
+    errors: [],
+    ...extra,
+  };
 }
 
-function feed(path: string, batches: Array<PackedBatch | RecordBatch>, failAfter?: number): BatchFeed {
+function feed(path: string, batches: RecordBatch[], failAfter?: number): BatchFeed {
   let i = 0;
   return {
     source: { kind: 'plain', path, mtimeMs: 0, size: 0 },
@@ -41,10 +49,10 @@ function feed(path: string, batches: Array<PackedBatch | RecordBatch>, failAfter
 
 describe('packed batches', () => {
   test('every record kind comes back as it went in (but a Call Bridge JSON), with the counts, hosts stored once', () => {
-    const p = packBatch(batch(RECORDS, { errors: [{ path: 'a.tar:x', message: 'bad' }] }));
+    const p = batch(RECORDS, { errors: [{ path: 'a.tar:x', message: 'bad' }] }, { raw: false });
     assert.equal(packedLength(p), RECORDS.length);
     assert.deepEqual(p.hosts, ['cms1', 'cb1', 'cms2']);
-    // The analysis never reads a Call Bridge's whole STATS JSON, so a worker does not send it.
+    // Without Call Bridge JSON (analyze's analysis never reads it, so its workers do not send it).
     assert.equal(p.extras.length, 2, 'only the restart records have fields besides numbers');
     assert.deepEqual(
       RECORDS.map((_, i) => unpackRecord(p, i)),
@@ -80,15 +88,34 @@ describe('packed batches', () => {
     assert.deepEqual(seen, RECORDS);
   });
 
+  test('the builder packs records added one by one, Web Bridge Stats by their fields, as packRecords does', () => {
+    const builder = new PackedRecordsBuilder({}, 1);
+    for (const r of RECORDS) {
+      if (r.kind === 'webbridge-stats') {
+        builder.addWebBridgeStats(r.host, r.at, r.active, r.connects, r.disconnects);
+      } else {
+        builder.add(r);
+      }
+    }
+    assert.equal(builder.length, RECORDS.length);
+    const p = builder.take();
+    assert.deepEqual(p, packRecords(RECORDS));
+    assert.equal(p.numbers.length, RECORDS.length * 6, 'exactly the records, grown from room for one');
+    // Taken, it starts again empty (hosts indexed anew).
+    assert.equal(builder.length, 0);
+    builder.add(RECORDS[2] as CmsRecord);
+    assert.deepEqual(builder.take().hosts, ['cms1']);
+  });
+
   test('an empty batch still carries its counts', () => {
-    const p = packBatch(batch([]));
+    const p = batch([]);
     assert.equal(packedLength(p), 0);
     assert.equal(p.lines, 0);
     assert.equal(p.bytes, 999);
   });
 });
 
-describe('mergeByTime over packed and plain batches', () => {
+describe('mergeByTime', () => {
   const at = (t: number, host: string): CmsRecord => ({ kind: 'join-refused', at: t, host });
 
   test('interleaves sources by time across batch ends and empty batches; a failing source is reported', async () => {
@@ -97,10 +124,9 @@ describe('mergeByTime over packed and plain batches', () => {
     const errors: string[] = [];
     await mergeByTime(
       [
-        feed('a', [packBatch(batch([at(1, 'a'), at(4, 'a')])), packBatch(batch([])), packBatch(batch([at(6, 'a')]))]),
-        // Batches read in the main thread come as records, a worker's packed: the merge takes both.
+        feed('a', [batch([at(1, 'a'), at(4, 'a')]), batch([]), batch([at(6, 'a')])]),
         feed('b', [batch([at(2, 'b')]), batch([at(3, 'b'), at(9, 'b')])]),
-        feed('c', [packBatch(batch([at(5, 'c')]))], 1),
+        feed('c', [batch([at(5, 'c')])], 1),
         feed('d', []),
       ],
       {
