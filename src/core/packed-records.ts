@@ -42,6 +42,17 @@ export function packRecords(records: readonly CmsRecord[], options: PackOptions 
 }
 
 /**
+ * An empty array for host names whose elements are already of V8's object kind: a new `[]` holds small integers,
+ * and the first name pushed changed its kind inside the scan's optimised code, which V8 threw away and compiled
+ * again for each batch (trace-deopt: "not a Smi", "wrong map").
+ */
+function hostArray(): string[] {
+  const hosts = [''];
+  hosts.length = 0;
+  return hosts;
+}
+
+/**
  * Packs records as they come, into a growing array: a reader of log lines adds each Web Bridge Stats record by its
  * fields, so that no object is made for it on its way to another thread (analyze's scan workers).
  */
@@ -50,7 +61,7 @@ export class PackedRecordsBuilder {
   readonly #initial: number;
   #numbers: Float64Array<ArrayBuffer>;
   #length = 0;
-  #hosts: string[] = [];
+  #hosts = hostArray();
   #hostIndex = new Map<string, number>();
   #extras: Extra[] = [];
   /** The last host added and its index: a source's lines repeat it. */
@@ -111,7 +122,7 @@ export class PackedRecordsBuilder {
     // A copy of exactly the records, so that the pack's buffer can be transferred whole.
     const packed = { numbers: this.#numbers.slice(0, n), hosts: this.#hosts, extras: this.#extras };
     this.#length = 0;
-    this.#hosts = [];
+    this.#hosts = hostArray();
     this.#hostIndex = new Map();
     this.#extras = [];
     this.#lastHost = undefined;
