@@ -1,9 +1,11 @@
 /**
  * `npm run bench`: runs the benchmarks and prints a short report (Markdown) to paste into docs/benchmarks.md.
- * Options: `--size MB` corpus size for analyze vs grep (default 1100), `--rounds N` (default 9; ingest: 3), `--only NAME`; for
+ * Options: `--size MB` corpus size for analyze vs grep (default 1100), `--rounds N` (default 9; ingest: 3), `--only NAME`
+ * (`analyze-files`: RSS with many files, on the analyze corpus; `--runs N`, default 2); for
  * `store`: `--scale F` (fraction of the 50 clusters, default 1), `--days D` (default 30), `--runs N` (default 3); for
  * `ingest`: `--baseline DIR` (another checkout, built: measured in the same rounds).
  */
+import { benchAnalyzeFiles } from './analyze-files.js';
 import { benchAnalyzeVsGrep, machine, median, type ToolRuns } from './analyze-vs-grep.js';
 import { benchApiPoll } from './api-poll.js';
 import { benchDashboard } from './dashboard.js';
@@ -43,6 +45,20 @@ if (!only || only === 'analyze') {
     row('`wbguard analyze --json --jobs 0` (one thread)', r.analyzeOneThread),
     '',
     `analyze / grep per round: ${r.ratios.join(', ')}; median **${median(r.ratios)}×** (goal ≤ 1.5×: ${median(r.ratios) <= 1.5 ? 'met' : 'NOT met'}). RSS goal < 200 MB: ${rss < 200 ? 'met' : 'NOT met'} (${rss} MB).`,
+  );
+}
+if (!only || only === 'analyze-files') {
+  const runs = benchAnalyzeFiles(`bench/.corpus/analyze-${size}mb`, numberArg('--runs', 2));
+  report.push(
+    '',
+    '## analyze: peak RSS with many files at once',
+    '',
+    '| input | files | peak RSS (each run) | goal < 200 MB |',
+    '|---|---|---|---|',
+    ...runs.map(
+      (r) =>
+        `| ${r.label} (${r.gigabytes} GB) | ${r.files} | ${r.maxRssMb.map((m) => `${m} MB`).join(', ')} | ${Math.max(...r.maxRssMb) < 200 ? 'met' : 'NOT met'} |`,
+    ),
   );
 }
 if (!only || only === 'ssh') {

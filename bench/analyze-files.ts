@@ -1,0 +1,130 @@
+/**
+ * Benchmark: `wbguard analyze --json` peak RSS with many files at once (issue 2: "RSS under 200 MB whatever the
+ * input size"). Files that all span the same time are the hard case: the merge holds every one open mid-file. The
+ * sets are made of the analyze corpus' ten files (bench/.corpus, `--only analyze` makes it), linked under
+ * bench/.corpus/files-N/: the whole files 5 times over (50 × 155 MB), 40 MB prefixes 20 times over (200 files) and
+ * 8 MB prefixes 100 times over (1000 files). Symbolic links, so 8 GB of input costs 80 MB of disk; each link is a
+ * source of its own to analyze, as a copy would be (RSS counts the process, not the page cache).
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  rmSync,
+  symlinkSync,
+  writeSync,
+} from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface FilesRun {
+  label: string;
+  files: number;
+  gigabytes: number;
+  seconds: number;
+  maxRssMb: number[];
+}
+
+function prefix(from: string, to: string, bytes: number): void {
+  const input = openSync(from, 'r');
+  const output = openSync(to, 'w');
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  try {
+    for (let done = 0; done < bytes; ) {
+      const n = readSync(input, chunk, 0, Math.min(chunk.length, bytes - done), null);
+      if (n <= 0) {
+        break;
+      }
+      writeSync(output, chunk, 0, n);
+      done += n;
+    }
+  } finally {
+    closeSync(input);
+    closeSync(output);
+  }
+}
+
+/** A folder of `copies` links to each of `sources`. */
+function linkSet(dir: string, sources: readonly string[], copies: number): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (let k = 0; k < copies; k++) {
+    for (const [i, s] of sources.entries()) {
+      symlinkSync(resolve(s), join(dir, `c${k}-f${i}.log`));
+    }
+  }
+}
+
+function peakRss(args: string[]): { seconds: number; rssMb: number } {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, 'dist/src/app/cli/main.js', ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (r.status !== 0) {
+    throw new Error(`analyze failed: ${r.stderr}`);
+  }
+  const [sec, kb] = (r.stderr.trim().split('\n').pop() ?? '0 0').split(' ').map(Number);
+  return { seconds: sec ?? 0, rssMb: Math.round((kb ?? 0) / 1024) };
+}
+
+/** Peak RSS of `analyze --json` over each set, `runs` times (dist/ must be built: the analyze bench builds it). */
+export function benchAnalyzeFiles(corpusDir: string, runs = 2): FilesRun[] {
+  const full = readdirSync(corpusDir)
+    .filter((f) => f.endsWith('.log'))
+    .map((f) => join(corpusDir, f));
+  if (full.length === 0) {
+    throw new Error(`no corpus in ${corpusDir}: run \`npm run bench -- --only analyze\` first`);
+  }
+  const root = join('bench', '.corpus', 'files');
+  const prefixes = (mb: number): string[] => {
+    const dir = join(root, `prefix-${mb}mb`);
+    mkdirSync(dir, { recursive: true });
+    return full.map((f, i) => {
+      const to = join(dir, `p${i}.log`);
+      if (!existsSync(to)) {
+        prefix(f, to, mb * 1_000_000);
+      }
+      return to;
+    });
+  };
+  const sets = [
+    { label: 'the 10 files', sources: full, copies: 1, gigabytes: 1.55 },
+    { label: '50 files at once, each 155 MB (the 10, 5 times over)', sources: full, copies: 5, gigabytes: 7.7 },
+    {
+      label: '200 files at once, each 40 MB (prefixes of the 10, 20 times over)',
+      sources: prefixes(40),
+      copies: 20,
+      gigabytes: 8,
+    },
+    {
+      label: '1000 files at once, each 8 MB (prefixes of the 10, 100 times over)',
+      sources: prefixes(8),
+      copies: 100,
+      gigabytes: 8,
+    },
+  ];
+  const out: FilesRun[] = [];
+  for (const [i, set] of sets.entries()) {
+    const dir = join(root, `set-${i}`);
+    linkSet(dir, set.sources, set.copies);
+    const rss: number[] = [];
+    let seconds = 0;
+    for (let r = 0; r < runs; r++) {
+      const run = peakRss(['analyze', '--json', dir]);
+      rss.push(run.rssMb);
+      seconds = run.seconds;
+    }
+    console.error(`${set.label}: ${rss.join(', ')} MB`);
+    out.push({
+      label: set.label,
+      files: set.sources.length * set.copies,
+      gigabytes: set.gigabytes,
+      seconds,
+      maxRssMb: rss,
+    });
+  }
+  return out;
+}
