@@ -40,6 +40,12 @@ export interface AnalyzeBenchResult {
   analyze: ToolRuns;
   /** `--jobs 0`: everything in the main thread. */
   analyzeOneThread: ToolRuns;
+  /**
+   * The default again, with NODE_EXTRA_CA_CERTS unset, when the environment sets it: Node then parses that whole
+   * certificate bundle at every start, before any of wbguard's code runs (this sandbox points it at the system
+   * bundle: ~55 ms). For information; the ratios are of the runs in the environment as it is.
+   */
+  analyzeNoExtraCerts?: ToolRuns;
   /** analyze / grep of each round (the two timed back to back). */
   ratios: number[];
 }
@@ -94,10 +100,14 @@ function makeCorpus(dir: string, targetMb: number): void {
   writeFileSync(marker, '');
 }
 
-function timed(cmd: string, args: string[]): { seconds: number; cpuSeconds: number; stdout: string; maxRssMb: number } {
+function timed(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { seconds: number; cpuSeconds: number; stdout: string; maxRssMb: number } {
   const timeArgs = ['-f', '%e %M %U %S', cmd, ...args];
   // stdout is a pipe, never /dev/null: GNU grep stops at the first match when its output is /dev/null.
-  const r = spawnSync('/usr/bin/time', timeArgs, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync('/usr/bin/time', timeArgs, { encoding: 'utf8', maxBuffer: 1 << 28, env });
   if (r.status !== 0) {
     throw new Error(`${cmd} failed: ${r.stderr}`);
   }
@@ -150,6 +160,9 @@ export async function benchAnalyzeVsGrep(sizeMb: number, rounds = 9): Promise<An
   const rg = hasRg ? { ...runs(), matches: 0 } : undefined;
   const analyze = runs();
   const analyzeOneThread = runs();
+  const extraCerts = process.env.NODE_EXTRA_CA_CERTS !== undefined;
+  const analyzeNoExtraCerts = extraCerts ? runs() : undefined;
+  const { NODE_EXTRA_CA_CERTS: _certs, ...envWithoutCerts } = process.env;
   const ratios: number[] = [];
   let lines = 0;
   const load0 = loadavg()[0] ?? 0;
@@ -170,6 +183,9 @@ export async function benchAnalyzeVsGrep(sizeMb: number, rounds = 9): Promise<An
     }
     lines = doc.lines.read;
     note(analyzeOneThread, timed(cli[0], [...cli.slice(1), '--jobs', '0', ...files]));
+    if (analyzeNoExtraCerts) {
+      note(analyzeNoExtraCerts, timed(cli[0], [...cli.slice(1), ...files], envWithoutCerts));
+    }
     if (rg) {
       const r = timed('rg', ['-c', 'Stats |STATS:', ...files]);
       note(rg, r);
@@ -187,6 +203,7 @@ export async function benchAnalyzeVsGrep(sizeMb: number, rounds = 9): Promise<An
     ...(rg ? { rg } : {}),
     analyze,
     analyzeOneThread,
+    ...(analyzeNoExtraCerts ? { analyzeNoExtraCerts } : {}),
     ratios,
   };
 }

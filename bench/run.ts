@@ -43,8 +43,17 @@ if (!only || only === 'analyze') {
     ...(r.rg ? [row('`rg -c`', r.rg)] : []),
     row('`wbguard analyze --json` (default: a scan worker per core)', r.analyze),
     row('`wbguard analyze --json --jobs 0` (one thread)', r.analyzeOneThread),
+    ...(r.analyzeNoExtraCerts
+      ? [row('`wbguard analyze --json`, NODE_EXTRA_CA_CERTS unset (see below)', r.analyzeNoExtraCerts)]
+      : []),
     '',
     `analyze / grep per round: ${r.ratios.join(', ')}; median **${median(r.ratios)}×** (goal ≤ 1.5×: ${median(r.ratios) <= 1.5 ? 'met' : 'NOT met'}). RSS goal < 200 MB: ${rss < 200 ? 'met' : 'NOT met'} (${rss} MB).`,
+    ...(r.analyzeNoExtraCerts
+      ? [
+          '',
+          `This environment sets NODE_EXTRA_CA_CERTS (${process.env.NODE_EXTRA_CA_CERTS}): Node parses that certificate bundle at every start, before any of wbguard's code runs. The ratios above keep the environment as it is; the last row is the default run without the variable, for information.`,
+        ]
+      : []),
   );
 }
 if (!only || only === 'analyze-files') {
