@@ -13,6 +13,27 @@ import { STATS_LINE_WASM_BASE64 } from './wasm/stats-line-module.js';
 
 /** Bytes of memory per source (stats-line.wat documents the layout). */
 export const STATS_SLOT_BYTES = 512;
+/** A slot's fields, as Int32Array indices from the slot's start (byte offset ÷ 4; stats-line.wat's layout). */
+const I32 = {
+  tokenLength: 0,
+  tokenIsFacility: 1,
+  hostLength: 2,
+  hostChanged: 3,
+  month: 4,
+  day: 5,
+  hour: 6,
+  minute: 7,
+  second: 8,
+  ms: 9,
+  stampEnd: 10,
+  tokenStart: 11,
+  tokenEnd: 12,
+  active: 13,
+  messageStart: 18,
+  lineEnd: 19,
+} as const;
+/** The slot's counters, as Float64Array indices (byte offset ÷ 8). */
+const F64 = { connects: 7, disconnects: 8 } as const;
 const KEPT_MAX = 128;
 const TOKEN_AT = 128;
 const HOST_AT = 256;
@@ -137,10 +158,10 @@ export class StatsLineReader implements StatsLineFields {
     this.#at64 = slot >> 3;
     const i32 = kernel.i32;
     // Nothing kept yet: no first token, no host.
-    i32[this.#at32] = -1;
-    i32[this.#at32 + 1] = 0;
-    i32[this.#at32 + 2] = -1;
-    i32[this.#at32 + 3] = 0;
+    i32[this.#at32 + I32.tokenLength] = -1;
+    i32[this.#at32 + I32.tokenIsFacility] = 0;
+    i32[this.#at32 + I32.hostLength] = -1;
+    i32[this.#at32 + I32.hostChanged] = 0;
   }
 
   /** Whether the window's bytes [start, end) (no newline) are a Stats line of the common shape; fields set if so. */
@@ -150,9 +171,9 @@ export class StatsLineReader implements StatsLineFields {
     }
     const i32 = this.#kernel.i32;
     const at = this.#at32;
-    this.active = i32[at + 13] as number;
-    this.connects = this.#kernel.f64[this.#at64 + 7] as number;
-    this.disconnects = this.#kernel.f64[this.#at64 + 8] as number;
+    this.active = i32[at + I32.active] as number;
+    this.connects = this.#kernel.f64[this.#at64 + F64.connects] as number;
+    this.disconnects = this.#kernel.f64[this.#at64 + F64.disconnects] as number;
     return true;
   }
 
@@ -165,7 +186,8 @@ export class StatsLineReader implements StatsLineFields {
       return undefined;
     }
     const i32 = this.#kernel.i32;
-    return this.#kernel.memory.toString('utf8', i32[this.#at32 + 18] as number, i32[this.#at32 + 19] as number);
+    const at = this.#at32;
+    return this.#kernel.memory.toString('utf8', i32[at + I32.messageStart] as number, i32[at + I32.lineEnd] as number);
   }
 
   /** Runs `fn` on the line (keeping a new first token when asked); on 1, takes the stamp and host. */
@@ -183,23 +205,23 @@ export class StatsLineReader implements StatsLineFields {
     }
     const i32 = kernel.i32;
     const at = this.#at32;
-    if (i32[at + 3] === 1) {
+    if (i32[at + I32.hostChanged] === 1) {
       // The kept host changed (checked ASCII by the kernel): its string, made once per change.
       this.host = kernel.memory.toString(
         'latin1',
         this.#slot + HOST_AT,
-        this.#slot + HOST_AT + (i32[at + 2] as number),
+        this.#slot + HOST_AT + (i32[at + I32.hostLength] as number),
       );
-      i32[at + 3] = 0;
+      i32[at + I32.hostChanged] = 0;
     }
     const stamp = this.stamp;
-    stamp.month = i32[at + 4] as number;
-    stamp.day = i32[at + 5] as number;
-    stamp.hour = i32[at + 6] as number;
-    stamp.minute = i32[at + 7] as number;
-    stamp.second = i32[at + 8] as number;
-    stamp.ms = i32[at + 9] as number;
-    stamp.end = i32[at + 10] as number;
+    stamp.month = i32[at + I32.month] as number;
+    stamp.day = i32[at + I32.day] as number;
+    stamp.hour = i32[at + I32.hour] as number;
+    stamp.minute = i32[at + I32.minute] as number;
+    stamp.second = i32[at + I32.second] as number;
+    stamp.ms = i32[at + I32.ms] as number;
+    stamp.end = i32[at + I32.stampEnd] as number;
     return true;
   }
 
@@ -210,8 +232,8 @@ export class StatsLineReader implements StatsLineFields {
   #keepToken(): boolean {
     const { i32, memory } = this.#kernel;
     const at = this.#at32;
-    const from = i32[at + 11] as number;
-    const to = i32[at + 12] as number;
+    const from = i32[at + I32.tokenStart] as number;
+    const to = i32[at + I32.tokenEnd] as number;
     if (to - from > KEPT_MAX) {
       return false;
     }
@@ -221,8 +243,8 @@ export class StatsLineReader implements StatsLineFields {
       }
     }
     memory.copy(memory, this.#slot + TOKEN_AT, from, to);
-    i32[at] = to - from;
-    i32[at + 1] = isFacilitySeverityToken(memory.toString('latin1', from, to)) ? 1 : 0;
+    i32[at + I32.tokenLength] = to - from;
+    i32[at + I32.tokenIsFacility] = isFacilitySeverityToken(memory.toString('latin1', from, to)) ? 1 : 0;
     return true;
   }
 
