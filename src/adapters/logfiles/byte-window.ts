@@ -7,6 +7,7 @@
  */
 import { STATS_SLOT_BYTES, StatsLineKernel } from './stats-line-kernel.js';
 import { COUNT_BYTE_WASM_BASE64 } from './wasm/count-byte-module.js';
+import { wasmModuleOnce } from './wasm-module.js';
 
 export interface ByteWindow {
   /** The window's memory: callers read into it and scan it where it is. Never reallocated. */
@@ -24,19 +25,8 @@ const PAGE = 65_536;
  * (more read their Stats lines in JavaScript). Only the slots in use are ever touched.
  */
 const SLOT_PAGES = (2048 * STATS_SLOT_BYTES) / PAGE;
-let compiled: WebAssembly.Module | null | undefined;
-
-/** Compiles the kernel once per thread; null when this runtime cannot (no WebAssembly, or no SIMD). */
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(Buffer.from(COUNT_BYTE_WASM_BASE64, 'base64'));
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+/** The newline counter's module (it needs WebAssembly SIMD). */
+const kernelModule = wasmModuleOnce(COUNT_BYTE_WASM_BASE64);
 
 function jsWindow(size: number): ByteWindow {
   const bytes = Buffer.allocUnsafe(size);

@@ -10,6 +10,7 @@
 import { isFacilitySeverityToken, type StatsLineFields } from '../../core/parse/index.js';
 import type { BsdStamp } from '../../core/parse/timestamp.js';
 import { STATS_LINE_WASM_BASE64 } from './wasm/stats-line-module.js';
+import { wasmModuleOnce } from './wasm-module.js';
 
 /** Bytes of memory per source (stats-line.wat documents the layout). */
 export const STATS_SLOT_BYTES = 512;
@@ -44,18 +45,7 @@ interface Exports {
   envelope: StatsLineFn;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
-function statsLineModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(Buffer.from(STATS_LINE_WASM_BASE64, 'base64'));
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+const statsLineModule = wasmModuleOnce(STATS_LINE_WASM_BASE64);
 
 /**
  * The Stats line reader of one window's memory, with `slots` places for sources at `slotsAt` (beyond the window's
