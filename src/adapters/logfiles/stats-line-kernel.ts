@@ -7,8 +7,7 @@
  * reader was optimised on a background thread, competing with the scan for the same two cores, and did so again in
  * every worker: that was most of what `analyze` spent beyond reading and searching the bytes (docs/benchmarks.md).
  */
-import { isFacilitySeverityToken, type StatsLineFields } from '../../core/parse/index.js';
-import type { BsdStamp } from '../../core/parse/timestamp.js';
+import { isFacilitySeverityToken, StatsLineState } from '../../core/parse/index.js';
 import { STATS_LINE_WASM_BASE64 } from './wasm/stats-line-module.js';
 import { wasmModuleOnce } from './wasm-module.js';
 
@@ -120,28 +119,16 @@ export class StatsLineKernel {
 }
 
 /** Reads the Stats lines of one source, in the window's memory; the fields of the last line read are on it. */
-export class StatsLineReader implements StatsLineFields {
+export class StatsLineReader extends StatsLineState {
   readonly #kernel: StatsLineKernel;
   readonly #slot: number;
   /** The slot as Int32Array and Float64Array indices. */
   readonly #at32: number;
   readonly #at64: number;
   #released = false;
-  readonly stamp: { -readonly [K in keyof BsdStamp]: BsdStamp[K] } = {
-    month: 0,
-    day: 0,
-    hour: 0,
-    minute: 0,
-    second: 0,
-    ms: 0,
-    end: 0,
-  };
-  host = '';
-  active = 0;
-  connects = 0;
-  disconnects = 0;
 
   constructor(kernel: StatsLineKernel, slot: number) {
+    super();
     this.#kernel = kernel;
     this.#slot = slot;
     this.#at32 = slot >> 2;

@@ -4,6 +4,6 @@
  */
 export { CANDIDATE_SUBSTRINGS, DEFAULT_JOIN_REFUSED_PATTERNS, isCandidateLine, parsePayload } from './cms-payloads.js';
 export { createLineReader, type LineReader, type LineReaderOptions, MAX_LINE_LENGTH } from './line-reader.js';
-export type { EnvelopeFields, StatsLineFields } from './stats-bytes.js';
+export { type EnvelopeFields, type StatsLineFields, StatsLineState } from './stats-bytes.js';
 export { isFacilitySeverityToken, parseEnvelope } from './syslog-envelope.js';
 export { isValidTimeZone, wallClockToEpoch, zoneOffsetMs } from './zoned-time.js';

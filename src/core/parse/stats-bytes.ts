@@ -36,16 +36,11 @@ export interface StatsLineFields extends EnvelopeFields {
 }
 
 /**
- * Reads Stats lines of one source: keeps the last host and facility token, which repeat line after line. The fields
- * of the line just read are left on the reader (no object per line: this runs for every Stats line of gigabytes of
- * logs, and allocating the stamp and the fields cost more than reading them).
+ * The fields of the Stats line last read, kept on its reader (StatsLineBytes here, and the WebAssembly reader of
+ * adapters/logfiles): no object per line.
  */
-export class StatsLineBytes implements StatsLineFields {
-  /** The last host token's bytes, a plain array: comparing with one was a third faster than with a Buffer. */
-  #hostBytes: number[] = [];
-  #tokenBytes: number[] = [];
-  #tokenIsFacility = false;
-  /** The stamp of the line just read (its year is not in the line). */
+export class StatsLineState implements StatsLineFields {
+  /** The line's stamp (its year is not in the line). */
   readonly stamp: { -readonly [K in keyof BsdStamp]: BsdStamp[K] } = {
     month: 0,
     day: 0,
@@ -59,6 +54,18 @@ export class StatsLineBytes implements StatsLineFields {
   active = 0;
   connects = 0;
   disconnects = 0;
+}
+
+/**
+ * Reads Stats lines of one source: keeps the last host and facility token, which repeat line after line. The fields
+ * of the line just read are left on the reader (no object per line: this runs for every Stats line of gigabytes of
+ * logs, and allocating the stamp and the fields cost more than reading them).
+ */
+export class StatsLineBytes extends StatsLineState {
+  /** The last host token's bytes, a plain array: comparing with one was a third faster than with a Buffer. */
+  #hostBytes: number[] = [];
+  #tokenBytes: number[] = [];
+  #tokenIsFacility = false;
 
   /**
    * Whether `bytes[start, end)` (no newline) is a Stats line of the common shape; its fields are then on the reader
