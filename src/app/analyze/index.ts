@@ -108,24 +108,26 @@ export async function analyzePaths(
   const since = options.since ?? Number.NEGATIVE_INFINITY;
   const until = options.until ?? Number.POSITIVE_INFINITY;
   try {
-    const onRecord = (record: CmsRecord): void => {
-      if (record.at < since || record.at >= until) {
-        return;
-      }
-      if (record.kind === 'webbridge-stats') {
-        lines.webbridgeStats++;
-      } else if (record.kind === 'callbridge-stats') {
-        lines.callbridgeStats++;
-      }
-      analyzer.add(record);
-    };
-    // Records from a worker: Web Bridge Stats (nearly all) by their fields, with no object made for each.
+    // Web Bridge Stats records (nearly all) by their fields: from a packed batch no object is made for them.
     const onWebBridgeStats = (host: string, at: number, active: number, connects: number, disconnects: number) => {
       if (at < since || at >= until) {
         return;
       }
       lines.webbridgeStats++;
       analyzer.addWebBridgeStats(host, at, active, connects, disconnects);
+    };
+    const onRecord = (record: CmsRecord): void => {
+      if (record.kind === 'webbridge-stats') {
+        onWebBridgeStats(record.host, record.at, record.active, record.connects, record.disconnects);
+        return;
+      }
+      if (record.at < since || record.at >= until) {
+        return;
+      }
+      if (record.kind === 'callbridge-stats') {
+        lines.callbridgeStats++;
+      }
+      analyzer.add(record);
     };
     await mergeByTime(feeds, {
       onRecord,

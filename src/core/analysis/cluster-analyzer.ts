@@ -77,10 +77,9 @@ export class ClusterAnalyzer {
       this.addWebBridgeStats(record.host, record.at, record.active, record.connects, record.disconnects);
       return;
     }
-    if (!Number.isFinite(record.at)) {
+    if (!this.#takeInstant(record.at)) {
       return;
     }
-    this.#lastAt = this.#lastAt === null ? record.at : Math.max(this.#lastAt, record.at);
     switch (record.kind) {
       case 'callbridge-stats':
         this.#addCallBridgeStats(record);
@@ -96,6 +95,15 @@ export class ClusterAnalyzer {
         this.#webbridge(record.host).joinRefused = true;
         break;
     }
+  }
+
+  /** Whether a record at `at` is taken (one without a time is not); notes the latest instant seen. */
+  #takeInstant(at: number): boolean {
+    if (!Number.isFinite(at)) {
+      return false;
+    }
+    this.#lastAt = this.#lastAt === null ? at : Math.max(this.#lastAt, at);
+    return true;
   }
 
   #webbridge(host: string): WebBridgeState {
@@ -140,10 +148,9 @@ export class ClusterAnalyzer {
    * most of its records so, straight from a worker's packed batch).
    */
   addWebBridgeStats(host: string, at: number, active: number, connects: number, disconnects: number): void {
-    if (!Number.isFinite(at)) {
+    if (!this.#takeInstant(at)) {
       return;
     }
-    this.#lastAt = this.#lastAt === null ? at : Math.max(this.#lastAt, at);
     const wb = this.#webbridge(host);
     if (wb.lastAt !== null && wb.active !== null) {
       // Web Bridge restarted: both counters went back (they count since Web Bridge start).
