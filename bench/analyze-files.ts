@@ -6,7 +6,6 @@
  * 8 MB prefixes 100 times over (1000 files). Symbolic links, so 8 GB of input costs 80 MB of disk; each link is a
  * source of its own to analyze, as a copy would be (RSS counts the process, not the page cache).
  */
-import { spawnSync } from 'node:child_process';
 import {
   closeSync,
   existsSync,
@@ -19,6 +18,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { timed } from './analyze-vs-grep.js';
 
 export interface FilesRun {
   label: string;
@@ -56,18 +56,6 @@ function linkSet(dir: string, sources: readonly string[], copies: number): void 
       symlinkSync(resolve(s), join(dir, `c${k}-f${i}.log`));
     }
   }
-}
-
-function peakRss(args: string[]): { seconds: number; rssMb: number } {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, 'dist/src/app/cli/main.js', ...args], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
-  if (r.status !== 0) {
-    throw new Error(`analyze failed: ${r.stderr}`);
-  }
-  const [sec, kb] = (r.stderr.trim().split('\n').pop() ?? '0 0').split(' ').map(Number);
-  return { seconds: sec ?? 0, rssMb: Math.round((kb ?? 0) / 1024) };
 }
 
 /** Peak RSS of `analyze --json` over each set, `runs` times (dist/ must be built: the analyze bench builds it). */
@@ -113,8 +101,8 @@ export function benchAnalyzeFiles(corpusDir: string, runs = 2): FilesRun[] {
     const rss: number[] = [];
     let seconds = 0;
     for (let r = 0; r < runs; r++) {
-      const run = peakRss(['analyze', '--json', dir]);
-      rss.push(run.rssMb);
+      const run = timed(process.execPath, ['dist/src/app/cli/main.js', 'analyze', '--json', dir]);
+      rss.push(run.maxRssMb);
       seconds = run.seconds;
     }
     console.error(`${set.label}: ${rss.join(', ')} MB`);

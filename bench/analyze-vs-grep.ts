@@ -100,7 +100,8 @@ function makeCorpus(dir: string, targetMb: number): void {
   writeFileSync(marker, '');
 }
 
-function timed(
+/** Runs `cmd` under /usr/bin/time: wall and CPU seconds, peak RSS, stdout. */
+export function timed(
   cmd: string,
   args: string[],
   env: NodeJS.ProcessEnv = process.env,

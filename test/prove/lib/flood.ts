@@ -145,6 +145,23 @@ export async function settledCounts(d: FloodDaemon, ms = 30_000): Promise<Counts
   }
 }
 
+/**
+ * TCP messages counted since `before`, read until they reach `sent` or 15 s pass (then what was counted: the
+ * caller judges it).
+ */
+async function tcpCountedSince(d: FloodDaemon, before: Counts, sent: number): Promise<number> {
+  const end = Date.now() + 15_000;
+  let counted = 0;
+  while (Date.now() < end) {
+    counted = (await countsOf(d)).tcp - before.tcp;
+    if (counted >= sent) {
+      break;
+    }
+    await sleep(100);
+  }
+  return counted;
+}
+
 /** 20,000 distinct valid Stats lines, framed both ways, built once (formatting is not what is measured). */
 const LINES = (() => {
   const t0 = Date.now() - 3_600_000;
@@ -554,15 +571,7 @@ export async function slowClient(d: FloodDaemon, seconds: number, validRate = 10
     await sleep(seconds * 1000);
     const validSent = await valid.stop();
     // The valid lines are read while the slow clients are still mid-frame.
-    const end = Date.now() + 15_000;
-    let counted = 0;
-    while (Date.now() < end) {
-      counted = (await countsOf(d)).tcp - before.tcp;
-      if (counted >= validSent) {
-        break;
-      }
-      await sleep(100);
-    }
+    const counted = await tcpCountedSince(d, before, validSent);
     const slowOpen = !slow.destroyed && !stuck.destroyed && !lfSlow.destroyed;
     const alive = await aliveCheck(d);
     clearInterval(drip);
@@ -625,15 +634,7 @@ export async function idleConnections(d: FloodDaemon, seconds: number, count = 1
       const valid = steadySender(d.tcp, validRate);
       await sleep(seconds * 1000);
       const validSent = await valid.stop();
-      const end = Date.now() + 15_000;
-      let counted = 0;
-      while (Date.now() < end) {
-        counted = (await countsOf(d)).tcp - before.tcp;
-        if (counted >= validSent) {
-          break;
-        }
-        await sleep(100);
-      }
+      const counted = await tcpCountedSince(d, before, validSent);
       const held = sockets.length - closedByDaemon.size;
       let refusedSeen = 0;
       if (extra > 0) {
