@@ -9,7 +9,7 @@
 
 import type { XMLParser } from 'fast-xml-parser';
 import { Agent, fetch } from 'undici';
-import { CmsApiError } from '../../errors.js';
+import { CmsApiError, type CmsApiErrorCode } from '../../errors.js';
 
 export interface CmsApiClientOptions {
   /** Base URL, e.g. https://10.0.0.11:445/api/v1 */
@@ -69,7 +69,7 @@ export interface CmsApiClient {
   close(): Promise<void>;
 }
 
-function codeFor(status: number): string {
+function codeFor(status: number): CmsApiErrorCode {
   if (status === 401) {
     return 'WBGUARD_ERR_API_AUTH';
   }
