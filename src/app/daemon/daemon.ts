@@ -368,6 +368,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     role: () => leadership.role(),
     registry: metrics.registry,
     token: token ? () => token.reveal() : undefined,
+    log,
   });
   let server: ReturnType<typeof serve>;
   try {
