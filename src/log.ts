@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { printableJson } from './core/text/printable.js';
 import type { Logger } from './ports/logger.js';
 
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'password',
   '*.password',
   'passphrase',
@@ -42,9 +42,4 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     { level: options.level ?? 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'wbguard' } },
     printableDestination(options.destination ?? process.stderr),
   );
-}
-
-/** A logger that drops everything (tests, `--quiet`). */
-export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
 }

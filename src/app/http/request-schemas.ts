@@ -21,7 +21,7 @@ const limitOnly = z.strictObject({ limit: wholeNumber(1).optional() });
 const nothing = z.strictObject({});
 
 /** The query parameters each GET endpoint (and the restart POST) takes. */
-export const QUERY_SCHEMAS = {
+const QUERY_SCHEMAS = {
   clusters: nothing,
   state: clusterOnly,
   plan: clusterOnly,
@@ -39,7 +39,7 @@ export const QUERY_SCHEMAS = {
 } as const;
 
 /** `POST /api/v1/restart`: `{"names": ["cms1"]}` or `{"all": true}`, either with an optional `"cluster"`. */
-export const RESTART_BODY = z
+const RESTART_BODY = z
   .strictObject({
     cluster: clusterName.optional(),
     names: z
