@@ -21,18 +21,23 @@ const SHOWN = 'cms1\\x1b]0;pwned\\x07';
 const dir = mkdtempSync(join(tmpdir(), 'wbguard-printable-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('wbguard analyze: a host name holding an escape sequence is shown escaped, never sent raw', async () => {
+/** A log whose one Web Bridge's host name retitles an xterm. */
+function hostileLog(): string {
   const log = join(dir, 'hostile.log');
   const stats = (minute: number, active: number) =>
     `Feb 23 09:0${minute}:21.594 user.info ${HOST} "webbridge": INFO : [DEBUGGING] Stats ${active}, c:3477, d:3170`;
   writeFileSync(log, `${stats(1, 10)}\n${stats(2, 11)}\n`);
+  return log;
+}
+
+test('wbguard analyze: a host name holding an escape sequence is shown escaped, never sent raw', async () => {
   const io = memoryIo();
-  assert.equal(await runCli(['analyze', log, '--year', '2026'], io), 0);
+  assert.equal(await runCli(['analyze', hostileLog(), '--year', '2026'], io), 0);
   assert.ok(io.out().includes(SHOWN), io.out());
   assert.deepEqual(linesWithRawControl(io.out()), []);
   // The same report as JSON keeps the name as it was (JSON escapes it for any reader).
   const json = memoryIo();
-  assert.equal(await runCli(['analyze', log, '--year', '2026', '--json'], json), 0);
+  assert.equal(await runCli(['analyze', hostileLog(), '--year', '2026', '--json'], json), 0);
   assert.equal(JSON.parse(json.out()).webbridges[0].name, HOST);
 });
 
@@ -47,7 +52,12 @@ test('wbguard analyze: an unreadable input named with control characters is repo
 
 /** A daemon on loopback whose answers hold hostile names (from its logs, or a daemon that is not ours). */
 async function hostileDaemon(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
+  // The analysis of the hostile log, as a daemon would serve it, with the daemon's own fields beside.
+  const analyzed = memoryIo();
+  assert.equal(await runCli(['analyze', hostileLog(), '--year', '2026', '--json'], analyzed), 0);
+  const report = JSON.parse(analyzed.out());
   const state = {
+    ...report,
     clusterName: `paris${HOST}`,
     mode: 'observe\u009b2J',
     windowOpen: false,
@@ -56,26 +66,8 @@ async function hostileDaemon(t: { after: (fn: () => Promise<void>) => void }): P
       { name: HOST, version: { version: '3.9\x1b[31m', affected: true, webBridge3Available: true, advice: 'x\r\ny' } },
     ],
     mmp: [{ name: HOST, ok: false, code: 'WBGUARD_ERR_SSH_AUTH' }],
-    webbridges: [
-      {
-        name: HOST,
-        host: HOST,
-        active: 3,
-        peakActive: 3,
-        reachedLimit: false,
-        limitEpisodes: [],
-        restarts: [],
-        leakedMin: 0,
-        leakRatePerDay: null,
-        limitForecast: null,
-        lastSeen: null,
-        stale: false,
-      },
-    ],
     callbridges: [{ name: `cb${HOST}`, host: HOST, cma: 1, cmaPeak: 1, lastSeen: null, stale: false }],
-    cluster: { active: 3, cma: 1, leaked: 2, leakedValid: false, invalidReasons: [`${HOST} is stale`], at: null },
-    recommendations: [{ text: `${HOST}: restart weekly` }],
-    lines: { read: 1, webbridgeStats: 1, callbridgeStats: 0, malformed: 0 },
+    cluster: { ...report.cluster, invalidReasons: [`${HOST} is stale`] },
   };
   const series = { limit: 100, webbridges: [], callbridges: [], clusterLeaked: { t: [], v: [] } };
   const server: Server = createServer((req, res) => {
