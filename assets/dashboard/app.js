@@ -489,7 +489,7 @@
       });
       const body = await res.json();
       if (!res.ok) {
-        out.replaceChildren(el('p', { class: 'error', id: 'restart-refused', text: `Refused (HTTP ${res.status}${body.code ? ` ${body.code}` : ''}): ${body.error}` }));
+        out.replaceChildren(el('p', { class: 'error', id: 'restart-refused', text: `Refused (HTTP ${res.status}): ${body.error}${body.code ? ` (${body.code})` : ''}` }));
         return;
       }
       sessionStorage.setItem(TOKEN_KEY, typed);
