@@ -1,9 +1,10 @@
 /**
  * The layers of src/ and what each may import (docs/architecture.md): core imports only core (no package, no Node
- * module: it is pure); ports import core and ports; an adapter (`src/adapters/<tech>`) never imports the app nor
- * another adapter; the simulator imports none of the product's logic (a logger type and the error classes are
- * allowed). Imports are read from the text: `from '…'`, `import('…')`, `import '…'` and worker files given as
- * `new URL('…', import.meta.url)`; type-only imports count too (they couple the layers just the same).
+ * module: it is pure); ports import core, ports and the error classes (no package: they are interfaces); an
+ * adapter (`src/adapters/<tech>`) never imports the app, the simulator nor another adapter; the simulator imports
+ * none of the product's logic (a logger type and the error classes are allowed). Imports are read from the text:
+ * `from '…'`, `import('…')`, `import '…'` and worker files given as `new URL('…', import.meta.url)`; type-only
+ * imports count too (they couple the layers just the same).
  */
 import { dirname, posix } from 'node:path';
 
