@@ -217,6 +217,22 @@ function loginFailure(config: WbguardConfig, name: string, where: string, err: u
       `check mmp.username and ${how} (its reference, never printed)`,
     );
   }
+  if (code === 'WBGUARD_ERR_SSH_TIMEOUT') {
+    return fail(
+      'mmp',
+      where,
+      `\`webbridge\` did not answer in time (${code})`,
+      `the MMP hangs or is slow: check ${name} on its console; mmp.commandTimeoutMs sets the wait`,
+    );
+  }
+  if (code === 'WBGUARD_ERR_SSH_CLOSED') {
+    return fail(
+      'mmp',
+      where,
+      `the MMP closed the connection before \`webbridge\` finished (${code})`,
+      `check ${name}'s MMP (its load, its SSH sessions) and the network between`,
+    );
+  }
   return fail(
     'mmp',
     where,

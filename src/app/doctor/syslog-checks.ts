@@ -94,7 +94,7 @@ function clockCheck(node: NodeRoles, h: HostObservation): Check | undefined {
     return undefined;
   }
   const abs = Math.abs(skew);
-  const fact = `${node.name}'s stamps are ${seconds(abs)} ${skew >= 0 ? 'ahead of' : 'behind'} this host's clock (median of ${h.skewsMs.length} lines)`;
+  const fact = `stamps are ${seconds(abs)} ${skew >= 0 ? 'ahead of' : 'behind'} this host's clock (median of ${h.skewsMs.length} lines)`;
   const fix =
     'put the CMS (MMP: ntp server add …) and this host on NTP; wbguard reads CMS stamps as UTC: a CMS logging another zone shows as hours of skew';
   if (abs <= 10_000) {
