@@ -7,11 +7,13 @@
 import { RestartRefusedError } from '../../errors.js';
 import type { ExecOptions, HostKeyInfo, MmpClient, MmpCommandResult, MmpTarget } from '../../ports/mmp.js';
 
-/** Commands that only print. Compared after trimming and collapsing spaces. */
+/** Commands that only print. Compared, and sent, with spaces trimmed and collapsed. */
 export const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set(['webbridge', 'version']);
 
+const normalised = (command: string) => command.trim().replace(/\s+/g, ' ');
+
 export function isReadOnlyCommand(command: string): boolean {
-  return READ_ONLY_COMMANDS.has(command.trim().replace(/\s+/g, ' '));
+  return READ_ONLY_COMMANDS.has(normalised(command));
 }
 
 export class ReadOnlyMmp {
@@ -33,7 +35,8 @@ export class ReadOnlyMmp {
         }),
       );
     }
-    return this.#inner.exec(target, command, options);
+    // The command checked is the command sent: nothing the check did not see reaches the MMP.
+    return this.#inner.exec(target, normalised(command), options);
   }
 
   /** Reads the host key without authenticating. */

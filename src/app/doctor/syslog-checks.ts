@@ -67,10 +67,10 @@ function statsCheck(
       `${what}: ${stamps.length} seen${every === undefined ? ' (one line: no interval yet)' : `, every ${seconds(every)}`}`,
     );
   }
-  const source =
+  const fix =
     what === 'Web Bridge Stats'
-      ? 'Web Bridge 2 logs `Stats N, c:X, d:Y` (whether it needs a debug level on a real CMS is unconfirmed)'
-      : 'Call Bridges log `STATS: {…}` every 5 minutes from CMS 2.8 on; older versions never do';
+      ? `check that Web Bridge 2 is enabled on ${node.name} (\`webbridge\` on its MMP); whether a real CMS logs its Stats line only at a debug level is unconfirmed (docs/cms-setup.md)`
+      : `Call Bridges log STATS every 5 minutes from CMS 2.8 on: check ${node.name}'s version (\`version\` on its MMP)`;
   if (mode.kind === 'listen' && mode.seconds * 1000 < 2 * assumedMs) {
     return warn(
       'syslog',
@@ -83,7 +83,7 @@ function statsCheck(
     'syslog',
     subject,
     `${what}: none ${mode.kind === 'listen' ? `in ${mode.seconds} s` : 'in the logs'}, though other lines arrive`,
-    source,
+    fix,
   );
 }
 
