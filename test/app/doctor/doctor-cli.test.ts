@@ -94,3 +94,21 @@ test('with a daemon running on the syslog address, its API is asked instead of l
   assert.match(r.out, /✔ cms2: Call Bridge STATS: last at \S+ \(\d+ s ago\), by the running daemon/);
   assert.doesNotMatch(r.out, /cannot listen/);
 });
+
+test('warnings: CMS 2.9 (Web Bridge 3 is the real fix), mixed CMA clients, no statusPattern; exit 0', async (t) => {
+  const f = await doctorCluster(t, 1, { softwareVersion: '2.9.2' });
+  const base = f.base();
+  f.writeConfig({
+    ...base,
+    analysis: { cmaClients: 'mixed' },
+    mmp: { ...(base.mmp as object), statusPattern: '' },
+  });
+  await new Promise((r) => setTimeout(r, 1200));
+  const r = await f.doctor(['--logs', f.logs]);
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /! cms1 \S+: CMS 2\.9\.2: affected while Web Bridge 2 is used; Web Bridge 3 is available/);
+  assert.match(r.out, /fix: plan the move to Web Bridge 3/);
+  assert.match(r.out, /! analysis\.cmaClients: mixed: .*only a lower bound/);
+  assert.match(r.out, /\| mmp\.statusPattern is empty/);
+  assert.match(r.out, /^\d+ ✔ {2}3 ! {2}0 ✘$/m);
+});

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { stringify } from 'yaml';
 import { runCli } from '../../../src/app/cli/program.js';
+import type { SimConfigInput } from '../../../src/sim/config.js';
 import type { SimulatorHandle } from '../../../src/sim/run.js';
 import { memoryIo } from '../../helpers/cli-io.js';
 import { freePort } from '../../helpers/free-port.js';
@@ -29,7 +30,7 @@ export interface DoctorFixture {
   commands(): string[];
 }
 
-export async function doctorCluster(t: TestContext, nodes = 2): Promise<DoctorFixture> {
+export async function doctorCluster(t: TestContext, nodes = 2, simOver: SimConfigInput = {}): Promise<DoctorFixture> {
   const dir = tempDir(t, 'wbguard-doctor-');
   const logs = join(dir, 'logs');
   const syslogPort = await freePort();
@@ -41,6 +42,7 @@ export async function doctorCluster(t: TestContext, nodes = 2): Promise<DoctorFi
     callbridgeStatsInterval: '2s',
     joinRate: 600,
     syslog: [`udp://127.0.0.1:${syslogPort}`, `file:${join(logs, '{node}.log')}`],
+    ...simOver,
   });
   // Simulated time follows the wall clock, so CMS stamps and this host's clock agree.
   const timer = setInterval(() => {
