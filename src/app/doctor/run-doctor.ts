@@ -105,19 +105,19 @@ async function mmpPart(config: WbguardConfig, env: NodeJS.ProcessEnv, out: Check
     out.push(fail('mmp', 'mmp', (err as Error).message, (err as { hint?: string }).hint ?? 'check the mmp keys'));
     return [];
   }
+  out.push(
+    ok(
+      'mmp',
+      'account',
+      `as ${config.mmp.username} with ${config.mmp.privateKey ? `key ${describeSecret(config.mmp.privateKey)}` : config.mmp.password ? `password ${describeSecret(config.mmp.password)}` : 'the SSH agent'}; runs only webbridge and version (read-only)`,
+    ),
+  );
   const seen: MmpObservation[] = [];
   for (const k of clusters) {
     for (const wb of k.webbridges) {
       seen.push(await checkMmp(k, mmp, wb.name, out));
     }
   }
-  out.push(
-    ok(
-      'mmp',
-      'login',
-      `as ${config.mmp.username} with ${config.mmp.privateKey ? `key ${describeSecret(config.mmp.privateKey)}` : config.mmp.password ? `password ${describeSecret(config.mmp.password)}` : 'the SSH agent'}; commands run: webbridge, version (read-only)`,
-    ),
-  );
   return seen;
 }
 
