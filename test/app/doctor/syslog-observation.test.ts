@@ -34,7 +34,7 @@ test('lines are filed by host with their sender, transport, skew, records and re
     '2026-02-23T09:05:00.000Z user.info cms2 host:server: INFO : STATS: {"CMA": "1/2"}',
     '10.0.0.2',
     'tcp',
-    at + 159_000,
+    at + 158_000,
   );
   o.addLine('not syslog', '10.0.0.3', 'udp', at);
   const cms1 = o.hosts.get('cms1');
