@@ -5,6 +5,7 @@
  * and the MMPs. The checks come back in a fixed order, with everything observed for the support report.
  */
 
+import { expand } from '../../adapters/logfiles/tail.js';
 import { VERSION } from '../cli/version.js';
 import { clustersOf, describeSecret, resolveConfigPath, scopedClusters, type WbguardConfig } from '../config/index.js';
 import { mmpClientFor } from '../restart/mmp-wiring.js';
@@ -42,12 +43,19 @@ async function syslogPart(
   out: Check[],
 ): Promise<SyslogFacts> {
   const clusters = clustersOf(config);
-  if (o.logs && o.logs.length > 0) {
-    const observation = await readLogs(o.logs, now, out);
+  const fromLogs = async (paths: readonly string[]) => {
+    const observation = await readLogs(paths, now, out);
     if (observation) {
       checkSyslog(config, clusters, observation, { kind: 'logs' }, out);
     }
     return syslogFacts('logs', observation);
+  };
+  if (o.logs && o.logs.length > 0) {
+    return fromLogs(o.logs);
+  }
+  if (!config.syslog.udp && !config.syslog.tcp && !config.syslog.tls && config.files.length > 0) {
+    // Syslog reaches wbguard through a syslog server's files (`files:`): read what they hold now.
+    return fromLogs(config.files.flatMap((f) => expand(f.path)));
   }
   const daemon = await askDaemon(config);
   if (daemon) {

@@ -112,3 +112,14 @@ test('warnings: CMS 2.9 (Web Bridge 3 is the real fix), mixed CMA clients, no st
   assert.match(r.out, /\| mmp\.statusPattern is empty/);
   assert.match(r.out, /^\d+ ✔ {2}3 ! {2}0 ✘$/m);
 });
+
+test("syslog through a syslog server's files (`files:` and no listener): the files are read", async (t) => {
+  const f = await doctorCluster(t, 1);
+  const { syslog: _, ...base } = f.base();
+  f.writeConfig({ ...base, files: [{ path: join(f.logs, '*.log') }] });
+  await new Promise((r) => setTimeout(r, 1200));
+  const r = await f.doctor([]);
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /✔ cms1: \d+ lines in .*cms1\.log; BSD stamps without a year/);
+  assert.doesNotMatch(r.out, /listen/);
+});

@@ -22,6 +22,19 @@ test('listening: each syslog problem is named, with its fix', async (t) => {
     assert.match(failed, /fix: on each CMS: syslog server add <this host>:<port>/);
   });
 
+  await t.test('senders outside syslog.allow', async () => {
+    f.writeConfig({ ...base, syslog: { udp: `127.0.0.1:${f.syslogPort}`, allow: ['10.9.9.0/24'] } });
+    const r = await f.doctor(['--listen-seconds', '2']);
+    f.writeConfig(base);
+    assert.equal(r.code, 1, r.out);
+    const failed = failures(r.out);
+    assert.match(
+      failed,
+      /✘ udp 127\.0\.0\.1:\d+: \d+ messages refused: their senders are not in syslog\.allow\n\s+fix: add the CMS addresses to syslog\.allow/,
+    );
+    assert.match(failed, /✘ all nodes: no syslog arrived in 2 s/);
+  });
+
   await t.test('one node silent', async () => {
     f.sim.cluster.setFaults('cms2', { syslogSilent: true });
     const r = await f.doctor(['--listen-seconds', '2']);
