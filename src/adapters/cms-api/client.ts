@@ -76,6 +76,8 @@ export interface CmsApiClient {
   countCallLegs(): Promise<LegCounts>;
   /** GETs one page of `/callLegs` (`offset=0&limit=limit`): what the server's page size really is. */
   callLegsPage(limit: number): Promise<PageProbe>;
+  /** GETs `/webBridges` (first page): each Web Bridge the Call Bridge knows, with its URL (`c2w://` for Web Bridge 3). */
+  webBridges(): Promise<Array<{ id: string; url: string }>>;
   close(): Promise<void>;
 }
 
@@ -245,6 +247,11 @@ export function createCmsApiClient(o: CmsApiClientOptions): CmsApiClient {
       const list = ((await get(`/callLegs?offset=0&limit=${limit}`)).callLegs ?? {}) as Record<string, unknown>;
       const items = (list.callLeg as unknown[] | undefined) ?? [];
       return { returned: items.length, total: Number(list['@_total'] ?? 0) };
+    },
+    async webBridges() {
+      const list = ((await get('/webBridges?offset=0&limit=100')).webBridges ?? {}) as Record<string, unknown>;
+      const items = (list.webBridge as Array<Record<string, unknown>> | undefined) ?? [];
+      return items.map((w) => ({ id: String(w['@_id'] ?? ''), url: String(w.url ?? '') }));
     },
     close: () => agent.close(),
   };

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { type CmsApiClient, createCmsApiClient } from '../../adapters/cms-api/client.js';
+import { judgeCmsVersion } from '../../core/cms-version.js';
 import type { CallBridgeConfig, WbguardConfig } from '../config/index.js';
 import { type Check, fail, ok, warn } from './check.js';
 
@@ -18,6 +19,8 @@ export interface ApiObservation {
   readonly pageAsked?: number;
   readonly pageReturned?: number;
   readonly total?: number;
+  /** On 2.9 and later: the URLs of the Web Bridges the Call Bridge knows (`c2w://` is a Web Bridge 3). */
+  readonly webBridgeUrls?: readonly string[];
   readonly error?: string;
 }
 
@@ -104,6 +107,12 @@ async function checkOne(config: WbguardConfig, t: Target, now: () => number, out
           : `page size: asked ${PAGE_PROBE}, got all ${page.total} call legs in one page (the server's maximum is not reached)`,
       ),
     );
+    const webBridges = judgeCmsVersion(status.softwareVersion)?.webBridge3Available
+      ? await client.webBridges()
+      : undefined;
+    if (webBridges) {
+      out.push(webBridge3Check(subject, status.softwareVersion, webBridges));
+    }
     const cdr = status.cdrTime ? Date.parse(status.cdrTime) : Number.NaN;
     const skewMs = Number.isNaN(cdr) ? undefined : cdr - now();
     return {
@@ -112,6 +121,7 @@ async function checkOne(config: WbguardConfig, t: Target, now: () => number, out
       version: status.softwareVersion,
       ...(status.cdrTime ? { cdrTime: status.cdrTime } : {}),
       ...(skewMs === undefined ? {} : { skewMs }),
+      ...(webBridges ? { webBridgeUrls: webBridges.map((w) => w.url) } : {}),
       pageAsked: PAGE_PROBE,
       pageReturned: page.returned,
       total: page.total,
@@ -122,6 +132,24 @@ async function checkOne(config: WbguardConfig, t: Target, now: () => number, out
   } finally {
     await client.close().catch(() => undefined);
   }
+}
+
+/** On 2.9+, Web Bridge 3 (which does not leak) is the real fix: whether the cluster has one (`c2w://` URL). */
+function webBridge3Check(subject: string, version: string, webBridges: ReadonlyArray<{ url: string }>): Check {
+  const wb3 = webBridges.filter((w) => w.url.startsWith('c2w://'));
+  const listed = webBridges.map((w) => w.url).join(', ') || 'none';
+  return wb3.length > 0
+    ? ok(
+        'api',
+        subject,
+        `CMS ${version}: Web Bridge 3 configured (${wb3.map((w) => w.url).join(', ')}); /webBridges: ${listed}`,
+      )
+    : warn(
+        'api',
+        subject,
+        `CMS ${version} offers Web Bridge 3, which does not leak, but none is configured (/webBridges: ${listed})`,
+        'plan the move to Web Bridge 3 (webbridge3 on the MMP, a c2w:// webBridge in the API); wbguard guards Web Bridge 2 until then',
+      );
 }
 
 function apiFailure(name: string, subject: string, username: string, err: unknown): Check {

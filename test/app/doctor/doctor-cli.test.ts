@@ -95,7 +95,7 @@ test('with a daemon running on the syslog address, its API is asked instead of l
   assert.doesNotMatch(r.out, /cannot listen/);
 });
 
-test('warnings: CMS 2.9 (Web Bridge 3 is the real fix), mixed CMA clients, no statusPattern; exit 0', async (t) => {
+test('warnings: CMS 2.9 without Web Bridge 3 (the real fix), mixed CMA clients, no statusPattern; exit 0', async (t) => {
   const f = await doctorCluster(t, 1, { softwareVersion: '2.9.2' });
   const base = f.base();
   f.writeConfig({
@@ -108,9 +108,13 @@ test('warnings: CMS 2.9 (Web Bridge 3 is the real fix), mixed CMA clients, no st
   assert.equal(r.code, 0, r.out);
   assert.match(r.out, /! cms1 \S+: CMS 2\.9\.2: affected while Web Bridge 2 is used; Web Bridge 3 is available/);
   assert.match(r.out, /fix: plan the move to Web Bridge 3/);
+  assert.match(
+    r.out,
+    /! cms1 https:\S+: CMS 2\.9\.2 offers Web Bridge 3, which does not leak, but none is configured \(\/webBridges: https:\/\/cms1\.example\.com\)/,
+  );
   assert.match(r.out, /! analysis\.cmaClients: mixed: .*only a lower bound/);
   assert.match(r.out, /\| mmp\.statusPattern is empty/);
-  assert.match(r.out, /^\d+ ✔ {2}3 ! {2}0 ✘$/m);
+  assert.match(r.out, /^\d+ ✔ {2}4 ! {2}0 ✘$/m);
 });
 
 test("syslog through a syslog server's files (`files:` and no listener): the files are read", async (t) => {
@@ -122,4 +126,11 @@ test("syslog through a syslog server's files (`files:` and no listener): the fil
   assert.equal(r.code, 0, r.out);
   assert.match(r.out, /✔ cms1: \d+ lines in .*cms1\.log; BSD stamps without a year/);
   assert.doesNotMatch(r.out, /listen/);
+});
+
+test("CMS 2.9 with a Web Bridge 3 configured: named from the API's c2w:// Web Bridge", async (t) => {
+  const f = await doctorCluster(t, 1, { softwareVersion: '2.9.2', webbridge3Nodes: ['cms1'] });
+  await new Promise((r) => setTimeout(r, 1200));
+  const r = await f.doctor(['--logs', f.logs]);
+  assert.match(r.out, /✔ cms1 https:\S+: CMS 2\.9\.2: Web Bridge 3 configured \(c2w:\/\/cms1\.example\.com:6000\)/);
 });
