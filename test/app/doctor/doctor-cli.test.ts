@@ -134,3 +134,16 @@ test("CMS 2.9 with a Web Bridge 3 configured: named from the API's c2w:// Web Br
   const r = await f.doctor(['--logs', f.logs]);
   assert.match(r.out, /✔ cms1 https:\S+: CMS 2\.9\.2: Web Bridge 3 configured \(c2w:\/\/cms1\.example\.com:6000\)/);
 });
+
+test('the page size the CMS API really grants, and join refusals at the limit', async (t) => {
+  // Two busy hours: the Web Bridge sits at its limit, its Call Bridge carries more legs than one page holds.
+  const f = await doctorCluster(t, 1, { joinRate: 3000, start: new Date(Date.now() - 2 * 3_600_000).toISOString() });
+  await new Promise((r) => setTimeout(r, 1500));
+  const r = await f.doctor(['--logs', f.logs]);
+  assert.equal(r.code, 0, r.out);
+  assert.match(
+    r.out,
+    /✔ cms1 https:\S+: page size: asked 1000 call legs, the server sent 100 of \d{3} \(its maximum page\)/,
+  );
+  assert.match(r.out, /! cms1: join refusals: \d+ seen \(the Web Bridge was at its limit\)/);
+});
