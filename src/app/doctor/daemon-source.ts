@@ -22,7 +22,8 @@ interface ClusterState {
 
 /** The daemon's clusters, or undefined when no daemon answers at http.listen within a second and a half. */
 export async function askDaemon(config: WbguardConfig): Promise<{ url: string; clusters: ClusterState[] } | undefined> {
-  const url = `http://${config.http.listen.replace(/^0\.0\.0\.0:/, '127.0.0.1:')}`;
+  // A daemon listening on every address answers on loopback.
+  const url = `http://${config.http.listen.replace(/^0\.0\.0\.0:/, '127.0.0.1:').replace(/^\[::\]:/, '[::1]:')}`;
   const token = config.secrets.get('http.token')?.reveal();
   try {
     const res = await fetch(`${url}/api/v1/clusters`, {

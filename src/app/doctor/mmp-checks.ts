@@ -249,6 +249,14 @@ function statusCheck(config: WbguardConfig, where: string, exitCode: number | nu
   if (/FAILURE/.test(shown)) {
     return fail('mmp', where, fact, 'the Web Bridge reports a FAILURE: fix it on the MMP before wbguard restarts it');
   }
+  if (config.mmp.statusCommand.trim().replace(/\s+/g, ' ') !== 'webbridge') {
+    return warn(
+      'mmp',
+      where,
+      `${fact}\nmmp.statusCommand is \`${config.mmp.statusCommand}\`: the doctor runs only \`webbridge\`, so mmp.statusPattern was not checked`,
+      `check by hand that mmp.statusPattern matches the healthy output of \`${config.mmp.statusCommand}\` (a command that only prints: it runs after every restart)`,
+    );
+  }
   const source = config.mmp.statusPattern;
   if (source === '') {
     return warn(

@@ -136,6 +136,15 @@ test('each fault and misconfiguration is named, with its fix', async (t) => {
     }),
   );
 
+  await t.test('an mmp.statusCommand the doctor does not run is named (a warning)', async () => {
+    f.writeConfig({ ...base, mmp: { ...(base.mmp as object), statusCommand: 'webbridge status' } });
+    const r = await run();
+    f.writeConfig(base);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /\| mmp\.statusCommand is `webbridge status`: the doctor runs only `webbridge`/);
+    assert.match(r.out, /fix: check by hand that mmp\.statusPattern matches the healthy output of `webbridge status`/);
+  });
+
   const api = (i: number, over: Record<string, unknown>) =>
     callbridges.map((c, j) => (j === i ? { ...c, api: { ...c.api, ...over } } : c));
 
