@@ -68,7 +68,6 @@ export async function doctorCluster(t: TestContext, nodes = 2, simOver: SimConfi
       api: { url: n.url, username: 'api', password: 'env:WBGUARD_API_PASSWORD', ca: sim.api.caCertPath },
     })),
     mmp: {
-      username: 'admin',
       password: 'env:WBGUARD_MMP_PASSWORD',
       connectTimeoutMs: 3000,
       commandTimeoutMs: 3000,
