@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { type CmsApiClient, createCmsApiClient } from '../../adapters/cms-api/client.js';
 import { judgeCmsVersion } from '../../core/cms-version.js';
 import type { CallBridgeConfig, WbguardConfig } from '../config/index.js';
-import { type Check, fail, ok, warn } from './check.js';
+import { type Check, errorCodeOf, fail, ok, warn } from './check.js';
 
 export interface ApiObservation {
   readonly name: string;
@@ -46,11 +46,6 @@ function clientFor(config: WbguardConfig, t: Target, url: string): CmsApiClient 
   });
 }
 
-function errorCode(err: unknown): string {
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' ? code : 'error';
-}
-
 /** Checks one Call Bridge's API; `now` is this host's clock. */
 async function checkOne(config: WbguardConfig, t: Target, now: () => number, out: Check[]): Promise<ApiObservation> {
   const api = t.cb.api as NonNullable<CallBridgeConfig['api']>;
@@ -64,7 +59,7 @@ async function checkOne(config: WbguardConfig, t: Target, now: () => number, out
     try {
       status = await client.systemStatus();
     } catch (err) {
-      if (missingPrefix && errorCode(err) === 'WBGUARD_ERR_API_NOT_FOUND') {
+      if (missingPrefix && errorCodeOf(err) === 'WBGUARD_ERR_API_NOT_FOUND') {
         const fixed = `${url}/api/v1`;
         const retry = clientFor(config, t, fixed);
         const works = await retry.systemStatus().then(
@@ -83,7 +78,7 @@ async function checkOne(config: WbguardConfig, t: Target, now: () => number, out
         return { name, url, error: 'WBGUARD_ERR_API_NOT_FOUND' };
       }
       out.push(apiFailure(name, subject, api.username, err));
-      return { name, url, error: errorCode(err) };
+      return { name, url, error: errorCodeOf(err) };
     }
     out.push(
       api.insecure
@@ -128,7 +123,7 @@ async function checkOne(config: WbguardConfig, t: Target, now: () => number, out
     };
   } catch (err) {
     out.push(apiFailure(name, subject, api.username, err));
-    return { name, url, error: errorCode(err) };
+    return { name, url, error: errorCodeOf(err) };
   } finally {
     await client.close().catch(() => undefined);
   }
@@ -153,7 +148,7 @@ function webBridge3Check(subject: string, version: string, webBridges: ReadonlyA
 }
 
 function apiFailure(name: string, subject: string, username: string, err: unknown): Check {
-  const code = errorCode(err);
+  const code = errorCodeOf(err);
   const message = (err as Error).message ?? String(err);
   switch (code) {
     case 'WBGUARD_ERR_API_AUTH':

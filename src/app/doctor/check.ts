@@ -40,3 +40,9 @@ export const fail = (area: string, subject: string, fact: string, fix: string): 
 export function exitCodeOf(checks: readonly Check[]): 0 | 1 {
   return checks.some((c) => c.status === 'fail') ? 1 : 0;
 }
+
+/** The stable code of a wbguard error (`WBGUARD_ERR_…`) or a system error (`ECONNREFUSED`), else `error`. */
+export function errorCodeOf(err: unknown): string {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : 'error';
+}

@@ -5,12 +5,7 @@
  */
 import type { judgeCmsVersion } from '../../core/cms-version.js';
 import { describeSecret, type WbguardConfig } from '../config/index.js';
-import { type Check, fail, ok, warn } from './check.js';
-
-export function codeOf(err: unknown): string {
-  const c = (err as { code?: unknown }).code;
-  return typeof c === 'string' ? c : 'error';
-}
+import { type Check, errorCodeOf, fail, ok, warn } from './check.js';
 
 /** An MMP's output as shown under its check line, verbatim (line ends normalised). */
 export function verbatim(text: string): string {
@@ -19,7 +14,7 @@ export function verbatim(text: string): string {
 }
 
 export function loginFailure(config: WbguardConfig, name: string, where: string, err: unknown): Check {
-  const code = codeOf(err);
+  const code = errorCodeOf(err);
   const how = config.mmp.privateKey
     ? `the key ${describeSecret(config.mmp.privateKey)}`
     : `the password ${config.mmp.password ? describeSecret(config.mmp.password) : '(none set)'}`;

@@ -12,8 +12,8 @@ import type { MmpTarget } from '../../ports/mmp.js';
 import type { WbguardConfig } from '../config/index.js';
 import { versionFromMmpOutput } from '../daemon/mmp-probe.js';
 import { targetFor } from '../restart/mmp-wiring.js';
-import { type Check, fail, ok, warn } from './check.js';
-import { codeOf, loginFailure, statusCheck, verbatim, versionCheck } from './mmp-answers.js';
+import { type Check, errorCodeOf, fail, ok, warn } from './check.js';
+import { loginFailure, statusCheck, verbatim, versionCheck } from './mmp-answers.js';
 import type { ReadOnlyMmp } from './read-only-mmp.js';
 
 export interface MmpObservation {
@@ -56,7 +56,7 @@ function portOpen(address: string, port: number, timeoutMs: number): Promise<tru
     };
     socket.setTimeout(timeoutMs, () => done('timed out'));
     socket.once('connect', () => done(true));
-    socket.once('error', (err) => done(codeOf(err)));
+    socket.once('error', (err) => done(errorCodeOf(err)));
   });
 }
 
@@ -97,7 +97,7 @@ export async function checkMmp(
       fail(
         'mmp',
         where,
-        `the name ${target.host} does not resolve (${codeOf(err)})`,
+        `the name ${target.host} does not resolve (${errorCodeOf(err)})`,
         `check webbridges[].mmp of ${name} and the DNS servers of this host`,
       ),
     );
@@ -126,8 +126,8 @@ export async function checkMmp(
   try {
     key = await mmp.fetchHostKey(target);
   } catch (err) {
-    out.push(fail('mmp', where, `no host key offered (${codeOf(err)})`, 'is this port an SSH server (the MMP)?'));
-    return { name, address, error: codeOf(err) };
+    out.push(fail('mmp', where, `no host key offered (${errorCodeOf(err)})`, 'is this port an SSH server (the MMP)?'));
+    return { name, address, error: errorCodeOf(err) };
   }
   const seen = { name, address, hostKey: key.fingerprint, hostKeyAlgorithm: key.algorithm };
   const judged = judgeKey(config, target, key.fingerprint, Buffer.from(key.keyBase64, 'base64'));
@@ -160,7 +160,7 @@ export async function checkMmp(
     status = await mmp.exec(target, 'webbridge', exec);
   } catch (err) {
     out.push(loginFailure(config, name, where, err));
-    return { ...seen, error: codeOf(err) };
+    return { ...seen, error: errorCodeOf(err) };
   }
   out.push(ok('mmp', where, `login of ${config.mmp.username} accepted; no password change demanded`));
   const shown = verbatim(status.stdout + status.stderr);
