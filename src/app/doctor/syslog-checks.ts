@@ -76,7 +76,7 @@ function statsCheck(
       'syslog',
       subject,
       `${what}: none in ${mode.seconds} s (assumed interval ${seconds(assumedMs)})`,
-      `listen longer: --listen-seconds ${Math.ceil((2 * assumedMs) / 1000)}`,
+      `listen longer: --listen-seconds ${Math.ceil(assumedMs / 1000) + 30} hears one`,
     );
   }
   return fail(

@@ -147,3 +147,15 @@ test('the page size the CMS API really grants, and join refusals at the limit', 
   );
   assert.match(r.out, /! cms1: join refusals: \d+ seen \(the Web Bridge was at its limit\)/);
 });
+
+test('a listen too short for the 5-minute Call Bridge STATS is a warning that says how long to listen', async (t) => {
+  const f = await doctorCluster(t, 1, { callbridgeStatsInterval: '5m' });
+  const { alerting: _, ...base } = f.base();
+  f.writeConfig(base);
+  const r = await f.doctor(['--listen-seconds', '2']);
+  assert.equal(r.code, 0, r.out);
+  assert.match(
+    r.out,
+    /! cms1: Call Bridge STATS: none in 2 s \(assumed interval 300 s\)\n\s+fix: listen longer: --listen-seconds 330 hears one/,
+  );
+});
