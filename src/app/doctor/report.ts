@@ -2,7 +2,7 @@
  * @module app/doctor/report
  * The support report of `wbguard doctor --report FILE`: every check and what was observed (MMP outputs verbatim,
  * Stats intervals, versions, stamp shapes, page sizes), so a support case has the facts and the CMS behaviours
- * wbguard could only guess at (docs/cms-facts.md) can be confirmed. It never holds a secret: every value of a
+ * wbguard could only guess at (marked unconfirmed in docs/cms-setup.md) can be confirmed. It never holds a secret: every value of a
  * resolved secret is replaced before anything is written or printed.
  */
 import type { WbguardConfig } from '../config/index.js';

@@ -120,7 +120,7 @@ export async function startCmsApi(cluster: SimCluster, options: CmsApiOptions): 
           : send(404, failureXml('callBridgeDoesNotExist'));
       } else if (path === '/api/v1/webBridges') {
         const wbs = cluster.nodes.filter((n) => n.hasWebBridge);
-        // A Web Bridge 3 is known to the Call Bridge by a c2w:// URL (cms-reference.md §4.3).
+        // A Web Bridge 3 is known to the Call Bridge by a c2w:// URL (Cisco tech note 221729, "CMS Edge").
         const wb3s = cluster.nodes.filter((n) => n.hasWebBridge3);
         send(
           200,
