@@ -29,14 +29,14 @@ test('the read-only MMP refuses a restart, and any other command, before connect
     'reboot',
     'webbridge enable',
   ]) {
-    await assert.rejects(mmp.exec(target, command, { commandTimeoutMs: 3000 }), (err: unknown) => {
+    await assert.rejects(mmp.exec(target, command, { commandTimeoutMs: 10_000 }), (err: unknown) => {
       assert.ok(err instanceof RestartRefusedError);
       assert.equal(err.code, 'WBGUARD_ERR_REFUSED');
       return true;
     });
   }
   assert.deepEqual(f.commands(), [], 'nothing reached the MMP');
-  const r = await mmp.exec(target, ' webbridge ', { commandTimeoutMs: 3000 });
+  const r = await mmp.exec(target, ' webbridge ', { commandTimeoutMs: 10_000 });
   assert.equal(r.exitCode, 0);
   assert.deepEqual(
     f.commands().map((c) => c.replace(/^.*: /, '')),

@@ -102,12 +102,17 @@ test('each fault and misconfiguration is named, with its fix', async (t) => {
     }),
   );
 
-  await t.test('fault hangOnExec', () =>
-    withFault({ hangOnExec: true }, (failed) => {
-      assert.match(failed, /✘ cms1 .*: `webbridge` did not answer in time \(WBGUARD_ERR_SSH_TIMEOUT\)/);
-      assert.match(failed, /fix: the MMP hangs or is slow/);
-    }),
-  );
+  await t.test('fault hangOnExec', async () => {
+    f.writeConfig({ ...base, mmp: { ...(base.mmp as object), commandTimeoutMs: 2000 } });
+    try {
+      await withFault({ hangOnExec: true }, (failed) => {
+        assert.match(failed, /✘ cms1 .*: `webbridge` did not answer in time \(WBGUARD_ERR_SSH_TIMEOUT\)/);
+        assert.match(failed, /fix: the MMP hangs or is slow/);
+      });
+    } finally {
+      f.writeConfig(base);
+    }
+  });
 
   await t.test('fault dropMidCommand', () =>
     withFault({ dropMidCommand: true }, (failed) =>

@@ -35,6 +35,9 @@ export async function doctorCluster(t: TestContext, nodes = 2, simOver: SimConfi
   const logs = join(dir, 'logs');
   const syslogPort = await freePort();
   const httpPort = await freePort();
+  // Registered before the simulator's own close, so the clock stops before its sockets do (hooks run in order).
+  let timer: NodeJS.Timeout | undefined;
+  t.after(() => clearInterval(timer));
   const sim = await simulator(t, {
     nodes,
     start: new Date().toISOString(),
@@ -45,13 +48,12 @@ export async function doctorCluster(t: TestContext, nodes = 2, simOver: SimConfi
     ...simOver,
   });
   // Simulated time follows the wall clock, so CMS stamps and this host's clock agree.
-  const timer = setInterval(() => {
+  timer = setInterval(() => {
     const behind = Date.now() - sim.cluster.now;
     if (behind > 0) {
       sim.cluster.advance(behind);
     }
   }, 50);
-  t.after(() => clearInterval(timer));
   const state = join(dir, 'state');
   mkdirSync(state);
   const configPath = join(dir, 'wbguard.yaml');
@@ -69,8 +71,9 @@ export async function doctorCluster(t: TestContext, nodes = 2, simOver: SimConfi
     })),
     mmp: {
       password: 'env:WBGUARD_MMP_PASSWORD',
-      connectTimeoutMs: 3000,
-      commandTimeoutMs: 3000,
+      // Generous: the tests share a loaded machine, and a slow handshake is not what they test.
+      connectTimeoutMs: 10_000,
+      commandTimeoutMs: 10_000,
       statusPattern: 'Status\\s*:\\s*running',
     },
     syslog: { udp: `127.0.0.1:${syslogPort}` },
