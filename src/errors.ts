@@ -34,6 +34,7 @@ export const ERROR_CODES = Object.freeze([
   'WBGUARD_ERR_STORE_LOCKED',
   'WBGUARD_ERR_STORE_SCHEMA',
   'WBGUARD_ERR_INVALID_STATE',
+  'WBGUARD_ERR_REFUSED',
   'WBGUARD_ERR_ALERT_DELIVERY',
   'WBGUARD_ERR_HTTP_INPUT',
   'WBGUARD_ERR_HTTP_AUTH',
@@ -72,6 +73,14 @@ export class WbguardError extends Error {
     this.name = new.target.name;
     this.code = code;
     this.hint = options.hint;
+  }
+}
+
+/** An action refused on purpose: by a safety guard, or a command the caller may not send (exit 3). */
+export class RestartRefusedError extends WbguardError {
+  override readonly exitCode = EXIT.REFUSED;
+  constructor(message: string, options?: WbguardErrorOptions) {
+    super('WBGUARD_ERR_REFUSED', message, options);
   }
 }
 

@@ -3,18 +3,14 @@
  * The doctor's checks as terminal text: one line per check (✔ / ! / ✘, what, the fact), further lines of a fact
  * (an MMP's output) indented under it, and `fix:` under every failure; a last line counts them.
  */
+import { printableLines } from '../../core/text/printable.js';
 import type { Check, CheckStatus } from './check.js';
 
 /**
- * Control characters (an escape sequence in an MMP's output or a syslog line) shown as `\xNN`, so what a server
- * sends cannot move the cursor or recolour the terminal.
+ * Text a server sent (an MMP's output, a syslog line) keeps its line breaks — the renderer indents them — and shows
+ * every other control character escaped, so it cannot move the cursor or recolour the terminal.
  */
-function shown(text: string): string {
-  return text.replace(
-    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
-}
+const shown = printableLines;
 
 const MARK: Record<CheckStatus, string> = { ok: '✔', warn: '!', fail: '✘' };
 const COLOUR: Record<CheckStatus, string> = { ok: '\u001b[32m', warn: '\u001b[33m', fail: '\u001b[31m' };
