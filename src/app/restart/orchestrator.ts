@@ -6,9 +6,10 @@
  * with a journal entry.
  */
 
-import type { JsonlJournal } from '../../adapters/journal/jsonl-journal.js';
+import { planEntry } from '../../core/journal/entries.js';
 import type { RestartDecision, RollingPlan } from '../../core/policy/index.js';
 import { WbguardError } from '../../errors.js';
+import type { Journal } from '../../ports/journal.js';
 import type { MmpClient, MmpTarget } from '../../ports/mmp.js';
 import type { RestartLock } from '../../ports/restart-lock.js';
 import { closeInterruptedRestarts } from './interrupted.js';
@@ -41,7 +42,7 @@ export interface RestartSettings {
 
 export interface RestartDeps {
   readonly mmp: MmpClient;
-  readonly journal: JsonlJournal;
+  readonly journal: Journal;
   readonly lock: RestartLock;
   readonly targetOf: (name: string) => MmpTarget;
   /** Verifiers for a node, built once its restart command returned (they may need its time). */
@@ -233,14 +234,7 @@ export async function runRollingRestart(
 ): Promise<NodeResult[]> {
   const results: NodeResult[] = [];
   closeInterruptedRestarts(deps.journal, deps.lock, settings.cluster, deps.now(), deps.trigger);
-  deps.journal.append({
-    ts: iso(deps.now()),
-    trigger: deps.trigger,
-    kind: 'plan',
-    cluster: settings.cluster,
-    order: plan.order,
-    decisions: plan.decisions.map((d) => ({ node: d.name, kind: d.kind, reasons: d.reasons, guards: d.guards })),
-  });
+  deps.journal.append(planEntry({ at: deps.now(), trigger: deps.trigger, cluster: settings.cluster, plan }));
   let stopped = false;
   for (const d of plan.decisions) {
     if (d.kind !== 'restart') {

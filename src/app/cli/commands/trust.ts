@@ -118,7 +118,7 @@ Exit status: 0 done, 1 a host unreachable, 2 usage error or no terminal to confi
           go = answer.trim().toLowerCase() === 'yes';
         }
         if (go) {
-          const journal = new JsonlJournal(config.state);
+          const journal = new JsonlJournal(config.state, config.journal);
           for (const r of toRecord) {
             appendKnownHost(knownHostsPath, r.target.host, r.target.port, r.algorithm, r.blob);
             journal.append({
