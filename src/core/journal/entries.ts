@@ -90,29 +90,75 @@ export function planIdentity(entry: JournalEntry): string {
   ]);
 }
 
-/** A restart that ends: `success`, `failure` or `abandoned`, with why. */
-export function resultEntry(r: {
+/** Who wrote an entry about one Web Bridge, and when. */
+export interface NodeEntryBase {
   readonly at: number;
   readonly trigger: string;
   readonly cluster: string;
   readonly node: string;
-  readonly outcome: 'success' | 'failure' | 'abandoned';
-  readonly reasons?: readonly string[];
-  readonly error?: { readonly code: string; readonly message: string };
-  /** For a restart closed after its process died: when its command was sent (epoch ms). */
-  readonly interruptedAt?: number;
-}): JournalEntry {
-  return {
-    ts: iso(r.at),
-    trigger: r.trigger,
-    kind: 'result',
-    cluster: r.cluster,
-    node: r.node,
+}
+
+function nodeEntry(kind: JournalKind, b: NodeEntryBase, fields: Record<string, unknown>): JournalEntry {
+  return { ts: iso(b.at), trigger: b.trigger, kind, cluster: b.cluster, node: b.node, ...fields };
+}
+
+/** A Web Bridge of a running plan held back when asked again just before its restart, or by the lock. */
+export function decisionEntry(
+  b: NodeEntryBase & { readonly outcome: 'deferred' | 'skipped'; readonly reasons: readonly string[] },
+): JournalEntry {
+  return nodeEntry('decision', b, { outcome: b.outcome, reasons: b.reasons });
+}
+
+/** The restart command about to be sent, with the guards that let it through. */
+export function commandEntry(
+  b: NodeEntryBase & { readonly command: string; readonly guards: readonly unknown[] },
+): JournalEntry {
+  return nodeEntry('command', b, { command: b.command, guards: b.guards });
+}
+
+/** What the restart command returned. */
+export function outputEntry(
+  b: NodeEntryBase & {
+    readonly output: {
+      readonly stdout: string;
+      readonly stderr: string;
+      readonly exitCode: number | null;
+      readonly durationMs: number;
+    };
+  },
+): JournalEntry {
+  const { stdout, stderr, exitCode, durationMs } = b.output;
+  return nodeEntry('output', b, { stdout, stderr, exitCode, durationMs });
+}
+
+/** The readings taken while the Web Bridge came back (or did not). */
+export function verificationEntry(
+  b: NodeEntryBase & { readonly verified: boolean; readonly readings: readonly unknown[] },
+): JournalEntry {
+  return nodeEntry('verification', b, { outcome: b.verified ? 'verified' : 'not verified', readings: b.readings });
+}
+
+/** An MMP host key recorded by `wbguard trust`. */
+export function trustEntry(b: NodeEntryBase & { readonly fingerprint: string }): JournalEntry {
+  return nodeEntry('trust', b, { fingerprint: b.fingerprint, outcome: 'recorded' });
+}
+
+/** A restart that ends: `success`, `failure` or `abandoned`, with why. */
+export function resultEntry(
+  r: NodeEntryBase & {
+    readonly outcome: 'success' | 'failure' | 'abandoned';
+    readonly reasons?: readonly string[];
+    readonly error?: { readonly code: string; readonly message: string };
+    /** For a restart closed after its process died: when its command was sent (epoch ms). */
+    readonly interruptedAt?: number;
+  },
+): JournalEntry {
+  return nodeEntry('result', r, {
     outcome: r.outcome,
     ...(r.interruptedAt !== undefined ? { interrupted: iso(r.interruptedAt) } : {}),
     ...(r.error !== undefined ? { error: r.error } : {}),
     ...(r.reasons !== undefined ? { reasons: r.reasons } : {}),
-  };
+  });
 }
 
 /** One Web Bridge's restart history as carried by a checkpoint (see folds.ts `NodeRestartState`). */
