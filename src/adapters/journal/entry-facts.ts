@@ -40,6 +40,9 @@ export function checkpointStates(e: JournalEntry): NodeRestartState[] {
         node: n.node,
         open: n.open === true,
         ...(lastCommandAt !== undefined ? { lastCommandAt } : {}),
+        ...(Array.isArray(n.recentCommands)
+          ? { recentCommandsAt: n.recentCommands.flatMap((v) => msOf(v) ?? []) }
+          : {}),
         ...(typeof n.lastCommandOutcome === 'string' ? { lastCommandOutcome: n.lastCommandOutcome } : {}),
         ...(typeof n.lastOutcome === 'string' && lastOutcomeAt !== undefined
           ? { lastOutcome: n.lastOutcome, lastOutcomeAt }

@@ -8,21 +8,15 @@
  * Bounded (docs/journal.md): an unchanged plan is written once; the file rotates by size or age (`journal.jsonl.1`,
  * …), or is moved by logrotate; the file is opened for each entry, so the next entry after a move starts the new
  * file. Every `checkpointEveryBytes` and at the head of each new file a `checkpoint` entry carries the folds' state,
- * so reading the restart history goes back only to the first checkpoint older than what is asked, whatever the age
- * of the journal.
+ * so reading the restart history goes back only to the newest checkpoint, whatever the age of the journal.
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkpointEntry, type JournalEntry } from '../../core/journal/entries.js';
-import {
-  EMPTY_HISTORY,
-  type NodeRestartState,
-  nodeStates,
-  type RestartFact,
-  type RestartHistory,
-} from '../../core/journal/folds.js';
+import { nodeStates, type RestartHistory } from '../../core/journal/folds.js';
 import type { Journal } from '../../ports/journal.js';
-import { checkpointStates, factOf, PlanRepeatFilter, parseEntry } from './entry-facts.js';
+import { PlanRepeatFilter, parseEntry } from './entry-facts.js';
+import { newestCheckpointOffset, readHistory } from './history-reader.js';
 import { firstLine, journalFiles, linesBackwards, rotateFiles } from './journal-files.js';
 
 export type { JournalEntry, JournalKind } from '../../core/journal/entries.js';
@@ -42,9 +36,6 @@ export function ciscoTimestamp(ms: number): string {
   const iso = new Date(ms).toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
 }
-
-/** How far past the instant asked `history` keeps reading (a clock stepped back writes entries out of order). */
-const SINCE_SLACK_MS = 86_400_000;
 
 export interface JournalFileOptions {
   /** Rotate before an entry would take the file past this size (bytes); 0: never by size. */
@@ -112,23 +103,32 @@ export class JsonlJournal implements Journal {
   }
 
   history(sinceMs: number): RestartHistory {
-    return this.#read(sinceMs);
+    let size: number | undefined;
+    try {
+      size = statSync(this.path).size;
+    } catch {
+      size = undefined; // no live file: the rotated ones, if any, are read
+    }
+    const before = this.reads.bytes;
+    const read = readHistory(this.path, this.reads, sinceMs, size);
+    // A journal written before checkpoints existed is read whole once; a checkpoint at its end spares the next reads.
+    if (!read.fromCheckpoint && size !== undefined && this.reads.bytes - before >= this.#checkpointEvery) {
+      this.#writeCheckpoint(read.newestAt, size, read.history);
+    }
+    return read.history;
   }
 
   /** Every entry, oldest first, across the rotated files (checkpoints left out): a full read, for exports and tests. */
   entries(): JournalEntry[] {
-    const out: JournalEntry[] = [];
-    for (const { line } of linesBackwards(journalFiles(this.path), this.reads)) {
-      const e = parseEntry(line);
-      if (e && e.kind !== 'checkpoint') {
-        out.push(e);
-      }
-    }
-    return out.reverse();
+    return this.#newest(Number.POSITIVE_INFINITY).reverse();
   }
 
   /** The last `limit` entries (checkpoints left out), oldest first, across rotated files. */
   recent(limit: number): JournalEntry[] {
+    return this.#newest(limit).reverse();
+  }
+
+  #newest(limit: number): JournalEntry[] {
     const out: JournalEntry[] = [];
     if (limit <= 0) {
       return out;
@@ -142,57 +142,7 @@ export class JsonlJournal implements Journal {
         }
       }
     }
-    return out.reverse();
-  }
-
-  /**
-   * Reads backwards until it is past `sinceMs` (with a day's slack) and has found a checkpoint: that checkpoint's
-   * state is the base, the facts after it are folded on top. `endOfLive` stops the live file there (a checkpoint
-   * being written describes the file up to its own start).
-   */
-  #read(sinceMs: number, endOfLive?: number): RestartHistory {
-    const stopBefore = sinceMs - SINCE_SLACK_MS;
-    const newestFirst: RestartFact[] = [];
-    let base: NodeRestartState[] = [];
-    let passed = false;
-    // Once a checkpoint is chosen: the lines at or after its `upTo` (written while it was being made) still count.
-    let floor: { file: number; offset: number } | undefined;
-    // The oldest checkpoint passed over, and how many facts were read after it.
-    let oldest: { entry: JournalEntry; facts: number; first: boolean } | undefined;
-    const files = journalFiles(this.path);
-    for (const l of linesBackwards(files, this.reads, files[0] === this.path ? endOfLive : undefined)) {
-      if (floor && (l.file !== floor.file || l.offset < floor.offset)) {
-        break;
-      }
-      const e = parseEntry(l.line);
-      if (!e) {
-        continue; // a torn line after a crash
-      }
-      const at = Date.parse(e.ts);
-      if (e.kind === 'checkpoint') {
-        if (!floor && (passed || at < stopBefore)) {
-          base = checkpointStates(e);
-          floor = { file: l.file, offset: typeof e.upTo === 'number' && e.upTo <= l.offset ? e.upTo : l.offset };
-        } else if (!floor) {
-          oldest = { entry: e, facts: newestFirst.length, first: l.file === files.length - 1 && l.offset === 0 };
-        }
-        continue;
-      }
-      if (at < stopBefore) {
-        passed = true;
-      }
-      const fact = factOf(e, at);
-      if (fact) {
-        newestFirst.push(fact);
-      }
-    }
-    if (!floor && oldest?.first) {
-      // The kept files span less than asked (the older ones were deleted): the checkpoint at the head of the oldest
-      // file left carries what came before it. Without one there, the files hold the whole history.
-      base = checkpointStates(oldest.entry);
-      newestFirst.length = oldest.facts;
-    }
-    return newestFirst.length === 0 && base.length === 0 ? EMPTY_HISTORY : { base, facts: newestFirst.reverse() };
+    return out;
   }
 
   /** The live file ends in the middle of a line (a crash mid-write): the next entry must not be glued to it. */
@@ -222,18 +172,13 @@ export class JsonlJournal implements Journal {
       return undefined;
     }
     if (!this.#live || this.#live.ino !== st.ino || st.size < Math.max(0, this.#live.checkpointAt)) {
-      this.#live = { ino: st.ino, checkpointAt: this.#newestCheckpointOffset(st.size), firstAt: undefined };
+      this.#live = {
+        ino: st.ino,
+        checkpointAt: newestCheckpointOffset(this.path, this.reads, st.size),
+        firstAt: undefined,
+      };
     }
     return Object.assign(this.#live, { size: st.size });
-  }
-
-  #newestCheckpointOffset(size: number): number {
-    for (const l of linesBackwards([this.path], this.reads, size)) {
-      if (l.line.includes('"kind":"checkpoint"') && parseEntry(l.line)?.kind === 'checkpoint') {
-        return l.offset;
-      }
-    }
-    return -1;
   }
 
   #rotateIfDue(bytes: number, at: number): void {
@@ -264,14 +209,17 @@ export class JsonlJournal implements Journal {
       size === 0
         ? journalFiles(this.path).some((p) => p !== this.path)
         : size - Math.max(0, live?.checkpointAt ?? -1) >= this.#checkpointEvery;
-    if (!due) {
-      return;
+    if (due) {
+      this.#writeCheckpoint(at, size, readHistory(this.path, this.reads, Number.POSITIVE_INFINITY, size).history);
     }
-    const states = nodeStates(this.#read(Number.POSITIVE_INFINITY, size));
-    appendSynced(this.path, `${JSON.stringify(checkpointEntry(at, size, states))}\n`);
-    const now = this.#liveFile();
-    if (now) {
-      now.checkpointAt = size;
+  }
+
+  /** Appends the checkpoint of `history`, the state of the live file's first `upTo` bytes. */
+  #writeCheckpoint(at: number, upTo: number, history: RestartHistory): void {
+    appendSynced(this.path, `${JSON.stringify(checkpointEntry(at, upTo, nodeStates(history)))}\n`);
+    const live = this.#liveFile();
+    if (live) {
+      live.checkpointAt = upTo;
     }
   }
 }

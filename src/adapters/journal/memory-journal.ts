@@ -4,13 +4,14 @@
  * suite), for tests and for the randomized model, where thousands of simulated days must run in seconds.
  */
 import type { JournalEntry } from '../../core/journal/entries.js';
-import type { RestartFact, RestartHistory } from '../../core/journal/folds.js';
+import { applyFact, type NodeRestartState, type RestartHistory, stateKey } from '../../core/journal/folds.js';
 import type { Journal } from '../../ports/journal.js';
 import { factOf, PlanRepeatFilter } from './entry-facts.js';
 
 export class MemoryJournal implements Journal {
   readonly #entries: JournalEntry[] = [];
-  readonly #facts: RestartFact[] = [];
+  /** The folds' state, kept up to date at each entry: what a checkpoint of the file journal would carry. */
+  readonly #states = new Map<string, NodeRestartState>();
   readonly #plans = new PlanRepeatFilter();
   /** The Cisco-shaped lines, as the file beside the JSONL journal would hold them. */
   readonly ciscoLines: Array<{
@@ -27,7 +28,8 @@ export class MemoryJournal implements Journal {
     this.#entries.push(entry);
     const fact = factOf(entry);
     if (fact) {
-      this.#facts.push(fact);
+      const k = stateKey(fact.cluster, fact.node);
+      this.#states.set(k, applyFact(this.#states.get(k), fact));
     }
   }
 
@@ -35,9 +37,9 @@ export class MemoryJournal implements Journal {
     this.ciscoLines.push({ ms, node, ok, ...(error !== undefined ? { error } : {}) });
   }
 
-  /** Everything is at hand: the whole history, no checkpoint needed. */
+  /** The state as of the last entry, as if a checkpoint had just been written: no fact left to fold. */
   history(_sinceMs: number): RestartHistory {
-    return { base: [], facts: [...this.#facts] };
+    return { base: [...this.#states.values()], facts: [] };
   }
 
   recent(limit: number): JournalEntry[] {

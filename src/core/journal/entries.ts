@@ -166,6 +166,8 @@ export interface CheckpointNode {
   readonly cluster: string;
   readonly node: string;
   readonly lastCommandAt?: number;
+  /** Its commands of the two days up to its last one (restarts today, in any time zone). */
+  readonly recentCommandsAt?: readonly number[];
   readonly open: boolean;
   readonly lastCommandOutcome?: string;
   readonly lastOutcome?: string;
@@ -189,6 +191,7 @@ export function checkpointEntry(at: number, upTo: number, nodes: readonly Checkp
       node: n.node,
       open: n.open,
       ...(n.lastCommandAt !== undefined ? { lastCommand: iso(n.lastCommandAt) } : {}),
+      ...(n.recentCommandsAt?.length ? { recentCommands: n.recentCommandsAt.map(iso) } : {}),
       ...(n.lastCommandOutcome !== undefined ? { lastCommandOutcome: n.lastCommandOutcome } : {}),
       ...(n.lastOutcome !== undefined ? { lastOutcome: n.lastOutcome } : {}),
       ...(n.lastOutcomeAt !== undefined ? { lastOutcomeAt: iso(n.lastOutcomeAt) } : {}),

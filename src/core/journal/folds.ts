@@ -2,8 +2,8 @@
  * @module core/journal/folds
  * What the guards and the start-up check need from the restart history, as pure folds over plain facts (epoch ms):
  * restarts today per Web Bridge, restarts without a result (started, never finished) and the last outcome per Web
- * Bridge. A journal hands over a `RestartHistory`: the state carried by its newest usable checkpoint plus the facts
- * written after it, so a fold costs the same after a year of entries as after a day.
+ * Bridge. A journal hands over a `RestartHistory`: the state carried by its newest checkpoint plus the facts written
+ * after it, so a fold costs the same after a year of entries as after a day.
  */
 import { dateTimeFormat } from '../intl-cache.js';
 import type { CheckpointNode } from './entries.js';
@@ -24,43 +24,55 @@ export type NodeRestartState = CheckpointNode;
 export interface RestartHistory {
   /** The state of every Web Bridge over the entries before `facts` (empty when the journal has no checkpoint). */
   readonly base: readonly NodeRestartState[];
-  /** The facts after the base, oldest first; they include every fact at or after the instant asked for. */
+  /** The facts after the base, oldest first. */
   readonly facts: readonly RestartFact[];
 }
 
 export const EMPTY_HISTORY: RestartHistory = { base: [], facts: [] };
 
-const key = (cluster: string, node: string) => `${cluster}\u0000${node}`;
+/**
+ * How far back a Web Bridge's state remembers the instants of its commands (for "restarts today"): two days, so
+ * that a checkpoint answers for today in any time zone without the entries before it.
+ */
+export const RECENT_COMMANDS_MS = 2 * 86_400_000;
+
+/** One Web Bridge's state after one more fact. */
+export function applyFact(state: NodeRestartState | undefined, f: RestartFact): NodeRestartState {
+  const s = state ?? { cluster: f.cluster, node: f.node, open: false };
+  if (f.kind === 'command') {
+    const recent = [...(s.recentCommandsAt ?? []), f.at].filter((at) => at >= f.at - RECENT_COMMANDS_MS);
+    // A new command: open again, and how the previous one ended no longer describes the last command.
+    return {
+      cluster: s.cluster,
+      node: s.node,
+      open: true,
+      lastCommandAt: f.at,
+      recentCommandsAt: recent,
+      ...(s.lastOutcome !== undefined && s.lastOutcomeAt !== undefined
+        ? { lastOutcome: s.lastOutcome, lastOutcomeAt: s.lastOutcomeAt }
+        : {}),
+    };
+  }
+  return {
+    ...s,
+    open: false,
+    // A result without any command before it (a hand-edited journal) describes no command.
+    ...(s.lastCommandAt !== undefined && f.outcome !== undefined ? { lastCommandOutcome: f.outcome } : {}),
+    ...(f.outcome !== undefined ? { lastOutcome: f.outcome, lastOutcomeAt: f.at } : {}),
+  };
+}
+
+export const stateKey = (cluster: string, node: string) => `${cluster}\u0000${node}`;
 
 /** The state of every Web Bridge after the whole history, in first-seen order. */
 export function nodeStates(history: RestartHistory): NodeRestartState[] {
   const states = new Map<string, NodeRestartState>();
   for (const s of history.base) {
-    states.set(key(s.cluster, s.node), s);
+    states.set(stateKey(s.cluster, s.node), s);
   }
   for (const f of history.facts) {
-    const k = key(f.cluster, f.node);
-    const s = states.get(k) ?? { cluster: f.cluster, node: f.node, open: false };
-    if (f.kind === 'command') {
-      // A new command: open again, and how the previous one ended no longer describes the last command.
-      states.set(k, {
-        cluster: s.cluster,
-        node: s.node,
-        open: true,
-        lastCommandAt: f.at,
-        ...(s.lastOutcome !== undefined && s.lastOutcomeAt !== undefined
-          ? { lastOutcome: s.lastOutcome, lastOutcomeAt: s.lastOutcomeAt }
-          : {}),
-      });
-    } else {
-      states.set(k, {
-        ...s,
-        open: false,
-        // A result without any command before it (a hand-edited journal) describes no command.
-        ...(s.lastCommandAt !== undefined && f.outcome !== undefined ? { lastCommandOutcome: f.outcome } : {}),
-        ...(f.outcome !== undefined ? { lastOutcome: f.outcome, lastOutcomeAt: f.at } : {}),
-      });
-    }
+    const k = stateKey(f.cluster, f.node);
+    states.set(k, applyFact(states.get(k), f));
   }
   return [...states.values()];
 }
@@ -134,11 +146,6 @@ export function startOfDay(now: number, tz = 'UTC'): number {
 /** Restarts of `node` started (command sent) since the day of `now` began in `tz`. */
 export function restartsToday(history: RestartHistory, cluster: string, node: string, now: number, tz = 'UTC'): number {
   const from = startOfDay(now, tz);
-  let n = 0;
-  for (const f of history.facts) {
-    if (f.kind === 'command' && f.cluster === cluster && f.node === node && f.at >= from) {
-      n++;
-    }
-  }
-  return n;
+  const state = nodeStates(history).find((s) => s.cluster === cluster && s.node === node);
+  return (state?.recentCommandsAt ?? []).filter((at) => at >= from).length;
 }

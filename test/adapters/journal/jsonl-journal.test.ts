@@ -174,3 +174,30 @@ test('a year of entries: the folds read a bounded amount, the same answers as a 
   // The restarts cut short long ago are still known open, through the checkpoints.
   assert.equal(restartsWithoutResult(j.history(t0 + days * DAY)).length, Math.ceil((days - 7) / 40));
 });
+
+test('a journal written before checkpoints existed is read whole once, then from the checkpoint it gets', (t) => {
+  const dir = tempDir(t);
+  const t0 = Date.UTC(2025, 0, 1);
+  const lines: string[] = [];
+  for (let i = 0; i < 4000; i++) {
+    const e = i % 4 === 0 ? restartEntry(t0 + i * H, 'command', `cms${i % 3}`) : planOf(t0 + i * H, ['fail'], i);
+    lines.push(JSON.stringify(e));
+  }
+  lines.push(JSON.stringify(restartEntry(t0 + 4000 * H, 'command', 'cms9')));
+  writeFileSync(join(dir, 'journal.jsonl'), `${lines.join('\n')}\n`);
+  const size = readFileSync(join(dir, 'journal.jsonl')).length;
+  const j = new JsonlJournal(dir);
+  const now = t0 + 4000 * H + 60_000;
+  const first = j.reads.bytes;
+  assert.deepEqual(restartsWithoutResult(j.history(now - DAY), 'lab').at(-1), {
+    cluster: 'lab',
+    node: 'cms9',
+    commandAt: t0 + 4000 * H,
+  });
+  assert.ok(j.reads.bytes - first >= size, 'the first read is whole');
+  const second = j.reads.bytes;
+  const again = new JsonlJournal(dir); // another process: what it reads is in the file, not in memory
+  assert.deepEqual(folds(again, now), folds(j, now));
+  assert.ok(again.reads.bytes < 64 * 1024 + 4096, `then ${again.reads.bytes} bytes`);
+  assert.ok(j.reads.bytes - second < 64 * 1024 + 4096);
+});

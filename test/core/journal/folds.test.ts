@@ -41,7 +41,19 @@ test('a command opens a restart, a result closes it; a checkpoint base carries o
   ]);
   // A result with no command before it closes nothing and describes no command.
   assert.equal(nodeStates(history).find((s) => s.node === 'x')?.lastCommandOutcome, undefined);
-  // Counting today reads facts, never the base (its commands were counted on earlier days).
-  assert.equal(restartsToday(history, 'lab', 'cms1', 500), 0);
+  assert.equal(restartsToday(history, 'lab', 'cms1', 500), 0, 'the checkpoint remembers no recent command of cms1');
   assert.equal(restartsToday(history, 'lab', 'cms2', 500), 1);
+  // A checkpoint remembers the commands of the last two days: today's count needs nothing before it.
+  const day = Date.UTC(2026, 10, 21);
+  const remembered = {
+    base: [
+      { cluster: 'lab', node: 'cms1', open: false, lastCommandAt: day + 10, recentCommandsAt: [day - 5, day + 10] },
+    ],
+    facts: [f(day + 20, 'command', 'cms1')],
+  };
+  assert.equal(restartsToday(remembered, 'lab', 'cms1', day + 30), 2);
+  assert.deepEqual(nodeStates(remembered)[0]?.recentCommandsAt, [day - 5, day + 10, day + 20]);
+  // Three days later, the old ones are forgotten.
+  const later = { ...remembered, facts: [f(day + 3 * 86_400_000, 'command', 'cms1')] };
+  assert.deepEqual(nodeStates(later)[0]?.recentCommandsAt, [day + 3 * 86_400_000]);
 });
