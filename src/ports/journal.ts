@@ -23,6 +23,4 @@ export interface Journal {
   history(sinceMs: number): RestartHistory;
   /** The last `limit` entries, oldest first (the API's journal view). */
   recent(limit: number): JournalEntry[];
-  /** Forgets what it knew of the file: after logrotate moved it, the next entry starts the new one. */
-  reopen(): void;
 }

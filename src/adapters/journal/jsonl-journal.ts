@@ -98,10 +98,6 @@ export class JsonlJournal implements Journal {
     appendSynced(this.humanLogPath, `${ciscoTimestamp(ms)} ${message}\n`);
   }
 
-  reopen(): void {
-    this.#live = undefined;
-  }
-
   history(sinceMs: number): RestartHistory {
     let size: number | undefined;
     try {

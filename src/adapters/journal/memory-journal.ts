@@ -46,8 +46,6 @@ export class MemoryJournal implements Journal {
     return limit > 0 ? this.#entries.slice(-limit) : [];
   }
 
-  reopen(): void {}
-
   /** Every entry written, oldest first. */
   entries(): readonly JournalEntry[] {
     return this.#entries;
