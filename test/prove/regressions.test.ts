@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { JsonlJournal } from '../../src/adapters/journal/jsonl-journal.js';
+import { MemoryJournal } from '../../src/adapters/journal/memory-journal.js';
 import { FileRestartLock } from '../../src/adapters/lock/file-lock.js';
 import { stillRestarting } from '../../src/app/restart/in-flight.js';
 import { closeInterruptedRestarts } from '../../src/app/restart/interrupted.js';
@@ -203,11 +204,25 @@ test('a Web Bridge not seen since its failed restart still counts as being resta
       outcome: 'failure',
     },
   ];
-  assert.equal(stillRestarting(entries, reportWith({ cms1: '2026-01-03T01:49:00Z', cms2: null }), 'lab', now), 'cms1');
-  assert.equal(stillRestarting(entries, reportWith({ cms1: '2026-01-03T01:58:00Z' }), 'lab', now), null, 'seen again');
-  assert.equal(stillRestarting(entries, reportWith({ cms1: '2026-01-03T01:49:00Z' }), 'other', now), null);
+  const historyOf = (list: typeof entries) => {
+    const journal = new MemoryJournal();
+    for (const e of list) {
+      journal.append(e);
+    }
+    return journal.history(0);
+  };
+  assert.equal(
+    stillRestarting(historyOf(entries), reportWith({ cms1: '2026-01-03T01:49:00Z', cms2: null }), 'lab', now),
+    'cms1',
+  );
+  assert.equal(
+    stillRestarting(historyOf(entries), reportWith({ cms1: '2026-01-03T01:58:00Z' }), 'lab', now),
+    null,
+    'seen again',
+  );
+  assert.equal(stillRestarting(historyOf(entries), reportWith({ cms1: '2026-01-03T01:49:00Z' }), 'other', now), null);
   const succeeded = [entries[0], { ...entries[1], outcome: 'success' }] as typeof entries;
-  assert.equal(stillRestarting(succeeded, reportWith({ cms1: '2026-01-03T01:49:00Z' }), 'lab', now), null);
+  assert.equal(stillRestarting(historyOf(succeeded), reportWith({ cms1: '2026-01-03T01:49:00Z' }), 'lab', now), null);
 });
 
 test('the report shows a limit episode ending even though episodes are converted once', () => {

@@ -4,32 +4,22 @@
  * returns, so an acknowledged entry survives a crash. Beside it, `webbridge_restart_logs.txt` keeps the exact line
  * shapes of Cisco's script (tech note 215662) so existing log watchers keep working. Neither ever holds a secret:
  * entries are built from numbers, names and command output only.
+ *
+ * Bounded (docs/journal.md): an unchanged plan is written once; the file rotates by size or age (`journal.jsonl.1`,
+ * …), or is moved by logrotate; the file is opened for each entry, so the next entry after a move starts the new
+ * file. Every `checkpointEveryBytes` and at the head of each new file a `checkpoint` entry carries the folds' state,
+ * so reading the restart history goes back only to the newest checkpoint, whatever the age of the journal.
  */
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkpointEntry, type JournalEntry } from '../../core/journal/entries.js';
+import { nodeStates, type RestartHistory } from '../../core/journal/folds.js';
+import type { Journal } from '../../ports/journal.js';
+import { PlanRepeatFilter, parseEntry } from './entry-facts.js';
+import { newestCheckpointOffset, readHistory } from './history-reader.js';
+import { firstLine, journalFiles, linesBackwards, rotateFiles } from './journal-files.js';
 
-export type JournalKind = 'plan' | 'decision' | 'command' | 'output' | 'verification' | 'result' | 'trust';
-
-export interface JournalEntry {
-  readonly ts: string;
-  /** Who or what triggered it: `cli:<user>`, `daemon:schedule`, … */
-  readonly trigger: string;
-  readonly kind: JournalKind;
-  readonly cluster: string;
-  readonly node?: string;
-  readonly outcome?: string;
-  readonly [key: string]: unknown;
-}
+export type { JournalEntry, JournalKind } from '../../core/journal/entries.js';
 
 function appendSynced(path: string, text: string): void {
   const fd = openSync(path, 'a', 0o600);
@@ -47,21 +37,57 @@ export function ciscoTimestamp(ms: number): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
 }
 
-/** How far past the first entry older than asked `since` keeps reading (clock steps write out of order). */
-const SINCE_SLACK_MS = 86_400_000;
+export interface JournalFileOptions {
+  /** Rotate before an entry would take the file past this size (bytes); 0: never by size. */
+  readonly maxBytes?: number;
+  /** Rotate when the file's first entry is this much older than the entry being written (ms); 0: never by age. */
+  readonly maxAgeMs?: number;
+  /** Rotated files kept (`journal.jsonl.1` … `.keep`); older ones are deleted. */
+  readonly keep?: number;
+  /** A checkpoint entry at least every this many bytes of entries. */
+  readonly checkpointEveryBytes?: number;
+}
 
-export class JsonlJournal {
+/** What this process knows of the live file; forgotten when the file is replaced (rotated, moved, truncated). */
+interface LiveFile {
+  readonly ino: number;
+  /** Offset of the newest checkpoint line, or -1 when the file has none. */
+  checkpointAt: number;
+  /** Time of the file's first entry (epoch ms), for rotation by age. */
+  firstAt: number | undefined;
+}
+
+export class JsonlJournal implements Journal {
   readonly path: string;
   readonly humanLogPath: string;
+  readonly #maxBytes: number;
+  readonly #maxAgeMs: number;
+  readonly #keep: number;
+  readonly #checkpointEvery: number;
+  readonly #plans = new PlanRepeatFilter();
+  #live: LiveFile | undefined;
+  /** Bytes this journal read from disk so far (tests bound what a fold costs). */
+  readonly reads = { bytes: 0 };
 
-  constructor(stateDir: string) {
+  constructor(stateDir: string, options: JournalFileOptions = {}) {
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     this.path = join(stateDir, 'journal.jsonl');
     this.humanLogPath = join(stateDir, 'webbridge_restart_logs.txt');
+    this.#maxBytes = options.maxBytes ?? 0;
+    this.#maxAgeMs = options.maxAgeMs ?? 0;
+    this.#keep = options.keep ?? 10;
+    this.#checkpointEvery = options.checkpointEveryBytes ?? 256 * 1024;
   }
 
   append(entry: JournalEntry): void {
-    appendSynced(this.path, `${JSON.stringify(entry)}\n`);
+    if (!this.#plans.admit(entry)) {
+      return;
+    }
+    const text = `${JSON.stringify(entry)}\n`;
+    const at = Date.parse(entry.ts);
+    this.#rotateIfDue(Buffer.byteLength(text), at);
+    this.#checkpointIfDue(Number.isNaN(at) ? 0 : at);
+    appendSynced(this.path, this.#endsTorn() ? `\n${text}` : text);
   }
 
   /** Cisco-shaped line: success or failure of one restart. */
@@ -72,119 +98,124 @@ export class JsonlJournal {
     appendSynced(this.humanLogPath, `${ciscoTimestamp(ms)} ${message}\n`);
   }
 
-  entries(): JournalEntry[] {
-    if (!existsSync(this.path)) {
-      return [];
+  history(sinceMs: number): RestartHistory {
+    let size: number | undefined;
+    try {
+      size = statSync(this.path).size;
+    } catch {
+      size = undefined; // no live file: the rotated ones, if any, are read
     }
+    const before = this.reads.bytes;
+    const read = readHistory(this.path, this.reads, sinceMs, size);
+    // A journal written before checkpoints existed is read whole once; a checkpoint at its end spares the next reads.
+    if (!read.fromCheckpoint && size !== undefined && this.reads.bytes - before >= this.#checkpointEvery) {
+      this.#writeCheckpoint(read.newestAt, size, read.history);
+    }
+    return read.history;
+  }
+
+  /** Every entry, oldest first, across the rotated files (checkpoints left out): a full read, for exports and tests. */
+  entries(): JournalEntry[] {
+    return this.#newest(Number.POSITIVE_INFINITY).reverse();
+  }
+
+  /** The last `limit` entries (checkpoints left out), oldest first, across rotated files. */
+  recent(limit: number): JournalEntry[] {
+    return this.#newest(limit).reverse();
+  }
+
+  #newest(limit: number): JournalEntry[] {
     const out: JournalEntry[] = [];
-    for (const line of readFileSync(this.path, 'utf8').split('\n')) {
-      if (!line) {
-        continue;
-      }
-      try {
-        out.push(JSON.parse(line) as JournalEntry);
-      } catch {
-        // a torn last line after a crash is skipped, never fatal
+    if (limit <= 0) {
+      return out;
+    }
+    for (const { line } of linesBackwards(journalFiles(this.path), this.reads)) {
+      const e = parseEntry(line);
+      if (e && e.kind !== 'checkpoint') {
+        out.push(e);
+        if (out.length >= limit) {
+          break;
+        }
       }
     }
     return out;
   }
 
-  /** The last `limit` entries, newest last, reading only the end of the file (it grows for years). */
-  recent(limit: number): JournalEntry[] {
-    if (!existsSync(this.path)) {
-      return [];
+  /** The live file ends in the middle of a line (a crash mid-write): the next entry must not be glued to it. */
+  #endsTorn(): boolean {
+    const size = this.#liveFile()?.size ?? 0;
+    if (size === 0) {
+      return false;
     }
-    const size = statSync(this.path).size;
-    // Entries are a few hundred bytes to a few KB (a plan lists every node's guards).
-    const want = Math.min(size, Math.max(64 * 1024, limit * 8 * 1024));
     const fd = openSync(this.path, 'r');
-    let text: string;
     try {
-      const buf = Buffer.alloc(want);
-      readSync(fd, buf, 0, want, size - want);
-      text = buf.toString('utf8');
+      const last = Buffer.alloc(1);
+      readSync(fd, last, 0, 1, size - 1);
+      this.reads.bytes += 1;
+      return last[0] !== 0x0a;
     } finally {
       closeSync(fd);
     }
-    const lines = text.split('\n');
-    if (want < size) {
-      lines.shift(); // the first line is cut
+  }
+
+  /** The live file as this process knows it, refreshed when it was replaced; undefined when there is none. */
+  #liveFile(): (LiveFile & { size: number }) | undefined {
+    let st: { ino: number; size: number };
+    try {
+      st = statSync(this.path);
+    } catch {
+      this.#live = undefined;
+      return undefined;
     }
-    const out: JournalEntry[] = [];
-    for (const line of lines) {
-      if (!line) {
-        continue;
-      }
-      try {
-        out.push(JSON.parse(line) as JournalEntry);
-      } catch {
-        // a torn last line after a crash is skipped
-      }
+    if (!this.#live || this.#live.ino !== st.ino || st.size < Math.max(0, this.#live.checkpointAt)) {
+      this.#live = {
+        ino: st.ino,
+        checkpointAt: newestCheckpointOffset(this.path, this.reads, st.size),
+        firstAt: undefined,
+      };
     }
-    return out.slice(-limit);
+    return Object.assign(this.#live, { size: st.size });
+  }
+
+  #rotateIfDue(bytes: number, at: number): void {
+    const live = this.#liveFile();
+    if (!live || live.size === 0 || (this.#maxBytes <= 0 && this.#maxAgeMs <= 0)) {
+      return;
+    }
+    const bySize = this.#maxBytes > 0 && live.size + bytes > this.#maxBytes;
+    if (!bySize && this.#maxAgeMs > 0 && live.firstAt === undefined) {
+      const first = firstLine(this.path, this.reads);
+      live.firstAt = first ? Date.parse(parseEntry(first)?.ts ?? '') : Number.NaN;
+    }
+    const byAge = this.#maxAgeMs > 0 && !Number.isNaN(at) && at - (live.firstAt ?? Number.NaN) >= this.#maxAgeMs;
+    if (bySize || byAge) {
+      rotateFiles(this.path, this.#keep);
+      this.#live = undefined;
+    }
   }
 
   /**
-   * Entries stamped at or after `ms` (epoch), in file order, reading the file backwards in chunks only as far as
-   * needed: the guards ask every evaluation about the last day, and the journal grows for years. A clock stepped
-   * back writes entries out of order, so the read goes on a day past the first older entry before it stops.
+   * A checkpoint at the head of a file that has older files behind it, and every `checkpointEveryBytes`: it carries
+   * the state of every restart so far, the open ones included, even once the file of their command is deleted.
    */
-  since(ms: number): JournalEntry[] {
-    const stopBefore = ms - SINCE_SLACK_MS;
-    if (!existsSync(this.path)) {
-      return [];
+  #checkpointIfDue(at: number): void {
+    const live = this.#liveFile();
+    const size = live?.size ?? 0;
+    const due =
+      size === 0
+        ? journalFiles(this.path).some((p) => p !== this.path)
+        : size - Math.max(0, live?.checkpointAt ?? -1) >= this.#checkpointEvery;
+    if (due) {
+      this.#writeCheckpoint(at, size, readHistory(this.path, this.reads, Number.POSITIVE_INFINITY, size).history);
     }
-    const chunk = 256 * 1024;
-    const fd = openSync(this.path, 'r');
-    const out: JournalEntry[] = [];
-    try {
-      let end = statSync(this.path).size;
-      let carry = '';
-      while (end > 0) {
-        const start = Math.max(0, end - chunk);
-        const buf = Buffer.alloc(end - start);
-        readSync(fd, buf, 0, buf.length, start);
-        const lines = (buf.toString('utf8') + carry).split('\n');
-        // The first piece may be cut: it is completed by the next (earlier) chunk, unless this is the file's start.
-        carry = start > 0 ? (lines.shift() ?? '') : '';
-        let older = false;
-        for (let i = lines.length - 1; i >= 0; i--) {
-          const line = lines[i];
-          if (!line) {
-            continue;
-          }
-          let e: JournalEntry;
-          try {
-            e = JSON.parse(line) as JournalEntry;
-          } catch {
-            continue; // a torn line after a crash
-          }
-          const at = Date.parse(e.ts);
-          if (at < stopBefore) {
-            older = true;
-            break;
-          }
-          if (at >= ms) {
-            out.push(e);
-          }
-        }
-        if (older) {
-          break;
-        }
-        end = start;
-      }
-    } finally {
-      closeSync(fd);
-    }
-    return out.reverse();
   }
 
-  /** Restarts of `node` started (command sent) since the start of the UTC day of `now`. */
-  restartsToday(cluster: string, node: string, now: number): number {
-    const dayStart = Math.floor(now / 86_400_000) * 86_400_000;
-    return this.since(dayStart).filter(
-      (e) => e.kind === 'command' && e.cluster === cluster && e.node === node && Date.parse(e.ts) >= dayStart,
-    ).length;
+  /** Appends the checkpoint of `history`, the state of the live file's first `upTo` bytes. */
+  #writeCheckpoint(at: number, upTo: number, history: RestartHistory): void {
+    appendSynced(this.path, `${JSON.stringify(checkpointEntry(at, upTo, nodeStates(history)))}\n`);
+    const live = this.#liveFile();
+    if (live) {
+      live.checkpointAt = upTo;
+    }
   }
 }

@@ -108,6 +108,11 @@ policy:
 
 log:
   level: info
+
+#journal:                      # the restart journal rotates like a log (docs/journal.md)
+  #maxBytes: 10485760          # bytes; 0: never by size (leave it to logrotate)
+  #maxAgeMs: 2592000000        # 30 days; 0: never by age
+  #keep: 10                    # journal.jsonl.1 … .10
 `;
 
 /** The example with every optional setting switched on (tests validate it too). */

@@ -467,6 +467,30 @@ export const LogSchema = z
   })
   .strict();
 
+export const JournalSchema = z
+  .object({
+    maxBytes: z
+      .number()
+      .int()
+      .min(0)
+      .default(10 * 1024 * 1024)
+      .describe(
+        'Rotate `journal.jsonl` to `journal.jsonl.1` before it grows past this many bytes; 0: never by size (for logrotate).',
+      ),
+    maxAgeMs: z
+      .union([z.literal(0), millis(HOUR, Number.MAX_SAFE_INTEGER)])
+      .default(30 * DAY)
+      .describe('Rotate when the file’s first entry is older than this; 0: never by age.'),
+    keep: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(10)
+      .describe('Rotated files kept (`journal.jsonl.1` … `.N`, plain or `.gz`); older ones are deleted.'),
+  })
+  .strict();
+
 export const ClusterSchema = z
   .object({
     name: nodeName.describe('Name of this CMS cluster (dashboard, `cluster` label of the metrics, journal).'),
@@ -521,6 +545,7 @@ export const ConfigSchema = z
     alerting: AlertingSchema.prefault({}).describe('When alerts fire: thresholds shared by every channel.'),
     ha: HaSchema.prefault({}).describe('A highly-available group of instances on one PostgreSQL store.'),
     log: LogSchema.prefault({}).describe('Logging of `wbguard run`.'),
+    journal: JournalSchema.prefault({}).describe('Size and age of the restart journal (docs/journal.md).'),
   })
   .strict()
   // `when`: run even when other keys failed, so a duplicate name is reported together with a typo elsewhere.

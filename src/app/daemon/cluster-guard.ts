@@ -6,17 +6,18 @@
  * listeners, store, journal, leadership and alerts.
  */
 import { Cron } from 'croner';
-import type { JsonlJournal } from '../../adapters/journal/jsonl-journal.js';
 import type { ClusterAnalyzer } from '../../core/analysis/index.js';
 import type { AnalysisReport, AnalysisSeries, CmsRecord, LineCounts } from '../../core/model.js';
 import { nextAllowedAt } from '../../core/policy/index.js';
 import type { AsyncStore } from '../../ports/async-store.js';
+import type { Journal } from '../../ports/journal.js';
 import type { Logger } from '../../ports/logger.js';
 import type { MmpClient } from '../../ports/mmp.js';
 import type { RestartLock } from '../../ports/restart-lock.js';
 import type { WbguardConfig } from '../config/index.js';
 import type { DaemonState } from '../http/server.js';
 import { STILL_RESTARTING_MAX_MS, stillRestarting } from '../restart/in-flight.js';
+import { restartCounter } from '../restart/journal-reads.js';
 import { targetFor } from '../restart/mmp-wiring.js';
 import { type NodeResult, runRollingRestart } from '../restart/orchestrator.js';
 import { makePlan, restartInputs, restartSettingsOf } from '../restart/plan.js';
@@ -36,7 +37,7 @@ export interface SharedParts {
   readonly now: () => number;
   readonly log: Logger | undefined;
   readonly store: Pick<AsyncStore, 'appendEvent'>;
-  readonly journal: JsonlJournal;
+  readonly journal: Journal;
   readonly lock: RestartLock;
   /** Waits between verification attempts. @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -118,10 +119,10 @@ export class ClusterGuard {
   context(except?: string, report: AnalysisReport = this.report()) {
     const { journal, lock, now } = this.#shared;
     return {
-      restartsToday: (n: string) => journal.restartsToday(this.name, n, now()),
+      restartsToday: restartCounter(journal, this.name, now()),
       inFlight:
         lock.holder(this.name, now())?.node ??
-        stillRestarting(journal.since(now() - STILL_RESTARTING_MAX_MS), report, this.name, now(), except),
+        stillRestarting(journal.history(now() - STILL_RESTARTING_MAX_MS), report, this.name, now(), except),
       apiRealSessions: this.api.realSessions(this.config.restart.staleAfterMs),
     };
   }

@@ -116,7 +116,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
   const keep = (p: Promise<unknown>) => {
     p.catch((err: Error) => log?.error({ err: err.message }, 'store write failed'));
   };
-  const journal = new JsonlJournal(config.state);
+  const journal = new JsonlJournal(config.state, config.journal);
   const lock = new FileRestartLock(config.state);
   const scoped = scopedClusters(config);
   const known = new Set([...webbridgeNameMap(config).keys(), ...callbridgeNameMap(config).keys()]);

@@ -3,6 +3,7 @@
  * How the daemon knows a restarted Web Bridge is back: fresh low Stats lines from its hosts (live, with the
  * cluster's CMA) and the MMP status command. Shared by the daemon and the randomized model that proves its wiring.
  */
+import { planEntry } from '../../core/journal/entries.js';
 import type { CmsRecord } from '../../core/model.js';
 import type { MmpClient } from '../../ports/mmp.js';
 import type { WbguardConfig } from '../config/index.js';
@@ -51,14 +52,5 @@ export function planJournalEntry(
   trigger: string,
   cluster: string,
 ) {
-  return {
-    ts: e.at,
-    trigger,
-    kind: 'plan' as const,
-    cluster,
-    mode: e.mode,
-    action: e.action,
-    order: e.plan.order,
-    decisions: e.plan.decisions.map((d) => ({ node: d.name, kind: d.kind, reasons: d.reasons, guards: d.guards })),
-  };
+  return planEntry({ at: Date.parse(e.at), trigger, cluster, mode: e.mode, action: e.action, plan: e.plan });
 }

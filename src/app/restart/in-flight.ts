@@ -5,7 +5,7 @@
  * line again, it counts as being restarted, so the one-at-a-time guard defers the others (found by the randomized
  * model in test/prove: a slow restart outlived verifyTimeoutMs and the next evaluation restarted a second node).
  */
-import type { JournalEntry } from '../../adapters/journal/jsonl-journal.js';
+import { lastCommands, type RestartHistory } from '../../core/journal/folds.js';
 import type { AnalysisReport } from '../../core/model.js';
 
 /** A Stats line this soon after the command may still come from the Web Bridge going down. */
@@ -16,30 +16,17 @@ export const STILL_RESTARTING_MAX_MS = 24 * 3_600_000;
 
 /**
  * The first Web Bridge of `cluster` other than `except` whose last restart command was not followed by a success nor
- * by any Stats line from it, or null. `entries` is the journal (oldest first); `report` the live analysis.
+ * by any Stats line from it, or null. `history` is the journal's (`journal.history(now - STILL_RESTARTING_MAX_MS)`);
+ * `report` the live analysis.
  */
 export function stillRestarting(
-  entries: readonly JournalEntry[],
+  history: RestartHistory,
   report: AnalysisReport,
   cluster: string,
   now: number,
   except?: string,
 ): string | null {
-  const last = new Map<string, { at: number; outcome: string | undefined }>();
-  for (const e of entries) {
-    if (e.cluster !== cluster || e.node === undefined) {
-      continue;
-    }
-    if (e.kind === 'command') {
-      last.set(e.node, { at: Date.parse(e.ts), outcome: undefined });
-    } else if (e.kind === 'result') {
-      const open = last.get(e.node);
-      if (open) {
-        open.outcome = typeof e.outcome === 'string' ? e.outcome : undefined;
-      }
-    }
-  }
-  for (const [node, { at, outcome }] of last) {
+  for (const { node, at, outcome } of lastCommands(history, cluster)) {
     if (node === except || outcome === 'success' || now - at > STILL_RESTARTING_MAX_MS) {
       continue;
     }

@@ -3,8 +3,11 @@
  * A restart whose wbguard process died (kill -9, power loss) after journaling its command never got a result entry.
  * Whoever next holds the cluster's lock closes it as `abandoned`, so every started restart ends with a result in
  * the journal, as the audit trail promises (found by the randomized model in test/prove, crashes mid-restart).
+ * The open restarts come from the journal's checkpointed history: the cost does not grow with the journal's age.
  */
-import type { JournalEntry, JsonlJournal } from '../../adapters/journal/jsonl-journal.js';
+import { resultEntry } from '../../core/journal/entries.js';
+import { restartsWithoutResult } from '../../core/journal/folds.js';
+import type { Journal } from '../../ports/journal.js';
 import type { RestartLock } from '../../ports/restart-lock.js';
 
 /**
@@ -12,7 +15,7 @@ import type { RestartLock } from '../../ports/restart-lock.js';
  * lock is free (then no live process is in the middle of one); returns the nodes closed.
  */
 export function closeInterruptedRestarts(
-  journal: JsonlJournal,
+  journal: Journal,
   lock: RestartLock,
   cluster: string,
   now: number,
@@ -23,32 +26,23 @@ export function closeInterruptedRestarts(
     return [];
   }
   try {
-    const open = new Map<string, JournalEntry>();
-    for (const e of journal.entries()) {
-      if (e.cluster !== cluster || e.node === undefined) {
-        continue;
-      }
-      if (e.kind === 'command') {
-        open.set(e.node, e);
-      } else if (e.kind === 'result') {
-        open.delete(e.node);
-      }
-    }
-    for (const [node, e] of open) {
-      const why = `abandoned: the wbguard process that sent the restart command at ${e.ts} stopped before reading its result; check this Web Bridge`;
-      journal.append({
-        ts: new Date(now).toISOString(),
-        trigger,
-        kind: 'result',
-        cluster,
-        node,
-        outcome: 'abandoned',
-        interrupted: e.ts,
-        reasons: [why],
-      });
+    const open = restartsWithoutResult(journal.history(now), cluster);
+    for (const { node, commandAt } of open) {
+      const why = `abandoned: the wbguard process that sent the restart command at ${new Date(commandAt).toISOString()} stopped before reading its result; check this Web Bridge`;
+      journal.append(
+        resultEntry({
+          at: now,
+          trigger,
+          cluster,
+          node,
+          outcome: 'abandoned',
+          interruptedAt: commandAt,
+          reasons: [why],
+        }),
+      );
       journal.logCisco(now, node, false, why);
     }
-    return [...open.keys()];
+    return open.map((o) => o.node);
   } finally {
     acquired.release();
   }

@@ -6,9 +6,17 @@
  * with a journal entry.
  */
 
-import type { JsonlJournal } from '../../adapters/journal/jsonl-journal.js';
+import {
+  commandEntry,
+  decisionEntry,
+  outputEntry,
+  planEntry,
+  resultEntry,
+  verificationEntry,
+} from '../../core/journal/entries.js';
 import type { RestartDecision, RollingPlan } from '../../core/policy/index.js';
 import { WbguardError } from '../../errors.js';
+import type { Journal } from '../../ports/journal.js';
 import type { MmpClient, MmpTarget } from '../../ports/mmp.js';
 import type { RestartLock } from '../../ports/restart-lock.js';
 import { closeInterruptedRestarts } from './interrupted.js';
@@ -41,7 +49,7 @@ export interface RestartSettings {
 
 export interface RestartDeps {
   readonly mmp: MmpClient;
-  readonly journal: JsonlJournal;
+  readonly journal: Journal;
   readonly lock: RestartLock;
   readonly targetOf: (name: string) => MmpTarget;
   /** Verifiers for a node, built once its restart command returned (they may need its time). */
@@ -144,21 +152,15 @@ async function restartOne(
   s: RestartSettings,
   deps: RestartDeps,
 ): Promise<NodeResult> {
-  const base = { ts: '', trigger: deps.trigger, cluster: s.cluster, node: name };
+  const base = () => ({ at: deps.now(), trigger: deps.trigger, cluster: s.cluster, node: name });
   const acquired = deps.lock.tryAcquire(s.cluster, name, deps.now());
   if (!acquired.ok) {
     const reason = `one-at-a-time: ${acquired.holder.node} is being restarted by pid ${acquired.holder.pid} on ${acquired.holder.host} since ${acquired.holder.since}`;
-    deps.journal.append({ ...base, ts: iso(deps.now()), kind: 'decision', outcome: 'deferred', reasons: [reason] });
+    deps.journal.append(decisionEntry({ ...base(), outcome: 'deferred', reasons: [reason] }));
     return { name, outcome: 'deferred', reasons: [reason] };
   }
   try {
-    deps.journal.append({
-      ...base,
-      ts: iso(deps.now()),
-      kind: 'command',
-      command: s.restartCommand,
-      guards: decision.guards,
-    });
+    deps.journal.append(commandEntry({ ...base(), command: s.restartCommand, guards: decision.guards }));
     deps.onProgress?.(`${name}: ${s.restartCommand}`);
     let command: NodeResult['command'];
     try {
@@ -168,23 +170,15 @@ async function restartOne(
         err instanceof WbguardError
           ? { code: err.code, message: err.message }
           : { code: 'WBGUARD_ERR_SSH_CONNECT', message: (err as Error).message };
-      deps.journal.append({ ...base, ts: iso(deps.now()), kind: 'result', outcome: 'failure', error: e });
+      deps.journal.append(resultEntry({ ...base(), outcome: 'failure', error: e }));
       deps.journal.logCisco(deps.now(), name, false, e.message);
       return { name, outcome: 'failure', reasons: [e.message], error: e };
     }
-    deps.journal.append({
-      ...base,
-      ts: iso(deps.now()),
-      kind: 'output',
-      stdout: command.stdout,
-      stderr: command.stderr,
-      exitCode: command.exitCode,
-      durationMs: command.durationMs,
-    });
+    deps.journal.append(outputEntry({ ...base(), output: command }));
     const failed = command.exitCode !== 0 || /FAILURE/.test(command.stdout) || /FAILURE/.test(command.stderr);
     if (failed) {
       const why = `${s.restartCommand} failed: exit ${command.exitCode}${/FAILURE/.test(command.stdout + command.stderr) ? `, ${(command.stdout + command.stderr).match(/FAILURE[^\n]*/)?.[0]}` : ''}`;
-      deps.journal.append({ ...base, ts: iso(deps.now()), kind: 'result', outcome: 'failure', reasons: [why] });
+      deps.journal.append(resultEntry({ ...base(), outcome: 'failure', reasons: [why] }));
       deps.journal.logCisco(deps.now(), name, false, why);
       return {
         name,
@@ -196,27 +190,21 @@ async function restartOne(
     }
     const restartAt = deps.now();
     const v = await verify(name, s, deps, restartAt);
-    deps.journal.append({
-      ...base,
-      ts: iso(deps.now()),
-      kind: 'verification',
-      outcome: v.ok ? 'verified' : 'not verified',
-      readings: v.readings,
-    });
+    deps.journal.append(verificationEntry({ ...base(), verified: v.ok, readings: v.readings }));
     if (!v.ok && deps.signal?.aborted) {
       const why =
         'abandoned: wbguard was stopped while verifying; the restart command had succeeded, the Web Bridge was not verified back';
-      deps.journal.append({ ...base, ts: iso(deps.now()), kind: 'result', outcome: 'abandoned', reasons: [why] });
+      deps.journal.append(resultEntry({ ...base(), outcome: 'abandoned', reasons: [why] }));
       deps.journal.logCisco(deps.now(), name, false, why);
       return { name, outcome: 'abandoned', reasons: [why], command, readings: v.readings };
     }
     if (!v.ok) {
       const why = `not verified back within ${s.verifyTimeoutMs} ms (${s.verifyHealthyReadings} healthy readings in a row needed)`;
-      deps.journal.append({ ...base, ts: iso(deps.now()), kind: 'result', outcome: 'failure', reasons: [why] });
+      deps.journal.append(resultEntry({ ...base(), outcome: 'failure', reasons: [why] }));
       deps.journal.logCisco(deps.now(), name, false, why);
       return { name, outcome: 'failure', reasons: [why], command, readings: v.readings };
     }
-    deps.journal.append({ ...base, ts: iso(deps.now()), kind: 'result', outcome: 'success' });
+    deps.journal.append(resultEntry({ ...base(), outcome: 'success' }));
     deps.journal.logCisco(deps.now(), name, true);
     return { name, outcome: 'success', reasons: decision.reasons, command, readings: v.readings };
   } finally {
@@ -233,14 +221,7 @@ export async function runRollingRestart(
 ): Promise<NodeResult[]> {
   const results: NodeResult[] = [];
   closeInterruptedRestarts(deps.journal, deps.lock, settings.cluster, deps.now(), deps.trigger);
-  deps.journal.append({
-    ts: iso(deps.now()),
-    trigger: deps.trigger,
-    kind: 'plan',
-    cluster: settings.cluster,
-    order: plan.order,
-    decisions: plan.decisions.map((d) => ({ node: d.name, kind: d.kind, reasons: d.reasons, guards: d.guards })),
-  });
+  deps.journal.append(planEntry({ at: deps.now(), trigger: deps.trigger, cluster: settings.cluster, plan }));
   let stopped = false;
   for (const d of plan.decisions) {
     if (d.kind !== 'restart') {
@@ -251,29 +232,31 @@ export async function runRollingRestart(
       const why = deps.signal?.aborted
         ? 'not attempted: wbguard was stopping'
         : 'not attempted: an earlier restart failed (use --keep-going to continue past failures)';
-      deps.journal.append({
-        ts: iso(deps.now()),
-        trigger: deps.trigger,
-        kind: 'result',
-        cluster: settings.cluster,
-        node: d.name,
-        outcome: 'abandoned',
-        reasons: [why],
-      });
+      deps.journal.append(
+        resultEntry({
+          at: deps.now(),
+          trigger: deps.trigger,
+          cluster: settings.cluster,
+          node: d.name,
+          outcome: 'abandoned',
+          reasons: [why],
+        }),
+      );
       results.push({ name: d.name, outcome: 'abandoned', reasons: [why] });
       continue;
     }
     const veto = deps.recheck?.(d.name);
     if (veto) {
-      deps.journal.append({
-        ts: iso(deps.now()),
-        trigger: deps.trigger,
-        kind: 'decision',
-        cluster: settings.cluster,
-        node: d.name,
-        outcome: veto.kind === 'skip' ? 'skipped' : 'deferred',
-        reasons: ['checked again just before its restart', ...veto.reasons],
-      });
+      deps.journal.append(
+        decisionEntry({
+          at: deps.now(),
+          trigger: deps.trigger,
+          cluster: settings.cluster,
+          node: d.name,
+          outcome: veto.kind === 'skip' ? 'skipped' : 'deferred',
+          reasons: ['checked again just before its restart', ...veto.reasons],
+        }),
+      );
       results.push({ name: d.name, outcome: veto.kind === 'skip' ? 'skipped' : 'deferred', reasons: veto.reasons });
       continue;
     }

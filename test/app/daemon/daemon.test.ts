@@ -128,7 +128,7 @@ describe('wbguard run', () => {
   test('enforce outside the maintenance window: deferred, nothing restarted', async (t) => {
     const now = new Date();
     const day = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][(now.getUTCDay() + 3) % 7];
-    const { sim, daemon } = await guardAgainstSim(t, {
+    const { sim, daemon, config } = await guardAgainstSim(t, {
       mode: 'enforce',
       windows: [{ days: [day], from: '01:00', to: '02:00', tz: 'UTC' }],
     });
@@ -136,6 +136,13 @@ describe('wbguard run', () => {
     assert.equal(e.windowOpen, false);
     assert.equal(e.action, 'deferred-window');
     assert.equal(sim.cluster.history.filter((h) => h.event === 'command').length, 0);
+    // Evaluated again and again while the window stays closed: the unchanged plan is journaled once.
+    await daemon.evaluate();
+    await daemon.evaluate();
+    const plans = readFileSync(join(config.state, 'journal.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"kind":"plan"'));
+    assert.equal(plans.length, 1, plans.join('\n'));
   });
 
   test('POST /api/v1/restart needs the bearer token, from this site only, with a small body naming known nodes', async (t) => {

@@ -61,6 +61,8 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
         wiring,
         { JsonlJournal },
         { FileRestartLock },
+        { planEntry },
+        { restartCounter },
       ] = await Promise.all([
         import('../../config/index.js'),
         import('../../analyze/index.js'),
@@ -70,6 +72,8 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
         import('../../restart/mmp-wiring.js'),
         import('../../../adapters/journal/jsonl-journal.js'),
         import('../../../adapters/lock/file-lock.js'),
+        import('../../../core/journal/entries.js'),
+        import('../../restart/journal-reads.js'),
       ]);
       const selectors = [names.length > 0, Boolean(opts.all), Boolean(opts.leaking)].filter(Boolean).length;
       if (selectors !== 1) {
@@ -128,7 +132,7 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
       for (const e of analysis?.errors ?? []) {
         await write(io.stderr, `wbguard: cannot read ${e.path}: ${e.message}\n`);
       }
-      const journal = new JsonlJournal(config.state);
+      const journal = new JsonlJournal(config.state, config.journal);
       const lock = new FileRestartLock(config.state);
       const now = Date.now();
       let candidates = opts.all
@@ -147,7 +151,7 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
       const inputs = plan.restartInputs(candidates, analysis?.report, {
         now,
         force: Boolean(opts.force),
-        restartsToday: (n) => journal.restartsToday(config.cluster, n, now),
+        restartsToday: restartCounter(journal, config.cluster, now),
         inFlight: lock.holder(config.cluster, now)?.node ?? null,
         apiRealSessions,
       });
@@ -171,20 +175,15 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
         if (opts.json) {
           await write(io.stdout, `${JSON.stringify({ dryRun: Boolean(opts.dryRun), plan: planDoc, results: [] })}\n`);
         }
-        journal.append({
-          ts: new Date(now).toISOString(),
-          trigger: `cli:${userInfo().username}`,
-          kind: 'plan',
-          cluster: config.cluster,
-          dryRun: Boolean(opts.dryRun),
-          order: rolling.order,
-          decisions: planDoc.decisions.map((d) => ({
-            node: d.name,
-            kind: d.kind,
-            reasons: d.reasons,
-            guards: d.guards,
-          })),
-        });
+        journal.append(
+          planEntry({
+            at: now,
+            trigger: `cli:${userInfo().username}`,
+            cluster: config.cluster,
+            dryRun: Boolean(opts.dryRun),
+            plan: planDoc,
+          }),
+        );
         result.exitCode = opts.dryRun || candidates.length === 0 ? EXIT.OK : EXIT.REFUSED;
         return;
       }

@@ -29,13 +29,19 @@ Compare each fingerprint with the MMP's own (on its console: the key file's ssh-
 Exit status: 0 done, 1 a host unreachable, 2 usage error or no terminal to confirm on, 3 a key CHANGED (refused).`,
     )
     .action(async (names, opts) => {
-      const [{ loadConfig, resolveConfigPath }, wiring, { knownKeys, appendKnownHost, fingerprint }, { JsonlJournal }] =
-        await Promise.all([
-          import('../../config/index.js'),
-          import('../../restart/mmp-wiring.js'),
-          import('../../../adapters/ssh/known-hosts.js'),
-          import('../../../adapters/journal/jsonl-journal.js'),
-        ]);
+      const [
+        { loadConfig, resolveConfigPath },
+        wiring,
+        { knownKeys, appendKnownHost, fingerprint },
+        { JsonlJournal },
+        { trustEntry },
+      ] = await Promise.all([
+        import('../../config/index.js'),
+        import('../../restart/mmp-wiring.js'),
+        import('../../../adapters/ssh/known-hosts.js'),
+        import('../../../adapters/journal/jsonl-journal.js'),
+        import('../../../core/journal/entries.js'),
+      ]);
       if (names.length > 0 === Boolean(opts.all)) {
         throw new UsageError('say which Web Bridges: NAME... or --all');
       }
@@ -119,18 +125,18 @@ Exit status: 0 done, 1 a host unreachable, 2 usage error or no terminal to confi
           go = answer.trim().toLowerCase() === 'yes';
         }
         if (go) {
-          const journal = new JsonlJournal(config.state);
+          const journal = new JsonlJournal(config.state, config.journal);
           for (const r of toRecord) {
             appendKnownHost(knownHostsPath, r.target.host, r.target.port, r.algorithm, r.blob);
-            journal.append({
-              ts: new Date().toISOString(),
-              trigger: 'cli:trust',
-              kind: 'trust',
-              cluster: config.cluster,
-              node: r.target.name,
-              fingerprint: r.fp,
-              outcome: 'recorded',
-            });
+            journal.append(
+              trustEntry({
+                at: Date.now(),
+                trigger: 'cli:trust',
+                cluster: config.cluster,
+                node: r.target.name,
+                fingerprint: r.fp,
+              }),
+            );
             const row = rows.find((x) => x.name === r.target.name);
             if (row) {
               row.status = 'recorded';

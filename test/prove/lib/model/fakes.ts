@@ -4,10 +4,8 @@
  * (sqlite-store, jsonl-journal, file-lock), so thousands of simulated days run in seconds. A process "dies" by
  * flipping its `alive` flag: what it wrote stays, what it held becomes stale, as after kill -9.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type JournalEntry, JsonlJournal } from '../../../../src/adapters/journal/jsonl-journal.js';
+import { MemoryJournal as InMemoryJournal } from '../../../../src/adapters/journal/memory-journal.js';
+import type { JournalEntry } from '../../../../src/core/journal/entries.js';
 import type { CmsRecord } from '../../../../src/core/model.js';
 import type { LockHolder, RestartLock } from '../../../../src/ports/restart-lock.js';
 import type { Store, StoredEvent } from '../../../../src/ports/store.js';
@@ -42,33 +40,20 @@ export class MemoryStore
   close(): void {}
 }
 
-let journalDir: string | undefined;
-
 /**
- * The real journal's logic (restartsToday is inherited, not rewritten) over an in-memory list. Plan entries are
- * counted but not kept: the daemon writes one per evaluation while a window is closed, and keeping millions of them
- * would only slow the model, never change a count the guards read (they read `command` entries).
+ * The in-memory journal of src (held to the JSONL journal's rules by test/adapters/journal's contract suite), with
+ * plan entries counted but not kept: the daemon writes one per changed plan, and keeping them would only slow the
+ * model, never change a count the guards read (they read `command` and `result` entries).
  */
-export class MemoryJournal extends JsonlJournal {
+export class MemoryJournal extends InMemoryJournal {
   readonly kept: JournalEntry[] = [];
   readonly counts = new Map<string, number>();
-  constructor() {
-    journalDir ??= mkdtempSync(join(tmpdir(), 'wbguard-model-'));
-    super(journalDir);
-  }
   override append(entry: JournalEntry): void {
     this.counts.set(entry.kind, (this.counts.get(entry.kind) ?? 0) + 1);
     if (entry.kind !== 'plan') {
       this.kept.push(entry);
+      super.append(entry);
     }
-  }
-  override logCisco(): void {}
-  override entries(): JournalEntry[] {
-    return this.kept;
-  }
-  // The real journal reads its file backwards; this one has no file: the same answer from the list.
-  override since(ms: number): JournalEntry[] {
-    return this.kept.filter((e) => Date.parse(e.ts) >= ms);
   }
 }
 

@@ -10,6 +10,7 @@ import { callbridgeNameMap, type WbguardConfig, webbridgeNameMap } from '../../.
 import { nodeVerifiers, planJournalEntry } from '../../../../src/app/daemon/node-verifiers.js';
 import { type Evaluation, evaluatePolicy } from '../../../../src/app/daemon/policy-loop.js';
 import { stillRestarting } from '../../../../src/app/restart/in-flight.js';
+import { restartCounter } from '../../../../src/app/restart/journal-reads.js';
 import { targetFor } from '../../../../src/app/restart/mmp-wiring.js';
 import { type NodeResult, runRollingRestart } from '../../../../src/app/restart/orchestrator.js';
 import { restartSettingsOf } from '../../../../src/app/restart/plan.js';
@@ -89,10 +90,10 @@ export class ModelGuard {
     const { journal, lock, config, now, wiring } = this.#d;
     const held = lock.holder(config.cluster, now())?.node ?? null;
     return {
-      restartsToday: (n: string) => journal.restartsToday(config.cluster, n, now()),
+      restartsToday: restartCounter(journal, config.cluster, now()),
       inFlight:
         wiring === 'proposed'
-          ? (held ?? stillRestarting(journal.entries(), report, config.cluster, now(), except))
+          ? (held ?? stillRestarting(journal.history(0), report, config.cluster, now(), except))
           : held,
       apiRealSessions: undefined,
     };
