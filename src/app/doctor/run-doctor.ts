@@ -14,6 +14,7 @@ import { type Check, fail, ok, warn } from './check.js';
 import { checkCmaClients, checkConfig, checkState } from './config-checks.js';
 import { askDaemon, checkDaemonState } from './daemon-source.js';
 import { checkMmp, type MmpObservation } from './mmp-checks.js';
+import { type NameLookup, systemLookup } from './name-lookup.js';
 import { ReadOnlyMmp } from './read-only-mmp.js';
 import { type DoctorReport, type SyslogFacts, syslogFacts } from './report.js';
 import { checkSyslog } from './syslog-checks.js';
@@ -27,6 +28,8 @@ export interface DoctorOptions {
   readonly logs?: readonly string[];
   readonly listenSeconds: number;
   readonly now?: () => number;
+  /** Resolves MMP names and CMS API hosts. @default the system resolver (dns.lookup) */
+  readonly lookup?: NameLookup;
 }
 
 export interface DoctorResult {
@@ -82,7 +85,12 @@ async function syslogPart(
   return syslogFacts('listen', listened.observation, { seconds: listened.seconds, listeners: listened.listeners });
 }
 
-async function mmpPart(config: WbguardConfig, env: NodeJS.ProcessEnv, out: Check[]): Promise<MmpObservation[]> {
+async function mmpPart(
+  config: WbguardConfig,
+  env: NodeJS.ProcessEnv,
+  lookup: NameLookup,
+  out: Check[],
+): Promise<MmpObservation[]> {
   const clusters = scopedClusters(config);
   if (clusters.every((k) => k.webbridges.length === 0)) {
     out.push(
@@ -123,7 +131,7 @@ async function mmpPart(config: WbguardConfig, env: NodeJS.ProcessEnv, out: Check
   const seen: MmpObservation[] = [];
   for (const k of clusters) {
     for (const wb of k.webbridges) {
-      seen.push(await checkMmp(k, mmp, wb.name, out));
+      seen.push(await checkMmp(k, mmp, wb.name, lookup, out));
     }
   }
   return seen;
@@ -150,6 +158,7 @@ function apiClockChecks(apis: readonly ApiObservation[], out: Check[]): void {
 
 export async function runDoctor(o: DoctorOptions): Promise<DoctorResult> {
   const now = o.now ?? Date.now;
+  const lookup = o.lookup ?? systemLookup;
   const path = resolveConfigPath(o.config, o.env, o.cwd);
   const head: Check[] = [];
   const config = await checkConfig(path, o.env, head);
@@ -181,9 +190,10 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorResult> {
       config,
       clustersOf(config).map((k) => ({ prefix: k.pathPrefix, callbridges: k.callbridges })),
       now,
+      lookup,
       apiChecks,
     ),
-    mmpPart(config, o.env, mmpChecks),
+    mmpPart(config, o.env, lookup, mmpChecks),
   ]);
   const clock: Check[] = [];
   apiClockChecks(apis, clock);
