@@ -12,7 +12,7 @@ import { mmpClientFor } from '../restart/mmp-wiring.js';
 import { type ApiObservation, checkApis } from './api-checks.js';
 import { type Check, fail, ok, warn } from './check.js';
 import { checkCmaClients, checkConfig, checkState } from './config-checks.js';
-import { askDaemon, checkDaemonState } from './daemon-source.js';
+import { askDaemon, checkDaemonState, daemonRefusedCheck } from './daemon-source.js';
 import { checkMmp, type MmpObservation } from './mmp-checks.js';
 import { type NameLookup, systemLookup } from './name-lookup.js';
 import { ReadOnlyMmp } from './read-only-mmp.js';
@@ -61,8 +61,13 @@ async function syslogPart(
     return fromLogs(config.files.flatMap((f) => expand(f.path)));
   }
   const daemon = await askDaemon(config);
-  if (daemon) {
-    checkDaemonState(config, daemon, now(), out);
+  if (daemon.kind === 'state') {
+    checkDaemonState(config, clusters, daemon, now(), out);
+    return { source: 'daemon', hosts: [] };
+  }
+  if (daemon.kind === 'refused') {
+    // It holds the syslog addresses: listening would only fail with "address in use".
+    out.push(daemonRefusedCheck(config, daemon.url, daemon.tokenSent));
     return { source: 'daemon', hosts: [] };
   }
   const listened = await listenForSyslog(config, o.listenSeconds, now, out);
