@@ -58,11 +58,17 @@ test('a configuration that cannot be used: its problems as a ✘, exit 2', async
   assert.match(missing.out(), /✘ .*nope\.yaml: cannot read the configuration/);
 });
 
-test('bad flags are usage errors (exit 2)', async () => {
-  for (const args of [['--listen-seconds', '0'], ['--listen-seconds', 'ten'], ['--colour']]) {
+test('bad flags are usage errors (exit 2), each naming the flag, its range and the value', async () => {
+  for (const value of ['0', '3601', 'ten', '1e2', '-5', '0x10', '']) {
     const io = memoryIo({});
-    assert.equal(await runCli(['doctor', ...args], io), 2, args.join(' '));
+    assert.equal(await runCli(['doctor', '--listen-seconds', value], io), 2, value);
+    assert.ok(
+      io.err().includes(`--listen-seconds must be a whole number from 1 to 3600 [value:${value}]`),
+      `${value}: ${io.err()}`,
+    );
   }
+  const io = memoryIo({});
+  assert.equal(await runCli(['doctor', '--colour'], io), 2);
 });
 
 test('--json: the checks and what was observed, without secrets', async (t) => {

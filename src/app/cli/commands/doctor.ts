@@ -4,17 +4,13 @@
  * API per Call Bridge, the MMP per Web Bridge) and changes nothing; `--report FILE` keeps what it observed.
  */
 import { writeFile } from 'node:fs/promises';
-import { EXIT, UsageError } from '../../../errors.js';
+import { EXIT } from '../../../errors.js';
+import { parseIntFlag } from '../flags.js';
 import { useColour, write } from '../io.js';
 import type { RegisterVerb } from './types.js';
 
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 3600) {
-    throw new UsageError(`--listen-seconds must be a whole number of seconds from 1 to 3600, not "${value}"`);
-  }
-  return n;
-}
+/** Commander hands the value over as a string; the range is a second to an hour. */
+const seconds = (value: string) => parseIntFlag('--listen-seconds', value, 1, 3600) as number;
 
 export const registerDoctor: RegisterVerb = (program, io, result) => {
   program
