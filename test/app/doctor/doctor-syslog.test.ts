@@ -82,7 +82,7 @@ test('listening: each syslog problem is named, with its fix', async (t) => {
       assert.equal(r.code, 1, r.out);
       assert.match(
         failures(r.out),
-        /✘ udp 127\.0\.0\.1:\d+: cannot listen \(EADDRINUSE\)\n\s+fix: another program holds/,
+        /✘ udp 127\.0\.0\.1:\d+: cannot listen \(EADDRINUSE\)\n\s+fix: another program holds 127\.0\.0\.1:\d+ .*: stop it for the check, give --logs, or change syslog\.udp/,
       );
     } finally {
       holder.close();

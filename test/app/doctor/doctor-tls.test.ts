@@ -1,8 +1,9 @@
 /**
  * `wbguard doctor` listening on `syslog.tls` (RFC 5425): the simulator sends its syslog over TLS, verifying the
- * listener's certificate, and the doctor hears each node over tls.
+ * listener's certificate, and the doctor hears each node over tls; a certificate it cannot use is named with the keys to fix.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadOrCreateCert } from '../../../src/sim/api/tls-cert.js';
@@ -27,4 +28,18 @@ test('the TLS syslog listener: the simulator’s lines arrive over tls', async (
   assert.match(r.out, /✔ cms1: Call Bridge STATS: \d+ seen/);
   assert.doesNotMatch(r.out, /over udp|cannot listen/);
   assert.equal(r.code, 0, r.out);
+
+  // A certificate file that is not PEM: the listener cannot start, and the fix names the TLS keys.
+  const notPem = join(f.dir, 'not-a-cert.pem');
+  writeFileSync(notPem, 'not a certificate\n');
+  f.writeConfig({
+    ...base,
+    syslog: { tls: { listen: `127.0.0.1:${port}`, cert: notPem, key: `file:${cert.keyPath}` } },
+  });
+  const bad = await f.doctor(['--listen-seconds', '1']);
+  assert.equal(bad.code, 1, bad.out);
+  assert.match(
+    failures(bad.out),
+    /✘ tls 127\.0\.0\.1:\d+: cannot listen \(\S+\)\n\s+fix: check that syslog\.tls\.cert is a PEM certificate and syslog\.tls\.key refers to its PEM private key/,
+  );
 });
