@@ -8,6 +8,7 @@
  */
 import { type ClusterView, describeSecret, type WbguardConfig } from '../config/index.js';
 import { type Check, fail, ok, warn } from './check.js';
+import { syslogTargets } from './syslog-checks.js';
 
 interface NodeState {
   readonly name: string;
@@ -69,17 +70,6 @@ export function daemonRefusedCheck(config: WbguardConfig, url: string, tokenSent
     `a wbguard daemon is running at ${url} and holds the syslog addresses, but ${seen}: syslog was not checked`,
     "run the doctor with the daemon's configuration (--config), whose http.token refers to the daemon's token; or set http.publicReadOnly: true in the daemon's configuration so its read-only API needs no token",
   );
-}
-
-/** Where each node's syslog must go: the configured listeners, this host's address in place of a wildcard. */
-export function syslogTargets(config: WbguardConfig): string {
-  const listeners = [
-    ['udp', config.syslog.udp],
-    ['tcp', config.syslog.tcp],
-    ['tls', config.syslog.tls?.listen],
-  ].filter((l): l is [string, string] => l[1] !== undefined);
-  const shown = listeners.map(([t, l]) => `${t} ${l.replace(/^(0\.0\.0\.0|\[::\]|::):/, '<this host>:')}`);
-  return shown.join(' or ') || '<this host>:<port>';
 }
 
 function age(now: number, at: string): string {
