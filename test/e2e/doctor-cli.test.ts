@@ -30,5 +30,5 @@ test('wbguard doctor exit codes: 0 healthy, 1 a ✘, 2 usage', async (t) => {
 
   const usage = await doctor(['--listen-seconds', 'soon']);
   assert.equal(usage.status, 2);
-  assert.match(usage.stderr, /--listen-seconds must be a whole number of seconds/);
+  assert.match(usage.stderr, /--listen-seconds must be a whole number from 1 to 3600 \[value:soon\]/);
 });

@@ -9,6 +9,7 @@ import { type CmsApiClient, createCmsApiClient } from '../../adapters/cms-api/cl
 import { judgeCmsVersion } from '../../core/cms-version.js';
 import type { CallBridgeConfig, WbguardConfig } from '../config/index.js';
 import { type Check, errorCodeOf, fail, ok, warn } from './check.js';
+import { type NameLookup, resolveName } from './name-lookup.js';
 
 export interface ApiObservation {
   readonly name: string;
@@ -46,12 +47,42 @@ function clientFor(config: WbguardConfig, t: Target, url: string): CmsApiClient 
   });
 }
 
+/**
+ * Whether the API's host name resolves; a failed check when it does not (an HTTP error would send the operator to
+ * the network instead of to the name).
+ */
+async function hostResolves(config: WbguardConfig, name: string, url: string, subject: string, lookup: NameLookup) {
+  const host = new URL(url).hostname;
+  try {
+    await resolveName(host, lookup, Math.min(config.mmp.connectTimeoutMs, 10_000));
+    return undefined;
+  } catch (err) {
+    return fail(
+      'api',
+      subject,
+      `the name ${host} does not resolve (${errorCodeOf(err)})`,
+      `check the host name in callbridges[].api.url of ${name} and the DNS servers of this host`,
+    );
+  }
+}
+
 /** Checks one Call Bridge's API; `now` is this host's clock. */
-async function checkOne(config: WbguardConfig, t: Target, now: () => number, out: Check[]): Promise<ApiObservation> {
+async function checkOne(
+  config: WbguardConfig,
+  t: Target,
+  now: () => number,
+  lookup: NameLookup,
+  out: Check[],
+): Promise<ApiObservation> {
   const api = t.cb.api as NonNullable<CallBridgeConfig['api']>;
   const name = t.cb.name;
   const url = api.url.replace(/\/+$/, '');
   const subject = `${name} ${url}`;
+  const unresolved = await hostResolves(config, name, url, subject, lookup);
+  if (unresolved) {
+    out.push(unresolved);
+    return { name, url, error: 'WBGUARD_ERR_API_CONNECT' };
+  }
   const missingPrefix = !/\/api\/v1$/.test(url);
   const client = clientFor(config, t, url);
   try {
@@ -184,13 +215,16 @@ export async function checkApis(
   config: WbguardConfig,
   clusterPrefixes: ReadonlyArray<{ prefix: string; callbridges: readonly CallBridgeConfig[] }>,
   now: () => number,
+  lookup: NameLookup,
   out: Check[],
 ): Promise<ApiObservation[]> {
   const seen: ApiObservation[] = [];
   for (const k of clusterPrefixes) {
     for (const [i, cb] of k.callbridges.entries()) {
       if (cb.api) {
-        seen.push(await checkOne(config, { cb, passwordKey: `${k.prefix}callbridges.${i}.api.password` }, now, out));
+        seen.push(
+          await checkOne(config, { cb, passwordKey: `${k.prefix}callbridges.${i}.api.password` }, now, lookup, out),
+        );
       }
     }
   }

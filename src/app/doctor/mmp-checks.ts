@@ -5,8 +5,7 @@
  * login is accepted without a password-change demand, `webbridge` prints a status that `mmp.statusPattern`
  * accepts (shown verbatim), and `version` says what the version means for the leak. Through ReadOnlyMmp only.
  */
-import { lookup } from 'node:dns/promises';
-import { connect, isIP } from 'node:net';
+import { connect } from 'node:net';
 import { knownKeys } from '../../adapters/ssh/known-hosts.js';
 import type { MmpTarget } from '../../ports/mmp.js';
 import type { WbguardConfig } from '../config/index.js';
@@ -14,6 +13,7 @@ import { versionFromMmpOutput } from '../daemon/mmp-probe.js';
 import { targetFor } from '../restart/mmp-wiring.js';
 import { type Check, errorCodeOf, fail, ok, warn } from './check.js';
 import { loginFailure, statusCheck, verbatim, versionCheck } from './mmp-answers.js';
+import { type NameLookup, resolveName } from './name-lookup.js';
 import type { ReadOnlyMmp } from './read-only-mmp.js';
 
 export interface MmpObservation {
@@ -26,25 +26,6 @@ export interface MmpObservation {
   readonly versionOutput?: string;
   readonly version?: string;
   readonly error?: string;
-}
-
-async function resolves(target: MmpTarget, timeoutMs: number): Promise<string> {
-  if (isIP(target.host) !== 0) {
-    return target.host;
-  }
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return (
-      await Promise.race([
-        lookup(target.host),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(Object.assign(new Error('timed out'), { code: 'EAI_AGAIN' })), timeoutMs);
-        }),
-      ])
-    ).address;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function portOpen(address: string, port: number, timeoutMs: number): Promise<true | string> {
@@ -84,6 +65,7 @@ export async function checkMmp(
   config: WbguardConfig,
   mmp: ReadOnlyMmp,
   name: string,
+  lookup: NameLookup,
   out: Check[],
 ): Promise<MmpObservation> {
   const target = targetFor(config, name);
@@ -91,7 +73,7 @@ export async function checkMmp(
   const timeout = config.mmp.connectTimeoutMs;
   let address: string;
   try {
-    address = await resolves(target, timeout);
+    address = await resolveName(target.host, lookup, timeout);
   } catch (err) {
     out.push(
       fail(

@@ -4,7 +4,7 @@
  * (an MMP's output) indented under it, and `fix:` under every failure; a last line counts them.
  */
 import { printableLines } from '../../core/text/printable.js';
-import type { Check, CheckStatus } from './check.js';
+import { type Check, type CheckStatus, exitCodeOf } from './check.js';
 
 /**
  * Text a server sent (an MMP's output, a syslog line) keeps its line breaks — the renderer indents them — and shows
@@ -15,7 +15,8 @@ const shown = printableLines;
 const MARK: Record<CheckStatus, string> = { ok: '✔', warn: '!', fail: '✘' };
 const COLOUR: Record<CheckStatus, string> = { ok: '\u001b[32m', warn: '\u001b[33m', fail: '\u001b[31m' };
 
-export function renderChecks(checks: readonly Check[], colour: boolean): string {
+/** `exitCode`: what the verb exits with (2 when the configuration cannot be read), named on the last line. */
+export function renderChecks(checks: readonly Check[], colour: boolean, exitCode: number = exitCodeOf(checks)): string {
   const lines: string[] = [];
   let area = '';
   for (const c of checks) {
@@ -35,7 +36,7 @@ export function renderChecks(checks: readonly Check[], colour: boolean): string 
   }
   const count = (s: CheckStatus) => checks.filter((c) => c.status === s).length;
   lines.push(
-    `\n${count('ok')} ✔  ${count('warn')} !  ${count('fail')} ✘${count('fail') > 0 ? '  (exit 1: fix each ✘ above)' : ''}`,
+    `\n${count('ok')} ✔  ${count('warn')} !  ${count('fail')} ✘${count('fail') > 0 ? `  (exit ${exitCode}: fix each ✘ above)` : ''}`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -12,8 +12,9 @@ import { mmpClientFor } from '../restart/mmp-wiring.js';
 import { type ApiObservation, checkApis } from './api-checks.js';
 import { type Check, fail, ok, warn } from './check.js';
 import { checkCmaClients, checkConfig, checkState } from './config-checks.js';
-import { askDaemon, checkDaemonState } from './daemon-source.js';
+import { askDaemon, checkDaemonState, daemonRefusedCheck } from './daemon-source.js';
 import { checkMmp, type MmpObservation } from './mmp-checks.js';
+import { type NameLookup, systemLookup } from './name-lookup.js';
 import { ReadOnlyMmp } from './read-only-mmp.js';
 import { type DoctorReport, type SyslogFacts, syslogFacts } from './report.js';
 import { checkSyslog } from './syslog-checks.js';
@@ -27,6 +28,8 @@ export interface DoctorOptions {
   readonly logs?: readonly string[];
   readonly listenSeconds: number;
   readonly now?: () => number;
+  /** Resolves MMP names and CMS API hosts. @default the system resolver (dns.lookup) */
+  readonly lookup?: NameLookup;
 }
 
 export interface DoctorResult {
@@ -58,8 +61,13 @@ async function syslogPart(
     return fromLogs(config.files.flatMap((f) => expand(f.path)));
   }
   const daemon = await askDaemon(config);
-  if (daemon) {
-    checkDaemonState(config, daemon, now(), out);
+  if (daemon.kind === 'state') {
+    checkDaemonState(config, clusters, daemon, now(), out);
+    return { source: 'daemon', hosts: [] };
+  }
+  if (daemon.kind === 'refused') {
+    // It holds the syslog addresses: listening would only fail with "address in use".
+    out.push(daemonRefusedCheck(config, daemon.url, daemon.tokenSent));
     return { source: 'daemon', hosts: [] };
   }
   const listened = await listenForSyslog(config, o.listenSeconds, now, out);
@@ -82,7 +90,12 @@ async function syslogPart(
   return syslogFacts('listen', listened.observation, { seconds: listened.seconds, listeners: listened.listeners });
 }
 
-async function mmpPart(config: WbguardConfig, env: NodeJS.ProcessEnv, out: Check[]): Promise<MmpObservation[]> {
+async function mmpPart(
+  config: WbguardConfig,
+  env: NodeJS.ProcessEnv,
+  lookup: NameLookup,
+  out: Check[],
+): Promise<MmpObservation[]> {
   const clusters = scopedClusters(config);
   if (clusters.every((k) => k.webbridges.length === 0)) {
     out.push(
@@ -123,7 +136,7 @@ async function mmpPart(config: WbguardConfig, env: NodeJS.ProcessEnv, out: Check
   const seen: MmpObservation[] = [];
   for (const k of clusters) {
     for (const wb of k.webbridges) {
-      seen.push(await checkMmp(k, mmp, wb.name, out));
+      seen.push(await checkMmp(k, mmp, wb.name, lookup, out));
     }
   }
   return seen;
@@ -150,6 +163,7 @@ function apiClockChecks(apis: readonly ApiObservation[], out: Check[]): void {
 
 export async function runDoctor(o: DoctorOptions): Promise<DoctorResult> {
   const now = o.now ?? Date.now;
+  const lookup = o.lookup ?? systemLookup;
   const path = resolveConfigPath(o.config, o.env, o.cwd);
   const head: Check[] = [];
   const config = await checkConfig(path, o.env, head);
@@ -181,9 +195,10 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorResult> {
       config,
       clustersOf(config).map((k) => ({ prefix: k.pathPrefix, callbridges: k.callbridges })),
       now,
+      lookup,
       apiChecks,
     ),
-    mmpPart(config, o.env, mmpChecks),
+    mmpPart(config, o.env, lookup, mmpChecks),
   ]);
   const clock: Check[] = [];
   apiClockChecks(apis, clock);

@@ -4,7 +4,7 @@
  * in which stamp shape), Web Bridge Stats and their interval, Call Bridge STATS and theirs, join refusals, hosts
  * not in the configuration, and the clock (each node's stamps against this host's clock).
  */
-import type { ClusterView, WbguardConfig } from '../config/index.js';
+import { type ClusterView, formatHostPort, parseHostPort, type WbguardConfig } from '../config/index.js';
 import { type Check, fail, ok, warn } from './check.js';
 import { type HostObservation, median, medianIntervalMs, type SyslogObservation } from './syslog-observation.js';
 
@@ -35,6 +35,24 @@ export function nodesOf(clusters: readonly ClusterView[]): NodeRoles[] {
     }
   }
   return [...byHost.values()];
+}
+
+/** Where each node's syslog must go: the configured listeners, this host's address in place of a wildcard. */
+export function syslogTargets(config: WbguardConfig): string {
+  const listeners = [
+    { transport: 'udp', listen: config.syslog.udp, port: 514 },
+    { transport: 'tcp', listen: config.syslog.tcp, port: 514 },
+    { transport: 'tls', listen: config.syslog.tls?.listen, port: 6514 },
+  ];
+  const shown = listeners.flatMap(({ transport, listen, port }) => {
+    if (listen === undefined) {
+      return [];
+    }
+    const at = parseHostPort(listen, port);
+    const wildcard = at.host === '0.0.0.0' || at.host === '::';
+    return [`${transport} ${wildcard ? `<this host>:${at.port}` : formatHostPort(at)}`];
+  });
+  return shown.join(' or ') || '<this host>:<port>';
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
@@ -121,7 +139,7 @@ export function checkSyslog(
         'all nodes',
         mode.kind === 'listen' ? `no syslog arrived in ${mode.seconds} s` : 'no CMS record in the logs given',
         mode.kind === 'listen'
-          ? 'on each CMS: syslog server add <this host>:<port> (exact MMP syntax unconfirmed: see docs/cms-setup.md), and open the firewall; check syslog.allow'
+          ? `on each CMS: syslog server add, to ${syslogTargets(config)} (exact MMP syntax unconfirmed: see docs/cms-setup.md), and open the firewall; check syslog.allow`
           : 'give the CMS syslog files (or a logbundle.tar.gz) with --logs',
       ),
     );
@@ -135,7 +153,7 @@ export function checkSyslog(
           'syslog',
           node.name,
           `nothing from ${node.host}${mode.kind === 'listen' ? ` in ${mode.seconds} s` : ' in the logs'}, while other nodes send`,
-          `on ${node.name}'s MMP: syslog server add <this host>:<port>; or, if it names itself differently, set syslogHost of ${node.name}`,
+          `on ${node.name}'s MMP: syslog server add, to ${syslogTargets(config)}; or, if it names itself differently, set syslogHost of ${node.name}`,
         ),
       );
       continue;

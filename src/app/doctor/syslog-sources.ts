@@ -37,6 +37,21 @@ function listenSpecs(config: WbguardConfig): Array<{ transport: Transport; liste
   return all.filter((s): s is { transport: Transport; listen: string } => s.listen !== undefined);
 }
 
+/** The fix for a listener that could not start, naming the key that sets its address. */
+function listenFix(spec: { transport: Transport; listen: string }, code: string): string {
+  const key = spec.transport === 'tls' ? 'syslog.tls.listen' : `syslog.${spec.transport}`;
+  if (code === 'EADDRINUSE') {
+    return `another program holds ${spec.listen} (a syslog server, or wbguard run whose API does not answer at http.listen): stop it for the check, give --logs, or change ${key}`;
+  }
+  if (code === 'EACCES') {
+    return 'ports below 1024 need privileges: run as the wbguard service user (CAP_NET_BIND_SERVICE), or give --logs';
+  }
+  if (spec.transport === 'tls' && code !== 'EADDRNOTAVAIL') {
+    return 'check that syslog.tls.cert is a PEM certificate and syslog.tls.key refers to its PEM private key (and syslog.tls.ca, if set, to a PEM CA)';
+  }
+  return `check ${key}: an address of this host and a port`;
+}
+
 /** Listens on every configured syslog address for `seconds`; an address that cannot be bound is a failed check. */
 export async function listenForSyslog(
   config: WbguardConfig,
@@ -84,18 +99,7 @@ export async function listenForSyslog(
         started.push({ spec, listener });
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-        out.push(
-          fail(
-            'syslog',
-            `${spec.transport} ${spec.listen}`,
-            `cannot listen (${code})`,
-            code === 'EADDRINUSE'
-              ? 'another program holds this address (a syslog server, or wbguard run without its API reachable): stop it for the check, or give --logs'
-              : code === 'EACCES'
-                ? 'ports below 1024 need privileges: run as the wbguard service user (CAP_NET_BIND_SERVICE), or give --logs'
-                : 'check syslog.* listen addresses',
-          ),
-        );
+        out.push(fail('syslog', `${spec.transport} ${spec.listen}`, `cannot listen (${code})`, listenFix(spec, code)));
       }
     }
     if (started.length === 0) {

@@ -4,7 +4,7 @@
  * running daemon holding the syslog address, its API is asked instead of listening.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../../../src/app/cli/program.js';
@@ -53,16 +53,41 @@ test('a configuration that cannot be used: its problems as a ✘, exit 2', async
   assert.equal(await runCli(['doctor', '--config', path], io), 2);
   assert.match(io.out(), /✘ .*wbguard\.yaml: .* has 1 problem\n\s+\| webbridges\.0.*colour/);
   assert.match(io.out(), /fix: /);
+  assert.match(io.out(), /^0 ✔ {2}0 ! {2}1 ✘ {2}\(exit 2: fix each ✘ above\)$/m);
   const missing = memoryIo({});
   assert.equal(await runCli(['doctor', '--config', join(dir, 'nope.yaml')], missing), 2);
   assert.match(missing.out(), /✘ .*nope\.yaml: cannot read the configuration/);
 });
 
-test('bad flags are usage errors (exit 2)', async () => {
-  for (const args of [['--listen-seconds', '0'], ['--listen-seconds', 'ten'], ['--colour']]) {
+test('--report: an older report file is made private; a report that cannot be written is said, never claimed', async (t) => {
+  const dir = tempDir(t, 'wbguard-doctor-report-');
+  const path = join(dir, 'wbguard.yaml');
+  writeFileSync(path, 'webbridges: 7\n');
+  const report = join(dir, 'report.json');
+  writeFileSync(report, 'old', { mode: 0o644 });
+  const io = memoryIo({});
+  assert.equal(await runCli(['doctor', '--config', path, '--report', report], io), 2);
+  assert.equal(statSync(report).mode & 0o777, 0o600);
+  assert.match(readFileSync(report, 'utf8'), /"checks"/);
+  assert.match(io.out(), /report written to /);
+  const nowhere = join(dir, 'no-such-folder', 'report.json');
+  const failed = memoryIo({});
+  assert.equal(await runCli(['doctor', '--config', path, '--report', nowhere], failed), 2);
+  assert.match(failed.err(), /cannot write the report \[path:.*no-such-folder/);
+  assert.doesNotMatch(failed.out(), /report written/);
+});
+
+test('bad flags are usage errors (exit 2), each naming the flag, its range and the value', async () => {
+  for (const value of ['0', '3601', 'ten', '1e2', '-5', '0x10', '']) {
     const io = memoryIo({});
-    assert.equal(await runCli(['doctor', ...args], io), 2, args.join(' '));
+    assert.equal(await runCli(['doctor', '--listen-seconds', value], io), 2, value);
+    assert.ok(
+      io.err().includes(`--listen-seconds must be a whole number from 1 to 3600 [value:${value}]`),
+      `${value}: ${io.err()}`,
+    );
   }
+  const io = memoryIo({});
+  assert.equal(await runCli(['doctor', '--colour'], io), 2);
 });
 
 test('--json: the checks and what was observed, without secrets', async (t) => {

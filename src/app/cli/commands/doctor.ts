@@ -3,18 +3,14 @@
  * `wbguard doctor`: checks a deployment step by step (configuration, state folder, clock, syslog per node, the CMS
  * API per Call Bridge, the MMP per Web Bridge) and changes nothing; `--report FILE` keeps what it observed.
  */
-import { writeFile } from 'node:fs/promises';
-import { EXIT, UsageError } from '../../../errors.js';
+import { chmod, writeFile } from 'node:fs/promises';
+import { EXIT } from '../../../errors.js';
+import { parseIntFlag } from '../flags.js';
 import { useColour, write } from '../io.js';
 import type { RegisterVerb } from './types.js';
 
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 3600) {
-    throw new UsageError(`--listen-seconds must be a whole number of seconds from 1 to 3600, not "${value}"`);
-  }
-  return n;
-}
+/** Commander hands the value over as a string; the range is a second to an hour. */
+const seconds = (value: string) => parseIntFlag('--listen-seconds', value, 1, 3600) as number;
 
 export const registerDoctor: RegisterVerb = (program, io, result) => {
   program
@@ -54,22 +50,26 @@ Exit status: 0 every check ✔ (! allowed), 1 a check ✘, 2 usage error or a co
         listenSeconds: opts.listenSeconds,
       });
       const { exitCodeOf } = await import('../../doctor/check.js');
+      let written = false;
       if (opts.report) {
         try {
           await writeFile(opts.report, withoutSecrets(`${JSON.stringify(done.report, null, 2)}\n`, done.config), {
             mode: 0o600,
           });
+          // writeFile's mode applies to a new file only: a report written over an older one is made private too.
+          await chmod(opts.report, 0o600);
+          written = true;
         } catch (err) {
           result.exitCode = EXIT.FAILURE;
           await write(io.stderr, `wbguard: cannot write the report [path:${opts.report}]: ${(err as Error).message}\n`);
         }
       }
-      const text = opts.json
-        ? `${JSON.stringify(done.report)}\n`
-        : renderChecks(done.checks, useColour(io)) + (opts.report ? `report written to ${opts.report}\n` : '');
-      await write(io.stdout, withoutSecrets(text, done.config));
       // A configuration that cannot be read is a configuration error (2), as for every other verb.
       const code = done.config ? exitCodeOf(done.checks) : EXIT.USAGE;
+      const text = opts.json
+        ? `${JSON.stringify(done.report)}\n`
+        : renderChecks(done.checks, useColour(io), code) + (written ? `report written to ${opts.report}\n` : '');
+      await write(io.stdout, withoutSecrets(text, done.config));
       result.exitCode = Math.max(result.exitCode, code);
     });
 };
