@@ -24,9 +24,10 @@ function input(over: Partial<RestartInput> = {}): RestartInput {
     name: 'cms1',
     now: NOW,
     active: 40,
-    webbridgeSeenAt: NOW - 10_000,
+    webbridgeSeenAt: NOW - 60_000,
     clusterCma: 0,
-    oldestCallbridgeSeenAt: NOW - 60_000,
+    // Σ CMA no older than the Stats sample: active − Σ CMA then bounds the leak.
+    oldestCallbridgeSeenAt: NOW - 10_000,
     restartsToday: 0,
     restartInFlight: null,
     force: false,
@@ -67,7 +68,7 @@ describe('evaluateRestart', () => {
     },
     {
       name: 'stale Call Bridge data: defer',
-      over: { oldestCallbridgeSeenAt: NOW - 3_600_000 },
+      over: { oldestCallbridgeSeenAt: NOW - 3_600_000, provenLeak: 40 },
       kind: 'defer',
       failed: ['fresh'],
     },
