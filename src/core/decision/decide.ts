@@ -144,19 +144,18 @@ export function decide(snapshot: Snapshot): Decision {
  * or the STATS lines' (as old as the oldest Call Bridge line, since the Σ needs every one of them).
  */
 export function clusterLeakEstimate(
-  webbridges: readonly WebBridgeFacts[],
+  clusterActive: number,
   callbridges: readonly CallBridgeFacts[],
   api: ApiCount | undefined,
 ): { value: number; source: 'api' | 'syslog'; at: number | null } {
-  const active = webbridges.reduce((a, w) => a + (w.active ?? 0), 0);
   const { cma } = clusterCmaOf(callbridges);
   const seen = callbridges.map((c) => c.at ?? Number.NEGATIVE_INFINITY);
   const syslogAt = seen.length > 0 ? Math.min(...seen) : Number.NEGATIVE_INFINITY;
   if (api && api.at >= syslogAt) {
-    return { value: Math.max(0, active - api.count), source: 'api', at: api.at };
+    return { value: Math.max(0, clusterActive - api.count), source: 'api', at: api.at };
   }
   return {
-    value: Math.max(0, active - (cma ?? 0)),
+    value: Math.max(0, clusterActive - (cma ?? 0)),
     source: 'syslog',
     at: Number.isFinite(syslogAt) ? syslogAt : null,
   };
