@@ -3,6 +3,7 @@
  * The guards that decide whether one Web Bridge may be restarted now. Pure: every number comes in as an argument
  * and every verdict goes out with the numbers behind it, so the journal can show why (docs/guards.md).
  */
+import { BOUND_SAMPLE_AGE_MS } from '../analysis/cluster-analyzer.js';
 
 /** Thresholds from the `restart` section of the configuration. */
 export interface GuardThresholds {
@@ -151,39 +152,26 @@ export function leakedLowerBound(active: number | null, clusterCma: number | nul
 }
 
 /**
- * The leak this Web Bridge provably holds, from evidence that is sound at the instant of its Stats sample: the
- * analysis' proven leak, active − Σ CMA when every Call Bridge's STATS is no older than the sample, and active −
- * the CMS API's count when that count is no older either. The largest of these (each is a lower bound); null when
- * none is known. Comparing a fresh active count with an older Σ CMA would take guests who joined since for a leak.
+ * The leak this Web Bridge provably holds: the analysis' proven leak (taken at the Call Bridges' STATS instants,
+ * kept until a restart), or active − Σ CMA when every Call Bridge's STATS line is no older than the Stats sample and
+ * at most BOUND_SAMPLE_AGE_MS newer — the larger (each is a lower bound); null when neither is known. A fresh active
+ * count against an older Σ CMA would take guests who joined since for a leak. The CMS API's count is not used here:
+ * it is taken at other instants, and guests who left between the Stats line and the poll would pass for a leak
+ * (docs/guards.md).
  */
-export function leakEstimate(input: RestartInput): {
-  value: number | null;
-  source: 'analysis' | 'syslog' | 'api' | 'none';
-} {
-  let best: { value: number | null; source: 'analysis' | 'syslog' | 'api' | 'none' } = {
-    value: null,
-    source: 'none',
-  };
-  const consider = (value: number | null | undefined, source: 'analysis' | 'syslog' | 'api') => {
-    if (value !== null && value !== undefined && (best.value === null || value > best.value)) {
-      best = { value, source };
-    }
-  };
-  consider(
+export function leakEstimate(input: RestartInput): { value: number | null; source: 'analysis' | 'syslog' | 'none' } {
+  const proven =
     input.provenLeak === null || input.provenLeak === undefined || input.active === null
-      ? input.provenLeak
-      : Math.min(input.active, input.provenLeak),
-    'analysis',
-  );
+      ? null
+      : Math.min(input.active, input.provenLeak);
   const seen = input.webbridgeSeenAt;
-  if (seen !== null && input.oldestCallbridgeSeenAt !== null && input.oldestCallbridgeSeenAt >= seen) {
-    consider(leakedLowerBound(input.active, input.clusterCma), 'syslog');
+  const cb = input.oldestCallbridgeSeenAt;
+  const sameMoment = seen !== null && cb !== null && cb >= seen && cb - seen <= BOUND_SAMPLE_AGE_MS;
+  const syslog = sameMoment ? leakedLowerBound(input.active, input.clusterCma) : null;
+  if (syslog !== null && (proven === null || syslog > proven)) {
+    return { value: syslog, source: 'syslog' };
   }
-  const api = input.apiRealSessions;
-  if (seen !== null && api && api.at >= seen) {
-    consider(leakedLowerBound(input.active, api.count), 'api');
-  }
-  return best;
+  return proven === null ? { value: null, source: 'none' } : { value: proven, source: 'analysis' };
 }
 
 function ageMs(now: number, at: number | null): number | null {

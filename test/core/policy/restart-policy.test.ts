@@ -62,7 +62,7 @@ describe('evaluateRestart', () => {
     },
     {
       name: 'stale Web Bridge data: defer',
-      over: { webbridgeSeenAt: NOW - 3_600_000 },
+      over: { webbridgeSeenAt: NOW - 3_600_000, provenLeak: 40 },
       kind: 'defer',
       failed: ['fresh'],
     },
