@@ -16,7 +16,6 @@ import type { Logger } from '../../ports/logger.js';
 import type { MmpClient } from '../../ports/mmp.js';
 import type { RestartLock } from '../../ports/restart-lock.js';
 import type { WbguardConfig } from '../config/index.js';
-import type { DaemonState } from '../http/server.js';
 import { targetFor } from '../restart/mmp-wiring.js';
 import type { NodeResult } from '../restart/orchestrator.js';
 import { planRestart, type RestartSources, runRestart } from '../restart/restart-use-case.js';
@@ -26,6 +25,7 @@ import type { DaemonMetrics } from './metrics.js';
 import { MmpProbe } from './mmp-probe.js';
 import { nodeVerifiers, planJournalEntry } from './node-verifiers.js';
 import { type Evaluation, evaluationOf } from './policy-loop.js';
+import type { DaemonState } from './view-model.js';
 
 /**
  * What every cluster's guard shares with the others. The randomized model (test/prove) gives the same guard its
