@@ -4,6 +4,7 @@ import { ClusterAnalyzer } from '../../../src/core/analysis/index.js';
 import { decide, restartInFlight } from '../../../src/core/decision/decide.js';
 import type { Snapshot, WebBridgeFacts } from '../../../src/core/decision/snapshot.js';
 import type { CmsRecord } from '../../../src/core/model.js';
+import { DEFAULT_THRESHOLDS } from '../../helpers/guard-thresholds.js';
 
 const NOW = Date.UTC(2026, 10, 21, 2, 0, 0);
 
@@ -19,14 +20,7 @@ function snapshot(over: Partial<Snapshot> = {}): Snapshot {
     newestDataAt: NOW - 10_000,
     history: { restartsToday: {}, lastRestart: {}, lockHolder: null },
     policy: { windows: [], blackouts: [], tz: 'UTC', leakTrigger: true, forecastWithinHours: 24 },
-    thresholds: {
-      maxActiveSessions: 0,
-      leakThreshold: 20,
-      nearLimitMargin: 5,
-      staleAfterMs: 900_000,
-      maxPerDay: 1,
-      limit: 149,
-    },
+    thresholds: DEFAULT_THRESHOLDS,
     select: { kind: 'all' },
     force: false,
     ...over,

@@ -2,22 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   evaluateRestart,
-  type GuardThresholds,
   leakedLowerBound,
   planRollingRestart,
   type RestartInput,
   realSessionsBound,
 } from '../../../src/core/policy/index.js';
+import { DEFAULT_THRESHOLDS } from '../../helpers/guard-thresholds.js';
 
 const NOW = Date.UTC(2026, 10, 21, 2, 0, 0);
-const T: GuardThresholds = {
-  maxActiveSessions: 0,
-  leakThreshold: 20,
-  nearLimitMargin: 5,
-  staleAfterMs: 900_000,
-  maxPerDay: 1,
-  limit: 149,
-};
+const T = DEFAULT_THRESHOLDS;
 
 function input(over: Partial<RestartInput> = {}): RestartInput {
   return {
