@@ -211,3 +211,17 @@ export function runRestart(
     options,
   );
 }
+
+/**
+ * The exit status of a door's run, as `wbguard restart` (and the timers) report it: 1 a restart failed or was
+ * abandoned, 3 a guard refused one (or, with nothing run, a considered Web Bridge was refused), else 0.
+ */
+export function exitStatusOf(decision: Decision, results: readonly NodeResult[], dryRun: boolean): 0 | 1 | 3 {
+  if (results.some((r) => r.outcome === 'failure' || r.outcome === 'abandoned')) {
+    return 1;
+  }
+  if (results.length === 0) {
+    return dryRun || decision.considered.length === 0 || decision.plan.order.length > 0 ? 0 : 3;
+  }
+  return results.some((r) => r.outcome === 'skipped' || r.outcome === 'deferred') ? 3 : 0;
+}

@@ -143,7 +143,7 @@ function realSessionsEvidence(input: RestartInput): {
   };
 }
 
-/** Proven lower bound of leaked sessions: active − Σ CMA, clamped at 0 (docs/guards.md). */
+/** Proven lower bound of leaked sessions: active − Σ CMA, clamped at 0 (docs/cms-facts.md §2). */
 export function leakedLowerBound(active: number | null, clusterCma: number | null): number | null {
   if (active === null || clusterCma === null) {
     return null;

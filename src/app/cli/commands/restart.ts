@@ -186,7 +186,7 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
             guards: d.guards,
           })),
         });
-        result.exitCode = opts.dryRun || decision.considered.length === 0 ? EXIT.OK : EXIT.REFUSED;
+        result.exitCode = useCase.exitStatusOf(decision, [], Boolean(opts.dryRun));
         return;
       }
       if (!opts.yes) {
@@ -247,9 +247,7 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
       } else {
         await write(io.stdout, `Results:\n${plan.renderResults(results)}`);
       }
-      const failed = results.some((r) => r.outcome === 'failure' || r.outcome === 'abandoned');
-      const refused = results.some((r) => r.outcome === 'skipped' || r.outcome === 'deferred');
-      result.exitCode = failed ? EXIT.FAILURE : refused ? EXIT.REFUSED : EXIT.OK;
+      result.exitCode = useCase.exitStatusOf(decision, results, false);
     });
 };
 
