@@ -7,7 +7,8 @@ import { describe, test } from 'node:test';
 import { JsonlJournal } from '../../../src/adapters/journal/jsonl-journal.js';
 import { FileRestartLock } from '../../../src/adapters/lock/file-lock.js';
 import { parseConfig } from '../../../src/app/config/index.js';
-import { exitStatusOf, historyOf, planRestart, snapshotOf } from '../../../src/app/restart/restart-use-case.js';
+import { historyOf } from '../../../src/app/restart/history-facts.js';
+import { exitStatusOf, planRestart, snapshotOf } from '../../../src/app/restart/restart-use-case.js';
 import type { AnalysisReport } from '../../../src/core/model.js';
 import { tempDir } from '../../sim/helpers.js';
 
