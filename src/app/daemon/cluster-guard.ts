@@ -2,15 +2,14 @@
  * @module app/daemon/cluster-guard
  * The guard of one CMS cluster inside the daemon: its live report, its policy evaluations (its own schedule and
  * windows), its rolling restarts (one at a time in the cluster, under the cluster's lock), its CMS API poller and
- * MMP login probe, and the state the HTTP API shows of it. The daemon runs one per configured cluster over shared
- * listeners, store, journal, leadership and alerts.
+ * MMP login probe. It decides and restarts through the restart use case (app/restart/restart-use-case.ts), like
+ * every door; what the HTTP API shows of it is built by view-model.ts. The daemon runs one per configured cluster
+ * over shared listeners, store, journal, leadership and alerts.
  */
 import { Cron } from 'croner';
 import type { JsonlJournal } from '../../adapters/journal/jsonl-journal.js';
 import type { ClusterAnalyzer } from '../../core/analysis/index.js';
-import { clusterLeakEstimate, windowOpen } from '../../core/decision/decide.js';
 import type { AnalysisReport, AnalysisSeries, CmsRecord, LineCounts } from '../../core/model.js';
-import { nextAllowedAt } from '../../core/policy/index.js';
 import type { AsyncStore } from '../../ports/async-store.js';
 import type { Logger } from '../../ports/logger.js';
 import type { MmpClient } from '../../ports/mmp.js';
@@ -25,7 +24,7 @@ import type { DaemonMetrics } from './metrics.js';
 import { MmpProbe } from './mmp-probe.js';
 import { nodeVerifiers, planJournalEntry } from './node-verifiers.js';
 import { type Evaluation, evaluationOf } from './policy-loop.js';
-import type { DaemonState } from './view-model.js';
+import { ClusterView, type DaemonState } from './view-model.js';
 
 /**
  * What every cluster's guard shares with the others. The randomized model (test/prove) gives the same guard its
@@ -61,9 +60,9 @@ export class ClusterGuard {
   readonly #analyzer: ClusterAnalyzer;
   readonly #shared: SharedParts;
   readonly #cron: Cron | undefined;
+  readonly #view: ClusterView;
   #lastEvaluation: number;
   #running: Promise<NodeResult[]> | undefined;
-  #nextWindowMemo = { at: Number.NaN, value: null as string | null };
 
   constructor(config: WbguardConfig, analyzer: ClusterAnalyzer, shared: SharedParts) {
     this.name = config.cluster;
@@ -72,10 +71,11 @@ export class ClusterGuard {
     this.#shared = shared;
     this.api = new ApiPoller(config, shared.now, shared.log);
     this.probe = new MmpProbe(config, shared.mmp, shared.now, () => this.#running !== undefined, shared.log);
-    this.#cron = config.policy?.schedule
+    this.#cron = config.policy.schedule
       ? new Cron(config.policy.schedule, { paused: true, mode: '5-part', timezone: config.policy.tz })
       : undefined;
     this.#lastEvaluation = shared.now();
+    this.#view = new ClusterView(config);
   }
 
   report(at = this.#shared.now()): AnalysisReport {
@@ -239,43 +239,19 @@ export class ClusterGuard {
     await this.#running?.catch(() => []);
   }
 
-  #nextWindow(t: number): string | null {
-    // The search walks minutes forward: once a minute is enough.
-    if (Math.floor(t / 60_000) !== Math.floor(this.#nextWindowMemo.at / 60_000)) {
-      const p = this.config.policy;
-      const next = nextAllowedAt(t, p.windows, p.blackouts, p.tz);
-      this.#nextWindowMemo = { at: t, value: next === null ? null : new Date(next).toISOString() };
-    }
-    return this.#nextWindowMemo.value;
-  }
-
-  /** The cluster's leak estimate with the fresher count of real sessions (API of any age, or STATS). */
-  #leakEstimate(report: AnalysisReport): DaemonState['leakEstimate'] {
-    const e = clusterLeakEstimate(
-      report.cluster.active,
-      report.callbridges.map((c) => ({ name: c.name, cma: c.cma, at: c.lastSeen ? Date.parse(c.lastSeen) : null })),
-      this.api.realSessions(Number.POSITIVE_INFINITY),
-    );
-    return { ...e, at: e.at === null ? null : new Date(e.at).toISOString() };
-  }
-
-  /** What `/api/v1/state` shows of this cluster. */
+  /** What `/api/v1/state` shows of this cluster (view-model.ts builds it). */
   state(): DaemonState {
     const { now, leadership, lock } = this.#shared;
-    const report = this.report(now());
-    return {
-      ...report,
-      clusterName: this.name,
+    const at = now();
+    return this.#view.state({
+      at,
+      report: this.report(at),
       role: leadership.role(),
-      limit: this.config.analysis.limit,
-      mode: this.config.policy.mode,
-      windowOpen: windowOpen({ now: now(), policy: this.config.policy }),
-      nextWindow: this.#nextWindow(now()),
-      restarting: lock.holder(this.name, now())?.node ?? null,
+      restarting: lock.holder(this.name, at)?.node ?? null,
       unknownHosts: this.#shared.unknownHosts(),
       api: this.api.views(),
+      apiCount: this.api.realSessions(Number.POSITIVE_INFINITY),
       mmp: this.probe.results(),
-      leakEstimate: this.#leakEstimate(report),
-    };
+    });
   }
 }

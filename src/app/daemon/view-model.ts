@@ -4,7 +4,11 @@
  * mode, window, restart in flight, API and MMP checks) and the calls the HTTP server makes on it. Built by the
  * cluster's guard (cluster-guard.ts); served by app/http/server.ts.
  */
+import { clusterLeakEstimate, windowOpen } from '../../core/decision/decide.js';
+import type { ApiCount } from '../../core/decision/snapshot.js';
 import type { AnalysisReport, AnalysisSeries, Series } from '../../core/model.js';
+import { nextAllowedAt } from '../../core/policy/index.js';
+import type { WbguardConfig } from '../config/index.js';
 import type { NodeResult } from '../restart/orchestrator.js';
 import type { Evaluation } from './policy-loop.js';
 
@@ -49,4 +53,60 @@ export interface ClusterHttp {
   readonly restart: (names: readonly string[] | undefined) => Promise<NodeResult[]>;
   /** The cluster's Web Bridges: a restart request naming another is refused. */
   readonly webbridgeNames: readonly string[];
+}
+
+/** What a cluster's state is made of, at one instant, beside its configuration. */
+export interface ClusterFacts {
+  readonly at: number;
+  readonly report: AnalysisReport;
+  readonly role: string;
+  readonly restarting: string | null;
+  readonly unknownHosts: Record<string, number>;
+  /** The CMS API pollers' views (reachability, counts, errors). */
+  readonly api: unknown;
+  /** The CMS API's count of real sessions, whatever its age, for the leak estimate. */
+  readonly apiCount: ApiCount | undefined;
+  readonly mmp: DaemonState['mmp'];
+}
+
+/** Builds one cluster's `DaemonState`; remembers the next window for a minute (its search walks minutes). */
+export class ClusterView {
+  readonly #config: WbguardConfig;
+  #nextWindowMemo = { at: Number.NaN, value: null as string | null };
+
+  constructor(config: WbguardConfig) {
+    this.#config = config;
+  }
+
+  state(f: ClusterFacts): DaemonState {
+    const policy = this.#config.policy;
+    const e = clusterLeakEstimate(
+      f.report.cluster.active,
+      f.report.callbridges.map((c) => ({ name: c.name, cma: c.cma, at: c.lastSeen ? Date.parse(c.lastSeen) : null })),
+      f.apiCount,
+    );
+    return {
+      ...f.report,
+      clusterName: this.#config.cluster,
+      role: f.role,
+      limit: this.#config.analysis.limit,
+      mode: policy.mode,
+      windowOpen: windowOpen({ now: f.at, policy }),
+      nextWindow: this.#nextWindow(f.at),
+      restarting: f.restarting,
+      unknownHosts: f.unknownHosts,
+      api: f.api,
+      mmp: f.mmp,
+      leakEstimate: { ...e, at: e.at === null ? null : new Date(e.at).toISOString() },
+    };
+  }
+
+  #nextWindow(t: number): string | null {
+    if (Math.floor(t / 60_000) !== Math.floor(this.#nextWindowMemo.at / 60_000)) {
+      const p = this.#config.policy;
+      const next = nextAllowedAt(t, p.windows, p.blackouts, p.tz);
+      this.#nextWindowMemo = { at: t, value: next === null ? null : new Date(next).toISOString() };
+    }
+    return this.#nextWindowMemo.value;
+  }
 }
