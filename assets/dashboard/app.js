@@ -484,11 +484,12 @@
       const res = await fetch('/api/v1/restart', {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${typed}` },
+        // Always the names ticked: the API restarts every Web Bridge only when told "all": true.
         body: JSON.stringify(cluster ? { cluster, names: chosen } : { names: chosen }),
       });
       const body = await res.json();
       if (!res.ok) {
-        out.replaceChildren(el('p', { class: 'error', id: 'restart-refused', text: `Refused (HTTP ${res.status}): ${body.error}` }));
+        out.replaceChildren(el('p', { class: 'error', id: 'restart-refused', text: `Refused (HTTP ${res.status}): ${body.error}${body.code ? ` (${body.code})` : ''}` }));
         return;
       }
       sessionStorage.setItem(TOKEN_KEY, typed);

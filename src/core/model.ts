@@ -71,14 +71,6 @@ export type LineOutcome =
   | { readonly kind: 'ignored' }
   | { readonly kind: 'malformed'; readonly reason: string };
 
-/** How to read stamps that lack a year or a zone. */
-export interface TimeContext {
-  /** Year for BSD stamps, which carry none (`--year`, else the file's modification year). */
-  readonly year: number;
-  /** IANA zone for zone-less stamps (`--tz`). @default 'UTC' */
-  readonly timeZone: string;
-}
-
 /** Whether CMA counts only WebRTC clients (`webrtc-only`) or also CMA desktop/iOS (`mixed`: the cluster leak is then an upper bound). */
 export type CmaClients = 'webrtc-only' | 'mixed';
 

@@ -23,6 +23,8 @@ export interface NodeFaults {
   passwordExpired?: boolean;
   /** The node's SSH port is closed (connections refused). */
   portClosed?: boolean;
+  /** The node sends no syslog at all (a forgotten `syslog server add`, a firewall): the others still do. */
+  syslogSilent?: boolean;
 }
 
 /** What `webbridge restart` prints, since the real output is unconfirmed (cms-reference.md §4.2, unconfirmed #7). */

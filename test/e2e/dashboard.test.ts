@@ -98,14 +98,20 @@ test('the dashboard shows the cluster, plans, and restarts only with the token',
     assert.match(p, /^cms[123] (restart|skip|defer)$/);
   }
 
-  // Restart with a wrong token: refused, nothing restarted.
+  // Restart with a wrong token: refused, nothing restarted. Every request names its Web Bridges explicitly.
+  const restartBodies: unknown[] = [];
+  page.on('request', (req) => {
+    if (req.url().endsWith('/api/v1/restart')) {
+      restartBodies.push(JSON.parse(req.postData() ?? 'null'));
+    }
+  });
   const commandsBefore = demo.sim.cluster.history.filter((h) => h.event === 'command').length;
   await page.click('#restart-button');
   await page.check('#restart-nodes input[value="cms2"]');
   await page.fill('#token', 'not-the-token');
   await page.click('#restart-confirm');
   await page.waitForSelector('#restart-refused', { timeout: 10_000 });
-  assert.match((await page.textContent('#restart-refused')) ?? '', /Refused \(HTTP 401\)/);
+  assert.match((await page.textContent('#restart-refused')) ?? '', /Refused \(HTTP 401\): .*\(WBGUARD_ERR_HTTP_AUTH\)/);
   assert.equal(demo.sim.cluster.history.filter((h) => h.event === 'command').length, commandsBefore);
 
   // With the demo's token: the run goes through the guards and reports an outcome for cms2.
@@ -115,6 +121,7 @@ test('the dashboard shows the cluster, plans, and restarts only with the token',
   await page.fill('#token', token);
   await page.click('#restart-confirm');
   await page.waitForSelector('#restart-done', { timeout: 90_000 });
+  assert.deepEqual(restartBodies, [{ names: ['cms2'] }, { names: ['cms2'] }]);
   const outcome = await page.getAttribute('#results tbody tr[data-node="cms2"]', 'data-outcome');
   assert.ok(['success', 'failure', 'abandoned', 'skipped', 'deferred'].includes(outcome ?? ''), String(outcome));
   // The journal shows it, with the guards' numbers.

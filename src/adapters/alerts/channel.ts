@@ -4,6 +4,7 @@
  * never its URL or password (a webhook URL usually is the credential).
  */
 import type { AlertNotice } from '../../core/alerts/index.js';
+import type { ErrorCode } from '../../errors.js';
 
 export interface AlertChannel {
   /** A label safe to log: the configured name, or `type#index`. */
@@ -14,7 +15,7 @@ export interface AlertChannel {
 }
 
 export class AlertDeliveryError extends Error {
-  readonly code = 'WBGUARD_ERR_ALERT_DELIVERY';
+  readonly code: ErrorCode = 'WBGUARD_ERR_ALERT_DELIVERY';
   readonly channel: string;
 
   constructor(channel: string, detail: string) {

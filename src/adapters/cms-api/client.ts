@@ -9,7 +9,7 @@
 
 import type { XMLParser } from 'fast-xml-parser';
 import { Agent, fetch } from 'undici';
-import { CmsApiError } from '../../errors.js';
+import { CmsApiError, type CmsApiErrorCode } from '../../errors.js';
 
 export interface CmsApiClientOptions {
   /** Base URL, e.g. https://10.0.0.11:445/api/v1 */
@@ -35,6 +35,14 @@ export interface SystemStatus {
   readonly uptimeSeconds: number;
   readonly activated: boolean;
   readonly callLegsActive: number;
+  /** The Call Bridge's clock (`cdrTime`, ISO-8601), when it sends one. */
+  readonly cdrTime?: string;
+}
+
+/** One page of a collection as the server answered it: how many items it sent, and the total it announced. */
+export interface PageProbe {
+  readonly returned: number;
+  readonly total: number;
 }
 
 export interface LegCounts {
@@ -66,10 +74,14 @@ function loadXml() {
 export interface CmsApiClient {
   systemStatus(): Promise<SystemStatus>;
   countCallLegs(): Promise<LegCounts>;
+  /** GETs one page of `/callLegs` (`offset=0&limit=limit`): what the server's page size really is. */
+  callLegsPage(limit: number): Promise<PageProbe>;
+  /** GETs `/webBridges` (first page): each Web Bridge the Call Bridge knows, with its URL (`c2w://` for Web Bridge 3). */
+  webBridges(): Promise<Array<{ id: string; url: string }>>;
   close(): Promise<void>;
 }
 
-function codeFor(status: number): string {
+function codeFor(status: number): CmsApiErrorCode {
   if (status === 401) {
     return 'WBGUARD_ERR_API_AUTH';
   }
@@ -179,6 +191,7 @@ export function createCmsApiClient(o: CmsApiClientOptions): CmsApiClient {
         uptimeSeconds: Number(s.uptimeSeconds ?? 0),
         activated: s.activated === true || s.activated === 'true',
         callLegsActive: Number(s.callLegsActive ?? 0),
+        ...(s.cdrTime === undefined ? {} : { cdrTime: String(s.cdrTime) }),
       };
     },
     async countCallLegs() {
@@ -229,6 +242,16 @@ export function createCmsApiClient(o: CmsApiClientOptions): CmsApiClient {
         total: ids.length,
         requests: requests - before,
       };
+    },
+    async callLegsPage(limit) {
+      const list = ((await get(`/callLegs?offset=0&limit=${limit}`)).callLegs ?? {}) as Record<string, unknown>;
+      const items = (list.callLeg as unknown[] | undefined) ?? [];
+      return { returned: items.length, total: Number(list['@_total'] ?? 0) };
+    },
+    async webBridges() {
+      const list = ((await get('/webBridges?offset=0&limit=100')).webBridges ?? {}) as Record<string, unknown>;
+      const items = (list.webBridge as Array<Record<string, unknown>> | undefined) ?? [];
+      return items.map((w) => ({ id: String(w['@_id'] ?? ''), url: String(w.url ?? '') }));
     },
     close: () => agent.close(),
   };

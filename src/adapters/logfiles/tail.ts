@@ -35,7 +35,8 @@ function globToRegExp(pattern: string): RegExp {
   );
 }
 
-function expand(pattern: string): string[] {
+/** The files a `files[].path` names now (`*` and `?` in the file name), in name order. */
+export function expand(pattern: string): string[] {
   const dir = dirname(pattern);
   const name = basename(pattern);
   if (!/[*?]/.test(name)) {

@@ -12,7 +12,7 @@ import { MIN_BUCKET_MS, type MinuteKind, type MinuteSeries } from '../../ports/s
 export const MINUTE_MS = 60_000;
 
 /** The start of the minute holding `at` (floor, also for instants before 1970). */
-export function minuteOf(at: number): number {
+function minuteOf(at: number): number {
   return at - (((at % MINUTE_MS) + MINUTE_MS) % MINUTE_MS);
 }
 

@@ -81,7 +81,7 @@ function badUrl(url: string, why: string): StoreError {
 }
 
 /** The URL with any password replaced, for messages. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password !== '') {
@@ -187,7 +187,7 @@ const CONNECT_CODES =
 const CONNECT_TEXT = /timeout expired|terminated|does not support SSL|certificate|SASL|password|Connection terminated/i;
 
 /** True when the error means "could not connect or log in" rather than "this statement failed". */
-export function isConnectError(err: unknown): boolean {
+function isConnectError(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown };
   return (
     (typeof e.code === 'string' && CONNECT_CODES.test(e.code)) ||

@@ -35,7 +35,7 @@ const SERIES = seriesSql({
 });
 
 /** Rows per page when the async wrapper reads records in pages (eachRecordPage). */
-export const RECORD_PAGE_ROWS = 5_000;
+const RECORD_PAGE_ROWS = 5_000;
 
 const RECORD_PAGE =
   'SELECT rowid AS id, at, host, kind, a, b, c, extra FROM records WHERE at >= @at AND (at, rowid) > (@at, @id) ORDER BY at, rowid LIMIT @limit';

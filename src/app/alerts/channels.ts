@@ -8,7 +8,7 @@ import { httpChannel } from '../../adapters/alerts/http-channel.js';
 import { smtpChannel } from '../../adapters/alerts/smtp-channel.js';
 import type { WbguardConfig } from '../config/index.js';
 
-export function channelName(a: WbguardConfig['alerts'][number], index: number): string {
+function channelName(a: WbguardConfig['alerts'][number], index: number): string {
   return a.name ?? `${a.type}#${index}`;
 }
 

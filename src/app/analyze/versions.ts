@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createCmsApiClient } from '../../adapters/cms-api/client.js';
 import { judgeCmsVersion, type VersionVerdict } from '../../core/cms-version.js';
+import { printable } from '../../core/text/printable.js';
 import { loadConfig, resolveSecret } from '../config/index.js';
 
 export type NodeVersion =
@@ -67,5 +68,5 @@ export function versionLines(versions: readonly NodeVersion[]): string {
       ? `${v.name}: CMS version unknown (${v.reason})`
       : `${v.name}: CMS ${v.version}: ${v.advice}; now ${v.apiCmaLegsNow ?? '?'} real CMA legs by the API`,
   );
-  return `\nCMS versions (CMS API):\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+  return `\nCMS versions (CMS API):\n${lines.map((l) => `  ${printable(l)}`).join('\n')}\n`;
 }

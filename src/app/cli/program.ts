@@ -4,6 +4,7 @@
  * (0 ok, 1 failure, 2 usage/config error, 3 refused by a safety guard).
  */
 import { Command, CommanderError } from '@commander-js/extra-typings';
+import { printable, printableLines } from '../../core/text/printable.js';
 import { EXIT, WbguardError } from '../../errors.js';
 import { VERBS } from './commands/index.js';
 import { type CliIo, processIo, write } from './io.js';
@@ -48,24 +49,25 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       return EXIT.USAGE;
     }
     if (err instanceof WbguardError) {
-      await write(io.stderr, `wbguard: ${err.message}\n`);
+      // Messages carry context from the outside (a path, a host, a daemon's answer): shown, never obeyed.
+      await write(io.stderr, `wbguard: ${printable(err.message)}\n`);
       if (err instanceof Error && 'issues' in err && Array.isArray(err.issues)) {
         for (const issue of err.issues) {
-          await write(io.stderr, `  - ${issue}\n`);
+          await write(io.stderr, `  - ${printable(String(issue))}\n`);
         }
       }
       if (err.hint) {
-        await write(io.stderr, `  fix: ${err.hint}\n`);
+        await write(io.stderr, `  fix: ${printable(err.hint)}\n`);
       }
       if (verbose && err.stack) {
-        await write(io.stderr, `${err.stack}\n`);
+        await write(io.stderr, `${printableLines(err.stack)}\n`);
       }
       return err.exitCode;
     }
     const e = err instanceof Error ? err : new Error(String(err));
-    await write(io.stderr, `wbguard: unexpected error: ${e.message}\n`);
+    await write(io.stderr, `wbguard: unexpected error: ${printable(e.message)}\n`);
     if (verbose && e.stack) {
-      await write(io.stderr, `${e.stack}\n`);
+      await write(io.stderr, `${printableLines(e.stack)}\n`);
     } else {
       await write(io.stderr, '  (run again with --verbose for the stack trace)\n');
     }

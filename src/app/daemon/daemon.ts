@@ -206,7 +206,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
 
   let http: Awaited<ReturnType<typeof startHttp>>;
   try {
-    http = await startHttp(config, { guards, store, journal, alerts, leadership, metrics });
+    http = await startHttp(config, { guards, store, journal, alerts, leadership, metrics, log });
   } catch (err) {
     // Nothing half-started is left behind: listeners, timers and the store close before the error goes up.
     await Promise.all(closers.map((c) => c()));

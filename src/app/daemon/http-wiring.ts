@@ -6,6 +6,7 @@
 import { serve } from '@hono/node-server';
 import type { JsonlJournal } from '../../adapters/journal/jsonl-journal.js';
 import type { AsyncStore } from '../../ports/async-store.js';
+import type { Logger } from '../../ports/logger.js';
 import { callbridgeNameMap, parseHostPort, type WbguardConfig, webbridgeNameMap } from '../config/index.js';
 import { createHttpApp } from '../http/server.js';
 import type { DaemonAlerts } from './alert-wiring.js';
@@ -58,9 +59,11 @@ export async function startHttp(
     readonly alerts: DaemonAlerts;
     readonly leadership: DaemonLeadership;
     readonly metrics: DaemonMetrics;
+    /** Where an unexpected failure while answering is logged. */
+    readonly log: Logger | undefined;
   },
 ): Promise<HttpWiring> {
-  const { guards, store, journal, alerts, leadership, metrics } = deps;
+  const { guards, store, journal, alerts, leadership, metrics, log } = deps;
   const { host, port } = parseHostPort(config.http.listen, 8080);
   const token = config.secrets.get('http.token');
   const app = createHttpApp({
@@ -80,6 +83,7 @@ export async function startHttp(
     role: () => leadership.role(),
     registry: metrics.registry,
     token: token ? () => token.reveal() : undefined,
+    log,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));

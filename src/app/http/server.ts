@@ -4,7 +4,8 @@
  * `/api/v1/history`, `/api/v1/events`, `/api/v1/journal`, `/api/v1/alerts`, `/api/v1/plan`, `/api/v1/clusters`,
  * `POST /api/v1/restart`. With several clusters, `?cluster=NAME` picks one (the first without). Anything that acts needs the bearer token (without a configured token, acting over HTTP
  * is disabled); reading needs it too unless `http.publicReadOnly` is set. A request that acts from another site's
- * page (CSRF) is refused by its Origin.
+ * page (CSRF) is refused by its Origin. Every query and body is checked strictly (request-schemas.ts); every refusal
+ * answers `{"error", "code"}` with the status its code maps to (api-errors.ts).
  */
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
@@ -13,9 +14,13 @@ import type { Registry } from 'prom-client';
 import type { AlertCondition } from '../../core/alerts/index.js';
 import { downsample } from '../../core/analysis/index.js';
 import type { AnalysisSeries, Series } from '../../core/model.js';
+import { HttpRequestError } from '../../errors.js';
+import type { Logger } from '../../ports/logger.js';
 // The view model (what the API serves of one cluster) lives beside the daemon that builds it.
 import type { ClusterHttp } from '../daemon/view-model.js';
+import { errorAnswer } from './api-errors.js';
 import { DASHBOARD_CSP, dashboardAssets } from './dashboard-assets.js';
+import { parseQuery, parseRestartBody } from './request-schemas.js';
 
 export interface HttpDeps {
   /**
@@ -33,6 +38,8 @@ export interface HttpDeps {
   readonly token: (() => string) | undefined;
   /** Serve reads without the token. @default false */
   readonly publicReadOnly?: boolean;
+  /** Where an unexpected failure while answering is logged (the answer itself says only "internal error"). */
+  readonly log?: Logger;
 }
 
 /** Largest body a POST may have: the restart request is a short list of names. */
@@ -116,7 +123,8 @@ async function withMinuteHistory(
 
 export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono();
-  const unauthorized = { error: 'a valid bearer token is required' };
+  const unauthorized = () => new HttpRequestError('WBGUARD_ERR_HTTP_AUTH', 'a valid bearer token is required');
+  app.onError((err, c) => errorAnswer(c, err, deps.log));
   app.use('*', async (c, next) => {
     await next();
     c.header('x-content-type-options', 'nosniff');
@@ -127,7 +135,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   // loopback unless the admin chose otherwise); else the same token as acting.
   const readGuard = async (c: Parameters<Parameters<Hono['use']>[1]>[0], next: () => Promise<void>) => {
     if (deps.token && !deps.publicReadOnly && !tokenOk(c.req.header('authorization'), deps.token)) {
-      return c.json(unauthorized, 401, { 'www-authenticate': 'Bearer' });
+      throw unauthorized();
     }
     await next();
   };
@@ -148,98 +156,93 @@ export function createHttpApp(deps: HttpDeps): Hono {
   );
   // The cluster a request asks for (`?cluster=`), the first without; an unknown name is the caller's mistake.
   const byName = new Map(deps.clusters.map((k) => [k.name, k]));
-  const clusterOf = (name: string | undefined): ClusterHttp | { error: string } =>
-    name === undefined
-      ? (deps.clusters[0] ?? { error: 'no cluster is configured' })
-      : (byName.get(name) ?? {
-          error: `unknown cluster: ${name} (configured: ${deps.clusters.map((k) => k.name).join(', ')})`,
-        });
-  app.get('/api/v1/clusters', (c) => c.json(deps.clusters.map((k) => k.state())));
-  app.get('/api/v1/state', (c) => {
-    const k = clusterOf(c.req.query('cluster'));
-    return 'error' in k ? c.json(k, 400) : c.json(k.state());
+  const clusterOf = (name: string | undefined): ClusterHttp => {
+    const k = name === undefined ? deps.clusters[0] : byName.get(name);
+    if (k) {
+      return k;
+    }
+    throw new HttpRequestError(
+      'WBGUARD_ERR_HTTP_INPUT',
+      name === undefined
+        ? 'no cluster is configured'
+        : `unknown cluster: ${name} (configured: ${deps.clusters.map((x) => x.name).join(', ')})`,
+    );
+  };
+  app.get('/api/v1/clusters', (c) => {
+    parseQuery('clusters', c.req.queries());
+    return c.json(deps.clusters.map((k) => k.state()));
   });
+  app.get('/api/v1/state', (c) => c.json(clusterOf(parseQuery('state', c.req.queries()).cluster).state()));
   app.get('/api/v1/history', async (c) => {
-    const k = clusterOf(c.req.query('cluster'));
-    if ('error' in k) {
-      return c.json(k, 400);
-    }
-    const from = c.req.query('from') ? Date.parse(c.req.query('from') as string) : Number.NEGATIVE_INFINITY;
-    const to = c.req.query('to') ? Date.parse(c.req.query('to') as string) : Number.POSITIVE_INFINITY;
-    if (Number.isNaN(from) || Number.isNaN(to)) {
-      return c.json({ error: 'from and to must be ISO-8601 instants' }, 400);
-    }
-    const asked = c.req.query('points');
-    const points = asked === undefined ? MAX_HISTORY_POINTS : Number(asked);
-    if (!Number.isInteger(points) || points < 2) {
-      return c.json({ error: 'points must be an integer ≥ 2' }, 400);
-    }
-    const n = Math.min(points, MAX_HISTORY_POINTS);
+    const q = parseQuery('history', c.req.queries());
+    const k = clusterOf(q.cluster);
+    const from = q.from === undefined ? Number.NEGATIVE_INFINITY : Date.parse(q.from);
+    const to = q.to === undefined ? Number.POSITIVE_INFINITY : Date.parse(q.to);
+    const n = Math.min(q.points ?? MAX_HISTORY_POINTS, MAX_HISTORY_POINTS);
     const series = await withMinuteHistory(k.series(), k, from, to, n);
-    return c.json(filterSeries(series, c.req.query('node'), from, to, n));
+    return c.json(filterSeries(series, q.node, from, to, n));
   });
-  const limitOf = (q: string | undefined) => Math.min(1000, Math.max(1, Number(q ?? 100) || 100));
-  app.get('/api/v1/events', async (c) => c.json(await deps.events(limitOf(c.req.query('limit')))));
-  app.get('/api/v1/journal', (c) => c.json(deps.journal(limitOf(c.req.query('limit')))));
-  app.get('/api/v1/alerts', (c) => c.json(deps.alerts()));
-  app.get('/api/v1/plan', (c) => {
-    const k = clusterOf(c.req.query('cluster'));
-    return 'error' in k ? c.json(k, 400) : c.json(k.plan());
+  // At most 1,000 entries whatever was asked: a larger limit is served as 1,000, not refused.
+  const limitOf = (asked: number | undefined) => Math.min(1000, asked ?? 100);
+  app.get('/api/v1/events', async (c) =>
+    c.json(await deps.events(limitOf(parseQuery('events', c.req.queries()).limit))),
+  );
+  app.get('/api/v1/journal', (c) => c.json(deps.journal(limitOf(parseQuery('journal', c.req.queries()).limit))));
+  app.get('/api/v1/alerts', (c) => {
+    parseQuery('alerts', c.req.queries());
+    return c.json(deps.alerts());
   });
+  app.get('/api/v1/plan', (c) => c.json(clusterOf(parseQuery('plan', c.req.queries()).cluster).plan()));
   app.post(
     '/api/v1/restart',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ error: `the body is larger than ${MAX_BODY_BYTES} bytes` }, 413),
+      onError: (c) =>
+        errorAnswer(
+          c,
+          new HttpRequestError('WBGUARD_ERR_HTTP_TOO_LARGE', `the body is larger than ${MAX_BODY_BYTES} bytes`),
+        ),
     }),
     async (c) => {
       if (!sameOrigin(c.req.header('origin'), c.req.header('host'), c.req.header('sec-fetch-site'))) {
-        return c.json({ error: 'cross-site request refused' }, 403);
+        throw new HttpRequestError('WBGUARD_ERR_HTTP_FORBIDDEN', 'cross-site request refused');
       }
       if (!deps.token) {
-        return c.json({ error: 'acting over HTTP is disabled: set http.token in the configuration' }, 403);
+        throw new HttpRequestError(
+          'WBGUARD_ERR_HTTP_FORBIDDEN',
+          'acting over HTTP is disabled: set http.token in the configuration',
+        );
       }
       if (!tokenOk(c.req.header('authorization'), deps.token)) {
-        return c.json(unauthorized, 401, { 'www-authenticate': 'Bearer' });
+        throw unauthorized();
       }
       if (deps.role?.() === 'follower') {
-        return c.json({ error: 'this instance follows: ask the leader (ha), which acts for the group' }, 409);
+        throw new HttpRequestError(
+          'WBGUARD_ERR_HTTP_FOLLOWER',
+          'this instance follows: ask the leader (ha), which acts for the group',
+        );
       }
-      let names: string[] | undefined;
-      let cluster = c.req.query('cluster');
-      const text = await c.req.text();
-      if (text.trim() !== '') {
-        let body: { names?: unknown; cluster?: unknown };
-        try {
-          body = JSON.parse(text) as { names?: unknown; cluster?: unknown };
-        } catch {
-          return c.json({ error: 'the body must be JSON: {"names": ["wb1"]} or empty for all' }, 400);
-        }
-        if (body.cluster !== undefined) {
-          if (typeof body.cluster !== 'string') {
-            return c.json({ error: 'cluster must be the name of a configured cluster' }, 400);
-          }
-          cluster = body.cluster;
-        }
-        if (body.names !== undefined) {
-          if (!Array.isArray(body.names) || !body.names.every((n) => typeof n === 'string')) {
-            return c.json({ error: 'names must be a list of Web Bridge names' }, 400);
-          }
-          names = body.names as string[];
-        }
+      const query = parseQuery('restart', c.req.queries());
+      const body = parseRestartBody(await c.req.text());
+      if (query.cluster !== undefined && body.cluster !== undefined && query.cluster !== body.cluster) {
+        throw new HttpRequestError(
+          'WBGUARD_ERR_HTTP_INPUT',
+          `cluster: the query says ${query.cluster}, the body ${body.cluster}; give one`,
+        );
       }
-      const k = clusterOf(cluster);
-      if ('error' in k) {
-        return c.json(k, 400);
-      }
+      const k = clusterOf(body.cluster ?? query.cluster);
       const known = new Set(k.webbridgeNames);
-      const unknown = (names ?? []).filter((n) => !known.has(n));
+      const unknown = (body.names ?? []).filter((n) => !known.has(n));
       if (unknown.length > 0) {
-        return c.json({ error: `unknown Web Bridge: ${unknown.join(', ')} (cluster ${k.name})` }, 400);
+        throw new HttpRequestError(
+          'WBGUARD_ERR_HTTP_INPUT',
+          `body.names: unknown Web Bridge: ${unknown.join(', ')} (cluster ${k.name}: ${k.webbridgeNames.join(', ')})`,
+        );
       }
-      return c.json({ results: await k.restart(names) });
+      // `"all": true` is the only way to ask for every Web Bridge; the run takes undefined for that.
+      return c.json({ results: await k.restart(body.all ? undefined : body.names) });
     },
   );
-  app.notFound((c) => c.json({ error: 'not found' }, 404));
+  app.notFound((c) => errorAnswer(c, new HttpRequestError('WBGUARD_ERR_HTTP_NOT_FOUND', 'not found')));
   return app;
 }

@@ -1,9 +1,11 @@
 /**
  * @module app/report/text-report
  * The terminal summary of `wbguard analyze`: a line per Web Bridge with a sparkline, the Call Bridges, the cluster
- * estimate and whether it can be trusted, and the recommended restart cadence.
+ * estimate and whether it can be trusted, and the recommended restart cadence. Names, reasons and messages come
+ * from the logs: they are shown with their control characters escaped (core/text/printable.ts).
  */
 import type { AnalysisReport, AnalysisSeries, WebBridgeReport } from '../../core/model.js';
+import { printable } from '../../core/text/printable.js';
 import { sparkline } from './sparkline.js';
 
 export interface TextReportOptions {
@@ -62,7 +64,7 @@ export function renderTextReport(report: AnalysisReport, series: AnalysisSeries,
   );
   for (const w of report.webbridges) {
     out.push(
-      `  ${pad(w.name, 10)} ${pad(state(w, limit, c), c ? 18 : 9)} ${pad(String(w.active ?? '—'), 5)} ${pad(String(w.peakActive), 5)} ${pad(String(w.leakedMin ?? '—'), 8)} ${pad(w.leakRatePerDay === null ? '—' : String(w.leakRatePerDay), 9)} ${pad(w.limitEpisodes.length === 0 ? (w.reachedLimit ? 'refused' : 'never') : `${w.limitEpisodes.length}×`, 10)} ${pad(String(w.restarts.length), 9)} ${forecastText(w)}`,
+      `  ${pad(printable(w.name), 10)} ${pad(state(w, limit, c), c ? 18 : 9)} ${pad(String(w.active ?? '—'), 5)} ${pad(String(w.peakActive), 5)} ${pad(String(w.leakedMin ?? '—'), 8)} ${pad(w.leakRatePerDay === null ? '—' : String(w.leakRatePerDay), 9)} ${pad(w.limitEpisodes.length === 0 ? (w.reachedLimit ? 'refused' : 'never') : `${w.limitEpisodes.length}×`, 10)} ${pad(String(w.restarts.length), 9)} ${forecastText(w)}`,
     );
     const s = series.webbridges.find((x) => x.name === w.name);
     if (s && s.active.v.length > 0) {
@@ -85,7 +87,7 @@ export function renderTextReport(report: AnalysisReport, series: AnalysisSeries,
   out.push(paint(c, 1, 'Call Bridges'));
   for (const cb of report.callbridges) {
     out.push(
-      `  ${pad(cb.name, 10)} CMA now ${pad(String(cb.cma ?? '—'), 5)} peak ${pad(String(cb.cmaPeak), 5)} last seen ${short(cb.lastSeen)}${cb.stale ? paint(c, 33, '  stale') : ''}`,
+      `  ${pad(printable(cb.name), 10)} CMA now ${pad(String(cb.cma ?? '—'), 5)} peak ${pad(String(cb.cmaPeak), 5)} last seen ${short(cb.lastSeen)}${cb.stale ? paint(c, 33, '  stale') : ''}`,
     );
   }
   if (report.callbridges.length === 0) {
@@ -100,12 +102,12 @@ export function renderTextReport(report: AnalysisReport, series: AnalysisSeries,
   out.push(
     cl.leakedValid
       ? paint(c, 32, '  estimate valid')
-      : paint(c, 33, `  estimate NOT valid: ${cl.invalidReasons.join('; ')}`),
+      : paint(c, 33, `  estimate NOT valid: ${printable(cl.invalidReasons.join('; '))}`),
   );
   out.push('');
   out.push(paint(c, 1, 'Recommendation'));
   for (const r of report.recommendations) {
-    out.push(`  ${r.text}`);
+    out.push(`  ${printable(r.text)}`);
   }
   out.push('');
   const l = report.lines;
@@ -113,7 +115,7 @@ export function renderTextReport(report: AnalysisReport, series: AnalysisSeries,
     `Lines: ${l.read} read, ${l.webbridgeStats} Web Bridge Stats, ${l.callbridgeStats} Call Bridge STATS, ${l.malformed} malformed`,
   );
   for (const e of options.errors ?? []) {
-    out.push(paint(c, 31, `unreadable: ${e.path}: ${e.message}`));
+    out.push(paint(c, 31, `unreadable: ${printable(e.path)}: ${printable(e.message)}`));
   }
   return `${out.join('\n')}\n`;
 }

@@ -120,9 +120,11 @@ export async function startCmsApi(cluster: SimCluster, options: CmsApiOptions): 
           : send(404, failureXml('callBridgeDoesNotExist'));
       } else if (path === '/api/v1/webBridges') {
         const wbs = cluster.nodes.filter((n) => n.hasWebBridge);
+        // A Web Bridge 3 is known to the Call Bridge by a c2w:// URL (Cisco tech note 221729, "CMS Edge").
+        const wb3s = cluster.nodes.filter((n) => n.hasWebBridge3);
         send(
           200,
-          `<?xml version="1.0"?><webBridges total="${wbs.length}">${wbs.map((w) => `<webBridge id="wb-${esc(w.name)}"><url>https://${esc(w.name)}.example.com</url></webBridge>`).join('')}</webBridges>`,
+          `<?xml version="1.0"?><webBridges total="${wbs.length + wb3s.length}">${wbs.map((w) => `<webBridge id="wb-${esc(w.name)}"><url>https://${esc(w.name)}.example.com</url></webBridge>`).join('')}${wb3s.map((w) => `<webBridge id="wb3-${esc(w.name)}"><url>c2w://${esc(w.name)}.example.com:6000</url></webBridge>`).join('')}</webBridges>`,
         );
       } else if (path.startsWith('/api/v1/webBridges/wb-')) {
         const wb = cluster.nodes.find(

@@ -21,6 +21,7 @@ const FaultsBody = z
         restartKeepsLeak: z.boolean(),
         passwordExpired: z.boolean(),
         portClosed: z.boolean(),
+        syslogSilent: z.boolean(),
       })
       .partial()
       .strict(),

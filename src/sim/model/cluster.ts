@@ -107,6 +107,9 @@ export class SimClusterModel implements SimCluster {
   }
 
   log(node: string, line: string): void {
+    if (this.node(node)?.faults.syslogSilent) {
+      return;
+    }
     for (const l of this.#lineListeners) {
       l(node, line);
     }

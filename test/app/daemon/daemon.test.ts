@@ -155,6 +155,10 @@ describe('wbguard run', () => {
     const unknown = await post(good, '{"names":["cms9"]}');
     assert.equal(unknown.status, 400);
     assert.match(((await unknown.json()) as { error: string }).error, /unknown Web Bridge: cms9/);
+    // A misspelt field is refused, never read as "every Web Bridge" (the strict body: docs/dashboard.md).
+    const misspelt = await post(good, '{"name":"cms1"}');
+    assert.equal(misspelt.status, 400);
+    assert.equal(((await misspelt.json()) as { code: string }).code, 'WBGUARD_ERR_HTTP_INPUT');
     // Reading needs the token too unless http.publicReadOnly; the page itself and /healthz never do.
     assert.equal((await fetch(`${daemon.url}/api/v1/state`)).status, 401);
     assert.equal((await fetch(`${daemon.url}/metrics`)).status, 401);

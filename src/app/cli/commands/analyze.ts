@@ -8,6 +8,7 @@ import { Option } from '@commander-js/extra-typings';
 import type cliProgress from 'cli-progress';
 // Straight from its module: the parse index would load every parser into the main thread, which only merges.
 import { isValidTimeZone } from '../../../core/parse/zoned-time.js';
+import { printable } from '../../../core/text/printable.js';
 import { EXIT, UsageError } from '../../../errors.js';
 import { useColour, write } from '../io.js';
 import type { RegisterVerb } from './types.js';
@@ -157,7 +158,7 @@ Exit status: 0 analysed, 1 some input could not be read (the rest was analysed),
         }
       }
       for (const e of errors) {
-        await write(io.stderr, `wbguard: cannot read ${e.path}: ${e.message}\n`);
+        await write(io.stderr, `wbguard: cannot read ${printable(e.path)}: ${printable(e.message)}\n`);
       }
       result.exitCode = errors.length > 0 ? EXIT.FAILURE : EXIT.OK;
     });

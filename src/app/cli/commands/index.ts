@@ -5,6 +5,7 @@
 import { registerAnalyze } from './analyze.js';
 import { registerConfig } from './config.js';
 import { registerDemo } from './demo.js';
+import { registerDoctor } from './doctor.js';
 import { registerImportScript } from './import-script.js';
 import { registerRestart } from './restart.js';
 import { registerRun } from './run.js';
@@ -21,6 +22,7 @@ export const VERBS: readonly RegisterVerb[] = [
   registerAnalyze,
   registerRestart,
   registerTrust,
+  registerDoctor,
   registerSim,
   registerConfig,
   registerImportScript,

@@ -2,6 +2,8 @@
  * @module app/cli/commands/status
  * `wbguard status`: the running guard's picture in the terminal (from its API).
  */
+
+import { printable } from '../../../core/text/printable.js';
 import { UsageError } from '../../../errors.js';
 import { useColour, write } from '../io.js';
 import type { RegisterVerb } from './types.js';
@@ -105,7 +107,7 @@ export const registerStatus: RegisterVerb = (program, io, result) => {
         const named = pictures.length > 1 ? `cluster ${String(state.clusterName)}: ` : '';
         await write(
           io.stdout,
-          `${named}mode ${String(state.mode)}, maintenance window ${state.windowOpen === undefined ? 'unknown' : state.windowOpen ? 'open' : 'closed'}\n`,
+          `${printable(`${named}mode ${String(state.mode)}`)}, maintenance window ${state.windowOpen === undefined ? 'unknown' : state.windowOpen ? 'open' : 'closed'}\n`,
         );
         await write(
           io.stdout,
@@ -117,7 +119,7 @@ export const registerStatus: RegisterVerb = (program, io, result) => {
       if (unknown.length > 0) {
         await write(
           io.stdout,
-          `syslog from hosts not in the configuration: ${unknown.map(([h, n]) => `${h} (${n})`).join(', ')}\n`,
+          `syslog from hosts not in the configuration: ${printable(unknown.map(([h, n]) => `${h} (${n})`).join(', '))}\n`,
         );
       }
     });
@@ -171,7 +173,8 @@ function apiAndVersionLines(state: Record<string, unknown>): string {
   for (const m of mmp.filter((x) => !x.ok)) {
     lines.push(`${m.name}: MMP login probe failed (${m.code ?? 'unknown'}): restarts will fail until this is fixed`);
   }
-  return lines.length ? `${lines.join('\n')}\n` : '';
+  // Every field here is the daemon's answer, which holds names and versions from the CMS: shown, never obeyed.
+  return lines.length ? `${lines.map(printable).join('\n')}\n` : '';
 }
 
 /** Each cluster's picture from the store in the config's state folder, or undefined when there is none. */

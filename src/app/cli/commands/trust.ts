@@ -4,6 +4,7 @@
  * mmp.knownHosts — only with --yes or a confirmation. A key that changed is refused loudly, never overwritten.
  */
 import { createInterface } from 'node:readline';
+import { printable } from '../../../core/text/printable.js';
 import { EXIT, UsageError } from '../../../errors.js';
 import { write } from '../io.js';
 import type { RegisterVerb } from './types.js';
@@ -99,7 +100,7 @@ Exit status: 0 done, 1 a host unreachable, 2 usage error or no terminal to confi
             status: 'unreachable',
             error: (err as Error).message,
           });
-          await write(io.stderr, `wbguard: ${(err as Error).message}\n`);
+          await write(io.stderr, `wbguard: ${printable((err as Error).message)}\n`);
         }
       }
       if (toRecord.length > 0) {

@@ -1,0 +1,161 @@
+/**
+ * @module app/doctor/syslog-sources
+ * Where the doctor's syslog facts come from: its own listeners on the configured syslog addresses for N seconds
+ * (the same listeners `wbguard run` uses), or log files given with `--logs` (the same readers `analyze` uses).
+ * A running daemon holds those addresses; it is asked instead (daemon-source.ts).
+ */
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { readBatches } from '../../adapters/logfiles/read-batches.js';
+import { expandSources } from '../../adapters/logfiles/sources.js';
+import { type SyslogListener, startSyslogListener, type Transport } from '../../adapters/syslog/listeners.js';
+import { unpackRecords } from '../../core/packed-records.js';
+import { parseHostPort, type WbguardConfig } from '../config/index.js';
+import { type Check, fail } from './check.js';
+import { SyslogObservation } from './syslog-observation.js';
+
+export interface ListenerSeen {
+  readonly transport: Transport;
+  readonly address: string;
+  readonly messages: number;
+  /** Messages from senders outside syslog.allow. */
+  readonly denied: number;
+}
+
+export interface Listened {
+  readonly observation: SyslogObservation;
+  readonly listeners: readonly ListenerSeen[];
+  readonly seconds: number;
+}
+
+/** The configured listen addresses, by transport. */
+function listenSpecs(config: WbguardConfig): Array<{ transport: Transport; listen: string }> {
+  const all: Array<{ transport: Transport; listen: string | undefined }> = [
+    { transport: 'udp', listen: config.syslog.udp },
+    { transport: 'tcp', listen: config.syslog.tcp },
+    { transport: 'tls', listen: config.syslog.tls?.listen },
+  ];
+  return all.filter((s): s is { transport: Transport; listen: string } => s.listen !== undefined);
+}
+
+/** Listens on every configured syslog address for `seconds`; an address that cannot be bound is a failed check. */
+export async function listenForSyslog(
+  config: WbguardConfig,
+  seconds: number,
+  now: () => number,
+  out: Check[],
+): Promise<Listened | undefined> {
+  const specs = listenSpecs(config);
+  if (specs.length === 0) {
+    out.push(
+      fail(
+        'syslog',
+        'listeners',
+        'no syslog.udp, syslog.tcp or syslog.tls configured: the doctor has nothing to listen on',
+        'configure syslog.udp (e.g. 0.0.0.0:514) and point each CMS at it, or give --logs with log files',
+      ),
+    );
+    return undefined;
+  }
+  const observation = new SyslogObservation(new Date(now()).getUTCFullYear());
+  const started: Array<{ spec: (typeof specs)[number]; listener: SyslogListener }> = [];
+  try {
+    for (const spec of specs) {
+      const { host, port } = parseHostPort(spec.listen, spec.transport === 'tls' ? 6514 : 514);
+      const tls = spec.transport === 'tls' ? config.syslog.tls : undefined;
+      try {
+        const listener = await startSyslogListener({
+          transport: spec.transport,
+          host,
+          port,
+          allow: config.syslog.allow,
+          maxFrameBytes: config.syslog.maxFrameBytes,
+          onMessage: (message, sender, transport) => observation.addLine(message, sender, transport, now()),
+          ...(tls
+            ? {
+                tls: {
+                  cert: readFileSync(tls.cert, 'utf8'),
+                  key: config.secrets.get('syslog.tls.key')?.reveal() ?? '',
+                  ...(tls.ca ? { ca: readFileSync(tls.ca, 'utf8') } : {}),
+                  requireClientCert: tls.requireClientCert,
+                },
+              }
+            : {}),
+        });
+        started.push({ spec, listener });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+        out.push(
+          fail(
+            'syslog',
+            `${spec.transport} ${spec.listen}`,
+            `cannot listen (${code})`,
+            code === 'EADDRINUSE'
+              ? 'another program holds this address (a syslog server, or wbguard run without its API reachable): stop it for the check, or give --logs'
+              : code === 'EACCES'
+                ? 'ports below 1024 need privileges: run as the wbguard service user (CAP_NET_BIND_SERVICE), or give --logs'
+                : 'check syslog.* listen addresses',
+          ),
+        );
+      }
+    }
+    if (started.length === 0) {
+      return undefined;
+    }
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+  } finally {
+    await Promise.all(started.map((s) => s.listener.close()));
+  }
+  return {
+    observation,
+    seconds,
+    listeners: started.map((s) => ({
+      transport: s.spec.transport,
+      address: s.spec.listen,
+      messages: s.listener.counters.messages,
+      denied: s.listener.counters.denied,
+    })),
+  };
+}
+
+/** Reads log files and folders as `analyze` does; the stamp shapes are sniffed from each plain file's first lines. */
+export async function readLogs(
+  paths: readonly string[],
+  now: () => number,
+  out: Check[],
+): Promise<SyslogObservation | undefined> {
+  const { sources, errors } = await expandSources(paths, now());
+  for (const e of errors) {
+    out.push(fail('syslog', e.path, `cannot read: ${e.message}`, 'give a readable log file, folder or log bundle'));
+  }
+  if (sources.length === 0) {
+    return errors.length > 0 ? undefined : new SyslogObservation(new Date(now()).getUTCFullYear());
+  }
+  const observation = new SyslogObservation(new Date(now()).getUTCFullYear());
+  for (const source of sources) {
+    try {
+      for await (const batch of readBatches(source, { raw: false })) {
+        for (const r of unpackRecords(batch)) {
+          observation.addRecord(r, source.path);
+        }
+      }
+      if (source.kind === 'plain') {
+        observation.noteShapes(firstLines(source.path));
+      }
+    } catch (err) {
+      out.push(fail('syslog', source.path, `cannot read: ${(err as Error).message}`, 'give a readable log file'));
+    }
+  }
+  return observation;
+}
+
+/** The whole lines in the first 64 KiB of a file. */
+function firstLines(path: string): string[] {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.toString('utf8', 0, n).split('\n').slice(0, -1);
+  } finally {
+    closeSync(fd);
+  }
+}

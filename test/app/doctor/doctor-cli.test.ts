@@ -1,0 +1,161 @@
+/**
+ * `wbguard doctor` as a verb: the read-only MMP wrapper refuses anything but `webbridge` and `version` before a
+ * connection is made; a configuration that cannot be read is a ✘ and exit 2; bad flags exit 2; --json; and with a
+ * running daemon holding the syslog address, its API is asked instead of listening.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runCli } from '../../../src/app/cli/program.js';
+import { loadConfig } from '../../../src/app/config/index.js';
+import { startDaemon } from '../../../src/app/daemon/daemon.js';
+import { ReadOnlyMmp } from '../../../src/app/doctor/read-only-mmp.js';
+import { mmpClientFor, targetFor } from '../../../src/app/restart/mmp-wiring.js';
+import { RestartRefusedError } from '../../../src/errors.js';
+import { memoryIo } from '../../helpers/cli-io.js';
+import { SIM_PASSWORD, tempDir } from '../../sim/helpers.js';
+import { doctorCluster } from './fixture.js';
+
+test('the read-only MMP refuses a restart, and any other command, before connecting', async (t) => {
+  const f = await doctorCluster(t, 1);
+  const config = await loadConfig(f.configPath, { env: f.env });
+  const mmp = new ReadOnlyMmp(mmpClientFor(config, f.env));
+  const target = targetFor(config, 'cms1');
+  for (const command of [
+    'webbridge restart',
+    'webbridge3 restart',
+    config.mmp.restartCommand,
+    'reboot',
+    'webbridge enable',
+  ]) {
+    await assert.rejects(mmp.exec(target, command, { commandTimeoutMs: 10_000 }), (err: unknown) => {
+      assert.ok(err instanceof RestartRefusedError);
+      assert.equal(err.code, 'WBGUARD_ERR_REFUSED');
+      return true;
+    });
+  }
+  assert.deepEqual(f.commands(), [], 'nothing reached the MMP');
+  const r = await mmp.exec(target, ' webbridge ', { commandTimeoutMs: 10_000 });
+  assert.equal(r.exitCode, 0);
+  assert.deepEqual(
+    f.commands().map((c) => c.replace(/^.*: /, '')),
+    ['webbridge'],
+  );
+  assert.equal(f.sim.state().webbridges[0]?.restarts, 0);
+});
+
+test('a configuration that cannot be used: its problems as a ✘, exit 2', async (t) => {
+  const dir = tempDir(t, 'wbguard-doctor-cfg-');
+  const path = join(dir, 'wbguard.yaml');
+  writeFileSync(path, 'webbridges:\n  - name: cms1\n    mmp: 10.0.0.1\n    colour: blue\n');
+  const io = memoryIo({});
+  assert.equal(await runCli(['doctor', '--config', path], io), 2);
+  assert.match(io.out(), /✘ .*wbguard\.yaml: .* has 1 problem\n\s+\| webbridges\.0.*colour/);
+  assert.match(io.out(), /fix: /);
+  const missing = memoryIo({});
+  assert.equal(await runCli(['doctor', '--config', join(dir, 'nope.yaml')], missing), 2);
+  assert.match(missing.out(), /✘ .*nope\.yaml: cannot read the configuration/);
+});
+
+test('bad flags are usage errors (exit 2)', async () => {
+  for (const args of [['--listen-seconds', '0'], ['--listen-seconds', 'ten'], ['--colour']]) {
+    const io = memoryIo({});
+    assert.equal(await runCli(['doctor', ...args], io), 2, args.join(' '));
+  }
+});
+
+test('--json: the checks and what was observed, without secrets', async (t) => {
+  const f = await doctorCluster(t, 1);
+  await new Promise((r) => setTimeout(r, 1200));
+  const r = await f.doctor(['--logs', f.logs, '--json']);
+  assert.equal(r.code, 0, r.out);
+  const doc = JSON.parse(r.out) as { checks: Array<{ status: string; area: string }>; syslog: { source: string } };
+  assert.ok(!r.out.includes(SIM_PASSWORD), 'no password in the JSON');
+  assert.equal(doc.syslog.source, 'logs');
+  assert.ok(doc.checks.length > 10);
+  assert.ok(doc.checks.every((c) => c.status === 'ok'));
+  assert.deepEqual(
+    [...new Set(doc.checks.map((c) => c.area))],
+    ['config', 'state', 'analysis', 'clock', 'syslog', 'api', 'mmp'],
+  );
+});
+
+test('with a daemon running on the syslog address, its API is asked instead of listening', async (t) => {
+  const f = await doctorCluster(t, 2);
+  const config = await loadConfig(f.configPath, { env: f.env });
+  const daemon = await startDaemon(config, { env: f.env, evaluateEveryMs: 3_600_000, probeFirstAfterMs: 3_600_000 });
+  t.after(() => daemon.close());
+  await new Promise((r) => setTimeout(r, 2500)); // Stats and STATS reach the daemon
+  const r = await f.doctor(['--listen-seconds', '1']);
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /✔ source: the running daemon at http:\/\/127\.0\.0\.1:\d+ answers/);
+  assert.match(r.out, /✔ cms1: Web Bridge Stats: last at \S+ \(\d+ s ago\), by the running daemon/);
+  assert.match(r.out, /✔ cms2: Call Bridge STATS: last at \S+ \(\d+ s ago\), by the running daemon/);
+  assert.doesNotMatch(r.out, /cannot listen/);
+});
+
+test('warnings: CMS 2.9 without Web Bridge 3 (the real fix), mixed CMA clients, no statusPattern; exit 0', async (t) => {
+  const f = await doctorCluster(t, 1, { softwareVersion: '2.9.2' });
+  const base = f.base();
+  f.writeConfig({
+    ...base,
+    analysis: { cmaClients: 'mixed' },
+    mmp: { ...(base.mmp as object), statusPattern: '' },
+  });
+  await new Promise((r) => setTimeout(r, 1200));
+  const r = await f.doctor(['--logs', f.logs]);
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /! cms1 \S+: CMS 2\.9\.2: affected while Web Bridge 2 is used; Web Bridge 3 is available/);
+  assert.match(r.out, /fix: plan the move to Web Bridge 3/);
+  assert.match(
+    r.out,
+    /! cms1 https:\S+: CMS 2\.9\.2 offers Web Bridge 3, which does not leak, but none is configured \(\/webBridges: https:\/\/cms1\.example\.com\)/,
+  );
+  assert.match(r.out, /! analysis\.cmaClients: mixed: .*only a lower bound/);
+  assert.match(r.out, /\| mmp\.statusPattern is empty/);
+  assert.match(r.out, /^\d+ ✔ {2}4 ! {2}0 ✘$/m);
+});
+
+test("syslog through a syslog server's files (`files:` and no listener): the files are read", async (t) => {
+  const f = await doctorCluster(t, 1);
+  const { syslog: _, ...base } = f.base();
+  f.writeConfig({ ...base, files: [{ path: join(f.logs, '*.log') }] });
+  await new Promise((r) => setTimeout(r, 1200));
+  const r = await f.doctor([]);
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /✔ cms1: \d+ lines in .*cms1\.log; BSD stamps without a year/);
+  assert.doesNotMatch(r.out, /listen/);
+});
+
+test("CMS 2.9 with a Web Bridge 3 configured: named from the API's c2w:// Web Bridge", async (t) => {
+  const f = await doctorCluster(t, 1, { softwareVersion: '2.9.2', webbridge3Nodes: ['cms1'] });
+  await new Promise((r) => setTimeout(r, 1200));
+  const r = await f.doctor(['--logs', f.logs]);
+  assert.match(r.out, /✔ cms1 https:\S+: CMS 2\.9\.2: Web Bridge 3 configured \(c2w:\/\/cms1\.example\.com:6000\)/);
+});
+
+test('the page size the CMS API really grants, and join refusals at the limit', async (t) => {
+  // Two busy hours: the Web Bridge sits at its limit, its Call Bridge carries more legs than one page holds.
+  const f = await doctorCluster(t, 1, { joinRate: 3000, start: new Date(Date.now() - 2 * 3_600_000).toISOString() });
+  await new Promise((r) => setTimeout(r, 1500));
+  const r = await f.doctor(['--logs', f.logs]);
+  assert.equal(r.code, 0, r.out);
+  assert.match(
+    r.out,
+    /✔ cms1 https:\S+: page size: asked 1000 call legs, the server sent 100 of \d{3} \(its maximum page\)/,
+  );
+  assert.match(r.out, /! cms1: join refusals: \d+ seen \(the Web Bridge was at its limit\)/);
+});
+
+test('a listen too short for the 5-minute Call Bridge STATS is a warning that says how long to listen', async (t) => {
+  const f = await doctorCluster(t, 1, { callbridgeStatsInterval: '5m' });
+  const { alerting: _, ...base } = f.base();
+  f.writeConfig(base);
+  const r = await f.doctor(['--listen-seconds', '2']);
+  assert.equal(r.code, 0, r.out);
+  assert.match(
+    r.out,
+    /! cms1: Call Bridge STATS: none in 2 s \(assumed interval 300 s\)\n\s+fix: listen longer: --listen-seconds 330 hears one/,
+  );
+});
