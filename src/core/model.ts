@@ -111,6 +111,11 @@ export interface WebBridgeReport {
   readonly limitForecast: LimitForecast | null;
   /** ISO-8601 UTC of the last Stats line. */
   readonly lastSeen: string | null;
+  /**
+   * ISO-8601 UTC of the latest Stats line whose connect counter `c:` had risen (a guest joined); null when none
+   * since the analysis began. The idle guard defers when it is newer than the latest count of real sessions.
+   */
+  readonly lastJoinAt?: string | null;
   /** True when no Stats line arrived for longer than the staleness threshold before the end of the input. */
   readonly stale: boolean;
 }

@@ -127,6 +127,8 @@ const idleInput: RestartInput = {
   webbridgeSeenAt: now - 30_000,
   clusterCma: 0,
   oldestCallbridgeSeenAt: now - 60_000,
+  // Proven at the last STATS instant (the Σ CMA above is older than the Stats sample: it alone proves nothing).
+  provenLeak: 40,
   restartsToday: 0,
   restartInFlight: null,
   force: false,

@@ -2,32 +2,29 @@
  * @module app/daemon/cluster-guard
  * The guard of one CMS cluster inside the daemon: its live report, its policy evaluations (its own schedule and
  * windows), its rolling restarts (one at a time in the cluster, under the cluster's lock), its CMS API poller and
- * MMP login probe, and the state the HTTP API shows of it. The daemon runs one per configured cluster over shared
- * listeners, store, journal, leadership and alerts.
+ * MMP login probe. It decides and restarts through the restart use case (app/restart/restart-use-case.ts), like
+ * every door; what the HTTP API shows of it is built by view-model.ts. The daemon runs one per configured cluster
+ * over shared listeners, store, journal, leadership and alerts.
  */
 import { Cron } from 'croner';
 import type { ClusterAnalyzer } from '../../core/analysis/index.js';
 import type { AnalysisReport, AnalysisSeries, CmsRecord, LineCounts } from '../../core/model.js';
-import { nextAllowedAt } from '../../core/policy/index.js';
 import type { AsyncStore } from '../../ports/async-store.js';
 import type { Journal } from '../../ports/journal.js';
 import type { Logger } from '../../ports/logger.js';
 import type { MmpClient } from '../../ports/mmp.js';
 import type { RestartLock } from '../../ports/restart-lock.js';
 import type { WbguardConfig } from '../config/index.js';
-import type { DaemonState } from '../http/server.js';
-import { STILL_RESTARTING_MAX_MS, stillRestarting } from '../restart/in-flight.js';
-import { restartCounter } from '../restart/journal-reads.js';
 import { targetFor } from '../restart/mmp-wiring.js';
-import { type NodeResult, runRollingRestart } from '../restart/orchestrator.js';
-import { makePlan, restartInputs, restartSettingsOf } from '../restart/plan.js';
-import { recheckRestart } from '../restart/recheck.js';
+import type { NodeResult } from '../restart/orchestrator.js';
+import { planRestart, type RestartSources, runRestart } from '../restart/restart-use-case.js';
 import { ApiPoller } from './api-poller.js';
 import type { DaemonLeadership } from './leadership.js';
 import type { DaemonMetrics } from './metrics.js';
 import { MmpProbe } from './mmp-probe.js';
 import { nodeVerifiers, planJournalEntry } from './node-verifiers.js';
-import { type Evaluation, evaluatePolicy } from './policy-loop.js';
+import { type Evaluation, evaluationOf } from './policy-loop.js';
+import { ClusterView, type DaemonState } from './view-model.js';
 
 /**
  * What every cluster's guard shares with the others. The randomized model (test/prove) gives the same guard its
@@ -54,24 +51,6 @@ export interface SharedParts {
   readonly stopping: AbortSignal;
 }
 
-/** Σ active − Σ real sessions, with the fresher count of real sessions: the CMS API's, or the STATS lines'. */
-export function leakEstimateOf(
-  report: AnalysisReport,
-  api: { count: number; at: number } | undefined,
-): { value: number; source: 'api' | 'syslog'; at: string | null } {
-  // The STATS view is as old as its oldest Call Bridge line (the Σ needs every one of them).
-  const seen = report.callbridges.map((c) => (c.lastSeen === null ? Number.NEGATIVE_INFINITY : Date.parse(c.lastSeen)));
-  const syslogAt = seen.length > 0 ? Math.min(...seen) : Number.NEGATIVE_INFINITY;
-  if (api && api.at >= syslogAt) {
-    return { value: Math.max(0, report.cluster.active - api.count), source: 'api', at: new Date(api.at).toISOString() };
-  }
-  return {
-    value: report.cluster.leaked,
-    source: 'syslog',
-    at: Number.isFinite(syslogAt) ? new Date(syslogAt).toISOString() : null,
-  };
-}
-
 export class ClusterGuard {
   readonly name: string;
   /** The configuration scoped to this cluster (config/scope.ts). */
@@ -81,9 +60,9 @@ export class ClusterGuard {
   readonly #analyzer: ClusterAnalyzer;
   readonly #shared: SharedParts;
   readonly #cron: Cron | undefined;
+  readonly #view: ClusterView;
   #lastEvaluation: number;
   #running: Promise<NodeResult[]> | undefined;
-  #nextWindowMemo = { at: Number.NaN, value: null as string | null };
 
   constructor(config: WbguardConfig, analyzer: ClusterAnalyzer, shared: SharedParts) {
     this.name = config.cluster;
@@ -92,10 +71,11 @@ export class ClusterGuard {
     this.#shared = shared;
     this.api = new ApiPoller(config, shared.now, shared.log);
     this.probe = new MmpProbe(config, shared.mmp, shared.now, () => this.#running !== undefined, shared.log);
-    this.#cron = config.policy?.schedule
+    this.#cron = config.policy.schedule
       ? new Cron(config.policy.schedule, { paused: true, mode: '5-part', timezone: config.policy.tz })
       : undefined;
     this.#lastEvaluation = shared.now();
+    this.#view = new ClusterView(config);
   }
 
   report(at = this.#shared.now()): AnalysisReport {
@@ -112,27 +92,28 @@ export class ClusterGuard {
   }
 
   /**
-   * What the guards need to know beyond the report. "One at a time" counts the lock's holder and also a Web Bridge
-   * still down after a failed restart (not seen since its command); `except` is the one being rechecked, not in
-   * flight to itself (test/prove found both).
+   * Where the restart use case reads the present: this cluster's live report (at `at`, else now), the CMS API's
+   * count when fresh enough for the guards, the shared journal and lock.
    */
-  context(except?: string, report: AnalysisReport = this.report()) {
+  sources(at?: number, report?: AnalysisReport): RestartSources {
     const { journal, lock, now } = this.#shared;
     return {
-      restartsToday: restartCounter(journal, this.name, now()),
-      inFlight:
-        lock.holder(this.name, now())?.node ??
-        stillRestarting(journal.history(now() - STILL_RESTARTING_MAX_MS), report, this.name, now(), except),
-      apiRealSessions: this.api.realSessions(this.config.restart.staleAfterMs),
+      config: this.config,
+      report: () => report ?? this.report(at ?? now()),
+      api: () => this.api.realSessions(this.config.restart.staleAfterMs),
+      journal,
+      lock,
+      now: at === undefined ? now : () => at,
     };
   }
 
-  /** The plan as it stands (nothing acts). */
-  plan(report: AnalysisReport = this.report()): Evaluation {
-    return evaluatePolicy(this.config, report, this.#shared.now(), {
-      scheduleDue: false,
-      ...this.context(undefined, report),
-    });
+  /** The plan as it stands (nothing acts): what `GET /api/v1/plan` shows. */
+  plan(report?: AnalysisReport): Evaluation {
+    const src = this.sources(undefined, report);
+    return evaluationOf(
+      this.config.policy.mode,
+      planRestart(src, { select: { kind: 'policy', scheduleDue: false }, force: false }),
+    );
   }
 
   /**
@@ -145,8 +126,10 @@ export class ClusterGuard {
       ? (cron.nextRun(new Date(this.#lastEvaluation))?.getTime() ?? Number.POSITIVE_INFINITY) <= t
       : false;
     this.#lastEvaluation = t;
-    const report = this.report(t);
-    const e = evaluatePolicy(this.config, report, t, { scheduleDue, ...this.context(undefined, report) });
+    const e = evaluationOf(
+      this.config.policy.mode,
+      planRestart(this.sources(t), { select: { kind: 'policy', scheduleDue }, force: false }),
+    );
     if (!this.#shared.leadership.isLeader()) {
       return { ...e, action: 'none' };
     }
@@ -167,16 +150,13 @@ export class ClusterGuard {
     return e;
   }
 
-  /** A restart asked for by name (HTTP), through the same guards; all of the cluster's Web Bridges without names. */
+  /**
+   * A restart asked for over HTTP (the API, the dashboard's button), through the same use case and guards as every
+   * door; all of the cluster's Web Bridges without names.
+   */
   restartNamed(names: readonly string[] | undefined): Promise<NodeResult[]> {
-    const { now } = this.#shared;
-    const chosen = names ?? this.config.webbridges.map((w) => w.name);
-    const report = this.report();
-    const plan = makePlan(
-      restartInputs(chosen, report, { now: now(), force: false, ...this.context(undefined, report) }),
-      this.config,
-    );
-    return this.restart(plan, 'http:api');
+    const select = names ? { kind: 'names' as const, names } : { kind: 'all' as const };
+    return this.restart(planRestart(this.sources(), { select, force: false }).plan, 'http:api');
   }
 
   /** The rolling restart of a plan; while one runs, asking again returns the running one. */
@@ -184,7 +164,7 @@ export class ClusterGuard {
     if (this.#running) {
       return this.#running;
     }
-    const { leadership, log, now } = this.#shared;
+    const { leadership, log } = this.#shared;
     // With ha: the cluster's lock in the database, with the leader's token, for the whole rolling run.
     const fenced = leadership.fenceCluster(this.name, plan.order[0] ?? '');
     this.#running = fenced
@@ -202,13 +182,12 @@ export class ClusterGuard {
           );
         }
         try {
-          return await runRollingRestart(
-            plan,
-            restartSettingsOf(this.config),
+          return await runRestart(
+            this.sources(),
+            { plan },
             {
               mmp: this.#shared.mmp,
               journal: this.#shared.journal,
-              lock: this.#shared.lock,
               targetOf: (n) => targetFor(this.config, n),
               verifiersFor: nodeVerifiers(
                 this.config,
@@ -217,12 +196,12 @@ export class ClusterGuard {
                 () => this.report().cluster.cma,
               ),
               trigger,
-              now,
               sleep: this.#shared.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
               onProgress: (line) => log?.info({ cluster: this.name, line }, 'restart progress'),
               signal: this.#shared.stopping,
-              // A rolling plan is minutes old by its second node: the guards and the window are asked again before each.
-              recheck: (n: string) => this.#recheck(n),
+              // A rolling plan is minutes old by its second node: the guards and the window are asked again before
+              // each, by the leader only.
+              recheck: { window: true, stillLeading: () => this.#shared.leadership.isLeader() },
             },
             { keepGoing: false },
           );
@@ -255,47 +234,24 @@ export class ClusterGuard {
     return this.#running;
   }
 
-  /** The guards and the window asked again for `n`, on a fresh report, by the leader only. */
-  #recheck(n: string) {
-    if (!this.#shared.leadership.isLeader()) {
-      return { kind: 'defer' as const, reasons: ['this instance lost the leadership'] };
-    }
-    const report = this.report();
-    return recheckRestart(this.config, report, n, { now: this.#shared.now(), ...this.context(n, report) });
-  }
-
   /** Waits for a running restart (which the shared abort signal stops) to end. */
   async settle(): Promise<void> {
     await this.#running?.catch(() => []);
   }
 
-  #nextWindow(t: number): string | null {
-    // The search walks minutes forward: once a minute is enough.
-    if (Math.floor(t / 60_000) !== Math.floor(this.#nextWindowMemo.at / 60_000)) {
-      const p = this.config.policy;
-      const next = nextAllowedAt(t, p.windows, p.blackouts, p.tz);
-      this.#nextWindowMemo = { at: t, value: next === null ? null : new Date(next).toISOString() };
-    }
-    return this.#nextWindowMemo.value;
-  }
-
-  /** What `/api/v1/state` shows of this cluster. */
+  /** What `/api/v1/state` shows of this cluster (view-model.ts builds it). */
   state(): DaemonState {
     const { now, leadership, lock } = this.#shared;
-    const report = this.report(now());
-    return {
-      ...report,
-      clusterName: this.name,
+    const at = now();
+    return this.#view.state({
+      at,
+      report: this.report(at),
       role: leadership.role(),
-      limit: this.config.analysis.limit,
-      mode: this.config.policy?.mode ?? 'dry-run',
-      windowOpen: this.plan(report).windowOpen,
-      nextWindow: this.#nextWindow(now()),
-      restarting: lock.holder(this.name, now())?.node ?? null,
+      restarting: lock.holder(this.name, at)?.node ?? null,
       unknownHosts: this.#shared.unknownHosts(),
       api: this.api.views(),
+      apiCount: this.api.realSessions(Number.POSITIVE_INFINITY),
       mmp: this.probe.results(),
-      leakEstimate: leakEstimateOf(report, this.api.realSessions(Number.POSITIVE_INFINITY)),
-    };
+    });
   }
 }

@@ -1,39 +1,26 @@
 /**
  * @module app/daemon/daemon
- * `wbguard run`: the composition root of the unattended guard. Syslog listeners feed the live state (stored in
- * SQLite or PostgreSQL), one guard per configured cluster (cluster-guard.ts) evaluates its policy on a timer and
- * restarts in `enforce` mode through the same guarded orchestrator as `wbguard restart` (verified by fresh Stats
- * lines and the MMP status command), and HTTP serves the API and /metrics of every cluster.
+ * `wbguard run`: the composition root of the unattended guard, by job. The store and its replay, the leadership
+ * and the alerts; one guard per configured cluster (cluster-guard.ts), which evaluates its policy on a timer and
+ * restarts in `enforce` mode through the same restart use case as `wbguard restart` (app/restart/restart-use-case.ts);
+ * the ingest (ingest-wiring.ts: listeners, followed files, flush, back-pressure, drops); the housekeeping
+ * (housekeeping.ts: retention, clock); the HTTP side (http-wiring.ts: dashboard, API, /metrics of every cluster).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { serve } from '@hono/node-server';
 import { JsonlJournal } from '../../adapters/journal/jsonl-journal.js';
 import { FileRestartLock } from '../../adapters/lock/file-lock.js';
-import { tailFiles } from '../../adapters/logfiles/tail.js';
-import {
-  kernelUdpReceiveErrors,
-  type SyslogListener,
-  startSyslogListener,
-  type Transport,
-} from '../../adapters/syslog/listeners.js';
+import type { Transport } from '../../adapters/syslog/listeners.js';
 import type { AsyncStore } from '../../ports/async-store.js';
 import type { Logger } from '../../ports/logger.js';
 import type { MmpClient } from '../../ports/mmp.js';
-import {
-  callbridgeNameMap,
-  parseHostPort,
-  scopedClusters,
-  type WbguardConfig,
-  webbridgeNameMap,
-} from '../config/index.js';
-import { createHttpApp } from '../http/server.js';
+import { callbridgeNameMap, scopedClusters, type WbguardConfig, webbridgeNameMap } from '../config/index.js';
 import { mmpClientFor } from '../restart/mmp-wiring.js';
 import { createDaemonAlerts, type DaemonAlerts } from './alert-wiring.js';
 import type { ApiPoller } from './api-poller.js';
-import { watchClock } from './clock-watch.js';
 import { ClusterAnalyzers } from './cluster-analyzers.js';
 import { ClusterGuard } from './cluster-guard.js';
+import { startHousekeeping } from './housekeeping.js';
+import { startHttp } from './http-wiring.js';
+import { startIngest } from './ingest-wiring.js';
 import { type DaemonLeadership, startLeadership } from './leadership.js';
 import { LiveState } from './live-state.js';
 import { createMetrics } from './metrics.js';
@@ -72,36 +59,6 @@ export interface DaemonHandle {
   /** Evaluates every cluster's policy (and checks the alerts); resolves to the first cluster's evaluation. */
   evaluate(): Promise<Evaluation>;
   close(): Promise<void>;
-}
-
-/** Two series of one node, in time order (the highest count where both have a bucket). */
-function mergeSeries(a: { t: number[]; v: number[] }, b: { t: number[]; v: number[] }): { t: number[]; v: number[] } {
-  const byT = new Map<number, number>();
-  for (const s of [a, b]) {
-    s.t.forEach((t, i) => {
-      byT.set(t, Math.max(byT.get(t) ?? Number.NEGATIVE_INFINITY, s.v[i] as number));
-    });
-  }
-  const t = [...byT.keys()].sort((x, y) => x - y);
-  return { t, v: t.map((x) => byT.get(x) as number) };
-}
-
-/** Active sessions per Web Bridge and CMA per Call Bridge of one cluster, from the store's per-minute table. */
-async function minuteHistoryOf(store: AsyncStore, config: WbguardConfig, from: number, to: number, bucketMs: number) {
-  const pick = async (names: Map<string, string>, kind: 'webbridge-stats' | 'callbridge-stats') => {
-    const out = new Map<string, { t: number[]; v: number[] }>();
-    for (const m of await store.minuteSeries([...names.keys()], kind, from, to, bucketMs)) {
-      const name = names.get(m.host) ?? m.host;
-      // Several hosts of one node (a renamed server) are drawn as one series.
-      const prev = out.get(name);
-      out.set(name, prev ? mergeSeries(prev, { t: m.t, v: m.max }) : { t: m.t, v: m.max });
-    }
-    return out;
-  };
-  return {
-    webbridges: await pick(webbridgeNameMap(config), 'webbridge-stats'),
-    callbridges: await pick(callbridgeNameMap(config), 'callbridge-stats'),
-  };
 }
 
 /** Records replayed at start between two full garbage collections (docs/benchmarks.md, daemon memory). */
@@ -205,118 +162,16 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
   );
   const first = guards[0] as ClusterGuard;
 
-  const listeners: SyslogListener[] = [];
   const closers: Array<() => Promise<void> | void> = [];
-  const syslog = config.syslog;
-  const onMessage = (message: string, _sender: string, transport: Transport) => {
-    metrics.syslogMessages.inc({ transport });
-    state.ingest(message, now());
-  };
-  const specs: Array<{ transport: Transport; listen: string | undefined }> = [
-    { transport: 'udp', listen: syslog?.udp },
-    { transport: 'tcp', listen: syslog?.tcp },
-    { transport: 'tls', listen: syslog?.tls?.listen },
-  ];
+  let ingest: Awaited<ReturnType<typeof startIngest>>;
   try {
-    for (const s of specs) {
-      if (!s.listen) {
-        continue;
-      }
-      const { host, port } = parseHostPort(s.listen, s.transport === 'tls' ? 6514 : 514);
-      const tlsConfig = syslog?.tls;
-      const tlsSecrets =
-        s.transport === 'tls' && tlsConfig
-          ? {
-              cert: readFileSync(tlsConfig.cert, 'utf8'),
-              key: config.secrets.get('syslog.tls.key')?.reveal() ?? '',
-              ...(tlsConfig.ca ? { ca: readFileSync(tlsConfig.ca, 'utf8') } : {}),
-              requireClientCert: tlsConfig.requireClientCert,
-            }
-          : undefined;
-      const l = await startSyslogListener({
-        transport: s.transport,
-        host,
-        port,
-        allow: syslog?.allow ?? [],
-        maxFrameBytes: syslog?.maxFrameBytes ?? 65_536,
-        maxConnections: syslog?.maxConnections,
-        onMessage,
-        ...(tlsSecrets ? { tls: tlsSecrets } : {}),
-      });
-      listeners.push(l);
-      closers.push(() => l.close());
-      log?.info({ transport: s.transport, port: l.port }, 'syslog listener started');
-    }
+    ingest = await startIngest(config, { state, metrics, alerts, now, log });
   } catch (err) {
-    await Promise.all(closers.map((c) => c()));
     await store.close();
     throw err;
   }
-
-  if (config.files.length > 0) {
-    const tailer = tailFiles(
-      config.files.map((f) => f.path),
-      (line) => state.ingest(line, now()),
-      // Positions are saved a poll behind the commits: a crash re-reads at most one poll's lines (stored once).
-      { positionsPath: join(config.state, 'tail-positions.json'), beforeSave: () => void state.flush() },
-    );
-    closers.push(() => tailer.close());
-  }
-
-  // Commit received records often: a record is acknowledged (counted, shown) only once it is in the store, and
-  // small commits keep the event loop free for the UDP socket (200 ms batches lost 6 % at 100k/s; docs/benchmarks.md).
-  const flushTimer = setInterval(() => void state.flush(), 50);
-  closers.push(() => clearInterval(flushTimer));
-  // The store commits in its own thread; past this backlog, stream sockets wait for it (TCP pushes back on senders).
-  state.onBacklog(100_000, (over) => {
-    for (const l of listeners) {
-      if (over) {
-        l.pause();
-      } else {
-        l.resume();
-      }
-    }
-  });
-
-  // Drops: senders refused by the allow-list, bad frames, and the kernel's UDP receive-buffer drops (a machine-wide
-  // counter, counted from when the daemon started, and only when a UDP listener runs).
-  const seenDrops = new Map<Transport, number>();
-  let kernelBase = kernelUdpReceiveErrors();
-  const dropTimer = setInterval(() => {
-    for (const l of listeners) {
-      const total = l.counters.denied + l.counters.badFrames + l.counters.refused;
-      const delta = total - (seenDrops.get(l.transport) ?? 0);
-      if (delta > 0) {
-        metrics.syslogDropped.inc({ transport: l.transport }, delta);
-        alerts.drops(l.transport, delta, now());
-        seenDrops.set(l.transport, total);
-      }
-    }
-    const kernel = kernelUdpReceiveErrors();
-    if (
-      listeners.some((l) => l.transport === 'udp') &&
-      kernel !== undefined &&
-      kernelBase !== undefined &&
-      kernel > kernelBase
-    ) {
-      metrics.syslogDropped.inc({ transport: 'udp' }, kernel - kernelBase);
-      alerts.drops('udp', kernel - kernelBase, now());
-      kernelBase = kernel;
-    }
-  }, 1000);
-  closers.push(() => clearInterval(dropTimer));
-
-  const clockWatch = watchClock({ now, log, onStepBack: (from, to) => alerts.clockStepped(now(), from, to) });
-  closers.push(() => clockWatch.close());
-
-  // Retention: raw records older than the retention are deleted once an hour (and at start).
-  const prune = () => {
-    keep(store.prune(now() - retention));
-    keep(store.pruneMinutes(now() - config.store.minuteRetentionDays * 86_400_000));
-  };
-  prune();
-  const pruneTimer = setInterval(prune, 3_600_000);
-  closers.push(() => clearInterval(pruneTimer));
+  closers.push(() => ingest.close());
+  closers.push(startHousekeeping(config, { store, retentionMs: retention, alerts, now, log, keep }));
 
   const evaluate = async (): Promise<Evaluation> => {
     const t = now();
@@ -349,46 +204,21 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
   }, options.evaluateEveryMs ?? 30_000);
   closers.push(() => clearInterval(evalTimer));
 
-  const { host, port } = parseHostPort(config.http?.listen ?? '127.0.0.1:8080', 8080);
-  const token = config.secrets.get('http.token');
-  const app = createHttpApp({
-    clusters: guards.map((g) => ({
-      name: g.name,
-      state: () => g.state(),
-      series: () => g.series(),
-      minuteHistory: (from, to, bucketMs) => minuteHistoryOf(store, g.config, from, to, bucketMs),
-      plan: () => g.plan(),
-      restart: (names) => g.restartNamed(names),
-      webbridgeNames: g.config.webbridges.map((w) => w.name),
-    })),
-    events: (limit) => store.events(limit),
-    journal: (limit) => journal.recent(limit),
-    alerts: () => alerts.open(),
-    publicReadOnly: config.http.publicReadOnly,
-    role: () => leadership.role(),
-    registry: metrics.registry,
-    token: token ? () => token.reveal() : undefined,
-    log,
-  });
-  let server: ReturnType<typeof serve>;
+  let http: Awaited<ReturnType<typeof startHttp>>;
   try {
-    server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));
-      s.once('error', reject);
-    });
+    http = await startHttp(config, { guards, store, journal, alerts, leadership, metrics, log });
   } catch (err) {
     // Nothing half-started is left behind: listeners, timers and the store close before the error goes up.
     await Promise.all(closers.map((c) => c()));
     await store.close();
     throw err;
   }
-  const address = server.address() as { port: number };
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  const url = http.url;
   log?.info({ url }, 'http listening');
   let closed = false;
   return {
     url,
-    listeners: listeners.map((l) => ({ transport: l.transport, port: l.port })),
+    listeners: ingest.listeners.map((l) => ({ transport: l.transport, port: l.port })),
     state,
     store,
     clusters: guards,
@@ -405,7 +235,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
       stopping.abort();
       await Promise.all(guards.map((g) => g.settle()));
       await Promise.all(closers.map((c) => c()));
-      await new Promise<void>((r) => server.close(() => r()));
+      await http.close();
       await state.flush();
       await store.close();
     },

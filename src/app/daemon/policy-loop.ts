@@ -1,14 +1,15 @@
 /**
  * @module app/daemon/policy-loop
- * One evaluation of the daemon's policy: which Web Bridges a trigger makes candidates (the leak, a forecast within
- * N hours, or the cron schedule firing), what the guards say, whether a maintenance window is open, and — only in
- * `enforce` mode — the guarded rolling restart. A missed window is never caught up: a schedule that fired outside
- * the window is dropped.
+ * What the daemon does with one decision (core/decision/decide.ts) of its policy: nothing in `observe`, wait for
+ * the maintenance window when it is closed (a missed window is never caught up: a schedule that fired outside it
+ * is dropped), else journal the plan (`dry-run`) or restart (`enforce`). `GET /api/v1/plan` shows the same.
  */
+import type { Decision } from '../../core/decision/decide.js';
+import { decide } from '../../core/decision/decide.js';
 import type { AnalysisReport } from '../../core/model.js';
-import { inBlackout, insideWindow, type RollingPlan } from '../../core/policy/index.js';
+import type { RollingPlan } from '../../core/policy/index.js';
 import type { WbguardConfig } from '../config/index.js';
-import { makePlan, restartInputs, thresholdsOf } from '../restart/plan.js';
+import { historyFromContext, snapshotOf } from '../restart/restart-use-case.js';
 
 export type Mode = 'observe' | 'dry-run' | 'enforce';
 
@@ -22,6 +23,26 @@ export interface Evaluation {
   readonly action: 'none' | 'would-restart' | 'restart' | 'deferred-window';
 }
 
+/** The daemon's evaluation of a decision made for its policy (`select: policy`). */
+export function evaluationOf(mode: Mode, d: Decision): Evaluation {
+  let action: Evaluation['action'] = 'none';
+  if (d.plan.order.length > 0 && mode !== 'observe') {
+    action = !d.windowOpen ? 'deferred-window' : mode === 'enforce' ? 'restart' : 'would-restart';
+  }
+  return {
+    at: new Date(d.now).toISOString(),
+    mode,
+    windowOpen: d.windowOpen,
+    triggered: d.considered,
+    plan: d.plan,
+    action,
+  };
+}
+
+/**
+ * One evaluation of the policy from a report and the history given as the guard's context (the randomized model
+ * in test/prove drives this form; the daemon goes through the restart use case, which reads the journal itself).
+ */
 export function evaluatePolicy(
   config: WbguardConfig,
   report: AnalysisReport,
@@ -33,51 +54,11 @@ export function evaluatePolicy(
     apiRealSessions?: { count: number; at: number } | undefined;
   },
 ): Evaluation {
-  const policy = config.policy ?? {
-    mode: 'dry-run' as const,
-    leakTrigger: true,
-    forecastWithinHours: 24,
-    windows: [],
-    blackouts: [],
-    tz: 'UTC',
-  };
-  const t = thresholdsOf(config);
-  const triggered = config.webbridges
-    .map((w) => w.name)
-    .filter((name) => {
-      if (context.scheduleDue) {
-        return true;
-      }
-      const w = report.webbridges.find((x) => x.name === name);
-      if (!w || !policy.leakTrigger) {
-        return false;
-      }
-      const soon =
-        w.limitForecast?.inHours !== null &&
-        w.limitForecast?.inHours !== undefined &&
-        w.limitForecast.inHours <= policy.forecastWithinHours;
-      return (w.leakedMin ?? 0) >= t.leakThreshold || (w.active ?? 0) >= t.limit - t.nearLimitMargin || soon;
-    });
-  const plan = makePlan(
-    restartInputs(triggered, report, {
-      now,
-      force: false,
-      restartsToday: context.restartsToday,
-      inFlight: context.inFlight,
-      apiRealSessions: context.apiRealSessions,
-    }),
+  const snapshot = snapshotOf(
     config,
+    report,
+    { now, history: historyFromContext(config, context), api: context.apiRealSessions },
+    { select: { kind: 'policy', scheduleDue: context.scheduleDue }, force: false },
   );
-  const windowOpen = insideWindow(now, policy.windows) && !inBlackout(now, policy.blackouts, policy.tz);
-  let action: Evaluation['action'] = 'none';
-  if (plan.order.length > 0) {
-    if (policy.mode === 'observe') {
-      action = 'none';
-    } else if (!windowOpen) {
-      action = 'deferred-window';
-    } else {
-      action = policy.mode === 'enforce' ? 'restart' : 'would-restart';
-    }
-  }
-  return { at: new Date(now).toISOString(), mode: policy.mode, windowOpen, triggered, plan, action };
+  return evaluationOf(config.policy.mode, decide(snapshot));
 }

@@ -13,57 +13,14 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Registry } from 'prom-client';
 import type { AlertCondition } from '../../core/alerts/index.js';
 import { downsample } from '../../core/analysis/index.js';
-import type { AnalysisReport, AnalysisSeries, Series } from '../../core/model.js';
+import type { AnalysisSeries, Series } from '../../core/model.js';
 import { HttpRequestError } from '../../errors.js';
 import type { Logger } from '../../ports/logger.js';
-import type { Evaluation } from '../daemon/policy-loop.js';
-import type { NodeResult } from '../restart/orchestrator.js';
+// The view model (what the API serves of one cluster) lives beside the daemon that builds it.
+import type { ClusterHttp } from '../daemon/view-model.js';
 import { errorAnswer } from './api-errors.js';
 import { DASHBOARD_CSP, dashboardAssets } from './dashboard-assets.js';
 import { parseQuery, parseRestartBody } from './request-schemas.js';
-
-export interface DaemonState extends AnalysisReport {
-  readonly clusterName: string;
-  /** `single`, or with ha: `leader` or `follower` (only the leader acts). */
-  readonly role: string;
-  /** The Web Bridge session limit (analysis.limit). */
-  readonly limit: number;
-  readonly mode: string;
-  readonly windowOpen: boolean;
-  /** Next instant a restart is allowed (window open, no blackout), ISO-8601; null when none within 8 days. */
-  readonly nextWindow: string | null;
-  /** The Web Bridge being restarted now, if any. */
-  readonly restarting: string | null;
-  readonly unknownHosts: Record<string, number>;
-  readonly api: unknown;
-  /**
-   * The cluster's leak estimate Σ active − Σ real sessions, from the fresher of the two views of real sessions:
-   * the CMS API's count or the Call Bridges' STATS lines, and which one it used.
-   */
-  readonly leakEstimate: { readonly value: number; readonly source: 'api' | 'syslog'; readonly at: string | null };
-  /** The MMP login probe's latest result per Web Bridge. */
-  readonly mmp: ReadonlyArray<{ name: string; ok: boolean; at: string; code?: string; message?: string }>;
-}
-
-/** What the HTTP API serves of one cluster. */
-export interface ClusterHttp {
-  readonly name: string;
-  readonly state: () => DaemonState;
-  readonly series: () => AnalysisSeries;
-  /**
-   * Active sessions per Web Bridge and CMA per Call Bridge from the store's per-minute table (kept months), for spans
-   * longer than the analysis keeps in memory; each bucket's highest count.
-   */
-  readonly minuteHistory?: (
-    from: number,
-    to: number,
-    bucketMs: number,
-  ) => Promise<{ webbridges: Map<string, Series>; callbridges: Map<string, Series> }>;
-  readonly plan: () => Evaluation;
-  readonly restart: (names: readonly string[] | undefined) => Promise<NodeResult[]>;
-  /** The cluster's Web Bridges: a restart request naming another is refused. */
-  readonly webbridgeNames: readonly string[];
-}
 
 export interface HttpDeps {
   /**

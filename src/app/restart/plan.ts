@@ -1,16 +1,8 @@
 /**
  * @module app/restart/plan
- * Turns what is known (an analysis report, the journal, the lock) into the policy's inputs for the chosen Web
- * Bridges, and the plan into text and JSON for people and scripts.
+ * The configuration's restart settings and thresholds, and the plan as text for people.
  */
-import type { AnalysisReport } from '../../core/model.js';
-import {
-  evaluateRestart,
-  type GuardThresholds,
-  planRollingRestart,
-  type RestartInput,
-  type RollingPlan,
-} from '../../core/policy/index.js';
+import type { GuardThresholds, RollingPlan } from '../../core/policy/index.js';
 import type { WbguardConfig } from '../config/index.js';
 import type { NodeResult, RestartSettings } from './orchestrator.js';
 
@@ -37,54 +29,6 @@ export function thresholdsOf(config: WbguardConfig): GuardThresholds {
   };
 }
 
-const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
-
-/** Policy inputs for each named Web Bridge; `report` is undefined when no session data was given (only --force). */
-export function restartInputs(
-  names: readonly string[],
-  report: AnalysisReport | undefined,
-  context: {
-    now: number;
-    force: boolean;
-    restartsToday: (name: string) => number;
-    inFlight: string | null;
-    /** Σ real CMA legs counted by the CMS API, when every Call Bridge has one (fresher than syslog's 5 minutes). */
-    apiRealSessions?: { count: number; at: number } | undefined;
-  },
-): RestartInput[] {
-  const cbs = report?.callbridges ?? [];
-  const cbTimes = cbs.map((c) => ms(c.lastSeen)).filter((t): t is number => t !== null);
-  const clusterCma = cbs.length === 0 ? null : cbs.reduce((a, c) => a + (c.cma ?? 0), 0);
-  const allTimes = [...(report?.webbridges ?? []).map((w) => ms(w.lastSeen)), ...cbTimes].filter(
-    (t): t is number => t !== null,
-  );
-  const newestDataAt = allTimes.length > 0 ? Math.max(...allTimes) : null;
-  return names.map((name) => {
-    const wb = report?.webbridges.find((w) => w.name === name);
-    return {
-      name,
-      now: context.now,
-      active: wb?.active ?? null,
-      webbridgeSeenAt: ms(wb?.lastSeen),
-      clusterCma,
-      oldestCallbridgeSeenAt: cbTimes.length === cbs.length && cbTimes.length > 0 ? Math.min(...cbTimes) : null,
-      newestDataAt,
-      restartsToday: context.restartsToday(name),
-      restartInFlight: context.inFlight,
-      force: context.force,
-      ...(context.apiRealSessions ? { apiRealSessions: context.apiRealSessions } : {}),
-    };
-  });
-}
-
-export function makePlan(inputs: readonly RestartInput[], config: WbguardConfig): RollingPlan {
-  const t = thresholdsOf(config);
-  return planRollingRestart(
-    inputs.map((i) => evaluateRestart(i, t)),
-    t.limit,
-  );
-}
-
 export function renderPlan(plan: RollingPlan): string {
   const lines: string[] = [];
   lines.push(
@@ -92,6 +36,23 @@ export function renderPlan(plan: RollingPlan): string {
       ? `Plan: restart ${plan.order.join(' → ')}, one at a time, each verified back before the next`
       : 'Plan: no Web Bridge to restart',
   );
+  lines.push(...decisionLines(plan));
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The Web Bridges `--leaking` did not select, with every guard's numbers: why none (or only some) is worth a
+ * restart is then on screen, not only that.
+ */
+export function renderNotWorthIt(plan: RollingPlan, none: boolean): string {
+  const head = none
+    ? 'No Web Bridge is leaking enough to be worth a restart. The guards of each:'
+    : 'Not leaking enough to be worth a restart:';
+  return `${[head, ...decisionLines(plan)].join('\n')}\n`;
+}
+
+function decisionLines(plan: RollingPlan): string[] {
+  const lines: string[] = [];
   for (const d of plan.decisions) {
     lines.push(`  ${d.name}: ${d.kind.toUpperCase()}`);
     for (const g of d.guards) {
@@ -99,7 +60,7 @@ export function renderPlan(plan: RollingPlan): string {
       lines.push(`    ${mark} ${g.guard.padEnd(14)} ${g.detail}`);
     }
   }
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
 
 export function renderResults(results: readonly NodeResult[]): string {

@@ -1,16 +1,17 @@
 /**
  * @module app/restart/recheck
- * The guards and the maintenance window once more, for one Web Bridge, just before its restart command: the
- * orchestrator's `recheck` for the daemon (a plan made minutes earlier no longer speaks for the present).
+ * The guards and the maintenance window once more, for one Web Bridge, just before its restart command, from a
+ * report and the history given as context (the randomized model in test/prove drives this form; the daemon's runs
+ * use restart-use-case.ts `recheckRestart`, which reads the journal itself). Both decide with decide.ts.
  */
+import { decide } from '../../core/decision/decide.js';
 import type { AnalysisReport } from '../../core/model.js';
-import { inBlackout, insideWindow } from '../../core/policy/index.js';
 import type { WbguardConfig } from '../config/index.js';
-import { makePlan, restartInputs } from './plan.js';
+import { historyFromContext, snapshotOf, verdictOfRecheck } from './restart-use-case.js';
 
 /**
- * `inFlight` is the other Web Bridge of the cluster being restarted (the lock's holder, or stillRestarting with
- * `except: name`); it must not be `name` itself.
+ * `inFlight` is the other Web Bridge of the cluster being restarted (the lock's holder, or one still restarting
+ * other than `name`); it must not be `name` itself.
  */
 export function recheckRestart(
   config: WbguardConfig,
@@ -23,15 +24,11 @@ export function recheckRestart(
     apiRealSessions?: { count: number; at: number } | undefined;
   },
 ): { kind: 'skip' | 'defer'; reasons: readonly string[] } | undefined {
-  const policy = config.policy;
-  if (policy) {
-    if (!insideWindow(context.now, policy.windows) || inBlackout(context.now, policy.blackouts, policy.tz)) {
-      return { kind: 'defer', reasons: ['window: the maintenance window has closed (or today is a blackout date)'] };
-    }
-  }
-  const [decision] = makePlan(restartInputs([name], report, { ...context, force: false }), config).decisions;
-  if (!decision || decision.kind === 'restart') {
-    return undefined;
-  }
-  return { kind: decision.kind, reasons: decision.reasons };
+  const snapshot = snapshotOf(
+    config,
+    report,
+    { now: context.now, history: historyFromContext(config, context), api: context.apiRealSessions },
+    { select: { kind: 'names', names: [name] }, force: false, except: name },
+  );
+  return verdictOfRecheck(decide(snapshot), true);
 }

@@ -152,11 +152,15 @@ export class ClusterAnalyzer {
       return;
     }
     const wb = this.#webbridge(host);
+    let restarted = false;
     if (wb.lastAt !== null && wb.active !== null) {
       // Web Bridge restarted: both counters went back (they count since Web Bridge start).
       const countersReset = connects < wb.connects && disconnects < wb.disconnects;
       if (countersReset && active <= wb.active) {
         this.#noteRestart(wb, at);
+        restarted = true;
+      } else if (connects > wb.connects) {
+        wb.lastJoinAt = at;
       }
     }
     if (!wb.segment) {
@@ -171,7 +175,7 @@ export class ClusterAnalyzer {
     if (this.#keepSeries) {
       wb.activeSeries.push(at, active);
     }
-    this.#updateLowerBound(wb, at);
+    this.#updateLowerBound(wb, at, restarted);
     this.#pushClusterLeak(at);
   }
 
@@ -188,13 +192,19 @@ export class ClusterAnalyzer {
     }
   }
 
-  /** The instantaneous bound at a Web Bridge sample (for charts); it feeds the leak segments only at CMA instants. */
-  #updateLowerBound(wb: WebBridgeState, at: number): void {
+  /**
+   * The bound at a Web Bridge sample (for charts). Between STATS lines Σ CMA is older than the sample, and guests
+   * who joined since would pass for a leak (issue 16: 3 claimed, 0 leaked in the morning ramp-up), so the bound
+   * proven at the last CMA instant stands; a restart proves only 0. It changes at CMA instants (#feedLeakSegments).
+   */
+  #updateLowerBound(wb: WebBridgeState, at: number, restarted: boolean): void {
     if (wb.active === null || this.#clusterCma === null) {
       wb.lowerBound = null;
       return;
     }
-    wb.lowerBound = Math.max(0, wb.active - this.#clusterCma);
+    if (restarted) {
+      wb.lowerBound = 0;
+    }
     if (this.#keepSeries) {
       wb.leakedSeries.push(at, wb.leakedMin ?? 0);
     }
@@ -298,6 +308,7 @@ export class ClusterAnalyzer {
         leakRatePerDay: rate === null ? null : round1(rate),
         limitForecast,
         lastSeen: wb.lastAt === null ? null : new Date(wb.lastAt).toISOString(),
+        lastJoinAt: wb.lastJoinAt === null ? null : new Date(wb.lastJoinAt).toISOString(),
         stale: this.#isStale(wb.lastAt, now),
       });
       recommendations.push(recommend(wb.name, rate, typical, this.#limit));

@@ -17,6 +17,8 @@ export class WebBridgeState {
   connects = 0;
   disconnects = 0;
   lastAt: number | null = null;
+  /** Latest sample at which the connect counter had risen (a guest joined), or null. */
+  lastJoinAt: number | null = null;
   peakActive = 0;
   /** Lower bound at the last sample (max(0, active − Σ CMA)), null without Call Bridge data. */
   lowerBound: number | null = null;

@@ -3,6 +3,7 @@
  * The guards that decide whether one Web Bridge may be restarted now. Pure: every number comes in as an argument
  * and every verdict goes out with the numbers behind it, so the journal can show why (docs/guards.md).
  */
+import { BOUND_SAMPLE_AGE_MS } from '../analysis/cluster-analyzer.js';
 
 /** Thresholds from the `restart` section of the configuration. */
 export interface GuardThresholds {
@@ -30,8 +31,21 @@ export interface RestartInput {
   readonly webbridgeSeenAt: number | null;
   /** Σ current CMA over the cluster's Call Bridges, or null when no Call Bridge has reported. */
   readonly clusterCma: number | null;
-  /** Oldest of the Call Bridges' latest STATS times (epoch ms), or null when none reported. */
+  /**
+   * Oldest of the Call Bridges' latest STATS times (epoch ms), or null when none reported: the instant Σ CMA is
+   * known to be exact at. It bounds this Web Bridge's leak only when it is no older than the Stats sample.
+   */
   readonly oldestCallbridgeSeenAt: number | null;
+  /**
+   * The leak proven by the analysis at the Call Bridges' STATS instants (leaked sessions stay until a restart), or
+   * null/undefined when none is proven. Sound between STATS instants, where active − an older Σ CMA is not.
+   */
+  readonly provenLeak?: number | null | undefined;
+  /**
+   * The latest Stats instant at which this Web Bridge's connect counter `c:` had risen (a guest joined). After the
+   * newest CMA evidence it means a real session that Σ CMA does not count yet: the idle guard defers.
+   */
+  readonly lastJoinAt?: number | null | undefined;
   /**
    * Real sessions on this Web Bridge counted by the CMS API, when configured (issue 7). Taken when it is fresher
    * than the syslog evidence; undefined when there is no API.
@@ -44,8 +58,13 @@ export interface RestartInput {
   readonly newestDataAt?: number | null | undefined;
   /** Restarts of this Web Bridge already done (or started) today, from the journal. */
   readonly restartsToday: number;
-  /** Name of a Web Bridge of the same cluster being restarted right now, if any. */
+  /**
+   * Name of a Web Bridge of the same cluster being restarted right now — the lock's holder, or one whose restart was
+   * not verified back and that has not logged since (it counts as down) — if any.
+   */
   readonly restartInFlight: string | null;
+  /** Why `restartInFlight` counts as being restarted, for the guard's detail. @default "is being restarted" */
+  readonly inFlightWhy?: string | undefined;
   /** Skip the guards that need session data (idle, worth it, fresh). Never skips one-at-a-time or maxPerDay. */
   readonly force: boolean;
 }
@@ -87,8 +106,21 @@ export type RestartDecision =
       readonly active: number | null;
     };
 
-/** Upper bound of real sessions on one Web Bridge: it cannot exceed its active count nor the cluster's CMA count. */
+/**
+ * Upper bound of real sessions on one Web Bridge: it cannot exceed its active count nor the cluster's real sessions
+ * (Σ CMA by STATS, or the CMS API's count when that is fresher). `at` is the instant of that evidence.
+ */
 export function realSessionsBound(input: RestartInput): { bound: number | null; source: 'api' | 'syslog' | 'none' } {
+  const { bound, source } = realSessionsEvidence(input);
+  return { bound, source };
+}
+
+/** realSessionsBound with `at`, the instant of the evidence it rests on. */
+function realSessionsEvidence(input: RestartInput): {
+  bound: number | null;
+  source: 'api' | 'syslog' | 'none';
+  at: number | null;
+} {
   const syslogBound =
     input.active === null || input.clusterCma === null ? null : Math.min(input.active, input.clusterCma);
   const syslogAt = Math.min(
@@ -98,17 +130,48 @@ export function realSessionsBound(input: RestartInput): { bound: number | null; 
   const api = input.apiRealSessions;
   if (api && (syslogBound === null || api.at >= syslogAt)) {
     // Real sessions on this Web Bridge cannot exceed its own active count either.
-    return { bound: input.active === null ? api.count : Math.min(input.active, api.count), source: 'api' };
+    return {
+      bound: input.active === null ? api.count : Math.min(input.active, api.count),
+      source: 'api',
+      at: api.at,
+    };
   }
-  return { bound: syslogBound, source: syslogBound === null ? 'none' : 'syslog' };
+  return {
+    bound: syslogBound,
+    source: syslogBound === null ? 'none' : 'syslog',
+    at: syslogBound === null ? null : input.oldestCallbridgeSeenAt,
+  };
 }
 
-/** Proven lower bound of leaked sessions: active − Σ CMA, clamped at 0 (cms-reference.md §2). */
+/** Proven lower bound of leaked sessions: active − Σ CMA, clamped at 0 (docs/cms-facts.md §2). */
 export function leakedLowerBound(active: number | null, clusterCma: number | null): number | null {
   if (active === null || clusterCma === null) {
     return null;
   }
   return Math.max(0, active - clusterCma);
+}
+
+/**
+ * The leak this Web Bridge provably holds: the analysis' proven leak (taken at the Call Bridges' STATS instants,
+ * kept until a restart), or active − Σ CMA when every Call Bridge's STATS line is no older than the Stats sample and
+ * at most BOUND_SAMPLE_AGE_MS newer — the larger (each is a lower bound); null when neither is known. A fresh active
+ * count against an older Σ CMA would take guests who joined since for a leak. The CMS API's count is not used here:
+ * it is taken at other instants, and guests who left between the Stats line and the poll would pass for a leak
+ * (docs/guards.md).
+ */
+export function leakEstimate(input: RestartInput): { value: number | null; source: 'analysis' | 'syslog' | 'none' } {
+  const proven =
+    input.provenLeak === null || input.provenLeak === undefined || input.active === null
+      ? null
+      : Math.min(input.active, input.provenLeak);
+  const seen = input.webbridgeSeenAt;
+  const cb = input.oldestCallbridgeSeenAt;
+  const sameMoment = seen !== null && cb !== null && cb >= seen && cb - seen <= BOUND_SAMPLE_AGE_MS;
+  const syslog = sameMoment ? leakedLowerBound(input.active, input.clusterCma) : null;
+  if (syslog !== null && (proven === null || syslog > proven)) {
+    return { value: syslog, source: 'syslog' };
+  }
+  return proven === null ? { value: null, source: 'none' } : { value: proven, source: 'analysis' };
 }
 
 function ageMs(now: number, at: number | null): number | null {
@@ -127,19 +190,32 @@ function fromTheFuture(now: number, at: number | null | undefined): boolean {
 }
 
 function guardIdle(input: RestartInput, t: GuardThresholds): GuardResult {
-  const { bound, source } = realSessionsBound(input);
+  const { bound, source, at } = realSessionsEvidence(input);
+  const joinedSince =
+    input.lastJoinAt !== null && input.lastJoinAt !== undefined && at !== null && input.lastJoinAt > at;
   const numbers = {
     active: input.active,
     clusterCma: input.clusterCma,
     realBound: bound,
     source,
     maxActiveSessions: t.maxActiveSessions,
+    ...(joinedSince ? { joinedAtMs: input.lastJoinAt ?? null, evidenceAtMs: at } : {}),
   };
   if (bound === null) {
     return {
       guard: 'idle',
       verdict: input.force ? 'forced' : 'fail',
       detail: 'real sessions unknown (no Stats or no Call Bridge STATS yet)',
+      numbers,
+    };
+  }
+  if (joinedSince) {
+    // A guest joined after the newest count of real sessions: the bound would miss them until the next count.
+    const after = Math.round(((input.lastJoinAt as number) - (at as number)) / 1000);
+    return {
+      guard: 'idle',
+      verdict: input.force ? 'forced' : 'fail',
+      detail: `a guest joined (connect counter rose) ${after} s after the newest count of real sessions: waiting for the next count`,
       numbers,
     };
   }
@@ -151,11 +227,21 @@ function guardIdle(input: RestartInput, t: GuardThresholds): GuardResult {
   return { guard: 'idle', verdict: pass ? 'pass' : input.force ? 'forced' : 'fail', detail, numbers };
 }
 
+/** The worth-it rule on its own (the daemon's and `--leaking`'s trigger use it too): leak or near the limit. */
+export function worthRestarting(input: RestartInput, t: GuardThresholds): boolean {
+  const leaked = leakEstimate(input).value;
+  return (
+    (leaked !== null && leaked >= t.leakThreshold) ||
+    (input.active !== null && input.active >= t.limit - t.nearLimitMargin)
+  );
+}
+
 function guardWorthIt(input: RestartInput, t: GuardThresholds): GuardResult {
-  const leaked = leakedLowerBound(input.active, input.clusterCma);
+  const { value: leaked, source } = leakEstimate(input);
   const nearAt = t.limit - t.nearLimitMargin;
   const numbers = {
     leakedMin: leaked,
+    leakSource: source,
     leakThreshold: t.leakThreshold,
     active: input.active,
     nearLimitAt: nearAt,
@@ -171,7 +257,7 @@ function guardWorthIt(input: RestartInput, t: GuardThresholds): GuardResult {
   }
   const detail =
     leaked === null
-      ? 'leak unknown (no Stats or no Call Bridge STATS yet)'
+      ? 'leak unknown (no Stats, or no Call Bridge STATS since the latest Stats line)'
       : `leaked ≥ ${leaked} < threshold ${t.leakThreshold} and active ${input.active} < ${nearAt}`;
   return { guard: 'worth-it', verdict: input.force ? 'forced' : 'fail', detail, numbers };
 }
@@ -223,7 +309,9 @@ function guardOneAtATime(input: RestartInput): GuardResult {
   return {
     guard: 'one-at-a-time',
     verdict: busy ? 'fail' : 'pass',
-    detail: busy ? `${input.restartInFlight} is being restarted` : 'no other restart in flight',
+    detail: busy
+      ? `${input.restartInFlight} ${input.inFlightWhy ?? 'is being restarted'}`
+      : 'no other restart in flight',
     numbers: { restartInFlight: input.restartInFlight },
   };
 }
@@ -245,7 +333,7 @@ export function evaluateRestart(input: RestartInput, thresholds: GuardThresholds
   const base = {
     name: input.name,
     guards,
-    leakedMin: leakedLowerBound(input.active, input.clusterCma),
+    leakedMin: leakEstimate(input).value,
     active: input.active,
   };
   if (failed.length === 0) {

@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { runCli } from '../../../src/app/cli/program.js';
 import { parseConfig } from '../../../src/app/config/index.js';
 import { startDaemon } from '../../../src/app/daemon/daemon.js';
-import type { DaemonState } from '../../../src/app/http/server.js';
+import type { DaemonState } from '../../../src/app/daemon/view-model.js';
 import { memoryIo } from '../../helpers/cli-io.js';
 import { feedPicture } from '../../helpers/feed-picture.js';
 import { until } from '../../helpers/until.js';

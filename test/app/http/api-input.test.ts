@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Registry } from 'prom-client';
 import type { Evaluation } from '../../../src/app/daemon/policy-loop.js';
+import type { ClusterHttp, DaemonState } from '../../../src/app/daemon/view-model.js';
 import { httpStatusOf } from '../../../src/app/http/api-errors.js';
-import { type ClusterHttp, createHttpApp, type DaemonState } from '../../../src/app/http/server.js';
+import { createHttpApp } from '../../../src/app/http/server.js';
 import { ERROR_CODES } from '../../../src/errors.js';
 
 const TOKEN = 'tok-123456';

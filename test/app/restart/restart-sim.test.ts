@@ -87,6 +87,23 @@ describe('wbguard restart against the simulator', () => {
     );
   });
 
+  test("dry run with nothing worth restarting: every Web Bridge is still shown with its guards' numbers", async (t) => {
+    const f = await leakingCluster(t, { leakRate: 0.02 });
+    f.writeConfig({ restart: { leakThreshold: 1000 } });
+    const r = await f.wbguard(['restart', '--leaking', '--logs', f.logs, '--dry-run']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /No Web Bridge is leaking enough to be worth a restart/);
+    for (const n of ['cms1', 'cms2', 'cms3']) {
+      assert.match(
+        r.out,
+        new RegExp(
+          `  ${n}: SKIP\\n(    .*\\n)*    NO   worth-it +leaked ≥ \\d+ < threshold 1000 and active \\d+ < 144`,
+        ),
+      );
+    }
+    assert.match(r.out, /idle +real ≤ min\(active \d+, Σ CMA \d+\)/);
+  });
+
   test('idle guard: real sessions on the cluster defer the restart (exit 3)', async (t) => {
     const f = await leakingCluster(t, { quiet: false, leakRate: 0.02 });
     const r = await f.wbguard(['restart', '--all', '--logs', f.logs, '--yes', '--json']);

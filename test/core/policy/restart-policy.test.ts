@@ -2,31 +2,25 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   evaluateRestart,
-  type GuardThresholds,
   leakedLowerBound,
   planRollingRestart,
   type RestartInput,
   realSessionsBound,
 } from '../../../src/core/policy/index.js';
+import { DEFAULT_THRESHOLDS } from '../../helpers/guard-thresholds.js';
 
 const NOW = Date.UTC(2026, 10, 21, 2, 0, 0);
-const T: GuardThresholds = {
-  maxActiveSessions: 0,
-  leakThreshold: 20,
-  nearLimitMargin: 5,
-  staleAfterMs: 900_000,
-  maxPerDay: 1,
-  limit: 149,
-};
+const T = DEFAULT_THRESHOLDS;
 
 function input(over: Partial<RestartInput> = {}): RestartInput {
   return {
     name: 'cms1',
     now: NOW,
     active: 40,
-    webbridgeSeenAt: NOW - 10_000,
+    webbridgeSeenAt: NOW - 60_000,
     clusterCma: 0,
-    oldestCallbridgeSeenAt: NOW - 60_000,
+    // Σ CMA no older than the Stats sample: active − Σ CMA then bounds the leak.
+    oldestCallbridgeSeenAt: NOW - 10_000,
     restartsToday: 0,
     restartInFlight: null,
     force: false,
@@ -61,13 +55,13 @@ describe('evaluateRestart', () => {
     },
     {
       name: 'stale Web Bridge data: defer',
-      over: { webbridgeSeenAt: NOW - 3_600_000 },
+      over: { webbridgeSeenAt: NOW - 3_600_000, provenLeak: 40 },
       kind: 'defer',
       failed: ['fresh'],
     },
     {
       name: 'stale Call Bridge data: defer',
-      over: { oldestCallbridgeSeenAt: NOW - 3_600_000 },
+      over: { oldestCallbridgeSeenAt: NOW - 3_600_000, provenLeak: 40 },
       kind: 'defer',
       failed: ['fresh'],
     },

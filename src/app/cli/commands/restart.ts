@@ -7,7 +7,9 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Selection } from '../../../core/decision/snapshot.js';
 import { EXIT, UsageError } from '../../../errors.js';
+import type { RestartSources } from '../../restart/restart-use-case.js';
 import { write } from '../io.js';
 import type { RegisterVerb } from './types.js';
 
@@ -56,7 +58,7 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
         { loadConfig, resolveConfigPath, webbridgeNameMap, callbridgeNameMap, clustersOf, scopeToCluster },
         { analyzePaths },
         plan,
-        orch,
+        useCase,
         verifiers,
         wiring,
         { JsonlJournal },
@@ -67,7 +69,7 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
         import('../../config/index.js'),
         import('../../analyze/index.js'),
         import('../../restart/plan.js'),
-        import('../../restart/orchestrator.js'),
+        import('../../restart/restart-use-case.js'),
         import('../../restart/verifiers.js'),
         import('../../restart/mmp-wiring.js'),
         import('../../../adapters/journal/jsonl-journal.js'),
@@ -134,28 +136,23 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
       }
       const journal = new JsonlJournal(config.state, config.journal);
       const lock = new FileRestartLock(config.state);
-      const now = Date.now();
-      let candidates = opts.all
-        ? config.webbridges.map((w) => w.name)
-        : names.length > 0
-          ? names
-          : config.webbridges.map((w) => w.name);
-      if (opts.leaking) {
-        const t = plan.thresholdsOf(config);
-        candidates = candidates.filter((n) => {
-          const w = analysis?.report.webbridges.find((x) => x.name === n);
-          return w && ((w.leakedMin ?? 0) >= t.leakThreshold || (w.active ?? 0) >= t.limit - t.nearLimitMargin);
-        });
-      }
       const apiRealSessions = await countByApi(config, io);
-      const inputs = plan.restartInputs(candidates, analysis?.report, {
-        now,
-        force: Boolean(opts.force),
-        restartsToday: restartCounter(journal, config.cluster, now),
-        inFlight: lock.holder(config.cluster, now)?.node ?? null,
-        apiRealSessions,
-      });
-      const rolling = plan.makePlan(inputs, config);
+      // The same use case and decision as the API, the dashboard and the daemon (core/decision/decide.ts).
+      const src: RestartSources = {
+        config,
+        report: () => analysis?.report,
+        api: () => apiRealSessions,
+        journal,
+        lock,
+        now: Date.now,
+      };
+      const select: Selection = opts.all
+        ? { kind: 'all' }
+        : opts.leaking
+          ? { kind: 'leaking' }
+          : { kind: 'names', names: names as string[] };
+      const decision = useCase.planRestart(src, { select, force: Boolean(opts.force) });
+      const rolling = decision.plan;
       if (opts.force) {
         await write(
           io.stderr,
@@ -164,12 +161,16 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
       }
       const planDoc = { order: rolling.order, decisions: rolling.decisions };
       if (!opts.json) {
-        await write(
-          io.stdout,
-          candidates.length === 0
-            ? 'No Web Bridge is leaking enough to be worth a restart.\n'
-            : plan.renderPlan(rolling),
-        );
+        await write(io.stdout, plan.renderPlan(rolling));
+        // Every considered Web Bridge's numbers, also those --leaking found not worth a restart.
+        const left = config.webbridges.map((w) => w.name).filter((n) => !decision.considered.includes(n));
+        if (opts.leaking && left.length > 0) {
+          const rest = useCase.planRestart(src, {
+            select: { kind: 'names', names: left },
+            force: Boolean(opts.force),
+          });
+          await write(io.stdout, plan.renderNotWorthIt(rest.plan, decision.considered.length === 0));
+        }
       }
       if (opts.dryRun || rolling.order.length === 0) {
         if (opts.json) {
@@ -177,14 +178,14 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
         }
         journal.append(
           planEntry({
-            at: now,
+            at: decision.now,
             trigger: `cli:${userInfo().username}`,
             cluster: config.cluster,
             dryRun: Boolean(opts.dryRun),
             plan: planDoc,
           }),
         );
-        result.exitCode = opts.dryRun || candidates.length === 0 ? EXIT.OK : EXIT.REFUSED;
+        result.exitCode = useCase.exitStatusOf(decision, [], Boolean(opts.dryRun));
         return;
       }
       if (!opts.yes) {
@@ -205,13 +206,12 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
         }
       }
       const mmp = wiring.mmpClientFor(config, io.env);
-      const results = await orch.runRollingRestart(
-        rolling,
-        plan.restartSettingsOf(config),
+      const results = await useCase.runRestart(
+        src,
+        decision,
         {
           mmp,
           journal,
-          lock,
           targetOf: (n) => wiring.targetFor(config, n),
           verifiersFor: (n, restartAt) => {
             const target = wiring.targetFor(config, n);
@@ -236,7 +236,6 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
             return list;
           },
           trigger: `cli:${userInfo().username}${opts.force ? ':force' : ''}`,
-          now: Date.now,
           sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
           onProgress: opts.json ? undefined : (line) => void write(io.stdout, `${line}\n`),
         },
@@ -247,9 +246,7 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
       } else {
         await write(io.stdout, `Results:\n${plan.renderResults(results)}`);
       }
-      const failed = results.some((r) => r.outcome === 'failure' || r.outcome === 'abandoned');
-      const refused = results.some((r) => r.outcome === 'skipped' || r.outcome === 'deferred');
-      result.exitCode = failed ? EXIT.FAILURE : refused ? EXIT.REFUSED : EXIT.OK;
+      result.exitCode = useCase.exitStatusOf(decision, results, false);
     });
 };
 

@@ -38,7 +38,7 @@ Logs are JSON lines on stderr. SIGINT/SIGTERM stop it cleanly (a restart in flig
       let daemon = await start(config);
       await write(
         io.stdout,
-        `wbguard run: ${daemon.url} (mode ${config.policy?.mode ?? 'dry-run'}); syslog ${daemon.listeners.map((l) => `${l.transport}:${l.port}`).join(', ') || 'none'}\n`,
+        `wbguard run: ${daemon.url} (mode ${config.policy.mode}); syslog ${daemon.listeners.map((l) => `${l.transport}:${l.port}`).join(', ') || 'none'}\n`,
       );
       // SIGHUP reloads the configuration; a bad one is refused and the running guard carries on unchanged.
       let reloading = Promise.resolve();
@@ -58,7 +58,7 @@ Logs are JSON lines on stderr. SIGINT/SIGTERM stop it cleanly (a restart in flig
           try {
             daemon = await start(next);
             config = next;
-            log.info({ url: daemon.url, mode: next.policy?.mode ?? 'dry-run' }, 'configuration reloaded');
+            log.info({ url: daemon.url, mode: next.policy.mode }, 'configuration reloaded');
           } catch (err) {
             log.error(
               { err: { message: (err as Error).message } },

@@ -1,0 +1,162 @@
+/**
+ * @module core/decision/decide
+ * When do we restart? This file answers it, for every door: `wbguard restart` (and the timers that run
+ * `wbguard restart --leaking --yes`), `POST /api/v1/restart`, the dashboard's button and the daemon's policy.
+ * From one snapshot of facts (snapshot.ts) it picks the Web Bridges to consider, asks every guard about each
+ * (core/policy/restart-policy.ts: fresh, worth it, idle, not too often, one at a time), orders the restarts
+ * (core/policy/rolling-plan.ts) and says whether the maintenance window is open (core/policy/window.ts).
+ * The rules that live here: which Web Bridges a trigger selects, and which restart counts as still in flight.
+ * Pure: the instant comes in the snapshot; no I/O. docs/guards.md walks through it.
+ */
+import { evaluateRestart, type RestartInput, worthRestarting } from '../policy/restart-policy.js';
+import { planRollingRestart, type RollingPlan } from '../policy/rolling-plan.js';
+import { inBlackout, insideWindow } from '../policy/window.js';
+import type { ApiCount, CallBridgeFacts, Snapshot, WebBridgeFacts } from './snapshot.js';
+
+/** A Stats line this soon after the restart command may still come from the Web Bridge going down. */
+export const SEEN_AFTER_COMMAND_MS = 30_000;
+
+/** How long after its command an unseen Web Bridge still blocks its cluster; after that it needs a person. */
+export const STILL_RESTARTING_MAX_MS = 24 * 3_600_000;
+
+export interface Decision {
+  /** The instant decided at (epoch ms). */
+  readonly now: number;
+  /** A restart is allowed by the policy's windows and blackouts now (the daemon's and its rechecks' concern). */
+  readonly windowOpen: boolean;
+  /** The Web Bridges the selection considered, in the configuration's order. */
+  readonly considered: readonly string[];
+  /** Per considered Web Bridge: restart / skip / defer with every guard's verdict and numbers; the rolling order. */
+  readonly plan: RollingPlan;
+}
+
+/** Restarts are allowed now: inside a window (none configured: always) and not on a blackout date. */
+export function windowOpen(snapshot: Pick<Snapshot, 'now' | 'policy'>): boolean {
+  const p = snapshot.policy;
+  return insideWindow(snapshot.now, p.windows) && !inBlackout(snapshot.now, p.blackouts, p.tz);
+}
+
+/**
+ * The Web Bridge of the cluster, other than `except`, whose restart is in flight: the lock's holder, or one whose
+ * latest restart command got no success and that has not logged a Stats line since (from
+ * SEEN_AFTER_COMMAND_MS after the command): a restart not verified back counts as down until it logs again, for
+ * at most STILL_RESTARTING_MAX_MS. Null when none.
+ */
+export function restartInFlight(snapshot: Snapshot, except?: string): { name: string; why: string } | null {
+  const { history, now } = snapshot;
+  if (history.lockHolder !== null && history.lockHolder !== except) {
+    return { name: history.lockHolder, why: 'is being restarted (it holds the restart lock)' };
+  }
+  for (const [name, last] of Object.entries(history.lastRestart)) {
+    if (name === except || last.outcome === 'success' || now - last.commandAt > STILL_RESTARTING_MAX_MS) {
+      continue;
+    }
+    const seenAt = snapshot.webbridges.find((w) => w.name === name)?.seenAt ?? null;
+    if (seenAt === null || seenAt <= last.commandAt + SEEN_AFTER_COMMAND_MS) {
+      const since = Math.round((now - last.commandAt) / 1000);
+      const what = last.outcome === null ? 'has no result yet' : `ended in ${last.outcome}`;
+      return {
+        name,
+        why: `was restarted ${since} s ago, ${what} and has not logged since: it counts as down until it logs again`,
+      };
+    }
+  }
+  return null;
+}
+
+/** Σ CMA over the Call Bridges and the instant it is exact at (the oldest line), or nulls when not all known. */
+function clusterCmaOf(callbridges: readonly CallBridgeFacts[]): { cma: number | null; at: number | null } {
+  if (callbridges.length === 0) {
+    return { cma: null, at: null };
+  }
+  const times = callbridges.map((c) => c.at).filter((t): t is number => t !== null);
+  return {
+    cma: callbridges.reduce((a, c) => a + (c.cma ?? 0), 0),
+    at: times.length === callbridges.length ? Math.min(...times) : null,
+  };
+}
+
+/** The guards' input for one Web Bridge of the snapshot. */
+function inputOf(snapshot: Snapshot, wb: WebBridgeFacts, inFlight: { name: string; why: string } | null): RestartInput {
+  const { cma, at } = clusterCmaOf(snapshot.callbridges);
+  return {
+    name: wb.name,
+    now: snapshot.now,
+    active: wb.active,
+    webbridgeSeenAt: wb.seenAt,
+    clusterCma: cma,
+    oldestCallbridgeSeenAt: at,
+    provenLeak: wb.provenLeak,
+    lastJoinAt: wb.lastJoinAt,
+    newestDataAt: snapshot.newestDataAt,
+    restartsToday: snapshot.history.restartsToday[wb.name] ?? 0,
+    restartInFlight: inFlight?.name ?? null,
+    inFlightWhy: inFlight?.why,
+    force: snapshot.force,
+    ...(snapshot.api ? { apiRealSessions: snapshot.api } : {}),
+  };
+}
+
+function unknownWebBridge(name: string): WebBridgeFacts {
+  return { name, active: null, seenAt: null, provenLeak: null, lastJoinAt: null, limitInHours: null };
+}
+
+/** The leak trigger: worth restarting now, or the forecast reaches the limit within `forecastWithinHours`. */
+function leaking(snapshot: Snapshot, wb: WebBridgeFacts): boolean {
+  const soon = wb.limitInHours !== null && wb.limitInHours <= snapshot.policy.forecastWithinHours;
+  return soon || worthRestarting(inputOf(snapshot, wb, null), snapshot.thresholds);
+}
+
+/** The Web Bridges the snapshot's selection considers. */
+function considered(snapshot: Snapshot): WebBridgeFacts[] {
+  const s = snapshot.select;
+  switch (s.kind) {
+    case 'names':
+      return s.names.map((n) => snapshot.webbridges.find((w) => w.name === n) ?? unknownWebBridge(n));
+    case 'all':
+      return [...snapshot.webbridges];
+    case 'leaking':
+      return snapshot.webbridges.filter((w) => leaking(snapshot, w));
+    case 'policy':
+      return s.scheduleDue
+        ? [...snapshot.webbridges]
+        : snapshot.policy.leakTrigger
+          ? snapshot.webbridges.filter((w) => leaking(snapshot, w))
+          : [];
+  }
+}
+
+/** The one restart decision: per considered Web Bridge restart / skip / defer, every guard's numbers, the order. */
+export function decide(snapshot: Snapshot): Decision {
+  const chosen = considered(snapshot);
+  const inFlight = restartInFlight(snapshot, snapshot.except);
+  const decisions = chosen.map((wb) => evaluateRestart(inputOf(snapshot, wb, inFlight), snapshot.thresholds));
+  return {
+    now: snapshot.now,
+    windowOpen: windowOpen(snapshot),
+    considered: chosen.map((w) => w.name),
+    plan: planRollingRestart(decisions, snapshot.thresholds.limit),
+  };
+}
+
+/**
+ * The cluster's leak estimate Σ active − Σ real sessions, with the fresher count of real sessions: the CMS API's,
+ * or the STATS lines' (as old as the oldest Call Bridge line, since the Σ needs every one of them).
+ */
+export function clusterLeakEstimate(
+  clusterActive: number,
+  callbridges: readonly CallBridgeFacts[],
+  api: ApiCount | undefined,
+): { value: number; source: 'api' | 'syslog'; at: number | null } {
+  const { cma } = clusterCmaOf(callbridges);
+  const seen = callbridges.map((c) => c.at ?? Number.NEGATIVE_INFINITY);
+  const syslogAt = seen.length > 0 ? Math.min(...seen) : Number.NEGATIVE_INFINITY;
+  if (api && api.at >= syslogAt) {
+    return { value: Math.max(0, clusterActive - api.count), source: 'api', at: api.at };
+  }
+  return {
+    value: Math.max(0, clusterActive - (cma ?? 0)),
+    source: 'syslog',
+    at: Number.isFinite(syslogAt) ? syslogAt : null,
+  };
+}
