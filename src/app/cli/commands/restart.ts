@@ -64,7 +64,6 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
         { JsonlJournal },
         { FileRestartLock },
         { planEntry },
-        { restartCounter },
       ] = await Promise.all([
         import('../../config/index.js'),
         import('../../analyze/index.js'),
@@ -75,7 +74,6 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
         import('../../../adapters/journal/jsonl-journal.js'),
         import('../../../adapters/lock/file-lock.js'),
         import('../../../core/journal/entries.js'),
-        import('../../restart/journal-reads.js'),
       ]);
       const selectors = [names.length > 0, Boolean(opts.all), Boolean(opts.leaking)].filter(Boolean).length;
       if (selectors !== 1) {
