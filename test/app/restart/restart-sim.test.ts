@@ -248,7 +248,8 @@ describe('wbguard restart against the simulator', () => {
     ) as JsonDoc;
     const first = dry.plan.order[0] as string;
     f.sim.cluster.setFaults(first, { restartKeepsLeak: true });
-    f.writeConfig({ restart: { leakThreshold: 10, verifyTimeoutMs: 3000, verifyIntervalMs: 200 } });
+    // The healthy ones need two healthy readings in a row, each an SSH login: room for a loaded machine.
+    f.writeConfig({ restart: { leakThreshold: 10, verifyTimeoutMs: 10_000, verifyIntervalMs: 200 } });
     const r = await f.wbguard(['restart', '--all', '--logs', f.logs, '--yes', '--keep-going', '--json']);
     assert.equal(r.code, 1);
     const doc = JSON.parse(r.out) as JsonDoc;
