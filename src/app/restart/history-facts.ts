@@ -25,8 +25,12 @@ export function historyOf(
   const cluster = config.cluster;
   const count = restartCounter(journal, cluster, now);
   const lastRestart: Record<string, LastRestart> = {};
-  for (const { node, at, outcome } of lastCommands(journal.history(now - STILL_RESTARTING_MAX_MS), cluster)) {
-    lastRestart[node] = { commandAt: at, outcome: outcome ?? null };
+  const since = now - STILL_RESTARTING_MAX_MS;
+  for (const { node, at, outcome } of lastCommands(journal.history(since), cluster)) {
+    // The history also carries older commands (the state before `since`); only those that can still block count.
+    if (at >= since) {
+      lastRestart[node] = { commandAt: at, outcome: outcome ?? null };
+    }
   }
   return {
     restartsToday: Object.fromEntries(config.webbridges.map((w) => [w.name, count(w.name)])),

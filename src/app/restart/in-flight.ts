@@ -5,14 +5,12 @@
  * line again, it counts as being restarted, so the one-at-a-time guard defers the others (found by the randomized
  * model in test/prove: a slow restart outlived verifyTimeoutMs and the next evaluation restarted a second node).
  */
+
+import { SEEN_AFTER_COMMAND_MS, STILL_RESTARTING_MAX_MS } from '../../core/decision/decide.js';
 import { lastCommands, type RestartHistory } from '../../core/journal/folds.js';
 import type { AnalysisReport } from '../../core/model.js';
 
-/** A Stats line this soon after the command may still come from the Web Bridge going down. */
-export const SEEN_AFTER_COMMAND_MS = 30_000;
-
-/** How long after its command an unseen Web Bridge still blocks its cluster; after that it needs a person. */
-export const STILL_RESTARTING_MAX_MS = 24 * 3_600_000;
+export { SEEN_AFTER_COMMAND_MS, STILL_RESTARTING_MAX_MS };
 
 /**
  * The first Web Bridge of `cluster` other than `except` whose last restart command was not followed by a success nor
