@@ -22,7 +22,7 @@ export function apiFix(code: string, url: string): string {
     case 'WBGUARD_ERR_API_AUTH':
       return 'check callbridges[].api.username and its password: an API user of the Web Admin';
     case 'WBGUARD_ERR_API_FORBIDDEN':
-      return 'give the API user of callbridges[].api.username the right to read the API';
+      return 'give the user of callbridges[].api.username the api role';
     case 'WBGUARD_ERR_API_TLS':
       return 'give callbridges[].api.ca (the CA of the Web Admin certificate)';
     case 'WBGUARD_ERR_API_TIMEOUT':

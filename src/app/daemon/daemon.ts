@@ -28,6 +28,7 @@ import {
   webbridgeNameMap,
 } from '../config/index.js';
 import { createHttpApp } from '../http/server.js';
+import { explainPortInUse } from '../port-in-use.js';
 import { mmpClientFor } from '../restart/mmp-wiring.js';
 import { createDaemonAlerts, type DaemonAlerts } from './alert-wiring.js';
 import type { ApiPoller } from './api-poller.js';
@@ -212,6 +213,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     metrics.syslogMessages.inc({ transport });
     state.ingest(message, now());
   };
+  const SYSLOG_KEYS = { udp: 'syslog.udp', tcp: 'syslog.tcp', tls: 'syslog.tls.listen' } as const;
   const specs: Array<{ transport: Transport; listen: string | undefined }> = [
     { transport: 'udp', listen: syslog?.udp },
     { transport: 'tcp', listen: syslog?.tcp },
@@ -242,6 +244,8 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
         maxConnections: syslog?.maxConnections,
         onMessage,
         ...(tlsSecrets ? { tls: tlsSecrets } : {}),
+      }).catch((err: unknown) => {
+        throw explainPortInUse(err, `${SYSLOG_KEYS[s.transport]} in the configuration`);
       });
       listeners.push(l);
       closers.push(() => l.close());
@@ -379,7 +383,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     // Nothing half-started is left behind: listeners, timers and the store close before the error goes up.
     await Promise.all(closers.map((c) => c()));
     await store.close();
-    throw err;
+    throw explainPortInUse(err, 'http.listen in the configuration');
   }
   const address = server.address() as { port: number };
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;

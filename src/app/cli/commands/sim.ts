@@ -4,6 +4,7 @@
  */
 import { Option } from '@commander-js/extra-typings';
 import { UsageError } from '../../../errors.js';
+import { explainPortInUse, portInUseOf } from '../../port-in-use.js';
 import { write } from '../io.js';
 import type { RegisterVerb } from './types.js';
 
@@ -19,6 +20,21 @@ function num(flag: string, v: string | undefined): number | undefined {
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** The flag (and sim.yaml key) that chose `port`: node i's MMP is sshPort+i−1, Call Bridge i's API apiPort+i−1. */
+function portSetting(
+  config: { sshPort: number; controlPort: number; apiPort: number },
+  port: number | undefined,
+): string {
+  const nearest = [
+    { base: config.sshPort, flag: '--ssh-port (sshPort in a sim.yaml)' },
+    { base: config.apiPort, flag: '--api-port (apiPort in a sim.yaml)' },
+    { base: config.controlPort, flag: '--control-port (controlPort in a sim.yaml)' },
+  ]
+    .filter((p) => port !== undefined && p.base <= port)
+    .sort((a, b) => b.base - a.base)[0];
+  return nearest?.flag ?? '--ssh-port, --api-port or --control-port';
+}
 
 export const registerSim: RegisterVerb = (program, io) => {
   program
@@ -107,7 +123,9 @@ POST /sim/faults {"node":"cms2","faults":{"refuseAuth":true}}, GET /sim/history.
         { ...fromFile, ...flags },
         opts.config ? `sim configuration ${opts.config}` : 'sim options',
       );
-      const sim = await startSimulator(config, { env: io.env });
+      const sim = await startSimulator(config, { env: io.env }).catch((err: unknown) => {
+        throw explainPortInUse(err, portSetting(config, portInUseOf(err)));
+      });
       const summary = {
         nodes: sim.mmp.nodes.map((n) => ({
           name: n.name,
