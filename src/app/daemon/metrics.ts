@@ -3,8 +3,10 @@
  * Prometheus metrics of the daemon (names fixed by issue 5: people's dashboards and alerts rely on them).
  * Gauges are computed from the live analysis at scrape time. Every series of a node or a cluster carries a
  * `cluster` label (issue 10: one daemon may guard several clusters, and node names are unique only within one).
+ * Beside them, prom-client's standard process and Node.js metrics (`process_*`, `nodejs_*`), which Prometheus users'
+ * dashboards expect of every exporter. docs/prometheus-rules.yml alerts on these series.
  */
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { AnalysisReport } from '../../core/model.js';
 
 export interface DaemonMetrics {
@@ -33,6 +35,7 @@ export function createMetrics(
   malformed: () => number,
 ): DaemonMetrics {
   const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
   const byWb = (f: (w: AnalysisReport['webbridges'][number]) => number | null) =>
     function (this: Gauge<'webbridge' | 'cluster'>) {
       this.reset();
@@ -45,6 +48,20 @@ export function createMetrics(
         }
       }
     };
+  const byCb = (f: (c: AnalysisReport['callbridges'][number]) => number | null) =>
+    function (this: Gauge<'callbridge' | 'cluster'>) {
+      this.reset();
+      for (const k of clusters()) {
+        for (const c of k.report.callbridges) {
+          const v = f(c);
+          if (v !== null) {
+            this.set({ callbridge: c.name, cluster: k.name }, v);
+          }
+        }
+      }
+    };
+  /** Epoch seconds of an ISO-8601 instant, the Prometheus way of exporting a time. */
+  const seconds = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso) / 1000);
   new Gauge({
     name: 'wbguard_webbridge_active_sessions',
     help: 'Active sessions on a Web Bridge (last Stats line)',
@@ -67,20 +84,46 @@ export function createMetrics(
     collect: byWb((w) => (w.active === null ? null : w.active >= limit ? 1 : 0)),
   });
   new Gauge({
+    name: 'wbguard_webbridge_leak_rate_per_day',
+    help: 'Growth of the leaked lower bound per day since the last restart (absent while unknown)',
+    labelNames: ['webbridge', 'cluster'],
+    registers: [registry],
+    collect: byWb((w) => w.leakRatePerDay),
+  });
+  new Gauge({
+    name: 'wbguard_webbridge_limit_forecast_timestamp_seconds',
+    help: 'When a Web Bridge is forecast to reach its session limit, epoch seconds (absent when not leaking)',
+    labelNames: ['webbridge', 'cluster'],
+    registers: [registry],
+    collect: byWb((w) => seconds(w.limitForecast?.at ?? null)),
+  });
+  new Gauge({
+    name: 'wbguard_webbridge_last_stats_timestamp_seconds',
+    help: 'Stamp of the last Web Bridge Stats line, epoch seconds',
+    labelNames: ['webbridge', 'cluster'],
+    registers: [registry],
+    collect: byWb((w) => seconds(w.lastSeen)),
+  });
+  new Gauge({
+    name: 'wbguard_webbridge_stale',
+    help: '1 when no Stats line came from a Web Bridge for longer than analysis.staleAfterMs',
+    labelNames: ['webbridge', 'cluster'],
+    registers: [registry],
+    collect: byWb((w) => (w.stale ? 1 : 0)),
+  });
+  new Gauge({
     name: 'wbguard_callbridge_cma_sessions',
     help: 'CMA sessions on a Call Bridge (last STATS line)',
     labelNames: ['callbridge', 'cluster'],
     registers: [registry],
-    collect(this: Gauge<'callbridge' | 'cluster'>) {
-      this.reset();
-      for (const k of clusters()) {
-        for (const c of k.report.callbridges) {
-          if (c.cma !== null) {
-            this.set({ callbridge: c.name, cluster: k.name }, c.cma);
-          }
-        }
-      }
-    },
+    collect: byCb((c) => c.cma),
+  });
+  new Gauge({
+    name: 'wbguard_callbridge_stale',
+    help: '1 when no STATS line came from a Call Bridge for longer than analysis.staleAfterMs',
+    labelNames: ['callbridge', 'cluster'],
+    registers: [registry],
+    collect: byCb((c) => (c.stale ? 1 : 0)),
   });
   new Gauge({
     name: 'wbguard_cluster_leaked_sessions',
