@@ -17,7 +17,7 @@ import {
 } from '../model.js';
 import { BoundedSeries } from './bounded-series.js';
 import { forecastLimit, recommend, round1 } from './forecast.js';
-import { LeakSegment, segmentLeakRate } from './leak-rate.js';
+import { LeakSegment, segmentLeakRate, youngSegmentEstimate } from './leak-rate.js';
 import { CallBridgeState, WebBridgeState } from './node-state.js';
 
 export interface AnalyzerOptions {
@@ -271,7 +271,8 @@ export class ClusterAnalyzer {
         };
       }
     }
-    return { rate: null, basis: 'less than a day of data since the last restart' };
+    const young = wb.segment ? youngSegmentEstimate(wb.segment) : undefined;
+    return young ?? { rate: null, basis: 'less than a day of data since the last restart' };
   }
 
   report(lines: LineCounts, at?: number): AnalysisReport {
