@@ -33,6 +33,9 @@ test('npm pack + npm install -g: the installed wbguard works', { timeout: 600_00
     { timeoutMs: 480_000 },
   );
   assert.equal(install.status, 0, install.stderr);
+  // No script of wbguard's own is listed as one npm would not run (a `prepare` cannot run from a tarball).
+  assert.doesNotMatch(install.stderr, /prepare/, install.stderr);
+  assert.doesNotMatch(install.stderr, /\bwbguard@[^\s]+ \(/, install.stderr);
   const bin = join(prefix, 'bin', 'wbguard');
   const version = await run(bin, ['--version']);
   assert.equal(version.stdout.trim(), JSON.parse(readFileSync('package.json', 'utf8')).version);
