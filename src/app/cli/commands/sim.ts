@@ -59,7 +59,10 @@ export const registerSim: RegisterVerb = (program, io) => {
     )
     .option('--authorized-key <file>', 'OpenSSH public key allowed to log in; repeatable', collect)
     .option('--state-dir <dir>', 'host keys and certificates are kept here (default .sim-state)')
-    .option('--speed <x>', 'simulated seconds per real second, or max with --duration (default 60)')
+    .option(
+      '--speed <x>',
+      'simulated seconds per real second until the clock is reached, then real time; or max with --duration (default 60)',
+    )
     .option('--leak-rate <f>', 'fraction of ended sessions a Web Bridge leaks (default 0.05)')
     .option('--join-rate <r>', 'guests joining per simulated hour (default 120)')
     .addOption(
@@ -74,7 +77,8 @@ export const registerSim: RegisterVerb = (program, io) => {
       ] as const),
     )
     .option('--duration <d>', 'stop after this much simulated time (30s, 15m, 24h, 2d)')
-    .option('--start <iso>', 'simulated start time (default now)')
+    .option('--start <iso>', 'simulated start time (default two hours ago: a history, replayed at --speed)')
+    .option('--ahead-of-clock', 'keep --speed past the wall clock (lines stamped in the future; wbguard distrusts them)')
     .option('--seed <n>', 'random seed (default 1)')
     .option('--json', 'print where everything listens as one JSON line')
     .addHelpText(
@@ -82,7 +86,7 @@ export const registerSim: RegisterVerb = (program, io) => {
       `
 Examples:
   wbguard sim                                              # 3 nodes on 127.0.0.1, SSH 2222-2224, control 8480
-  wbguard sim --syslog udp://127.0.0.1:5514 --speed 600    # ten simulated minutes a second, syslog over UDP
+  wbguard sim --syslog udp://127.0.0.1:5514 --speed 600    # the last two hours in 12 s, then real time; UDP syslog
   wbguard sim --speed max --duration 24h --syslog 'file:logs/{node}.log'   # a day of logs, as fast as possible
 
 It runs until Ctrl-C (or --duration). Control API: GET /sim/state, POST /sim/load {"joinRate":n},
@@ -116,6 +120,7 @@ POST /sim/faults {"node":"cms2","faults":{"refuseAuth":true}}, GET /sim/history.
           restartOutput: opts.restartOutput,
           duration: opts.duration,
           start: opts.start,
+          aheadOfClock: opts.aheadOfClock,
           seed: num('--seed', opts.seed),
         }).filter(([, v]) => v !== undefined),
       );
