@@ -32,6 +32,7 @@ import { explainPortInUse } from '../port-in-use.js';
 import { mmpClientFor } from '../restart/mmp-wiring.js';
 import { createDaemonAlerts, type DaemonAlerts } from './alert-wiring.js';
 import type { ApiPoller } from './api-poller.js';
+import { type ClockLabel, withClock } from './clock-view.js';
 import { watchClock } from './clock-watch.js';
 import { ClusterAnalyzers } from './cluster-analyzers.js';
 import { ClusterGuard } from './cluster-guard.js';
@@ -57,6 +58,8 @@ export interface DaemonOptions {
   readonly alertRetryDelaysMs?: readonly number[];
   /** Delay before the first MMP login probe. @default 10000 */
   readonly probeFirstAfterMs?: number;
+  /** Which clock `now` is, shown by the dashboard (the demo's is the simulator's). @default the host's */
+  readonly clock?: ClockLabel;
 }
 
 export interface DaemonHandle {
@@ -358,7 +361,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
   const app = createHttpApp({
     clusters: guards.map((g) => ({
       name: g.name,
-      state: () => g.state(),
+      state: () => withClock(g.state(), now(), options.clock),
       series: () => g.series(),
       minuteHistory: (from, to, bucketMs) => minuteHistoryOf(store, g.config, from, to, bucketMs),
       plan: () => g.plan(),
