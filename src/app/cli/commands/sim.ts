@@ -78,7 +78,10 @@ export const registerSim: RegisterVerb = (program, io) => {
     )
     .option('--duration <d>', 'stop after this much simulated time (30s, 15m, 24h, 2d)')
     .option('--start <iso>', 'simulated start time (default two hours ago: a history, replayed at --speed)')
-    .option('--ahead-of-clock', 'keep --speed past the wall clock (lines stamped in the future; wbguard distrusts them)')
+    .option(
+      '--ahead-of-clock',
+      'keep --speed past the wall clock (lines stamped in the future; wbguard distrusts them)',
+    )
     .option('--seed <n>', 'random seed (default 1)')
     .option('--json', 'print where everything listens as one JSON line')
     .addHelpText(
