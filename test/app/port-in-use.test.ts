@@ -12,6 +12,7 @@ import { runCli } from '../../src/app/cli/program.js';
 import { parseConfig } from '../../src/app/config/index.js';
 import { startDaemon } from '../../src/app/daemon/daemon.js';
 import { memoryIo } from '../helpers/cli-io.js';
+import { oneNodeLab } from '../helpers/lab-config.js';
 import { tempDir } from '../sim/helpers.js';
 
 async function holdPort(t: { after: (f: () => Promise<void>) => void }): Promise<number> {
@@ -22,14 +23,7 @@ async function holdPort(t: { after: (f: () => Promise<void>) => void }): Promise
 }
 
 function daemonConfig(dir: string, over: Record<string, unknown>) {
-  return parseConfig({
-    cluster: 'lab',
-    webbridges: [{ name: 'cms1', mmp: '127.0.0.1:1', hostKey: `SHA256:${'a'.repeat(43)}` }],
-    callbridges: [{ name: 'cms1' }],
-    http: { listen: '127.0.0.1:0' },
-    state: join(dir, 'state'),
-    ...over,
-  });
+  return parseConfig(oneNodeLab(dir, { syslog: {}, ...over }));
 }
 
 test('the daemon: HTTP and syslog ports in use are named with their configuration key', async (t) => {

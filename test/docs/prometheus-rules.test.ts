@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { parseConfig } from '../../src/app/config/index.js';
@@ -12,6 +11,7 @@ import { startDaemon } from '../../src/app/daemon/daemon.js';
 import { createMetrics } from '../../src/app/daemon/metrics.js';
 import { createSink, parseSinkUrl } from '../../src/sim/syslog/sinks.js';
 import { callBridgeStatsLine, webBridgeStatsLine } from '../../src/sim/syslog/templates.js';
+import { oneNodeLab } from '../helpers/lab-config.js';
 import { run } from '../helpers/run.js';
 import { until } from '../helpers/until.js';
 import { tempDir } from '../sim/helpers.js';
@@ -50,14 +50,7 @@ test('each rule names only series a running daemon exports, and labels they carr
   );
 
   const dir = tempDir(t, 'wbguard-rules-');
-  const config = parseConfig({
-    cluster: 'lab',
-    webbridges: [{ name: 'cms1', mmp: '127.0.0.1:1', hostKey: `SHA256:${'a'.repeat(43)}` }],
-    callbridges: [{ name: 'cms1' }],
-    syslog: { tcp: '127.0.0.1:0' },
-    http: { listen: '127.0.0.1:0' },
-    state: join(dir, 'state'),
-  });
+  const config = parseConfig(oneNodeLab(dir));
   const daemon = await startDaemon(config, { env: {}, evaluateEveryMs: 3_600_000 });
   t.after(() => daemon.close());
   const sink = createSink(parseSinkUrl(`tcp://127.0.0.1:${daemon.listeners[0]?.port}`));
