@@ -14,7 +14,7 @@
  * With no segment a day long (the first day of data, or restarts more often than daily, as in `wbguard demo`), a first
  * estimate comes from the instants with Σ CMA 0: nobody real is on any Call Bridge, so the bound is the leak itself,
  * not a noisy approximation. The line goes through the first and the last of them (or the restart's 0 and the last),
- * when they are at least an hour apart (youngSegmentEstimate).
+ * when they are at least half an hour apart (youngSegmentEstimate).
  */
 
 const DAY_MS = 86_400_000;
@@ -128,11 +128,11 @@ export function segmentLeakRate(segment: LeakSegment): number | undefined {
 }
 
 /** Quiet instants closer than this give no estimate. */
-export const YOUNG_ESTIMATE_MIN_SPAN_MS = 3_600_000;
+export const YOUNG_ESTIMATE_MIN_SPAN_MS = 30 * 60_000;
 
 /**
  * A first leak rate (sessions/day) of a segment younger than a day, from its exact instants (Σ CMA 0), with its
- * basis in words; undefined without two of them (or a restart and one) an hour apart with load between: one quiet
+ * basis in words; undefined without two of them (or a restart and one) half an hour apart with load between: one quiet
  * spell (a night) says nothing of how fast sessions leak when they end.
  */
 export function youngSegmentEstimate(segment: LeakSegment): { rate: number; basis: string } | undefined {

@@ -364,10 +364,10 @@ describe('a first leak rate from less than a day of data (the instants nobody re
     assert.match(w?.limitForecast?.basis ?? '', /since restart/);
   });
 
-  test('no estimate from one quiet spell (a night), nor from quiet instants less than an hour apart', () => {
+  test('no estimate from one quiet spell (a night), nor from quiet instants less than half an hour apart', () => {
     const night = [...at(0, 4, 0), ...at(90, 4, 0), ...at(180, 5, 0)];
     assert.equal(run(night).report(LINES).webbridges[0]?.leakRatePerDay, null);
-    const short = [...at(0, 4, 0), ...at(20, 40, 30), ...at(50, 6, 0)];
+    const short = [...at(0, 4, 0), ...at(10, 40, 30), ...at(25, 6, 0)];
     assert.equal(run(short).report(LINES).webbridges[0]?.leakRatePerDay, null);
   });
 });
