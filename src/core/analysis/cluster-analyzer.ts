@@ -271,8 +271,14 @@ export class ClusterAnalyzer {
         };
       }
     }
-    const young = wb.segment ? youngSegmentEstimate(wb.segment) : undefined;
-    return young ?? { rate: null, basis: 'less than a day of data since the last restart' };
+    // No day-long segment: a first estimate from the newest segment that has one (restarted more often than daily).
+    for (let i = wb.segments.length - 1; i >= 0; i--) {
+      const young = youngSegmentEstimate(wb.segments[i] as LeakSegment);
+      if (young) {
+        return young;
+      }
+    }
+    return { rate: null, basis: 'less than a day of data since the last restart' };
   }
 
   report(lines: LineCounts, at?: number): AnalysisReport {

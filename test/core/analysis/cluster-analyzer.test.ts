@@ -362,6 +362,10 @@ describe('a first leak rate from less than a day of data (the instants nobody re
     // 6 leaked over the 2 h since the restart: 72/day.
     assert.equal(w?.leakRatePerDay, 72);
     assert.match(w?.limitForecast?.basis ?? '', /since restart/);
+    // Restarted again, and busy since: the previous segment's first estimate stands until this one has its own.
+    const again = [...records, ...at(130, 6, 0, 0, 0), ...at(140, 60, 50, 50, 0)];
+    assert.equal(run(again).report(LINES).webbridges[0]?.restarts.length, 2);
+    assert.equal(run(again).report(LINES).webbridges[0]?.leakRatePerDay, 72);
   });
 
   test('no estimate from one quiet spell (a night), nor from quiet instants less than half an hour apart', () => {
