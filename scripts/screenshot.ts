@@ -29,7 +29,15 @@ try {
     });
     await page.goto(`${demo.url}/`);
     await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { timeout: 30_000 });
-    await page.click('#range button[data-hours="6"]');
+    // The charts on their default range, which fits the data (the demo's few minutes of it).
+    await page.waitForFunction(
+      () =>
+        (window as unknown as { wbguard: { charts: Array<{ data: unknown[][] }> } }).wbguard.charts.some(
+          (c) => (c.data[0]?.length ?? 0) > 1,
+        ),
+      undefined,
+      { timeout: 60_000 },
+    );
     await page.waitForTimeout(1000);
     mkdirSync(dirname(values.out), { recursive: true });
     // The top of the page: answers, alerts, node table and charts (the journal continues below).

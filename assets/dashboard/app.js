@@ -10,8 +10,16 @@
   const view = { charts: [], state: null, historyMs: 0 };
   window.wbguard = view;
 
-  let hours = 24;
+  // The charts' span: 'fit' (the default) draws the data of the last day from its first point, so minutes of data
+  // fill the chart instead of its right edge; a number is a fixed span in hours.
+  let hours = 'fit';
+  const FIT_HOURS = 24;
   let lastHistory = 0;
+  // The guard's clock (state.clock): the demo's runs `speed` times faster than the wall clock. Every time, age and
+  // chart range on the page is on it, so that one clock is shown, labelled when it is simulated.
+  let clock = { at: Date.now(), read: Date.now(), simulated: false, speed: 1 };
+  const guardNow = () => clock.at + (Date.now() - clock.read) * clock.speed;
+  const simLabel = () => (clock.simulated ? ' (simulated)' : '');
   // With several clusters (issue 10), the one drawn in detail; its name is kept in the address (#cluster=NAME).
   let cluster = new URLSearchParams(location.hash.slice(1)).get('cluster');
   const withCluster = (path) => (cluster ? `${path}${path.includes('?') ? '&' : '?'}cluster=${encodeURIComponent(cluster)}` : path);
@@ -56,11 +64,11 @@
     refresh(true);
   });
 
-  const fmtTime = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
+  const fmtTime = (iso) => (iso ? `${new Date(iso).toLocaleString()}${simLabel()}` : '—');
   const ago = (iso) => {
     if (!iso) return 'never';
-    // A sender's clock a little ahead (or the simulator's fast clock) is "just now", not a negative age.
-    const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+    // A sender's clock a little ahead is "just now", not a negative age.
+    const s = Math.max(0, Math.round((guardNow() - Date.parse(iso)) / 1000));
     return s < 5 ? 'just now' : s < 90 ? `${s} s ago` : s < 5400 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`;
   };
   const num = (v) => (v === null || v === undefined ? '—' : String(v));
@@ -147,7 +155,10 @@
     $('cluster-name').textContent = `· ${s.clusterName}`;
     $('mode').textContent = `mode: ${s.mode}`;
     $('window').textContent = s.windowOpen ? 'window open' : `window closed · opens ${s.nextWindow ? fmtTime(s.nextWindow) : 'not within 8 days'}`;
-    $('updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
+    if (s.clock) clock = { at: Date.parse(s.clock.now), read: Date.now(), simulated: s.clock.simulated, speed: s.clock.speed };
+    $('updated').textContent = `updated ${new Date(guardNow()).toLocaleTimeString()}${clock.simulated ? ` · simulated time, ${clock.speed}× real time` : ''}`;
+    $('updated').classList.toggle('sim', clock.simulated);
+    $('journal-clock').textContent = clock.simulated ? '(simulated time)' : '';
   }
 
   // inHours 0 means the next ordinary peak of real sessions would already meet the limit.
@@ -305,7 +316,7 @@
     const stroke = css('--muted');
     const grid = { stroke: css('--line'), width: 1 };
     return [
-      { stroke, grid, ticks: grid },
+      clock.simulated ? { stroke, grid, ticks: grid, label: 'simulated time', labelSize: 20 } : { stroke, grid, ticks: grid },
       { stroke, grid, ticks: grid, size: 45 },
     ];
   }
@@ -313,6 +324,14 @@
   function joinSeries(list) {
     // uPlot wants one x array: join the series' own times, leaving gaps where a series has no point.
     return uPlot.join(list.map((s) => [s.t.map((t) => t / 1000), s.v]));
+  }
+
+  /** The x range: a fixed span, or (fit) from the first point of the last day, with a small margin before it. */
+  function chartRange(h, latest) {
+    if (hours !== 'fit') return { from: latest - hours * 3600000, to: latest };
+    const firsts = [...h.webbridges.map((w) => w.active.t[0]), ...h.callbridges.map((c) => c.cma.t[0])].filter((t) => t);
+    const first = Math.max(latest - FIT_HOURS * 3600000, Math.min(latest - 60000, ...firsts));
+    return { from: first - (latest - first) * 0.02, to: latest };
   }
 
   function chartWidth(container) {
@@ -324,12 +343,11 @@
     view.charts = [];
     const box = $('charts');
     const latest = Math.max(
-      Date.now(),
+      guardNow(),
       ...h.webbridges.map((w) => w.active.t[w.active.t.length - 1] || 0),
       ...h.callbridges.map((c) => c.cma.t[c.cma.t.length - 1] || 0),
     );
-    const from = latest - hours * 3600000;
-    const to = latest;
+    const { from, to } = chartRange(h, latest);
     // Every holder first, so the grid has its final columns before a chart measures its width.
     const holders = h.webbridges.map((w) => el('div', { class: 'chart', 'data-node': w.name }, el('h3', { text: w.name })));
     box.replaceChildren(...holders);
@@ -383,7 +401,7 @@
 
   async function loadHistory() {
     const started = performance.now();
-    const from = new Date(Date.now() - hours * 3600000).toISOString();
+    const from = new Date(guardNow() - (hours === 'fit' ? FIT_HOURS : hours) * 3600000).toISOString();
     const h = await getJson(withCluster(`/api/v1/history?from=${encodeURIComponent(from)}&points=${POINTS}`));
     view.history = h;
     drawCharts(h);
@@ -423,7 +441,7 @@
 
   for (const b of document.querySelectorAll('#range button')) {
     b.addEventListener('click', () => {
-      hours = Number(b.dataset.hours);
+      hours = b.dataset.hours === 'fit' ? 'fit' : Number(b.dataset.hours);
       for (const o of document.querySelectorAll('#range button')) o.classList.toggle('on', o === b);
       loadHistory().catch((err) => showError(err.message));
     });

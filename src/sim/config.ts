@@ -71,7 +71,16 @@ export const SimConfigSchema = z
     stateDir: z.string().default('.sim-state'),
     speed: z.union([z.number().positive().max(1_000_000), z.literal('max')]).default(60),
     duration: duration.optional().describe('stop after this much simulated time'),
-    start: z.string().optional().describe('simulated start time (ISO-8601); default now'),
+    start: z
+      .string()
+      .optional()
+      .describe('simulated start time (ISO-8601); default two hours ago (now with aheadOfClock or speed max)'),
+    aheadOfClock: z
+      .boolean()
+      .default(false)
+      .describe(
+        'keep running at speed past the wall clock (stamps in the future: for a guard on the simulator clock, as the demo)',
+      ),
     seed: z.number().int().default(1),
   })
   .strict();

@@ -34,6 +34,15 @@ export interface StartOptions {
   readonly log?: Logger;
   /** Real milliseconds between model steps in live mode. @default 100 */
   readonly tickMs?: number;
+  /** The wall clock the simulated one may not pass (tests). @default Date.now */
+  readonly wallClock?: () => number;
+}
+
+/** By default the simulated clock starts two hours back: a history replayed at `speed`, then it runs with the clock. */
+export const HISTORY_MS = 2 * 3_600_000;
+
+function defaultStart(config: SimConfig, now: number): number {
+  return config.speed === 'max' || config.aheadOfClock ? now : now - HISTORY_MS;
 }
 
 export async function startSimulator(config: SimConfig, options: StartOptions = {}): Promise<SimulatorHandle> {
@@ -58,7 +67,7 @@ export async function startSimulator(config: SimConfig, options: StartOptions = 
     chatterPerStats: config.chatterPerStats,
     restartDurationMs: config.restartDuration,
     restartOutput: config.restartOutput,
-    start: config.start ? Date.parse(config.start) : Date.now(),
+    start: config.start ? Date.parse(config.start) : defaultStart(config, (options.wallClock ?? Date.now)()),
     seed: config.seed,
   });
   const sinks = config.syslog.map((url) => createSink(parseSinkUrl(url)));
@@ -128,8 +137,12 @@ export async function startSimulator(config: SimConfig, options: StartOptions = 
     } else {
       const tick = options.tickMs ?? 100;
       const speed = config.speed;
+      const wallClock = options.wallClock ?? Date.now;
       timer = setInterval(() => {
-        cluster.advance(Math.min(tick * speed, end - cluster.now));
+        // At `speed` while behind the wall clock, then with it: a CMS never stamps a line ahead of the clock, and
+        // wbguard's fresh guard rightly distrusts data that is (docs/simulator.md, "Clock").
+        const behind = config.aheadOfClock ? Number.POSITIVE_INFINITY : wallClock() - cluster.now;
+        cluster.advance(Math.min(tick * speed, end - cluster.now, Math.max(0, behind)));
         if (cluster.now >= end) {
           clearInterval(timer);
           finish();

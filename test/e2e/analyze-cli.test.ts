@@ -1,7 +1,7 @@
 /** Runs the real `wbguard` entry point as a child process on the bundled sample and on stdin. */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -47,3 +47,51 @@ test('--help has an example and exit 0', () => {
   assert.equal(r.status, 0);
   assert.match(r.stdout, /Examples:/);
 });
+
+test('input without a CMS log line (binary, empty file, empty folder) says so and exits 1, with no empty report', () => {
+  const empty = join(dir, 'empty-folder');
+  mkdirSync(empty);
+  const emptyFile = join(dir, 'empty.log');
+  writeFileSync(emptyFile, '');
+  const binary = join(dir, 'binary.dat');
+  writeFileSync(binary, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
+  for (const path of [empty, emptyFile, binary]) {
+    const r = wbguard(['analyze', path]);
+    assert.equal(r.status, 1, path);
+    assert.match(r.stderr, /^wbguard: no CMS log line found/m, path);
+    assert.equal(r.stdout, '', `${path}: no report`);
+  }
+});
+
+test('a missing file is an error before any report; an unwritable --html is named and the summary still printed', async () => {
+  const missing = wbguard(['analyze', join(dir, 'no-such.log')]);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /^wbguard: cannot read .*no-such\.log: no such file or folder\n$/);
+  assert.equal(missing.stdout, '', 'no empty report');
+  // Beside a readable file: the error comes first (on a terminal, above the report), the rest is analysed.
+  const both = await runMerged(['analyze', join(dir, 'no-such.log'), SAMPLE]);
+  assert.equal(both.status, 1);
+  assert.match(both.output, /^wbguard: cannot read .*no-such\.log: no such file or folder\nWeb Bridges \(limit 149\)/);
+
+  const html = join(dir, 'no-such-folder', 'leak.html');
+  const r = wbguard(['analyze', SAMPLE, '--html', html]);
+  assert.equal(r.status, 1);
+  assert.match(r.stdout, /Web Bridges \(limit 149\)[\s\S]*cms1/, 'the text report is printed');
+  assert.doesNotMatch(r.stdout, /HTML report written/);
+  assert.ok(r.stderr.includes(`cannot write the HTML report to ${html}: its folder does not exist`), r.stderr);
+  assert.doesNotMatch(r.stderr, /unexpected error/);
+});
+
+/** Runs wbguard with stdout and stderr into one pipe, as a terminal shows them, to check their order. */
+function runMerged(args: string[]): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve) => {
+    // One pipe for both (the shell's 2>&1), so that the order is the order of the writes.
+    const argv = [process.execPath, '--import', 'tsx', MAIN, ...args];
+    const child = spawn('sh', ['-c', 'exec "$0" "$@" 2>&1', ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.on('close', (status) => resolve({ status, output }));
+  });
+}

@@ -74,6 +74,21 @@ test('the dashboard shows the cluster, plans, and restarts only with the token',
       );
       return err;
     });
+  // The charts open on a range that fits the data (minutes of it here), not on 24 hours.
+  const span = await page.evaluate(() => {
+    const v = (
+      window as unknown as {
+        wbguard: { charts: Array<{ scales: { x: { min: number; max: number } }; data: number[][] }> };
+      }
+    ).wbguard;
+    const c = v.charts[0] as { scales: { x: { min: number; max: number } }; data: number[][] };
+    return { min: c.scales.x.min, max: c.scales.x.max, first: c.data[0]?.[0] ?? 0 };
+  });
+  assert.ok(span.max - span.min < 6 * 3600, `range ${(span.max - span.min) / 3600} h for minutes of data`);
+  assert.ok(span.first - span.min < (span.max - span.min) * 0.1, 'the first point is at the left edge');
+  // One clock: the simulator's, labelled in the header and the journal.
+  assert.match((await page.textContent('#updated')) ?? '', /^updated .* · simulated time, 120× real time$/);
+  assert.equal(await page.textContent('#journal-clock'), '(simulated time)');
   const painted = await page.$eval('#charts .chart canvas', (c) => {
     const canvas = c as HTMLCanvasElement;
     const ctx = canvas.getContext('2d');

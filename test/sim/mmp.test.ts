@@ -207,37 +207,43 @@ describe('MMP over SSH', () => {
     );
   });
 
-  test('interactive shell with the node prompt', async (t) => {
-    const sim = await simulator(t);
-    const out = await new Promise<string>((resolve, reject) => {
+  /** Types `input` into an interactive shell of node 3, with or without a pty, and returns all it printed. */
+  async function shellSession(port: number | undefined, input: string, pty: boolean): Promise<string> {
+    return await new Promise<string>((resolve, reject) => {
       const c = new Client();
       let text = '';
-      c.on('ready', () =>
-        c.shell((err, stream) => {
-          if (err) {
-            reject(err);
-            return;
-          }
-          stream.on('data', (d: Buffer) => {
-            text += d.toString();
-          });
-          stream.on('close', () => {
-            c.end();
-            resolve(text);
-          });
-          stream.write('version\nexit\n');
-        }),
-      );
+      const onShell = (err: Error | undefined, stream: ssh2.ClientChannel) => {
+        if (err) {
+          reject(err);
+          return;
+        }
+        stream.on('data', (d: Buffer) => {
+          text += d.toString();
+        });
+        stream.on('close', () => {
+          c.end();
+          resolve(text);
+        });
+        stream.write(input);
+      };
+      c.on('ready', () => (pty ? c.shell(onShell) : c.shell(false, onShell)));
       c.on('error', reject);
-      c.connect({
-        host: '127.0.0.1',
-        port: sim.mmp.nodes[2]?.port,
-        username: 'admin',
-        password: SIM_PASSWORD,
-        hostVerifier: () => true,
-      });
+      c.connect({ host: '127.0.0.1', port, username: 'admin', password: SIM_PASSWORD, hostVerifier: () => true });
     });
-    assert.match(out, /^cms3> 2\.8\.3\r\ncms3> $/);
+  }
+
+  test('interactive shell with the node prompt echoes what is typed, like a terminal', async (t) => {
+    const sim = await simulator(t);
+    const port = sim.mmp.nodes[2]?.port;
+    // A pty (a person at a terminal): every character typed comes back, backspace erases, Enter is CR LF.
+    const typed = await shellSession(port, 'versx\x7fion\rexit\r', true);
+    assert.equal(typed, 'cms3> versx\b \bion\r\n2.8.3\r\ncms3> exit\r\n');
+    // Ctrl-C abandons the line; Ctrl-D at an empty line ends the session.
+    const interrupted = await shellSession(port, 'webbridge restart\x03\x04', true);
+    assert.equal(interrupted, 'cms3> webbridge restart^C\r\ncms3> ');
+    assert.equal(sim.state().webbridges[2]?.available, true, 'the abandoned line ran nothing');
+    // Without a pty (a script), nothing is echoed.
+    assert.equal(await shellSession(port, 'version\nexit\n', false), 'cms3> 2.8.3\r\ncms3> ');
   });
 
   test('faults: refused auth, hang, dropped connection, expired password, closed port', async (t) => {

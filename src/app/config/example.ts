@@ -27,7 +27,7 @@ callbridges:
     #syslogHost: cms1
     # Optional: the CMS REST API gives the count every pollMs instead of every 5 minutes.
     #api:
-      #url: https://10.0.0.11:445
+      #url: https://10.0.0.11:445/api/v1
       #username: wbguard-api
       #password: env:WBGUARD_CMS_API_PASSWORD
       #ca: /etc/wbguard/cms-ca.pem  # or insecure: true (warned about at every start)

@@ -172,7 +172,7 @@ export const httpsUrl = z
     try {
       u = new URL(v);
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a URL such as https://10.0.0.11:445' });
+      ctx.addIssue({ code: 'custom', message: 'must be a URL such as https://10.0.0.11:445/api/v1' });
       return;
     }
     if (u.protocol !== 'https:') {

@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import { type JsonSchemaNode, jsonSchemaOf } from './json-schema.js';
+import { plainMessage } from './plain-words.js';
 import { ConfigSchema } from './schema.js';
 
 export type ConfigPath = ReadonlyArray<PropertyKey>;
@@ -87,7 +88,7 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[]): ConfigIssue[
       continue;
     }
     const code = (issue as { params?: { wbguardCode?: string } }).params?.wbguardCode;
-    out.push({ path: issue.path, message: issue.message, ...(code ? { code } : {}) });
+    out.push({ path: issue.path, message: plainMessage(issue) ?? issue.message, ...(code ? { code } : {}) });
   }
   return out;
 }

@@ -110,7 +110,7 @@ function fail(source: string, issues: readonly ConfigIssue[], lineOf: ParseOptio
   throw new ConfigError(
     `${source} has ${issues.length} problem${issues.length === 1 ? '' : 's'}`,
     issues.map((i) => formatIssue(i, lineOf)),
-    { code: codeOf(issues), hint: 'wbguard config check lists them; docs/configuration.md describes every key' },
+    { code: codeOf(issues), hint: 'correct each key listed above; docs/configuration.md describes every key' },
   );
 }
 

@@ -56,7 +56,7 @@ export const WebBridgeSchema = z
 
 export const CallBridgeApiSchema = z
   .object({
-    url: httpsUrl.describe('Base URL of the CMS API (Web Admin), e.g. `https://10.0.0.11:445`.'),
+    url: httpsUrl.describe('Base URL of the CMS API (Web Admin), e.g. `https://10.0.0.11:445/api/v1` (with /api/v1).'),
     username: z.string().min(1).describe('API user (an MMP user with the api role).'),
     password: secretRef.describe('The API password, by reference.'),
     ca: filePath

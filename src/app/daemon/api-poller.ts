@@ -10,6 +10,7 @@ import { type CmsApiClient, createCmsApiClient } from '../../adapters/cms-api/cl
 import { judgeCmsVersion, type VersionVerdict } from '../../core/cms-version.js';
 import type { Logger } from '../../ports/logger.js';
 import type { WbguardConfig } from '../config/index.js';
+import { apiFix } from './api-advice.js';
 
 export interface ApiCount {
   readonly acano: number;
@@ -27,14 +28,18 @@ export interface ApiView {
 }
 
 export class ApiPoller {
-  readonly #clients = new Map<string, { client: CmsApiClient; pollMs: number }>();
+  readonly #clients = new Map<string, { client: CmsApiClient; pollMs: number; url: string }>();
   readonly #views = new Map<string, ApiView>();
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #allHaveApi: boolean;
   readonly #now: () => number;
+  readonly #log: Logger | undefined;
+  /** Since when each failing Call Bridge fails: its failure is logged once, and its recovery once. */
+  readonly #failingSince = new Map<string, number>();
 
   constructor(config: WbguardConfig, now: () => number, log?: Logger) {
     this.#now = now;
+    this.#log = log;
     this.#allHaveApi = config.callbridges.length > 0 && config.callbridges.every((c) => c.api);
     config.callbridges.forEach((cb, i) => {
       if (!cb.api) {
@@ -51,7 +56,7 @@ export class ApiPoller {
         ...(cb.api.ca ? { ca: readFileSync(cb.api.ca, 'utf8') } : {}),
         insecure: cb.api.insecure,
       });
-      this.#clients.set(cb.name, { client, pollMs: cb.api.pollMs });
+      this.#clients.set(cb.name, { client, pollMs: cb.api.pollMs, url: cb.api.url });
       this.#views.set(cb.name, { name: cb.name, count: undefined, version: undefined, error: undefined });
     });
   }
@@ -82,15 +87,40 @@ export class ApiPoller {
         version,
         error: undefined,
       });
+      this.#logRecovery(name);
     } catch (err) {
       const e = err as { code?: string; message: string };
-      this.#views.set(name, {
-        name,
-        count: prev?.count,
-        version: prev?.version,
-        error: { code: e.code ?? 'WBGUARD_ERR_API_CONNECT', message: e.message },
-      });
+      const error = { code: e.code ?? 'WBGUARD_ERR_API_CONNECT', message: e.message };
+      this.#views.set(name, { name, count: prev?.count, version: prev?.version, error });
+      this.#logFailure(name, error, prev?.error, entry.url);
     }
+  }
+
+  /** Logged when a Call Bridge starts failing, or fails differently: not at every poll while it stays down. */
+  #logFailure(
+    name: string,
+    error: { code: string; message: string },
+    before: { code: string } | undefined,
+    url: string,
+  ): void {
+    if (!this.#failingSince.has(name)) {
+      this.#failingSince.set(name, this.#now());
+    } else if (before?.code === error.code) {
+      return;
+    }
+    this.#log?.warn(
+      { callbridge: name, code: error.code, err: error.message, fix: apiFix(error.code, url) },
+      'cms api poll failed; the API counts of this Call Bridge are not used until it answers',
+    );
+  }
+
+  #logRecovery(name: string): void {
+    const since = this.#failingSince.get(name);
+    if (since === undefined) {
+      return;
+    }
+    this.#failingSince.delete(name);
+    this.#log?.info({ callbridge: name, failedForMs: this.#now() - since }, 'cms api poll recovered');
   }
 
   start(): void {

@@ -13,9 +13,11 @@ import type { AsyncStore } from '../../ports/async-store.js';
 import type { Logger } from '../../ports/logger.js';
 import type { MmpClient } from '../../ports/mmp.js';
 import { callbridgeNameMap, scopedClusters, type WbguardConfig, webbridgeNameMap } from '../config/index.js';
+import { explainPortInUse } from '../port-in-use.js';
 import { mmpClientFor } from '../restart/mmp-wiring.js';
 import { createDaemonAlerts, type DaemonAlerts } from './alert-wiring.js';
 import type { ApiPoller } from './api-poller.js';
+import type { ClockLabel } from './clock-view.js';
 import { ClusterAnalyzers } from './cluster-analyzers.js';
 import { ClusterGuard } from './cluster-guard.js';
 import { startHousekeeping } from './housekeeping.js';
@@ -43,6 +45,8 @@ export interface DaemonOptions {
   readonly alertRetryDelaysMs?: readonly number[];
   /** Delay before the first MMP login probe. @default 10000 */
   readonly probeFirstAfterMs?: number;
+  /** Which clock `now` is, shown by the dashboard (the demo's is the simulator's). @default the host's */
+  readonly clock?: ClockLabel;
 }
 
 export interface DaemonHandle {
@@ -206,12 +210,22 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
 
   let http: Awaited<ReturnType<typeof startHttp>>;
   try {
-    http = await startHttp(config, { guards, store, journal, alerts, leadership, metrics, log });
+    http = await startHttp(config, {
+      guards,
+      store,
+      journal,
+      alerts,
+      leadership,
+      metrics,
+      log,
+      now,
+      clock: options.clock,
+    });
   } catch (err) {
     // Nothing half-started is left behind: listeners, timers and the store close before the error goes up.
     await Promise.all(closers.map((c) => c()));
     await store.close();
-    throw err;
+    throw explainPortInUse(err, 'http.listen in the configuration');
   }
   const url = http.url;
   log?.info({ url }, 'http listening');

@@ -10,6 +10,7 @@ import type { Logger } from '../../ports/logger.js';
 import { callbridgeNameMap, parseHostPort, type WbguardConfig, webbridgeNameMap } from '../config/index.js';
 import { createHttpApp } from '../http/server.js';
 import type { DaemonAlerts } from './alert-wiring.js';
+import { type ClockLabel, withClock } from './clock-view.js';
 import type { ClusterGuard } from './cluster-guard.js';
 import type { DaemonLeadership } from './leadership.js';
 import type { DaemonMetrics } from './metrics.js';
@@ -61,15 +62,18 @@ export async function startHttp(
     readonly metrics: DaemonMetrics;
     /** Where an unexpected failure while answering is logged. */
     readonly log: Logger | undefined;
+    /** The guard's clock, stamped on every state the API serves (the demo's is the simulator's). */
+    readonly now: () => number;
+    readonly clock: ClockLabel | undefined;
   },
 ): Promise<HttpWiring> {
-  const { guards, store, journal, alerts, leadership, metrics, log } = deps;
+  const { guards, store, journal, alerts, leadership, metrics, log, now, clock } = deps;
   const { host, port } = parseHostPort(config.http.listen, 8080);
   const token = config.secrets.get('http.token');
   const app = createHttpApp({
     clusters: guards.map((g) => ({
       name: g.name,
-      state: () => g.state(),
+      state: () => withClock(g.state(), now(), clock),
       series: () => g.series(),
       minuteHistory: (from, to, bucketMs) => minuteHistoryOf(store, g.config, from, to, bucketMs),
       plan: () => g.plan(),

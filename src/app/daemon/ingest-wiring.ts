@@ -15,6 +15,7 @@ import {
 } from '../../adapters/syslog/listeners.js';
 import type { Logger } from '../../ports/logger.js';
 import { parseHostPort, type WbguardConfig } from '../config/index.js';
+import { explainPortInUse } from '../port-in-use.js';
 import type { DaemonAlerts } from './alert-wiring.js';
 import type { ClusterAnalyzers } from './cluster-analyzers.js';
 import type { LiveState } from './live-state.js';
@@ -48,6 +49,7 @@ export async function startIngest(
     metrics.syslogMessages.inc({ transport });
     state.ingest(message, now());
   };
+  const SYSLOG_KEYS = { udp: 'syslog.udp', tcp: 'syslog.tcp', tls: 'syslog.tls.listen' } as const;
   const specs: Array<{ transport: Transport; listen: string | undefined }> = [
     { transport: 'udp', listen: syslog.udp },
     { transport: 'tcp', listen: syslog.tcp },
@@ -78,6 +80,8 @@ export async function startIngest(
         maxConnections: syslog.maxConnections,
         onMessage,
         ...(tlsSecrets ? { tls: tlsSecrets } : {}),
+      }).catch((err: unknown) => {
+        throw explainPortInUse(err, `${SYSLOG_KEYS[s.transport]} in the configuration`);
       });
       listeners.push(l);
       closers.push(() => l.close());

@@ -3,8 +3,10 @@
  * Prometheus metrics of the daemon (names fixed by issue 5: people's dashboards and alerts rely on them).
  * Gauges are computed from the live analysis at scrape time. Every series of a node or a cluster carries a
  * `cluster` label (issue 10: one daemon may guard several clusters, and node names are unique only within one).
+ * Beside them, prom-client's standard process and Node.js metrics (`process_*`, `nodejs_*`), which Prometheus users'
+ * dashboards expect of every exporter. docs/prometheus-rules.yml alerts on these series.
  */
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { AnalysisReport } from '../../core/model.js';
 
 export interface DaemonMetrics {
@@ -33,55 +35,76 @@ export function createMetrics(
   malformed: () => number,
 ): DaemonMetrics {
   const registry = new Registry();
-  const byWb = (f: (w: AnalysisReport['webbridges'][number]) => number | null) =>
-    function (this: Gauge<'webbridge' | 'cluster'>) {
+  collectDefaultMetrics({ register: registry });
+  /** A gauge's collect: one series per node of every cluster, labelled `role` (webbridge or callbridge) and cluster. */
+  const perNode = <R extends 'webbridges' | 'callbridges'>(
+    nodes: R,
+    f: (n: AnalysisReport[R][number]) => number | null,
+  ) =>
+    function (this: Gauge<'webbridge' | 'callbridge' | 'cluster'>) {
       this.reset();
+      const role = nodes === 'webbridges' ? 'webbridge' : 'callbridge';
       for (const k of clusters()) {
-        for (const w of k.report.webbridges) {
-          const v = f(w);
+        for (const n of k.report[nodes] as ReadonlyArray<AnalysisReport[R][number]>) {
+          const v = f(n);
           if (v !== null) {
-            this.set({ webbridge: w.name, cluster: k.name }, v);
+            this.set({ [role]: n.name, cluster: k.name }, v);
           }
         }
       }
     };
-  new Gauge({
-    name: 'wbguard_webbridge_active_sessions',
-    help: 'Active sessions on a Web Bridge (last Stats line)',
-    labelNames: ['webbridge', 'cluster'],
-    registers: [registry],
-    collect: byWb((w) => w.active),
-  });
-  new Gauge({
-    name: 'wbguard_webbridge_leaked_sessions',
-    help: 'Leaked sessions on a Web Bridge, proven lower bound',
-    labelNames: ['webbridge', 'cluster'],
-    registers: [registry],
-    collect: byWb((w) => w.leakedMin),
-  });
-  new Gauge({
-    name: 'wbguard_webbridge_at_limit',
-    help: '1 when a Web Bridge is at its session limit',
-    labelNames: ['webbridge', 'cluster'],
-    registers: [registry],
-    collect: byWb((w) => (w.active === null ? null : w.active >= limit ? 1 : 0)),
-  });
-  new Gauge({
-    name: 'wbguard_callbridge_cma_sessions',
-    help: 'CMA sessions on a Call Bridge (last STATS line)',
-    labelNames: ['callbridge', 'cluster'],
-    registers: [registry],
-    collect(this: Gauge<'callbridge' | 'cluster'>) {
-      this.reset();
-      for (const k of clusters()) {
-        for (const c of k.report.callbridges) {
-          if (c.cma !== null) {
-            this.set({ callbridge: c.name, cluster: k.name }, c.cma);
-          }
-        }
-      }
-    },
-  });
+  /** Epoch seconds of an ISO-8601 instant, the Prometheus way of exporting a time. */
+  const seconds = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso) / 1000);
+  type Wb = AnalysisReport['webbridges'][number];
+  type Cb = AnalysisReport['callbridges'][number];
+  const webbridgeGauges: Array<[name: string, help: string, value: (w: Wb) => number | null]> = [
+    ['wbguard_webbridge_active_sessions', 'Active sessions on a Web Bridge (last Stats line)', (w) => w.active],
+    ['wbguard_webbridge_leaked_sessions', 'Leaked sessions on a Web Bridge, proven lower bound', (w) => w.leakedMin],
+    [
+      'wbguard_webbridge_at_limit',
+      '1 when a Web Bridge is at its session limit',
+      (w) => (w.active === null ? null : w.active >= limit ? 1 : 0),
+    ],
+    [
+      'wbguard_webbridge_leak_rate_per_day',
+      'Growth of the leaked lower bound per day since the last restart (absent while unknown)',
+      (w) => w.leakRatePerDay,
+    ],
+    [
+      'wbguard_webbridge_limit_forecast_timestamp_seconds',
+      'When a Web Bridge is forecast to reach its session limit, epoch seconds (absent when not leaking)',
+      (w) => seconds(w.limitForecast?.at ?? null),
+    ],
+    [
+      'wbguard_webbridge_last_stats_timestamp_seconds',
+      'Stamp of the last Web Bridge Stats line, epoch seconds',
+      (w) => seconds(w.lastSeen),
+    ],
+    [
+      'wbguard_webbridge_stale',
+      '1 when no Stats line came from a Web Bridge for longer than analysis.staleAfterMs',
+      (w) => (w.stale ? 1 : 0),
+    ],
+  ];
+  const callbridgeGauges: Array<[name: string, help: string, value: (c: Cb) => number | null]> = [
+    ['wbguard_callbridge_cma_sessions', 'CMA sessions on a Call Bridge (last STATS line)', (c) => c.cma],
+    [
+      'wbguard_callbridge_stale',
+      '1 when no STATS line came from a Call Bridge for longer than analysis.staleAfterMs',
+      (c) => (c.stale ? 1 : 0),
+    ],
+  ];
+  const nodeGauges = <R extends 'webbridges' | 'callbridges'>(
+    nodes: R,
+    gauges: Array<[name: string, help: string, value: (n: AnalysisReport[R][number]) => number | null]>,
+  ) => {
+    const role = nodes === 'webbridges' ? 'webbridge' : 'callbridge';
+    for (const [name, help, value] of gauges) {
+      new Gauge({ name, help, labelNames: [role, 'cluster'], registers: [registry], collect: perNode(nodes, value) });
+    }
+  };
+  nodeGauges('webbridges', webbridgeGauges);
+  nodeGauges('callbridges', callbridgeGauges);
   new Gauge({
     name: 'wbguard_cluster_leaked_sessions',
     help: 'Cluster leak estimate: sum of Web Bridge active minus sum of CMA',

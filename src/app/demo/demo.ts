@@ -51,6 +51,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
       meanStay: '5m',
       restartDuration: '20s',
       seed: 42,
+      // The demo's guard lives on the simulator's clock (below), so the simulator may run ahead of the wall clock.
+      aheadOfClock: true,
     }),
     { env: {} },
   );
@@ -97,6 +99,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
       // The guard lives in the simulator's time, which runs `speed` times faster than the wall clock: otherwise
       // every Stats line would look stamped in the future, and the fresh guard rightly distrusts those.
       now: () => sim.cluster.now,
+      clock: { simulated: true, speed: options.speed ?? 60 },
       evaluateEveryMs: options.evaluateEveryMs ?? 3000,
       ...(options.log ? { log: options.log } : {}),
     });

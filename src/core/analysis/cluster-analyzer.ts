@@ -17,7 +17,7 @@ import {
 } from '../model.js';
 import { BoundedSeries } from './bounded-series.js';
 import { forecastLimit, recommend, round1 } from './forecast.js';
-import { LeakSegment, segmentLeakRate } from './leak-rate.js';
+import { LeakSegment, segmentLeakRate, youngSegmentEstimate } from './leak-rate.js';
 import { CallBridgeState, WebBridgeState } from './node-state.js';
 
 export interface AnalyzerOptions {
@@ -279,6 +279,13 @@ export class ClusterAnalyzer {
           rate,
           basis: `leak ${round1(rate)}/day ${i === wb.segments.length - 1 ? what : `in the segment ${what}`}`,
         };
+      }
+    }
+    // No day-long segment: a first estimate from the newest segment that has one (restarted more often than daily).
+    for (let i = wb.segments.length - 1; i >= 0; i--) {
+      const young = youngSegmentEstimate(wb.segments[i] as LeakSegment);
+      if (young) {
+        return young;
       }
     }
     return { rate: null, basis: 'less than a day of data since the last restart' };

@@ -10,6 +10,11 @@
  * Σ CMA is 0 but real guests have arrived: the cluster's active count tells those instants apart). So, per UTC day
  * of the segment since the last restart, we keep the bound at the day's quietest instant and fit a least-squares line through those daily points (plus the restart
  * itself at 0 when the segment starts with one). Segments shorter than a day fall back to the previous one's rate.
+ *
+ * With no segment a day long (the first day of data, or restarts more often than daily, as in `wbguard demo`), a first
+ * estimate comes from the instants with Σ CMA 0: nobody real is on any Call Bridge, so the bound is the leak itself,
+ * not a noisy approximation. The line goes through the first and the last of them (or the restart's 0 and the last),
+ * when they are at least half an hour apart (youngSegmentEstimate).
  */
 
 const DAY_MS = 86_400_000;
@@ -35,6 +40,11 @@ export class LeakSegment {
   readonly days: DailyPoint[] = [];
   runningMax = 0;
   lastAt: number;
+  /** The first instant of the segment with Σ CMA 0 (nobody real on a Call Bridge), where the bound is exact. */
+  firstQuiet: { t: number; v: number } | undefined;
+  /** The latest such instant with load before it (after the restart or the first quiet instant). */
+  quietAfterLoad: { t: number; v: number } | undefined;
+  #loadSeen = false;
 
   constructor(startedAt: number, startsAtRestart: boolean) {
     this.startedAt = startedAt;
@@ -44,6 +54,14 @@ export class LeakSegment {
 
   add(t: number, lowerBound: number, clusterCma: number, clusterActive: number): void {
     this.lastAt = Math.max(this.lastAt, t);
+    if (clusterCma === 0) {
+      this.firstQuiet ??= { t, v: lowerBound };
+      if (this.#loadSeen) {
+        this.quietAfterLoad = { t, v: lowerBound };
+      }
+    } else if (this.startsAtRestart || this.firstQuiet) {
+      this.#loadSeen = true;
+    }
     const day = Math.floor(t / DAY_MS) * DAY_MS;
     const last = this.days[this.days.length - 1];
     if (last && last.day === day) {
@@ -107,4 +125,27 @@ export function segmentLeakRate(segment: LeakSegment): number | undefined {
   }
   const slope = slopePerDay(points);
   return slope === undefined ? undefined : Math.max(0, slope);
+}
+
+/** Quiet instants closer than this give no estimate. */
+export const YOUNG_ESTIMATE_MIN_SPAN_MS = 30 * 60_000;
+
+/**
+ * A first leak rate (sessions/day) of a segment younger than a day, from its exact instants (Σ CMA 0), with its
+ * basis in words; undefined without two of them (or a restart and one) half an hour apart with load between: one quiet
+ * spell (a night) says nothing of how fast sessions leak when they end.
+ */
+export function youngSegmentEstimate(segment: LeakSegment): { rate: number; basis: string } | undefined {
+  const last = segment.quietAfterLoad;
+  const first = segment.startsAtRestart ? { t: segment.startedAt, v: 0 } : segment.firstQuiet;
+  if (!last || !first || last.t - first.t < YOUNG_ESTIMATE_MIN_SPAN_MS) {
+    return undefined;
+  }
+  const rate = Math.max(0, ((last.v - first.v) / (last.t - first.t)) * DAY_MS);
+  const hours = Math.round(((last.t - first.t) / 3_600_000) * 10) / 10;
+  const from = new Date(first.t).toISOString();
+  return {
+    rate,
+    basis: `leak ${Math.round(rate * 10) / 10}/day over ${hours} h ${segment.startsAtRestart ? `since restart ${from}` : `since ${from}`} (less than a day of data: a first estimate)`,
+  };
 }

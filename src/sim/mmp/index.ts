@@ -11,6 +11,7 @@ import type { Logger } from '../../ports/logger.js';
 import type { RestartOutputMode, SimCluster, SimNode } from '../types.js';
 import { PASSWORD_EXPIRED_TEXT, runMmpCommand } from './commands.js';
 import { loadOrCreateHostKey } from './host-key.js';
+import { LineEditor, type LineEvent } from './line-editor.js';
 
 const { Server, utils } = ssh2;
 type Ssh2Server = InstanceType<typeof Server>;
@@ -141,7 +142,12 @@ class NodeServer {
     client.on('ready', () => {
       client.on('session', (accept) => {
         const session = accept();
-        session.on('pty', (ok) => ok?.());
+        // A pty means a person at a terminal: the shell echoes what they type (line-editor.ts).
+        let terminal = false;
+        session.on('pty', (ok) => {
+          terminal = true;
+          ok?.();
+        });
         session.on('env', (ok) => ok?.());
         session.on('exec', (ok, _reject, info) => {
           const stream = ok();
@@ -149,7 +155,7 @@ class NodeServer {
         });
         session.on('shell', (ok) => {
           const stream = ok();
-          this.#shell(client, stream, user, `${ip}:${remotePort}`);
+          this.#shell(client, stream, user, `${ip}:${remotePort}`, terminal);
         });
       });
     });
@@ -186,7 +192,7 @@ class NodeServer {
     stream.end();
   }
 
-  #shell(client: Connection, stream: ssh2.ServerChannel, user: string, from: string): void {
+  #shell(client: Connection, stream: ssh2.ServerChannel, user: string, from: string, terminal: boolean): void {
     const prompt = `${this.node.name}> `;
     if (this.node.faults.passwordExpired) {
       stream.write(PASSWORD_EXPIRED_TEXT.replace(/\n/g, '\r\n'));
@@ -195,39 +201,53 @@ class NodeServer {
       return;
     }
     stream.write(prompt);
-    let buffer = '';
+    const editor = new LineEditor(terminal);
     let busy = Promise.resolve();
     stream.on('data', (data: Buffer) => {
-      buffer += data.toString('utf8');
-      let nl = buffer.search(/[\r\n]/);
-      while (nl >= 0) {
-        const line = buffer.slice(0, nl).trim();
-        buffer = buffer.slice(nl + 1).replace(/^[\r\n]/, '');
-        nl = buffer.search(/[\r\n]/);
+      // One character at a time, so that the echo of what was typed after a command comes after its output.
+      for (const ch of data.toString('utf8')) {
+        const { echo, events } = editor.feed(ch);
         busy = busy.then(async () => {
-          if (line === 'exit' || line === 'quit') {
-            stream.exit(0);
-            stream.end();
-            return;
+          if (echo) {
+            stream.write(echo);
           }
-          if (line.length > 0) {
-            this.node.auditCommand(user, from, line);
-            if (this.node.faults.hangOnExec) {
-              return;
-            }
-            if (this.node.faults.dropMidCommand) {
-              client.end();
-              return;
-            }
-            const result = await runMmpCommand(this.node, line);
-            for (const out of result.output) {
-              stream.write(`${out}\r\n`);
-            }
+          for (const event of events) {
+            await this.#onShellEvent(client, stream, user, from, event, prompt);
           }
-          stream.write(prompt);
         });
       }
     });
+  }
+
+  async #onShellEvent(
+    client: Connection,
+    stream: ssh2.ServerChannel,
+    user: string,
+    from: string,
+    event: LineEvent,
+    prompt: string,
+  ): Promise<void> {
+    const line = event.kind === 'line' ? event.text.trim() : '';
+    if (event.kind === 'eof' || line === 'exit' || line === 'quit') {
+      stream.exit(0);
+      stream.end();
+      return;
+    }
+    if (line.length > 0) {
+      this.node.auditCommand(user, from, line);
+      if (this.node.faults.hangOnExec) {
+        return;
+      }
+      if (this.node.faults.dropMidCommand) {
+        client.end();
+        return;
+      }
+      const result = await runMmpCommand(this.node, line);
+      for (const out of result.output) {
+        stream.write(`${out}\r\n`);
+      }
+    }
+    stream.write(prompt);
   }
 }
 

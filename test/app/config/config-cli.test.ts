@@ -71,6 +71,39 @@ describe('wbguard config check', () => {
     assert.ok(!bad.err().includes(SECRET) && !bad.out().includes(SECRET));
   });
 
+  test('wrong types and bounds in plain words, and a fix line that does not send you back to config check', async (t) => {
+    const file = join(tempDir(t), 'types.yaml');
+    writeFileSync(
+      file,
+      [
+        'cluster: 5',
+        'webbridges: [{ name: cms1, mmp: "10.0.0.1", hostKey: "SHA256:' + 'a'.repeat(43) + '" }]',
+        'callbridges: { name: cms1 }',
+        'mmp: { agent: "yes" }',
+        'http: { listen: 8080 }',
+        'restart: { leakThreshold: -5 }',
+        'policy: { mode: sometimes }',
+        '',
+      ].join('\n'),
+    );
+    const io = memoryIo();
+    assert.equal(await runCli(['config', 'check', '--config', file], io), 2);
+    const err = io.err();
+    for (const line of [
+      '  - cluster: must be text, not a number (put it in quotes) (line 1)',
+      '  - callbridges: must be a list, not a set of keys (key: value) (line 3)',
+      '  - mmp.agent: must be true or false, not text (line 4)',
+      '  - http.listen: must be text, not a number (put it in quotes) (line 5)',
+      '  - restart.leakThreshold: must be at least 1 (line 6)',
+      '  - policy.mode: must be one of observe, dry-run, enforce (line 7)',
+    ]) {
+      assert.ok(err.includes(`${line}\n`), `${line}\n---\n${err}`);
+    }
+    assert.doesNotMatch(err, /Invalid input|Too small|Invalid option|expected \w+, received/);
+    assert.doesNotMatch(err, /fix: wbguard config check/);
+    assert.match(err, / {2}fix: correct each key listed above; docs\/configuration\.md describes every key\n$/);
+  });
+
   test('warnings are printed after OK', async (t) => {
     const file = join(tempDir(t), 'w.yaml');
     writeFileSync(file, stringify({ webbridges: [{ name: 'cms1', mmp: '10.0.0.1' }], mmp: { agent: true } }));

@@ -14,6 +14,7 @@ import { startDemo } from '../../../src/app/demo/demo.js';
 import { createSink, parseSinkUrl } from '../../../src/sim/syslog/sinks.js';
 import { callBridgeStatsLine, webBridgeStatsLine } from '../../../src/sim/syslog/templates.js';
 import { feedPicture } from '../../helpers/feed-picture.js';
+import { oneNodeLab } from '../../helpers/lab-config.js';
 import { SIM_PASSWORD, simulator, tempDir } from '../../sim/helpers.js';
 
 async function until<T>(f: () => Promise<T | undefined> | T | undefined, ms: number, what: string): Promise<T> {
@@ -188,17 +189,7 @@ describe('wbguard run', () => {
 test('kill -9 and start again: every acknowledged record is still there', async (t) => {
   const dir = tempDir(t, 'wbguard-kill-');
   const config = join(dir, 'wbguard.yaml');
-  writeFileSync(
-    config,
-    stringify({
-      cluster: 'lab',
-      webbridges: [{ name: 'cms1', mmp: '127.0.0.1:1', hostKey: `SHA256:${'a'.repeat(43)}` }],
-      callbridges: [{ name: 'cms1' }],
-      syslog: { tcp: '127.0.0.1:0' },
-      http: { listen: '127.0.0.1:0' },
-      state: join(dir, 'state'),
-    }),
-  );
+  writeFileSync(config, stringify(oneNodeLab(dir)));
   const main = new URL('../../../src/app/cli/main.ts', import.meta.url).pathname;
   const start = () => {
     const child = spawn(process.execPath, ['--import', 'tsx', main, 'run', '--config', config], {

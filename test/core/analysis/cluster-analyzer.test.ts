@@ -330,3 +330,48 @@ describe('helpers', () => {
     assert.equal(restartCadenceDays(0.01, 29, 149), null);
   });
 });
+
+describe('a first leak rate from less than a day of data (the instants nobody real is connected)', () => {
+  const MIN = 60_000;
+  /** One Web Bridge and one Call Bridge: `active` Web Bridge sessions and `cma` real ones at minute m. */
+  const at = (m: number, active: number, cma: number, c = 100 + m, d = 50 + m): CmsRecord[] => [
+    wb(T0 + m * MIN, 'cms1', active, c, d),
+    cb(T0 + m * MIN + 1, 'cms1', cma),
+  ];
+
+  test('quiet (leak 4), busy, quiet again 2 h later (leak 10): 72/day, with its basis, and a forecast', () => {
+    const records = [...at(0, 4, 0), ...at(30, 60, 55), ...at(60, 70, 62), ...at(120, 10, 0)];
+    const w = run(records).report(LINES).webbridges[0];
+    assert.equal(w?.leakRatePerDay, 72);
+    assert.match(
+      w?.limitForecast?.basis ?? '',
+      /^leak 72\/day over 2 h since .*\(less than a day of data: a first estimate\)$/,
+    );
+    assert.ok(w?.limitForecast?.inHours !== null && (w?.limitForecast?.inHours ?? 0) > 0, 'a limit forecast');
+  });
+
+  test('after a restart: from its 0 to the first quiet instant after load', () => {
+    const records = [
+      ...at(0, 30, 0, 500, 470),
+      ...at(5, 0, 0, 0, 0), // counters reset: restarted
+      ...at(30, 50, 45, 60, 10),
+      ...at(125, 6, 0, 90, 84),
+    ];
+    const w = run(records).report(LINES).webbridges[0];
+    assert.equal(w?.restarts.length, 1);
+    // 6 leaked over the 2 h since the restart: 72/day.
+    assert.equal(w?.leakRatePerDay, 72);
+    assert.match(w?.limitForecast?.basis ?? '', /since restart/);
+    // Restarted again, and busy since: the previous segment's first estimate stands until this one has its own.
+    const again = [...records, ...at(130, 6, 0, 0, 0), ...at(140, 60, 50, 50, 0)];
+    assert.equal(run(again).report(LINES).webbridges[0]?.restarts.length, 2);
+    assert.equal(run(again).report(LINES).webbridges[0]?.leakRatePerDay, 72);
+  });
+
+  test('no estimate from one quiet spell (a night), nor from quiet instants less than half an hour apart', () => {
+    const night = [...at(0, 4, 0), ...at(90, 4, 0), ...at(180, 5, 0)];
+    assert.equal(run(night).report(LINES).webbridges[0]?.leakRatePerDay, null);
+    const short = [...at(0, 4, 0), ...at(10, 40, 30), ...at(25, 6, 0)];
+    assert.equal(run(short).report(LINES).webbridges[0]?.leakRatePerDay, null);
+  });
+});

@@ -29,6 +29,25 @@ function parseInstant(flag: string, value: string | undefined): number | undefin
   return t;
 }
 
+/** Writes the HTML report; a path that cannot be written becomes a message naming it (the caller goes on). */
+async function writeHtml(path: string, html: string): Promise<string | undefined> {
+  try {
+    await writeFile(path, html);
+    return undefined;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why =
+      e.code === 'ENOENT'
+        ? 'its folder does not exist'
+        : e.code === 'EACCES' || e.code === 'EPERM'
+          ? 'permission denied'
+          : e.code === 'EISDIR'
+            ? 'it is a folder'
+            : e.message;
+    return `wbguard: cannot write the HTML report to ${path}: ${why}\n  fix: give --html a file in a folder that exists and that you can write to\n`;
+  }
+}
+
 function parseIntFlag(flag: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) {
     return undefined;
@@ -72,7 +91,8 @@ Examples:
   wbguard analyze logbundle.tar.gz --html leak.html # a CMS log bundle, with charts for a support case
   zcat syslog.*.gz | wbguard analyze - --json       # stdin, machine-readable
 
-Exit status: 0 analysed, 1 some input could not be read (the rest was analysed), 2 usage error.`,
+Exit status: 0 analysed, 1 some input could not be read (the rest was analysed), no CMS log line was found or
+the HTML report could not be written (the summary is still printed), 2 usage error.`,
     )
     .action(async (paths, opts) => {
       if (!isValidTimeZone(opts.tz)) {
@@ -137,10 +157,31 @@ Exit status: 0 analysed, 1 some input could not be read (the rest was analysed),
         opts.config && opts.versions
           ? await (await import('../../analyze/versions.js')).readVersions(opts.config, io.env)
           : undefined;
-      if (opts.html) {
-        const { renderHtmlReport } = await import('../../report/html-report.js');
-        await writeFile(opts.html, renderHtmlReport(report, series, new Date().toISOString()));
+      // Inputs that could not be read are named first: before a report, never after one that hides them.
+      for (const e of errors) {
+        await write(io.stderr, `wbguard: cannot read ${printable(e.path)}: ${printable(e.message)}\n`);
       }
+      // Binary files, empty files and empty folders hold no CMS line: an empty report would look like a clean bill
+      // (when nothing could be read at all, the lines above already said why).
+      if (report.webbridges.length === 0 && report.callbridges.length === 0) {
+        if (errors.length > 0 && report.lines.read === 0) {
+          result.exitCode = EXIT.FAILURE;
+          return;
+        }
+        await write(
+          io.stderr,
+          `wbguard: no CMS log line found [${paths.join(' ')}; lines read: ${report.lines.read}]\n` +
+            '  fix: give the CMS syslog files, a folder of them or a logbundle.tar.gz (docs/analyze.md)\n',
+        );
+        result.exitCode = EXIT.FAILURE;
+        return;
+      }
+      const htmlError = opts.html
+        ? await writeHtml(
+            opts.html,
+            (await import('../../report/html-report.js')).renderHtmlReport(report, series, new Date().toISOString()),
+          )
+        : undefined;
       if (opts.json) {
         await write(io.stdout, `${JSON.stringify({ ...report, errors, ...(versions ? { versions } : {}) })}\n`);
       } else {
@@ -153,13 +194,13 @@ Exit status: 0 analysed, 1 some input could not be read (the rest was analysed),
           const { versionLines } = await import('../../analyze/versions.js');
           await write(io.stdout, versionLines(versions));
         }
-        if (opts.html) {
+        if (opts.html && !htmlError) {
           await write(io.stdout, `HTML report written to ${opts.html}\n`);
         }
       }
-      for (const e of errors) {
-        await write(io.stderr, `wbguard: cannot read ${printable(e.path)}: ${printable(e.message)}\n`);
+      if (htmlError) {
+        await write(io.stderr, htmlError);
       }
-      result.exitCode = errors.length > 0 ? EXIT.FAILURE : EXIT.OK;
+      result.exitCode = errors.length > 0 || htmlError ? EXIT.FAILURE : EXIT.OK;
     });
 };

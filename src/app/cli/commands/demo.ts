@@ -22,7 +22,8 @@ export const registerDemo: RegisterVerb = (program, io) => {
       try {
         demo = await startDemo({ httpPort: port, speed: Number(opts.speed) });
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) {
+        const code = (err as { code?: string }).code;
+        if ((code !== 'WBGUARD_ERR_PORT_IN_USE' && code !== 'EADDRINUSE') || port === 0) {
           throw err;
         }
         // The default port is taken (another demo, a daemon): any free port will do for a demo.
@@ -38,25 +39,18 @@ export const registerDemo: RegisterVerb = (program, io) => {
           `  API and metrics: ${demo.url}/api/v1/state   ${demo.url}/metrics`,
           `  simulator state: ${demo.sim.control.url}/sim/state`,
           '  within about two minutes a Web Bridge leaks, then is restarted by policy once the cluster is idle.',
+          `  times are the simulator's (${opts.speed}× real time, UTC), here and on the dashboard.`,
           'Ctrl-C stops everything.',
           '',
         ].join('\n'),
       );
-      const print = setInterval(() => {
-        const s = demo.sim.state();
-        const line = s.webbridges
-          .map(
-            (w) =>
-              `${w.name} ${String(w.active).padStart(3)} (leaked ${String(w.leaked).padStart(3)}, restarts ${w.restarts}${w.available ? '' : ', restarting'})`,
-          )
-          .join('  |  ');
-        void write(io.stdout, `${new Date().toISOString().slice(11, 19)}  ${line}\n`);
-      }, 5000);
+      const { startDemoConsole } = await import('../../demo/console.js');
+      const printer = startDemoConsole(demo.sim, (line) => void write(io.stdout, `${line}\n`));
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());
         process.once('SIGTERM', () => resolve());
       });
-      clearInterval(print);
+      printer.stop();
       await demo.close();
       await write(io.stderr, 'wbguard demo: stopped\n');
     });

@@ -4,6 +4,7 @@
  */
 import { Option } from '@commander-js/extra-typings';
 import { UsageError } from '../../../errors.js';
+import { explainPortInUse, portInUseOf } from '../../port-in-use.js';
 import { write } from '../io.js';
 import type { RegisterVerb } from './types.js';
 
@@ -19,6 +20,21 @@ function num(flag: string, v: string | undefined): number | undefined {
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** The flag (and sim.yaml key) that chose `port`: node i's MMP is sshPort+i−1, Call Bridge i's API apiPort+i−1. */
+function portSetting(
+  config: { sshPort: number; controlPort: number; apiPort: number },
+  port: number | undefined,
+): string {
+  const nearest = [
+    { base: config.sshPort, flag: '--ssh-port (sshPort in a sim.yaml)' },
+    { base: config.apiPort, flag: '--api-port (apiPort in a sim.yaml)' },
+    { base: config.controlPort, flag: '--control-port (controlPort in a sim.yaml)' },
+  ]
+    .filter((p) => port !== undefined && p.base <= port)
+    .sort((a, b) => b.base - a.base)[0];
+  return nearest?.flag ?? '--ssh-port, --api-port or --control-port';
+}
 
 export const registerSim: RegisterVerb = (program, io) => {
   program
@@ -43,7 +59,10 @@ export const registerSim: RegisterVerb = (program, io) => {
     )
     .option('--authorized-key <file>', 'OpenSSH public key allowed to log in; repeatable', collect)
     .option('--state-dir <dir>', 'host keys and certificates are kept here (default .sim-state)')
-    .option('--speed <x>', 'simulated seconds per real second, or max with --duration (default 60)')
+    .option(
+      '--speed <x>',
+      'simulated seconds per real second until the clock is reached, then real time; or max with --duration (default 60)',
+    )
     .option('--leak-rate <f>', 'fraction of ended sessions a Web Bridge leaks (default 0.05)')
     .option('--join-rate <r>', 'guests joining per simulated hour (default 120)')
     .addOption(
@@ -58,7 +77,11 @@ export const registerSim: RegisterVerb = (program, io) => {
       ] as const),
     )
     .option('--duration <d>', 'stop after this much simulated time (30s, 15m, 24h, 2d)')
-    .option('--start <iso>', 'simulated start time (default now)')
+    .option('--start <iso>', 'simulated start time (default two hours ago: a history, replayed at --speed)')
+    .option(
+      '--ahead-of-clock',
+      'keep --speed past the wall clock (lines stamped in the future; wbguard distrusts them)',
+    )
     .option('--seed <n>', 'random seed (default 1)')
     .option('--json', 'print where everything listens as one JSON line')
     .addHelpText(
@@ -66,7 +89,7 @@ export const registerSim: RegisterVerb = (program, io) => {
       `
 Examples:
   wbguard sim                                              # 3 nodes on 127.0.0.1, SSH 2222-2224, control 8480
-  wbguard sim --syslog udp://127.0.0.1:5514 --speed 600    # ten simulated minutes a second, syslog over UDP
+  wbguard sim --syslog udp://127.0.0.1:5514 --speed 600    # the last two hours in 12 s, then real time; UDP syslog
   wbguard sim --speed max --duration 24h --syslog 'file:logs/{node}.log'   # a day of logs, as fast as possible
 
 It runs until Ctrl-C (or --duration). Control API: GET /sim/state, POST /sim/load {"joinRate":n},
@@ -100,6 +123,7 @@ POST /sim/faults {"node":"cms2","faults":{"refuseAuth":true}}, GET /sim/history.
           restartOutput: opts.restartOutput,
           duration: opts.duration,
           start: opts.start,
+          aheadOfClock: opts.aheadOfClock,
           seed: num('--seed', opts.seed),
         }).filter(([, v]) => v !== undefined),
       );
@@ -107,7 +131,9 @@ POST /sim/faults {"node":"cms2","faults":{"refuseAuth":true}}, GET /sim/history.
         { ...fromFile, ...flags },
         opts.config ? `sim configuration ${opts.config}` : 'sim options',
       );
-      const sim = await startSimulator(config, { env: io.env });
+      const sim = await startSimulator(config, { env: io.env }).catch((err: unknown) => {
+        throw explainPortInUse(err, portSetting(config, portInUseOf(err)));
+      });
       const summary = {
         nodes: sim.mmp.nodes.map((n) => ({
           name: n.name,
