@@ -121,3 +121,16 @@ test('the JSON log: fields and messages hold no raw control character, and keep 
   assert.equal(entry.host, HOST);
   assert.equal(entry.tag, 'web\u009b2J\u202e');
 });
+
+test('wbguard restart: an unreadable --logs input and the plan are shown escaped', async () => {
+  const { oneNodeLab } = await import('../../helpers/lab-config.js');
+  const config = join(dir, 'restart.yaml');
+  writeFileSync(config, JSON.stringify(oneNodeLab(dir)));
+  const io = memoryIo();
+  const missing = join(dir, `gone${HOST}\u009b2J.log`);
+  await runCli(['restart', 'cms1', '--config', config, '--logs', hostileLog(), missing, '--dry-run'], io);
+  assert.ok(io.err().includes('\\u009b2J'), io.err());
+  assert.match(io.out(), /cms1/);
+  assert.deepEqual(linesWithRawControl(io.err()), []);
+  assert.deepEqual(linesWithRawControl(io.out()), []);
+});

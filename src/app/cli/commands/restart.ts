@@ -8,6 +8,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Selection } from '../../../core/decision/snapshot.js';
+import { printable, printableLines } from '../../../core/text/printable.js';
 import { EXIT, UsageError } from '../../../errors.js';
 import type { RestartSources } from '../../restart/restart-use-case.js';
 import { write } from '../io.js';
@@ -130,7 +131,7 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
             })
           : undefined;
       for (const e of analysis?.errors ?? []) {
-        await write(io.stderr, `wbguard: cannot read ${e.path}: ${e.message}\n`);
+        await write(io.stderr, `wbguard: cannot read ${printable(e.path)}: ${printable(e.message)}\n`);
       }
       const journal = new JsonlJournal(config.state, config.journal);
       const lock = new FileRestartLock(config.state);
@@ -159,7 +160,7 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
       }
       const planDoc = { order: rolling.order, decisions: rolling.decisions };
       if (!opts.json) {
-        await write(io.stdout, plan.renderPlan(rolling));
+        await write(io.stdout, printableLines(plan.renderPlan(rolling)));
         // Every considered Web Bridge's numbers, also those --leaking found not worth a restart.
         const left = config.webbridges.map((w) => w.name).filter((n) => !decision.considered.includes(n));
         if (opts.leaking && left.length > 0) {
@@ -167,7 +168,7 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
             select: { kind: 'names', names: left },
             force: Boolean(opts.force),
           });
-          await write(io.stdout, plan.renderNotWorthIt(rest.plan, decision.considered.length === 0));
+          await write(io.stdout, printableLines(plan.renderNotWorthIt(rest.plan, decision.considered.length === 0)));
         }
       }
       if (opts.dryRun || rolling.order.length === 0) {
@@ -235,14 +236,15 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
           },
           trigger: `cli:${userInfo().username}${opts.force ? ':force' : ''}`,
           sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-          onProgress: opts.json ? undefined : (line) => void write(io.stdout, `${line}\n`),
+          // A reading's detail may quote an MMP's output: shown, never obeyed by the terminal.
+          onProgress: opts.json ? undefined : (line) => void write(io.stdout, `${printable(line)}\n`),
         },
         { keepGoing: Boolean(opts.keepGoing) },
       );
       if (opts.json) {
         await write(io.stdout, `${JSON.stringify({ dryRun: false, plan: planDoc, results })}\n`);
       } else {
-        await write(io.stdout, `Results:\n${plan.renderResults(results)}`);
+        await write(io.stdout, `Results:\n${printableLines(plan.renderResults(results))}`);
       }
       result.exitCode = useCase.exitStatusOf(decision, results, false);
     });
