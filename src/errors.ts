@@ -5,7 +5,7 @@
  * maps them to statuses. Messages: lowercase, fixed text first, context in brackets.
  */
 
-/** Exit codes of the `wbguard` CLI (design.md contract). */
+/** Exit codes of the `wbguard` CLI (a contract: docs/errors.md). */
 export const EXIT = Object.freeze({ OK: 0, FAILURE: 1, USAGE: 2, REFUSED: 3 });
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

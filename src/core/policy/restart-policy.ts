@@ -103,7 +103,7 @@ export function realSessionsBound(input: RestartInput): { bound: number | null; 
   return { bound: syslogBound, source: syslogBound === null ? 'none' : 'syslog' };
 }
 
-/** Proven lower bound of leaked sessions: active − Σ CMA, clamped at 0 (cms-reference.md §2). */
+/** Proven lower bound of leaked sessions: active − Σ CMA, clamped at 0 (docs/cms-facts.md §2). */
 export function leakedLowerBound(active: number | null, clusterCma: number | null): number | null {
   if (active === null || clusterCma === null) {
     return null;
