@@ -16,7 +16,7 @@ const CLI_DOORS = new Set(['cli', 'cli-force', 'timer']);
 const doorOf = (v: string) => /\[([a-z-]+)\]/.exec(v)?.[1] ?? '?';
 
 test('every door, interleaved on one cluster: no invariant is broken (idle, fresh, one at a time, window, maxPerDay, journal)', async () => {
-  const stats = await runModel(1, 4, 20, { wiring: 'proposed', doors: EVERY_DOOR });
+  const stats = await runModel(1, 3, 20, { wiring: 'proposed', doors: EVERY_DOOR });
   // Until the CLI and timer doors see a Web Bridge still restarting (issue 16), only they may break "one at a
   // time", and only that way; the control below shows the model catches it.
   const expected = stats.violations.filter((v) => !CLI_SEES_STILL_RESTARTING && CLI_DOORS.has(doorOf(v)));
@@ -29,7 +29,7 @@ test('every door, interleaved on one cluster: no invariant is broken (idle, fres
     [],
   );
   // The run must have exercised what it claims to prove, or a passing result means nothing.
-  assert.equal(stats.days, 80);
+  assert.equal(stats.days, 60);
   assert.ok(stats.decisionsChecked > 50_000, `decisions checked: ${stats.decisionsChecked}`);
   assert.ok((stats.reachedByDoor.daemon ?? 0) > 20, JSON.stringify(stats.reachedByDoor));
   assert.ok((stats.reachedByDoor['cli-force'] ?? 0) > 0, JSON.stringify(stats.reachedByDoor));
@@ -48,12 +48,18 @@ test('every door, interleaved on one cluster: no invariant is broken (idle, fres
 });
 
 /** Issue 16's case: restarts that stay down past their verification, and an operator forcing the next at once. */
-const slowThenForce = (lockOnly: boolean): Promise<ModelStats> =>
-  runModel(1, 2, 10, {
-    wiring: 'proposed',
-    doors: { ...EVERY_DOOR, forceAfterFailure: 1, lockOnly },
-    slowRestart: 0.4,
-  });
+const runs = new Map<boolean, Promise<ModelStats>>();
+const slowThenForce = (lockOnly: boolean): Promise<ModelStats> => {
+  const run =
+    runs.get(lockOnly) ??
+    runModel(1, 2, 10, {
+      wiring: 'proposed',
+      doors: { ...EVERY_DOOR, forceAfterFailure: 1, lockOnly },
+      slowRestart: 0.4,
+    });
+  runs.set(lockOnly, run);
+  return run;
+};
 
 test('negative control: a door that looks only at the lock is caught restarting a second Web Bridge while one is down', async () => {
   const stats = await slowThenForce(true);
@@ -62,8 +68,8 @@ test('negative control: a door that looks only at the lock is caught restarting 
 });
 
 test("issue 16's CLI case at today's `wbguard restart --force`: caught while the CLI only looks at the lock", async () => {
-  // While the CLI door is the lock-only composition this is the control's run again (asserted the same), and
-  // after the fix the same harsh run must be clean.
+  // While the CLI door is the lock-only composition this is the control's run (the same figures, not run twice);
+  // after the fix the same harsh run through the fixed door must be clean.
   const stats = cliRestart === lockOnlyRestart ? await slowThenForce(true) : await slowThenForce(false);
   const twoAtOnce = stats.violations.filter((v) => CLI_DOORS.has(doorOf(v)) && v.includes('two at once'));
   assert.equal(twoAtOnce.length > 0, !CLI_SEES_STILL_RESTARTING, twoAtOnce.slice(0, 3).join('\n'));

@@ -15,16 +15,14 @@
  * Once every door goes through the one restart use case, point `cliRestart` at it; `lockOnlyRestart` stays: the
  * negative control of a door that only looks at the lock, which the model must catch.
  */
-import type { WbguardConfig } from '../../../../src/app/config/index.js';
 import { callbridgeNameMap, webbridgeNameMap } from '../../../../src/app/config/index.js';
 import { targetFor } from '../../../../src/app/restart/mmp-wiring.js';
 import { type NodeResult, runRollingRestart } from '../../../../src/app/restart/orchestrator.js';
 import { makePlan, restartInputs, restartSettingsOf, thresholdsOf } from '../../../../src/app/restart/plan.js';
 import { mmpStatusVerifier } from '../../../../src/app/restart/verifiers.js';
 import { ClusterAnalyzer } from '../../../../src/core/analysis/index.js';
-import type { MmpClient } from '../../../../src/ports/mmp.js';
 import type { RestartLock } from '../../../../src/ports/restart-lock.js';
-import type { MemoryJournal, MemoryStore } from './fakes.js';
+import type { GuardDeps } from './guard.js';
 
 /**
  * Whether the CLI and timer doors see a Web Bridge still restarting after a restart that was not verified back
@@ -43,18 +41,13 @@ export interface CliRequest {
   readonly user: string;
 }
 
-export interface DoorDeps {
-  readonly config: WbguardConfig;
-  readonly store: MemoryStore;
-  readonly journal: MemoryJournal;
+/** What a door needs: the daemon's parts (guard.ts), the lock as its own process holds it, a view of its plans. */
+export type DoorDeps = Pick<GuardDeps, 'config' | 'store' | 'journal' | 'mmp' | 'now' | 'sleep'> & {
   /** The lock as this process holds it (a CLI run is its own process). */
   readonly lock: RestartLock;
-  readonly mmp: MmpClient;
-  readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
   /** Shown each plan this door decided (the model checks every restart decision that was not forced). */
   readonly onPlan?: (decisions: ReadonlyArray<{ name: string; kind: string; forced: boolean }>) => void;
-}
+};
 
 /** What a CLI run ends with: its exit status as the verb computes it, and the results. */
 export interface CliOutcome {
