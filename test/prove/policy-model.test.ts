@@ -31,7 +31,7 @@ test('every door, interleaved on one cluster: no invariant is broken (idle, fres
   // The run must have exercised what it claims to prove, or a passing result means nothing.
   assert.equal(stats.days, 60);
   assert.ok(stats.decisionsChecked > 50_000, `decisions checked: ${stats.decisionsChecked}`);
-  assert.ok((stats.reachedByDoor.daemon ?? 0) > 20, JSON.stringify(stats.reachedByDoor));
+  assert.ok((stats.reachedByDoor.daemon ?? 0) > 10, JSON.stringify(stats.reachedByDoor));
   assert.ok((stats.reachedByDoor['cli-force'] ?? 0) > 0, JSON.stringify(stats.reachedByDoor));
   for (const door of ['cli', 'cli-force', 'api', 'timer']) {
     assert.ok(
