@@ -152,7 +152,7 @@ export interface ModelOptions {
   readonly calm?: boolean;
   /** Share of restart commands after which the Web Bridge stays down 8–25 minutes (the simulator's slow restart). */
   readonly slowRestart?: number;
-  /** Guests all night as by day (a cluster that is never idle): what the policy cannot fix. */
+  /** Guests all night as at the day's peak, 3 a minute at least (a cluster never idle): what the policy cannot fix. */
   readonly neverIdle?: boolean;
 }
 
@@ -780,7 +780,9 @@ export async function runModel(
     const rand = seededRandom(seed);
     const drawn = drawScenario(seed, START, rand);
     const faults = o.calm ? CALM : drawn.faults;
-    const world = o.neverIdle ? { ...drawn.world, nightJoinsPerMin: drawn.world.peakJoinsPerMin } : drawn.world;
+    // Never idle: at least 3 guests a minute at night too (hours of 45–180 sessions over 2–4 Web Bridges).
+    const busy = Math.max(3, drawn.world.peakJoinsPerMin);
+    const world = o.neverIdle ? { ...drawn.world, peakJoinsPerMin: busy, nightJoinsPerMin: busy } : drawn.world;
     const scenario = { ...drawn, world, faults: { ...faults, slowRestart: o.slowRestart ?? faults.slowRestart } };
     await new Runner(scenario, stats, rand, o).run(days);
     stats.seeds++;
