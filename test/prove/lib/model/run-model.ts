@@ -21,6 +21,7 @@
  */
 import { Cron } from 'croner';
 import { SEEN_AFTER_COMMAND_MS } from '../../../../src/app/restart/in-flight.js';
+import type { CmsRecord } from '../../../../src/core/model.js';
 import { inBlackout, insideWindow } from '../../../../src/core/policy/index.js';
 import { SshError } from '../../../../src/errors.js';
 import type { MmpClient, MmpCommandResult } from '../../../../src/ports/mmp.js';
@@ -493,6 +494,20 @@ class Runner {
     }
   }
 
+  /** The syslog records of the last step reach the daemon, if it is up (and with them the evidence). */
+  deliver(records: readonly CmsRecord[]): void {
+    for (const r of records) {
+      if (this.guard) {
+        this.guard.ingest(r);
+        // Evidence is what wbguard received: lines sent while it was down never reach it.
+        const truth = this.world.truthOf.get(r);
+        if (truth) {
+          (r.kind === 'webbridge-stats' ? this.lastWebBridge : this.lastCallBridge).set(r.host, truth);
+        }
+      }
+    }
+  }
+
   async run(days: number): Promise<void> {
     const end = this.world.now + days * DAY;
     const strategy = this.o.strategy ?? 'wbguard';
@@ -503,16 +518,7 @@ class Runner {
     while (this.world.now < end) {
       const restarting = this.guard?.restarting || this.sleepers.length > 0;
       const step = restarting ? 5000 : strategy === 'wbguard' ? this.s.evaluateEveryMs : 60_000;
-      for (const r of this.world.advanceTo(this.world.now + step)) {
-        if (this.guard) {
-          this.guard.ingest(r);
-          // Evidence is what wbguard received: lines sent while it was down never reach it.
-          const truth = this.world.truthOf.get(r);
-          if (truth) {
-            (r.kind === 'webbridge-stats' ? this.lastWebBridge : this.lastCallBridge).set(r.host, truth);
-          }
-        }
-      }
+      this.deliver(this.world.advanceTo(this.world.now + step));
       if (strategy === 'cisco') {
         this.ciscoRestarts();
         continue;
@@ -547,10 +553,12 @@ class Runner {
     }
     // Stop as the daemon stops: a restart in flight is abandoned with a journal entry; CLI runs finish first.
     for (let i = 0; i < 100_000 && (this.cliRunning > 0 || this.timerRunning || this.apiPending > 0); i++) {
-      this.world.advanceTo(this.world.now + 5000);
+      this.deliver(this.world.advanceTo(this.world.now + 5000));
       for (const s of this.sleepers.filter((x) => x.wakeAt <= this.world.now)) {
         this.sleepers.splice(this.sleepers.indexOf(s), 1);
-        s.resolve();
+        if (s.process.alive) {
+          s.resolve();
+        }
       }
       await new Promise((r) => setImmediate(r));
     }
