@@ -20,9 +20,8 @@
  * Violations are collected with their context, never thrown mid-run, so a long run reports all of them.
  */
 import { Cron } from 'croner';
-import { SEEN_AFTER_COMMAND_MS } from '../../../../src/app/restart/in-flight.js';
 import type { CmsRecord } from '../../../../src/core/model.js';
-import { inBlackout, insideWindow } from '../../../../src/core/policy/index.js';
+import { insideWindow } from '../../../../src/core/policy/index.js';
 import { SshError } from '../../../../src/errors.js';
 import type { MmpClient, MmpCommandResult } from '../../../../src/ports/mmp.js';
 import { exponential, type Random, seededRandom } from '../../../../src/sim/random.js';
@@ -30,6 +29,7 @@ import { API_TOKEN, DaemonGuard } from './daemon-guard.js';
 import { apiRestart, type CliRequest, cliRestart, lockOnlyRestart } from './doors.js';
 import { MemoryJournal, MemoryStore, ModelLock, type ModelProcess } from './fakes.js';
 import { ModelGuard } from './guard.js';
+import { checkCommand, checkIdle, checkJournal, checkLeakBound } from './invariants.js';
 import {
   ASSERT_LEAK_BOUND,
   DAEMON_ONLY,
@@ -158,7 +158,7 @@ class Runner {
           await sleep(2000);
           return done('FAILURE: webbridge restart failed', 1);
         }
-        this.reached(target.name);
+        checkCommand(this, target.name);
         this.restartsInFlight.set(target.name, p);
         const slow = r < f.connectFail + f.exitFailure + f.slowRestart;
         const keep = this.rand() < f.keepLeak;
@@ -179,138 +179,6 @@ class Runner {
         }
       },
     };
-  }
-
-  /** The door of the restart command just journaled for `name` (its trigger), as the figures name doors. */
-  doorOf(name: string): string {
-    for (let i = this.journal.kept.length - 1; i >= 0; i--) {
-      const e = this.journal.kept[i];
-      if (e?.kind === 'command' && e.node === name) {
-        const t = e.trigger;
-        if (t.startsWith('http:')) {
-          return 'api';
-        }
-        if (t.startsWith('cli:timer')) {
-          return 'timer';
-        }
-        if (t.startsWith('cli:')) {
-          return t.endsWith(':force') ? 'cli-force' : 'cli';
-        }
-        return 'daemon';
-      }
-    }
-    return 'daemon';
-  }
-
-  /** The outcome journaled for the last restart command of `name`, undefined while it has none. */
-  lastOutcome(name: string): string | undefined {
-    for (let i = this.journal.kept.length - 1; i >= 0; i--) {
-      const e = this.journal.kept[i];
-      if (e?.node !== name) {
-        continue;
-      }
-      if (e.kind === 'result') {
-        return typeof e.outcome === 'string' ? e.outcome : undefined;
-      }
-      if (e.kind === 'command') {
-        return undefined;
-      }
-    }
-    return 'success';
-  }
-
-  /** A restart command reached `name`: the moment every invariant must hold. */
-  reached(name: string): void {
-    const c = this.s.config;
-    const t = this.hostNow();
-    const door = this.doorOf(name);
-    this.stats.restartsReached++;
-    this.stats.reachedByDoor[door] = (this.stats.reachedByDoor[door] ?? 0) + 1;
-    // one at a time: on the truth, and a Web Bridge not verified back counts as down until it logs again
-    for (const n of this.world.nodes) {
-      if (n.name === name) {
-        continue;
-      }
-      if (n.restarting || this.restartsInFlight.has(n.name)) {
-        this.violate(`two at once: ${name} restarted while ${n.name} was still restarting`, door);
-        continue;
-      }
-      const at = this.reachedAt.get(n.name);
-      const outcome = at === undefined ? 'success' : this.lastOutcome(n.name);
-      const logged = this.lastWebBridge.get(n.name)?.at ?? Number.NEGATIVE_INFINITY;
-      if (at !== undefined && outcome !== 'success' && logged <= at + SEEN_AFTER_COMMAND_MS) {
-        this.violate(
-          `two at once: ${name} restarted while ${n.name}'s restart was not verified back (${outcome ?? 'no result yet'}) and it had not logged since`,
-          door,
-        );
-      }
-    }
-    this.reachedAt.set(name, this.world.now);
-    // window (wbguard's clock), and the true clock for the figures
-    const policy = c.policy;
-    if (policy) {
-      const tz = policy.windows[0]?.tz ?? 'UTC';
-      if (!insideWindow(t, policy.windows) || inBlackout(t, policy.blackouts, tz)) {
-        if (door === 'daemon' || door === 'api') {
-          this.violate(
-            `${name} restarted outside a window or on a blackout date (host clock ${new Date(t).toISOString()})`,
-            door,
-          );
-        } else {
-          this.stats.outsideWindowByDoor[door] = (this.stats.outsideWindowByDoor[door] ?? 0) + 1;
-        }
-      }
-      if (!insideWindow(this.world.now, policy.windows) || inBlackout(this.world.now, policy.blackouts, tz)) {
-        this.stats.restartsOutsideWindowTrueClock++;
-      }
-    }
-    // maxPerDay on wbguard's clock (the day the journal counts in)
-    const key = `${name} ${new Date(t).toISOString().slice(0, 10)}`;
-    const count = (this.perDay.get(key) ?? 0) + 1;
-    this.perDay.set(key, count);
-    if (count > c.restart.maxPerDay) {
-      this.violate(`${name} restarted ${count} times on ${key.split(' ')[1]} (maxPerDay ${c.restart.maxPerDay})`, door);
-    }
-    if (door !== 'cli-force') {
-      this.checkIdle(name, 'at the restart command', door);
-    }
-    const real = this.world.node(name).real;
-    if (door === 'cli-force') {
-      this.stats.droppedByForce += real;
-    } else if (real > c.restart.maxActiveSessions) {
-      this.stats.restartsWithRealJoinedAfterEvidence++;
-      this.stats.droppedAfterEvidence += real;
-    } else {
-      this.stats.droppedWithinAllowance += real;
-    }
-  }
-
-  /**
-   * Idle and fresh on the newest evidence, against the truth at each piece of evidence's instant: the Web Bridge's
-   * last Stats line, or the sum over Call Bridges of this Web Bridge's sessions each counted at its last STATS line.
-   * A guest who joins after the evidence is invisible to any guard; such restarts are counted, not failed.
-   */
-  checkIdle(name: string, when: string, door = 'daemon'): void {
-    const c = this.s.config;
-    const max = c.restart.maxActiveSessions;
-    const wb = this.lastWebBridge.get(name);
-    const cbs = this.world.nodes.map((n) => this.lastCallBridge.get(n.name));
-    const age = (at: number | undefined) => (at === undefined ? Number.POSITIVE_INFINITY : this.world.now - at);
-    const oldestCb = Math.max(...cbs.map((e) => age(e?.at)));
-    if (age(wb?.at) > c.restart.staleAfterMs || oldestCb > c.restart.staleAfterMs) {
-      this.violate(
-        `${name} ${when}: evidence not fresh on the true clock (Stats ${age(wb?.at) / 1000} s, oldest STATS ${oldestCb / 1000} s old)`,
-        door,
-      );
-    }
-    const realWb = wb?.realByNode.get(name) ?? Number.POSITIVE_INFINITY;
-    const realCb = cbs.reduce((a, e) => a + (e?.realByNode.get(name) ?? Number.POSITIVE_INFINITY), 0);
-    if (realWb > max && realCb > max) {
-      if (process.env.MODEL_DEBUG) {
-        console.log(when, name, { wb, cbs, nodes: this.world.nodes.map((n) => ({ ...n })), now: this.world.now });
-      }
-      this.violate(`${name} ${when}: ${Math.min(realWb, realCb)} real sessions on the newest evidence > ${max}`, door);
-    }
   }
 
   startGuard(): void {
@@ -386,7 +254,7 @@ class Runner {
           this.stats.decisionsChecked++;
           if (d.kind === 'restart' && !d.forced) {
             this.stats.restartDecisionsChecked++;
-            this.checkIdle(d.name, 'in a restart decision', door);
+            checkIdle(this, d.name, 'in a restart decision', door);
           }
         }
       },
@@ -573,7 +441,7 @@ class Runner {
       }
       await closing;
     }
-    this.checkJournal();
+    checkJournal(this);
     this.stats.days += days;
     this.stats.droppedRealSessions += this.world.droppedReal;
     this.stats.refusedJoins += this.world.refusedJoins;
@@ -588,40 +456,13 @@ class Runner {
     }
   }
 
-  /** The leak bound the worth-it guard reads, per Web Bridge, against the true leak now. */
-  checkLeakBound(guard: DaemonGuard): void {
-    for (const w of guard.report().webbridges) {
-      const claimed = w.leakedMin;
-      if (claimed === null || claimed === undefined) {
-        continue;
-      }
-      const truth = this.world.nodes.find((n) => n.name === w.name)?.leaked;
-      if (truth === undefined) {
-        continue;
-      }
-      // A restart after the last Stats line cleared a leak the evidence still shows: not the bound's error.
-      const restartedAt = this.reachedAt.get(w.name) ?? Number.NEGATIVE_INFINITY;
-      if (restartedAt >= (this.lastWebBridge.get(w.name)?.at ?? Number.NEGATIVE_INFINITY)) {
-        continue;
-      }
-      this.stats.leakBoundChecks++;
-      if (claimed > truth) {
-        this.stats.leakBoundOverClaims++;
-        this.stats.leakBoundMaxOverClaim = Math.max(this.stats.leakBoundMaxOverClaim, claimed - truth);
-        if (ASSERT_LEAK_BOUND) {
-          this.violate(`${w.name}: leak bound ${claimed} > ${truth} leaked in truth`);
-        }
-      }
-    }
-  }
-
   evaluateAndCheck(guard: ModelGuard | DaemonGuard): void {
     const e = guard.evaluate();
     this.stats.evaluations++;
     this.stats.requestsByDoor.daemon = (this.stats.requestsByDoor.daemon ?? 0) + 1;
     this.stats.decisionsChecked += e.plan.decisions.length;
     if (guard instanceof DaemonGuard) {
-      this.checkLeakBound(guard);
+      checkLeakBound(this, guard);
     }
     if (e.action === 'restart') {
       if (e.mode !== 'enforce' || !e.windowOpen) {
@@ -631,28 +472,9 @@ class Runner {
     if (e.action === 'restart' || e.action === 'would-restart') {
       for (const d of e.plan.decisions.filter((x) => x.kind === 'restart')) {
         this.stats.restartDecisionsChecked++;
-        this.checkIdle(d.name, 'in a restart decision');
+        checkIdle(this, d.name, 'in a restart decision');
       }
     }
-  }
-
-  /** Every journaled restart command is closed by a result for its Web Bridge before the next one, and at the end. */
-  checkJournal(): void {
-    const open = new Map<string, string>();
-    for (const e of this.journal.kept) {
-      const node = e.node ?? '?';
-      if (e.kind === 'command') {
-        const ts = open.get(node);
-        if (ts) {
-          this.violate(`journal: restart of ${node} at ${ts} has no result entry`);
-        }
-        open.set(node, e.ts);
-      } else if (e.kind === 'result') {
-        open.delete(node);
-      }
-    }
-    // Cut short by a crash after the last run: closed by the next restart run (closeInterruptedRestarts).
-    this.stats.openAtEnd += open.size;
   }
 }
 
