@@ -53,7 +53,7 @@ export function isErrorCode(code: string): code is ErrorCode {
   return KNOWN_CODES.has(code);
 }
 
-/** Exit codes of the `wbguard` CLI (design.md contract). */
+/** Exit codes of the `wbguard` CLI (a contract: docs/errors.md). */
 export const EXIT = Object.freeze({ OK: 0, FAILURE: 1, USAGE: 2, REFUSED: 3 });
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

@@ -1,6 +1,6 @@
 /**
  * @module core/cms-version
- * What a CMS version means for bug CSCvt73723 (tech note 215662, cms-reference.md §6): Web Bridge 2 on 2.x leaks;
+ * What a CMS version means for bug CSCvt73723 (tech note 215662, docs/cms-facts.md §6): Web Bridge 2 on 2.x leaks;
  * Web Bridge 3 (the real fix: it does not leak) exists from 2.9; 3.0 removed Web Bridge 2 altogether.
  */
 export interface VersionVerdict {

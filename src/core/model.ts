@@ -4,7 +4,7 @@
  * Types only, so every layer (core, adapters, app) can depend on it without pulling in behaviour.
  */
 
-/** Web Bridge 2 refuses joins at this many active sessions (cms-reference.md §1, sources S1, S2; unconfirmed: 149 vs 150). */
+/** Web Bridge 2 refuses joins at this many active sessions (docs/cms-facts.md §1, sources S1, S2; unconfirmed: 149 vs 150). */
 export const DEFAULT_SESSION_LIMIT = 149;
 
 /** The syslog envelope of one line, whatever shape it came in (RFC 3164-like, CMS's `facility.severity`, RFC 5424, file templates). */
@@ -24,7 +24,7 @@ export interface SyslogEnvelope {
   readonly message: string;
 }
 
-/** Web Bridge 2 `Stats N, c:X, d:Y` (cms-reference.md §1). `c`/`d` meanings are unconfirmed; kept as read. */
+/** Web Bridge 2 `Stats N, c:X, d:Y` (docs/cms-facts.md §1). `c`/`d` meanings are unconfirmed; kept as read. */
 export interface WebBridgeStatsRecord {
   readonly kind: 'webbridge-stats';
   readonly at: number;
@@ -34,7 +34,7 @@ export interface WebBridgeStatsRecord {
   readonly disconnects: number;
 }
 
-/** Call Bridge 2.8+ `STATS: {json}` every 5 minutes (cms-reference.md §2). Only `CMA` is relied on. */
+/** Call Bridge 2.8+ `STATS: {json}` every 5 minutes (docs/cms-facts.md §2). Only `CMA` is relied on. */
 export interface CallBridgeStatsRecord {
   readonly kind: 'callbridge-stats';
   readonly at: number;
@@ -47,7 +47,7 @@ export interface CallBridgeStatsRecord {
   readonly raw: Readonly<Record<string, unknown>>;
 }
 
-/** An MMP audit line showing a restart command being issued (cms-reference.md §3.1, `cli:` tag). */
+/** An MMP audit line showing a restart command being issued (docs/cms-facts.md §3.1, `cli:` tag). */
 export interface MmpRestartRecord {
   readonly kind: 'mmp-restart';
   readonly at: number;

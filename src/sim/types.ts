@@ -27,7 +27,7 @@ export interface NodeFaults {
   syslogSilent?: boolean;
 }
 
-/** What `webbridge restart` prints, since the real output is unconfirmed (cms-reference.md §4.2, unconfirmed #7). */
+/** What `webbridge restart` prints, since the real output is unconfirmed (docs/cms-facts.md §4.2, unconfirmed #7). */
 export type RestartOutputMode = 'none' | 'success' | 'failure';
 
 export interface SimWebBridgeState {
@@ -55,7 +55,7 @@ export interface SimState {
   readonly callbridges: readonly SimCallBridgeState[];
 }
 
-/** One call leg as the CMS API shows it (cms-reference.md §5.3). */
+/** One call leg as the CMS API shows it (docs/cms-facts.md §5.3). */
 export interface SimCallLeg {
   readonly id: string;
   readonly name: string;
@@ -90,7 +90,7 @@ export interface SimNode {
   uptimeSeconds(): number;
   /**
    * Status lines as the MMP `webbridge` command prints them (one string per line). The real layout is not
-   * documented (cms-reference.md §4.2); the simulator prints the configuration lines of a Web Bridge 2 and adds a
+   * documented (docs/cms-facts.md §4.2); the simulator prints the configuration lines of a Web Bridge 2 and adds a
    * `Status` line (`running` / `restarting`), which is its own invention: a real MMP may not print it.
    */
   webBridgeStatusLines(): string[];

@@ -1,6 +1,6 @@
 /**
  * @module adapters/cms-api/client
- * A client for one Call Bridge's REST API (cms-reference.md §5): HTTPS with Basic auth, the CA given or — explicitly —
+ * A client for one Call Bridge's REST API (docs/cms-facts.md §5): HTTPS with Basic auth, the CA given or — explicitly —
  * no verification, XML validated then parsed, `offset`/`limit` paging up to `total`, timeouts, retries with back-off
  * on 5xx and network errors, and one clear error per failure. Counting real CMA legs needs each leg's `type`, which
  * only the per-leg detail has: details are fetched with bounded concurrency and cached by leg id, so a poll costs one

@@ -68,7 +68,7 @@ async function resolveTarget(
   }
 }
 
-/** Texts by which an MMP demands a new password (real wording unconfirmed: cms-reference.md unconfirmed #8). */
+/** Texts by which an MMP demands a new password (real wording unconfirmed: docs/cms-facts.md unconfirmed #8). */
 export const PASSWORD_CHANGE_DEMAND = /password (has )?expired|new password|change (your )?password/i;
 
 type Verdict = { ok: true } | { ok: false; code: 'WBGUARD_ERR_SSH_HOST_KEY'; message: string; hint: string };

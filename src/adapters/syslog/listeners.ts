@@ -1,6 +1,6 @@
 /**
  * @module adapters/syslog/listeners
- * Syslog receivers for `wbguard run`: UDP (4 MiB receive buffer: the default loses bursts, stack.md gotcha 5), TCP
+ * Syslog receivers for `wbguard run`: UDP (4 MiB receive buffer: the default loses bursts, docs/development.md, "UDP"), TCP
  * and TLS (RFC 5425) with per-connection framing detection. Every message goes to `onMessage` with its sender;
  * senders outside the allow-list and bad frames are counted, never silently dropped.
  */

@@ -69,7 +69,12 @@ export interface RestartDeps {
    * per node, and a guest may have joined, the data gone stale or the window closed since the plan was made (found
    * by the randomized model in test/prove). Returns undefined to go ahead, or the verdict that stops this node.
    */
-  readonly recheck?: (name: string) => { kind: 'skip' | 'defer'; reasons: readonly string[] } | undefined;
+  readonly recheck?: (
+    name: string,
+  ) =>
+    | { kind: 'skip' | 'defer'; reasons: readonly string[] }
+    | undefined
+    | Promise<{ kind: 'skip' | 'defer'; reasons: readonly string[] } | undefined>;
 }
 
 /**
@@ -245,7 +250,7 @@ export async function runRollingRestart(
       results.push({ name: d.name, outcome: 'abandoned', reasons: [why] });
       continue;
     }
-    const veto = deps.recheck?.(d.name);
+    const veto = await deps.recheck?.(d.name);
     if (veto) {
       deps.journal.append(
         decisionEntry({

@@ -93,8 +93,9 @@ export function recheckRestart(
   src: RestartSources,
   name: string,
   window: boolean,
+  force = false,
 ): { kind: 'skip' | 'defer'; reasons: readonly string[] } | undefined {
-  const d = planRestart(src, { select: { kind: 'names', names: [name] }, force: false, except: name });
+  const d = planRestart(src, { select: { kind: 'names', names: [name] }, force, except: name });
   return verdictOfRecheck(d, window);
 }
 
@@ -132,7 +133,14 @@ export type RunDeps = Omit<RestartDeps, 'recheck' | 'journal' | 'lock' | 'now'> 
    * Recheck the guards (and, with `window`, the window) before each node: the daemon's runs. `stillLeading` false
    * (ha: this instance lost the leadership) defers the node.
    */
-  readonly recheck?: { readonly window: boolean; readonly stillLeading?: () => boolean };
+  readonly recheck?: {
+    readonly window: boolean;
+    readonly stillLeading?: () => boolean;
+    /** The request was forced: the recheck skips the same guards (never one at a time nor the day's quota). */
+    readonly force?: boolean;
+    /** Reads the session data again before each recheck (a CLI run's analysis is otherwise the one it planned on). */
+    readonly refresh?: () => Promise<void>;
+  };
 };
 
 /** The guarded rolling restart of a decision's plan, one at a time, each verified back. */
@@ -152,10 +160,13 @@ export function runRestart(
       now: src.now,
       ...(recheck
         ? {
-            recheck: (n: string) =>
-              recheck.stillLeading?.() === false
-                ? { kind: 'defer' as const, reasons: ['this instance lost the leadership'] }
-                : recheckRestart(src, n, recheck.window),
+            recheck: async (n: string) => {
+              if (recheck.stillLeading?.() === false) {
+                return { kind: 'defer' as const, reasons: ['this instance lost the leadership'] };
+              }
+              await recheck.refresh?.();
+              return recheckRestart(src, n, recheck.window, recheck.force);
+            },
           }
         : {}),
     },

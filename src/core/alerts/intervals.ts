@@ -1,7 +1,7 @@
 /**
  * @module core/alerts/intervals
  * How often each node logs its Stats, learnt from what arrives: the Web Bridge 2 interval is not documented
- * (cms-reference.md, unconfirmed), so "quiet for N intervals" uses the median of the node's last gaps, and the
+ * (docs/cms-facts.md, unconfirmed), so "quiet for N intervals" uses the median of the node's last gaps, and the
  * configured interval until two gaps are known.
  */
 const KEEP = 9;

@@ -1,6 +1,6 @@
 /**
  * @module core/analysis/cluster-analyzer
- * Turns a time-ordered stream of CMS records into the leak picture of a cluster (design.md "See"):
+ * Turns a time-ordered stream of CMS records into the leak picture of a cluster (docs/architecture.md, "The parts"):
  * per Web Bridge active sessions, limit episodes, restarts, a proven lower bound of leaked sessions and its growth;
  * per Call Bridge CMA; and the cluster estimate Σ WB active − Σ CB CMA (valid only without CMA desktop/iOS clients).
  * Memory stays bounded: running state, down-sampled series and per-day aggregates only.

@@ -1,10 +1,10 @@
 /**
  * @module core/parse/cms-payloads
  * Recognises the CMS messages wbguard acts on, inside an already-split syslog message:
- * - Web Bridge 2 `Stats N, c:X, d:Y` (cms-reference.md §1, S1) anywhere in the message;
+ * - Web Bridge 2 `Stats N, c:X, d:Y` (docs/cms-facts.md §1, S1) anywhere in the message;
  * - Call Bridge 2.8+ `STATS: {json}` with `"CMA": "cur/peak"` (§2, S1); every other key kept as read;
  * - MMP audit `User U from A issued command < webbridge restart>: permission granted` (§3.1, S5);
- * - a Web Bridge refusing a join at its limit. The real wording is NOT documented anywhere (cms-reference.md
+ * - a Web Bridge refusing a join at its limit. The real wording is NOT documented anywhere (docs/cms-facts.md
  *   unconfirmed #3): the default patterns below are assumptions, and are looked for only in lines logged at
  *   ERROR or WARNING level (CMS writes the level in the message body: `INFO :`, `ERROR :`). Custom
  *   `joinRefusedPatterns` replace them and are looked for in every line.

@@ -1,8 +1,8 @@
 /**
  * @module core/parse/syslog-envelope
  * Splits one syslog line into its envelope (PRI, stamp, facility.severity, host, tag) and message, for every shape
- * listed in design.md: RFC 3164-like with optional `<PRI>`, BSD or ISO stamps, CMS's `facility.severity` token
- * before the host (cms-reference.md §3.1–3.2, sources S3–S8, S13), RFC 5424, rsyslog and syslog-ng file templates,
+ * listed in docs/architecture.md ("Log formats"): RFC 3164-like with optional `<PRI>`, BSD or ISO stamps, CMS's `facility.severity` token
+ * before the host (docs/cms-facts.md §3.1–3.2, sources S3–S8, S13), RFC 5424, rsyslog and syslog-ng file templates,
  * and WB3's extra container-id token before the tag. Scans by index; never throws.
  */
 import type { SyslogEnvelope } from '../model.js';

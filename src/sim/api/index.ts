@@ -1,6 +1,6 @@
 /**
  * @module sim/api
- * The simulated CMS REST API (cms-reference.md §5): HTTPS with a self-signed certificate, HTTP Basic auth, XML.
+ * The simulated CMS REST API (docs/cms-facts.md §5): HTTPS with a self-signed certificate, HTTP Basic auth, XML.
  * Each Call Bridge of a real cluster has its own API on its Web Admin listener, so each simulated Call Bridge
  * gets its own HTTPS listener: the first on `port`, the next on port + 1, … (all ephemeral when `port` is 0).
  * Paging: `offset`, `limit` (default 10, at most `maxPageSize`, 100 by default: the real values are unconfirmed).

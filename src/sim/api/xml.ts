@@ -1,6 +1,6 @@
 /**
  * @module sim/api/xml
- * The CMS API's XML, in the shapes of cms-reference.md §5 (list wrappers with `total`, `<failureDetails>` errors).
+ * The CMS API's XML, in the shapes of docs/cms-facts.md §5 (list wrappers with `total`, `<failureDetails>` errors).
  */
 import type { SimCall, SimCallLeg, SimNode } from '../types.js';
 

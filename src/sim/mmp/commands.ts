@@ -1,7 +1,7 @@
 /**
  * @module sim/mmp/commands
  * The MMP commands the simulator understands, and what they print. Texts marked unconfirmed are the simulator's
- * guesses where no source shows a real MMP's output (cms-reference.md §4).
+ * guesses where no source shows a real MMP's output (docs/cms-facts.md §4).
  */
 import type { SimNode } from '../types.js';
 

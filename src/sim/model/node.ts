@@ -17,7 +17,7 @@ export interface Guest {
   readonly endsAt: number;
 }
 
-/** Output of `webbridge restart` per mode. The real text is unconfirmed (cms-reference.md §4.2, unconfirmed #7). */
+/** Output of `webbridge restart` per mode. The real text is unconfirmed (docs/cms-facts.md §4.2, unconfirmed #7). */
 export const RESTART_OUTPUT = {
   success: 'SUCCESS: Webbridge restarted',
   failure: 'FAILURE: Webbridge restart failed',

@@ -1,7 +1,7 @@
 /**
  * @module sim/syslog/sinks
  * Where the simulator sends its CMS syslog: UDP (one datagram a line, `<PRI>` prefixed, as CMS sends to a remote
- * syslog server — cms-reference.md §3.2), TCP with LF or RFC 6587 octet-counted framing, TLS, or files written as
+ * syslog server — docs/cms-facts.md §3.2), TCP with LF or RFC 6587 octet-counted framing, TLS, or files written as
  * rsyslog would (no PRI; `{node}` in the path gives one file per node). Stream sinks reconnect with back-off and
  * count what they had to drop.
  */

@@ -1,6 +1,6 @@
 /**
  * @module sim/syslog/templates
- * Writes CMS syslog lines from templates of our own (the shapes of shared/cms-reference.md §1–3), for the simulator,
+ * Writes CMS syslog lines from templates of our own (the shapes of docs/cms-facts.md §1–3), for the simulator,
  * the bundled sample and the benchmark corpus. Deliberately independent of src/core/parse, so that a parser bug cannot
  * hide in a round trip.
  */

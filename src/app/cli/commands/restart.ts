@@ -117,25 +117,30 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
         ...(opts.year ? { year: Number(opts.year) } : {}),
         stdin: io.stdin,
       };
-      const analysis = opts.logs
-        ? await analyzePaths(opts.logs, analyzeOptions)
-        : fromStore
-          ? (await import('../../analyze/from-store.js')).analysisFromStore(storePath, {
-              ...analyzeOptions,
-              // The store holds every cluster's records: this cluster's hosts only, or its Σ would count the others.
-              ...(views.length > 1
-                ? {
-                    hosts: new Set([...analyzeOptions.webbridgeNames.keys(), ...analyzeOptions.callbridgeNames.keys()]),
-                  }
-                : {}),
-            })
-          : undefined;
+      const readAnalysis = async () =>
+        opts.logs
+          ? await analyzePaths(opts.logs, analyzeOptions)
+          : fromStore
+            ? (await import('../../analyze/from-store.js')).analysisFromStore(storePath, {
+                ...analyzeOptions,
+                // The store holds every cluster's records: this cluster's hosts only, or its Σ would count the others.
+                ...(views.length > 1
+                  ? {
+                      hosts: new Set([
+                        ...analyzeOptions.webbridgeNames.keys(),
+                        ...analyzeOptions.callbridgeNames.keys(),
+                      ]),
+                    }
+                  : {}),
+              })
+            : undefined;
+      let analysis = await readAnalysis();
       for (const e of analysis?.errors ?? []) {
         await write(io.stderr, `wbguard: cannot read ${printable(e.path)}: ${printable(e.message)}\n`);
       }
       const journal = new JsonlJournal(config.state, config.journal);
       const lock = new FileRestartLock(config.state);
-      const apiRealSessions = await countByApi(config, io);
+      let apiRealSessions = await countByApi(config, io);
       // The same use case and decision as the API, the dashboard and the daemon (core/decision/decide.ts).
       const src: RestartSources = {
         config,
@@ -233,6 +238,16 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
               list.push(verifiers.tcpProbeVerifier(target.host, webPort));
             }
             return list;
+          },
+          // Like the daemon's runs, each Web Bridge is asked about again just before its command, on data read
+          // again (a guest may have joined, another process may have restarted one since the plan).
+          recheck: {
+            window: false,
+            force: Boolean(opts.force),
+            refresh: async () => {
+              analysis = (await readAnalysis()) ?? analysis;
+              apiRealSessions = await countByApi(config, io);
+            },
           },
           trigger: `cli:${userInfo().username}${opts.force ? ':force' : ''}`,
           sleep: (ms) => new Promise((r) => setTimeout(r, ms)),

@@ -4,15 +4,19 @@
  * (src/app/daemon/cluster-guard.ts): the same evaluate, restart, recheck and "in flight" code the daemon runs, not a
  * copy of it. Only I/O is replaced: store, journal and lock are in memory (fakes.ts), the MMP, the clock and the
  * sleep are the model's, and the instance is alone (single leadership). guard.ts keeps the old wiring as the
- * negative control.
+ * negative control. `http` is the daemon's real HTTP app over this guard (the API door: doors.ts `apiRestart`).
  */
 import { scopedClusters } from '../../../../src/app/config/index.js';
 import { ClusterAnalyzers } from '../../../../src/app/daemon/cluster-analyzers.js';
 import { ClusterGuard } from '../../../../src/app/daemon/cluster-guard.js';
 import { createMetrics } from '../../../../src/app/daemon/metrics.js';
 import type { Evaluation } from '../../../../src/app/daemon/policy-loop.js';
-import type { CmsRecord, LineCounts } from '../../../../src/core/model.js';
+import { createHttpApp } from '../../../../src/app/http/server.js';
+import type { AnalysisReport, CmsRecord, LineCounts } from '../../../../src/core/model.js';
 import type { GuardDeps } from './guard.js';
+
+/** The bearer token of the model's daemon (`http.token`). */
+export const API_TOKEN = 'model-token-0123456789';
 
 export class DaemonGuard {
   readonly #d: GuardDeps;
@@ -21,6 +25,8 @@ export class DaemonGuard {
   readonly #lines: LineCounts = { read: 0, webbridgeStats: 0, callbridgeStats: 0, malformed: 0 };
   readonly #listeners = new Set<(r: CmsRecord) => void>();
   readonly #stopping = new AbortController();
+  /** The daemon's HTTP app (hono), answering `app.request()` as it answers a socket. */
+  readonly http: ReturnType<typeof createHttpApp>;
   evaluations = 0;
 
   constructor(d: GuardDeps) {
@@ -40,6 +46,11 @@ export class DaemonGuard {
     if (!first) {
       throw new Error('the model needs a cluster');
     }
+    const metrics = createMetrics(
+      () => [],
+      c.analysis.limit,
+      () => 0,
+    );
     this.#guard = new ClusterGuard(first, this.#analyzers.of(first.cluster), {
       now: d.now,
       log: undefined,
@@ -54,11 +65,7 @@ export class DaemonGuard {
         close: async () => {},
       },
       mmp: d.mmp,
-      metrics: createMetrics(
-        () => [],
-        c.analysis.limit,
-        () => 0,
-      ),
+      metrics,
       lines: this.#lines,
       subscribe: (l) => {
         this.#listeners.add(l);
@@ -70,6 +77,24 @@ export class DaemonGuard {
       },
       onRestarted: () => {},
       stopping: this.#stopping.signal,
+    });
+    const guard = this.#guard;
+    this.http = createHttpApp({
+      clusters: [
+        {
+          name: guard.name,
+          state: () => guard.state(),
+          series: () => guard.series(),
+          plan: () => guard.plan(),
+          restart: (names) => guard.restartNamed(names),
+          webbridgeNames: guard.config.webbridges.map((w) => w.name),
+        },
+      ],
+      events: () => [],
+      journal: () => [],
+      alerts: () => [],
+      registry: metrics.registry,
+      token: () => API_TOKEN,
     });
   }
 
@@ -85,6 +110,11 @@ export class DaemonGuard {
     for (const l of this.#listeners) {
       l(r);
     }
+  }
+
+  /** The live report the guards read (ClusterGuard.report), at wbguard's clock. */
+  report(): AnalysisReport {
+    return this.#guard.report(this.#d.now());
   }
 
   evaluate(): Evaluation {

@@ -89,11 +89,25 @@ export class ModelLock implements RestartLock {
     node: string,
     now: number,
   ): { ok: true; release: () => void } | { ok: false; holder: LockHolder } {
+    return this.#acquireAs(this.#current, cluster, node, now);
+  }
+  /** The same lock file as another process sees and takes it (a `wbguard restart` beside the daemon). */
+  forProcess(p: ModelProcess): RestartLock {
+    return {
+      holder: (cluster, now) => this.holder(cluster, now),
+      tryAcquire: (cluster, node, now) => this.#acquireAs(p, cluster, node, now),
+    };
+  }
+  #acquireAs(
+    p: ModelProcess,
+    cluster: string,
+    node: string,
+    now: number,
+  ): { ok: true; release: () => void } | { ok: false; holder: LockHolder } {
     const existing = this.holder(cluster, now);
     if (existing) {
       return { ok: false, holder: existing };
     }
-    const p = this.#current;
     const holder: LockHolder = { pid: p.id, host: 'model', node, since: new Date(now).toISOString() };
     const mine = { holder, process: p };
     this.#held = mine;

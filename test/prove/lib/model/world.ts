@@ -58,6 +58,10 @@ export class World {
   /** Real sessions dropped by restarts (they were in a meeting). */
   droppedReal = 0;
   refusedJoins = 0;
+  /** Minutes a Web Bridge spent at the limit (summed over Web Bridges): guests locked out of it. */
+  lockoutMinutes = 0;
+  /** `webbridge restart` commands that reached a Web Bridge. */
+  restarts = 0;
 
   constructor(o: WorldOptions, rand: Random) {
     this.#o = o;
@@ -159,6 +163,11 @@ export class World {
       const c = Math.floor(this.#rand() * this.nodes.length);
       n.realByCallBridge[c] = (n.realByCallBridge[c] ?? 0) + 1;
     }
+    for (const n of this.nodes) {
+      if (this.up(n) && this.active(n) >= this.#o.limit) {
+        this.lockoutMinutes++;
+      }
+    }
   }
 
   /** The CMS syslog records of this minute that reach wbguard (Stats every minute, STATS every 5 minutes). */
@@ -207,6 +216,7 @@ export class World {
   /** `webbridge restart` reaches the node: every session on it is dropped; the leak is cleared unless `keepLeak`. */
   restart(name: string, downMs: number, keepLeak: boolean): void {
     const n = this.node(name);
+    this.restarts++;
     this.droppedReal += n.real;
     n.real = 0;
     n.realByCallBridge.fill(0);
