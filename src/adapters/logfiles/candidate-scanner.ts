@@ -57,6 +57,12 @@ export interface CandidateSink {
    * bytes: core/parse/stats-bytes.ts).
    */
   bytes(bytes: Uint8Array, start: number, end: number): boolean;
+  /**
+   * Offered first each line found only by a level substring (`CandidateScannerOptions.levelSubstrings`): returns
+   * true when it took the line (core/parse/level-line-bytes.ts rules most such lines out from their bytes);
+   * otherwise the line goes on to `bytes` and `line` as any candidate.
+   */
+  levelLine(bytes: Uint8Array, start: number, end: number): boolean;
   /** A candidate line, decoded (UTF-8), without its newline. */
   line(line: string): void;
   /**
@@ -79,6 +85,11 @@ export interface CandidateScannerOptions {
   readonly maxLineBytes?: number;
   /** The newline counter: WebAssembly SIMD or plain JavaScript (tests run both). @default 'wasm' */
   readonly kernel?: 'wasm' | 'js';
+  /**
+   * Those of the substrings that are level words (core/parse LEVEL_SUBSTRINGS): a line holding one of them and
+   * none of the others is offered to the sink's `levelLine` first. @default none
+   */
+  readonly levelSubstrings?: readonly string[];
 }
 
 /** A sink made of callbacks (tests, rare callers): the hot path of `analyze` gives a sink class of its own. */
@@ -93,6 +104,10 @@ class CallbackSink implements CandidateSink {
 
   /** Takes no line as bytes: every candidate is decoded for `onLine`. */
   bytes(): boolean {
+    return false;
+  }
+
+  levelLine(): boolean {
     return false;
   }
 
@@ -111,6 +126,8 @@ const PAGE = 4096;
 
 export class CandidateScanner {
   readonly #needles: Buffer[];
+  /** Per needle: 1 when it is a level word (its lines are offered to `levelLine` first), else 0. */
+  readonly #levels: number[];
   /** Bytes a substring could straddle when an overlong line's head is dropped. */
   readonly #straddle: number;
   readonly #sink: CandidateSink;
@@ -137,6 +154,7 @@ export class CandidateScanner {
     options: CandidateScannerOptions = {},
   ) {
     this.#needles = substrings.map((s) => Buffer.from(s, 'latin1'));
+    this.#levels = substrings.map((s) => (options.levelSubstrings?.includes(s) ? 1 : 0));
     this.#straddle = Math.max(0, ...this.#needles.map((n) => n.length - 1));
     this.#sink = typeof sink === 'function' ? new CallbackSink(sink, options) : sink;
     this.#chunkBytes = options.chunkBytes ?? MIB;
@@ -282,11 +300,15 @@ export class CandidateScanner {
   /** Hands on each candidate line of `[start, end)`, which holds whole lines (it ends with a newline). */
   #scan(start: number, end: number): void {
     const region = this.#window.bytes.subarray(start, end);
+    // Each hit as (line start × 2 + 1 for a level needle): sorted, a line's record-needle hit comes first.
     const starts: number[] = [];
-    for (const needle of this.#needles) {
+    const needles = this.#needles;
+    for (let k = 0; k < needles.length; k++) {
+      const needle = needles[k] as Buffer;
+      const level = this.#levels[k] as number;
       let at = region.indexOf(needle);
       while (at !== -1) {
-        starts.push(region.lastIndexOf(NEWLINE, at) + 1);
+        starts.push((region.lastIndexOf(NEWLINE, at) + 1) * 2 + level);
         // Skip the rest of this line: one hit per line is enough.
         at = region.indexOf(needle, region.indexOf(NEWLINE, at) + 1);
       }
@@ -294,17 +316,22 @@ export class CandidateScanner {
     if (starts.length === 0) {
       return;
     }
-    if (this.#needles.length > 1) {
+    if (needles.length > 1) {
       starts.sort((a, b) => a - b);
     }
     let previous = -1;
-    for (const lineStart of starts) {
+    for (const key of starts) {
+      const lineStart = key >>> 1;
       if (lineStart === previous) {
         continue;
       }
       previous = lineStart;
       this.counts.candidates++;
-      this.#handOn(start + lineStart, start + region.indexOf(NEWLINE, lineStart));
+      const from = start + lineStart;
+      const to = start + region.indexOf(NEWLINE, lineStart);
+      if ((key & 1) === 0 || !this.#sink.levelLine(this.#window.bytes, from, to)) {
+        this.#handOn(from, to);
+      }
     }
   }
 

@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { CmsRecord, LineOutcome } from '../../core/model.js';
 import { type PackedRecords, PackedRecordsBuilder, packRecords } from '../../core/packed-records.js';
-import { CANDIDATE_SUBSTRINGS, createLineReader, type LineReader } from '../../core/parse/index.js';
+import { CANDIDATE_SUBSTRINGS, createLineReader, LEVEL_SUBSTRINGS, type LineReader } from '../../core/parse/index.js';
 import { CandidateScanner, type CandidateSink } from './candidate-scanner.js';
 import type { LogSource } from './sources.js';
 import type { StatsLineReader } from './stats-line-kernel.js';
@@ -135,6 +135,11 @@ class RecordSink implements CandidateSink {
     return true;
   }
 
+  // A line found by a level word only: most say nothing that matters, and are ruled out from their bytes.
+  levelLine(bytes: Uint8Array, start: number, end: number): boolean {
+    return this.#reader.ignoresLine(bytes, start, end);
+  }
+
   line(line: string): void {
     this.#take(this.#reader.read(line));
   }
@@ -168,7 +173,7 @@ function makeScanner(
     }),
     out,
   );
-  const scanner = new CandidateScanner(CANDIDATE_SUBSTRINGS, sink);
+  const scanner = new CandidateScanner(CANDIDATE_SUBSTRINGS, sink, { levelSubstrings: LEVEL_SUBSTRINGS });
   sink.useStatsReader(scanner.statsLineReader());
   return { scanner, sink };
 }
