@@ -17,6 +17,75 @@ export interface ByteWindow {
   readonly kind: 'wasm' | 'js';
   /** The WebAssembly reader of Stats lines in `bytes` (wasm windows only; stats-line-kernel.ts). */
   readonly statsLines: StatsLineKernel | undefined;
+  /**
+   * Whether one of `words` lies in `bytes[start, end)` (words: at most 8, of at most 64 ASCII bytes; `exact` ones as
+   * they are, the others in any ASCII case). Pass the same array each time: its table is written once.
+   */
+  saysAny(start: number, end: number, words: readonly Word[]): boolean;
+}
+
+/** A word to look for: in small letters unless `exact`. */
+export interface Word {
+  readonly text: string;
+  readonly exact: boolean;
+}
+
+export const MAX_WORDS = 8;
+const MAX_WORD_BYTES = 64;
+/** Bytes of the words' table (count-byte.wat, saysAny): first-byte masks, then 8 words of 8 + 64 bytes. */
+const TABLE_BYTES = 256 + MAX_WORDS * 72;
+
+/** Byte → the same byte with ASCII capitals made small letters. */
+const FOLD = new Uint8Array(256).map((_, b) => (b >= 65 && b <= 90 ? b + 32 : b));
+
+/** Writes the words' table at `at` of `memory` (the layout saysAny reads). */
+function writeTable(memory: Buffer, at: number, words: readonly Word[]): void {
+  if (words.length > MAX_WORDS || words.some((w) => w.text.length > MAX_WORD_BYTES || w.text.length === 0)) {
+    throw new Error(`byte window: at most ${MAX_WORDS} words of 1 to ${MAX_WORD_BYTES} bytes`);
+  }
+  memory.fill(0, at, at + TABLE_BYTES);
+  words.forEach((word, k) => {
+    const bytes = Buffer.from(word.exact ? word.text : word.text.toLowerCase(), 'latin1');
+    const first = FOLD[bytes[0] as number] as number;
+    memory[at + first] = (memory[at + first] as number) | (1 << k);
+    const w = at + 256 + k * 72;
+    memory.writeInt32LE(bytes.length, w);
+    memory.writeInt32LE(word.exact ? 1 : 0, w + 4);
+    bytes.copy(memory, w + 8);
+  });
+}
+
+/** saysAny in JavaScript (the fallback), over the same table. */
+function saysAnyJs(bytes: Uint8Array, start: number, end: number, table: Buffer): boolean {
+  for (let p = start; p < end; p++) {
+    const mask = table[FOLD[bytes[p] as number] as number] as number;
+    if (mask === 0) {
+      continue;
+    }
+    for (let k = 0; k < MAX_WORDS; k++) {
+      if ((mask & (1 << k)) === 0) {
+        continue;
+      }
+      const w = 256 + k * 72;
+      const length = table.readInt32LE(w);
+      const exact = table[w + 4] === 1;
+      if (p + length > end) {
+        continue;
+      }
+      let j = 0;
+      while (j < length) {
+        const b = bytes[p + j] as number;
+        if ((exact ? b : FOLD[b]) !== table[w + 8 + j]) {
+          break;
+        }
+        j++;
+      }
+      if (j === length) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 const PAGE = 65_536;
@@ -30,10 +99,19 @@ const kernelModule = wasmModuleOnce(COUNT_BYTE_WASM_BASE64);
 
 function jsWindow(size: number): ByteWindow {
   const bytes = Buffer.allocUnsafe(size);
+  const table = Buffer.alloc(TABLE_BYTES);
+  let tableOf: readonly Word[] | undefined;
   return {
     bytes,
     kind: 'js',
     statsLines: undefined,
+    saysAny(start, end, words) {
+      if (tableOf !== words) {
+        writeTable(table, 0, words);
+        tableOf = words;
+      }
+      return saysAnyJs(bytes, start, end, table);
+    },
     count(start, end, byte) {
       const range = bytes.subarray(start, end);
       let n = 0;
@@ -47,13 +125,25 @@ function jsWindow(size: number): ByteWindow {
 
 function wasmWindow(size: number, module: WebAssembly.Module): ByteWindow {
   const windowPages = Math.ceil(size / PAGE);
-  const pages = windowPages + SLOT_PAGES;
+  // The window, the Stats line slots, the words' table.
+  const tableAt = (windowPages + SLOT_PAGES) * PAGE;
+  const pages = windowPages + SLOT_PAGES + 1;
   // Never grown: the views made of it (the window's bytes, the slots) stay valid.
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const countByte = instance.exports.countByte as (start: number, length: number, byte: number) => number;
+  const says = instance.exports.saysAny as (start: number, end: number, table: number) => number;
+  const memoryBytes = Buffer.from(memory.buffer);
+  let tableOf: readonly Word[] | undefined;
   return {
     bytes: Buffer.from(memory.buffer, 0, size),
+    saysAny(start, end, words) {
+      if (tableOf !== words) {
+        writeTable(memoryBytes, tableAt, words);
+        tableOf = words;
+      }
+      return says(start, end, tableAt) === 1;
+    },
     kind: 'wasm',
     statsLines: StatsLineKernel.over(memory, windowPages * PAGE, (SLOT_PAGES * PAGE) / STATS_SLOT_BYTES),
     count: (start, end, byte) => (end > start ? countByte(start, end - start, byte) : 0),

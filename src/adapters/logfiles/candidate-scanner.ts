@@ -13,7 +13,7 @@
  * The read area starts on a page boundary, like the file offsets read from: the kernel then copies from the page
  * cache about twice as fast as into a misaligned buffer (measured 0.08 against 0.18 s of system time per 1.55 GB).
  */
-import { type ByteWindow, createByteWindow } from './byte-window.js';
+import { type ByteWindow, createByteWindow, type Word } from './byte-window.js';
 import type { StatsLineReader } from './stats-line-kernel.js';
 
 /**
@@ -85,11 +85,20 @@ export interface CandidateScannerOptions {
   readonly maxLineBytes?: number;
   /** The newline counter: WebAssembly SIMD or plain JavaScript (tests run both). @default 'wasm' */
   readonly kernel?: 'wasm' | 'js';
+  /** Lines found by a level word only, offered to the sink's `levelLine` when they say nothing that matters. */
+  readonly levelLines?: LevelLineOptions;
+}
+
+export interface LevelLineOptions {
+  /** Those of the substrings that are level words (core/parse LEVEL_SUBSTRINGS). */
+  readonly substrings: readonly string[];
   /**
-   * Those of the substrings that are level words (core/parse LEVEL_SUBSTRINGS): a line holding one of them and
-   * none of the others is offered to the sink's `levelLine` first. @default none
+   * What a refusal says, in small letters (core/parse refusalLiterals): looked for in any case in each such line (a
+   * WebAssembly byte loop, byte-window.ts); a line holding one goes the general way.
    */
-  readonly levelSubstrings?: readonly string[];
+  readonly wordings: readonly string[];
+  /** Searched as they are (`Stats`): a line holding one goes the general way too. */
+  readonly markers: readonly string[];
 }
 
 /** A sink made of callbacks (tests, rare callers): the hot path of `analyze` gives a sink class of its own. */
@@ -128,6 +137,8 @@ export class CandidateScanner {
   readonly #needles: Buffer[];
   /** Per needle: 1 when it is a level word (its lines are offered to `levelLine` first), else 0. */
   readonly #levels: number[];
+  /** The wordings (any case) and markers (as they are) that keep a level-only line from the sink's levelLine. */
+  readonly #words: Word[];
   /** Bytes a substring could straddle when an overlong line's head is dropped. */
   readonly #straddle: number;
   readonly #sink: CandidateSink;
@@ -154,7 +165,12 @@ export class CandidateScanner {
     options: CandidateScannerOptions = {},
   ) {
     this.#needles = substrings.map((s) => Buffer.from(s, 'latin1'));
-    this.#levels = substrings.map((s) => (options.levelSubstrings?.includes(s) ? 1 : 0));
+    const level = options.levelLines;
+    this.#levels = substrings.map((s) => (level?.substrings.includes(s) ? 1 : 0));
+    this.#words = [
+      ...(level?.wordings ?? []).map((text) => ({ text, exact: false })),
+      ...(level?.markers ?? []).map((text) => ({ text, exact: true })),
+    ];
     this.#straddle = Math.max(0, ...this.#needles.map((n) => n.length - 1));
     this.#sink = typeof sink === 'function' ? new CallbackSink(sink, options) : sink;
     this.#chunkBytes = options.chunkBytes ?? MIB;
@@ -327,11 +343,16 @@ export class CandidateScanner {
       }
       previous = lineStart;
       this.counts.candidates++;
-      const from = start + lineStart;
-      const to = start + region.indexOf(NEWLINE, lineStart);
-      if ((key & 1) === 0 || !this.#sink.levelLine(this.#window.bytes, from, to)) {
-        this.#handOn(from, to);
+      const lineEnd = region.indexOf(NEWLINE, lineStart);
+      if ((key & 1) === 1) {
+        // Found by a level word only: offered to the sink unless it holds a wording or a marker.
+        const from = start + lineStart;
+        const to = start + lineEnd;
+        if (!this.#window.saysAny(from, to, this.#words) && this.#sink.levelLine(this.#window.bytes, from, to)) {
+          continue;
+        }
       }
+      this.#handOn(start + lineStart, start + lineEnd);
     }
   }
 

@@ -10,8 +10,16 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { CmsRecord, LineOutcome } from '../../core/model.js';
 import { type PackedRecords, PackedRecordsBuilder, packRecords } from '../../core/packed-records.js';
-import { CANDIDATE_SUBSTRINGS, createLineReader, LEVEL_SUBSTRINGS, type LineReader } from '../../core/parse/index.js';
-import { CandidateScanner, type CandidateSink } from './candidate-scanner.js';
+import {
+  CANDIDATE_SUBSTRINGS,
+  createLineReader,
+  DEFAULT_JOIN_REFUSED_PATTERNS,
+  LEVEL_SUBSTRINGS,
+  type LineReader,
+  refusalLiterals,
+} from '../../core/parse/index.js';
+import { MAX_WORDS } from './byte-window.js';
+import { CandidateScanner, type CandidateSink, type LevelLineOptions } from './candidate-scanner.js';
 import type { LogSource } from './sources.js';
 import type { StatsLineReader } from './stats-line-kernel.js';
 
@@ -135,9 +143,10 @@ class RecordSink implements CandidateSink {
     return true;
   }
 
-  // A line found by a level word only: most say nothing that matters, and are ruled out from their bytes.
+  // A line found by a level word only, holding no refusal wording nor Stats (the scanner made sure): ruled out
+  // from its bytes when its envelope is readable, as the general path would ignore it.
   levelLine(bytes: Uint8Array, start: number, end: number): boolean {
-    return this.#reader.ignoresLine(bytes, start, end);
+    return this.#reader.ignoresLine(bytes, start, end, true);
   }
 
   line(line: string): void {
@@ -158,6 +167,16 @@ class RecordSink implements CandidateSink {
   }
 }
 
+/**
+ * Lines found by ERROR/WARN only are ruled out from their bytes when they hold no refusal wording (in any case) and
+ * no `Stats` (analyze reads with the default refusal patterns, which are literals).
+ */
+const REFUSAL_WORDINGS = refusalLiterals(DEFAULT_JOIN_REFUSED_PATTERNS);
+const LEVEL_LINES: LevelLineOptions | undefined =
+  REFUSAL_WORDINGS && REFUSAL_WORDINGS.length < MAX_WORDS && REFUSAL_WORDINGS.every((w) => w.length <= 64)
+    ? { substrings: LEVEL_SUBSTRINGS, wordings: REFUSAL_WORDINGS, markers: ['Stats'] }
+    : undefined;
+
 /** A scanner of a source modified at `mtimeMs`, handing its records to `out`, counting unreadable lines. */
 function makeScanner(
   mtimeMs: number,
@@ -173,7 +192,7 @@ function makeScanner(
     }),
     out,
   );
-  const scanner = new CandidateScanner(CANDIDATE_SUBSTRINGS, sink, { levelSubstrings: LEVEL_SUBSTRINGS });
+  const scanner = new CandidateScanner(CANDIDATE_SUBSTRINGS, sink, LEVEL_LINES ? { levelLines: LEVEL_LINES } : {});
   sink.useStatsReader(scanner.statsLineReader());
   return { scanner, sink };
 }

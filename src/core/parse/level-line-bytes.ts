@@ -61,9 +61,11 @@ export class LevelLineBytes {
 
   /**
    * 'bsd' or 'other' when the line `bytes[start, lineEnd)` (no newline) is one `read` ignores ('bsd': its stamp is
-   * on `stamp`); 'no' when it may not be (the general path decides).
+   * on `stamp`); 'no' when it may not be (the general path decides). `wordingsChecked`: the caller has made sure
+   * the line holds no `Stats`, `STATS:`, `User ` and none of the literals in any case (a scanner searches them once
+   * over a whole window), so only the envelope is read.
    */
-  read(bytes: Uint8Array, start: number, lineEnd: number): LevelLineAnswer {
+  read(bytes: Uint8Array, start: number, lineEnd: number, wordingsChecked = false): LevelLineAnswer {
     let end = lineEnd;
     if (end > start && bytes[end - 1] === CR) {
       end--;
@@ -104,7 +106,7 @@ export class LevelLineBytes {
     if (e === p) {
       return 'no';
     }
-    if (!this.#saysNothing(bytes, start, end)) {
+    if (!wordingsChecked && !this.#saysNothing(bytes, start, end)) {
       return 'no';
     }
     return bsd ? 'bsd' : 'other';

@@ -53,8 +53,10 @@ export interface LineReader {
    * Whether `read` is sure to ignore the line in `bytes[start, end)` (no newline): a line found by a level word
    * only (level-line-bytes.ts). When true the line counts as read exactly as `read` would have read it (its BSD
    * stamp carries the year on); when false nothing changed and the caller reads the line the general way.
+   * `wordingsChecked`: the caller made sure the line holds no `Stats`, `STATS:`, `User ` and, in any case, none
+   * of `refusalLiterals()` of the reader's patterns; only its envelope is then read.
    */
-  ignoresLine(bytes: Uint8Array, start: number, end: number): boolean;
+  ignoresLine(bytes: Uint8Array, start: number, end: number, wordingsChecked?: boolean): boolean;
 }
 
 const IGNORED: LineOutcome = Object.freeze({ kind: 'ignored' });
@@ -100,13 +102,18 @@ class CmsLineReader implements LineReader {
 
   /** Resolves a BSD stamp to an instant; the year moves on when the months wrap from December to January. */
   #resolveBsd(s: BsdStamp): number {
-    if (this.#lastMonth === 0 && this.#referenceMonth !== undefined && s.month > this.#referenceMonth) {
+    this.#carryYear(s.month);
+    return wallClockToEpoch(this.#timeZone, this.#year, s.month, s.day, s.hour, s.minute, s.second, s.ms);
+  }
+
+  /** The year of a BSD stamp in `month`, after the stamps read before it (see #resolveBsd). */
+  #carryYear(month: number): void {
+    if (this.#lastMonth === 0 && this.#referenceMonth !== undefined && month > this.#referenceMonth) {
       this.#year -= 1;
-    } else if (this.#lastMonth >= 11 && s.month <= 2 && this.#lastMonth > s.month) {
+    } else if (this.#lastMonth >= 11 && month <= 2 && this.#lastMonth > month) {
       this.#year += 1;
     }
-    this.#lastMonth = s.month;
-    return wallClockToEpoch(this.#timeZone, this.#year, s.month, s.day, s.hour, s.minute, s.second, s.ms);
+    this.#lastMonth = month;
   }
 
   readWebBridgeStats(bytes: Uint8Array, start: number, end: number): WebBridgeStatsRecord | undefined {
@@ -114,10 +121,10 @@ class CmsLineReader implements LineReader {
     return f.read(bytes, start, end) ? this.webBridgeStatsOf(f) : undefined;
   }
 
-  ignoresLine(bytes: Uint8Array, start: number, end: number): boolean {
-    const answer = this.#levelLines?.read(bytes, start, end) ?? 'no';
+  ignoresLine(bytes: Uint8Array, start: number, end: number, wordingsChecked = false): boolean {
+    const answer = this.#levelLines?.read(bytes, start, end, wordingsChecked) ?? 'no';
     if (answer === 'bsd') {
-      this.#resolveBsd((this.#levelLines as LevelLineBytes).stamp);
+      this.#carryYear((this.#levelLines as LevelLineBytes).stamp.month);
     }
     return answer !== 'no';
   }
