@@ -5,9 +5,10 @@
  * be WARNING lines; each was decoded and went the general path (~1 µs a line) only to find no refusal in it.
  *
  * A line is ruled out only when `createLineReader().read()` is sure to ignore it: its envelope is readable (a
- * `<PRI>` or none, a BSD or ISO 8601 stamp, a host), it is short enough, and it holds no `Stats`, `STATS`, `User `
- * nor, in any case, any literal the refusal patterns look for (`refusalLiterals`). Anything else — RFC 5424, an
- * odd stamp, a line this reader is unsure of — answers "not ruled out" and goes the general way, which decides.
+ * `<PRI>` or none, a BSD or ISO 8601 stamp, a host; or an RFC 5424 header without structured data), it is short
+ * enough, and it holds no `Stats`, `STATS`, `User ` nor, in any case, any literal the refusal patterns look for
+ * (`refusalLiterals`). Anything else — an odd stamp, structured data, a line this reader is unsure of — answers
+ * "not ruled out" and goes the general way, which decides.
  * A BSD stamp is left on the reader: the caller resolves it, because the general path's year tracking
  * (December → January) sees every line it reads, and must see the same lines whichever path reads them.
  */
@@ -79,6 +80,11 @@ export class LevelLineBytes {
       if (p < 0) {
         return 'no';
       }
+      if (isRfc5424(bytes, end, p)) {
+        return rfc5424Readable(bytes, end, p) && (wordingsChecked || this.#saysNothing(bytes, start, end))
+          ? 'other'
+          : 'no';
+      }
     } else if (bytes[p] === SPACE || bytes[p] === TAB) {
       return 'no';
     }
@@ -127,11 +133,10 @@ export class LevelLineBytes {
       return -1;
     }
     p++;
-    // RFC 5424 (`/^[1-9]\d? \S/`: a version, a space, a token) is left to the general path; `<PRI>` and an ISO
-    // stamp is not RFC 5424 (a digit follows the first two).
+    // A version digit and a space but no token after them: the general path decides.
     const v = byteAt(bytes, end, p);
     const spaceAt = digitAt(bytes, end, p + 1) >= 0 ? p + 2 : p + 1;
-    if (v >= 49 && v <= 57 && byteAt(bytes, end, spaceAt) === SPACE) {
+    if (v >= 49 && v <= 57 && byteAt(bytes, end, spaceAt) === SPACE && !isRfc5424(bytes, end, p)) {
       return -1;
     }
     return p;
@@ -253,6 +258,37 @@ export class LevelLineBytes {
     }
     return false;
   }
+}
+
+/**
+ * Whether the line goes on as RFC 5424 after its `<PRI>` (parseEnvelope's `/^[1-9]\d? \S/`), with a printable ASCII
+ * byte after the space (anything else is left to the general path by the caller).
+ */
+function isRfc5424(bytes: Uint8Array, end: number, p: number): boolean {
+  const v = byteAt(bytes, end, p);
+  const spaceAt = digitAt(bytes, end, p + 1) >= 0 ? p + 2 : p + 1;
+  const next = byteAt(bytes, end, spaceAt + 1);
+  return v >= 49 && v <= 57 && byteAt(bytes, end, spaceAt) === SPACE && next > 32 && next < 127;
+}
+
+/**
+ * Whether readRfc5424 reads the header at `p` (the version): six tokens, the stamp `-` or an ISO stamp that is the
+ * whole token, and no structured data (`-`, or the message straight away); a `[` goes the general way.
+ */
+function rfc5424Readable(bytes: Uint8Array, end: number, at: number): boolean {
+  let p = at;
+  for (let i = 0; i < 6; i++) {
+    p = skipBlanks(bytes, end, p);
+    const e = tokenEndAt(bytes, end, p);
+    if (e === p) {
+      return false;
+    }
+    if (i === 1 && !(e - p === 1 && bytes[p] === DASH) && isoStampEnd(bytes, e, p) !== e) {
+      return false;
+    }
+    p = e;
+  }
+  return byteAt(bytes, end, skipBlanks(bytes, end, p)) !== 91 /* [ */;
 }
 
 /**

@@ -60,6 +60,7 @@ const SHAPES = [
   'pri-iso',
   'iso',
   'rfc5424',
+  'rfc5424-sd',
   'server-prefix',
   'no-stamp',
   'leading-space',
@@ -129,6 +130,8 @@ const line = fc
         return `${iso(o.clock, o.separator, o.fractionMark, o.zone)} ${body}${o.cr}`;
       case 'rfc5424':
         return `${o.pri}1 ${iso(o.clock, 'T', '.', o.zone || 'Z')} ${o.host} webbridge - - - ${o.message}${o.cr}`;
+      case 'rfc5424-sd':
+        return `${o.pri}1 ${o.clock.hour === 24 ? '-' : iso(o.clock, 'T', '.', 'Z')} ${o.host} app 12 ID4 ${o.tag.startsWith('"') ? '[ex@1 a="x\\]"]' : o.tag.length > 4 ? '[ex@1 a="x' : '-'} ${o.message}${o.cr}`;
       case 'server-prefix':
         return `${iso(o.clock, 'T', '.', 'Z')} 10.0.0.1 ${o.pri}${bsd(o.clock, '.')} ${body}${o.cr}`;
       case 'no-stamp':
@@ -221,6 +224,7 @@ describe('level-word lines ruled out from their bytes', () => {
       'Oct  1 12:00:00 cms1 host:server: WARNING : call 1: media timeout',
       '2026-10-01T12:00:00+00:00 cms1 host:server: WARNING : call 1: media timeout',
       '2026-10-01T12:00:00.123Z 10.0.0.1 <12>Oct  1 12:00:00.123 user.warning cms1 host:server: WARNING : x',
+      '<12>1 2026-10-01T12:00:00.123456Z cms1 host:server - - - WARNING : call 1: media timeout',
     ]) {
       const bytes = Buffer.from(l);
       assert.equal(reader.ignoresLine(bytes, 0, bytes.length), true, l);
