@@ -60,16 +60,66 @@
 
   ;; saysAny(start, end, words): 1 when one of the words lies in [start, end), else 0. `words` is a table the
   ;; caller wrote (adapters/logfiles/byte-window.ts): 256 bytes, for each byte made small letter (A–Z → a–z) a bit
-  ;; mask of the words starting with it, then per word (at most 8): i32 length, i32 1 when matched as it is (else in
-  ;; any ASCII case, as a regular expression's i flag without u equates), 64 bytes (small letters unless exact).
-  ;; Why: a line the scanner found by a level word (ERROR, WARN) matters only when it says what a refusal says; a
-  ;; byte loop here is several times cheaper than in JavaScript, and the line is never decoded.
+  ;; mask of the words starting with it, then per word (at most 8): i32 length (0: no word), i32 1 when matched as
+  ;; it is (else in any ASCII case, as a regular expression's i flag without u equates), 64 bytes (small letters
+  ;; unless exact). Why: a line the scanner found by a level word (ERROR, WARN) matters only when it says what a
+  ;; refusal says; looking here costs a fraction of a JavaScript byte loop, and the line is never decoded.
+  ;; 16 positions at a time: a position is looked at closely only where some word's first and last bytes (both
+  ;; made small letters) are there; loads may reach past `end` (the caller's memory goes on), never a match.
   (func (export "saysAny") (param $p i32) (param $end i32) (param $words i32) (result i32)
+    (local $at v128) (local $hits v128) (local $k i32) (local $w i32) (local $len i32) (local $stop i32)
+    (block $none
+      (loop $block
+        (br_if $none (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $at (call $fold (v128.load (local.get $p))))
+        (local.set $hits (v128.const i64x2 0 0))
+        (local.set $k (i32.const 0))
+        (loop $word
+          (local.set $w (i32.add (i32.add (local.get $words) (i32.const 256)) (i32.mul (local.get $k) (i32.const 72))))
+          (local.set $len (i32.load (local.get $w)))
+          (if (local.get $len)
+            (then
+              (local.set $hits
+                (v128.or (local.get $hits)
+                  (v128.and
+                    (i8x16.eq (local.get $at) (i8x16.splat (call $foldByte (i32.load8_u offset=8 (local.get $w)))))
+                    (i8x16.eq
+                      (call $fold (v128.load (i32.sub (i32.add (local.get $p) (local.get $len)) (i32.const 1))))
+                      (i8x16.splat
+                        (call $foldByte
+                          (i32.load8_u offset=7 (i32.add (local.get $w) (local.get $len)))))))))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $word (i32.lt_u (local.get $k) (i32.const 8))))
+        (if (v128.any_true (local.get $hits))
+          (then
+            (local.set $stop (i32.add (local.get $p) (i32.const 16)))
+            (if (i32.gt_u (local.get $stop) (local.get $end))
+              (then (local.set $stop (local.get $end))))
+            (if (call $scalar (local.get $p) (local.get $stop) (local.get $end) (local.get $words))
+              (then (return (i32.const 1))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $block)))
+    (i32.const 0))
+
+  ;; The 16 bytes with A–Z made small letters: lanes where v − 65 < 26 (unsigned) gain 0x20.
+  (func $fold (param $v v128) (result v128)
+    (v128.or (local.get $v)
+      (v128.and
+        (i8x16.lt_u (i8x16.sub (local.get $v) (i8x16.splat (i32.const 65))) (i8x16.splat (i32.const 26)))
+        (i8x16.splat (i32.const 32)))))
+
+  (func $foldByte (param $c i32) (result i32)
+    (if (result i32) (i32.lt_u (i32.sub (local.get $c) (i32.const 65)) (i32.const 26))
+      (then (i32.or (local.get $c) (i32.const 32)))
+      (else (local.get $c))))
+
+  ;; Whether a word starts at one of the positions [p, stop) and ends by `end`: byte by byte, words by the table.
+  (func $scalar (param $p i32) (param $stop i32) (param $end i32) (param $words i32) (result i32)
     (local $c i32) (local $mask i32) (local $k i32) (local $w i32) (local $len i32) (local $exact i32) (local $j i32)
     (local $b i32)
     (block $none
       (loop $byte
-        (br_if $none (i32.ge_u (local.get $p) (local.get $end)))
+        (br_if $none (i32.ge_u (local.get $p) (local.get $stop)))
         (local.set $c (i32.load8_u (local.get $p)))
         (if (i32.lt_u (i32.sub (local.get $c) (i32.const 65)) (i32.const 26))
           (then (local.set $c (i32.or (local.get $c) (i32.const 32)))))
