@@ -32,8 +32,11 @@ export interface Word {
 
 export const MAX_WORDS = 8;
 const MAX_WORD_BYTES = 64;
-/** Bytes of the words' table (count-byte.wat, saysAny): first-byte masks, then 8 words of 8 + 64 bytes. */
-const TABLE_BYTES = 256 + MAX_WORDS * 72;
+/**
+ * Bytes of the words' table (count-byte.wat, saysAny): first-byte masks, 8 words of 8 + 64 bytes, then 8 pairs of
+ * vectors (each word's first and last byte, folded, 16 times).
+ */
+const TABLE_BYTES = 256 + MAX_WORDS * 72 + MAX_WORDS * 32;
 
 /** Byte → the same byte with ASCII capitals made small letters. */
 const FOLD = new Uint8Array(256).map((_, b) => (b >= 65 && b <= 90 ? b + 32 : b));
@@ -52,6 +55,9 @@ function writeTable(memory: Buffer, at: number, words: readonly Word[]): void {
     memory.writeInt32LE(bytes.length, w);
     memory.writeInt32LE(word.exact ? 1 : 0, w + 4);
     bytes.copy(memory, w + 8);
+    const v = at + 256 + MAX_WORDS * 72 + k * 32;
+    memory.fill(first, v, v + 16);
+    memory.fill(FOLD[bytes[bytes.length - 1] as number] as number, v + 16, v + 32);
   });
 }
 
