@@ -46,12 +46,15 @@ export interface ShapeRun {
   lines: number;
   statsLines: number;
   grepSeconds: number[];
+  grepCpuSeconds: number[];
   analyzeSeconds: number[];
   analyzeCpuSeconds: number[];
   analyzeRssMb: number[];
   baselineSeconds?: number[];
   /** analyze / grep of each round. */
   ratios: number[];
+  /** analyze's CPU time / grep's of each round: steadier than wall time when other work loads the machine. */
+  cpuRatios: number[];
   /** baseline / analyze of each round. */
   speedups?: number[];
 }
@@ -247,11 +250,13 @@ export async function benchAnalyzeShapes(o: ShapesOptions): Promise<ShapesResult
       lines: 0,
       statsLines: 0,
       grepSeconds: [],
+      grepCpuSeconds: [],
       analyzeSeconds: [],
       analyzeCpuSeconds: [],
       analyzeRssMb: [],
       ...(base ? { baselineSeconds: [], speedups: [] } : {}),
       ratios: [],
+      cpuRatios: [],
       paths: files,
     } as ShapeRun & { paths: string[] };
   });
@@ -262,11 +267,13 @@ export async function benchAnalyzeShapes(o: ShapesOptions): Promise<ShapesResult
       const grep = run.corpus === 'mix-gz' ? 'zgrep' : 'grep';
       const g = timed(grep, ['-c', '-E', 'Stats |STATS:', ...files]);
       run.grepSeconds.push(g.seconds);
+      run.grepCpuSeconds.push(g.cpuSeconds);
       const a = timed(ours[0] as string, [...ours.slice(1), ...files]);
       run.analyzeSeconds.push(a.seconds);
       run.analyzeCpuSeconds.push(a.cpuSeconds);
       run.analyzeRssMb.push(a.maxRssMb);
       run.ratios.push(Math.round((a.seconds / g.seconds) * 100) / 100);
+      run.cpuRatios.push(Math.round((a.cpuSeconds / Math.max(g.cpuSeconds, 0.01)) * 10) / 10);
       const doc = JSON.parse(a.stdout) as { lines: { read: number; webbridgeStats: number; callbridgeStats: number } };
       run.lines = doc.lines.read;
       run.statsLines = doc.lines.webbridgeStats + doc.lines.callbridgeStats;
@@ -300,11 +307,11 @@ export function shapesReport(r: ShapesResult): string[] {
   return [
     `${r.rounds} rounds, the corpora and tools interleaved in each, page cache warmed before each tool pair. Load average ${r.load[0].toFixed(1)} before, ${r.load[1].toFixed(1)} after.`,
     '',
-    `| corpus | GB | files | lines | stats lines | grep s | analyze s | analyze CPU s | peak RSS | analyze / grep (median; range) |${base ? ' baseline s | baseline / analyze |' : ''}`,
-    `|---|---|---|---|---|---|---|---|---|---|${base ? '---|---|' : ''}`,
+    `| corpus | GB | files | lines | stats lines | grep s | analyze s | grep / analyze CPU s | peak RSS | analyze / grep (median; range) | CPU analyze / grep |${base ? ' baseline s | baseline / analyze |' : ''}`,
+    `|---|---|---|---|---|---|---|---|---|---|---|${base ? '---|---|' : ''}`,
     ...r.runs.map(
       (x) =>
-        `| ${x.corpus} | ${(x.bytes / 1e9).toFixed(2)} | ${x.files} | ${x.lines.toLocaleString('en')} | ${x.statsLines.toLocaleString('en')} | ${median(x.grepSeconds)} | ${median(x.analyzeSeconds)} | ${median(x.analyzeCpuSeconds)} | ${Math.max(...x.analyzeRssMb)} MB | **${median(x.ratios)}×** (${Math.min(...x.ratios)}–${Math.max(...x.ratios)}) |${x.baselineSeconds ? ` ${median(x.baselineSeconds)} | ${median(x.speedups ?? [])}× |` : ''}`,
+        `| ${x.corpus} | ${(x.bytes / 1e9).toFixed(2)} | ${x.files} | ${x.lines.toLocaleString('en')} | ${x.statsLines.toLocaleString('en')} | ${median(x.grepSeconds)} | ${median(x.analyzeSeconds)} | ${median(x.grepCpuSeconds)} / ${median(x.analyzeCpuSeconds)} | ${Math.max(...x.analyzeRssMb)} MB | **${median(x.ratios)}×** (${Math.min(...x.ratios)}–${Math.max(...x.ratios)}) | ${median(x.cpuRatios)}× |${x.baselineSeconds ? ` ${median(x.baselineSeconds)} | ${median(x.speedups ?? [])}× |` : ''}`,
     ),
   ];
 }
