@@ -130,6 +130,8 @@ class CallbackSink implements CandidateSink {
 }
 
 const NEWLINE = 10;
+/** Above any offset in a scanned region (a window is at most SPAN / 2): the hit keys of #scan stay exact doubles. */
+const SPAN = 2 ** 26;
 const MIB = 1_048_576;
 const PAGE = 4096;
 
@@ -177,6 +179,9 @@ export class CandidateScanner {
     this.#maxLineBytes = Math.max(options.maxLineBytes ?? MIB, this.#straddle + 1);
     // Room before the read area for the longest carried line, and for what a chunk without a newline leaves.
     this.#head = Math.ceil(Math.max(this.#maxLineBytes, this.#chunkBytes) / PAGE) * PAGE;
+    if (this.#head + this.#chunkBytes > SPAN / 2) {
+      throw new Error(`CandidateScanner: chunkBytes and maxLineBytes of at most ${SPAN / 8} bytes`);
+    }
     this.#shared = sharedWindow(this.#head + this.#chunkBytes, options.kernel);
     this.#window = this.#shared.window;
   }
@@ -316,7 +321,8 @@ export class CandidateScanner {
   /** Hands on each candidate line of `[start, end)`, which holds whole lines (it ends with a newline). */
   #scan(start: number, end: number): void {
     const region = this.#window.bytes.subarray(start, end);
-    // Each hit as (line start × 2 + 1 for a level needle): sorted, a line's record-needle hit comes first.
+    // Each hit as one number, ((line start × 2 + 1 for a level needle) × SPAN + line end): sorted, a line's
+    // record-needle hit comes first, and its end, found when skipping the line, need not be looked for again.
     const starts: number[] = [];
     const needles = this.#needles;
     for (let k = 0; k < needles.length; k++) {
@@ -324,9 +330,10 @@ export class CandidateScanner {
       const level = this.#levels[k] as number;
       let at = region.indexOf(needle);
       while (at !== -1) {
-        starts.push((region.lastIndexOf(NEWLINE, at) + 1) * 2 + level);
+        const lineEnd = region.indexOf(NEWLINE, at);
+        starts.push(((region.lastIndexOf(NEWLINE, at) + 1) * 2 + level) * SPAN + lineEnd);
         // Skip the rest of this line: one hit per line is enough.
-        at = region.indexOf(needle, region.indexOf(NEWLINE, at) + 1);
+        at = region.indexOf(needle, lineEnd + 1);
       }
     }
     if (starts.length === 0) {
@@ -337,14 +344,15 @@ export class CandidateScanner {
     }
     let previous = -1;
     for (const key of starts) {
-      const lineStart = key >>> 1;
+      const lineEnd = key % SPAN;
+      const startAndLevel = (key - lineEnd) / SPAN;
+      const lineStart = startAndLevel >>> 1;
       if (lineStart === previous) {
         continue;
       }
       previous = lineStart;
       this.counts.candidates++;
-      const lineEnd = region.indexOf(NEWLINE, lineStart);
-      if ((key & 1) === 1) {
+      if ((startAndLevel & 1) === 1) {
         // Found by a level word only: offered to the sink unless it holds a wording or a marker.
         const from = start + lineStart;
         const to = start + lineEnd;
