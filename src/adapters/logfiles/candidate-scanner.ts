@@ -132,13 +132,17 @@ class CallbackSink implements CandidateSink {
 const NEWLINE = 10;
 /** Above any offset in a scanned region (a window is at most SPAN / 2): the hit keys of #scan stay exact doubles. */
 const SPAN = 2 ** 26;
+const NO_LINES: number[] = [];
 const MIB = 1_048_576;
 const PAGE = 4096;
 
 export class CandidateScanner {
+  /** Every substring (the end of input and overlong lines look for them all). */
   readonly #needles: Buffer[];
-  /** Per needle: 1 when it is a level word (its lines are offered to `levelLine` first), else 0. */
-  readonly #levels: number[];
+  /** The substrings searched natively over a window: all but the level words when level lines are offered. */
+  readonly #recordNeedles: Buffer[];
+  /** The level words, looked for by the window's kernel (linesWith); empty when level lines are not offered. */
+  readonly #levelWords: Word[];
   /** The wordings (any case) and markers (as they are) that keep a level-only line from the sink's levelLine. */
   readonly #words: Word[];
   /** Bytes a substring could straddle when an overlong line's head is dropped. */
@@ -168,7 +172,9 @@ export class CandidateScanner {
   ) {
     this.#needles = substrings.map((s) => Buffer.from(s, 'latin1'));
     const level = options.levelLines;
-    this.#levels = substrings.map((s) => (level?.substrings.includes(s) ? 1 : 0));
+    const isLevel = (s: string) => level?.substrings.includes(s) === true;
+    this.#recordNeedles = substrings.filter((s) => !isLevel(s)).map((s) => Buffer.from(s, 'latin1'));
+    this.#levelWords = substrings.filter(isLevel).map((text) => ({ text, exact: true }));
     this.#words = [
       ...(level?.wordings ?? []).map((text) => ({ text, exact: false })),
       ...(level?.markers ?? []).map((text) => ({ text, exact: true })),
@@ -321,46 +327,57 @@ export class CandidateScanner {
   /** Hands on each candidate line of `[start, end)`, which holds whole lines (it ends with a newline). */
   #scan(start: number, end: number): void {
     const region = this.#window.bytes.subarray(start, end);
-    // Each hit as one number, ((line start × 2 + 1 for a level needle) × SPAN + line end): sorted, a line's
-    // record-needle hit comes first, and its end, found when skipping the line, need not be looked for again.
-    const starts: number[] = [];
-    const needles = this.#needles;
-    for (let k = 0; k < needles.length; k++) {
-      const needle = needles[k] as Buffer;
-      const level = this.#levels[k] as number;
+    // Each hit of a record needle as one number, (line start × SPAN + line end), sorted: its end, found when skipping
+    // the line, need not be looked for again.
+    const keys: number[] = [];
+    for (const needle of this.#recordNeedles) {
       let at = region.indexOf(needle);
       while (at !== -1) {
         const lineEnd = region.indexOf(NEWLINE, at);
-        starts.push(((region.lastIndexOf(NEWLINE, at) + 1) * 2 + level) * SPAN + lineEnd);
+        keys.push((region.lastIndexOf(NEWLINE, at) + 1) * SPAN + lineEnd);
         // Skip the rest of this line: one hit per line is enough.
         at = region.indexOf(needle, lineEnd + 1);
       }
     }
-    if (starts.length === 0) {
-      return;
+    if (this.#recordNeedles.length > 1) {
+      keys.sort((a, b) => a - b);
     }
-    if (needles.length > 1) {
-      starts.sort((a, b) => a - b);
-    }
+    // The lines holding a level word, in order, found by the window's kernel in one call: [start, end, …] (window
+    // offsets). Merged with the others by line start; a line found by both is a record-needle line.
+    const levels = this.#levelWords.length > 0 ? this.#window.linesWith(start, end, this.#levelWords) : NO_LINES;
     let previous = -1;
-    for (const key of starts) {
-      const lineEnd = key % SPAN;
-      const startAndLevel = (key - lineEnd) / SPAN;
-      const lineStart = startAndLevel >>> 1;
-      if (lineStart === previous) {
+    let i = 0;
+    let j = 0;
+    while (i < keys.length || j < levels.length) {
+      const key = keys[i] ?? Number.POSITIVE_INFINITY;
+      const recordEnd = key % SPAN;
+      const recordStart = start + (key - recordEnd) / SPAN;
+      const levelStart = levels[j] ?? Number.POSITIVE_INFINITY;
+      let from: number;
+      let to: number;
+      let level = false;
+      if (recordStart <= levelStart) {
+        from = recordStart;
+        to = start + recordEnd;
+        i++;
+      } else {
+        from = levelStart;
+        to = levels[j + 1] as number;
+        j += 2;
+        level = true;
+      }
+      if (from === previous) {
         continue;
       }
-      previous = lineStart;
+      previous = from;
       this.counts.candidates++;
-      if ((startAndLevel & 1) === 1) {
+      if (level) {
         // Found by a level word only: offered to the sink unless it holds a wording or a marker.
-        const from = start + lineStart;
-        const to = start + lineEnd;
         if (!this.#window.saysAny(from, to, this.#words) && this.#sink.levelLine(this.#window.bytes, from, to)) {
           continue;
         }
       }
-      this.#handOn(start + lineStart, start + lineEnd);
+      this.#handOn(from, to);
     }
   }
 
