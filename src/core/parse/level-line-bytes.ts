@@ -12,13 +12,23 @@
  * A BSD stamp is left on the reader: the caller resolves it, because the general path's year tracking
  * (December → January) sees every line it reads, and must see the same lines whichever path reads them.
  */
-import { type BsdStamp, monthOfCodes, validClock } from './timestamp.js';
+import {
+  bsdStampEnd,
+  byteAt,
+  COLON,
+  CR,
+  DOT,
+  digitAt,
+  emptyStamp,
+  SPACE,
+  type StampFields,
+  skipBlanks,
+  TAB,
+  tokenEndAt,
+  twoDigitsAt,
+} from './line-bytes.js';
+import { validClock } from './timestamp.js';
 
-const SPACE = 32;
-const TAB = 9;
-const CR = 13;
-const COLON = 58;
-const DOT = 46;
 const COMMA = 44;
 const DASH = 45;
 const LT = 60;
@@ -38,15 +48,7 @@ export class LevelLineBytes {
   /** Folded first byte → bit mask of the literals starting with it. */
   readonly #first = new Uint32Array(256);
   /** The BSD stamp of the last line answered 'bsd'. */
-  readonly stamp: { -readonly [K in keyof BsdStamp]: BsdStamp[K] } = {
-    month: 0,
-    day: 0,
-    hour: 0,
-    minute: 0,
-    second: 0,
-    ms: 0,
-    end: 0,
-  };
+  readonly stamp: StampFields = emptyStamp();
 
   /** `literals`: refusalLiterals() of the reader's patterns (lower case, ASCII; at most 32). */
   constructor(literals: readonly string[]) {
@@ -94,7 +96,7 @@ export class LevelLineBytes {
     if (first >= 48 && first <= 57) {
       p = isoStampEnd(bytes, end, p);
     } else {
-      p = this.#bsdStampEnd(bytes, end, p, start);
+      p = bsdStampEnd(bytes, end, p, start, this.stamp);
       bsd = true;
     }
     if (p < 0) {
@@ -139,69 +141,6 @@ export class LevelLineBytes {
     if (v >= 49 && v <= 57 && byteAt(bytes, end, spaceAt) === SPACE && !isRfc5424(bytes, end, p)) {
       return -1;
     }
-    return p;
-  }
-
-  /** Mirrors readBsdStamp: where the stamp at `p` ends (it is left on `stamp`), or -1. */
-  #bsdStampEnd(bytes: Uint8Array, end: number, at: number, lineStart: number): number {
-    const month = monthOfCodes(byteAt(bytes, end, at), byteAt(bytes, end, at + 1), byteAt(bytes, end, at + 2));
-    if (month === undefined) {
-      return -1;
-    }
-    let p = at + 3;
-    if (byteAt(bytes, end, p) !== SPACE) {
-      return -1;
-    }
-    p += byteAt(bytes, end, p + 1) === SPACE ? 2 : 1;
-    let day = digitAt(bytes, end, p);
-    if (day < 0) {
-      return -1;
-    }
-    p++;
-    const second = digitAt(bytes, end, p);
-    if (second >= 0) {
-      day = day * 10 + second;
-      p++;
-    }
-    if (byteAt(bytes, end, p) !== SPACE) {
-      return -1;
-    }
-    const hour = twoDigitsAt(bytes, end, p + 1);
-    const minute = byteAt(bytes, end, p + 3) === COLON ? twoDigitsAt(bytes, end, p + 4) : -1;
-    const sec = byteAt(bytes, end, p + 6) === COLON ? twoDigitsAt(bytes, end, p + 7) : -1;
-    if (hour < 0 || minute < 0 || sec < 0) {
-      return -1;
-    }
-    p += 9;
-    let ms = 0;
-    if (byteAt(bytes, end, p) === DOT) {
-      let digits = 0;
-      for (let d = digitAt(bytes, end, p + 1); d >= 0; d = digitAt(bytes, end, p + 1 + digits)) {
-        if (digits < 3) {
-          ms = ms * 10 + d;
-        }
-        digits++;
-      }
-      if (digits === 0 || digits > 6) {
-        return -1;
-      }
-      ms *= digits >= 3 ? 1 : digits === 2 ? 10 : 100;
-      p += 1 + digits;
-    }
-    if (p < end && byteAt(bytes, end, p) !== SPACE) {
-      return -1;
-    }
-    if (!validClock(month, day, hour, minute, sec)) {
-      return -1;
-    }
-    const stamp = this.stamp;
-    stamp.month = month;
-    stamp.day = day;
-    stamp.hour = hour;
-    stamp.minute = minute;
-    stamp.second = sec;
-    stamp.ms = ms;
-    stamp.end = p - lineStart;
     return p;
   }
 
@@ -343,33 +282,4 @@ function isoStampEnd(bytes: Uint8Array, end: number, at: number): number {
     p += 2;
   }
   return p === end || byteAt(bytes, end, p) === SPACE ? p : -1;
-}
-
-function byteAt(bytes: Uint8Array, end: number, i: number): number {
-  return i < end ? (bytes[i] as number) : -1;
-}
-
-function digitAt(bytes: Uint8Array, end: number, i: number): number {
-  const c = byteAt(bytes, end, i) - 48;
-  return c >= 0 && c <= 9 ? c : -1;
-}
-
-function twoDigitsAt(bytes: Uint8Array, end: number, i: number): number {
-  const a = digitAt(bytes, end, i);
-  const b = digitAt(bytes, end, i + 1);
-  return a < 0 || b < 0 ? -1 : a * 10 + b;
-}
-
-function skipBlanks(bytes: Uint8Array, end: number, i: number): number {
-  while (i < end && (bytes[i] === SPACE || bytes[i] === TAB)) {
-    i++;
-  }
-  return i;
-}
-
-function tokenEndAt(bytes: Uint8Array, end: number, i: number): number {
-  while (i < end && bytes[i] !== SPACE && bytes[i] !== TAB) {
-    i++;
-  }
-  return i;
 }
