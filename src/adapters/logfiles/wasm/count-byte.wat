@@ -68,11 +68,42 @@
   ;; 16 positions at a time: a position is looked at closely only where some word's first and last bytes (both
   ;; made small letters) are there; loads may reach past `end` (the caller's memory goes on), never a match.
   (func (export "saysAny") (param $p i32) (param $end i32) (param $words i32) (result i32)
-    (local $stop i32)
+    (local $stop i32) (local $v v128) (local $at v128) (local $hits v128) (local $k i32) (local $w i32)
+    (local $len i32) (local $a v128) (local $z v128)
+    (local.set $a (i8x16.splat (i32.const 65)))
+    (local.set $z (i8x16.splat (i32.const 26)))
     (block $none
       (loop $block
         (br_if $none (i32.ge_u (local.get $p) (local.get $end)))
-        (if (v128.any_true (call $blockHits (local.get $p) (local.get $words)))
+        ;; Lanes of the 16 positions at $p where some word's first and last bytes (made small letters) are: folding
+        ;; written out (V8 does not inline WebAssembly calls), lanes where v − 65 < 26 gain 0x20. Loads may reach
+        ;; past `end` (the caller's memory goes on); the close look rules such positions out.
+        (local.set $v (v128.load (local.get $p)))
+        (local.set $at
+          (v128.or (local.get $v)
+            (v128.and (i8x16.lt_u (i8x16.sub (local.get $v) (local.get $a)) (local.get $z)) (i8x16.splat (i32.const 32)))))
+        (local.set $hits (v128.const i64x2 0 0))
+        (local.set $k (i32.const 0))
+        (loop $word
+          (local.set $w (i32.add (i32.add (local.get $words) (i32.const 256)) (i32.mul (local.get $k) (i32.const 72))))
+          (local.set $len (i32.load (local.get $w)))
+          (if (local.get $len)
+            (then
+              (local.set $v (v128.load (i32.sub (i32.add (local.get $p) (local.get $len)) (i32.const 1))))
+              (local.set $w (i32.add (i32.add (local.get $words) (i32.const 832)) (i32.shl (local.get $k) (i32.const 5))))
+              (local.set $hits
+                (v128.or (local.get $hits)
+                  (v128.and
+                    (i8x16.eq (local.get $at) (v128.load (local.get $w)))
+                    (i8x16.eq
+                      (v128.or (local.get $v)
+                        (v128.and
+                          (i8x16.lt_u (i8x16.sub (local.get $v) (local.get $a)) (local.get $z))
+                          (i8x16.splat (i32.const 32))))
+                      (v128.load offset=16 (local.get $w))))))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $word (i32.lt_u (local.get $k) (i32.const 8))))
+        (if (v128.any_true (local.get $hits))
           (then
             (local.set $stop (i32.add (local.get $p) (i32.const 16)))
             (if (i32.gt_u (local.get $stop) (local.get $end))
@@ -152,39 +183,6 @@
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $block)))
     (local.get $count))
-
-  ;; Per lane of the 16 positions at $p: -1 where some word's first and last bytes (made small letters) are there.
-  ;; Loads may reach past the range's end (the caller's memory goes on); the close look rules such positions out.
-  (func $blockHits (param $p i32) (param $words i32) (result v128)
-    (local $v v128) (local $at v128) (local $hits v128) (local $k i32) (local $w i32) (local $len i32)
-    (local $a v128) (local $z v128)
-    (local.set $a (i8x16.splat (i32.const 65)))
-    (local.set $z (i8x16.splat (i32.const 26)))
-    ;; (Folding written out: V8 does not inline WebAssembly calls.) Lanes where v − 65 < 26 gain 0x20.
-    (local.set $v (v128.load (local.get $p)))
-    (local.set $at
-      (v128.or (local.get $v)
-        (v128.and (i8x16.lt_u (i8x16.sub (local.get $v) (local.get $a)) (local.get $z)) (i8x16.splat (i32.const 32)))))
-    (loop $word
-      (local.set $w (i32.add (i32.add (local.get $words) (i32.const 256)) (i32.mul (local.get $k) (i32.const 72))))
-      (local.set $len (i32.load (local.get $w)))
-      (if (local.get $len)
-        (then
-          (local.set $v (v128.load (i32.sub (i32.add (local.get $p) (local.get $len)) (i32.const 1))))
-          (local.set $w (i32.add (i32.add (local.get $words) (i32.const 832)) (i32.shl (local.get $k) (i32.const 5))))
-          (local.set $hits
-            (v128.or (local.get $hits)
-              (v128.and
-                (i8x16.eq (local.get $at) (v128.load (local.get $w)))
-                (i8x16.eq
-                  (v128.or (local.get $v)
-                    (v128.and
-                      (i8x16.lt_u (i8x16.sub (local.get $v) (local.get $a)) (local.get $z))
-                      (i8x16.splat (i32.const 32))))
-                  (v128.load offset=16 (local.get $w))))))))
-      (local.set $k (i32.add (local.get $k) (i32.const 1)))
-      (br_if $word (i32.lt_u (local.get $k) (i32.const 8))))
-    (local.get $hits))
 
   ;; The first of the positions [p, stop) where a word starts and ends by `end` (-1: none): byte by byte.
   (func $scalar (param $p i32) (param $stop i32) (param $end i32) (param $words i32) (result i32)
