@@ -6,6 +6,7 @@
  * `ingest`: `--baseline DIR` (another checkout, built: measured in the same rounds).
  */
 import { benchAnalyzeFiles } from './analyze-files.js';
+import { benchAnalyzeShapes, CORPORA, type CorpusName, shapesReport } from './analyze-shapes.js';
 import { benchAnalyzeVsGrep, machine, median, type ToolRuns } from './analyze-vs-grep.js';
 import { benchApiPoll } from './api-poll.js';
 import { benchDashboard } from './dashboard.js';
@@ -55,6 +56,23 @@ if (!only || only === 'analyze') {
         ]
       : []),
   );
+}
+if (!only || only === 'analyze-shapes') {
+  const shapeAt = args.indexOf('--shape');
+  const corpora = (shapeAt >= 0 ? (args[shapeAt + 1] ?? '').split(',') : [...CORPORA]) as CorpusName[];
+  const unknown = corpora.filter((c) => !(CORPORA as readonly string[]).includes(c));
+  if (unknown.length > 0) {
+    throw new Error(`--shape: unknown ${unknown.join(', ')} (one or more of ${CORPORA.join(', ')})`);
+  }
+  const baselineAt = args.indexOf('--baseline');
+  const r = await benchAnalyzeShapes({
+    sizeMb: sizeAt >= 0 ? size : 300,
+    rounds: roundsAt >= 0 ? rounds : 5,
+    corpora,
+    warnShare: numberArg('--warn-share', 0.2),
+    ...(baselineAt >= 0 && args[baselineAt + 1] ? { baseline: args[baselineAt + 1] as string } : {}),
+  });
+  report.push('', '## analyze vs grep, per shape', '', ...shapesReport(r));
 }
 if (!only || only === 'analyze-files') {
   const runs = benchAnalyzeFiles(`bench/.corpus/analyze-${size}mb`, numberArg('--runs', 2));

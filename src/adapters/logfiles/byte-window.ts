@@ -17,9 +17,94 @@ export interface ByteWindow {
   readonly kind: 'wasm' | 'js';
   /** The WebAssembly reader of Stats lines in `bytes` (wasm windows only; stats-line-kernel.ts). */
   readonly statsLines: StatsLineKernel | undefined;
+  /**
+   * Whether one of `words` lies in `bytes[start, end)` (words: at most 8, of at most 64 ASCII bytes; `exact` ones as
+   * they are, the others in any ASCII case). Pass the same array each time: its table is written once.
+   */
+  saysAny(start: number, end: number, words: readonly Word[]): boolean;
+  /**
+   * The lines of `bytes[start, end)` (whole lines: it ends with a newline) holding one of `words`, in order, as
+   * [line start, offset of its newline, …] (words as for saysAny: at most 2, exact; pass the same array each time).
+   */
+  linesWith(start: number, end: number, words: readonly Word[]): number[];
+}
+
+/** A word to look for: in small letters unless `exact`. */
+export interface Word {
+  readonly text: string;
+  readonly exact: boolean;
+}
+
+export const MAX_WORDS = 8;
+const MAX_WORD_BYTES = 64;
+/**
+ * Bytes of the words' table (count-byte.wat, saysAny): first-byte masks, 8 words of 8 + 64 bytes, then 8 pairs of
+ * vectors (each word's first and last byte, folded, 16 times), then the same pairs as the bytes are (linesWith).
+ */
+const TABLE_BYTES = 256 + MAX_WORDS * 72 + 2 * MAX_WORDS * 32;
+
+/** Byte → the same byte with ASCII capitals made small letters. */
+const FOLD = new Uint8Array(256).map((_, b) => (b >= 65 && b <= 90 ? b + 32 : b));
+
+/** Writes the words' table at `at` of `memory` (the layout saysAny reads). */
+function writeTable(memory: Buffer, at: number, words: readonly Word[]): void {
+  if (words.length > MAX_WORDS || words.some((w) => w.text.length > MAX_WORD_BYTES || w.text.length === 0)) {
+    throw new Error(`byte window: at most ${MAX_WORDS} words of 1 to ${MAX_WORD_BYTES} bytes`);
+  }
+  memory.fill(0, at, at + TABLE_BYTES);
+  words.forEach((word, k) => {
+    const bytes = Buffer.from(word.exact ? word.text : word.text.toLowerCase(), 'latin1');
+    const first = FOLD[bytes[0] as number] as number;
+    memory[at + first] = (memory[at + first] as number) | (1 << k);
+    const w = at + 256 + k * 72;
+    memory.writeInt32LE(bytes.length, w);
+    memory.writeInt32LE(word.exact ? 1 : 0, w + 4);
+    bytes.copy(memory, w + 8);
+    const v = at + 256 + MAX_WORDS * 72 + k * 32;
+    memory.fill(first, v, v + 16);
+    memory.fill(FOLD[bytes[bytes.length - 1] as number] as number, v + 16, v + 32);
+    memory.fill(bytes[0] as number, v + MAX_WORDS * 32, v + MAX_WORDS * 32 + 16);
+    memory.fill(bytes[bytes.length - 1] as number, v + MAX_WORDS * 32 + 16, v + MAX_WORDS * 32 + 32);
+  });
+}
+
+/** saysAny in JavaScript (the fallback), over the same table. */
+function saysAnyJs(bytes: Uint8Array, start: number, end: number, table: Buffer): boolean {
+  for (let p = start; p < end; p++) {
+    const mask = table[FOLD[bytes[p] as number] as number] as number;
+    if (mask === 0) {
+      continue;
+    }
+    for (let k = 0; k < MAX_WORDS; k++) {
+      if ((mask & (1 << k)) === 0) {
+        continue;
+      }
+      const w = 256 + k * 72;
+      const length = table.readInt32LE(w);
+      const exact = table[w + 4] === 1;
+      if (p + length > end) {
+        continue;
+      }
+      let j = 0;
+      while (j < length) {
+        const b = bytes[p + j] as number;
+        if ((exact ? b : FOLD[b]) !== table[w + 8 + j]) {
+          break;
+        }
+        j++;
+      }
+      if (j === length) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 const PAGE = 65_536;
+/** Room for the lines one linesWith call finds (more: it is called again). */
+const OUT_PAGES = 2;
+const OUT_LINES = (OUT_PAGES * PAGE) / 8;
 /**
  * Memory beyond the window for the Stats line reader's per-source slots: 2,048 sources of a thread read at once
  * (more read their Stats lines in JavaScript). Only the slots in use are ever touched.
@@ -28,12 +113,59 @@ const SLOT_PAGES = (2048 * STATS_SLOT_BYTES) / PAGE;
 /** The newline counter's module (it needs WebAssembly SIMD). */
 const kernelModule = wasmModuleOnce(COUNT_BYTE_WASM_BASE64);
 
+/** Up to TABLES words' tables written in `memory` from `at`, one per array of words (by identity). */
+const TABLES = 4;
+class WordTables {
+  readonly #memory: Buffer;
+  readonly #at: number;
+  readonly #offsets = new Map<readonly Word[], number>();
+
+  constructor(memory: Buffer, at: number) {
+    this.#memory = memory;
+    this.#at = at;
+  }
+
+  /** Where the table of `words` lies (written at first use). */
+  offsetOf(words: readonly Word[]): number {
+    let offset = this.#offsets.get(words);
+    if (offset === undefined) {
+      if (this.#offsets.size === TABLES) {
+        this.#offsets.clear();
+      }
+      offset = this.#at + this.#offsets.size * TABLE_BYTES;
+      writeTable(this.#memory, offset, words);
+      this.#offsets.set(words, offset);
+    }
+    return offset;
+  }
+}
+
 function jsWindow(size: number): ByteWindow {
   const bytes = Buffer.allocUnsafe(size);
+  const memory = Buffer.alloc(TABLES * TABLE_BYTES);
+  const tables = new WordTables(memory, 0);
+  const tableOf = (words: readonly Word[]) => {
+    const at = tables.offsetOf(words);
+    return memory.subarray(at, at + TABLE_BYTES);
+  };
   return {
     bytes,
     kind: 'js',
     statsLines: undefined,
+    saysAny: (start, end, words) => saysAnyJs(bytes, start, end, tableOf(words)),
+    linesWith(start, end, words) {
+      const table = tableOf(words);
+      const found: number[] = [];
+      for (let from = start; from < end; ) {
+        const to = bytes.indexOf(10, from);
+        const lineEnd = to === -1 || to >= end ? end : to;
+        if (saysAnyJs(bytes, from, lineEnd, table)) {
+          found.push(from, lineEnd);
+        }
+        from = lineEnd + 1;
+      }
+      return found;
+    },
     count(start, end, byte) {
       const range = bytes.subarray(start, end);
       let n = 0;
@@ -47,13 +179,39 @@ function jsWindow(size: number): ByteWindow {
 
 function wasmWindow(size: number, module: WebAssembly.Module): ByteWindow {
   const windowPages = Math.ceil(size / PAGE);
-  const pages = windowPages + SLOT_PAGES;
+  // The window, the Stats line slots, the words' tables, the lines linesWith finds.
+  const tableAt = (windowPages + SLOT_PAGES) * PAGE;
+  const outAt = tableAt + PAGE;
+  const pages = windowPages + SLOT_PAGES + 1 + OUT_PAGES;
   // Never grown: the views made of it (the window's bytes, the slots) stay valid.
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const countByte = instance.exports.countByte as (start: number, length: number, byte: number) => number;
+  const says = instance.exports.saysAny as (start: number, end: number, table: number) => number;
+  const linesWith = instance.exports.linesWith as (s: number, e: number, t: number, out: number, max: number) => number;
+  const tables = new WordTables(Buffer.from(memory.buffer), tableAt);
+  const out = new Int32Array(memory.buffer, outAt, OUT_LINES * 2);
   return {
     bytes: Buffer.from(memory.buffer, 0, size),
+    saysAny: (start, end, words) => says(start, end, tables.offsetOf(words)) === 1,
+    linesWith(start, end, words) {
+      if (words.length > 2 || words.some((w) => !w.exact)) {
+        throw new Error('byte window: linesWith looks for at most 2 exact words');
+      }
+      const table = tables.offsetOf(words);
+      const found: number[] = [];
+      for (let from = start; from < end; ) {
+        const n = linesWith(from, end, table, outAt, OUT_LINES);
+        for (let i = 0; i < 2 * n; i++) {
+          found.push(out[i] as number);
+        }
+        if (n < OUT_LINES) {
+          break;
+        }
+        from = (out[2 * n - 1] as number) + 1;
+      }
+      return found;
+    },
     kind: 'wasm',
     statsLines: StatsLineKernel.over(memory, windowPages * PAGE, (SLOT_PAGES * PAGE) / STATS_SLOT_BYTES),
     count: (start, end, byte) => (end > start ? countByte(start, end - start, byte) : 0),

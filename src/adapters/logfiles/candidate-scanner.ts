@@ -13,7 +13,7 @@
  * The read area starts on a page boundary, like the file offsets read from: the kernel then copies from the page
  * cache about twice as fast as into a misaligned buffer (measured 0.08 against 0.18 s of system time per 1.55 GB).
  */
-import { type ByteWindow, createByteWindow } from './byte-window.js';
+import { type ByteWindow, createByteWindow, type Word } from './byte-window.js';
 import type { StatsLineReader } from './stats-line-kernel.js';
 
 /**
@@ -57,6 +57,12 @@ export interface CandidateSink {
    * bytes: core/parse/stats-bytes.ts).
    */
   bytes(bytes: Uint8Array, start: number, end: number): boolean;
+  /**
+   * Offered first each line found only by a level substring (`CandidateScannerOptions.levelSubstrings`): returns
+   * true when it took the line (core/parse/level-line-bytes.ts rules most such lines out from their bytes);
+   * otherwise the line goes on to `bytes` and `line` as any candidate.
+   */
+  levelLine(bytes: Uint8Array, start: number, end: number): boolean;
   /** A candidate line, decoded (UTF-8), without its newline. */
   line(line: string): void;
   /**
@@ -79,6 +85,20 @@ export interface CandidateScannerOptions {
   readonly maxLineBytes?: number;
   /** The newline counter: WebAssembly SIMD or plain JavaScript (tests run both). @default 'wasm' */
   readonly kernel?: 'wasm' | 'js';
+  /** Lines found by a level word only, offered to the sink's `levelLine` when they say nothing that matters. */
+  readonly levelLines?: LevelLineOptions;
+}
+
+export interface LevelLineOptions {
+  /** Those of the substrings that are level words (core/parse LEVEL_SUBSTRINGS). */
+  readonly substrings: readonly string[];
+  /**
+   * What a refusal says, in small letters (core/parse refusalLiterals): looked for in any case in each such line (a
+   * WebAssembly byte loop, byte-window.ts); a line holding one goes the general way.
+   */
+  readonly wordings: readonly string[];
+  /** Searched as they are (`Stats`): a line holding one goes the general way too. */
+  readonly markers: readonly string[];
 }
 
 /** A sink made of callbacks (tests, rare callers): the hot path of `analyze` gives a sink class of its own. */
@@ -96,6 +116,10 @@ class CallbackSink implements CandidateSink {
     return false;
   }
 
+  levelLine(): boolean {
+    return false;
+  }
+
   line(line: string): void {
     this.#onLine(line);
   }
@@ -106,11 +130,21 @@ class CallbackSink implements CandidateSink {
 }
 
 const NEWLINE = 10;
+/** Above any offset in a scanned region (a window is at most SPAN / 2): the hit keys of #scan stay exact doubles. */
+const SPAN = 2 ** 26;
+const NO_LINES: number[] = [];
 const MIB = 1_048_576;
 const PAGE = 4096;
 
 export class CandidateScanner {
+  /** Every substring (the end of input and overlong lines look for them all). */
   readonly #needles: Buffer[];
+  /** The substrings searched natively over a window: all but the level words when level lines are offered. */
+  readonly #recordNeedles: Buffer[];
+  /** The level words, looked for by the window's kernel (linesWith); empty when level lines are not offered. */
+  readonly #levelWords: Word[];
+  /** The wordings (any case) and markers (as they are) that keep a level-only line from the sink's levelLine. */
+  readonly #words: Word[];
   /** Bytes a substring could straddle when an overlong line's head is dropped. */
   readonly #straddle: number;
   readonly #sink: CandidateSink;
@@ -137,12 +171,23 @@ export class CandidateScanner {
     options: CandidateScannerOptions = {},
   ) {
     this.#needles = substrings.map((s) => Buffer.from(s, 'latin1'));
+    const level = options.levelLines;
+    const isLevel = (s: string) => level?.substrings.includes(s) === true;
+    this.#recordNeedles = substrings.filter((s) => !isLevel(s)).map((s) => Buffer.from(s, 'latin1'));
+    this.#levelWords = substrings.filter(isLevel).map((text) => ({ text, exact: true }));
+    this.#words = [
+      ...(level?.wordings ?? []).map((text) => ({ text, exact: false })),
+      ...(level?.markers ?? []).map((text) => ({ text, exact: true })),
+    ];
     this.#straddle = Math.max(0, ...this.#needles.map((n) => n.length - 1));
     this.#sink = typeof sink === 'function' ? new CallbackSink(sink, options) : sink;
     this.#chunkBytes = options.chunkBytes ?? MIB;
     this.#maxLineBytes = Math.max(options.maxLineBytes ?? MIB, this.#straddle + 1);
     // Room before the read area for the longest carried line, and for what a chunk without a newline leaves.
     this.#head = Math.ceil(Math.max(this.#maxLineBytes, this.#chunkBytes) / PAGE) * PAGE;
+    if (this.#head + this.#chunkBytes > SPAN / 2) {
+      throw new Error(`CandidateScanner: chunkBytes and maxLineBytes of at most ${SPAN / 8} bytes`);
+    }
     this.#shared = sharedWindow(this.#head + this.#chunkBytes, options.kernel);
     this.#window = this.#shared.window;
   }
@@ -282,29 +327,57 @@ export class CandidateScanner {
   /** Hands on each candidate line of `[start, end)`, which holds whole lines (it ends with a newline). */
   #scan(start: number, end: number): void {
     const region = this.#window.bytes.subarray(start, end);
-    const starts: number[] = [];
-    for (const needle of this.#needles) {
+    // Each hit of a record needle as one number, (line start × SPAN + line end), sorted: its end, found when skipping
+    // the line, need not be looked for again.
+    const keys: number[] = [];
+    for (const needle of this.#recordNeedles) {
       let at = region.indexOf(needle);
       while (at !== -1) {
-        starts.push(region.lastIndexOf(NEWLINE, at) + 1);
+        const lineEnd = region.indexOf(NEWLINE, at);
+        keys.push((region.lastIndexOf(NEWLINE, at) + 1) * SPAN + lineEnd);
         // Skip the rest of this line: one hit per line is enough.
-        at = region.indexOf(needle, region.indexOf(NEWLINE, at) + 1);
+        at = region.indexOf(needle, lineEnd + 1);
       }
     }
-    if (starts.length === 0) {
-      return;
+    if (this.#recordNeedles.length > 1) {
+      keys.sort((a, b) => a - b);
     }
-    if (this.#needles.length > 1) {
-      starts.sort((a, b) => a - b);
-    }
+    // The lines holding a level word, in order, found by the window's kernel in one call: [start, end, …] (window
+    // offsets). Merged with the others by line start; a line found by both is a record-needle line.
+    const levels = this.#levelWords.length > 0 ? this.#window.linesWith(start, end, this.#levelWords) : NO_LINES;
     let previous = -1;
-    for (const lineStart of starts) {
-      if (lineStart === previous) {
+    let i = 0;
+    let j = 0;
+    while (i < keys.length || j < levels.length) {
+      const key = keys[i] ?? Number.POSITIVE_INFINITY;
+      const recordEnd = key % SPAN;
+      const recordStart = start + (key - recordEnd) / SPAN;
+      const levelStart = levels[j] ?? Number.POSITIVE_INFINITY;
+      let from: number;
+      let to: number;
+      let level = false;
+      if (recordStart <= levelStart) {
+        from = recordStart;
+        to = start + recordEnd;
+        i++;
+      } else {
+        from = levelStart;
+        to = levels[j + 1] as number;
+        j += 2;
+        level = true;
+      }
+      if (from === previous) {
         continue;
       }
-      previous = lineStart;
+      previous = from;
       this.counts.candidates++;
-      this.#handOn(start + lineStart, start + region.indexOf(NEWLINE, lineStart));
+      if (level) {
+        // Found by a level word only: offered to the sink unless it holds a wording or a marker.
+        if (!this.#window.saysAny(from, to, this.#words) && this.#sink.levelLine(this.#window.bytes, from, to)) {
+          continue;
+        }
+      }
+      this.#handOn(from, to);
     }
   }
 

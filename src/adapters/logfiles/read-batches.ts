@@ -10,8 +10,16 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { CmsRecord, LineOutcome } from '../../core/model.js';
 import { type PackedRecords, PackedRecordsBuilder, packRecords } from '../../core/packed-records.js';
-import { CANDIDATE_SUBSTRINGS, createLineReader, type LineReader } from '../../core/parse/index.js';
-import { CandidateScanner, type CandidateSink } from './candidate-scanner.js';
+import {
+  CANDIDATE_SUBSTRINGS,
+  createLineReader,
+  DEFAULT_JOIN_REFUSED_PATTERNS,
+  LEVEL_SUBSTRINGS,
+  type LineReader,
+  refusalLiterals,
+} from '../../core/parse/index.js';
+import { MAX_WORDS } from './byte-window.js';
+import { CandidateScanner, type CandidateSink, type LevelLineOptions } from './candidate-scanner.js';
 import type { LogSource } from './sources.js';
 import type { StatsLineReader } from './stats-line-kernel.js';
 
@@ -26,6 +34,11 @@ export interface ReadOptions {
    * thread sat idle for a third of a second at the start (measured).
    */
   readonly batchSize?: number;
+  /**
+   * Bytes read and inflated at a time from a stream source (`.gz`, tar, stdin). @default 1 MiB. Every source of a
+   * merge is held open, each with a read buffer and an inflated one: many compressed sources take less each.
+   */
+  readonly streamChunkBytes?: number;
   /** Where stdin comes from (tests pass a stream). @default process.stdin */
   readonly stdin?: Readable;
   /**
@@ -50,7 +63,7 @@ export interface RecordBatch extends PackedRecords {
 const DEFAULT_BATCH = 512;
 /** Records in a source's first batch (see readLines). */
 const FIRST_BATCH = 32;
-/** Stream chunk size (gzip, tar, stdin). */
+/** Stream chunk size (gzip, tar, stdin) by default. */
 const CHUNK_BYTES = 1 << 20;
 const LOG_ENTRY = /(^|\/)[^/]*(log|syslog|messages)[^/]*$|\.log(\.\d+)?(\.gz)?$|(^|\/)syslog(\.\d+)?(\.gz)?$/i;
 
@@ -135,6 +148,12 @@ class RecordSink implements CandidateSink {
     return true;
   }
 
+  // A line found by a level word only, holding no refusal wording nor Stats (the scanner made sure): ruled out
+  // from its bytes when its envelope is readable, as the general path would ignore it.
+  levelLine(bytes: Uint8Array, start: number, end: number): boolean {
+    return this.#reader.ignoresLine(bytes, start, end, true);
+  }
+
   line(line: string): void {
     this.#take(this.#reader.read(line));
   }
@@ -153,6 +172,16 @@ class RecordSink implements CandidateSink {
   }
 }
 
+/**
+ * Lines found by ERROR/WARN only are ruled out from their bytes when they hold no refusal wording (in any case) and
+ * no `Stats` (analyze reads with the default refusal patterns, which are literals).
+ */
+const REFUSAL_WORDINGS = refusalLiterals(DEFAULT_JOIN_REFUSED_PATTERNS);
+const LEVEL_LINES: LevelLineOptions | undefined =
+  REFUSAL_WORDINGS && REFUSAL_WORDINGS.length < MAX_WORDS && REFUSAL_WORDINGS.every((w) => w.length <= 64)
+    ? { substrings: LEVEL_SUBSTRINGS, wordings: REFUSAL_WORDINGS, markers: ['Stats'] }
+    : undefined;
+
 /** A scanner of a source modified at `mtimeMs`, handing its records to `out`, counting unreadable lines. */
 function makeScanner(
   mtimeMs: number,
@@ -168,7 +197,7 @@ function makeScanner(
     }),
     out,
   );
-  const scanner = new CandidateScanner(CANDIDATE_SUBSTRINGS, sink);
+  const scanner = new CandidateScanner(CANDIDATE_SUBSTRINGS, sink, LEVEL_LINES ? { levelLines: LEVEL_LINES } : {});
   sink.useStatsReader(scanner.statsLineReader());
   return { scanner, sink };
 }
@@ -207,7 +236,8 @@ async function* streamReads(
 ): AsyncGenerator<number> {
   const raw = openStream(source, options);
   raw.on('data', (c: Buffer) => onRaw(c.length));
-  const decoded = source.kind === 'gzip' ? raw.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : raw;
+  const chunkSize = options.streamChunkBytes ?? CHUNK_BYTES;
+  const decoded = source.kind === 'gzip' ? raw.pipe(createGunzip({ chunkSize })) : raw;
   raw.on('error', (err) => decoded.destroy(err));
   for await (const chunk of decoded) {
     scanner.push(chunk as Buffer);
@@ -219,7 +249,7 @@ function openStream(source: LogSource, options: ReadOptions): Readable {
   if (source.kind === 'stdin') {
     return options.stdin ?? process.stdin;
   }
-  return createReadStream(source.path, { highWaterMark: CHUNK_BYTES });
+  return createReadStream(source.path, { highWaterMark: options.streamChunkBytes ?? CHUNK_BYTES });
 }
 
 async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerator<RecordBatch> {
@@ -270,7 +300,7 @@ async function* readTar(source: LogSource, options: ReadOptions): AsyncGenerator
   // Loaded only for archives: it is most of a scan worker's start-up otherwise.
   const { default: tarStream } = await import('tar-stream');
   const extract = tarStream.extract();
-  const raw = createReadStream(source.path, { highWaterMark: CHUNK_BYTES });
+  const raw = createReadStream(source.path, { highWaterMark: options.streamChunkBytes ?? CHUNK_BYTES });
   let bytes = 0;
   raw.on('data', (c) => {
     bytes += c.length;

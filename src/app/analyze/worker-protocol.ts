@@ -36,6 +36,20 @@ export function batchRecordsFor(sources: number): number {
   return Math.max(MIN_BATCH_RECORDS, Math.min(BATCH_RECORDS, Math.floor(BATCH_RECORDS_TOTAL / Math.max(1, sources))));
 }
 
+/** Bytes a compressed (or piped) source reads and inflates at a time, when it is one of few. */
+const STREAM_CHUNK = 1 << 20;
+/** What all such sources' chunks may add up to (each holds a read buffer and an inflated one). */
+const STREAM_CHUNK_TOTAL = 4 << 20;
+const MIN_STREAM_CHUNK = 64 << 10;
+
+/**
+ * Chunk bytes of each of `streams` compressed sources read at once: 1 MiB for up to 4, then less, 64 KiB at least.
+ * With 1 MiB each, 45 `.gz` files held open by the merge took analyze to 420 MB of RSS (64 KiB: 160 MB).
+ */
+export function streamChunkBytesFor(streams: number): number {
+  return Math.max(MIN_STREAM_CHUNK, Math.min(STREAM_CHUNK, Math.floor(STREAM_CHUNK_TOTAL / Math.max(1, streams))));
+}
+
 export type ToWorker =
   | { type: 'open'; id: number; source: LogSource; options: Omit<ReadOptions, 'stdin'>; readAhead: number }
   /** The merge took `batches` more of this source's batches: the worker may read that many further ahead. */

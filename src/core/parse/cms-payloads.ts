@@ -35,6 +35,34 @@ export const DEFAULT_JOIN_REFUSED_PATTERNS: readonly RegExp[] = [
  */
 export const CANDIDATE_SUBSTRINGS: readonly string[] = ['Stats ', 'STATS:', 'User ', 'ERROR', 'WARN'];
 
+/**
+ * The candidate substrings that are level words: a line holding one of them but none of the others yields a record
+ * only as a join refusal (or through a `Stats` the strict substring missed), so a scanner may first ask the cheap
+ * question of core/parse/level-line-bytes.ts — does the line hold what a refusal says? — before parsing it.
+ */
+export const LEVEL_SUBSTRINGS: readonly string[] = ['ERROR', 'WARN'];
+
+/**
+ * What the refusal patterns say, folded to lower case, when every pattern is a case-insensitive literal (as the
+ * defaults are): a line holding none of them, in any case, cannot be a refusal. Undefined when a pattern is more
+ * than a literal (custom patterns): then no line can be ruled out this way.
+ */
+export function refusalLiterals(patterns: readonly RegExp[]): readonly string[] | undefined {
+  const literals: string[] = [];
+  if (patterns.length > 32) {
+    return undefined;
+  }
+  for (const re of patterns) {
+    // Letters, digits, spaces and a few marks that are literal in a regular expression; ASCII only, so that
+    // folding with |0x20 is exactly what the `i` flag (without `u`) does to them.
+    if (!re.flags.includes('i') || re.flags.includes('u') || !/^[A-Za-z0-9 :,'_-]+$/.test(re.source)) {
+      return undefined;
+    }
+    literals.push(re.source.toLowerCase());
+  }
+  return literals;
+}
+
 /** Levels a join refusal is assumed to be logged at (default patterns only). */
 const REFUSAL_LEVELS = ['ERROR', 'WARN'];
 

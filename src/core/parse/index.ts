@@ -2,7 +2,14 @@
  * @module core/parse
  * CMS log line parsing (pure).
  */
-export { CANDIDATE_SUBSTRINGS, DEFAULT_JOIN_REFUSED_PATTERNS, isCandidateLine, parsePayload } from './cms-payloads.js';
+export {
+  CANDIDATE_SUBSTRINGS,
+  DEFAULT_JOIN_REFUSED_PATTERNS,
+  isCandidateLine,
+  LEVEL_SUBSTRINGS,
+  parsePayload,
+  refusalLiterals,
+} from './cms-payloads.js';
 export { createLineReader, type LineReader, type LineReaderOptions, MAX_LINE_LENGTH } from './line-reader.js';
 export { type EnvelopeFields, type StatsLineFields, StatsLineState } from './stats-bytes.js';
 export { isFacilitySeverityToken, parseEnvelope } from './syslog-envelope.js';

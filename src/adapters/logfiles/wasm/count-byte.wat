@@ -56,4 +56,173 @@
           (then (local.set $total (i32.add (local.get $total) (i32.const 1)))))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $tail)))
-    (local.get $total)))
+    (local.get $total))
+
+  ;; saysAny(start, end, words): 1 when one of the words lies in [start, end), else 0. `words` is a table the
+  ;; caller wrote (adapters/logfiles/byte-window.ts): 256 bytes, for each byte made small letter (A–Z → a–z) a bit
+  ;; mask of the words starting with it, then per word (at most 8): i32 length (0: no word), i32 1 when matched as
+  ;; it is (else in any ASCII case, as a regular expression's i flag without u equates), 64 bytes (small letters
+  ;; unless exact); then per word 32 bytes: its first byte and its last byte, made small letters, 16 times each;
+  ;; then the same 32 bytes per word as the bytes are (linesWith). Why: a line the scanner found by a level word (ERROR, WARN) matters only when it says what a
+  ;; refusal says; looking here costs a fraction of a JavaScript byte loop, and the line is never decoded.
+  ;; 16 positions at a time: a position is looked at closely only where some word's first and last bytes (both
+  ;; made small letters) are there; loads may reach past `end` (the caller's memory goes on), never a match.
+  (func (export "saysAny") (param $p i32) (param $end i32) (param $words i32) (result i32)
+    (local $stop i32) (local $v v128) (local $at v128) (local $hits v128) (local $k i32) (local $w i32)
+    (local $len i32) (local $a v128) (local $z v128)
+    (local.set $a (i8x16.splat (i32.const 65)))
+    (local.set $z (i8x16.splat (i32.const 26)))
+    (block $none
+      (loop $block
+        (br_if $none (i32.ge_u (local.get $p) (local.get $end)))
+        ;; Lanes of the 16 positions at $p where some word's first and last bytes (made small letters) are: folding
+        ;; written out (V8 does not inline WebAssembly calls), lanes where v − 65 < 26 gain 0x20. Loads may reach
+        ;; past `end` (the caller's memory goes on); the close look rules such positions out.
+        (local.set $v (v128.load (local.get $p)))
+        (local.set $at
+          (v128.or (local.get $v)
+            (v128.and (i8x16.lt_u (i8x16.sub (local.get $v) (local.get $a)) (local.get $z)) (i8x16.splat (i32.const 32)))))
+        (local.set $hits (v128.const i64x2 0 0))
+        (local.set $k (i32.const 0))
+        (loop $word
+          (local.set $w (i32.add (i32.add (local.get $words) (i32.const 256)) (i32.mul (local.get $k) (i32.const 72))))
+          (local.set $len (i32.load (local.get $w)))
+          (if (local.get $len)
+            (then
+              (local.set $v (v128.load (i32.sub (i32.add (local.get $p) (local.get $len)) (i32.const 1))))
+              (local.set $w (i32.add (i32.add (local.get $words) (i32.const 832)) (i32.shl (local.get $k) (i32.const 5))))
+              (local.set $hits
+                (v128.or (local.get $hits)
+                  (v128.and
+                    (i8x16.eq (local.get $at) (v128.load (local.get $w)))
+                    (i8x16.eq
+                      (v128.or (local.get $v)
+                        (v128.and
+                          (i8x16.lt_u (i8x16.sub (local.get $v) (local.get $a)) (local.get $z))
+                          (i8x16.splat (i32.const 32))))
+                      (v128.load offset=16 (local.get $w))))))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $word (i32.lt_u (local.get $k) (i32.const 8))))
+        (if (v128.any_true (local.get $hits))
+          (then
+            (local.set $stop (i32.add (local.get $p) (i32.const 16)))
+            (if (i32.gt_u (local.get $stop) (local.get $end))
+              (then (local.set $stop (local.get $end))))
+            (if (i32.ge_s (call $scalar (local.get $p) (local.get $stop) (local.get $end) (local.get $words)) (i32.const 0))
+              (then (return (i32.const 1))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $block)))
+    (i32.const 0))
+
+  ;; linesWith(start, end, words, out, max): the lines of [start, end) (whole lines: it ends with a newline) holding
+  ;; one of the words (the table saysAny reads), in order, as pairs of i32 (line start, offset of its newline)
+  ;; written at `out`; returns how many, at most `max` (the caller goes on after the last line when it is `max`).
+  ;; Why: a fifth of a CMS log's lines can hold a level word (WARNING); finding them with a native search, then each
+  ;; line's bounds, cost four calls out of JavaScript per line.
+  ;; Only the table's first two words are looked for, as they are (the scanner's level words: ERROR, WARN), their
+  ;; first and last bytes' vectors (the table's last 256 bytes) held in locals and nothing called per block: this
+  ;; runs over every byte of the input.
+  (func (export "linesWith") (param $p i32) (param $end i32) (param $words i32) (param $out i32) (param $max i32)
+    (result i32)
+    (local $start i32) (local $stop i32) (local $q i32) (local $ls i32) (local $le i32) (local $count i32)
+    (local $len0 i32) (local $len1 i32) (local $f0 v128) (local $l0 v128) (local $f1 v128) (local $l1 v128)
+    (local $v v128)
+    (local.set $len0 (i32.load offset=256 (local.get $words)))
+    (local.set $len1 (i32.load offset=328 (local.get $words)))
+    (local.set $f0 (v128.load offset=1088 (local.get $words)))
+    (local.set $l0 (v128.load offset=1104 (local.get $words)))
+    (local.set $f1 (v128.load offset=1120 (local.get $words)))
+    (local.set $l1 (v128.load offset=1136 (local.get $words)))
+    (if (i32.eqz (local.get $len1))
+      (then
+        (local.set $len1 (local.get $len0))
+        (local.set $f1 (local.get $f0))
+        (local.set $l1 (local.get $l0))))
+    (if (i32.eqz (local.get $len0))
+      (then (return (i32.const 0))))
+    (local.set $start (local.get $p))
+    (block $done
+      (loop $block
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $v (v128.load (local.get $p)))
+        (if (v128.any_true
+              (v128.or
+                (v128.and
+                  (i8x16.eq (local.get $v) (local.get $f0))
+                  (i8x16.eq (v128.load (i32.sub (i32.add (local.get $p) (local.get $len0)) (i32.const 1))) (local.get $l0)))
+                (v128.and
+                  (i8x16.eq (local.get $v) (local.get $f1))
+                  (i8x16.eq (v128.load (i32.sub (i32.add (local.get $p) (local.get $len1)) (i32.const 1))) (local.get $l1)))))
+          (then
+            (local.set $stop (i32.add (local.get $p) (i32.const 16)))
+            (if (i32.gt_u (local.get $stop) (local.get $end))
+              (then (local.set $stop (local.get $end))))
+            (local.set $q (call $scalar (local.get $p) (local.get $stop) (local.get $end) (local.get $words)))
+            (if (i32.ge_s (local.get $q) (i32.const 0))
+              (then
+                (local.set $ls (local.get $q))
+                (block $atStart
+                  (loop $back
+                    (br_if $atStart (i32.le_u (local.get $ls) (local.get $start)))
+                    (br_if $atStart (i32.eq (i32.load8_u (i32.sub (local.get $ls) (i32.const 1))) (i32.const 10)))
+                    (local.set $ls (i32.sub (local.get $ls) (i32.const 1)))
+                    (br $back)))
+                (local.set $le (local.get $q))
+                (block $atEnd
+                  (loop $forth
+                    (br_if $atEnd (i32.ge_u (local.get $le) (local.get $end)))
+                    (br_if $atEnd (i32.eq (i32.load8_u (local.get $le)) (i32.const 10)))
+                    (local.set $le (i32.add (local.get $le) (i32.const 1)))
+                    (br $forth)))
+                (i32.store (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 3))) (local.get $ls))
+                (i32.store offset=4 (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 3))) (local.get $le))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))
+                (br_if $done (i32.ge_u (local.get $count) (local.get $max)))
+                (local.set $p (i32.add (local.get $le) (i32.const 1)))
+                (br $block)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $block)))
+    (local.get $count))
+
+  ;; The first of the positions [p, stop) where a word starts and ends by `end` (-1: none): byte by byte.
+  (func $scalar (param $p i32) (param $stop i32) (param $end i32) (param $words i32) (result i32)
+    (local $c i32) (local $mask i32) (local $k i32) (local $w i32) (local $len i32) (local $exact i32) (local $j i32)
+    (local $b i32)
+    (block $none
+      (loop $byte
+        (br_if $none (i32.ge_u (local.get $p) (local.get $stop)))
+        (local.set $c (i32.load8_u (local.get $p)))
+        (if (i32.lt_u (i32.sub (local.get $c) (i32.const 65)) (i32.const 26))
+          (then (local.set $c (i32.or (local.get $c) (i32.const 32)))))
+        (local.set $mask (i32.load8_u (i32.add (local.get $words) (local.get $c))))
+        (if (local.get $mask)
+          (then
+            (local.set $k (i32.const 0))
+            (loop $word
+              (if (i32.and (local.get $mask) (i32.shl (i32.const 1) (local.get $k)))
+                (then
+                  (local.set $w (i32.add (i32.add (local.get $words) (i32.const 256)) (i32.mul (local.get $k) (i32.const 72))))
+                  (local.set $len (i32.load (local.get $w)))
+                  (local.set $exact (i32.load offset=4 (local.get $w)))
+                  (if (i32.le_u (i32.add (local.get $p) (local.get $len)) (local.get $end))
+                    (then
+                      (local.set $j (i32.const 0))
+                      (block $differs
+                        (loop $same
+                          (br_if $differs (i32.ge_u (local.get $j) (local.get $len)))
+                          (local.set $b (i32.load8_u (i32.add (local.get $p) (local.get $j))))
+                          (if (i32.eqz (local.get $exact))
+                            (then
+                              (if (i32.lt_u (i32.sub (local.get $b) (i32.const 65)) (i32.const 26))
+                                (then (local.set $b (i32.or (local.get $b) (i32.const 32)))))))
+                          (br_if $differs
+                            (i32.ne (local.get $b) (i32.load8_u offset=8 (i32.add (local.get $w) (local.get $j)))))
+                          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                          (br $same)))
+                      (if (i32.ge_u (local.get $j) (local.get $len))
+                        (then (return (local.get $p))))))))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br_if $word (i32.lt_u (local.get $k) (i32.const 8))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $byte)))
+    (i32.const -1)))
