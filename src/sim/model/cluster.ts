@@ -46,6 +46,7 @@ export class SimClusterModel implements SimCluster {
   readonly rand: Random;
   #now: number;
   #joinRatePerHour: number;
+  #statsIntervalMs: number;
   readonly #guests = new Map<number, Guest>();
   #nextGuest = 1;
   #chatter = 0;
@@ -57,6 +58,7 @@ export class SimClusterModel implements SimCluster {
     this.rand = seededRandom(options.seed);
     this.#now = options.start;
     this.#joinRatePerHour = options.joinRatePerHour;
+    this.#statsIntervalMs = options.statsIntervalMs;
     const nodes: SimNodeModel[] = [];
     let i = 1;
     const add = (wb: boolean, cb: boolean) => {
@@ -173,6 +175,11 @@ export class SimClusterModel implements SimCluster {
     this.#joinRatePerHour = Math.max(0, perHour);
   }
 
+  /** From the next Stats line on, each Web Bridge logs one every `ms` of simulated time (tests in step with the wall clock). */
+  setStatsInterval(ms: number): void {
+    this.#statsIntervalMs = Math.max(1, ms);
+  }
+
   setFaults(name: string, faults: NodeFaults): void {
     const node = this.node(name);
     if (!node) {
@@ -216,7 +223,7 @@ export class SimClusterModel implements SimCluster {
     for (const wb of this.webbridges()) {
       while (wb.nextStatsAt <= now) {
         const at = wb.nextStatsAt;
-        wb.nextStatsAt += this.options.statsIntervalMs;
+        wb.nextStatsAt += this.#statsIntervalMs;
         if (wb.available) {
           this.log(wb.name, webBridgeStatsLine(at, wb.name, wb.active, wb.connects, wb.disconnects));
           for (let c = 0; c < this.options.chatterPerStats; c++) {
