@@ -161,11 +161,16 @@ interface Receiver {
   readonly ports: { tcp: number; udp: number };
   readonly pid?: number;
   /**
-   * Waits (bounded) until `expected` more messages than `before` were received; resolves to the messages received
+   * Waits (bounded) until `expected` more messages than `before` were received, or, once the sender is done, until
+   * nothing more comes for a while (the rest was lost); resolves to the messages received
    * and the instant (instant()) the receiver had them all; or, when the last of them are only known to have arrived
    * later (rsyslogd's last buffer), the instant it had `share` of them.
    */
-  received(before: Counts, expected: number): Promise<{ counts: Counts; at: number; share?: number }>;
+  received(
+    before: Counts,
+    expected: number,
+    senderDone: () => boolean,
+  ): Promise<{ counts: Counts; at: number; share?: number }>;
   counts(): Promise<Counts>;
   /** Records committed so far (wbguard). */
   stored?(): number;
@@ -213,20 +218,21 @@ async function startWbguard(dir: string, name = 'wbguard run', root = '.'): Prom
     ports: { tcp, udp },
     pid: child.pid as number,
     counts,
-    async received(before, expected) {
+    async received(before, expected, senderDone) {
       let last = before;
       let progressAt = instant();
-      // Bounded: done when all arrived, or when nothing more came for 5 s (UDP datagrams the kernel dropped).
+      // Bounded: done when all arrived, or when nothing more came for 10 s after the sender was done (lost; TCP
+      // reading pauses while the store catches up, which takes a few seconds at most).
       await waitFor(
         async () => {
           const now = await counts();
-          if (now.read !== last.read) {
+          if (now.read !== last.read || !senderDone()) {
             progressAt = instant();
           }
           last = now;
-          return last.read - before.read >= expected || instant() - progressAt > 5_000;
+          return last.read - before.read >= expected || instant() - progressAt > 10_000;
         },
-        60_000,
+        120_000,
         10,
       );
       return { counts: last, at: instant() };
@@ -282,21 +288,26 @@ async function startRsyslog(dir: string): Promise<Receiver | undefined> {
     // once it stops growing, its lines are counted. The last, partial buffer is written up to flushInterval late, so
     // the instant taken is the first at which the file was within one buffer of its final size, and the messages
     // in it are counted in proportion of the bytes.
-    async received(before, expected) {
+    async received(before, expected, senderDone) {
       const samples: Array<{ at: number; size: number }> = [];
       let stableSince = instant();
-      const deadline = instant() + 60_000;
+      const deadline = instant() + 120_000;
+      let counted: number | undefined;
       while (instant() < deadline) {
         const s = size();
         const at = instant();
         if (samples.length === 0 || s !== samples[samples.length - 1]?.size) {
           samples.push({ at, size: s });
           stableSince = at;
-        } else if (at - stableSince > 2_500) {
-          break;
-        }
-        if (samples.length > 0 && lines() - before.read >= expected && at - stableSince > 50) {
-          break;
+          counted = undefined;
+        } else if (senderDone() && at - stableSince > 2_500) {
+          break; // what has not come by now was lost
+        } else if (senderDone() && at - stableSince > 300 && counted === undefined) {
+          // Settled for a moment: count the lines once (wc reads the whole file, which is not free).
+          counted = lines();
+          if (counted - before.read >= expected) {
+            break;
+          }
         }
         await new Promise((r) => setTimeout(r, 10));
       }
@@ -311,9 +322,8 @@ async function startRsyslog(dir: string): Promise<Receiver | undefined> {
     async tidy() {
       if (existsSync(out)) {
         renameSync(out, `${out}.old`);
-        child.kill('SIGHUP');
-        await waitFor(() => !existsSync(`${out}.old`) || statSync(`${out}.old`).size >= 0, 1000);
-        await new Promise((r) => setTimeout(r, 300));
+        child.kill('SIGHUP'); // rsyslogd flushes and closes the file, and opens a new one at the next message
+        await new Promise((r) => setTimeout(r, 500));
         rmSync(`${out}.old`, { force: true });
       }
     },
@@ -325,8 +335,11 @@ async function measureTcp(r: Receiver, mix: number, round: number, count: number
   await r.tidy?.();
   const before = await r.counts();
   const storedBefore = r.stored?.();
-  const sending = sendFrames(r.ports.tcp, count, mix);
-  const { counts, at, share } = await r.received(before, count);
+  let done = false;
+  const sending = sendFrames(r.ports.tcp, count, mix).finally(() => {
+    done = true;
+  });
+  const { counts, at, share } = await r.received(before, count, () => done);
   const t = (await sending).startedAt;
   // A receiver known to have had only `share` of the messages at `at` is credited the pace it had until then.
   const seconds = (at - t) / 1000 / (share ?? 1);
@@ -365,7 +378,7 @@ async function measureUdp(r: Receiver, round: number, count: number, rate: numbe
   const dropsBefore = udpSocketDrops(r.ports.udp) ?? 0;
   await sendUdp(r.ports.udp, count, rate);
   // Paced: what has not arrived a few seconds after the last datagram was lost.
-  const { counts } = await r.received(before, count);
+  const { counts } = await r.received(before, count, () => true);
   const received = counts.read - before.read;
   return withRss(r, {
     receiver: r.name,
