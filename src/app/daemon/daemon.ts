@@ -17,6 +17,8 @@ import {
   startSyslogListener,
   type Transport,
 } from '../../adapters/syslog/listeners.js';
+import { envelopeSurelyReadable } from '../../core/parse/envelope-bytes.js';
+import { CANDIDATE_SUBSTRINGS } from '../../core/parse/index.js';
 import type { AsyncStore } from '../../ports/async-store.js';
 import type { Logger } from '../../ports/logger.js';
 import type { MmpClient } from '../../ports/mmp.js';
@@ -212,6 +214,23 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     metrics.syslogMessages.inc({ transport });
     state.ingest(message, now());
   };
+  // Most messages are chatter: the listeners count those on their bytes and parse only the others (listeners.ts);
+  // chatter whose envelope cannot be vouched for on the bytes is still parsed, to be counted as malformed.
+  const byteIngest = {
+    wanted: CANDIDATE_SUBSTRINGS,
+    skippable: envelopeSurelyReadable,
+    onUnwanted: (n: number, transport: Transport) => {
+      metrics.syslogMessages.inc({ transport }, n);
+      state.countUnparsed(n);
+    },
+    onMessageBytes: (bytes: Buffer, start: number, end: number, transport: Transport) => {
+      const taken = state.ingestStatsBytes(bytes, start, end, now());
+      if (taken) {
+        metrics.syslogMessages.inc({ transport });
+      }
+      return taken;
+    },
+  };
   const specs: Array<{ transport: Transport; listen: string | undefined }> = [
     { transport: 'udp', listen: syslog?.udp },
     { transport: 'tcp', listen: syslog?.tcp },
@@ -241,6 +260,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
         maxFrameBytes: syslog?.maxFrameBytes ?? 65_536,
         maxConnections: syslog?.maxConnections,
         onMessage,
+        ...byteIngest,
         ...(tlsSecrets ? { tls: tlsSecrets } : {}),
       });
       listeners.push(l);

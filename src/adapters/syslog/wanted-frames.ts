@@ -1,0 +1,53 @@
+/**
+ * @module adapters/syslog/wanted-frames
+ * Tells, from its bytes, whether a message holds one of a few byte strings (the receiver's candidate substrings:
+ * a message with none of them cannot carry anything it acts on), so that the others are counted and never decoded
+ * or parsed. Most of a CMS node's messages are such chatter.
+ *
+ * How: the messages of one buffer come in order, so each substring is searched over the rest of the buffer at once
+ * (Buffer.indexOf, a native search that skips ahead) and its next position kept; a message is wanted when one of
+ * those positions lies wholly inside it. A search runs again only once a message starts past its last hit: the
+ * number of searches is the number of hits plus one per substring per buffer, not one per message.
+ */
+
+export class WantedFrames {
+  readonly #needles: readonly Buffer[];
+  /** Per needle, the position of its next occurrence at or after the last message's start (length: none). */
+  readonly #next: number[];
+  #bytes: Uint8Array | undefined;
+  #lastStart = 0;
+
+  constructor(substrings: readonly string[]) {
+    this.#needles = substrings.map((s) => Buffer.from(s, 'utf8'));
+    this.#next = substrings.map(() => -1);
+  }
+
+  /**
+   * Whether `bytes[start, end)` holds one of the substrings. Messages of one buffer are best asked in order; asking
+   * for an earlier one, or another buffer, starts the searches again.
+   */
+  has(bytes: Buffer, start: number, end: number): boolean {
+    const next = this.#next;
+    if (bytes !== this.#bytes || start < this.#lastStart) {
+      this.#bytes = bytes;
+      next.fill(-1);
+    }
+    this.#lastStart = start;
+    const needles = this.#needles;
+    let found = false;
+    for (let k = 0; k < needles.length; k++) {
+      const needle = needles[k] as Buffer;
+      let at = next[k] as number;
+      if (at < start) {
+        at = bytes.indexOf(needle, start);
+        at = at === -1 ? bytes.length : at;
+        next[k] = at;
+      }
+      if (at + needle.length <= end) {
+        found = true;
+        break;
+      }
+    }
+    return found;
+  }
+}
