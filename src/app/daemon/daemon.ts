@@ -17,8 +17,6 @@ import {
   startSyslogListener,
   type Transport,
 } from '../../adapters/syslog/listeners.js';
-import { envelopeSurelyReadable } from '../../core/parse/envelope-bytes.js';
-import { CANDIDATE_SUBSTRINGS } from '../../core/parse/index.js';
 import type { AsyncStore } from '../../ports/async-store.js';
 import type { Logger } from '../../ports/logger.js';
 import type { MmpClient } from '../../ports/mmp.js';
@@ -44,6 +42,7 @@ import { openDaemonStore } from './open-store.js';
 import type { Evaluation } from './policy-loop.js';
 import { releaseMemory } from './release-memory.js';
 import { StoreHealth } from './store-health.js';
+import { syslogIngest } from './syslog-ingest.js';
 
 export interface DaemonOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -210,27 +209,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
   const listeners: SyslogListener[] = [];
   const closers: Array<() => Promise<void> | void> = [];
   const syslog = config.syslog;
-  const onMessage = (message: string, _sender: string, transport: Transport) => {
-    metrics.syslogMessages.inc({ transport });
-    state.ingest(message, now());
-  };
-  // Most messages are chatter: the listeners count those on their bytes and parse only the others (listeners.ts);
-  // chatter whose envelope cannot be vouched for on the bytes is still parsed, to be counted as malformed.
-  const byteIngest = {
-    wanted: CANDIDATE_SUBSTRINGS,
-    skippable: envelopeSurelyReadable,
-    onUnwanted: (n: number, transport: Transport) => {
-      metrics.syslogMessages.inc({ transport }, n);
-      state.countUnparsed(n);
-    },
-    onMessageBytes: (bytes: Buffer, start: number, end: number, transport: Transport) => {
-      const taken = state.ingestStatsBytes(bytes, start, end, now());
-      if (taken) {
-        metrics.syslogMessages.inc({ transport });
-      }
-      return taken;
-    },
-  };
+  const ingest = syslogIngest(state, metrics.syslogMessages, now);
   const specs: Array<{ transport: Transport; listen: string | undefined }> = [
     { transport: 'udp', listen: syslog?.udp },
     { transport: 'tcp', listen: syslog?.tcp },
@@ -259,8 +238,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
         allow: syslog?.allow ?? [],
         maxFrameBytes: syslog?.maxFrameBytes ?? 65_536,
         maxConnections: syslog?.maxConnections,
-        onMessage,
-        ...byteIngest,
+        ...ingest,
         ...(tlsSecrets ? { tls: tlsSecrets } : {}),
       });
       listeners.push(l);
