@@ -3,8 +3,9 @@
  * connection to 127.0.0.1, octet-counted (RFC 6587), as fast as the receiver takes them. The frames are rendered
  * once into a block of BLOCK frames; the block is then written again and again in large writes, so the sender costs
  * next to nothing per message and the receiver is what is measured. Only the Stats lines' `c:` counter (ten
- * digits, zero-padded, so the frame keeps its length) is rewritten in each copy of the block: every Stats record is
- * distinct, as a store that ignores duplicates needs to count them.
+ * digits, zero-padded, so the frame keeps its length) and their stamp's clock are rewritten in each copy of the
+ * block: every Stats record is distinct (a store that ignores duplicates counts them all) and later than the one
+ * before, as in a live stream.
  *
  * MIX is the share of Web Bridge Stats lines (0.01: a CMS day; 1: the worst case for the store); the other lines
  * are ordinary CMS chatter. When done it prints one JSON line: frames, bytes, the instant it connected (epoch ms,
@@ -19,11 +20,17 @@ const BLOCK = 8192;
 /** Copies of the block in flight at once: a copy is rewritten only once its write is done (writes do not copy). */
 const IN_FLIGHT = 4;
 const COUNTER_DIGITS = 10;
+/** `<14>Nov 20 ` is 11 bytes: where the clock of a Stats frame's stamp starts. */
+const STAMP_CLOCK_AT = 11;
+const DAY_MS = 86_400_000;
 
 export interface RenderedBlock {
   readonly bytes: Buffer;
   /** Where each Stats frame's counter digits start. */
   readonly counterAt: readonly number[];
+  /** Where each Stats frame's clock (`HH:MM:SS.mmm` of its BSD stamp) starts, and the frame's index in the block. */
+  readonly clockAt: readonly number[];
+  readonly frameOf: readonly number[];
 }
 
 /**
@@ -33,6 +40,8 @@ export interface RenderedBlock {
 export function renderBlock(mix: number, start: number, frames = BLOCK): RenderedBlock {
   const parts: Buffer[] = [];
   const counterAt: number[] = [];
+  const clockAt: number[] = [];
+  const frameOf: number[] = [];
   let offset = 0;
   let statsDue = 0;
   for (let i = 0; i < frames; i++) {
@@ -53,11 +62,13 @@ export function renderBlock(mix: number, start: number, frames = BLOCK): Rendere
     const head = Buffer.from(`${body.length} `, 'latin1');
     if (counter >= 0) {
       counterAt.push(offset + head.length + Buffer.byteLength(message.slice(0, counter)));
+      clockAt.push(offset + head.length + STAMP_CLOCK_AT);
+      frameOf.push(i);
     }
     parts.push(head, body);
     offset += head.length + body.length;
   }
-  return { bytes: Buffer.concat(parts), counterAt };
+  return { bytes: Buffer.concat(parts), counterAt, clockAt, frameOf };
 }
 
 /** Writes `value` (below 2^31) as COUNTER_DIGITS zero-padded digits at `at`. */
@@ -68,6 +79,29 @@ function writeCounter(bytes: Buffer, at: number, value: number): void {
     bytes[k] = 0x30 + v - q * 10;
     v = q;
   }
+}
+
+/**
+ * Writes the clock of instant `at` (UTC, `HH:MM:SS.mmm`, the date left as rendered) at `at0`: the Stats records'
+ * instants go on rising from copy to copy, as a live stream's do (a store's index then grows at its end).
+ */
+function writeClock(bytes: Buffer, at0: number, at: number): void {
+  let ms = at % DAY_MS;
+  const h = (ms / 3_600_000) | 0;
+  ms -= h * 3_600_000;
+  const m = (ms / 60_000) | 0;
+  ms -= m * 60_000;
+  const sec = (ms / 1000) | 0;
+  ms -= sec * 1000;
+  bytes[at0] = 0x30 + ((h / 10) | 0);
+  bytes[at0 + 1] = 0x30 + (h % 10);
+  bytes[at0 + 3] = 0x30 + ((m / 10) | 0);
+  bytes[at0 + 4] = 0x30 + (m % 10);
+  bytes[at0 + 6] = 0x30 + ((sec / 10) | 0);
+  bytes[at0 + 7] = 0x30 + (sec % 10);
+  bytes[at0 + 9] = 0x30 + ((ms / 100) | 0);
+  bytes[at0 + 10] = 0x30 + (((ms / 10) | 0) % 10);
+  bytes[at0 + 11] = 0x30 + (ms % 10);
 }
 
 /** Byte offset just after frame `frames` of a block (to send the first frames of the last copy). */
@@ -89,7 +123,9 @@ async function main(): Promise<void> {
     process.stderr.write('usage: frame-sender.ts PORT COUNT MIX (0 < MIX <= 1)\n');
     process.exit(2);
   }
-  const block = renderBlock(mix, Date.now() - 3_600_000);
+  // Stamped from an hour ago, a millisecond apart; the date stays as rendered (a run past midnight wraps the clock).
+  const start = Date.now() - 3_600_000;
+  const block = renderBlock(mix, start);
   const free: Buffer[] = Array.from({ length: IN_FLIGHT }, () => Buffer.from(block.bytes));
   const socket = connect({ host: '127.0.0.1', port });
   socket.setNoDelay(true);
@@ -113,9 +149,10 @@ async function main(): Promise<void> {
     const copy = free.pop() as Buffer;
     const frames = Math.min(BLOCK, count - sentFrames);
     const base = copyIndex * block.counterAt.length;
-    const counterAt = block.counterAt;
+    const { counterAt, clockAt, frameOf } = block;
     for (let i = 0; i < counterAt.length; i++) {
       writeCounter(copy, counterAt[i] as number, base + i);
+      writeClock(copy, clockAt[i] as number, start + copyIndex * BLOCK + (frameOf[i] as number));
     }
     const bytes = frames === BLOCK ? copy : copy.subarray(0, frameEnd(copy, frames));
     socket.write(bytes, () => {
