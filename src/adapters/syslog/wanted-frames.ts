@@ -14,6 +14,9 @@ export class WantedFrames {
   readonly #needles: readonly Buffer[];
   /** Per needle, the position of its next occurrence at or after the last message's start (length: none). */
   readonly #next: number[];
+  /** The least of #next, and the least end of those occurrences: most messages are answered by these two alone. */
+  #firstNext = -1;
+  #firstEnd = 0;
   #bytes: Uint8Array | undefined;
   #lastStart = 0;
 
@@ -24,30 +27,40 @@ export class WantedFrames {
 
   /**
    * Whether `bytes[start, end)` holds one of the substrings. Messages of one buffer are best asked in order; asking
-   * for an earlier one, or another buffer, starts the searches again.
+   * for an earlier one, or another buffer, starts the searches again. The buffer's bytes must not change meanwhile.
    */
   has(bytes: Buffer, start: number, end: number): boolean {
-    const next = this.#next;
     if (bytes !== this.#bytes || start < this.#lastStart) {
       this.#bytes = bytes;
-      next.fill(-1);
+      this.#next.fill(-1);
+      this.#firstNext = -1;
     }
     this.#lastStart = start;
+    if (this.#firstNext < start) {
+      this.#searchFrom(bytes, start);
+    }
+    // Every occurrence kept starts at or after `start`: one lies wholly inside exactly when the earliest end does.
+    return this.#firstEnd <= end;
+  }
+
+  /** Moves every needle whose kept occurrence lies before `start` to its next one, and the two least values. */
+  #searchFrom(bytes: Buffer, start: number): void {
     const needles = this.#needles;
-    let found = false;
+    const next = this.#next;
+    let first = bytes.length;
+    let firstEnd = bytes.length + 1;
     for (let k = 0; k < needles.length; k++) {
-      const needle = needles[k] as Buffer;
+      const length = (needles[k] as Buffer).length;
       let at = next[k] as number;
       if (at < start) {
-        at = bytes.indexOf(needle, start);
+        at = bytes.indexOf(needles[k] as Buffer, start);
         at = at === -1 ? bytes.length : at;
         next[k] = at;
       }
-      if (at + needle.length <= end) {
-        found = true;
-        break;
-      }
+      first = Math.min(first, at);
+      firstEnd = Math.min(firstEnd, at === bytes.length ? bytes.length + 1 : at + length);
     }
-    return found;
+    this.#firstNext = first;
+    this.#firstEnd = firstEnd;
   }
 }
