@@ -5,7 +5,9 @@
  * whose envelope cannot be vouched for on the bytes is still read the general way, so that it is counted as
  * malformed exactly as before. Web Bridge Stats lines are read from their bytes; every other message is decoded and
  * read as text. Whichever way, the live state's counts and records are those `ingest` gives for every message as
- * text (a test holds the two ways equal).
+ * text (a test holds the two ways equal), with one difference, as in `analyze`: the year of BSD stamps (which carry
+ * none) is carried from line to line by the months of candidate lines only, so a stream whose chatter alone jumped
+ * between December and January would date some records in another year. A live stream's stamps are all of now.
  */
 import type { SyslogListenerOptions, Transport } from '../../adapters/syslog/listeners.js';
 import { envelopeSurelyReadable } from '../../core/parse/envelope-bytes.js';
