@@ -108,7 +108,12 @@ class MessageSink implements FrameSink {
   frame(bytes: Buffer, start: number, end: number): void {
     this.#counters.messages++;
     const o = this.#o;
-    if (this.#wanted && !this.#wanted.has(bytes, start, end) && (o.skippable?.(bytes, start, end) ?? true)) {
+    const wanted = this.#wanted;
+    // A datagram is alone in its buffer: nothing is gained by keeping positions for the next one.
+    const hasWanted =
+      wanted === undefined ||
+      (this.#transport === 'udp' ? wanted.hasAlone(bytes, start, end) : wanted.has(bytes, start, end));
+    if (!hasWanted && (o.skippable?.(bytes, start, end) ?? true)) {
       this.#unwanted++;
       return;
     }
