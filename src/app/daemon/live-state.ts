@@ -95,8 +95,8 @@ export class LiveState<A extends LiveAnalyzer = LiveAnalyzer> {
 
   /**
    * Lines read and not parsed: the receiver saw on their bytes that they hold none of the candidate substrings
-   * (core/parse CANDIDATE_SUBSTRINGS), so no record can come of them; as in `analyze`, they are counted as read and
-   * never as malformed.
+   * (core/parse CANDIDATE_SUBSTRINGS) and that their envelope is readable (core/parse/envelope-bytes.ts), so `ingest`
+   * would have ignored them: they are counted as read, as it would have.
    */
   countUnparsed(n: number): void {
     this.lines.read += n;
