@@ -1,17 +1,28 @@
 /**
- * Benchmark: sustained syslog ingest on loopback — `wbguard run` against Debian's rsyslog receiving the same load on
- * the same machine, in one run. TCP (octet-counted, back-pressured: nothing may be lost) and UDP (paced). Both
- * receivers run side by side for the whole benchmark and are measured interleaved, round after round (the machine is
- * shared: a burst of other work then hits both, not one). Figures: messages per second, loss, daemon RSS, and for
- * wbguard also when the last message was committed to its store (received is counted as lines are read, before the
- * commit).
+ * Benchmark: syslog ingest on loopback — `wbguard run` (built) against Debian's rsyslogd configured as a lean
+ * receiver, in the same run, measured interleaved round after round (the machine may be shared: a burst of other
+ * work then hits both, not one).
+ *
+ * TCP: one connection, octet-counted frames pre-rendered by bench/frame-sender.ts and written in large writes, as
+ * fast as the receiver takes them (back-pressured: nothing may be lost). Before the receivers, the same sender
+ * writes to a null sink (a server that only counts bytes) so the report shows the sender's own rate: it must be
+ * well above the receivers' for them to be what is measured. Two mixes of lines: 1 % Web Bridge Stats lines (a CMS
+ * day) and 100 % (the worst case for wbguard's store).
+ *
+ * UDP: bench/sender.ts paced at `udpRate`; what the kernel dropped is read from /proc/net/udp (the receiving
+ * socket's own drops column).
+ *
+ * Every receiver and sender is started and stopped here; every wait is bounded.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+
+/** rsyslogd's omfile buffer (ioBufferSize below): its last, partial buffer is written up to a second late. */
+const RSYSLOG_IO_BUFFER = 1024 * 1024;
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -34,14 +45,81 @@ async function waitFor(cond: () => Promise<boolean> | boolean, ms: number, every
   return false;
 }
 
-function send(transport: 'tcp' | 'udp', port: number, count: number, rate: number): Promise<number> {
-  const t = performance.now();
+export interface SenderResult {
+  readonly frames: number;
+  readonly bytes: number;
+  /** Epoch ms (sub-millisecond) at which the sender had connected: the start of every TCP measurement. */
+  readonly startedAt: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+}
+
+/** Now, as an epoch instant comparable between processes (performance.timeOrigin + instant()). */
+const instant = () => performance.timeOrigin + performance.now();
+
+/** Runs bench/frame-sender.ts to `port`; resolves to what it printed. */
+function sendFrames(port: number, count: number, mix: number): Promise<SenderResult> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'bench/sender.ts', transport, String(port), String(count), String(rate)],
+    ['--import', 'tsx', 'bench/frame-sender.ts', String(port), String(count), String(mix)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as SenderResult) : reject(new Error(`frame sender exited ${code}`)),
+    ),
+  );
+}
+
+function sendUdp(port: number, count: number, rate: number): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/sender.ts', 'udp', String(port), String(count), String(rate)],
     { stdio: 'inherit' },
   );
-  return new Promise((resolve) => child.on('exit', () => resolve(performance.now() - t)));
+  return new Promise((resolve) => child.on('exit', () => resolve()));
+}
+
+/**
+ * The sender's own rate: frames written to a server on 127.0.0.1 that only counts the bytes it reads, timed from
+ * the connection until the last byte arrived.
+ */
+export async function nullSinkRate(count: number, mix: number): Promise<SenderResult> {
+  let bytes = 0;
+  let started = 0;
+  let lastByte = 0;
+  const server = createServer((s) => {
+    started = instant();
+    s.on('data', (d: Buffer) => {
+      bytes += d.length;
+      lastByte = instant();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const sent = await sendFrames((server.address() as { port: number }).port, count, mix);
+    await waitFor(() => bytes >= sent.bytes, 10_000, 10);
+    const seconds = (lastByte - started) / 1000;
+    return { frames: sent.frames, bytes, startedAt: started, seconds, perSecond: Math.round(sent.frames / seconds) };
+  } finally {
+    server.close();
+  }
+}
+
+/** The kernel's drop count of the UDP socket bound to 127.0.0.1:`port` (/proc/net/udp, last column). */
+export function udpSocketDrops(port: number): number | undefined {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields[1] === local) {
+      return Number(fields[fields.length - 1]);
+    }
+  }
+  return undefined;
 }
 
 function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
@@ -50,30 +128,54 @@ function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 }
 
 export interface IngestRow {
-  receiver: string;
-  transport: 'tcp' | 'udp';
-  round: number;
-  sent: number;
-  received: number;
-  seconds: number;
-  perSecond: number;
-  /** wbguard only: seconds until the last message was committed to the store, and the rate that gives. */
-  storedSeconds?: number;
-  storedPerSecond?: number;
-  stored?: number;
-  /** wbguard only: RSS after this round, and the peak so far. */
-  rssMb?: number;
-  peakRssMb?: number;
+  readonly receiver: string;
+  readonly transport: 'tcp' | 'udp';
+  /** Share of Stats lines (TCP); 1 for UDP (Stats lines only). */
+  readonly mix: number;
+  readonly round: number;
+  readonly sent: number;
+  readonly received: number;
+  /** Seconds from the first frame sent to the last one read (rsyslogd: written to its file, see receivedAt). */
+  readonly seconds: number;
+  readonly perSecond: number;
+  /** UDP: datagrams the kernel dropped at the receiver's socket. */
+  readonly kernelDrops?: number;
+  /** wbguard: Stats records it counted, and how many of them were committed, when, at what rate. */
+  readonly statsLines?: number;
+  readonly stored?: number;
+  readonly storedSeconds?: number;
+  readonly storedPerSecond?: number;
+  /** wbguard: messages per second counting until every Stats record was committed (does the store keep up?). */
+  readonly throughStorePerSecond?: number;
+  readonly rssMb?: number;
+  readonly peakRssMb?: number;
+}
+
+interface Counts {
+  readonly read: number;
+  readonly stats: number;
 }
 
 interface Receiver {
   readonly name: string;
   readonly ports: { tcp: number; udp: number };
-  /** Messages received so far. */
-  received(): Promise<number>;
+  readonly pid?: number;
+  /**
+   * Waits (bounded) until `expected` more messages than `before` were received, or, once the sender is done, until
+   * nothing more comes for a while (the rest was lost); resolves to the messages received
+   * and the instant (instant()) the receiver had them all; or, when the last of them are only known to have arrived
+   * later (rsyslogd's last buffer), the instant it had `share` of them.
+   */
+  received(
+    before: Counts,
+    expected: number,
+    senderDone: () => boolean,
+  ): Promise<{ counts: Counts; at: number; share?: number }>;
+  counts(): Promise<Counts>;
   /** Records committed so far (wbguard). */
   stored?(): number;
-  readonly pid?: number;
+  /** Between rounds (rsyslogd: its output file is rotated away, as logrotate does). */
+  tidy?(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -105,12 +207,36 @@ async function startWbguard(dir: string, name = 'wbguard run', root = '.'): Prom
   // Read-only, beside the daemon (WAL): the highest rowid is the number of records committed (nothing is deleted).
   const db = new Database(join(state, 'wbguard.db'), { readonly: true, fileMustExist: true });
   const maxRowid = db.prepare('SELECT coalesce(max(rowid), 0) AS n FROM records');
+  const counts = async (): Promise<Counts> => {
+    const lines = (
+      (await (await fetch(`${url}/api/v1/state`)).json()) as { lines: { read: number; webbridgeStats: number } }
+    ).lines;
+    return { read: lines.read, stats: lines.webbridgeStats };
+  };
   return {
     name,
     ports: { tcp, udp },
     pid: child.pid as number,
-    received: async () =>
-      ((await (await fetch(`${url}/api/v1/state`)).json()) as { lines: { read: number } }).lines.read,
+    counts,
+    async received(before, expected, senderDone) {
+      let last = before;
+      let progressAt = instant();
+      // Bounded: done when all arrived, or when nothing more came for 10 s after the sender was done (lost; TCP
+      // reading pauses while the store catches up, which takes a few seconds at most).
+      await waitFor(
+        async () => {
+          const now = await counts();
+          if (now.read !== last.read || !senderDone()) {
+            progressAt = instant();
+          }
+          last = now;
+          return last.read - before.read >= expected || instant() - progressAt > 10_000;
+        },
+        120_000,
+        10,
+      );
+      return { counts: last, at: instant() };
+    },
     stored: () => (maxRowid.get() as { n: number }).n,
     async stop() {
       db.close();
@@ -119,6 +245,10 @@ async function startWbguard(dir: string, name = 'wbguard run', root = '.'): Prom
   };
 }
 
+/**
+ * rsyslogd as an administrator tunes it to receive fast: imtcp and imudp, the main queue taking large batches,
+ * omfile writing only the message (no stamp or host added), asynchronously, in 1 MiB buffers.
+ */
 async function startRsyslog(dir: string): Promise<Receiver | undefined> {
   if (!existsSync('/usr/sbin/rsyslogd')) {
     return undefined;
@@ -130,44 +260,94 @@ async function startRsyslog(dir: string): Promise<Receiver | undefined> {
   writeFileSync(
     conf,
     [
-      `global(workDirectory="${dir}")`,
+      `global(workDirectory="${dir}" maxMessageSize="64k")`,
+      'main_queue(queue.size="200000" queue.dequeueBatchSize="4096")',
       'module(load="imtcp")',
       'module(load="imudp")',
+      'template(name="messageOnly" type="string" string="%msg%\\n")',
       `input(type="imtcp" address="127.0.0.1" port="${tcp}")`,
       `input(type="imudp" address="127.0.0.1" port="${udp}" rcvbufSize="4m")`,
-      `action(type="omfile" file="${out}" asyncWriting="on" ioBufferSize="256k" flushOnTXEnd="off")`,
+      `action(type="omfile" file="${out}" template="messageOnly" asyncWriting="on" ioBufferSize="1m" flushOnTXEnd="off" flushInterval="1")`,
       '',
     ].join('\n'),
   );
-  const child = spawn('/usr/sbin/rsyslogd', ['-n', '-f', conf, '-i', join(dir, 'rsyslog.pid')], { stdio: 'inherit' });
-  await new Promise((r) => setTimeout(r, 1500));
+  const pidFile = join(dir, 'rsyslog.pid');
+  const child = spawn('/usr/sbin/rsyslogd', ['-n', '-f', conf, '-i', pidFile], { stdio: 'inherit' });
+  await waitFor(() => existsSync(pidFile), 10_000);
+  await new Promise((r) => setTimeout(r, 500));
+  const size = () => (existsSync(out) ? statSync(out).size : 0);
   const lines = () =>
     existsSync(out) ? Number(spawnSync('wc', ['-l', out], { encoding: 'utf8' }).stdout.trim().split(' ')[0]) : 0;
+  const counts = async (): Promise<Counts> => ({ read: lines(), stats: 0 });
   return {
     name: 'rsyslogd 8.2302',
     ports: { tcp, udp },
-    received: async () => lines(),
+    pid: child.pid as number,
+    counts,
+    // The file is watched by its size (counting lines all the time would cost the machine more than rsyslogd):
+    // once it stops growing, its lines are counted. The last, partial buffer is written up to flushInterval late, so
+    // the instant taken is the first at which the file was within one buffer of its final size, and the messages
+    // in it are counted in proportion of the bytes.
+    async received(before, expected, senderDone) {
+      const samples: Array<{ at: number; size: number }> = [];
+      let stableSince = instant();
+      const deadline = instant() + 120_000;
+      let counted: number | undefined;
+      while (instant() < deadline) {
+        const s = size();
+        const at = instant();
+        if (samples.length === 0 || s !== samples[samples.length - 1]?.size) {
+          samples.push({ at, size: s });
+          stableSince = at;
+          counted = undefined;
+        } else if (senderDone() && at - stableSince > 2_500) {
+          break; // what has not come by now was lost
+        } else if (senderDone() && at - stableSince > 300 && counted === undefined) {
+          // Settled for a moment: count the lines once (wc reads the whole file, which is not free).
+          counted = lines();
+          if (counted - before.read >= expected) {
+            break;
+          }
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const final = await counts();
+      const finalSize = size();
+      const near = samples.find((x) => x.size >= finalSize - RSYSLOG_IO_BUFFER) ?? samples[samples.length - 1];
+      const got = final.read - before.read;
+      return near && finalSize > 0
+        ? { counts: { read: before.read + got, stats: 0 }, at: near.at, share: near.size / finalSize }
+        : { counts: final, at: instant() };
+    },
+    async tidy() {
+      if (existsSync(out)) {
+        renameSync(out, `${out}.old`);
+        child.kill('SIGHUP'); // rsyslogd flushes and closes the file, and opens a new one at the next message
+        await new Promise((r) => setTimeout(r, 500));
+        rmSync(`${out}.old`, { force: true });
+      }
+    },
     stop: () => stopChild(child),
   };
 }
 
-async function measure(
-  r: Receiver,
-  transport: 'tcp' | 'udp',
-  round: number,
-  count: number,
-  udpRate: number,
-): Promise<IngestRow> {
-  const before = await r.received();
+async function measureTcp(r: Receiver, mix: number, round: number, count: number): Promise<IngestRow> {
+  await r.tidy?.();
+  const before = await r.counts();
   const storedBefore = r.stored?.();
-  const t = performance.now();
-  await send(transport, r.ports[transport], count, udpRate);
-  await waitFor(async () => (await r.received()) - before >= count, 30_000, 20);
-  const seconds = (performance.now() - t) / 1000;
-  const received = (await r.received()) - before;
-  const row: IngestRow = {
+  let done = false;
+  const sending = sendFrames(r.ports.tcp, count, mix).finally(() => {
+    done = true;
+  });
+  const { counts, at, share } = await r.received(before, count, () => done);
+  const t = (await sending).startedAt;
+  // A receiver known to have had only `share` of the messages at `at` is credited the pace it had until then.
+  const seconds = (at - t) / 1000 / (share ?? 1);
+  const received = counts.read - before.read;
+  let row: IngestRow = {
     receiver: r.name,
-    transport,
+    transport: 'tcp',
+    mix,
     round,
     sent: count,
     received,
@@ -176,59 +356,108 @@ async function measure(
   };
   if (r.stored && storedBefore !== undefined) {
     const stored = r.stored;
-    await waitFor(() => stored() - storedBefore >= received, 30_000, 20);
-    const storedSeconds = (performance.now() - t) / 1000;
-    row.stored = stored() - storedBefore;
-    row.storedSeconds = Math.round(storedSeconds * 100) / 100;
-    row.storedPerSecond = Math.round(row.stored / storedSeconds);
+    const statsLines = counts.stats - before.stats;
+    await waitFor(() => stored() - storedBefore >= statsLines, 120_000, 10);
+    const storedSeconds = (instant() - t) / 1000;
+    const n = stored() - storedBefore;
+    row = {
+      ...row,
+      statsLines,
+      stored: n,
+      storedSeconds: Math.round(storedSeconds * 100) / 100,
+      storedPerSecond: Math.round(n / storedSeconds),
+      throughStorePerSecond: Math.round(received / storedSeconds),
+    };
   }
-  if (r.pid !== undefined) {
-    row.rssMb = rssMb(r.pid, 'VmRSS');
-    row.peakRssMb = rssMb(r.pid, 'VmHWM');
-  }
-  return row;
+  return withRss(r, row);
+}
+
+async function measureUdp(r: Receiver, round: number, count: number, rate: number): Promise<IngestRow> {
+  await r.tidy?.();
+  const before = await r.counts();
+  const dropsBefore = udpSocketDrops(r.ports.udp) ?? 0;
+  await sendUdp(r.ports.udp, count, rate);
+  // Paced: what has not arrived a few seconds after the last datagram was lost.
+  const { counts } = await r.received(before, count, () => true);
+  const received = counts.read - before.read;
+  return withRss(r, {
+    receiver: r.name,
+    transport: 'udp',
+    mix: 1,
+    round,
+    sent: count,
+    received,
+    seconds: count / rate,
+    perSecond: rate,
+    kernelDrops: (udpSocketDrops(r.ports.udp) ?? 0) - dropsBefore,
+  });
+}
+
+function withRss(r: Receiver, row: IngestRow): IngestRow {
+  return r.pid === undefined ? row : { ...row, rssMb: rssMb(r.pid, 'VmRSS'), peakRssMb: rssMb(r.pid, 'VmHWM') };
+}
+
+export interface IngestOptions {
+  /** TCP messages per round and mix. @default 2,000,000 (1 %), 500,000 (100 %) */
+  readonly counts?: { readonly day: number; readonly stats: number };
+  readonly rounds?: number;
+  readonly udpCount?: number;
+  readonly udpRate?: number;
+  /** The root of another wbguard checkout, built, measured as a third receiver (before/after in the same run). */
+  readonly baseline?: string | undefined;
+  /** Leave UDP out (it is paced: its duration does not shrink on a faster machine). */
+  readonly tcpOnly?: boolean;
 }
 
 export interface IngestBench {
   readonly rows: IngestRow[];
+  /** The sender against the null sink, once per mix and round. */
+  readonly sender: Array<SenderResult & { mix: number }>;
   readonly rounds: number;
   /** 1-minute load average before and after. */
   readonly load: [number, number];
 }
 
+export const MIXES = [0.01, 1] as const;
+
 /**
- * `rounds` rounds; in each, every receiver takes TCP then UDP, their order swapped every other round. `baseline`: the
- * root of another wbguard checkout, built, measured as a third receiver (before/after in the same run).
+ * `rounds` rounds; in each, for each mix: the sender against the null sink, then every receiver (their order swapped
+ * every other round); then UDP for every receiver.
  */
-export async function benchIngest(
-  count = 300_000,
-  udpRate = 100_000,
-  rounds = 3,
-  baseline?: string,
-): Promise<IngestBench> {
+export async function benchIngest(o: IngestOptions = {}): Promise<IngestBench> {
+  const counts = o.counts ?? { day: 2_000_000, stats: 500_000 };
+  const rounds = o.rounds ?? 3;
   const dir = mkdtempSync(join(tmpdir(), 'wbguard-bench-ingest-'));
   const receivers: Receiver[] = [];
   try {
     spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
     const load0 = loadavg()[0] ?? 0;
     receivers.push(await startWbguard(join(dir, 'wbguard')));
-    if (baseline) {
-      receivers.push(await startWbguard(join(dir, 'baseline'), `wbguard run (${baseline})`, baseline));
+    if (o.baseline) {
+      receivers.push(await startWbguard(join(dir, 'baseline'), `wbguard run (${o.baseline})`, o.baseline));
     }
     const rsyslog = await startRsyslog(dir);
     if (rsyslog) {
       receivers.push(rsyslog);
     }
     const rows: IngestRow[] = [];
+    const sender: IngestBench['sender'] = [];
     for (let round = 1; round <= rounds; round++) {
       const order = round % 2 === 1 ? receivers : [...receivers].reverse();
-      for (const transport of ['tcp', 'udp'] as const) {
+      for (const mix of MIXES) {
+        const count = mix === 1 ? counts.stats : counts.day;
+        sender.push({ ...(await nullSinkRate(count, mix)), mix });
         for (const r of order) {
-          rows.push(await measure(r, transport, round, count, udpRate));
+          rows.push(await measureTcp(r, mix, round, count));
+        }
+      }
+      if (!o.tcpOnly) {
+        for (const r of order) {
+          rows.push(await measureUdp(r, round, o.udpCount ?? 300_000, o.udpRate ?? 100_000));
         }
       }
     }
-    return { rows, rounds, load: [load0, loadavg()[0] ?? 0] };
+    return { rows, sender, rounds, load: [load0, loadavg()[0] ?? 0] };
   } finally {
     await Promise.all(receivers.map((r) => r.stop()));
     rmSync(dir, { recursive: true, force: true });

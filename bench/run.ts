@@ -3,7 +3,8 @@
  * Options: `--size MB` corpus size for analyze vs grep (default 1100), `--rounds N` (default 9; ingest: 3), `--only NAME`
  * (`analyze-files`: RSS with many files, on the analyze corpus; `--runs N`, default 2); for
  * `store`: `--scale F` (fraction of the 50 clusters, default 1), `--days D` (default 30), `--runs N` (default 3); for
- * `ingest`: `--baseline DIR` (another checkout, built: measured in the same rounds).
+ * `ingest`: `--count N` TCP messages per round in the 1 % mix (default 2,000,000), `--stats-count N` in the 100 % mix
+ * (default 500,000), `--tcp-only`, `--baseline DIR` (another checkout, built: measured in the same rounds).
  */
 import { benchAnalyzeFiles } from './analyze-files.js';
 import { benchAnalyzeShapes, CORPORA, type CorpusName, shapesReport } from './analyze-shapes.js';
@@ -11,6 +12,7 @@ import { benchAnalyzeVsGrep, machine, median, type ToolRuns } from './analyze-vs
 import { benchApiPoll } from './api-poll.js';
 import { benchDashboard } from './dashboard.js';
 import { benchIngest } from './ingest.js';
+import { ingestReport } from './ingest-report.js';
 import { benchRss } from './rss.js';
 import { benchSshCost } from './ssh-cost.js';
 import { benchStore } from './store.js';
@@ -109,35 +111,13 @@ if (!only || only === 'ssh') {
 }
 if (!only || only === 'ingest') {
   const baselineAt = args.indexOf('--baseline');
-  const r = await benchIngest(
-    300_000,
-    100_000,
-    numberArg('--rounds', 3),
-    baselineAt >= 0 ? args[baselineAt + 1] : undefined,
-  );
-  const num = (n: number | undefined) => (n === undefined ? '—' : n.toLocaleString('en'));
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-  const summary = (receiver: string, transport: string) => {
-    const rows = r.rows.filter((x) => x.receiver === receiver && x.transport === transport);
-    const rates = rows.map((x) => x.storedPerSecond ?? x.perSecond);
-    return `${receiver} ${transport}: median ${num(median(rates))}/s (${rates.map(num).join(', ')}), lost ${rows.map((x) => x.sent - x.received).join(', ')}`;
-  };
-  const receivers = [...new Set(r.rows.map((x) => x.receiver))];
-  report.push(
-    '',
-    '## Syslog ingest',
-    '',
-    `${r.rounds} rounds on 127.0.0.1, wbguard and rsyslogd running side by side and measured interleaved (their order swapped every other round): a sender process (bench/sender.ts) sends 300,000 CMS Stats lines — TCP octet-counted as fast as the receiver takes them, UDP paced at 100k/s in bursts of 1000 — to \`wbguard run\` (parsing, analysis, SQLite) and to Debian's rsyslogd (imtcp/imudp to a file). Seconds from the first message sent to the last one received (wbguard: read, then committed to its store). Load average ${r.load[0].toFixed(2)} before, ${r.load[1].toFixed(2)} after.`,
-    '',
-    '| round | receiver | transport | sent | received | lost | seconds | messages/s | committed, s | committed/s | RSS / peak |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...r.rows.map(
-      (x) =>
-        `| ${x.round} | ${x.receiver} | ${x.transport} | ${num(x.sent)} | ${num(x.received)} | ${num(x.sent - x.received)} | ${x.seconds} | ${num(x.perSecond)} | ${x.storedSeconds ?? '—'} | ${num(x.storedPerSecond)} | ${x.rssMb === undefined ? '—' : `${x.rssMb} / ${x.peakRssMb} MB`} |`,
-    ),
-    '',
-    ...receivers.flatMap((name) => ['tcp', 'udp'].map((t) => `- ${summary(name, t)}`)),
-  );
+  const r = await benchIngest({
+    counts: { day: numberArg('--count', 2_000_000), stats: numberArg('--stats-count', 500_000) },
+    rounds: numberArg('--rounds', 3),
+    baseline: baselineAt >= 0 ? args[baselineAt + 1] : undefined,
+    tcpOnly: args.includes('--tcp-only'),
+  });
+  report.push('', ...ingestReport(r));
 }
 if (!only || only === 'dashboard') {
   const r = await benchDashboard();

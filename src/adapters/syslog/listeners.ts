@@ -9,12 +9,17 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { createAllowList } from './allow-list.js';
-import { SyslogFrameDecoder } from './frame-decoder.js';
+import { type FrameSink, SyslogFrameDecoder } from './frame-decoder.js';
+import { afterPri } from './pri.js';
+import { WantedFrames } from './wanted-frames.js';
 
 export type Transport = 'udp' | 'tcp' | 'tls';
 
 export interface ListenerCounters {
+  /** Every message received, wanted or not. */
   messages: number;
+  /** Of them, messages with none of the `wanted` substrings (and `skippable`): counted, never decoded. */
+  unwanted: number;
   /** Messages refused because the sender is not on the allow-list. */
   denied: number;
   /** Bad frames (connection closed) on stream transports. */
@@ -44,6 +49,25 @@ export interface SyslogListenerOptions {
     readonly requireClientCert?: boolean;
   };
   readonly onMessage: (message: string, sender: string, transport: Transport) => void;
+  /**
+   * Byte strings one of which every message that matters holds (the parser's candidate substrings): a message with
+   * none of them is counted (`counters.unwanted`, `onUnwanted`) and not decoded. Default: every message is wanted.
+   */
+  readonly wanted?: readonly string[];
+  /**
+   * Of the messages with none of `wanted`, those the receiver may leave unread (the others go the usual way, as if
+   * wanted): the daemon keeps reading those whose envelope it cannot vouch for, to count them as malformed.
+   * Default: all of them.
+   */
+  readonly skippable?: (bytes: Buffer, start: number, end: number) => boolean;
+  /** How many unwanted messages came, after each chunk or datagram that had some. */
+  readonly onUnwanted?: (count: number, transport: Transport) => void;
+  /**
+   * Offered each wanted message first as bytes: `bytes[start, end)` is the message after its `<PRI>` (when it has a
+   * valid one; `start` is the message's start otherwise), valid during the call only. True when it took the
+   * message; otherwise the whole message is decoded and goes to `onMessage`.
+   */
+  readonly onMessageBytes?: (bytes: Buffer, start: number, end: number, transport: Transport) => boolean;
   /** UDP receive buffer. @default 4 MiB */
   readonly recvBufferBytes?: number;
 }
@@ -61,6 +85,55 @@ export interface SyslogListener {
   close(): Promise<void>;
 }
 
+/**
+ * Every message of one connection (or of the UDP socket) goes here: counted, tested against `wanted` on its bytes,
+ * offered as bytes, and only then decoded. One class for all of them, so that the decoder's calls stay monomorphic.
+ */
+class MessageSink implements FrameSink {
+  sender = 'unknown';
+  readonly #o: SyslogListenerOptions;
+  readonly #counters: ListenerCounters;
+  readonly #transport: Transport;
+  readonly #wanted: WantedFrames | undefined;
+  /** Unwanted messages not yet reported to onUnwanted. */
+  #unwanted = 0;
+
+  constructor(o: SyslogListenerOptions, counters: ListenerCounters, transport: Transport) {
+    this.#o = o;
+    this.#counters = counters;
+    this.#transport = transport;
+    this.#wanted = o.wanted && o.wanted.length > 0 ? new WantedFrames(o.wanted) : undefined;
+  }
+
+  frame(bytes: Buffer, start: number, end: number): void {
+    this.#counters.messages++;
+    const o = this.#o;
+    const wanted = this.#wanted;
+    // A datagram is alone in its buffer: nothing is gained by keeping positions for the next one.
+    const hasWanted =
+      wanted === undefined ||
+      (this.#transport === 'udp' ? wanted.hasAlone(bytes, start, end) : wanted.has(bytes, start, end));
+    if (!hasWanted && (o.skippable?.(bytes, start, end) ?? true)) {
+      this.#unwanted++;
+      return;
+    }
+    if (o.onMessageBytes?.(bytes, afterPri(bytes, start, end), end, this.#transport)) {
+      return;
+    }
+    o.onMessage(bytes.toString('utf8', start, end), this.sender, this.#transport);
+  }
+
+  /** Reports the unwanted messages counted since the last call (once per chunk: one call, not one per message). */
+  flushUnwanted(): void {
+    const n = this.#unwanted;
+    if (n > 0) {
+      this.#unwanted = 0;
+      this.#counters.unwanted += n;
+      this.#o.onUnwanted?.(n, this.#transport);
+    }
+  }
+}
+
 function udp(
   o: SyslogListenerOptions,
   allowed: (a: string) => boolean,
@@ -70,19 +143,21 @@ function udp(
     type: o.host.includes(':') ? 'udp6' : 'udp4',
     recvBufferSize: o.recvBufferBytes ?? 4 * 1024 * 1024,
   });
+  const sink = new MessageSink(o, counters, 'udp');
   socket.on('message', (msg, rinfo) => {
     if (!allowed(rinfo.address)) {
       counters.denied++;
       return;
     }
-    counters.messages++;
     // One datagram may carry one message (RFC 5426); a trailing LF (or CRLF) is not part of it. Cut on the bytes:
     // a regex on every datagram's text costs more than the cut.
     let end = msg.length;
     if (msg[end - 1] === 10) {
       end -= msg[end - 2] === 13 ? 2 : 1;
     }
-    o.onMessage(msg.toString('utf8', 0, end), rinfo.address, 'udp');
+    sink.sender = rinfo.address;
+    sink.frame(msg, 0, end);
+    sink.flushUnwanted();
   });
   return new Promise((resolve, reject) => {
     socket.once('error', reject);
@@ -119,17 +194,21 @@ function stream(
     }
     counters.connections++;
     sockets.add(s);
-    const decoder = new SyslogFrameDecoder(o.maxFrameBytes ?? 65_536, (m) => {
-      counters.messages++;
-      o.onMessage(m, sender, o.transport);
-    });
+    const sink = new MessageSink(o, counters, o.transport);
+    sink.sender = sender;
+    const decoder = new SyslogFrameDecoder(o.maxFrameBytes ?? 65_536, sink);
     s.on('data', (chunk: Buffer) => {
-      if (!decoder.push(chunk).ok) {
+      const ok = decoder.push(chunk).ok;
+      sink.flushUnwanted();
+      if (!ok) {
         counters.badFrames++;
         s.destroy();
       }
     });
-    s.on('end', () => decoder.end());
+    s.on('end', () => {
+      decoder.end();
+      sink.flushUnwanted();
+    });
     s.on('error', () => {
       // a reset connection ends like any other
     });
@@ -195,7 +274,14 @@ function stream(
 }
 
 export function startSyslogListener(o: SyslogListenerOptions): Promise<SyslogListener> {
-  const counters: ListenerCounters = { messages: 0, denied: 0, badFrames: 0, connections: 0, refused: 0 };
+  const counters: ListenerCounters = {
+    messages: 0,
+    unwanted: 0,
+    denied: 0,
+    badFrames: 0,
+    connections: 0,
+    refused: 0,
+  };
   const allowed = createAllowList(o.allow ?? []);
   return o.transport === 'udp' ? udp(o, allowed, counters) : stream(o, allowed, counters);
 }

@@ -20,6 +20,7 @@ import type { DaemonAlerts } from './alert-wiring.js';
 import type { ClusterAnalyzers } from './cluster-analyzers.js';
 import type { LiveState } from './live-state.js';
 import type { DaemonMetrics } from './metrics.js';
+import { syslogIngest } from './syslog-ingest.js';
 
 export interface IngestWiring {
   readonly listeners: readonly SyslogListener[];
@@ -45,10 +46,8 @@ export async function startIngest(
     await Promise.all(closers.map((c) => c()));
   };
   const syslog = config.syslog;
-  const onMessage = (message: string, _sender: string, transport: Transport) => {
-    metrics.syslogMessages.inc({ transport });
-    state.ingest(message, now());
-  };
+  // Messages arrive as bytes: most are counted from their bytes and never decoded (syslog-ingest.ts).
+  const ingest = syslogIngest(state, metrics.syslogMessages, now);
   const SYSLOG_KEYS = { udp: 'syslog.udp', tcp: 'syslog.tcp', tls: 'syslog.tls.listen' } as const;
   const specs: Array<{ transport: Transport; listen: string | undefined }> = [
     { transport: 'udp', listen: syslog.udp },
@@ -78,7 +77,7 @@ export async function startIngest(
         allow: syslog.allow,
         maxFrameBytes: syslog.maxFrameBytes,
         maxConnections: syslog.maxConnections,
-        onMessage,
+        ...ingest,
         ...(tlsSecrets ? { tls: tlsSecrets } : {}),
       }).catch((err: unknown) => {
         throw explainPortInUse(err, `${SYSLOG_KEYS[s.transport]} in the configuration`);

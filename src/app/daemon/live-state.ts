@@ -65,20 +65,51 @@ export class LiveState<A extends LiveAnalyzer = LiveAnalyzer> {
   }
 
   ingest(message: string, now: number): void {
-    // The year only changes at its bounds: no Date made per message.
-    if (now < this.#yearStart || now >= this.#nextYearStart) {
-      this.#setYear(now);
-    }
+    this.#yearAt(now);
     this.lines.read++;
     const out = this.#reader.read(message);
     if (out.kind === 'malformed') {
       this.lines.malformed++;
       return;
     }
-    if (out.kind !== 'record') {
-      return;
+    if (out.kind === 'record') {
+      this.#accept(out.record);
     }
-    const r = out.record;
+  }
+
+  /**
+   * A Web Bridge Stats line in `bytes[start, end)` (no `<PRI>`) read straight from its bytes (core/parse/stats-bytes.ts,
+   * exactly what `ingest` gives for it); false, with nothing counted, when it has another shape and must go to
+   * `ingest` as text. No string is made: this is most of what a busy receiver reads that matters.
+   */
+  ingestStatsBytes(bytes: Uint8Array, start: number, end: number, now: number): boolean {
+    this.#yearAt(now);
+    const r = this.#reader.readWebBridgeStats(bytes, start, end);
+    if (r === undefined) {
+      return false;
+    }
+    this.lines.read++;
+    this.#accept(r);
+    return true;
+  }
+
+  /**
+   * Lines read and not parsed: the receiver saw on their bytes that they hold none of the candidate substrings
+   * (core/parse CANDIDATE_SUBSTRINGS) and that their envelope is readable (core/parse/envelope-bytes.ts), so `ingest`
+   * would have ignored them: they are counted as read, as it would have.
+   */
+  countUnparsed(n: number): void {
+    this.lines.read += n;
+  }
+
+  #yearAt(now: number): void {
+    // The year only changes at its bounds: no Date made per message.
+    if (now < this.#yearStart || now >= this.#nextYearStart) {
+      this.#setYear(now);
+    }
+  }
+
+  #accept(r: CmsRecord): void {
     if (this.#known.size > 0 && !this.#known.has(r.host)) {
       this.unknownHosts.set(r.host, (this.unknownHosts.get(r.host) ?? 0) + 1);
     }

@@ -16,7 +16,7 @@ export interface DaemonMetrics {
    * Counted in a plain tally, folded into `wbguard_syslog_messages_total` at scrape time: prom-client hashes the
    * labels on every inc(), about a tenth of the main thread's time per message at full ingest rate.
    */
-  readonly syslogMessages: { inc(labels: { transport: string }): void };
+  readonly syslogMessages: { inc(labels: { transport: string }, n?: number): void };
   readonly syslogDropped: Counter<'transport'>;
   readonly alertsSent: Counter<'channel' | 'event' | 'status'>;
   readonly alertsFailed: Counter<'channel' | 'event'>;
@@ -170,8 +170,8 @@ export function createMetrics(
       registers: [registry],
     }),
     syslogMessages: {
-      inc: ({ transport }) => {
-        received.set(transport, (received.get(transport) ?? 0) + 1);
+      inc: ({ transport }, n = 1) => {
+        received.set(transport, (received.get(transport) ?? 0) + n);
       },
     },
     syslogDropped: new Counter({

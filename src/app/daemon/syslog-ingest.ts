@@ -1,0 +1,52 @@
+/**
+ * @module app/daemon/syslog-ingest
+ * How the daemon's syslog listeners hand messages to the live state. Most messages a CMS node sends are chatter:
+ * the listeners count those on their bytes and never decode them (adapters/syslog/listeners.ts, `wanted`); chatter
+ * whose envelope cannot be vouched for on the bytes is still read the general way, so that it is counted as
+ * malformed exactly as before. Web Bridge Stats lines are read from their bytes; every other message is decoded and
+ * read as text. Whichever way, the live state's counts and records are those `ingest` gives for every message as
+ * text (a test holds the two ways equal), with one difference, as in `analyze`: the year of BSD stamps (which carry
+ * none) is carried from line to line by the months of candidate lines only, so a stream whose chatter alone jumped
+ * between December and January would date some records in another year. A live stream's stamps are all of now.
+ */
+import type { SyslogListenerOptions, Transport } from '../../adapters/syslog/listeners.js';
+import { envelopeSurelyReadable } from '../../core/parse/envelope-bytes.js';
+import { CANDIDATE_SUBSTRINGS } from '../../core/parse/index.js';
+import type { LiveState } from './live-state.js';
+
+/** What counts the messages received per transport (the daemon's metrics). */
+export interface MessageCounter {
+  inc(labels: { transport: string }, n?: number): void;
+}
+
+export type SyslogIngestOptions = Pick<
+  SyslogListenerOptions,
+  'onMessage' | 'wanted' | 'skippable' | 'onUnwanted' | 'onMessageBytes'
+>;
+
+/** The listener options that feed `state`, counting every message in `received`. */
+export function syslogIngest(
+  state: Pick<LiveState, 'ingest' | 'ingestStatsBytes' | 'countUnparsed'>,
+  received: MessageCounter,
+  now: () => number,
+): SyslogIngestOptions {
+  return {
+    onMessage: (message: string, _sender: string, transport: Transport) => {
+      received.inc({ transport });
+      state.ingest(message, now());
+    },
+    wanted: CANDIDATE_SUBSTRINGS,
+    skippable: envelopeSurelyReadable,
+    onUnwanted: (n: number, transport: Transport) => {
+      received.inc({ transport }, n);
+      state.countUnparsed(n);
+    },
+    onMessageBytes: (bytes: Buffer, start: number, end: number, transport: Transport) => {
+      const taken = state.ingestStatsBytes(bytes, start, end, now());
+      if (taken) {
+        received.inc({ transport });
+      }
+      return taken;
+    },
+  };
+}
