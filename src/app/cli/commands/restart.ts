@@ -42,7 +42,10 @@ export const registerRestart: RegisterVerb = (program, io, result) => {
     .option('--dry-run', 'print the plan and stop')
     .option('--yes', 'go ahead without asking (needed without a terminal)')
     .option('--force', 'skip the guards that need session data (idle, worth it, fresh); never the others')
-    .option('--keep-going', 'continue with the next Web Bridge after a failure')
+    .option(
+      '--keep-going',
+      'after a failure, go on asking about the next Web Bridges (each is held back while the failed one counts as down: docs/guards.md)',
+    )
     .option('--json', 'print the plan and the results as one JSON document')
     .addHelpText(
       'after',
