@@ -72,8 +72,10 @@ export function writeCorpus(
         emit(i, joinRefusedLine(t + 3, host, limit), 'join-refused', t + 3);
       }
       const delta = admitted - (real[i] as number);
-      c[i] = (c[i] as number) + Math.max(0, delta) + 1;
-      d[i] = (d[i] as number) + Math.max(0, -delta) + 1;
+      // A little churn (one guest in, one out) while anyone is around; none in the quiet hours, as at night.
+      const churn = share > 0 ? 1 : 0;
+      c[i] = (c[i] as number) + Math.max(0, delta) + churn;
+      d[i] = (d[i] as number) + Math.max(0, -delta) + churn;
       real[i] = admitted;
       emit(
         i,

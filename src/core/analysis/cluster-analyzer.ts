@@ -59,6 +59,8 @@ export class ClusterAnalyzer {
   readonly #callbridges = new Map<string, CallBridgeState>();
   readonly #clusterLeaked: BoundedSeries;
   #clusterCma: number | null = null;
+  /** Bumped at each Call Bridge STATS figure. */
+  #cmaVersion = 0;
   #lastAt: number | null = null;
 
   constructor(options: AnalyzerOptions = {}) {
@@ -132,8 +134,15 @@ export class ClusterAnalyzer {
 
   /** Records a restart unless one was already recorded close by; starts a new leak segment. */
   #noteRestart(wb: WebBridgeState, at: number): void {
+    // A restart frees every leaked session: nothing proven before it holds after it.
+    if (wb.lowerBound !== null) {
+      wb.lowerBound = 0;
+    }
     const last = wb.restarts[wb.restarts.length - 1];
     if (last !== undefined && Math.abs(at - last) <= RESTART_MERGE_MS) {
+      // The same restart seen twice (its audit line, its counters' reset), or a second one soon after: counted once,
+      // but the leak proven since the first is void all the same.
+      wb.segments[wb.segments.length - 1] = new LeakSegment(at, true);
       return;
     }
     wb.restarts.push(at);
@@ -154,15 +163,34 @@ export class ClusterAnalyzer {
     const wb = this.#webbridge(host);
     let restarted = false;
     if (wb.lastAt !== null && wb.active !== null) {
-      // Web Bridge restarted: both counters went back (they count since Web Bridge start).
-      const countersReset = connects < wb.connects && disconnects < wb.disconnects;
+      // Web Bridge restarted: its counters went back (they count since Web Bridge start) — one of them may have
+      // stood at 0 (every session of the run leaked, say), so neither rose and at least one fell.
+      const countersReset =
+        connects <= wb.connects &&
+        disconnects <= wb.disconnects &&
+        (connects < wb.connects || disconnects < wb.disconnects);
       if (countersReset && active <= wb.active) {
         this.#noteRestart(wb, at);
         restarted = true;
       } else if (connects > wb.connects) {
         wb.lastJoinAt = at;
       }
+      if (connects < wb.connects) {
+        // Joins are counted as a rise of the counter: a counter that went back counts from here.
+        wb.connectLog.clear();
+      } else if (!restarted && disconnects >= wb.disconnects) {
+        // Sessions that went without a disconnect being counted: freed leaked sessions — a restart its counters
+        // could not show (they stood at 0 after one that had kept the leak). Nothing proven before holds.
+        const vanished = wb.active + (connects - wb.connects) - (disconnects - wb.disconnects) - active;
+        if (vanished > 0) {
+          wb.segments[wb.segments.length - 1] = new LeakSegment(at, false);
+          if (wb.lowerBound !== null) {
+            wb.lowerBound = 0;
+          }
+        }
+      }
     }
+    wb.connectLog.add(at, connects);
     if (!wb.segment) {
       wb.segments.push(new LeakSegment(at, false));
     }
@@ -193,9 +221,14 @@ export class ClusterAnalyzer {
   }
 
   /**
-   * The bound at a Web Bridge sample (for charts). Between STATS lines Σ CMA is older than the sample, and guests
-   * who joined since would pass for a leak (issue 16: 3 claimed, 0 leaked in the morning ramp-up), so the bound
-   * proven at the last CMA instant stands; a restart proves only 0. It changes at CMA instants (#feedLeakSegments).
+   * The leak proven at a Web Bridge sample, sound at every instant (issue 16). Real sessions on this Web Bridge now
+   * are at most Σ CMA — each Call Bridge's figure at its own STATS instant, up to 5 minutes old — plus the guests who
+   * joined this Web Bridge since the oldest of those instants (its connect counter's rise): so
+   * leaked ≥ active − Σ CMA − joins since. A Σ CMA alone, older than the sample, would let guests who joined since
+   * pass for a leak (3 claimed, 0 leaked in a morning ramp-up; a Call Bridge's syslog outage made it dozens). When no
+   * sample is kept from before that instant, or a Call Bridge's figure is newer than the sample, nothing new is proven
+   * and the last bound stands (leaked sessions stay until a restart); a restart proves only 0. Each new CMA figure
+   * feeds one point to the leak segment, at the first sample after it.
    */
   #updateLowerBound(wb: WebBridgeState, at: number, restarted: boolean): void {
     if (wb.active === null || this.#clusterCma === null) {
@@ -205,30 +238,37 @@ export class ClusterAnalyzer {
     if (restarted) {
       wb.lowerBound = 0;
     }
+    const proven = this.#provenLeak(wb, at);
+    if (proven !== undefined) {
+      wb.lowerBound = proven;
+      if (wb.fedCmaVersion !== this.#cmaVersion) {
+        wb.fedCmaVersion = this.#cmaVersion;
+        (wb.segment as LeakSegment).add(at, proven, this.#clusterCma, this.#clusterNumbers().active);
+        wb.notePeakReal(at, Math.max(0, wb.active - (wb.leakedMin ?? 0)));
+      }
+    }
     if (this.#keepSeries) {
       wb.leakedSeries.push(at, wb.leakedMin ?? 0);
     }
   }
 
-  /**
-   * At a Call Bridge STATS instant Σ CMA is exact, so active − Σ CMA bounds each Web Bridge's leak from below.
-   * Between STATS lines the CMA figure is up to 5 minutes old and a rise in real load would masquerade as a leak,
-   * so only these instants feed the leak segments (with Web Bridge samples at most BOUND_SAMPLE_AGE_MS old).
-   */
-  #feedLeakSegments(at: number): void {
-    if (this.#clusterCma === null) {
-      return;
-    }
-    const clusterActive = this.#clusterNumbers().active;
-    for (const wb of this.#webbridges.values()) {
-      if (wb.active === null || wb.lastAt === null || at - wb.lastAt > BOUND_SAMPLE_AGE_MS) {
-        continue;
+  /** active − Σ CMA − joins since the oldest CMA instant, at the sample `at`; undefined when it cannot be proven. */
+  #provenLeak(wb: WebBridgeState, at: number): number | undefined {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const cb of this.#callbridges.values()) {
+      if (cb.lastAt !== null) {
+        if (cb.lastAt > at) {
+          // Guests who left between the sample and that figure would count as leaked.
+          return undefined;
+        }
+        oldest = Math.min(oldest, cb.lastAt);
       }
-      wb.lowerBound = Math.max(0, wb.active - this.#clusterCma);
-      (wb.segment as LeakSegment).add(at, wb.lowerBound, this.#clusterCma, clusterActive);
-      const leaked = wb.leakedMin ?? 0;
-      wb.notePeakReal(at, Math.max(0, wb.active - leaked));
     }
+    const base = wb.connectLog.connectsAtOrBefore(oldest);
+    if (base === undefined || wb.active === null || this.#clusterCma === null) {
+      return undefined;
+    }
+    return Math.max(0, wb.active - this.#clusterCma - (wb.connects - base));
   }
 
   #addCallBridgeStats(r: CallBridgeStatsRecord): void {
@@ -244,7 +284,7 @@ export class ClusterAnalyzer {
       sum += c.cma ?? 0;
     }
     this.#clusterCma = sum;
-    this.#feedLeakSegments(r.at);
+    this.#cmaVersion++;
     this.#pushClusterLeak(r.at);
   }
 

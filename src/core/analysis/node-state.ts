@@ -4,6 +4,7 @@
  */
 import type { LimitEpisode } from '../model.js';
 import { BoundedSeries } from './bounded-series.js';
+import { ConnectLog } from './connect-log.js';
 import type { LeakSegment } from './leak-rate.js';
 
 const DAY_MS = 86_400_000;
@@ -20,8 +21,15 @@ export class WebBridgeState {
   /** Latest sample at which the connect counter had risen (a guest joined), or null. */
   lastJoinAt: number | null = null;
   peakActive = 0;
-  /** Lower bound at the last sample (max(0, active − Σ CMA)), null without Call Bridge data. */
+  /**
+   * Leaked sessions proven at the latest instant it could be: max(0, active − Σ CMA − guests joined since the oldest
+   * CMA figure), null without Call Bridge data or before anything could be proven.
+   */
   lowerBound: number | null = null;
+  /** The connect counter at recent samples (the joins since a Call Bridge's STATS instant). */
+  readonly connectLog = new ConnectLog();
+  /** The Σ CMA version this Web Bridge's leak segment was last fed with (a segment takes one point per CMA figure). */
+  fedCmaVersion = -1;
   readonly episodes: Array<{ start: number; end: number | null }> = [];
   readonly restarts: number[] = [];
   joinRefused = false;

@@ -3,7 +3,6 @@
  * The guards that decide whether one Web Bridge may be restarted now. Pure: every number comes in as an argument
  * and every verdict goes out with the numbers behind it, so the journal can show why (docs/guards.md).
  */
-import { BOUND_SAMPLE_AGE_MS } from '../analysis/cluster-analyzer.js';
 
 /** Thresholds from the `restart` section of the configuration. */
 export interface GuardThresholds {
@@ -152,25 +151,18 @@ export function leakedLowerBound(active: number | null, clusterCma: number | nul
 }
 
 /**
- * The leak this Web Bridge provably holds: the analysis' proven leak (taken at the Call Bridges' STATS instants,
- * kept until a restart), or active − Σ CMA when every Call Bridge's STATS line is no older than the Stats sample and
- * at most BOUND_SAMPLE_AGE_MS newer — the larger (each is a lower bound); null when neither is known. A fresh active
- * count against an older Σ CMA would take guests who joined since for a leak. The CMS API's count is not used here:
- * it is taken at other instants, and guests who left between the Stats line and the poll would pass for a leak
- * (docs/guards.md).
+ * The leak this Web Bridge provably holds: the analysis' proven leak, never above the active count; null when none is
+ * known. The analysis proves it at each Stats sample from Σ CMA and the guests who joined since the Call Bridges'
+ * STATS instants, and keeps it until a restart (core/analysis/cluster-analyzer.ts). A fresh active count against a Σ
+ * CMA of another instant alone would take guests who joined (or left) in between for a leak, and the CMS API's count
+ * is taken at other instants too (docs/guards.md). (`syslog`, the fresh active − Σ CMA this used to take when both
+ * were of nearly one moment, is no longer a source: guests who left in between made it claim too much.)
  */
 export function leakEstimate(input: RestartInput): { value: number | null; source: 'analysis' | 'syslog' | 'none' } {
   const proven =
     input.provenLeak === null || input.provenLeak === undefined || input.active === null
       ? null
       : Math.min(input.active, input.provenLeak);
-  const seen = input.webbridgeSeenAt;
-  const cb = input.oldestCallbridgeSeenAt;
-  const sameMoment = seen !== null && cb !== null && cb >= seen && cb - seen <= BOUND_SAMPLE_AGE_MS;
-  const syslog = sameMoment ? leakedLowerBound(input.active, input.clusterCma) : null;
-  if (syslog !== null && (proven === null || syslog > proven)) {
-    return { value: syslog, source: 'syslog' };
-  }
   return proven === null ? { value: null, source: 'none' } : { value: proven, source: 'analysis' };
 }
 

@@ -30,18 +30,50 @@ describe('hand-made scenarios', () => {
     assert.equal(low.cluster.leaked, 0);
   });
 
-  test('per Web Bridge lower bound is max(0, active − Σ CMA) at CMA instants', () => {
-    const r = run([wb(T0, 'cms1', 40), wb(T0 + 1, 'cms2', 10), cb(T0 + 2, 'cms1', 15)]).report(LINES);
+  test('per Web Bridge lower bound is max(0, active − Σ CMA − joins since) at the first sample after a CMA figure', () => {
+    const before = run([wb(T0, 'cms1', 40), wb(T0 + 1, 'cms2', 10), cb(T0 + 2, 'cms1', 15)]).report(LINES);
+    // A sample older than the CMA figure proves nothing: guests who left in between would pass for a leak.
+    assert.deepEqual(
+      before.webbridges.map((w) => w.leakedMin),
+      [null, null],
+    );
+    const r = run([
+      wb(T0, 'cms1', 40),
+      wb(T0 + 1, 'cms2', 10),
+      cb(T0 + 2, 'cms1', 15),
+      wb(T0 + 3, 'cms1', 40),
+      wb(T0 + 4, 'cms2', 10),
+    ]).report(LINES);
     const byName = Object.fromEntries(r.webbridges.map((w) => [w.name, w.leakedMin]));
     assert.deepEqual(byName, { cms1: 25, cms2: 0 });
+  });
+
+  test('guests who joined after the CMA figure are not claimed as a leak (the connect counter rose)', () => {
+    const r = run([wb(T0, 'cms1', 10, 100), cb(T0 + 1, 'cms1', 10), wb(T0 + 60_000, 'cms1', 40, 130)]).report(LINES);
+    assert.equal(r.webbridges[0]?.leakedMin, 0);
+    // The same rise without joins counted is a leak of 30.
+    const leak = run([wb(T0, 'cms1', 10, 100), cb(T0 + 1, 'cms1', 10), wb(T0 + 60_000, 'cms1', 40, 100)]).report(LINES);
+    assert.equal(leak.webbridges[0]?.leakedMin, 30);
+  });
+
+  test('sessions gone without a disconnect (a restart the counters could not show) void the proven leak', () => {
+    const r = run([
+      wb(T0, 'cms1', 50, 0, 0),
+      cb(T0 + 1, 'cms1', 0),
+      wb(T0 + 2, 'cms1', 50, 0, 0),
+      wb(T0 + 60_000, 'cms1', 1, 1, 0),
+    ]).report(LINES);
+    assert.equal(r.webbridges[0]?.leakedMin, 0);
   });
 
   test('the proven leak never falls within a segment (leaked sessions only grow until a restart)', () => {
     const r = run([
       wb(T0, 'cms1', 40),
       cb(T0 + 1, 'cms1', 0),
+      wb(T0 + 2, 'cms1', 40),
       wb(T0 + 60_000, 'cms1', 70),
       cb(T0 + 60_001, 'cms1', 60),
+      wb(T0 + 60_002, 'cms1', 70),
     ]).report(LINES);
     assert.equal(r.webbridges[0]?.leakedMin, 40);
   });
@@ -333,14 +365,25 @@ describe('helpers', () => {
 
 describe('a first leak rate from less than a day of data (the instants nobody real is connected)', () => {
   const MIN = 60_000;
-  /** One Web Bridge and one Call Bridge: `active` Web Bridge sessions and `cma` real ones at minute m. */
+  /**
+   * One Web Bridge and one Call Bridge: `active` Web Bridge sessions and `cma` real ones at minute m (a Stats line on
+   * each side of the STATS line, as a Web Bridge logging every few seconds gives: the leak is proven at the second).
+   */
   const at = (m: number, active: number, cma: number, c = 100 + m, d = 50 + m): CmsRecord[] => [
     wb(T0 + m * MIN, 'cms1', active, c, d),
     cb(T0 + m * MIN + 1, 'cms1', cma),
+    wb(T0 + m * MIN + 2, 'cms1', active, c, d),
   ];
 
   test('quiet (leak 4), busy, quiet again 2 h later (leak 10): 72/day, with its basis, and a forecast', () => {
-    const records = [...at(0, 4, 0), ...at(30, 60, 55), ...at(60, 70, 62), ...at(120, 10, 0)];
+    // Counters as the sessions went: 55 joined by minute 30, 10 more by 60 (3 sessions ended leaked), then the 62
+    // real ones ended, 60 counted as disconnects and 2 leaked.
+    const records = [
+      ...at(0, 4, 0, 100, 96),
+      ...at(30, 60, 55, 155, 96),
+      ...at(60, 70, 62, 165, 96),
+      ...at(120, 10, 0, 165, 156),
+    ];
     const w = run(records).report(LINES).webbridges[0];
     assert.equal(w?.leakRatePerDay, 72);
     assert.match(

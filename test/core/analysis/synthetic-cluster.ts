@@ -67,8 +67,10 @@ export function syntheticCluster(o: SyntheticOptions): SyntheticResult {
       const target = Math.round(o.peakReal * share + (share > 0 ? rand() * 3 : 0));
       const leaked = Math.floor(((o.leakPerDay[i] as number) * (t - (segStart[i] as number))) / DAY);
       const diff = target - (real[i] as number);
-      connects[i] = (connects[i] as number) + Math.max(0, diff) + 1;
-      disconnects[i] = (disconnects[i] as number) + Math.max(0, -diff) + 1;
+      // A little churn (one guest in, one out) while anyone is around; none in the quiet hours.
+      const churn = share > 0 ? 1 : 0;
+      connects[i] = (connects[i] as number) + Math.max(0, diff) + churn;
+      disconnects[i] = (disconnects[i] as number) + Math.max(0, -diff) + churn;
       real[i] = target;
       const active = Math.min(149, (real[i] as number) + leaked);
       leakedAtEnd[i] = leaked;

@@ -105,13 +105,18 @@ describe('decide: the leak and the idle bound between STATS instants', () => {
     assert.deepEqual(decide({ ...s, select: { kind: 'leaking' } }).considered, []);
   });
 
-  test('a Σ CMA no older than the sample bounds the leak; an API count alone does not', () => {
+  test('the leak is the one the analysis proved: not a fresh active − Σ CMA of nearly one moment, not an API count', () => {
+    // Guests who left between the Stats line and the STATS line would pass for a leak: only the analysis, which
+    // also counts the joins in between, proves one (core/analysis/cluster-analyzer.ts).
     const newer = snapshot({
       webbridges: [wb('cms1', { active: 40, provenLeak: null, seenAt: NOW - 60_000 })],
       callbridges: [{ name: 'cms1', cma: 3, at: NOW - 10_000 }],
     });
-    assert.equal(guard(decide(newer), 'cms1', 'worth-it')?.numbers.leakedMin, 37);
-    assert.equal(guard(decide(newer), 'cms1', 'worth-it')?.numbers.leakSource, 'syslog');
+    assert.equal(guard(decide(newer), 'cms1', 'worth-it')?.numbers.leakedMin, null);
+    assert.equal(guard(decide(newer), 'cms1', 'worth-it')?.numbers.leakSource, 'none');
+    const proven = snapshot({ webbridges: [wb('cms1', { active: 40, provenLeak: 37, seenAt: NOW - 60_000 })] });
+    assert.equal(guard(decide(proven), 'cms1', 'worth-it')?.numbers.leakedMin, 37);
+    assert.equal(guard(decide(proven), 'cms1', 'worth-it')?.numbers.leakSource, 'analysis');
     // Taken at another instant, the API count would count guests who left since the Stats line as leaked.
     const api = snapshot({
       webbridges: [wb('cms1', { active: 40, provenLeak: null, seenAt: NOW - 20_000 })],

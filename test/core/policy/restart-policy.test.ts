@@ -13,19 +13,21 @@ const NOW = Date.UTC(2026, 10, 21, 2, 0, 0);
 const T = DEFAULT_THRESHOLDS;
 
 function input(over: Partial<RestartInput> = {}): RestartInput {
-  return {
+  const base: RestartInput = {
     name: 'cms1',
     now: NOW,
     active: 40,
     webbridgeSeenAt: NOW - 60_000,
     clusterCma: 0,
-    // Σ CMA no older than the Stats sample: active − Σ CMA then bounds the leak.
     oldestCallbridgeSeenAt: NOW - 10_000,
     restartsToday: 0,
     restartInFlight: null,
     force: false,
     ...over,
   };
+  // Unless a case says otherwise, the analysis proved active − Σ CMA (core/analysis proves it at each sample).
+  const proven = base.active === null || base.clusterCma === null ? null : Math.max(0, base.active - base.clusterCma);
+  return { ...base, provenLeak: 'provenLeak' in over ? over.provenLeak : proven };
 }
 
 function verdicts(d: ReturnType<typeof evaluateRestart>): Record<string, string> {

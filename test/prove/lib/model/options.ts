@@ -87,7 +87,7 @@ export function emptyStats(): ModelStats {
  * item 1: a fresh active count minus a Σ CMA up to five minutes old); the figures are recorded either way. Switch on
  * once the decision's bound is sound at every instant.
  */
-export const ASSERT_LEAK_BOUND = false;
+export const ASSERT_LEAK_BOUND = true;
 
 /** Who asks for restarts, and how often (per simulated day). */
 export interface DoorMix {
