@@ -20,13 +20,24 @@ export async function feedPicture(
   hostPrefix = '',
 ): Promise<void> {
   const sink = createSink(parseSinkUrl(`tcp://127.0.0.1:${daemon.listeners.find((l) => l.transport === 'tcp')?.port}`));
-  for (const w of sim.state().webbridges) {
-    sink.send(hostPrefix + w.name, webBridgeStatsLine(at, hostPrefix + w.name, w.active, 10, 5));
-  }
+  const stats = (t: number) => {
+    for (const w of sim.state().webbridges) {
+      sink.send(hostPrefix + w.name, webBridgeStatsLine(t, hostPrefix + w.name, w.active, 10, 5));
+    }
+  };
+  // A Stats line on each side of the STATS lines, as Web Bridges logging every few seconds give: the leak is proven
+  // at a sample no older than the Call Bridges' figures.
+  stats(at);
   for (const c of sim.state().callbridges) {
     sink.send(hostPrefix + c.name, callBridgeStatsLine(at + 1, hostPrefix + c.name, cma ?? c.cma, cma ?? c.cma, 0));
   }
-  const expected = daemon.state.lines.callbridgeStats + sim.state().callbridges.length;
-  await until(() => daemon.state.lines.callbridgeStats === expected, 5000, 'ingest');
+  stats(at + 2);
+  const expectedCb = daemon.state.lines.callbridgeStats + sim.state().callbridges.length;
+  const expectedWb = daemon.state.lines.webbridgeStats + 2 * sim.state().webbridges.length;
+  await until(
+    () => daemon.state.lines.callbridgeStats === expectedCb && daemon.state.lines.webbridgeStats === expectedWb,
+    5000,
+    'ingest',
+  );
   await sink.close();
 }
