@@ -63,9 +63,11 @@ test('one leader acts, the follower does not; the follower takes over within the
 
   // Both ingest: the leader is told cms1 leaks 60 sessions on an idle cluster (worth it, idle, fresh).
   const sink = createSink(parseSinkUrl(`tcp://127.0.0.1:${leader.listeners.find((l) => l.transport === 'tcp')?.port}`));
+  // A Stats line on each side of the STATS line: the leak is proven at a sample no older than the CMA figure.
   sink.send('cms1', webBridgeStatsLine(Date.now() - 2000, 'cms1', 60, 100, 40));
   sink.send('cms1', callBridgeStatsLine(Date.now() - 1000, 'cms1', 0, 0, 0));
-  await until(() => leader.state.lines.callbridgeStats === 1, 5000, 'ingest');
+  sink.send('cms1', webBridgeStatsLine(Date.now() - 500, 'cms1', 60, 100, 40));
+  await until(() => leader.state.lines.webbridgeStats === 2, 5000, 'ingest');
   await sink.close();
 
   // The follower, sent the same stream, shows the alerts it sees (the leader alone notifies and acts).
@@ -74,7 +76,8 @@ test('one leader acts, the follower does not; the follower takes over within the
   );
   toFollower.send('cms1', webBridgeStatsLine(Date.now() - 2000, 'cms1', 60, 100, 40));
   toFollower.send('cms1', callBridgeStatsLine(Date.now() - 1000, 'cms1', 0, 0, 0));
-  await until(() => follower.state.lines.callbridgeStats === 1, 5000, 'ingest by the follower');
+  toFollower.send('cms1', webBridgeStatsLine(Date.now() - 500, 'cms1', 60, 100, 40));
+  await until(() => follower.state.lines.webbridgeStats === 2, 5000, 'ingest by the follower');
   await toFollower.close();
   assert.equal((await follower.evaluate()).action, 'none', 'a follower never acts');
   const shown = (await (
