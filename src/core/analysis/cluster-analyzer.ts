@@ -180,8 +180,9 @@ export class ClusterAnalyzer {
         wb.connectLog.clear();
       } else if (!restarted && disconnects >= wb.disconnects) {
         // Sessions that went without a disconnect being counted: freed leaked sessions — a restart its counters
-        // could not show (they stood at 0 after one that had kept the leak). Nothing proven before holds.
-        const vanished = wb.active + (connects - wb.connects) - (disconnects - wb.disconnects) - active;
+        // could not show (they stood at 0 after one that had kept the leak). Nothing proven before holds. (Joins are
+        // left out: a refused attempt counts as a connection too, and a join can only hide such a drop.)
+        const vanished = wb.active - active - (disconnects - wb.disconnects);
         if (vanished > 0) {
           wb.segments[wb.segments.length - 1] = new LeakSegment(at, false);
           if (wb.lowerBound !== null) {
