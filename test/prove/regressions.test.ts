@@ -17,6 +17,7 @@ import { runRollingRestart } from '../../src/app/restart/orchestrator.js';
 import { ClusterAnalyzer } from '../../src/core/analysis/index.js';
 import type { AnalysisReport } from '../../src/core/model.js';
 import { evaluateRestart, type RestartDecision, type RestartInput } from '../../src/core/policy/index.js';
+import { DEFAULT_THRESHOLDS } from '../helpers/guard-thresholds.js';
 
 function stateDir(t: import('node:test').TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'wbguard-prove-'));
@@ -111,14 +112,7 @@ test('a restart cut short by a crash is closed as abandoned by the next run, onl
   assert.deepEqual(closeInterruptedRestarts(journal, lock, 'lab', Date.parse('2026-01-01T03:00:01Z'), 't'), []);
 });
 
-const thresholds = {
-  maxActiveSessions: 0,
-  leakThreshold: 20,
-  nearLimitMargin: 5,
-  staleAfterMs: 900_000,
-  maxPerDay: 1,
-  limit: 149,
-};
+const thresholds = DEFAULT_THRESHOLDS;
 const now = Date.parse('2026-01-03T02:00:00Z');
 const idleInput: RestartInput = {
   name: 'cms1',
