@@ -92,7 +92,7 @@ test('bad flags are usage errors (exit 2), each naming the flag, its range and t
 
 test('--json: the checks and what was observed, without secrets', async (t) => {
   const f = await doctorCluster(t, 1);
-  await new Promise((r) => setTimeout(r, 1200));
+  await f.logsReady();
   const r = await f.doctor(['--logs', f.logs, '--json']);
   assert.equal(r.code, 0, r.out);
   const doc = JSON.parse(r.out) as { checks: Array<{ status: string; area: string }>; syslog: { source: string } };
@@ -128,7 +128,7 @@ test('warnings: CMS 2.9 without Web Bridge 3 (the real fix), mixed CMA clients, 
     analysis: { cmaClients: 'mixed' },
     mmp: { ...(base.mmp as object), statusPattern: '' },
   });
-  await new Promise((r) => setTimeout(r, 1200));
+  await f.logsReady();
   const r = await f.doctor(['--logs', f.logs]);
   assert.equal(r.code, 0, r.out);
   assert.match(r.out, /! cms1 \S+: CMS 2\.9\.2: affected while Web Bridge 2 is used; Web Bridge 3 is available/);
@@ -146,7 +146,7 @@ test("syslog through a syslog server's files (`files:` and no listener): the fil
   const f = await doctorCluster(t, 1);
   const { syslog: _, ...base } = f.base();
   f.writeConfig({ ...base, files: [{ path: join(f.logs, '*.log') }] });
-  await new Promise((r) => setTimeout(r, 1200));
+  await f.logsReady();
   const r = await f.doctor([]);
   assert.equal(r.code, 0, r.out);
   assert.match(r.out, /✔ cms1: \d+ lines in .*cms1\.log; BSD stamps without a year/);
@@ -155,7 +155,7 @@ test("syslog through a syslog server's files (`files:` and no listener): the fil
 
 test("CMS 2.9 with a Web Bridge 3 configured: named from the API's c2w:// Web Bridge", async (t) => {
   const f = await doctorCluster(t, 1, { softwareVersion: '2.9.2', webbridge3Nodes: ['cms1'] });
-  await new Promise((r) => setTimeout(r, 1200));
+  await f.logsReady();
   const r = await f.doctor(['--logs', f.logs]);
   assert.match(r.out, /✔ cms1 https:\S+: CMS 2\.9\.2: Web Bridge 3 configured \(c2w:\/\/cms1\.example\.com:6000\)/);
 });

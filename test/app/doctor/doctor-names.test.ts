@@ -12,7 +12,7 @@ import { doctorCluster, failures } from './fixture.js';
 
 test('an MMP name and an API host that do not resolve are each a ✘ with the fix; the other nodes are checked', async (t) => {
   const f = await doctorCluster(t, 2);
-  await new Promise((r) => setTimeout(r, 1200)); // a few Stats lines in the files
+  await f.logsReady();
   const base = f.base();
   const webbridges = base.webbridges as Array<{ name: string; mmp: string; hostKey: string }>;
   const callbridges = base.callbridges as Array<{ name: string; api: { url: string } }>;

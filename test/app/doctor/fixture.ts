@@ -3,7 +3,7 @@
  * listens on (and to files, for --logs), and a wbguard configuration pointing at all of it: pinned host keys, the
  * CMS API with its CA, passwords by reference.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { stringify } from 'yaml';
@@ -12,6 +12,7 @@ import type { SimConfigInput } from '../../../src/sim/config.js';
 import type { SimulatorHandle } from '../../../src/sim/run.js';
 import { memoryIo } from '../../helpers/cli-io.js';
 import { freePort } from '../../helpers/free-port.js';
+import { until } from '../../helpers/until.js';
 import { SIM_PASSWORD, simulator, tempDir } from '../../sim/helpers.js';
 
 export interface DoctorFixture {
@@ -28,6 +29,8 @@ export interface DoctorFixture {
   doctor(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }>;
   /** MMP commands the simulator received (from its audit history). */
   commands(): string[];
+  /** Waits (bounded) until every node's log file holds a Web Bridge Stats line and a Call Bridge STATS line. */
+  logsReady(): Promise<void>;
 }
 
 export async function doctorCluster(t: TestContext, nodes = 2, simOver: SimConfigInput = {}): Promise<DoctorFixture> {
@@ -98,6 +101,17 @@ export async function doctorCluster(t: TestContext, nodes = 2, simOver: SimConfi
       return { code, out: io.out(), err: io.err() };
     },
     commands: () => sim.cluster.history.filter((h) => h.event === 'command').map((h) => h.detail),
+    logsReady: () =>
+      until(
+        () =>
+          sim.mmp.nodes.every((n) => {
+            const file = join(logs, `${n.name}.log`);
+            const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+            return text.includes('Stats ') && text.includes('STATS:');
+          }),
+        15_000,
+        'a Stats and a STATS line from every node in the log files',
+      ),
   };
 }
 
