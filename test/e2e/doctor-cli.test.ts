@@ -11,7 +11,7 @@ const MAIN = new URL('../../src/app/cli/main.ts', import.meta.url).pathname;
 
 test('wbguard doctor exit codes: 0 healthy, 1 a ✘, 2 usage', async (t) => {
   const f = await doctorCluster(t, 1);
-  await new Promise((r) => setTimeout(r, 1200));
+  await f.logsReady();
   const doctor = (args: string[]) =>
     run(process.execPath, ['--import', 'tsx', MAIN, 'doctor', '--config', f.configPath, ...args], {
       env: { ...f.env, NO_COLOR: '1' },

@@ -163,7 +163,7 @@ test("CMS 2.9 with a Web Bridge 3 configured: named from the API's c2w:// Web Br
 test('the page size the CMS API really grants, and join refusals at the limit', async (t) => {
   // Two busy hours: the Web Bridge sits at its limit, its Call Bridge carries more legs than one page holds.
   const f = await doctorCluster(t, 1, { joinRate: 3000, start: new Date(Date.now() - 2 * 3_600_000).toISOString() });
-  await new Promise((r) => setTimeout(r, 1500));
+  await f.logsReady();
   const r = await f.doctor(['--logs', f.logs]);
   assert.equal(r.code, 0, r.out);
   assert.match(

@@ -11,7 +11,7 @@ import { doctorCluster, failures } from './fixture.js';
 
 test('each fault and misconfiguration is named, with its fix', async (t) => {
   const f = await doctorCluster(t);
-  await new Promise((r) => setTimeout(r, 1500)); // a few Stats lines in the files
+  await f.logsReady();
   const run = async (args: string[] = [], env = f.env) => f.doctor(['--logs', f.logs, ...args], env);
 
   await t.test('healthy, read from the log files: all ✔', async () => {

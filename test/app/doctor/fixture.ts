@@ -29,7 +29,7 @@ export interface DoctorFixture {
   doctor(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }>;
   /** MMP commands the simulator received (from its audit history). */
   commands(): string[];
-  /** Waits (bounded) until every node's log file holds a Web Bridge Stats line and a Call Bridge STATS line. */
+  /** Waits (bounded) until every node's log file holds two Web Bridge Stats lines and two Call Bridge STATS lines. */
   logsReady(): Promise<void>;
 }
 
@@ -107,10 +107,11 @@ export async function doctorCluster(t: TestContext, nodes = 2, simOver: SimConfi
           sim.mmp.nodes.every((n) => {
             const file = join(logs, `${n.name}.log`);
             const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-            return text.includes('Stats ') && text.includes('STATS:');
+            // Two of each, so that their intervals can be measured.
+            return (text.match(/ Stats /g)?.length ?? 0) >= 2 && (text.match(/STATS:/g)?.length ?? 0) >= 2;
           }),
         15_000,
-        'a Stats and a STATS line from every node in the log files',
+        'two Stats and two STATS lines from every node in the log files',
       ),
   };
 }
