@@ -42,8 +42,6 @@ export interface AnalyzerOptions {
 
 /** Two restart signals (MMP audit line, counter reset) this close together are one restart. */
 export const RESTART_MERGE_MS = 15 * 60_000;
-/** A Web Bridge sample older than this at a CMA instant is too old to bound its leak. */
-export const BOUND_SAMPLE_AGE_MS = 60_000;
 
 export class ClusterAnalyzer {
   readonly #limit: number;

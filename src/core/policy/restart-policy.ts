@@ -142,14 +142,6 @@ function realSessionsEvidence(input: RestartInput): {
   };
 }
 
-/** Proven lower bound of leaked sessions: active − Σ CMA, clamped at 0 (docs/cms-facts.md §2). */
-export function leakedLowerBound(active: number | null, clusterCma: number | null): number | null {
-  if (active === null || clusterCma === null) {
-    return null;
-  }
-  return Math.max(0, active - clusterCma);
-}
-
 /**
  * The leak this Web Bridge provably holds: the analysis' proven leak, never above the active count; null when none is
  * known. The analysis proves it at each Stats sample from Σ CMA and the guests who joined since the Call Bridges'
@@ -158,7 +150,7 @@ export function leakedLowerBound(active: number | null, clusterCma: number | nul
  * is taken at other instants too (docs/guards.md). (`syslog`, the fresh active − Σ CMA this used to take when both
  * were of nearly one moment, is no longer a source: guests who left in between made it claim too much.)
  */
-export function leakEstimate(input: RestartInput): { value: number | null; source: 'analysis' | 'syslog' | 'none' } {
+export function leakEstimate(input: RestartInput): { value: number | null; source: 'analysis' | 'none' } {
   const proven =
     input.provenLeak === null || input.provenLeak === undefined || input.active === null
       ? null

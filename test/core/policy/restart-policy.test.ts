@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   evaluateRestart,
-  leakedLowerBound,
   planRollingRestart,
   type RestartInput,
   realSessionsBound,
@@ -138,13 +137,6 @@ describe('evaluateRestart', () => {
   test('a higher idle threshold admits a few real sessions', () => {
     assert.equal(evaluateRestart(input({ clusterCma: 2 }), { ...T, maxActiveSessions: 2 }).kind, 'restart');
     assert.equal(evaluateRestart(input({ clusterCma: 3 }), { ...T, maxActiveSessions: 2 }).kind, 'defer');
-  });
-
-  test('leakedLowerBound clamps at zero and knows when it does not know', () => {
-    assert.equal(leakedLowerBound(10, 30), 0);
-    assert.equal(leakedLowerBound(30, 10), 20);
-    assert.equal(leakedLowerBound(null, 10), null);
-    assert.equal(leakedLowerBound(10, null), null);
   });
 });
 
