@@ -6,7 +6,7 @@
  */
 import { STILL_RESTARTING_MAX_MS } from '../../core/decision/decide.js';
 import type { LastRestart, RestartHistory } from '../../core/decision/snapshot.js';
-import { lastCommands } from '../../core/journal/folds.js';
+import { type RestartHistory as JournalHistory, lastCommands } from '../../core/journal/folds.js';
 import type { Journal } from '../../ports/journal.js';
 import type { RestartLock } from '../../ports/restart-lock.js';
 import type { WbguardConfig } from '../config/index.js';
@@ -24,17 +24,22 @@ export function historyOf(
 ): RestartHistory {
   const cluster = config.cluster;
   const count = restartCounter(journal, cluster, now);
-  const lastRestart: Record<string, LastRestart> = {};
   const since = now - STILL_RESTARTING_MAX_MS;
-  for (const { node, at, outcome } of lastCommands(journal.history(since), cluster)) {
+  return {
+    restartsToday: Object.fromEntries(config.webbridges.map((w) => [w.name, count(w.name)])),
+    lastRestart: lastRestartsOf(journal.history(since), cluster, since),
+    lockHolder: lock.holder(cluster, now)?.node ?? null,
+  };
+}
+
+/** Each Web Bridge's latest restart command at or after `since`, with its result (none yet: null). */
+export function lastRestartsOf(history: JournalHistory, cluster: string, since: number): Record<string, LastRestart> {
+  const lastRestart: Record<string, LastRestart> = {};
+  for (const { node, at, outcome } of lastCommands(history, cluster)) {
     // The history also carries older commands (the state before `since`); only those that can still block count.
     if (at >= since) {
       lastRestart[node] = { commandAt: at, outcome: outcome ?? null };
     }
   }
-  return {
-    restartsToday: Object.fromEntries(config.webbridges.map((w) => [w.name, count(w.name)])),
-    lastRestart,
-    lockHolder: lock.holder(cluster, now)?.node ?? null,
-  };
+  return lastRestart;
 }

@@ -6,16 +6,17 @@
  * model in test/prove: a slow restart outlived verifyTimeoutMs and the next evaluation restarted a second node).
  */
 
-import { SEEN_AFTER_COMMAND_MS, STILL_RESTARTING_MAX_MS } from '../../core/decision/decide.js';
-import { lastCommands, type RestartHistory } from '../../core/journal/folds.js';
+import { restartInFlight, SEEN_AFTER_COMMAND_MS, STILL_RESTARTING_MAX_MS } from '../../core/decision/decide.js';
+import type { RestartHistory } from '../../core/journal/folds.js';
 import type { AnalysisReport } from '../../core/model.js';
+import { lastRestartsOf } from './history-facts.js';
 
 export { SEEN_AFTER_COMMAND_MS, STILL_RESTARTING_MAX_MS };
 
 /**
  * The first Web Bridge of `cluster` other than `except` whose last restart command was not followed by a success nor
- * by any Stats line from it, or null. `history` is the journal's (`journal.history(now - STILL_RESTARTING_MAX_MS)`);
- * `report` the live analysis.
+ * by any Stats line from it, or null: decide.ts `restartInFlight` over the journal's history (`journal.history(…)`)
+ * and the live analysis, for callers that hold those rather than a snapshot (the randomized model in test/prove).
  */
 export function stillRestarting(
   history: RestartHistory,
@@ -24,14 +25,10 @@ export function stillRestarting(
   now: number,
   except?: string,
 ): string | null {
-  for (const { node, at, outcome } of lastCommands(history, cluster)) {
-    if (node === except || outcome === 'success' || now - at > STILL_RESTARTING_MAX_MS) {
-      continue;
-    }
-    const seen = report.webbridges.find((w) => w.name === node)?.lastSeen;
-    if (!seen || Date.parse(seen) <= at + SEEN_AFTER_COMMAND_MS) {
-      return node;
-    }
-  }
-  return null;
+  const webbridges = report.webbridges.map((w) => ({
+    name: w.name,
+    seenAt: w.lastSeen ? Date.parse(w.lastSeen) : null,
+  }));
+  const lastRestart = lastRestartsOf(history, cluster, now - STILL_RESTARTING_MAX_MS);
+  return restartInFlight({ now, webbridges, history: { lastRestart, lockHolder: null } }, except)?.name ?? null;
 }

@@ -42,7 +42,13 @@ export function windowOpen(snapshot: Pick<Snapshot, 'now' | 'policy'>): boolean 
  * SEEN_AFTER_COMMAND_MS after the command): a restart not verified back counts as down until it logs again, for
  * at most STILL_RESTARTING_MAX_MS. Null when none.
  */
-export function restartInFlight(snapshot: Snapshot, except?: string): { name: string; why: string } | null {
+export function restartInFlight(
+  snapshot: Pick<Snapshot, 'now'> & {
+    readonly history: Pick<Snapshot['history'], 'lastRestart' | 'lockHolder'>;
+    readonly webbridges: ReadonlyArray<Pick<Snapshot['webbridges'][number], 'name' | 'seenAt'>>;
+  },
+  except?: string,
+): { name: string; why: string } | null {
   const { history, now } = snapshot;
   if (history.lockHolder !== null && history.lockHolder !== except) {
     return { name: history.lockHolder, why: 'is being restarted (it holds the restart lock)' };
