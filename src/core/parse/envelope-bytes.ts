@@ -7,29 +7,14 @@
  * true only when `createLineReader().read()` would surely not call it malformed (a test holds the two to that);
  * false when unsure, and the caller then reads the line the general way.
  */
+import { bsdStampEnd, CR, emptyStamp, skipBlanks, tokenEndAt } from './line-bytes.js';
 import { MAX_LINE_LENGTH } from './line-reader.js';
-import { monthOfCodes, validClock } from './timestamp.js';
 
-const SPACE = 32;
-const TAB = 9;
-const CR = 13;
-const COLON = 58;
-const DOT = 46;
 const LESS = 60;
 const GREATER = 62;
 /** The highest PRI (facility 23, severity 7). */
 const MAX_PRI = 191;
-
-function digit(bytes: Uint8Array, end: number, i: number): number {
-  const c = i < end ? (bytes[i] as number) - 48 : -1;
-  return c >= 0 && c <= 9 ? c : -1;
-}
-
-function twoDigits(bytes: Uint8Array, end: number, i: number): number {
-  const a = digit(bytes, end, i);
-  const b = digit(bytes, end, i + 1);
-  return a < 0 || b < 0 ? -1 : a * 10 + b;
-}
+const scratchStamp = emptyStamp();
 
 /** Where a `<PRI>` the general parser accepts ends; `start` without one; -1 for one it refuses. */
 function priEnd(bytes: Uint8Array, start: number, end: number): number {
@@ -51,69 +36,6 @@ function priEnd(bytes: Uint8Array, start: number, end: number): number {
   return -1;
 }
 
-/** Where a BSD stamp at `p` ends (it is followed by a space or the end), as readBsdStamp reads it; -1 if none. */
-function bsdStampEnd(bytes: Uint8Array, end: number, at: number): number {
-  if (at + 3 > end) {
-    return -1;
-  }
-  const month = monthOfCodes(bytes[at] as number, bytes[at + 1] as number, bytes[at + 2] as number);
-  let p = at + 3;
-  if (month === undefined || bytes[p] !== SPACE) {
-    return -1;
-  }
-  p += p + 1 < end && bytes[p + 1] === SPACE ? 2 : 1;
-  let day = digit(bytes, end, p);
-  if (day < 0) {
-    return -1;
-  }
-  p++;
-  const second = digit(bytes, end, p);
-  if (second >= 0) {
-    day = day * 10 + second;
-    p++;
-  }
-  if (p >= end || bytes[p] !== SPACE) {
-    return -1;
-  }
-  const hour = twoDigits(bytes, end, p + 1);
-  const minute = p + 3 < end && bytes[p + 3] === COLON ? twoDigits(bytes, end, p + 4) : -1;
-  const sec = p + 6 < end && bytes[p + 6] === COLON ? twoDigits(bytes, end, p + 7) : -1;
-  if (hour < 0 || minute < 0 || sec < 0) {
-    return -1;
-  }
-  p += 9;
-  if (p < end && bytes[p] === DOT) {
-    let digits = 0;
-    while (digit(bytes, end, p + 1 + digits) >= 0) {
-      digits++;
-    }
-    if (digits === 0 || digits > 6) {
-      return -1;
-    }
-    p += 1 + digits;
-  }
-  if (p < end && bytes[p] !== SPACE) {
-    return -1;
-  }
-  return validClock(month, day, hour, minute, sec) ? p : -1;
-}
-
-function skipBlanks(bytes: Uint8Array, end: number, i: number): number {
-  let p = i;
-  while (p < end && (bytes[p] === SPACE || bytes[p] === TAB)) {
-    p++;
-  }
-  return p;
-}
-
-function tokenEnd(bytes: Uint8Array, end: number, i: number): number {
-  let p = i;
-  while (p < end && bytes[p] !== SPACE && bytes[p] !== TAB) {
-    p++;
-  }
-  return p;
-}
-
 /**
  * True when the line in `bytes[start, end)` surely has a readable envelope: `<PRI>` (optional), BSD stamp, and two
  * more tokens (the host, or a `facility.severity` token and the host). False when it has not, or has another shape.
@@ -128,11 +50,14 @@ export function envelopeSurelyReadable(bytes: Uint8Array, start: number, lineEnd
   if (afterPri < 0) {
     return false;
   }
-  const stampEnd = bsdStampEnd(bytes, end, skipBlanks(bytes, end, afterPri));
+  // The stamp's fields are not needed here, only where it ends (the same reading as the Stats line reader's).
+  const stampEnd = bsdStampEnd(bytes, end, skipBlanks(bytes, end, afterPri), start, scratchStamp);
   if (stampEnd < 0) {
     return false;
   }
   const first = skipBlanks(bytes, end, stampEnd);
-  const firstEnd = tokenEnd(bytes, end, first);
-  return firstEnd > first && tokenEnd(bytes, end, skipBlanks(bytes, end, firstEnd)) > skipBlanks(bytes, end, firstEnd);
+  const firstEnd = tokenEndAt(bytes, end, first);
+  return (
+    firstEnd > first && tokenEndAt(bytes, end, skipBlanks(bytes, end, firstEnd)) > skipBlanks(bytes, end, firstEnd)
+  );
 }
