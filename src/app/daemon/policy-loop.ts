@@ -5,11 +5,7 @@
  * is dropped), else journal the plan (`dry-run`) or restart (`enforce`). `GET /api/v1/plan` shows the same.
  */
 import type { Decision } from '../../core/decision/decide.js';
-import { decide } from '../../core/decision/decide.js';
-import type { AnalysisReport } from '../../core/model.js';
 import type { RollingPlan } from '../../core/policy/index.js';
-import type { WbguardConfig } from '../config/index.js';
-import { historyFromContext, snapshotOf } from '../restart/restart-use-case.js';
 
 export type Mode = 'observe' | 'dry-run' | 'enforce';
 
@@ -37,28 +33,4 @@ export function evaluationOf(mode: Mode, d: Decision): Evaluation {
     plan: d.plan,
     action,
   };
-}
-
-/**
- * One evaluation of the policy from a report and the history given as the guard's context (the randomized model
- * in test/prove drives this form; the daemon goes through the restart use case, which reads the journal itself).
- */
-export function evaluatePolicy(
-  config: WbguardConfig,
-  report: AnalysisReport,
-  now: number,
-  context: {
-    scheduleDue: boolean;
-    restartsToday: (name: string) => number;
-    inFlight: string | null;
-    apiRealSessions?: { count: number; at: number } | undefined;
-  },
-): Evaluation {
-  const snapshot = snapshotOf(
-    config,
-    report,
-    { now, history: historyFromContext(config, context), api: context.apiRealSessions },
-    { select: { kind: 'policy', scheduleDue: context.scheduleDue }, force: false },
-  );
-  return evaluationOf(config.policy.mode, decide(snapshot));
 }

@@ -111,21 +111,6 @@ export function verdictOfRecheck(
   return !decision || decision.kind === 'restart' ? undefined : { kind: decision.kind, reasons: decision.reasons };
 }
 
-/**
- * The history as facts from a guard's context (restarts today as a function, the Web Bridge known in flight):
- * the form the randomized model in test/prove gives. The known one in flight stands for the lock's holder.
- */
-export function historyFromContext(
-  config: WbguardConfig,
-  context: { restartsToday: (name: string) => number; inFlight: string | null },
-): RestartHistory {
-  return {
-    restartsToday: Object.fromEntries(config.webbridges.map((w) => [w.name, context.restartsToday(w.name)])),
-    lastRestart: {},
-    lockHolder: context.inFlight,
-  };
-}
-
 /** How a door runs the plan: its I/O for the orchestrator, and whether each node is rechecked first. */
 export type RunDeps = Omit<RestartDeps, 'recheck' | 'journal' | 'lock' | 'now'> & {
   readonly journal: RestartDeps['journal'];

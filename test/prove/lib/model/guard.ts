@@ -8,16 +8,16 @@
 import { Cron } from 'croner';
 import { callbridgeNameMap, type WbguardConfig, webbridgeNameMap } from '../../../../src/app/config/index.js';
 import { nodeVerifiers, planJournalEntry } from '../../../../src/app/daemon/node-verifiers.js';
-import { type Evaluation, evaluatePolicy } from '../../../../src/app/daemon/policy-loop.js';
+import type { Evaluation } from '../../../../src/app/daemon/policy-loop.js';
 import { stillRestarting } from '../../../../src/app/restart/in-flight.js';
 import { restartCounter } from '../../../../src/app/restart/journal-reads.js';
 import { targetFor } from '../../../../src/app/restart/mmp-wiring.js';
 import { type NodeResult, runRollingRestart } from '../../../../src/app/restart/orchestrator.js';
 import { restartSettingsOf } from '../../../../src/app/restart/plan.js';
-import { recheckRestart } from '../../../../src/app/restart/recheck.js';
 import { ClusterAnalyzer } from '../../../../src/core/analysis/index.js';
 import type { AnalysisReport, CmsRecord, LineCounts } from '../../../../src/core/model.js';
 import type { MmpClient } from '../../../../src/ports/mmp.js';
+import { evaluatePolicy, recheckRestart } from './context-decision.js';
 import type { MemoryJournal, MemoryStore, ModelLock, ModelProcess } from './fakes.js';
 
 export interface GuardDeps {
