@@ -22,6 +22,12 @@ export interface DemoOptions {
   readonly speed?: number;
   readonly busySeconds?: number;
   readonly quietSeconds?: number;
+  /**
+   * Quiet seconds before the first wave: long enough for every Call Bridge to log one STATS line with CMA 0 (they
+   * are staggered over the first 5 simulated minutes), so the leak is measured from a known zero and the first quiet
+   * spell after load already gives a leak rate and a forecast. @default 6
+   */
+  readonly leadInSeconds?: number;
   readonly log?: Logger;
   readonly evaluateEveryMs?: number;
 }
@@ -47,7 +53,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
       stateDir: join(stateDir, 'sim'),
       speed: options.speed ?? 60,
       leakRate: 0.25,
-      joinRate: 3000,
+      // No guests until the lead-in is over (the waves below set the rate).
+      joinRate: 0,
       meanStay: '5m',
       restartDuration: '20s',
       seed: 42,
@@ -119,7 +126,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
     sim.cluster.setJoinRate(on ? 3000 : 0);
     timer = setTimeout(() => wave(!on), on ? busy : quiet);
   };
-  wave(true);
+  sim.cluster.setJoinRate(0);
+  timer = setTimeout(() => wave(true), (options.leadInSeconds ?? 6) * 1000);
   let closed = false;
   return {
     sim,
