@@ -24,7 +24,7 @@ export interface ByteWindow {
   saysAny(start: number, end: number, words: readonly Word[]): boolean;
   /**
    * The lines of `bytes[start, end)` (whole lines: it ends with a newline) holding one of `words`, in order, as
-   * [line start, offset of its newline, …] (words as for saysAny: at most 2, exact; pass the same array each time).
+   * [line start, offset of its newline, …] (words as for saysAny, at most 4; pass the same array each time).
    */
   linesWith(start: number, end: number, words: readonly Word[]): number[];
 }
@@ -35,18 +35,27 @@ export interface Word {
   readonly exact: boolean;
 }
 
-export const MAX_WORDS = 8;
+const MAX_WORDS = 8;
 const MAX_WORD_BYTES = 64;
 /**
  * Bytes of the words' table (count-byte.wat, saysAny): first-byte masks, 8 words of 8 + 64 bytes, then 8 pairs of
- * vectors (each word's first and last byte, folded, 16 times), then the same pairs as the bytes are (linesWith).
+ * vectors (each word's first and last byte, folded, 16 times), then linesWith's 4 × 4 vectors (first and last byte,
+ * and their fold masks).
  */
 const TABLE_BYTES = 256 + MAX_WORDS * 72 + 2 * MAX_WORDS * 32;
 
 /** Byte → the same byte with ASCII capitals made small letters. */
 const FOLD = new Uint8Array(256).map((_, b) => (b >= 65 && b <= 90 ? b + 32 : b));
 
-/** Writes the words' table at `at` of `memory` (the layout saysAny reads). */
+/** Words linesWith looks for, at most. */
+const LINES_WITH_WORDS = 4;
+
+/** What linesWith ORs into an input byte before comparing it with `byte` of `word`: 0x20 folds a capital letter. */
+function foldMask(word: Word, byte: number): number {
+  return !word.exact && byte >= 97 && byte <= 122 ? 0x20 : 0;
+}
+
+/** Writes the words' table at `at` of `memory` (the layout saysAny and linesWith read). */
 function writeTable(memory: Buffer, at: number, words: readonly Word[]): void {
   if (words.length > MAX_WORDS || words.some((w) => w.text.length > MAX_WORD_BYTES || w.text.length === 0)) {
     throw new Error(`byte window: at most ${MAX_WORDS} words of 1 to ${MAX_WORD_BYTES} bytes`);
@@ -63,8 +72,16 @@ function writeTable(memory: Buffer, at: number, words: readonly Word[]): void {
     const v = at + 256 + MAX_WORDS * 72 + k * 32;
     memory.fill(first, v, v + 16);
     memory.fill(FOLD[bytes[bytes.length - 1] as number] as number, v + 16, v + 32);
-    memory.fill(bytes[0] as number, v + MAX_WORDS * 32, v + MAX_WORDS * 32 + 16);
-    memory.fill(bytes[bytes.length - 1] as number, v + MAX_WORDS * 32 + 16, v + MAX_WORDS * 32 + 32);
+    if (k < LINES_WITH_WORDS) {
+      // linesWith's vectors: first and last byte (small letters unless exact), and the masks OR-ed into the input.
+      const l = at + 256 + MAX_WORDS * 104 + k * 64;
+      const firstByte = bytes[0] as number;
+      const lastByte = bytes[bytes.length - 1] as number;
+      memory.fill(firstByte, l, l + 16);
+      memory.fill(lastByte, l + 16, l + 32);
+      memory.fill(foldMask(word, firstByte), l + 32, l + 48);
+      memory.fill(foldMask(word, lastByte), l + 48, l + 64);
+    }
   });
 }
 
@@ -195,8 +212,8 @@ function wasmWindow(size: number, module: WebAssembly.Module): ByteWindow {
     bytes: Buffer.from(memory.buffer, 0, size),
     saysAny: (start, end, words) => says(start, end, tables.offsetOf(words)) === 1,
     linesWith(start, end, words) {
-      if (words.length > 2 || words.some((w) => !w.exact)) {
-        throw new Error('byte window: linesWith looks for at most 2 exact words');
+      if (words.length > LINES_WITH_WORDS) {
+        throw new Error(`byte window: linesWith looks for at most ${LINES_WITH_WORDS} words`);
       }
       const table = tables.offsetOf(words);
       const found: number[] = [];

@@ -2,8 +2,10 @@
  * @module adapters/logfiles/candidate-scanner
  * Finds, in raw bytes, the few lines that can carry a CMS record, without turning every line into a string.
  * Offline CMS logs run to gigabytes of ordinary lines; only lines containing one of the candidate substrings
- * (`CANDIDATE_SUBSTRINGS` of core/parse) are decoded and parsed. Every other line is counted as read and not
- * inspected, so `lines.malformed` counts unreadable candidate lines only (documented in docs/analyze.md).
+ * (`CANDIDATE_SUBSTRINGS` of core/parse) are decoded and parsed — and of the lines found by a level word alone
+ * (ERROR, WARN: a fifth of all lines in some CMS logs), only those that also say what a join refusal says
+ * (`RefusalLineOptions`). Every other line is counted as read and not inspected, so `lines.malformed` counts
+ * unreadable candidate lines only (documented in docs/analyze.md).
  *
  * How, and why so: bytes are read straight into one fixed window (a ByteWindow) and scanned where they lie. Each
  * substring is searched with Buffer.indexOf over the whole window at once (a native search that skips ahead), and
@@ -57,12 +59,6 @@ export interface CandidateSink {
    * bytes: core/parse/stats-bytes.ts).
    */
   bytes(bytes: Uint8Array, start: number, end: number): boolean;
-  /**
-   * Offered first each line found only by a level substring (`CandidateScannerOptions.levelSubstrings`): returns
-   * true when it took the line (core/parse/level-line-bytes.ts rules most such lines out from their bytes);
-   * otherwise the line goes on to `bytes` and `line` as any candidate.
-   */
-  levelLine(bytes: Uint8Array, start: number, end: number): boolean;
   /** A candidate line, decoded (UTF-8), without its newline. */
   line(line: string): void;
   /**
@@ -85,20 +81,42 @@ export interface CandidateScannerOptions {
   readonly maxLineBytes?: number;
   /** The newline counter: WebAssembly SIMD or plain JavaScript (tests run both). @default 'wasm' */
   readonly kernel?: 'wasm' | 'js';
-  /** Lines found by a level word only, offered to the sink's `levelLine` when they say nothing that matters. */
-  readonly levelLines?: LevelLineOptions;
+  /** Lines holding a level word are candidates only when they also say what a refusal says (or hold the marker). */
+  readonly refusals?: RefusalLineOptions;
 }
 
-export interface LevelLineOptions {
-  /** Those of the substrings that are level words (core/parse LEVEL_SUBSTRINGS). */
-  readonly substrings: readonly string[];
-  /**
-   * What a refusal says, in small letters (core/parse refusalLiterals): looked for in any case in each such line (a
-   * WebAssembly byte loop, byte-window.ts); a line holding one goes the general way.
-   */
+/**
+ * A line holding a level word but none of the other substrings can yield a record only as a join refusal (the
+ * refusal patterns are looked for only at ERROR/WARN level), or as a Web Bridge Stats line that the strict `Stats `
+ * substring missed (`Stats` followed by a tab, say): so such a line is a candidate only when it holds a wording or
+ * the marker too. The level words are then not searched over the input at all: the wordings are (in any case, by
+ * the window's WebAssembly SIMD loop, linesWith), and the rare line holding one is asked for a level word.
+ */
+export interface RefusalLineOptions {
+  /** Those of the substrings that are level words (core/parse LEVEL_SUBSTRINGS): matched as they are. */
+  readonly levels: readonly string[];
+  /** What a refusal says, in small letters (core/parse refusalLiterals), matched in any ASCII case: at most 4. */
   readonly wordings: readonly string[];
-  /** Searched as they are (`Stats`): a line holding one goes the general way too. */
-  readonly markers: readonly string[];
+  /**
+   * The head of a substring (`Stats` of `Stats `), matched as it is: that substring is searched by its head, and a
+   * line holding the head but not the whole substring is a candidate when it holds a level word.
+   */
+  readonly marker: string;
+}
+
+/** Which kinds of substring a piece of a line holds (bits), so that a line cut in pieces is judged whole. */
+const HAS_RECORD = 1;
+const HAS_LEVEL = 2;
+const HAS_WORDING = 4;
+
+function isCandidateMask(mask: number): boolean {
+  return (mask & HAS_RECORD) !== 0 || (mask & (HAS_LEVEL | HAS_WORDING)) === (HAS_LEVEL | HAS_WORDING);
+}
+
+/** A substring searched over a window: by its `head` when it has a marker head, else whole. */
+interface Needle {
+  readonly whole: Buffer;
+  readonly head: Buffer;
 }
 
 /** A sink made of callbacks (tests, rare callers): the hot path of `analyze` gives a sink class of its own. */
@@ -113,10 +131,6 @@ class CallbackSink implements CandidateSink {
 
   /** Takes no line as bytes: every candidate is decoded for `onLine`. */
   bytes(): boolean {
-    return false;
-  }
-
-  levelLine(): boolean {
     return false;
   }
 
@@ -137,14 +151,14 @@ const MIB = 1_048_576;
 const PAGE = 4096;
 
 export class CandidateScanner {
-  /** Every substring (the end of input and overlong lines look for them all). */
-  readonly #needles: Buffer[];
-  /** The substrings searched natively over a window: all but the level words when level lines are offered. */
-  readonly #recordNeedles: Buffer[];
-  /** The level words, looked for by the window's kernel (linesWith); empty when level lines are not offered. */
+  /** The substrings searched natively over a window: all but the level words when refusals are given. */
+  readonly #recordNeedles: Needle[];
+  /** The level words (as they are), asked of the few lines holding a wording or the marker; empty without refusals. */
   readonly #levelWords: Word[];
-  /** The wordings (any case) and markers (as they are) that keep a level-only line from the sink's levelLine. */
-  readonly #words: Word[];
+  /** The refusal wordings (any case), searched over a window by its kernel (linesWith); empty without refusals. */
+  readonly #wordings: Word[];
+  /** The marker's bytes (refusals only). */
+  readonly #marker: Buffer | undefined;
   /** Bytes a substring could straddle when an overlong line's head is dropped. */
   readonly #straddle: number;
   readonly #sink: CandidateSink;
@@ -160,8 +174,8 @@ export class CandidateScanner {
   #carry = 0;
   /** The unfinished line grew past maxLineBytes: only its last few bytes are kept. */
   #overlong = false;
-  /** A candidate substring was seen in the dropped part of the overlong line. */
-  #overlongHit = false;
+  /** What the dropped parts of the overlong line held (HAS_* bits). */
+  #overlongMask = 0;
   readonly counts: ScanCounts = { lines: 0, candidates: 0 };
 
   /** `sink` receives the candidate lines; a callback for decoded lines is also taken (with the options' others). */
@@ -170,16 +184,19 @@ export class CandidateScanner {
     sink: CandidateSink | ((line: string) => void),
     options: CandidateScannerOptions = {},
   ) {
-    this.#needles = substrings.map((s) => Buffer.from(s, 'latin1'));
-    const level = options.levelLines;
-    const isLevel = (s: string) => level?.substrings.includes(s) === true;
-    this.#recordNeedles = substrings.filter((s) => !isLevel(s)).map((s) => Buffer.from(s, 'latin1'));
+    const refusals = options.refusals;
+    const isLevel = (s: string) => refusals?.levels.includes(s) === true;
+    const marker = refusals?.marker;
+    this.#recordNeedles = substrings
+      .filter((s) => !isLevel(s))
+      .map((s) => {
+        const whole = Buffer.from(s, 'latin1');
+        return { whole, head: marker && s.startsWith(marker) ? Buffer.from(marker, 'latin1') : whole };
+      });
     this.#levelWords = substrings.filter(isLevel).map((text) => ({ text, exact: true }));
-    this.#words = [
-      ...(level?.wordings ?? []).map((text) => ({ text, exact: false })),
-      ...(level?.markers ?? []).map((text) => ({ text, exact: true })),
-    ];
-    this.#straddle = Math.max(0, ...this.#needles.map((n) => n.length - 1));
+    this.#wordings = (refusals?.wordings ?? []).map((text) => ({ text, exact: false }));
+    this.#marker = marker === undefined ? undefined : Buffer.from(marker, 'latin1');
+    this.#straddle = Math.max(0, ...[...substrings, ...(refusals?.wordings ?? [])].map((n) => n.length - 1));
     this.#sink = typeof sink === 'function' ? new CallbackSink(sink, options) : sink;
     this.#chunkBytes = options.chunkBytes ?? MIB;
     this.#maxLineBytes = Math.max(options.maxLineBytes ?? MIB, this.#straddle + 1);
@@ -290,7 +307,7 @@ export class CandidateScanner {
       this.counts.lines++;
     } else if (this.#carry > 0) {
       this.counts.lines++;
-      if (this.#hasCandidate(start, this.#head)) {
+      if (isCandidateMask(this.#maskOf(start, this.#head))) {
         this.counts.candidates++;
         this.#handOn(start, this.#head);
       }
@@ -299,11 +316,9 @@ export class CandidateScanner {
     this.#shared.owner = undefined;
   }
 
-  /** The unfinished line outgrew maxLineBytes: note whether it holds a candidate, keep only its last bytes. */
+  /** The unfinished line outgrew maxLineBytes: note what it holds, keep only its last bytes. */
   #dropOverlongHead(start: number, end: number): void {
-    if (this.#hasCandidate(start, end)) {
-      this.#overlongHit = true;
-    }
+    this.#overlongMask |= this.#maskOf(start, end);
     this.#window.bytes.copyWithin(this.#head - this.#straddle, end - this.#straddle, end);
     this.#carry = this.#straddle;
     this.#overlong = true;
@@ -311,74 +326,104 @@ export class CandidateScanner {
 
   /** The overlong line, carried from `start`, ends at `lineEnd` (exclusive); its newline is counted with the others. */
   #endOverlong(start: number, lineEnd: number): void {
-    if (this.#overlongHit || this.#hasCandidate(start, lineEnd)) {
+    if (isCandidateMask(this.#overlongMask | this.#maskOf(start, lineEnd))) {
       this.counts.candidates++;
       this.#sink.overlong();
     }
     this.#overlong = false;
-    this.#overlongHit = false;
+    this.#overlongMask = 0;
   }
 
-  #hasCandidate(start: number, end: number): boolean {
+  /** What `[start, end)` of the window holds (HAS_* bits), looked for one kind after the other. */
+  #maskOf(start: number, end: number): number {
     const range = this.#window.bytes.subarray(start, end);
-    return this.#needles.some((needle) => range.includes(needle));
+    let mask = this.#recordNeedles.some((n) => range.includes(n.whole)) ? HAS_RECORD : 0;
+    if (this.#levelWords.length > 0 && this.#window.saysAny(start, end, this.#levelWords)) {
+      mask |= HAS_LEVEL;
+    }
+    if (
+      (this.#marker !== undefined && range.includes(this.#marker)) ||
+      (this.#wordings.length > 0 && this.#window.saysAny(start, end, this.#wordings))
+    ) {
+      mask |= HAS_WORDING;
+    }
+    return mask;
   }
 
   /** Hands on each candidate line of `[start, end)`, which holds whole lines (it ends with a newline). */
   #scan(start: number, end: number): void {
     const region = this.#window.bytes.subarray(start, end);
-    // Each hit of a record needle as one number, (line start × SPAN + line end), sorted: its end, found when skipping
-    // the line, need not be looked for again.
+    // Each candidate line found by a record substring as one number, (line start × SPAN + line end), sorted: its
+    // end, found when skipping the line, need not be looked for again.
     const keys: number[] = [];
     for (const needle of this.#recordNeedles) {
-      let at = region.indexOf(needle);
+      let at = region.indexOf(needle.head);
       while (at !== -1) {
         const lineEnd = region.indexOf(NEWLINE, at);
-        keys.push((region.lastIndexOf(NEWLINE, at) + 1) * SPAN + lineEnd);
+        const lineStart = region.lastIndexOf(NEWLINE, at) + 1;
+        if (needle.head === needle.whole || this.#holdsWhole(region, needle, at, lineStart, lineEnd, start)) {
+          keys.push(lineStart * SPAN + lineEnd);
+        }
         // Skip the rest of this line: one hit per line is enough.
-        at = region.indexOf(needle, lineEnd + 1);
+        at = region.indexOf(needle.head, lineEnd + 1);
       }
     }
     if (this.#recordNeedles.length > 1) {
       keys.sort((a, b) => a - b);
     }
-    // The lines holding a level word, in order, found by the window's kernel in one call: [start, end, …] (window
-    // offsets). Merged with the others by line start; a line found by both is a record-needle line.
-    const levels = this.#levelWords.length > 0 ? this.#window.linesWith(start, end, this.#levelWords) : NO_LINES;
+    // The lines saying what a refusal says, in order, found by the window's kernel in one call: [start, end, …]
+    // (window offsets). Candidates only with a level word. Merged with the others by line start.
+    const worded = this.#wordings.length > 0 ? this.#window.linesWith(start, end, this.#wordings) : NO_LINES;
     let previous = -1;
     let i = 0;
     let j = 0;
-    while (i < keys.length || j < levels.length) {
+    while (i < keys.length || j < worded.length) {
       const key = keys[i] ?? Number.POSITIVE_INFINITY;
       const recordEnd = key % SPAN;
       const recordStart = start + (key - recordEnd) / SPAN;
-      const levelStart = levels[j] ?? Number.POSITIVE_INFINITY;
+      const wordedStart = worded[j] ?? Number.POSITIVE_INFINITY;
       let from: number;
       let to: number;
-      let level = false;
-      if (recordStart <= levelStart) {
+      if (recordStart <= wordedStart) {
         from = recordStart;
         to = start + recordEnd;
         i++;
       } else {
-        from = levelStart;
-        to = levels[j + 1] as number;
+        from = wordedStart;
+        to = worded[j + 1] as number;
         j += 2;
-        level = true;
+        if (from !== previous && !this.#window.saysAny(from, to, this.#levelWords)) {
+          continue;
+        }
       }
       if (from === previous) {
         continue;
       }
       previous = from;
       this.counts.candidates++;
-      if (level) {
-        // Found by a level word only: offered to the sink unless it holds a wording or a marker.
-        if (!this.#window.saysAny(from, to, this.#words) && this.#sink.levelLine(this.#window.bytes, from, to)) {
-          continue;
-        }
-      }
       this.#handOn(from, to);
     }
+  }
+
+  /**
+   * A hit of `needle`'s marker head at `at` not followed by the rest of it: whether the line is a candidate all the
+   * same — the whole substring later in it, or a level word (a `Stats` the strict substring missed, at ERROR/WARN
+   * level, is read by the general path, as every level line once was).
+   */
+  #holdsWhole(region: Buffer, needle: Needle, at: number, lineStart: number, lineEnd: number, start: number): boolean {
+    const whole = needle.whole;
+    let k = needle.head.length;
+    while (k < whole.length && region[at + k] === whole[k]) {
+      k++;
+    }
+    if (k === whole.length) {
+      return true;
+    }
+    const later = region.indexOf(whole, at + 1);
+    if (later !== -1 && later < lineEnd) {
+      return true;
+    }
+    return this.#window.saysAny(start + lineStart, start + lineEnd, this.#levelWords);
   }
 
   /** Hands on the candidate line `[from, to)` of the window: as bytes if taken so, else decoded. */

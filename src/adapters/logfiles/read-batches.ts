@@ -18,8 +18,7 @@ import {
   type LineReader,
   refusalLiterals,
 } from '../../core/parse/index.js';
-import { MAX_WORDS } from './byte-window.js';
-import { CandidateScanner, type CandidateSink, type LevelLineOptions } from './candidate-scanner.js';
+import { CandidateScanner, type CandidateSink, type RefusalLineOptions } from './candidate-scanner.js';
 import type { LogSource } from './sources.js';
 import type { StatsLineReader } from './stats-line-kernel.js';
 
@@ -148,12 +147,6 @@ class RecordSink implements CandidateSink {
     return true;
   }
 
-  // A line found by a level word only, holding no refusal wording nor Stats (the scanner made sure): ruled out
-  // from its bytes when its envelope is readable, as the general path would ignore it.
-  levelLine(bytes: Uint8Array, start: number, end: number): boolean {
-    return this.#reader.ignoresLine(bytes, start, end, true);
-  }
-
   line(line: string): void {
     this.#take(this.#reader.read(line));
   }
@@ -173,13 +166,13 @@ class RecordSink implements CandidateSink {
 }
 
 /**
- * Lines found by ERROR/WARN only are ruled out from their bytes when they hold no refusal wording (in any case) and
- * no `Stats` (analyze reads with the default refusal patterns, which are literals).
+ * Lines holding ERROR/WARN but none of the record substrings are candidates only when they say what a refusal says
+ * (in any case) or hold `Stats`: analyze reads with the default refusal patterns, which are literals.
  */
 const REFUSAL_WORDINGS = refusalLiterals(DEFAULT_JOIN_REFUSED_PATTERNS);
-const LEVEL_LINES: LevelLineOptions | undefined =
-  REFUSAL_WORDINGS && REFUSAL_WORDINGS.length < MAX_WORDS && REFUSAL_WORDINGS.every((w) => w.length <= 64)
-    ? { substrings: LEVEL_SUBSTRINGS, wordings: REFUSAL_WORDINGS, markers: ['Stats'] }
+const REFUSALS: RefusalLineOptions | undefined =
+  REFUSAL_WORDINGS && REFUSAL_WORDINGS.length <= 4 && REFUSAL_WORDINGS.every((w) => w.length <= 64)
+    ? { levels: LEVEL_SUBSTRINGS, wordings: REFUSAL_WORDINGS, marker: 'Stats' }
     : undefined;
 
 /** A scanner of a source modified at `mtimeMs`, handing its records to `out`, counting unreadable lines. */
@@ -197,7 +190,7 @@ function makeScanner(
     }),
     out,
   );
-  const scanner = new CandidateScanner(CANDIDATE_SUBSTRINGS, sink, LEVEL_LINES ? { levelLines: LEVEL_LINES } : {});
+  const scanner = new CandidateScanner(CANDIDATE_SUBSTRINGS, sink, REFUSALS ? { refusals: REFUSALS } : {});
   sink.useStatsReader(scanner.statsLineReader());
   return { scanner, sink };
 }

@@ -5,8 +5,7 @@
  * Never throws: whatever comes in, a LineOutcome comes out.
  */
 import type { LineOutcome, WebBridgeStatsRecord } from '../model.js';
-import { DEFAULT_JOIN_REFUSED_PATTERNS, parsePayload, refusalLiterals } from './cms-payloads.js';
-import { LevelLineBytes } from './level-line-bytes.js';
+import { DEFAULT_JOIN_REFUSED_PATTERNS, parsePayload } from './cms-payloads.js';
 import { type EnvelopeFields, StatsLineBytes, type StatsLineFields } from './stats-bytes.js';
 import { parseEnvelope } from './syslog-envelope.js';
 import type { BsdStamp } from './timestamp.js';
@@ -49,14 +48,6 @@ export interface LineReader {
    * and whose message, from its first token after the tag, is `message`.
    */
   envelopeOutcome(fields: EnvelopeFields, message: string): LineOutcome;
-  /**
-   * Whether `read` is sure to ignore the line in `bytes[start, end)` (no newline): a line found by a level word
-   * only (level-line-bytes.ts). When true the line counts as read exactly as `read` would have read it (its BSD
-   * stamp carries the year on); when false nothing changed and the caller reads the line the general way.
-   * `wordingsChecked`: the caller made sure the line holds no `Stats`, `STATS:`, `User ` and, in any case, none
-   * of `refusalLiterals()` of the reader's patterns; only its envelope is then read.
-   */
-  ignoresLine(bytes: Uint8Array, start: number, end: number, wordingsChecked?: boolean): boolean;
 }
 
 const IGNORED: LineOutcome = Object.freeze({ kind: 'ignored' });
@@ -84,8 +75,6 @@ class CmsLineReader implements LineReader {
   readonly #patterns: readonly RegExp[];
   readonly #referenceMonth: number | undefined;
   readonly #statsBytes = new StatsLineBytes();
-  /** Rules out level-word lines; undefined when a refusal pattern is more than a literal. */
-  readonly #levelLines: LevelLineBytes | undefined;
   #year: number;
   #lastMonth = 0;
   /** #resolveBsd for the envelope parser, which takes a function (the general path). */
@@ -94,8 +83,6 @@ class CmsLineReader implements LineReader {
   constructor(options: LineReaderOptions) {
     this.#timeZone = options.timeZone ?? 'UTC';
     this.#patterns = options.joinRefusedPatterns ?? DEFAULT_JOIN_REFUSED_PATTERNS;
-    const literals = refusalLiterals(this.#patterns);
-    this.#levelLines = literals ? new LevelLineBytes(literals) : undefined;
     this.#referenceMonth = options.referenceMonth;
     this.#year = options.year;
   }
@@ -119,14 +106,6 @@ class CmsLineReader implements LineReader {
   readWebBridgeStats(bytes: Uint8Array, start: number, end: number): WebBridgeStatsRecord | undefined {
     const f = this.#statsBytes;
     return f.read(bytes, start, end) ? this.webBridgeStatsOf(f) : undefined;
-  }
-
-  ignoresLine(bytes: Uint8Array, start: number, end: number, wordingsChecked = false): boolean {
-    const answer = this.#levelLines?.read(bytes, start, end, wordingsChecked) ?? 'no';
-    if (answer === 'bsd') {
-      this.#carryYear((this.#levelLines as LevelLineBytes).stamp.month);
-    }
-    return answer !== 'no';
   }
 
   resolveStamp(stamp: BsdStamp): number {

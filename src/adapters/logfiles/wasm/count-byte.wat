@@ -63,8 +63,9 @@
   ;; mask of the words starting with it, then per word (at most 8): i32 length (0: no word), i32 1 when matched as
   ;; it is (else in any ASCII case, as a regular expression's i flag without u equates), 64 bytes (small letters
   ;; unless exact); then per word 32 bytes: its first byte and its last byte, made small letters, 16 times each;
-  ;; then the same 32 bytes per word as the bytes are (linesWith). Why: a line the scanner found by a level word (ERROR, WARN) matters only when it says what a
-  ;; refusal says; looking here costs a fraction of a JavaScript byte loop, and the line is never decoded.
+  ;; then linesWith's 256 bytes (below). Why: a line the scanner found must sometimes be asked whether it holds a
+  ;; word (a level word, a refusal's wording); looking here costs a fraction of a JavaScript byte loop, and the line
+  ;; is never decoded.
   ;; 16 positions at a time: a position is looked at closely only where some word's first and last bytes (both
   ;; made small letters) are there; loads may reach past `end` (the caller's memory goes on), never a match.
   (func (export "saysAny") (param $p i32) (param $end i32) (param $words i32) (result i32)
@@ -117,29 +118,64 @@
   ;; linesWith(start, end, words, out, max): the lines of [start, end) (whole lines: it ends with a newline) holding
   ;; one of the words (the table saysAny reads), in order, as pairs of i32 (line start, offset of its newline)
   ;; written at `out`; returns how many, at most `max` (the caller goes on after the last line when it is `max`).
-  ;; Why: a fifth of a CMS log's lines can hold a level word (WARNING); finding them with a native search, then each
-  ;; line's bounds, cost four calls out of JavaScript per line.
-  ;; Only the table's first two words are looked for, as they are (the scanner's level words: ERROR, WARN), their
-  ;; first and last bytes' vectors (the table's last 256 bytes) held in locals and nothing called per block: this
-  ;; runs over every byte of the input.
+  ;; Why: the scanner looks for what a join refusal says (four wordings, in any case) over every byte of the input,
+  ;; and only a line holding one is looked at again; one call per read window, not calls out of JavaScript per line.
+  ;; Only the table's first four words are looked for; per word the table's last 256 bytes hold 64: its first and
+  ;; its last byte 16 times each (small letters unless exact), then the same two as masks OR-ed into the input
+  ;; first (0x20 for a letter of a word in any case: b | 0x20 equals a small letter only for it and its capital; 0
+  ;; otherwise). Held in locals, nothing called per block: this runs over every byte of the input.
   (func (export "linesWith") (param $p i32) (param $end i32) (param $words i32) (param $out i32) (param $max i32)
     (result i32)
     (local $start i32) (local $stop i32) (local $q i32) (local $ls i32) (local $le i32) (local $count i32)
-    (local $len0 i32) (local $len1 i32) (local $f0 v128) (local $l0 v128) (local $f1 v128) (local $l1 v128)
+    (local $len0 i32) (local $len1 i32) (local $len2 i32) (local $len3 i32)
+    (local $f0 v128) (local $l0 v128) (local $a0 v128) (local $b0 v128)
+    (local $f1 v128) (local $l1 v128) (local $a1 v128) (local $b1 v128)
+    (local $f2 v128) (local $l2 v128) (local $a2 v128) (local $b2 v128)
+    (local $f3 v128) (local $l3 v128) (local $a3 v128) (local $b3 v128)
     (local $v v128)
     (local.set $len0 (i32.load offset=256 (local.get $words)))
-    (local.set $len1 (i32.load offset=328 (local.get $words)))
     (local.set $f0 (v128.load offset=1088 (local.get $words)))
     (local.set $l0 (v128.load offset=1104 (local.get $words)))
-    (local.set $f1 (v128.load offset=1120 (local.get $words)))
-    (local.set $l1 (v128.load offset=1136 (local.get $words)))
+    (local.set $a0 (v128.load offset=1120 (local.get $words)))
+    (local.set $b0 (v128.load offset=1136 (local.get $words)))
+    (local.set $len1 (i32.load offset=328 (local.get $words)))
+    (local.set $f1 (v128.load offset=1152 (local.get $words)))
+    (local.set $l1 (v128.load offset=1168 (local.get $words)))
+    (local.set $a1 (v128.load offset=1184 (local.get $words)))
+    (local.set $b1 (v128.load offset=1200 (local.get $words)))
+    (local.set $len2 (i32.load offset=400 (local.get $words)))
+    (local.set $f2 (v128.load offset=1216 (local.get $words)))
+    (local.set $l2 (v128.load offset=1232 (local.get $words)))
+    (local.set $a2 (v128.load offset=1248 (local.get $words)))
+    (local.set $b2 (v128.load offset=1264 (local.get $words)))
+    (local.set $len3 (i32.load offset=472 (local.get $words)))
+    (local.set $f3 (v128.load offset=1280 (local.get $words)))
+    (local.set $l3 (v128.load offset=1296 (local.get $words)))
+    (local.set $a3 (v128.load offset=1312 (local.get $words)))
+    (local.set $b3 (v128.load offset=1328 (local.get $words)))
+    (if (i32.eqz (local.get $len0))
+      (then (return (i32.const 0))))
     (if (i32.eqz (local.get $len1))
       (then
         (local.set $len1 (local.get $len0))
         (local.set $f1 (local.get $f0))
-        (local.set $l1 (local.get $l0))))
-    (if (i32.eqz (local.get $len0))
-      (then (return (i32.const 0))))
+        (local.set $l1 (local.get $l0))
+        (local.set $a1 (local.get $a0))
+        (local.set $b1 (local.get $b0))))
+    (if (i32.eqz (local.get $len2))
+      (then
+        (local.set $len2 (local.get $len0))
+        (local.set $f2 (local.get $f0))
+        (local.set $l2 (local.get $l0))
+        (local.set $a2 (local.get $a0))
+        (local.set $b2 (local.get $b0))))
+    (if (i32.eqz (local.get $len3))
+      (then
+        (local.set $len3 (local.get $len0))
+        (local.set $f3 (local.get $f0))
+        (local.set $l3 (local.get $l0))
+        (local.set $a3 (local.get $a0))
+        (local.set $b3 (local.get $b0))))
     (local.set $start (local.get $p))
     (block $done
       (loop $block
@@ -147,12 +183,28 @@
         (local.set $v (v128.load (local.get $p)))
         (if (v128.any_true
               (v128.or
+                (v128.or
                 (v128.and
-                  (i8x16.eq (local.get $v) (local.get $f0))
-                  (i8x16.eq (v128.load (i32.sub (i32.add (local.get $p) (local.get $len0)) (i32.const 1))) (local.get $l0)))
+                  (i8x16.eq (v128.or (local.get $v) (local.get $a0)) (local.get $f0))
+                  (i8x16.eq
+                    (v128.or (v128.load (i32.sub (i32.add (local.get $p) (local.get $len0)) (i32.const 1))) (local.get $b0))
+                    (local.get $l0)))
                 (v128.and
-                  (i8x16.eq (local.get $v) (local.get $f1))
-                  (i8x16.eq (v128.load (i32.sub (i32.add (local.get $p) (local.get $len1)) (i32.const 1))) (local.get $l1)))))
+                  (i8x16.eq (v128.or (local.get $v) (local.get $a1)) (local.get $f1))
+                  (i8x16.eq
+                    (v128.or (v128.load (i32.sub (i32.add (local.get $p) (local.get $len1)) (i32.const 1))) (local.get $b1))
+                    (local.get $l1))))
+                (v128.or
+                (v128.and
+                  (i8x16.eq (v128.or (local.get $v) (local.get $a2)) (local.get $f2))
+                  (i8x16.eq
+                    (v128.or (v128.load (i32.sub (i32.add (local.get $p) (local.get $len2)) (i32.const 1))) (local.get $b2))
+                    (local.get $l2)))
+                (v128.and
+                  (i8x16.eq (v128.or (local.get $v) (local.get $a3)) (local.get $f3))
+                  (i8x16.eq
+                    (v128.or (v128.load (i32.sub (i32.add (local.get $p) (local.get $len3)) (i32.const 1))) (local.get $b3))
+                    (local.get $l3))))))
           (then
             (local.set $stop (i32.add (local.get $p) (i32.const 16)))
             (if (i32.gt_u (local.get $stop) (local.get $end))
