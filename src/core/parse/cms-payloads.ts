@@ -37,8 +37,9 @@ export const CANDIDATE_SUBSTRINGS: readonly string[] = ['Stats ', 'STATS:', 'Use
 
 /**
  * The candidate substrings that are level words: a line holding one of them but none of the others yields a record
- * only as a join refusal (or through a `Stats` the strict substring missed), so a scanner may first ask the cheap
- * question of core/parse/level-line-bytes.ts — does the line hold what a refusal says? — before parsing it.
+ * only as a join refusal (or through a `Stats` the strict substring missed), so a scanner may look for what a
+ * refusal says (refusalLiterals) instead of the level word, and ask for the level word only in the lines saying it
+ * (adapters/logfiles/candidate-scanner.ts).
  */
 export const LEVEL_SUBSTRINGS: readonly string[] = ['ERROR', 'WARN'];
 

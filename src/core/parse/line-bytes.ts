@@ -1,14 +1,14 @@
 /**
  * @module core/parse/line-bytes
  * Reading a log line from bytes, a byte at a time, as the general (string) path reads it: the helpers and the BSD
- * stamp shared by the Stats line reader (stats-bytes.ts) and the level-word line reader (level-line-bytes.ts).
+ * stamp shared by the Stats line reader (stats-bytes.ts) and the envelope reader (envelope-bytes.ts).
  */
 import { type BsdStamp, monthOfCodes, validClock } from './timestamp.js';
 
 export const SPACE = 32;
-export const TAB = 9;
+const TAB = 9;
 export const COLON = 58;
-export const DOT = 46;
+const DOT = 46;
 export const CR = 13;
 
 /** A BSD stamp being read: the fields of BsdStamp, writable (a reader keeps one, so no object is made per line). */
@@ -28,7 +28,7 @@ export function digitAt(bytes: Uint8Array, end: number, i: number): number {
   return c >= 0 && c <= 9 ? c : -1;
 }
 
-export function twoDigitsAt(bytes: Uint8Array, end: number, i: number): number {
+function twoDigitsAt(bytes: Uint8Array, end: number, i: number): number {
   const a = digitAt(bytes, end, i);
   const b = digitAt(bytes, end, i + 1);
   return a < 0 || b < 0 ? -1 : a * 10 + b;
