@@ -141,7 +141,12 @@ class RecordSink implements CandidateSink {
     // envelope, only the message becomes a string, and the general payload reading takes it from there.
     const message = stats.envelope(start, end);
     if (message === undefined) {
-      return false;
+      // Not the BSD shape: a Stats line with an ISO 8601 or RFC 5424 stamp, or a `<PRI>`, is still read from bytes.
+      const record = this.#reader.readWebBridgeStats(bytes, start, end);
+      if (record) {
+        this.#out.add(record);
+      }
+      return record !== undefined;
     }
     this.#take(this.#reader.envelopeOutcome(stats, message));
     return true;

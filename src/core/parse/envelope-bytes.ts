@@ -7,34 +7,10 @@
  * true only when `createLineReader().read()` would surely not call it malformed (a test holds the two to that);
  * false when unsure, and the caller then reads the line the general way.
  */
-import { bsdStampEnd, CR, emptyStamp, skipBlanks, tokenEndAt } from './line-bytes.js';
+import { bsdStampEnd, CR, emptyStamp, priEnd, skipBlanks, tokenEndAt } from './line-bytes.js';
 import { MAX_LINE_LENGTH } from './line-reader.js';
 
-const LESS = 60;
-const GREATER = 62;
-/** The highest PRI (facility 23, severity 7). */
-const MAX_PRI = 191;
 const scratchStamp = emptyStamp();
-
-/** Where a `<PRI>` the general parser accepts ends; `start` without one; -1 for one it refuses. */
-function priEnd(bytes: Uint8Array, start: number, end: number): number {
-  if (bytes[start] !== LESS) {
-    return start;
-  }
-  let pri = 0;
-  for (let p = start + 1; p < end && p <= start + 4; p++) {
-    const c = bytes[p] as number;
-    if (c === GREATER) {
-      return p > start + 1 && pri <= MAX_PRI ? p + 1 : -1;
-    }
-    const d = c - 48;
-    if (d < 0 || d > 9) {
-      return -1;
-    }
-    pri = pri * 10 + d;
-  }
-  return -1;
-}
 
 /**
  * True when the line in `bytes[start, end)` surely has a readable envelope: `<PRI>` (optional), BSD stamp, and two

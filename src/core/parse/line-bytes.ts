@@ -4,6 +4,7 @@
  * stamp shared by the Stats line reader (stats-bytes.ts) and the envelope reader (envelope-bytes.ts).
  */
 import { type BsdStamp, monthOfCodes, validClock } from './timestamp.js';
+import { wallClockToEpoch } from './zoned-time.js';
 
 export const SPACE = 32;
 const TAB = 9;
@@ -46,6 +47,114 @@ export function tokenEndAt(bytes: Uint8Array, end: number, i: number): number {
     i++;
   }
   return i;
+}
+
+const LESS = 60;
+const GREATER = 62;
+/** The highest PRI (facility 23, severity 7). */
+const MAX_PRI = 191;
+
+/** Where a `<PRI>` the general parser accepts ends; `start` without one; -1 for one it refuses (readPri). */
+export function priEnd(bytes: Uint8Array, start: number, end: number): number {
+  if (bytes[start] !== LESS) {
+    return start;
+  }
+  let pri = 0;
+  for (let p = start + 1; p < end && p <= start + 4; p++) {
+    const c = bytes[p] as number;
+    if (c === GREATER) {
+      return p > start + 1 && pri <= MAX_PRI ? p + 1 : -1;
+    }
+    const d = c - 48;
+    if (d < 0 || d > 9) {
+      return -1;
+    }
+    pri = pri * 10 + d;
+  }
+  return -1;
+}
+
+const DASH = 45;
+const PLUS = 43;
+const COMMA = 44;
+const T = 84;
+const Z = 90;
+
+/**
+ * Mirrors readIsoStamp (timestamp.ts) on bytes: where the ISO 8601 stamp at `p` of a line ending at `end` ends, its
+ * instant written to `out.at` (zone-less stamps read in `timeZone`); -1 when the general parser would not read one.
+ * Its pattern, `YYYY-MM-DD[T ]hh:mm:ss([.,]f{1,9})?(Z|±hh:?mm)?` then a space or the end, backtracks to nothing else:
+ * a fraction or zone that does not run to a space or the end leaves a digit or a zone sign that no shorter reading
+ * can be followed by.
+ */
+export function isoStampEnd(bytes: Uint8Array, end: number, p: number, timeZone: string, out: { at: number }): number {
+  const year = twoDigitsAt(bytes, end, p) * 100 + twoDigitsAt(bytes, end, p + 2);
+  if (
+    twoDigitsAt(bytes, end, p) < 0 ||
+    twoDigitsAt(bytes, end, p + 2) < 0 ||
+    byteAt(bytes, end, p + 4) !== DASH ||
+    byteAt(bytes, end, p + 7) !== DASH ||
+    byteAt(bytes, end, p + 13) !== COLON ||
+    byteAt(bytes, end, p + 16) !== COLON
+  ) {
+    return -1;
+  }
+  const separator = byteAt(bytes, end, p + 10);
+  const month = twoDigitsAt(bytes, end, p + 5);
+  const day = twoDigitsAt(bytes, end, p + 8);
+  const hour = twoDigitsAt(bytes, end, p + 11);
+  const minute = twoDigitsAt(bytes, end, p + 14);
+  const second = twoDigitsAt(bytes, end, p + 17);
+  if ((separator !== T && separator !== SPACE) || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) {
+    return -1;
+  }
+  let q = p + 19;
+  let ms = 0;
+  const mark = byteAt(bytes, end, q);
+  if (mark === DOT || mark === COMMA) {
+    let digits = 0;
+    for (let d = digitAt(bytes, end, q + 1); d >= 0; d = digitAt(bytes, end, q + 1 + digits)) {
+      if (digits < 3) {
+        ms = ms * 10 + d;
+      }
+      digits++;
+    }
+    if (digits === 0 || digits > 9) {
+      return -1;
+    }
+    ms *= digits >= 3 ? 1 : digits === 2 ? 10 : 100;
+    q += 1 + digits;
+  }
+  let offsetMinutes: number | undefined;
+  const zone = byteAt(bytes, end, q);
+  if (zone === Z) {
+    offsetMinutes = 0;
+    q++;
+  } else if (zone === PLUS || zone === DASH) {
+    const hours = twoDigitsAt(bytes, end, q + 1);
+    const colon = byteAt(bytes, end, q + 3) === COLON ? 1 : 0;
+    const minutes = twoDigitsAt(bytes, end, q + 3 + colon);
+    if (hours < 0 || minutes < 0) {
+      return -1;
+    }
+    offsetMinutes = (zone === DASH ? -1 : 1) * (hours * 60 + minutes);
+    q += 5 + colon;
+  }
+  if (q < end && bytes[q] !== SPACE) {
+    return -1;
+  }
+  if (!validClock(month, day, hour, minute, second)) {
+    return -1;
+  }
+  const at =
+    offsetMinutes === undefined
+      ? wallClockToEpoch(timeZone, year, month, day, hour, minute, second, ms)
+      : Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
+  if (!Number.isFinite(at)) {
+    return -1;
+  }
+  out.at = at;
+  return q;
 }
 
 /**

@@ -31,8 +31,8 @@ export interface LineReaderOptions {
 export interface LineReader {
   read(line: string): LineOutcome;
   /**
-   * The Web Bridge Stats record of the line in `bytes[start, end)` (no newline) when it has the common shape
-   * (stats-bytes.ts), exactly as `read` would give it; otherwise undefined, nothing changed, and the caller decodes
+   * The Web Bridge Stats record of the line in `bytes[start, end)` (no newline) when it has a shape read from bytes
+   * (stats-bytes.ts: BSD, `<PRI>`, ISO 8601, RFC 5424), exactly as `read` would give it; otherwise undefined, nothing changed, and the caller decodes
    * the line for `read`.
    */
   readWebBridgeStats(bytes: Uint8Array, start: number, end: number): WebBridgeStatsRecord | undefined;
@@ -105,7 +105,23 @@ class CmsLineReader implements LineReader {
 
   readWebBridgeStats(bytes: Uint8Array, start: number, end: number): WebBridgeStatsRecord | undefined {
     const f = this.#statsBytes;
-    return f.read(bytes, start, end) ? this.webBridgeStatsOf(f) : undefined;
+    if (f.read(bytes, start, end)) {
+      return this.webBridgeStatsOf(f);
+    }
+    const shape = f.readOtherShape(bytes, start, end, this.#timeZone);
+    if (shape === 'no') {
+      return undefined;
+    }
+    return shape === 'bsd'
+      ? this.webBridgeStatsOf(f)
+      : {
+          kind: 'webbridge-stats',
+          at: f.at,
+          host: f.host,
+          active: f.active,
+          connects: f.connects,
+          disconnects: f.disconnects,
+        };
   }
 
   resolveStamp(stamp: BsdStamp): number {

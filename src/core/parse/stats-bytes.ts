@@ -8,11 +8,44 @@
  * undefined and goes the general way.
  */
 
-import { bsdStampEnd, byteAt, COLON, CR, digitAt, emptyStamp, SPACE, skipBlanks, tokenEndAt } from './line-bytes.js';
+import {
+  bsdStampEnd,
+  byteAt,
+  COLON,
+  CR,
+  digitAt,
+  emptyStamp,
+  isoStampEnd,
+  priEnd,
+  SPACE,
+  skipBlanks,
+  tokenEndAt,
+} from './line-bytes.js';
 import { isFacilitySeverityToken } from './syslog-envelope.js';
 import type { BsdStamp } from './timestamp.js';
 
 const COMMA = 44;
+const DASH = 45;
+
+/**
+ * Whether an RFC 5424 version follows `<PRI>` as parseEnvelope tells it (`/^[1-9]\d? \S/`): a digit 1–9, maybe
+ * another, a space, then a character that is not white space; 'unsure' past ASCII (the general way decides).
+ */
+function rfc5424Version(bytes: Uint8Array, p: number, end: number): 'yes' | 'no' | 'unsure' {
+  if (digitAt(bytes, end, p) < 1) {
+    return 'no';
+  }
+  const q = digitAt(bytes, end, p + 1) >= 0 ? p + 2 : p + 1;
+  if (byteAt(bytes, end, q) !== SPACE) {
+    return 'no';
+  }
+  const next = byteAt(bytes, end, q + 1);
+  if (next >= 128) {
+    return 'unsure';
+  }
+  return next < 0 || next === SPACE || (next >= 9 && next <= 13) ? 'no' : 'yes';
+}
+
 /** Longer lines go the general way (it refuses lines over 64 Ki characters). */
 const MAX_FAST_LINE = 4096;
 const MAX_ACTIVE = 100_000;
@@ -65,6 +98,10 @@ export class StatsLineBytes extends StatsLineState {
   #hostBytes: number[] = [];
   #tokenBytes: number[] = [];
   #tokenIsFacility = false;
+  /** The instant of the line being read (ISO stamps), copied to `at` when the line is taken. */
+  readonly #instant = { at: 0 };
+  /** The instant of the last line `readOtherShape` answered 'instant' for. */
+  at = 0;
 
   /**
    * Whether `bytes[start, end)` (no newline) is a Stats line of the common shape; its fields are then on the reader
@@ -80,13 +117,129 @@ export class StatsLineBytes extends StatsLineState {
     }
     // The BSD stamp, as readBsdStamp reads it (into a scratch stamp: a line not taken changes nothing).
     const read = this.#stamp;
-    let p = bsdStampEnd(bytes, end, start, start, read);
+    const p = bsdStampEnd(bytes, end, start, start, read);
     if (p < 0) {
       return false;
     }
-    // The envelope, as parseEnvelope reads it: an optional facility.severity token, the host, up to two tokens
-    // for the tag (the message starts after the first one ending in ':').
+    if (!this.#readAfterStamp(bytes, p, end)) {
+      return false;
+    }
+    const stamp = this.stamp;
+    stamp.month = read.month;
+    stamp.day = read.day;
+    stamp.hour = read.hour;
+    stamp.minute = read.minute;
+    stamp.second = read.second;
+    stamp.ms = read.ms;
+    stamp.end = read.end;
+    return true;
+  }
+
+  /**
+   * Whether `bytes[start, end)` is a Stats line of another shape the general path reads the same way: an ISO 8601
+   * stamp (after an optional `<PRI>`), a `<PRI>` before a BSD stamp, or an RFC 5424 header without structured data
+   * nor a nil stamp or host. ISO stamps carry their year (and zone; zone-less ones are read in `timeZone`), so the
+   * instant is known here ('instant': in `at`); a BSD stamp is left in `stamp` for the caller to resolve ('bsd'), as
+   * `read` leaves it. 'no' changes nothing but the caches. Why: with these shapes (rsyslog's ISO file templates,
+   * RFC 5424 receivers, a syslog server's own stamp) every Stats line went the general way at ~2.7 µs.
+   */
+  readOtherShape(bytes: Uint8Array, start: number, lineEnd: number, timeZone: string): 'no' | 'bsd' | 'instant' {
+    let end = lineEnd;
+    if (end > start && bytes[end - 1] === CR) {
+      end--;
+    }
+    if (end - start > MAX_FAST_LINE) {
+      return 'no';
+    }
+    const afterPri = priEnd(bytes, start, end);
+    if (afterPri < 0) {
+      return 'no';
+    }
+    if (afterPri > start) {
+      const version = rfc5424Version(bytes, afterPri, end);
+      if (version !== 'no') {
+        return version === 'yes' && this.#readRfc5424(bytes, afterPri, end, timeZone) ? 'instant' : 'no';
+      }
+    }
+    const p = skipBlanks(bytes, end, afterPri);
+    const first = byteAt(bytes, end, p);
+    if (first >= 48 && first <= 57) {
+      const stampEnd = isoStampEnd(bytes, end, p, timeZone, this.#instant);
+      if (stampEnd < 0 || !this.#readAfterStamp(bytes, stampEnd, end)) {
+        return 'no';
+      }
+      this.at = this.#instant.at;
+      return 'instant';
+    }
+    if (afterPri === start) {
+      return 'no';
+    }
+    const read = this.#stamp;
+    const stampEnd = bsdStampEnd(bytes, end, p, start, read);
+    if (stampEnd < 0 || !this.#readAfterStamp(bytes, stampEnd, end)) {
+      return 'no';
+    }
+    const stamp = this.stamp;
+    stamp.month = read.month;
+    stamp.day = read.day;
+    stamp.hour = read.hour;
+    stamp.minute = read.minute;
+    stamp.second = read.second;
+    stamp.ms = read.ms;
+    stamp.end = read.end;
+    return 'bsd';
+  }
+
+  /**
+   * RFC 5424 after its `<PRI>`, as readRfc5424 reads it: six tokens (version, stamp, host, app, procid, msgid), the
+   * stamp an ISO one the whole token long, structured data `-`, then the message.
+   */
+  #readRfc5424(bytes: Uint8Array, from: number, end: number, timeZone: string): boolean {
+    let p = from;
+    let stampAt = 0;
+    let stampEnd = 0;
+    let hostAt = 0;
+    let hostEnd = 0;
+    for (let i = 0; i < 6; i++) {
+      p = skipBlanks(bytes, end, p);
+      const e = tokenEndAt(bytes, end, p);
+      if (e === p) {
+        return false;
+      }
+      if (i === 1) {
+        stampAt = p;
+        stampEnd = e;
+      } else if (i === 2) {
+        hostAt = p;
+        hostEnd = e;
+      }
+      p = e;
+    }
+    if (isoStampEnd(bytes, stampEnd, stampAt, timeZone, this.#instant) !== stampEnd) {
+      return false;
+    }
+    // A nil host makes a record without a host: the general way says what that is.
+    if ((hostEnd - hostAt === 1 && bytes[hostAt] === DASH) || !this.#readHost(bytes, hostAt, hostEnd)) {
+      return false;
+    }
     p = skipBlanks(bytes, end, p);
+    if (byteAt(bytes, end, p) !== DASH) {
+      return false;
+    }
+    // (A byte order mark the general way drops before the message changes nothing: the payload is looked for in it.)
+    if (!this.#readPayload(bytes, skipBlanks(bytes, end, p + 1), end)) {
+      return false;
+    }
+    this.at = this.#instant.at;
+    return true;
+  }
+
+  /**
+   * After the stamp, as parseEnvelope reads it: an optional facility.severity token, the host, up to two tokens for
+   * the tag (the message starts after the first one ending in ':'), then the payload. Sets host and counts.
+   */
+  #readAfterStamp(bytes: Uint8Array, stampEnd: number, end: number): boolean {
+    let p = skipBlanks(bytes, end, stampEnd);
     let e = tokenEndAt(bytes, end, p);
     const facility = this.#isFacilityToken(bytes, p, e);
     if (facility === undefined) {
@@ -112,6 +265,12 @@ export class StatsLineBytes extends StatsLineState {
       }
       q = skipBlanks(bytes, end, te);
     }
+    return this.#readPayload(bytes, messageStart, end);
+  }
+
+  /** The payload from `messageStart`, as parsePayload reads it. Sets the counts. */
+  #readPayload(bytes: Uint8Array, messageStart: number, end: number): boolean {
+    let p: number;
     // The payload, as parsePayload reads it: no `STATS:` in the message, and its first `Stats` in the strict form.
     let stats = -1;
     for (let i = messageStart; i + 5 <= end; i++) {
@@ -185,14 +344,6 @@ export class StatsLineBytes extends StatsLineState {
     if (n === 0 || n > MAX_DIGITS) {
       return false;
     }
-    const stamp = this.stamp;
-    stamp.month = read.month;
-    stamp.day = read.day;
-    stamp.hour = read.hour;
-    stamp.minute = read.minute;
-    stamp.second = read.second;
-    stamp.ms = read.ms;
-    stamp.end = read.end;
     this.active = active;
     this.connects = connects;
     this.disconnects = disconnects;

@@ -19,6 +19,7 @@ import {
   LEVEL_SUBSTRINGS,
   refusalLiterals,
 } from '../../../src/core/parse/index.js';
+import { otherShapeCases, statsLineCases } from '../../core/parse/stats-line-cases.js';
 
 const WORDINGS = refusalLiterals(DEFAULT_JOIN_REFUSED_PATTERNS) as readonly string[];
 const RECORD_SUBSTRINGS = CANDIDATE_SUBSTRINGS.filter((s) => !LEVEL_SUBSTRINGS.includes(s));
@@ -169,6 +170,37 @@ describe('level-word lines in the scanner', () => {
       }
     });
   }
+});
+
+describe('Stats lines of every shape read from a file', () => {
+  test('give the records the general path gives for the candidates, line after line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wbguard-shapes-'));
+    try {
+      const lines = [...statsLineCases(3000), ...otherShapeCases(6000)].map((l) => l.replace(/[\r\n]+/g, ' '));
+      const path = join(dir, 'syslog');
+      writeFileSync(path, `${lines.join('\n')}\n`);
+      const source = { kind: 'plain' as const, path, mtimeMs: Date.UTC(2026, 11, 31), size: 0 };
+      const fast = await collect(readBatches(source, { year: 2026, timeZone: 'Europe/Paris' }));
+      const { createLineReader } = await import('../../../src/core/parse/index.js');
+      const reader = createLineReader({ year: 2026, referenceMonth: 12, timeZone: 'Europe/Paris' });
+      const records: unknown[] = [];
+      let malformed = 0;
+      for (const l of candidatesByReference(lines)) {
+        const out = reader.read(l);
+        if (out.kind === 'record') {
+          records.push(out.record);
+        } else if (out.kind === 'malformed') {
+          malformed++;
+        }
+      }
+      assert.equal(fast.lines, lines.length);
+      assert.equal(fast.malformed, malformed);
+      assert.ok(records.length > 3000);
+      assert.deepEqual(fast.records, records);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 function pad(n: number): string {

@@ -85,3 +85,90 @@ export function* statsLineCases(edits = 20_000): Generator<string> {
     yield chars.join('');
   }
 }
+
+/** Stats lines of the other shapes read from bytes: ISO 8601 stamps (zones, fractions), `<PRI>`, RFC 5424. */
+export const OTHER_SHAPES = [
+  '2026-10-01T02:44:10.002 user.info cms3 "webbridge": INFO : [DEBUGGING] Stats 1, c:0, d:0',
+  '2026-10-01T02:44:10.003003+00:00 cms4 "webbridge": INFO : [DEBUGGING] Stats 0, c:7, d:3',
+  '2026-10-01T02:44:10+02:00 cms6 "webbridge": INFO : [DEBUGGING] Stats 1, c:0, d:0',
+  '2026-03-29 02:30:00,5 cms6 webbridge[1]: Stats 9, c:12, d:3',
+  '2026-10-25T02:30:00.123456789-0530 local0.warning cms-edge-2 app: x Stats 11, c:22, d:11 trailing',
+  '<14>1 2026-10-01T02:44:10.006006Z cms7 webbridge - - - INFO : [DEBUGGING] Stats 0, c:0, d:0',
+  '<191>12 2026-10-01T02:44:10Z cms7 webbridge 812 ID47 - INFO : Stats 3, c:4, d:1',
+  '<14>Oct  1 02:44:10.009 user.info cms10 "webbridge": INFO : [DEBUGGING] Stats 2, c:5, d:3',
+  '<0>2026-10-01T02:44:10.010Z cms2 "webbridge": Stats 5, c:10, d:5',
+];
+
+/** Edits that change the shape: zones, fractions, separators, PRI, RFC 5424 fields. */
+export const SHAPE_VARIANTS = [
+  (l: string) => l.replace(/(\d\d:\d\d:\d\d)[.,]?\d*/, '$1'),
+  (l: string) => l.replace(/(\d\d:\d\d:\d\d)[.,]?\d*/, '$1.1234567890'),
+  (l: string) => l.replace(/(\d\d:\d\d:\d\d)[.,]?\d*/, '$1.'),
+  (l: string) => l.replace(/(\d\d:\d\d:\d\d)[.,]?\d*/, '$1,75'),
+  (l: string) => l.replace(/(\d\d:\d\d:\d\d(?:[.,]\d+)?)(Z|[+-][\d:]+)?/, '$1Z'),
+  (l: string) => l.replace(/(\d\d:\d\d:\d\d(?:[.,]\d+)?)(Z|[+-][\d:]+)?/, '$1z'),
+  (l: string) => l.replace(/(\d\d:\d\d:\d\d(?:[.,]\d+)?)(Z|[+-][\d:]+)?/, '$1-07:00'),
+  (l: string) => l.replace(/(\d\d:\d\d:\d\d(?:[.,]\d+)?)(Z|[+-][\d:]+)?/, '$1+0945'),
+  (l: string) => l.replace(/(\d\d:\d\d:\d\d(?:[.,]\d+)?)(Z|[+-][\d:]+)?/, '$1+09:4'),
+  (l: string) => l.replace(/(\d\d:\d\d:\d\d(?:[.,]\d+)?)(Z|[+-][\d:]+)?/, '$1+99:99'),
+  (l: string) => l.replace(/(\d\d:\d\d:\d\d(?:[.,]\d+)?)(Z|[+-][\d:]+)?/, '$1Z1'),
+  (l: string) => l.replace('T', ' '),
+  (l: string) => l.replace(/\d{4}-/, '0069-'),
+  (l: string) => l.replace(/-\d\d-/, '-13-'),
+  (l: string) => l.replace(/-(\d\d)[T ]/, '-00T'),
+  (l: string) => l.replace(/:\d\d([.,Z+ -])/, ':60$1'),
+  (l: string) => `<14>${l}`,
+  (l: string) => `<14> ${l}`,
+  (l: string) => `<192>${l}`,
+  (l: string) => `<0014>${l}`,
+  (l: string) => `<1a>${l}`,
+  (l: string) => `<13>1 ${l}`,
+  (l: string) => l.replace(/^<\d+>1 /, '<13>1  '),
+  (l: string) => l.replace(/^<\d+>1 /, '<13>1 \u00e9'),
+  (l: string) => l.replace(/^<\d+>1 /, '<13>1 \t'),
+  (l: string) => l.replace(/^<\d+>1 /, '<13>0 '),
+  (l: string) => l.replace(/^(<\d+>\d+ )\S+/, '$1-'),
+  (l: string) => l.replace(/^(<\d+>\d+ \S+ )\S+/, '$1-'),
+  (l: string) => l.replace(/^(<\d+>\d+ \S+ )\S+/, '$1h\u00f4te'),
+  (l: string) => l.replace(/ - INFO/, ' [x@1 a="]"] INFO'),
+  (l: string) => l.replace(/ - INFO/, ' -INFO'),
+  (l: string) => l.replace(/ - INFO/, ' - \ufeffINFO'),
+  (l: string) => l.replace(/ - INFO/, ''),
+  (l: string) => l.replace(/ (cms[\w-]*) /, ' user.info '),
+  (l: string) => l.replace(/ (cms[\w-]*) /, '\t$1\t'),
+  (l: string) => l.replace('Stats', 'STATS: {"CMA": "1/2"} Stats'),
+  (l: string) => l.replace('Stats ', 'Stats\t'),
+  (l: string) => `${l}\r`,
+  (l: string) => ` ${l}`,
+];
+
+/** Every other-shape line, each shape variant and common variant of it, and random edits. */
+export function* otherShapeCases(edits = 20_000): Generator<string> {
+  for (const base of OTHER_SHAPES) {
+    yield base;
+    for (const v of [...SHAPE_VARIANTS, ...VARIANTS]) {
+      yield v(base);
+      for (const w of SHAPE_VARIANTS) {
+        yield w(v(base));
+      }
+    }
+  }
+  const rnd = random(7);
+  const alphabet = ' \t:.,<>-+TZ[]0123456789SstaTA"d\r\u00e9\ufeff';
+  for (let i = 0; i < edits; i++) {
+    const chars = [...(OTHER_SHAPES[i % OTHER_SHAPES.length] as string)];
+    for (let k = 1 + Math.floor(rnd() * 3); k > 0; k--) {
+      const at = Math.floor(rnd() * Math.min(chars.length, rnd() < 0.7 ? 40 : chars.length));
+      const ch = alphabet[Math.floor(rnd() * alphabet.length)] as string;
+      const op = rnd();
+      if (op < 0.4) {
+        chars[at] = ch;
+      } else if (op < 0.7) {
+        chars.splice(at, 0, ch);
+      } else {
+        chars.splice(at, 1);
+      }
+    }
+    yield chars.join('');
+  }
+}
