@@ -74,6 +74,29 @@ export function priEnd(bytes: Uint8Array, start: number, end: number): number {
   return -1;
 }
 
+/** The milliseconds of the fraction fractionEnd read last (no object per line). */
+const fraction = { ms: 0 };
+
+/**
+ * Where the digits of a stamp's fraction from `at` end (1 to `maxDigits` of them; -1 otherwise), their first three
+ * as milliseconds left in `fraction.ms`, as the string readers take them.
+ */
+function fractionEnd(bytes: Uint8Array, end: number, at: number, maxDigits: number): number {
+  let ms = 0;
+  let digits = 0;
+  for (let d = digitAt(bytes, end, at); d >= 0; d = digitAt(bytes, end, at + digits)) {
+    if (digits < 3) {
+      ms = ms * 10 + d;
+    }
+    digits++;
+  }
+  if (digits === 0 || digits > maxDigits) {
+    return -1;
+  }
+  fraction.ms = ms * (digits >= 3 ? 1 : digits === 2 ? 10 : 100);
+  return at + digits;
+}
+
 const DASH = 45;
 const PLUS = 43;
 const COMMA = 44;
@@ -112,18 +135,11 @@ export function isoStampEnd(bytes: Uint8Array, end: number, p: number, timeZone:
   let ms = 0;
   const mark = byteAt(bytes, end, q);
   if (mark === DOT || mark === COMMA) {
-    let digits = 0;
-    for (let d = digitAt(bytes, end, q + 1); d >= 0; d = digitAt(bytes, end, q + 1 + digits)) {
-      if (digits < 3) {
-        ms = ms * 10 + d;
-      }
-      digits++;
-    }
-    if (digits === 0 || digits > 9) {
+    q = fractionEnd(bytes, end, q + 1, 9);
+    if (q < 0) {
       return -1;
     }
-    ms *= digits >= 3 ? 1 : digits === 2 ? 10 : 100;
-    q += 1 + digits;
+    ms = fraction.ms;
   }
   let offsetMinutes: number | undefined;
   const zone = byteAt(bytes, end, q);
@@ -193,18 +209,11 @@ export function bsdStampEnd(bytes: Uint8Array, end: number, at: number, lineStar
   p += 9;
   let ms = 0;
   if (byteAt(bytes, end, p) === DOT) {
-    let digits = 0;
-    for (let d = digitAt(bytes, end, p + 1); d >= 0; d = digitAt(bytes, end, p + 1 + digits)) {
-      if (digits < 3) {
-        ms = ms * 10 + d;
-      }
-      digits++;
-    }
-    if (digits === 0 || digits > 6) {
+    p = fractionEnd(bytes, end, p + 1, 6);
+    if (p < 0) {
       return -1;
     }
-    ms *= digits >= 3 ? 1 : digits === 2 ? 10 : 100;
-    p += 1 + digits;
+    ms = fraction.ms;
   }
   if (p < end && byteAt(bytes, end, p) !== SPACE) {
     return -1;

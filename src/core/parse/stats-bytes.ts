@@ -124,6 +124,13 @@ export class StatsLineBytes extends StatsLineState {
     if (!this.#readAfterStamp(bytes, p, end)) {
       return false;
     }
+    this.#takeStamp();
+    return true;
+  }
+
+  /** The line is taken: its stamp, read into the scratch one, becomes `stamp`. */
+  #takeStamp(): void {
+    const read = this.#stamp;
     const stamp = this.stamp;
     stamp.month = read.month;
     stamp.day = read.day;
@@ -132,7 +139,6 @@ export class StatsLineBytes extends StatsLineState {
     stamp.second = read.second;
     stamp.ms = read.ms;
     stamp.end = read.end;
-    return true;
   }
 
   /**
@@ -174,19 +180,11 @@ export class StatsLineBytes extends StatsLineState {
     if (afterPri === start) {
       return 'no';
     }
-    const read = this.#stamp;
-    const stampEnd = bsdStampEnd(bytes, end, p, start, read);
+    const stampEnd = bsdStampEnd(bytes, end, p, start, this.#stamp);
     if (stampEnd < 0 || !this.#readAfterStamp(bytes, stampEnd, end)) {
       return 'no';
     }
-    const stamp = this.stamp;
-    stamp.month = read.month;
-    stamp.day = read.day;
-    stamp.hour = read.hour;
-    stamp.minute = read.minute;
-    stamp.second = read.second;
-    stamp.ms = read.ms;
-    stamp.end = read.end;
+    this.#takeStamp();
     return 'bsd';
   }
 

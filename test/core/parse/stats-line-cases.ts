@@ -66,12 +66,23 @@ export function* statsLineCases(edits = 20_000): Generator<string> {
     }
   }
   // Random byte edits of the common lines: whatever a bytes path takes must match.
-  const rnd = random(42);
-  const alphabet = ' \t:.,<>0123456789SstaTA"d\r\u00e9';
+  yield* randomEdits(BASE, ' \t:.,<>0123456789SstaTA"d\r\u00e9', 42, edits, 1);
+}
+
+/** `edits` lines, each a base line with one to three random characters replaced, inserted or removed (a share of
+ * them, 1 − `anywhere`, in its first 40 characters: the envelope). */
+function* randomEdits(
+  bases: readonly string[],
+  alphabet: string,
+  seed: number,
+  edits: number,
+  anywhere: number,
+): Generator<string> {
+  const rnd = random(seed);
   for (let i = 0; i < edits; i++) {
-    const chars = [...(BASE[i % BASE.length] as string)];
+    const chars = [...(bases[i % bases.length] as string)];
     for (let k = 1 + Math.floor(rnd() * 3); k > 0; k--) {
-      const at = Math.floor(rnd() * chars.length);
+      const at = Math.floor(rnd() * (rnd() < anywhere ? chars.length : Math.min(chars.length, 40)));
       const ch = alphabet[Math.floor(rnd() * alphabet.length)] as string;
       const op = rnd();
       if (op < 0.4) {
@@ -153,22 +164,5 @@ export function* otherShapeCases(edits = 20_000): Generator<string> {
       }
     }
   }
-  const rnd = random(7);
-  const alphabet = ' \t:.,<>-+TZ[]0123456789SstaTA"d\r\u00e9\ufeff';
-  for (let i = 0; i < edits; i++) {
-    const chars = [...(OTHER_SHAPES[i % OTHER_SHAPES.length] as string)];
-    for (let k = 1 + Math.floor(rnd() * 3); k > 0; k--) {
-      const at = Math.floor(rnd() * Math.min(chars.length, rnd() < 0.7 ? 40 : chars.length));
-      const ch = alphabet[Math.floor(rnd() * alphabet.length)] as string;
-      const op = rnd();
-      if (op < 0.4) {
-        chars[at] = ch;
-      } else if (op < 0.7) {
-        chars.splice(at, 0, ch);
-      } else {
-        chars.splice(at, 1);
-      }
-    }
-    yield chars.join('');
-  }
+  yield* randomEdits(OTHER_SHAPES, ' \t:.,<>-+TZ[]0123456789SstaTA"d\r\u00e9\ufeff', 7, edits, 0.3);
 }
