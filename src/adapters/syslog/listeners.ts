@@ -5,7 +5,6 @@
  * senders outside the allow-list and bad frames are counted, never silently dropped.
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { createAllowList } from './allow-list.js';
@@ -284,18 +283,4 @@ export function startSyslogListener(o: SyslogListenerOptions): Promise<SyslogLis
   };
   const allowed = createAllowList(o.allow ?? []);
   return o.transport === 'udp' ? udp(o, allowed, counters) : stream(o, allowed, counters);
-}
-
-/** The kernel's count of UDP datagrams dropped for a full receive buffer (all sockets), from /proc/net/snmp. */
-export function kernelUdpReceiveErrors(): number | undefined {
-  try {
-    const lines = readFileSync('/proc/net/snmp', 'utf8')
-      .split('\n')
-      .filter((l) => l.startsWith('Udp:'));
-    const [head, values] = lines.map((l) => l.trim().split(/\s+/));
-    const i = head?.indexOf('RcvbufErrors') ?? -1;
-    return i > 0 ? Number(values?.[i]) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -7,12 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tailFiles } from '../../adapters/logfiles/tail.js';
-import {
-  kernelUdpReceiveErrors,
-  type SyslogListener,
-  startSyslogListener,
-  type Transport,
-} from '../../adapters/syslog/listeners.js';
+import { kernelUdpReceiveErrors } from '../../adapters/syslog/kernel-drops.js';
+import { type SyslogListener, startSyslogListener, type Transport } from '../../adapters/syslog/listeners.js';
 import type { Logger } from '../../ports/logger.js';
 import { parseHostPort, type WbguardConfig } from '../config/index.js';
 import { explainPortInUse } from '../port-in-use.js';
