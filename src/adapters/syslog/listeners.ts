@@ -1,8 +1,14 @@
 /**
  * @module adapters/syslog/listeners
- * Syslog receivers for `wbguard run`: UDP (4 MiB receive buffer: the default loses bursts, docs/development.md, "UDP"), TCP
- * and TLS (RFC 5425) with per-connection framing detection. Every message goes to `onMessage` with its sender;
- * senders outside the allow-list and bad frames are counted, never silently dropped.
+ * Syslog receivers for `wbguard run`: UDP, TCP and TLS (RFC 5425) with per-connection framing detection. Every
+ * message goes to `onMessage` with its sender; senders outside the allow-list and bad frames are counted, never
+ * silently dropped.
+ *
+ * UDP: the socket (4 MiB receive buffer: the default loses bursts) is read by its own worker thread, which hands
+ * datagrams over in batches (udp-receiver.ts): on this thread parsing, the store's hand-off and garbage collection
+ * can stall the event loop for longer than the kernel's buffer lasts at 100k msg/s, and the kernel then drops
+ * datagrams. Past `maxUdpInFlightBytes` not yet handled here the worker drops and counts them (`dropped`).
+ * docs/development.md, "UDP".
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
