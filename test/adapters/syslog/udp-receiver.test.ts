@@ -6,10 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { describe, test } from 'node:test';
+import { describe, type TestContext, test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { udpSocketDrops } from '../../../src/adapters/syslog/kernel-drops.js';
-import { type SyslogListener, startSyslogListener } from '../../../src/adapters/syslog/listeners.js';
+import {
+  type SyslogListener,
+  type SyslogListenerOptions,
+  startSyslogListener,
+} from '../../../src/adapters/syslog/listeners.js';
 import { until } from '../../helpers/until.js';
 
 /**
@@ -67,6 +71,18 @@ function blockMainThread(ms: number): void {
   }
 }
 
+/**
+ * Sends `sent` datagrams to `l` while this thread is blocked for `blockMs`, waits until the listener has accounted
+ * for them, and checks that the kernel dropped none of them at the socket.
+ */
+async function burstWhileBlocked(l: SyslogListener, sent: number, blockMs: number): Promise<void> {
+  const sender = await sendInThread(l.port, sent);
+  blockMainThread(blockMs);
+  assert.equal(await sender.done, 0, 'send errors');
+  await settled(l, sent);
+  assert.equal(udpSocketDrops(l.port), 0, 'datagrams the kernel dropped at the listening socket');
+}
+
 /** Waits until the listener has accounted for `sent` datagrams, or nothing more came for 2 s. */
 async function settled(l: SyslogListener, sent: number): Promise<void> {
   let last = -1;
@@ -85,22 +101,24 @@ async function settled(l: SyslogListener, sent: number): Promise<void> {
   );
 }
 
+/** A UDP listener on 127.0.0.1 (or `host`), port 0, closed after the test. */
+async function listenUdp(
+  t: TestContext,
+  o: Partial<SyslogListenerOptions> & Pick<SyslogListenerOptions, 'onMessage'>,
+): Promise<SyslogListener> {
+  const l = await startSyslogListener({ transport: 'udp', host: '127.0.0.1', port: 0, ...o });
+  t.after(() => l.close());
+  return l;
+}
+
 describe('UDP listener under load', () => {
   test('50,000 datagrams at 100k/s while the main thread is blocked for 300 ms: every one received and counted, none dropped by the kernel', async (t) => {
     const seqs = new Set<string>();
-    const l = await startSyslogListener({
-      transport: 'udp',
-      host: '127.0.0.1',
-      port: 0,
+    const l = await listenUdp(t, {
       onMessage: (m) => seqs.add(m),
     });
-    t.after(() => l.close());
     const sent = 50_000;
-    const sender = await sendInThread(l.port, sent);
-    blockMainThread(300);
-    assert.equal(await sender.done, 0, 'send errors');
-    await settled(l, sent);
-    assert.equal(udpSocketDrops(l.port), 0, 'datagrams the kernel dropped at the listening socket');
+    await burstWhileBlocked(l, sent, 300);
     assert.equal(l.counters.dropped, 0);
     assert.equal(l.counters.messages, sent);
     assert.equal(seqs.size, sent, 'every datagram delivered once');
@@ -109,22 +127,14 @@ describe('UDP listener under load', () => {
 
   test('past the in-flight bound the receiving thread drops datagrams and counts them: messages + dropped = sent', async (t) => {
     let delivered = 0;
-    const l = await startSyslogListener({
-      transport: 'udp',
-      host: '127.0.0.1',
-      port: 0,
+    const l = await listenUdp(t, {
       maxUdpInFlightBytes: 4096,
       onMessage: () => {
         delivered++;
       },
     });
-    t.after(() => l.close());
     const sent = 5000;
-    const sender = await sendInThread(l.port, sent);
-    blockMainThread(200);
-    assert.equal(await sender.done, 0, 'send errors');
-    await settled(l, sent);
-    assert.equal(udpSocketDrops(l.port), 0, 'datagrams the kernel dropped at the listening socket');
+    await burstWhileBlocked(l, sent, 200);
     assert.ok(l.counters.dropped > 0, 'some dropped past the bound');
     assert.equal(l.counters.messages + l.counters.dropped, sent);
     assert.equal(delivered, l.counters.messages);
@@ -132,22 +142,14 @@ describe('UDP listener under load', () => {
 
   test('a sender outside the allow-list is counted in denied and not delivered; one inside is', async (t) => {
     const got: Array<{ message: string; sender: string }> = [];
-    const l = await startSyslogListener({
-      transport: 'udp',
-      host: '127.0.0.1',
-      port: 0,
+    const l = await listenUdp(t, {
       allow: ['10.0.0.0/8'],
       onMessage: (message, sender) => got.push({ message, sender }),
     });
-    t.after(() => l.close());
-    const ok = await startSyslogListener({
-      transport: 'udp',
-      host: '127.0.0.1',
-      port: 0,
+    const ok = await listenUdp(t, {
       allow: ['127.0.0.1'],
       onMessage: (message, sender) => got.push({ message, sender }),
     });
-    t.after(() => ok.close());
     const s = createSocket('udp4');
     t.after(() => s.close());
     for (let i = 0; i < 3; i++) {
@@ -193,13 +195,10 @@ describe('UDP listener under load', () => {
 
   test('IPv6: a listener on ::1 receives from an IPv6 sender', async (t) => {
     const got: Array<{ message: string; sender: string }> = [];
-    const l = await startSyslogListener({
-      transport: 'udp',
+    const l = await listenUdp(t, {
       host: '::1',
-      port: 0,
       onMessage: (message, sender) => got.push({ message, sender }),
     });
-    t.after(() => l.close());
     const s = createSocket('udp6');
     t.after(() => s.close());
     s.send('<14>over IPv6\n', l.port, '::1');
