@@ -14,6 +14,7 @@ import {
   type SyslogListenerOptions,
   startSyslogListener,
 } from '../../../src/adapters/syslog/listeners.js';
+import { kThread, startUdpReceiver } from '../../../src/adapters/syslog/udp-receiver.js';
 import { until } from '../../helpers/until.js';
 
 /**
@@ -204,5 +205,29 @@ describe('UDP listener under load', () => {
     s.send('<14>over IPv6\n', l.port, '::1');
     await until(() => got.length === 1);
     assert.deepEqual(got, [{ message: '<14>over IPv6', sender: '::1' }]);
+  });
+
+  test('a receiving thread that dies is started again on the same port', async (t) => {
+    let received = 0;
+    const r = await startUdpReceiver(
+      { type: 'udp4', host: '127.0.0.1', port: 0, recvBufferBytes: 1 << 20, allow: [], maxInFlightBytes: 1 << 20 },
+      (b) => {
+        received += b.count;
+      },
+    );
+    t.after(() => r.close());
+    const first = r[kThread]();
+    await first.terminate();
+    const s = createSocket('udp4');
+    t.after(() => s.close());
+    await until(
+      () => {
+        s.send('<14>still there?', r.port, '127.0.0.1');
+        return received > 0;
+      },
+      10_000,
+      'a datagram received by a new thread',
+    );
+    assert.notEqual(r[kThread](), first);
   });
 });
