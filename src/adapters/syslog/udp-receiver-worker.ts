@@ -50,19 +50,18 @@ function flush(): void {
   if (count === 0 && denied === 0 && dropped === 0 && errors === 0) {
     return;
   }
-  const batch: UdpBatch = {
-    kind: 'batch',
-    data,
-    ends,
-    from,
-    senders: [...senders.keys()],
-    count,
-    bytes: used,
-    denied,
-    dropped,
-    errors,
-  };
+  const counts = { denied, dropped, errors };
   if (count > 0) {
+    const batch: UdpBatch = {
+      kind: 'batch',
+      data,
+      ends,
+      from,
+      senders: [...senders.keys()],
+      count,
+      bytes: used,
+      ...counts,
+    };
     post(batch, [data.buffer as ArrayBuffer, ends.buffer as ArrayBuffer, from.buffer as ArrayBuffer]);
     inFlight += used;
     data = new Uint8Array(0);
@@ -70,7 +69,9 @@ function flush(): void {
     from = new Uint8Array(BATCH_DATAGRAMS);
     senders = new Map();
   } else {
-    post(batch);
+    // Only counts: empty arrays, not the next batch's (they would be copied for nothing).
+    const empty = { data: new Uint8Array(0), ends: new Uint32Array(0), from: new Uint8Array(0), senders: [] };
+    post({ kind: 'batch', ...empty, count: 0, bytes: 0, ...counts });
   }
   used = 0;
   count = 0;
