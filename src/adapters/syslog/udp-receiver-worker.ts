@@ -2,8 +2,8 @@
  * @module adapters/syslog/udp-receiver-worker
  * The UDP syslog socket's own thread: its event loop does nothing but drain the socket into batches and post them
  * (udp-receiver-protocol.ts), so that the socket is read within microseconds however long the main thread is busy
- * parsing, committing or collecting garbage; the kernel's receive buffer (~4,500 small datagrams at 4 MiB, 45 ms at
- * 100k/s) only has to cover this thread's own pauses. docs/development.md, "UDP".
+ * parsing, committing or collecting garbage; the kernel's receive buffer (4 MiB asked, 8 MiB granted: about 10,000
+ * small datagrams, 0.1 s at 100k/s) only has to cover this thread's own pauses. docs/development.md, "UDP".
  *
  * A batch is posted when it holds BATCH_BYTES or BATCH_DATAGRAMS, or FLUSH_MS after its first datagram, so a lone
  * datagram is not held back. The allow-list is checked here: it is pure, and a refused datagram is then never copied.
