@@ -20,6 +20,7 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { udpSocketDrops } from '../src/adapters/syslog/kernel-drops.js';
 
 /** rsyslogd's omfile buffer (ioBufferSize below): its last, partial buffer is written up to a second late. */
 const RSYSLOG_IO_BUFFER = 1024 * 1024;
@@ -108,18 +109,6 @@ export async function nullSinkRate(count: number, mix: number): Promise<SenderRe
   } finally {
     server.close();
   }
-}
-
-/** The kernel's drop count of the UDP socket bound to 127.0.0.1:`port` (/proc/net/udp, last column). */
-export function udpSocketDrops(port: number): number | undefined {
-  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
-    const fields = line.trim().split(/\s+/);
-    if (fields[1] === local) {
-      return Number(fields[fields.length - 1]);
-    }
-  }
-  return undefined;
 }
 
 function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {

@@ -4,6 +4,7 @@
  * of this test.
  */
 import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -22,16 +23,27 @@ async function holdPort(t: { after: (f: () => Promise<void>) => void }): Promise
   return (server.address() as { port: number }).port;
 }
 
+/** Binds a UDP port on 127.0.0.1 for the test's length. */
+async function holdUdpPort(t: { after: (f: () => Promise<void>) => void }): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => socket.close(() => resolve())));
+  return socket.address().port;
+}
+
 function daemonConfig(dir: string, over: Record<string, unknown>) {
   return parseConfig(oneNodeLab(dir, { syslog: {}, ...over }));
 }
 
 test('the daemon: HTTP and syslog ports in use are named with their configuration key', async (t) => {
   const dir = tempDir(t);
-  const busy = await holdPort(t);
-  for (const [over, key] of [
-    [{ http: { listen: `127.0.0.1:${busy}` } }, 'http.listen'],
-    [{ syslog: { tcp: `127.0.0.1:${busy}` } }, 'syslog.tcp'],
+  const tcp = await holdPort(t);
+  // UDP is bound by the listener's receiving thread: its error comes back across the thread as dgram's own.
+  const udp = await holdUdpPort(t);
+  for (const [over, key, busy] of [
+    [{ http: { listen: `127.0.0.1:${tcp}` } }, 'http.listen', tcp],
+    [{ syslog: { tcp: `127.0.0.1:${tcp}` } }, 'syslog.tcp', tcp],
+    [{ syslog: { udp: `127.0.0.1:${udp}` } }, 'syslog.udp', udp],
   ] as const) {
     const err = await startDaemon(daemonConfig(dir, over), { env: {}, evaluateEveryMs: 3_600_000 }).then(
       (d) => d.close().then(() => assert.fail('started on a port in use')),

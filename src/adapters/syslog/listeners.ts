@@ -1,16 +1,21 @@
 /**
  * @module adapters/syslog/listeners
- * Syslog receivers for `wbguard run`: UDP (4 MiB receive buffer: the default loses bursts, docs/development.md, "UDP"), TCP
- * and TLS (RFC 5425) with per-connection framing detection. Every message goes to `onMessage` with its sender;
- * senders outside the allow-list and bad frames are counted, never silently dropped.
+ * Syslog receivers for `wbguard run`: UDP, TCP and TLS (RFC 5425) with per-connection framing detection. Every
+ * message goes to `onMessage` with its sender; senders outside the allow-list and bad frames are counted, never
+ * silently dropped.
+ *
+ * UDP: the socket (4 MiB receive buffer: the default loses bursts) is read by its own worker thread, which hands
+ * datagrams over in batches (udp-receiver.ts): on this thread parsing, the store's hand-off and garbage collection
+ * can stall the event loop for longer than the kernel's buffer lasts at 100k msg/s, and the kernel then drops
+ * datagrams. Past `maxUdpInFlightBytes` not yet handled here the worker drops and counts them (`dropped`).
+ * docs/development.md, "UDP".
  */
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { createAllowList } from './allow-list.js';
 import { type FrameSink, SyslogFrameDecoder } from './frame-decoder.js';
 import { afterPri } from './pri.js';
+import { startUdpReceiver, type UdpBatch } from './udp-receiver.js';
 import { WantedFrames } from './wanted-frames.js';
 
 export type Transport = 'udp' | 'tcp' | 'tls';
@@ -27,6 +32,11 @@ export interface ListenerCounters {
   connections: number;
   /** Connections refused because `maxConnections` were open already. */
   refused: number;
+  /**
+   * UDP: datagrams the receiving thread dropped because this thread was more than `maxUdpInFlightBytes` behind
+   * (the kernel's own drops are counted apart: kernel-drops.ts).
+   */
+  dropped: number;
 }
 
 export interface SyslogListenerOptions {
@@ -70,6 +80,12 @@ export interface SyslogListenerOptions {
   readonly onMessageBytes?: (bytes: Buffer, start: number, end: number, transport: Transport) => boolean;
   /** UDP receive buffer. @default 4 MiB */
   readonly recvBufferBytes?: number;
+  /**
+   * UDP: datagram bytes received by the socket's thread and not yet handled here, at most; past it datagrams are
+   * dropped and counted (`counters.dropped`), so a stalled main thread cannot make the process grow without end.
+   * @default 64 MiB
+   */
+  readonly maxUdpInFlightBytes?: number;
 }
 
 export interface SyslogListener {
@@ -109,10 +125,8 @@ class MessageSink implements FrameSink {
     this.#counters.messages++;
     const o = this.#o;
     const wanted = this.#wanted;
-    // A datagram is alone in its buffer: nothing is gained by keeping positions for the next one.
-    const hasWanted =
-      wanted === undefined ||
-      (this.#transport === 'udp' ? wanted.hasAlone(bytes, start, end) : wanted.has(bytes, start, end));
+    // The messages of a chunk or of a batch of datagrams come in order in one buffer: each search serves the next.
+    const hasWanted = wanted === undefined || wanted.has(bytes, start, end);
     if (!hasWanted && (o.skippable?.(bytes, start, end) ?? true)) {
       this.#unwanted++;
       return;
@@ -134,48 +148,51 @@ class MessageSink implements FrameSink {
   }
 }
 
-function udp(
-  o: SyslogListenerOptions,
-  allowed: (a: string) => boolean,
-  counters: ListenerCounters,
-): Promise<SyslogListener> {
-  const socket: UdpSocket = createSocket({
-    type: o.host.includes(':') ? 'udp6' : 'udp4',
-    recvBufferSize: o.recvBufferBytes ?? 4 * 1024 * 1024,
-  });
+/**
+ * UDP: the socket lives in its own thread (udp-receiver.ts), which drains it into batches while this thread parses
+ * and stores; each batch is replayed here as the datagrams would have come, one by one.
+ */
+async function udp(o: SyslogListenerOptions, counters: ListenerCounters): Promise<SyslogListener> {
   const sink = new MessageSink(o, counters, 'udp');
-  socket.on('message', (msg, rinfo) => {
-    if (!allowed(rinfo.address)) {
-      counters.denied++;
-      return;
+  const replay = (b: UdpBatch) => {
+    const bytes = Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength);
+    let start = 0;
+    for (let i = 0; i < b.count; i++) {
+      const next = b.ends[i] as number;
+      // One datagram may carry one message (RFC 5426); a trailing LF (or CRLF) is not part of it. Cut on the bytes:
+      // a regex on every datagram's text costs more than the cut.
+      let end = next;
+      if (end > start && bytes[end - 1] === 10) {
+        end -= end - 1 > start && bytes[end - 2] === 13 ? 2 : 1;
+      }
+      sink.sender = b.senders[b.from[i] as number] ?? 'unknown';
+      sink.frame(bytes, start, end);
+      start = next;
     }
-    // One datagram may carry one message (RFC 5426); a trailing LF (or CRLF) is not part of it. Cut on the bytes:
-    // a regex on every datagram's text costs more than the cut.
-    let end = msg.length;
-    if (msg[end - 1] === 10) {
-      end -= msg[end - 2] === 13 ? 2 : 1;
-    }
-    sink.sender = rinfo.address;
-    sink.frame(msg, 0, end);
     sink.flushUnwanted();
-  });
-  return new Promise((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind(o.port, o.host, () => {
-      socket.off('error', reject);
-      socket.on('error', () => {
-        counters.badFrames++;
-      });
-      resolve({
-        transport: 'udp',
-        port: socket.address().port,
-        counters,
-        pause: () => undefined,
-        resume: () => undefined,
-        close: () => new Promise<void>((r) => socket.close(() => r())),
-      });
-    });
-  });
+    counters.denied += b.denied;
+    counters.dropped += b.dropped;
+    counters.badFrames += b.errors;
+  };
+  const receiver = await startUdpReceiver(
+    {
+      type: o.host.includes(':') ? 'udp6' : 'udp4',
+      host: o.host,
+      port: o.port,
+      recvBufferBytes: o.recvBufferBytes ?? 4 * 1024 * 1024,
+      allow: o.allow ?? [],
+      maxInFlightBytes: o.maxUdpInFlightBytes ?? 64 * 1024 * 1024,
+    },
+    replay,
+  );
+  return {
+    transport: 'udp',
+    port: receiver.port,
+    counters,
+    pause: () => undefined,
+    resume: () => undefined,
+    close: () => receiver.close(),
+  };
 }
 
 function stream(
@@ -281,21 +298,7 @@ export function startSyslogListener(o: SyslogListenerOptions): Promise<SyslogLis
     badFrames: 0,
     connections: 0,
     refused: 0,
+    dropped: 0,
   };
-  const allowed = createAllowList(o.allow ?? []);
-  return o.transport === 'udp' ? udp(o, allowed, counters) : stream(o, allowed, counters);
-}
-
-/** The kernel's count of UDP datagrams dropped for a full receive buffer (all sockets), from /proc/net/snmp. */
-export function kernelUdpReceiveErrors(): number | undefined {
-  try {
-    const lines = readFileSync('/proc/net/snmp', 'utf8')
-      .split('\n')
-      .filter((l) => l.startsWith('Udp:'));
-    const [head, values] = lines.map((l) => l.trim().split(/\s+/));
-    const i = head?.indexOf('RcvbufErrors') ?? -1;
-    return i > 0 ? Number(values?.[i]) : undefined;
-  } catch {
-    return undefined;
-  }
+  return o.transport === 'udp' ? udp(o, counters) : stream(o, createAllowList(o.allow ?? []), counters);
 }

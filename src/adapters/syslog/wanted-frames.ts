@@ -43,20 +43,6 @@ export class WantedFrames {
     return this.#firstEnd <= end;
   }
 
-  /**
-   * Whether `bytes[start, end)` holds one of the substrings, for a message alone in its buffer (a datagram): searched
-   * substring by substring, stopping at the first found, with nothing kept for the next message.
-   */
-  hasAlone(bytes: Buffer, start: number, end: number): boolean {
-    for (const needle of this.#needles) {
-      const at = bytes.indexOf(needle, start);
-      if (at !== -1 && at + needle.length <= end) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** Moves every needle whose kept occurrence lies before `start` to its next one, and the two least values. */
   #searchFrom(bytes: Buffer, start: number): void {
     const needles = this.#needles;

@@ -7,12 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tailFiles } from '../../adapters/logfiles/tail.js';
-import {
-  kernelUdpReceiveErrors,
-  type SyslogListener,
-  startSyslogListener,
-  type Transport,
-} from '../../adapters/syslog/listeners.js';
+import { kernelUdpReceiveErrors } from '../../adapters/syslog/kernel-drops.js';
+import { type SyslogListener, startSyslogListener, type Transport } from '../../adapters/syslog/listeners.js';
 import type { Logger } from '../../ports/logger.js';
 import { parseHostPort, type WbguardConfig } from '../config/index.js';
 import { explainPortInUse } from '../port-in-use.js';
@@ -116,13 +112,14 @@ export async function startIngest(
     }
   });
 
-  // Drops: senders refused by the allow-list, bad frames, and the kernel's UDP receive-buffer drops (a machine-wide
-  // counter, counted from when the daemon started, and only when a UDP listener runs).
+  // Drops: senders refused by the allow-list, bad frames, refused connections, UDP datagrams dropped while the main
+  // thread was too far behind (listeners.ts, maxUdpInFlightBytes), and the kernel's UDP receive-buffer drops (a
+  // machine-wide counter, counted from when the daemon started, and only when a UDP listener runs).
   const seenDrops = new Map<Transport, number>();
   let kernelBase = kernelUdpReceiveErrors();
   const dropTimer = setInterval(() => {
     for (const l of listeners) {
-      const total = l.counters.denied + l.counters.badFrames + l.counters.refused;
+      const total = l.counters.denied + l.counters.badFrames + l.counters.refused + l.counters.dropped;
       const delta = total - (seenDrops.get(l.transport) ?? 0);
       if (delta > 0) {
         metrics.syslogDropped.inc({ transport: l.transport }, delta);
