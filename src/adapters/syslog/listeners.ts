@@ -15,7 +15,7 @@ import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { createAllowList } from './allow-list.js';
 import { type FrameSink, SyslogFrameDecoder } from './frame-decoder.js';
 import { afterPri } from './pri.js';
-import { startUdpReceiver, type UdpBatch } from './udp-receiver.js';
+import { startUdpReceiver, type UdpBatch, type UdpThreadEvent } from './udp-receiver.js';
 import { WantedFrames } from './wanted-frames.js';
 
 export type Transport = 'udp' | 'tcp' | 'tls';
@@ -86,6 +86,8 @@ export interface SyslogListenerOptions {
    * @default 64 MiB
    */
   readonly maxUdpInFlightBytes?: number;
+  /** UDP: told when the receiving thread dies (it is started again a second later) and when a new one listens. */
+  readonly onUdpThread?: (event: UdpThreadEvent) => void;
 }
 
 export interface SyslogListener {
@@ -184,6 +186,7 @@ async function udp(o: SyslogListenerOptions, counters: ListenerCounters): Promis
       maxInFlightBytes: o.maxUdpInFlightBytes ?? 64 * 1024 * 1024,
     },
     replay,
+    o.onUdpThread,
   );
   return {
     transport: 'udp',

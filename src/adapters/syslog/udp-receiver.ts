@@ -90,10 +90,17 @@ function bindThread(
   });
 }
 
+/**
+ * What happened to the receiving thread: it died (a bug, out of memory; datagrams are not read until it is back),
+ * or a new one listens again on the same port.
+ */
+export type UdpThreadEvent = 'exited' | 'restarted';
+
 /** Starts the thread and binds; rejects with the bind error (EADDRINUSE with its address and port, as dgram's). */
 export async function startUdpReceiver(
   setup: UdpReceiverSetup,
   onBatch: (batch: UdpBatch) => void,
+  onThread: (event: UdpThreadEvent) => void = () => undefined,
 ): Promise<UdpReceiver> {
   let closing: Promise<void> | undefined;
   let closed: () => void = () => undefined;
@@ -103,6 +110,7 @@ export async function startUdpReceiver(
       closed();
       return;
     }
+    onThread('exited');
     restartTimer = setTimeout(restart, RESTART_DELAY_MS);
   };
   const first = await bindThread(setup, onBatch, onExit);
@@ -115,6 +123,8 @@ export async function startUdpReceiver(
         thread = t.thread;
         if (closing) {
           thread.postMessage({ kind: 'close' });
+        } else {
+          onThread('restarted');
         }
       },
       () => {

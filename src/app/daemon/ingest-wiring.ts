@@ -73,6 +73,11 @@ export async function startIngest(
         allow: syslog.allow,
         maxFrameBytes: syslog.maxFrameBytes,
         maxConnections: syslog.maxConnections,
+        // A dead receiving thread reads nothing until it is back: the administrator hears of it in the log.
+        onUdpThread: (event) =>
+          event === 'exited'
+            ? log?.error({ transport: 'udp', port }, 'syslog UDP receiving thread stopped; starting a new one in 1 s')
+            : log?.warn({ transport: 'udp', port }, 'syslog UDP receiving thread started again'),
         ...ingest,
         ...(tlsSecrets ? { tls: tlsSecrets } : {}),
       }).catch((err: unknown) => {

@@ -209,11 +209,13 @@ describe('UDP listener under load', () => {
 
   test('a receiving thread that dies is started again on the same port', async (t) => {
     let received = 0;
+    const events: string[] = [];
     const r = await startUdpReceiver(
       { type: 'udp4', host: '127.0.0.1', port: 0, recvBufferBytes: 1 << 20, allow: [], maxInFlightBytes: 1 << 20 },
       (b) => {
         received += b.count;
       },
+      (event) => events.push(event),
     );
     t.after(() => r.close());
     const first = r[kThread]();
@@ -229,5 +231,7 @@ describe('UDP listener under load', () => {
       'a datagram received by a new thread',
     );
     assert.notEqual(r[kThread](), first);
+    // Told, so that the daemon can say so in its log.
+    assert.deepEqual(events, ['exited', 'restarted']);
   });
 });
