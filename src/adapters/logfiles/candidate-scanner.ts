@@ -104,6 +104,45 @@ export interface RefusalLineOptions {
   readonly marker: string;
 }
 
+/** Anchors shorter than this are not chosen (a short one is common in text): a shorter wording is its own anchor. */
+const MIN_ANCHOR = 5;
+
+/**
+ * Parts of the wordings to search the input for, fewer than the wordings when some share one (`join ` is in `join
+ * refused` and `unable to join meeting`, `session` in the two others): each SIMD pass costs per word searched over
+ * every byte, and a line holding an anchor is then asked for the wordings themselves. Greedy: the part (of at least
+ * MIN_ANCHOR characters) in most of the wordings not yet covered, the longest of those (the rarer in text).
+ */
+export function anchorsOf(wordings: readonly string[]): string[] {
+  const uncovered = new Set(wordings);
+  const anchors: string[] = [];
+  while (uncovered.size > 0) {
+    let best = { text: '', covers: [] as string[] };
+    for (const w of uncovered) {
+      if (w.length < MIN_ANCHOR && best.covers.length === 0) {
+        best = { text: w, covers: [...uncovered].filter((u) => u.includes(w)) };
+      }
+      for (let length = MIN_ANCHOR; length <= w.length; length++) {
+        for (let i = 0; i + length <= w.length; i++) {
+          const text = w.slice(i, i + length);
+          const covers = [...uncovered].filter((u) => u.includes(text));
+          if (
+            covers.length > best.covers.length ||
+            (covers.length === best.covers.length && length > best.text.length)
+          ) {
+            best = { text, covers };
+          }
+        }
+      }
+    }
+    anchors.push(best.text);
+    for (const w of best.covers) {
+      uncovered.delete(w);
+    }
+  }
+  return anchors;
+}
+
 /** Which kinds of substring a piece of a line holds (bits), so that a line cut in pieces is judged whole. */
 const HAS_RECORD = 1;
 const HAS_LEVEL = 2;
@@ -155,8 +194,10 @@ export class CandidateScanner {
   readonly #recordNeedles: Needle[];
   /** The level words (as they are), asked of the few lines holding a wording or the marker; empty without refusals. */
   readonly #levelWords: Word[];
-  /** The refusal wordings (any case), searched over a window by its kernel (linesWith); empty without refusals. */
+  /** The refusal wordings (any case), asked of the lines holding an anchor; empty without refusals. */
   readonly #wordings: Word[];
+  /** Parts of the wordings (any case), one in each, searched over a window by its kernel (linesWith). */
+  readonly #anchors: Word[];
   /** The marker's bytes (refusals only). */
   readonly #marker: Buffer | undefined;
   /** Bytes a substring could straddle when an overlong line's head is dropped. */
@@ -195,6 +236,7 @@ export class CandidateScanner {
       });
     this.#levelWords = substrings.filter(isLevel).map((text) => ({ text, exact: true }));
     this.#wordings = (refusals?.wordings ?? []).map((text) => ({ text, exact: false }));
+    this.#anchors = anchorsOf(refusals?.wordings ?? []).map((text) => ({ text, exact: false }));
     this.#marker = marker === undefined ? undefined : Buffer.from(marker, 'latin1');
     this.#straddle = Math.max(0, ...[...substrings, ...(refusals?.wordings ?? [])].map((n) => n.length - 1));
     this.#sink = typeof sink === 'function' ? new CallbackSink(sink, options) : sink;
@@ -373,7 +415,7 @@ export class CandidateScanner {
     }
     // The lines saying what a refusal says, in order, found by the window's kernel in one call: [start, end, …]
     // (window offsets). Candidates only with a level word. Merged with the others by line start.
-    const worded = this.#wordings.length > 0 ? this.#window.linesWith(start, end, this.#wordings) : NO_LINES;
+    const worded = this.#anchors.length > 0 ? this.#window.linesWith(start, end, this.#anchors) : NO_LINES;
     let previous = -1;
     let i = 0;
     let j = 0;
@@ -392,7 +434,10 @@ export class CandidateScanner {
         from = wordedStart;
         to = worded[j + 1] as number;
         j += 2;
-        if (from !== previous && !this.#window.saysAny(from, to, this.#levelWords)) {
+        if (
+          from !== previous &&
+          (!this.#window.saysAny(from, to, this.#levelWords) || !this.#window.saysAny(from, to, this.#wordings))
+        ) {
           continue;
         }
       }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { CandidateScanner, type CandidateSink } from '../../../src/adapters/logfiles/candidate-scanner.js';
+import { anchorsOf, CandidateScanner, type CandidateSink } from '../../../src/adapters/logfiles/candidate-scanner.js';
 import { readBatches } from '../../../src/adapters/logfiles/read-batches.js';
 import {
   CANDIDATE_SUBSTRINGS,
@@ -170,6 +170,25 @@ describe('level-word lines in the scanner', () => {
       }
     });
   }
+});
+
+describe('anchors of the refusal wordings', () => {
+  test('every wording holds one, there are no more of them than wordings, and the defaults share two', () => {
+    assert.deepEqual(anchorsOf(WORDINGS), ['session', 'join ']);
+    fc.assert(
+      fc.property(fc.array(fc.stringMatching(/^[a-z :]{1,24}$/), { minLength: 1, maxLength: 4 }), (wordings) => {
+        const anchors = anchorsOf(wordings);
+        assert.ok(anchors.length <= new Set(wordings).size);
+        for (const w of wordings) {
+          assert.ok(
+            anchors.some((a) => w.includes(a)),
+            `${w} in ${JSON.stringify(anchors)}`,
+          );
+        }
+      }),
+      { numRuns: 500, seed: 3 },
+    );
+  });
 });
 
 describe('Stats lines of every shape read from a file', () => {
