@@ -18,7 +18,7 @@ import {
   type LineReader,
   refusalLiterals,
 } from '../../core/parse/index.js';
-import { CandidateScanner, type CandidateSink, type RefusalLineOptions } from './candidate-scanner.js';
+import { anchorsOf, CandidateScanner, type CandidateSink, type RefusalLineOptions } from './candidate-scanner.js';
 import type { LogSource } from './sources.js';
 import type { StatsLineReader } from './stats-line-kernel.js';
 
@@ -177,7 +177,7 @@ class RecordSink implements CandidateSink {
 const REFUSAL_WORDINGS = refusalLiterals(DEFAULT_JOIN_REFUSED_PATTERNS);
 const REFUSALS: RefusalLineOptions | undefined =
   REFUSAL_WORDINGS && REFUSAL_WORDINGS.length <= 4 && REFUSAL_WORDINGS.every((w) => w.length <= 64)
-    ? { levels: LEVEL_SUBSTRINGS, wordings: REFUSAL_WORDINGS, marker: 'Stats' }
+    ? { levels: LEVEL_SUBSTRINGS, wordings: REFUSAL_WORDINGS, marker: 'Stats', anchors: anchorsOf(REFUSAL_WORDINGS) }
     : undefined;
 
 /** A scanner of a source modified at `mtimeMs`, handing its records to `out`, counting unreadable lines. */

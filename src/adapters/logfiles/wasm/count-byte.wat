@@ -126,7 +126,7 @@
   ;; otherwise). Held in locals, nothing called per block: this runs over every byte of the input.
   (func (export "linesWith") (param $p i32) (param $end i32) (param $words i32) (param $out i32) (param $max i32)
     (result i32)
-    (local $start i32) (local $stop i32) (local $q i32) (local $ls i32) (local $le i32) (local $count i32)
+    (local $start i32) (local $q i32) (local $count i32)
     (local $len0 i32) (local $len1 i32) (local $len2 i32) (local $len3 i32)
     (local $f0 v128) (local $l0 v128) (local $a0 v128) (local $b0 v128)
     (local $f1 v128) (local $l1 v128) (local $a1 v128) (local $b1 v128)
@@ -177,12 +177,43 @@
         (local.set $a3 (local.get $a0))
         (local.set $b3 (local.get $b0))))
     (local.set $start (local.get $p))
-    (block $done
-      (loop $block
-        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $v (v128.load (local.get $p)))
-        (if (v128.any_true
-              (v128.or
+    ;; Two words or fewer (the refusal wordings' shared parts): half the work per block.
+    (if (i32.eqz (i32.load offset=400 (local.get $words)))
+      (then
+      (block $done2
+        (loop $block2
+          (br_if $done2 (i32.ge_u (local.get $p) (local.get $end)))
+          (local.set $v (v128.load (local.get $p)))
+          (if (v128.any_true
+                (v128.or
+                (v128.and
+                  (i8x16.eq (v128.or (local.get $v) (local.get $a0)) (local.get $f0))
+                  (i8x16.eq
+                    (v128.or (v128.load (i32.sub (i32.add (local.get $p) (local.get $len0)) (i32.const 1))) (local.get $b0))
+                    (local.get $l0)))
+                (v128.and
+                  (i8x16.eq (v128.or (local.get $v) (local.get $a1)) (local.get $f1))
+                  (i8x16.eq
+                    (v128.or (v128.load (i32.sub (i32.add (local.get $p) (local.get $len1)) (i32.const 1))) (local.get $b1))
+                    (local.get $l1)))))
+            (then
+              (local.set $q (call $wordIn (local.get $p) (local.get $end) (local.get $words)))
+              (if (i32.ge_s (local.get $q) (i32.const 0))
+                (then
+                  (local.set $p (call $emitLine (local.get $q) (local.get $start) (local.get $end)
+                    (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 3)))))
+                  (local.set $count (i32.add (local.get $count) (i32.const 1)))
+                  (br_if $done2 (i32.ge_u (local.get $count) (local.get $max)))
+                  (br $block2)))))
+          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (br $block2))))
+      (else
+      (block $done4
+        (loop $block4
+          (br_if $done4 (i32.ge_u (local.get $p) (local.get $end)))
+          (local.set $v (v128.load (local.get $p)))
+          (if (v128.any_true
+                (v128.or
                 (v128.or
                 (v128.and
                   (i8x16.eq (v128.or (local.get $v) (local.get $a0)) (local.get $f0))
@@ -205,36 +236,48 @@
                   (i8x16.eq
                     (v128.or (v128.load (i32.sub (i32.add (local.get $p) (local.get $len3)) (i32.const 1))) (local.get $b3))
                     (local.get $l3))))))
-          (then
-            (local.set $stop (i32.add (local.get $p) (i32.const 16)))
-            (if (i32.gt_u (local.get $stop) (local.get $end))
-              (then (local.set $stop (local.get $end))))
-            (local.set $q (call $scalar (local.get $p) (local.get $stop) (local.get $end) (local.get $words)))
-            (if (i32.ge_s (local.get $q) (i32.const 0))
-              (then
-                (local.set $ls (local.get $q))
-                (block $atStart
-                  (loop $back
-                    (br_if $atStart (i32.le_u (local.get $ls) (local.get $start)))
-                    (br_if $atStart (i32.eq (i32.load8_u (i32.sub (local.get $ls) (i32.const 1))) (i32.const 10)))
-                    (local.set $ls (i32.sub (local.get $ls) (i32.const 1)))
-                    (br $back)))
-                (local.set $le (local.get $q))
-                (block $atEnd
-                  (loop $forth
-                    (br_if $atEnd (i32.ge_u (local.get $le) (local.get $end)))
-                    (br_if $atEnd (i32.eq (i32.load8_u (local.get $le)) (i32.const 10)))
-                    (local.set $le (i32.add (local.get $le) (i32.const 1)))
-                    (br $forth)))
-                (i32.store (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 3))) (local.get $ls))
-                (i32.store offset=4 (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 3))) (local.get $le))
-                (local.set $count (i32.add (local.get $count) (i32.const 1)))
-                (br_if $done (i32.ge_u (local.get $count) (local.get $max)))
-                (local.set $p (i32.add (local.get $le) (i32.const 1)))
-                (br $block)))))
-        (local.set $p (i32.add (local.get $p) (i32.const 16)))
-        (br $block)))
+            (then
+              (local.set $q (call $wordIn (local.get $p) (local.get $end) (local.get $words)))
+              (if (i32.ge_s (local.get $q) (i32.const 0))
+                (then
+                  (local.set $p (call $emitLine (local.get $q) (local.get $start) (local.get $end)
+                    (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 3)))))
+                  (local.set $count (i32.add (local.get $count) (i32.const 1)))
+                  (br_if $done4 (i32.ge_u (local.get $count) (local.get $max)))
+                  (br $block4)))))
+          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (br $block4)))))
     (local.get $count))
+
+  ;; Where a word starts in the 16 positions from `p` (a block linesWith found a hit in), -1 when none does.
+  (func $wordIn (param $p i32) (param $end i32) (param $words i32) (result i32)
+    (local $stop i32)
+    (local.set $stop (i32.add (local.get $p) (i32.const 16)))
+    (if (i32.gt_u (local.get $stop) (local.get $end))
+      (then (local.set $stop (local.get $end))))
+    (call $scalar (local.get $p) (local.get $stop) (local.get $end) (local.get $words)))
+
+  ;; Writes the bounds of the line holding position `q` of [start, end) at `at` (line start, offset of its newline)
+  ;; and returns where the next line starts.
+  (func $emitLine (param $q i32) (param $start i32) (param $end i32) (param $at i32) (result i32)
+    (local $ls i32) (local $le i32)
+    (local.set $ls (local.get $q))
+    (block $atStart
+      (loop $back
+        (br_if $atStart (i32.le_u (local.get $ls) (local.get $start)))
+        (br_if $atStart (i32.eq (i32.load8_u (i32.sub (local.get $ls) (i32.const 1))) (i32.const 10)))
+        (local.set $ls (i32.sub (local.get $ls) (i32.const 1)))
+        (br $back)))
+    (local.set $le (local.get $q))
+    (block $atEnd
+      (loop $forth
+        (br_if $atEnd (i32.ge_u (local.get $le) (local.get $end)))
+        (br_if $atEnd (i32.eq (i32.load8_u (local.get $le)) (i32.const 10)))
+        (local.set $le (i32.add (local.get $le) (i32.const 1)))
+        (br $forth)))
+    (i32.store (local.get $at) (local.get $ls))
+    (i32.store offset=4 (local.get $at) (local.get $le))
+    (i32.add (local.get $le) (i32.const 1)))
 
   ;; The first of the positions [p, stop) where a word starts and ends by `end` (-1: none): byte by byte.
   (func $scalar (param $p i32) (param $stop i32) (param $end i32) (param $words i32) (result i32)
