@@ -9,10 +9,11 @@
  * and the next call starts a new worker on the same file.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { CmsRecord } from '../../core/model.js';
 import { InvalidStateError, StoreError, type StoreErrorCode } from '../../errors.js';
 import type { AsyncStore, MinuteKind, MinuteSeries, StoredEvent } from '../../ports/async-store.js';
+import { startModuleWorker } from '../../worker-thread.js';
 import { eachInPages } from './record-rows.js';
 import { sqliteStoreError } from './sqlite-errors.js';
 import { SqliteRecordReader } from './sqlite-store.js';
@@ -34,18 +35,12 @@ export const kWorker: unique symbol = Symbol('sqlite store worker');
  */
 const WORKER_YOUNG_GENERATION_MB = 2;
 
-/**
- * Compiled, the worker is plain .js. Under tsx (development, tests) it is .ts and needs tsx's loader, which a worker
- * does not inherit: a tiny bootstrap registers it before importing the worker module (as app/analyze/batch-feeds.ts).
- */
+/** Starts the store's writer thread (src/worker-thread.ts: compiled or under tsx). */
 function startWorker(path: string): Worker {
-  const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
-  if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./sqlite-store-worker.js', import.meta.url), { workerData: { path }, resourceLimits });
-  }
-  const target = JSON.stringify(new URL('./sqlite-store-worker.ts', import.meta.url).href);
-  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${target}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: { path }, resourceLimits });
+  return startModuleWorker(import.meta.url, 'sqlite-store-worker', {
+    workerData: { path },
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+  });
 }
 
 function rebuild(e: SerializedError, path: string, what = 'use the store'): Error {

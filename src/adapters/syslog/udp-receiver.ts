@@ -7,7 +7,8 @@
  * later, and again every second until one does or the receiver is closed. Meanwhile the senders' datagrams are
  * refused by the kernel, and the last few milliseconds the dead thread had not posted are lost with it.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../../worker-thread.js';
 import type { FromUdpReceiver, UdpBatch, UdpReceiverSetup } from './udp-receiver-protocol.js';
 
 export type { UdpBatch } from './udp-receiver-protocol.js';
@@ -24,18 +25,9 @@ export interface UdpReceiver {
   readonly [kThread]: () => Worker;
 }
 
-/**
- * Compiled, the worker is plain .js. Under tsx (development, tests) it is .ts and needs tsx's loader, which a worker
- * does not inherit: a tiny bootstrap registers it first (as the store's and analyze's workers do).
- */
+/** Starts the receiving thread (src/worker-thread.ts: compiled or under tsx). */
 function startReceiverThread(setup: UdpReceiverSetup): Worker {
-  const compiled = !import.meta.url.endsWith('.ts');
-  const worker = new URL(`./udp-receiver-worker.${compiled ? 'js' : 'ts'}`, import.meta.url);
-  if (compiled) {
-    return new Worker(worker, { workerData: setup });
-  }
-  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(worker.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: setup });
+  return startModuleWorker(import.meta.url, 'udp-receiver-worker', { workerData: setup });
 }
 
 /**

@@ -5,9 +5,10 @@
  * first thing to start the workers early (`prestartScanWorkers`).
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ReadOptions, RecordBatch } from '../../adapters/logfiles/read-batches.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
+import { startModuleWorker } from '../../worker-thread.js';
 import type { BatchFeed } from './batch-feeds.js';
 import { creditStepFor, type FromWorker, READ_AHEAD, type ToWorker } from './worker-protocol.js';
 
@@ -20,17 +21,9 @@ import { creditStepFor, type FromWorker, READ_AHEAD, type ToWorker } from './wor
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 };
 
-/**
- * Starts a scan worker. Compiled, it is plain .js. Under tsx (development, tests) the worker is .ts and needs tsx's
- * loader, which a worker does not inherit: a tiny bootstrap registers it before importing the worker module.
- */
+/** Starts a scan worker (src/worker-thread.ts: compiled or under tsx). */
 function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./scan-worker.js', import.meta.url), { resourceLimits: WORKER_LIMITS });
-  }
-  const target = JSON.stringify(new URL('./scan-worker.ts', import.meta.url).href);
-  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${target}); });`;
-  return new Worker(bootstrap, { eval: true, resourceLimits: WORKER_LIMITS });
+  return startModuleWorker(import.meta.url, 'scan-worker', { resourceLimits: WORKER_LIMITS });
 }
 
 /** Workers started ahead of need by `prestartScanWorkers`, not yet taken by a pool. */
