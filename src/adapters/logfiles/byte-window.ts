@@ -35,8 +35,9 @@ export interface Word {
   readonly exact: boolean;
 }
 
-const MAX_WORDS = 8;
-const MAX_WORD_BYTES = 64;
+/** Words saysAny looks for at once, at most, and their longest. */
+export const MAX_WORDS = 8;
+export const MAX_WORD_BYTES = 64;
 /**
  * Bytes of the words' table (count-byte.wat, saysAny): first-byte masks, 8 words of 8 + 64 bytes, then 8 pairs of
  * vectors (each word's first and last byte, folded, 16 times), then linesWith's 4 × 4 vectors (first and last byte,
@@ -48,7 +49,7 @@ const TABLE_BYTES = 256 + MAX_WORDS * 72 + 2 * MAX_WORDS * 32;
 const FOLD = new Uint8Array(256).map((_, b) => (b >= 65 && b <= 90 ? b + 32 : b));
 
 /** Words linesWith looks for, at most. */
-const LINES_WITH_WORDS = 4;
+export const LINES_WITH_WORDS = 4;
 
 /** What linesWith ORs into an input byte before comparing it with `byte` of `word`: 0x20 folds a capital letter. */
 function foldMask(word: Word, byte: number): number {

@@ -95,15 +95,16 @@ export interface CandidateScannerOptions {
 export interface RefusalLineOptions {
   /** Those of the substrings that are level words (core/parse LEVEL_SUBSTRINGS): matched as they are. */
   readonly levels: readonly string[];
-  /** What a refusal says, in small letters (core/parse refusalLiterals), matched in any ASCII case: at most 4. */
+  /**
+   * What a refusal says, in small letters (core/parse refusalLiterals), matched in any ASCII case: at most MAX_WORDS,
+   * with at most LINES_WITH_WORDS anchors (byte-window.ts).
+   */
   readonly wordings: readonly string[];
   /**
    * The head of a substring (`Stats` of `Stats `), matched as it is: that substring is searched by its head, and a
    * line holding the head but not the whole substring is a candidate when it holds a level word.
    */
   readonly marker: string;
-  /** anchorsOf(wordings), when the caller has them (they cost ~0.4 ms to find: once per program, not per source). */
-  readonly anchors?: readonly string[];
 }
 
 /** Anchors shorter than this are not chosen (a short one is common in text): a shorter wording is its own anchor. */
@@ -143,6 +144,20 @@ export function anchorsOf(wordings: readonly string[]): string[] {
     }
   }
   return anchors;
+}
+
+/**
+ * The anchors of `wordings` as words in any case, found once per array (anchorsOf costs ~0.4 ms: once per program,
+ * not once per source).
+ */
+const anchorWords = new WeakMap<readonly string[], Word[]>();
+function anchorWordsOf(wordings: readonly string[]): Word[] {
+  let words = anchorWords.get(wordings);
+  if (!words) {
+    words = anchorsOf(wordings).map((text) => ({ text, exact: false }));
+    anchorWords.set(wordings, words);
+  }
+  return words;
 }
 
 /** Which kinds of substring a piece of a line holds (bits), so that a line cut in pieces is judged whole. */
@@ -238,7 +253,7 @@ export class CandidateScanner {
       });
     this.#levelWords = substrings.filter(isLevel).map((text) => ({ text, exact: true }));
     this.#wordings = (refusals?.wordings ?? []).map((text) => ({ text, exact: false }));
-    this.#anchors = (refusals?.anchors ?? anchorsOf(refusals?.wordings ?? [])).map((text) => ({ text, exact: false }));
+    this.#anchors = refusals ? anchorWordsOf(refusals.wordings) : [];
     this.#marker = marker === undefined ? undefined : Buffer.from(marker, 'latin1');
     this.#straddle = Math.max(0, ...[...substrings, ...(refusals?.wordings ?? [])].map((n) => n.length - 1));
     this.#sink = typeof sink === 'function' ? new CallbackSink(sink, options) : sink;
@@ -428,6 +443,7 @@ export class CandidateScanner {
       const wordedStart = worded[j] ?? Number.POSITIVE_INFINITY;
       let from: number;
       let to: number;
+      let byAnchor = false;
       if (recordStart <= wordedStart) {
         from = recordStart;
         to = start + recordEnd;
@@ -436,14 +452,16 @@ export class CandidateScanner {
         from = wordedStart;
         to = worded[j + 1] as number;
         j += 2;
-        if (
-          from !== previous &&
-          (!this.#window.saysAny(from, to, this.#levelWords) || !this.#window.saysAny(from, to, this.#wordings))
-        ) {
-          continue;
-        }
+        byAnchor = true;
       }
       if (from === previous) {
+        continue;
+      }
+      // Found by an anchor alone: a candidate when it holds a whole wording and a level word.
+      if (
+        byAnchor &&
+        (!this.#window.saysAny(from, to, this.#levelWords) || !this.#window.saysAny(from, to, this.#wordings))
+      ) {
         continue;
       }
       previous = from;

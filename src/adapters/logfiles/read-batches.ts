@@ -18,6 +18,7 @@ import {
   type LineReader,
   refusalLiterals,
 } from '../../core/parse/index.js';
+import { LINES_WITH_WORDS, MAX_WORD_BYTES, MAX_WORDS } from './byte-window.js';
 import { anchorsOf, CandidateScanner, type CandidateSink, type RefusalLineOptions } from './candidate-scanner.js';
 import type { LogSource } from './sources.js';
 import type { StatsLineReader } from './stats-line-kernel.js';
@@ -176,8 +177,11 @@ class RecordSink implements CandidateSink {
  */
 const REFUSAL_WORDINGS = refusalLiterals(DEFAULT_JOIN_REFUSED_PATTERNS);
 const REFUSALS: RefusalLineOptions | undefined =
-  REFUSAL_WORDINGS && REFUSAL_WORDINGS.length <= 4 && REFUSAL_WORDINGS.every((w) => w.length <= 64)
-    ? { levels: LEVEL_SUBSTRINGS, wordings: REFUSAL_WORDINGS, marker: 'Stats', anchors: anchorsOf(REFUSAL_WORDINGS) }
+  REFUSAL_WORDINGS &&
+  REFUSAL_WORDINGS.length <= MAX_WORDS &&
+  REFUSAL_WORDINGS.every((w) => w.length <= MAX_WORD_BYTES) &&
+  anchorsOf(REFUSAL_WORDINGS).length <= LINES_WITH_WORDS
+    ? { levels: LEVEL_SUBSTRINGS, wordings: REFUSAL_WORDINGS, marker: 'Stats' }
     : undefined;
 
 /** A scanner of a source modified at `mtimeMs`, handing its records to `out`, counting unreadable lines. */
