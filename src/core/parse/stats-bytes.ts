@@ -48,6 +48,12 @@ function rfc5424Version(bytes: Uint8Array, p: number, end: number): 'yes' | 'no'
 
 /** Longer lines go the general way (it refuses lines over 64 Ki characters). */
 const MAX_FAST_LINE = 4096;
+
+/** Where the line `[start, lineEnd)` ends without its CR (the general path drops one), or -1 when it is too long. */
+function fastLineEnd(bytes: Uint8Array, start: number, lineEnd: number): number {
+  const end = lineEnd > start && bytes[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
+  return end - start > MAX_FAST_LINE ? -1 : end;
+}
 const MAX_ACTIVE = 100_000;
 /** Digits read here at most: 15 are exact in a double and below Number.MAX_SAFE_INTEGER. */
 const MAX_DIGITS = 15;
@@ -108,29 +114,20 @@ export class StatsLineBytes extends StatsLineState {
    * (`stamp`, `host`, `active`, `connects`, `disconnects`) until the next call. False changes nothing but the cache.
    */
   read(bytes: Uint8Array, start: number, lineEnd: number): boolean {
-    let end = lineEnd;
-    if (end > start && bytes[end - 1] === CR) {
-      end--;
-    }
-    if (end - start > MAX_FAST_LINE) {
-      return false;
-    }
-    // The BSD stamp, as readBsdStamp reads it (into a scratch stamp: a line not taken changes nothing).
-    const read = this.#stamp;
-    const p = bsdStampEnd(bytes, end, start, start, read);
-    if (p < 0) {
-      return false;
-    }
-    if (!this.#readAfterStamp(bytes, p, end)) {
-      return false;
-    }
-    this.#takeStamp();
-    return true;
+    const end = fastLineEnd(bytes, start, lineEnd);
+    return end >= 0 && this.#readBsd(bytes, start, start, end);
   }
 
-  /** The line is taken: its stamp, read into the scratch one, becomes `stamp`. */
-  #takeStamp(): void {
+  /**
+   * A BSD stamp at `at`, as readBsdStamp reads it (into a scratch stamp: a line not taken changes nothing), then the
+   * rest of the line; the stamp becomes `stamp` when the line is taken.
+   */
+  #readBsd(bytes: Uint8Array, at: number, lineStart: number, end: number): boolean {
     const read = this.#stamp;
+    const p = bsdStampEnd(bytes, end, at, lineStart, read);
+    if (p < 0 || !this.#readAfterStamp(bytes, p, end)) {
+      return false;
+    }
     const stamp = this.stamp;
     stamp.month = read.month;
     stamp.day = read.day;
@@ -139,6 +136,7 @@ export class StatsLineBytes extends StatsLineState {
     stamp.second = read.second;
     stamp.ms = read.ms;
     stamp.end = read.end;
+    return true;
   }
 
   /**
@@ -150,11 +148,8 @@ export class StatsLineBytes extends StatsLineState {
    * RFC 5424 receivers, a syslog server's own stamp) every Stats line went the general way at ~2.7 µs.
    */
   readOtherShape(bytes: Uint8Array, start: number, lineEnd: number, timeZone: string): 'no' | 'bsd' | 'instant' {
-    let end = lineEnd;
-    if (end > start && bytes[end - 1] === CR) {
-      end--;
-    }
-    if (end - start > MAX_FAST_LINE) {
+    const end = fastLineEnd(bytes, start, lineEnd);
+    if (end < 0) {
       return 'no';
     }
     const afterPri = priEnd(bytes, start, end);
@@ -177,15 +172,8 @@ export class StatsLineBytes extends StatsLineState {
       this.at = this.#instant.at;
       return 'instant';
     }
-    if (afterPri === start) {
-      return 'no';
-    }
-    const stampEnd = bsdStampEnd(bytes, end, p, start, this.#stamp);
-    if (stampEnd < 0 || !this.#readAfterStamp(bytes, stampEnd, end)) {
-      return 'no';
-    }
-    this.#takeStamp();
-    return 'bsd';
+    // Without a `<PRI>`, `read` has answered for a BSD stamp.
+    return afterPri > start && this.#readBsd(bytes, p, start, end) ? 'bsd' : 'no';
   }
 
   /**
