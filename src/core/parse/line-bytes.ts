@@ -111,10 +111,11 @@ const Z = 90;
  * can be followed by.
  */
 export function isoStampEnd(bytes: Uint8Array, end: number, p: number, timeZone: string, out: { at: number }): number {
-  const year = twoDigitsAt(bytes, end, p) * 100 + twoDigitsAt(bytes, end, p + 2);
+  const century = twoDigitsAt(bytes, end, p);
+  const yearOfCentury = twoDigitsAt(bytes, end, p + 2);
   if (
-    twoDigitsAt(bytes, end, p) < 0 ||
-    twoDigitsAt(bytes, end, p + 2) < 0 ||
+    century < 0 ||
+    yearOfCentury < 0 ||
     byteAt(bytes, end, p + 4) !== DASH ||
     byteAt(bytes, end, p + 7) !== DASH ||
     byteAt(bytes, end, p + 13) !== COLON ||
@@ -122,6 +123,7 @@ export function isoStampEnd(bytes: Uint8Array, end: number, p: number, timeZone:
   ) {
     return -1;
   }
+  const year = century * 100 + yearOfCentury;
   const separator = byteAt(bytes, end, p + 10);
   const month = twoDigitsAt(bytes, end, p + 5);
   const day = twoDigitsAt(bytes, end, p + 8);
