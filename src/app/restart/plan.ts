@@ -29,14 +29,17 @@ export function thresholdsOf(config: WbguardConfig): GuardThresholds {
   };
 }
 
-export function renderPlan(plan: RollingPlan): string {
+/** Why the leak trigger considered each Web Bridge it chose (Decision.selectedBecause); shown above its guards. */
+type SelectedBecause = Readonly<Record<string, string>>;
+
+export function renderPlan(plan: RollingPlan, because: SelectedBecause = {}): string {
   const lines: string[] = [];
   lines.push(
     plan.order.length > 0
       ? `Plan: restart ${plan.order.join(' → ')}, one at a time, each verified back before the next`
       : 'Plan: no Web Bridge to restart',
   );
-  lines.push(...decisionLines(plan));
+  lines.push(...decisionLines(plan, because));
   return `${lines.join('\n')}\n`;
 }
 
@@ -48,13 +51,16 @@ export function renderNotWorthIt(plan: RollingPlan, none: boolean): string {
   const head = none
     ? 'No Web Bridge is leaking enough to be worth a restart. The guards of each:'
     : 'Not leaking enough to be worth a restart:';
-  return `${[head, ...decisionLines(plan)].join('\n')}\n`;
+  return `${[head, ...decisionLines(plan, {})].join('\n')}\n`;
 }
 
-function decisionLines(plan: RollingPlan): string[] {
+function decisionLines(plan: RollingPlan, because: SelectedBecause): string[] {
   const lines: string[] = [];
   for (const d of plan.decisions) {
     lines.push(`  ${d.name}: ${d.kind.toUpperCase()}`);
+    if (because[d.name]) {
+      lines.push(`    why  ${'considered'.padEnd(14)} ${because[d.name]}`);
+    }
     for (const g of d.guards) {
       const mark = g.verdict === 'pass' ? 'ok  ' : g.verdict === 'forced' ? 'FORCED' : 'NO  ';
       lines.push(`    ${mark} ${g.guard.padEnd(14)} ${g.detail}`);

@@ -26,6 +26,12 @@ export interface Decision {
   readonly windowOpen: boolean;
   /** The Web Bridges the selection considered, in the configuration's order. */
   readonly considered: readonly string[];
+  /**
+   * Why the leak trigger (`--leaking`, the daemon's policy) considered each Web Bridge it chose, in words: worth a
+   * restart now, or its limit forecast within `policy.forecastWithinHours` (then the guards may still skip it).
+   * Empty for the other selections.
+   */
+  readonly selectedBecause: Readonly<Record<string, string>>;
   /** Per considered Web Bridge: restart / skip / defer with every guard's verdict and numbers; the rolling order. */
   readonly plan: RollingPlan;
 }
@@ -107,10 +113,34 @@ function unknownWebBridge(name: string): WebBridgeFacts {
   return { name, active: null, seenAt: null, provenLeak: null, lastJoinAt: null, limitInHours: null };
 }
 
-/** The leak trigger: worth restarting now, or the forecast reaches the limit within `forecastWithinHours`. */
+/**
+ * The leak trigger: worth restarting now, or the forecast reaches the limit within `forecastWithinHours`. Says
+ * which, or null when neither.
+ */
+function leakingBecause(snapshot: Snapshot, wb: WebBridgeFacts): string | null {
+  if (worthRestarting(inputOf(snapshot, wb, null), snapshot.thresholds)) {
+    return 'worth a restart now (leak threshold or near the limit)';
+  }
+  const within = snapshot.policy.forecastWithinHours;
+  if (within > 0 && wb.limitInHours !== null && wb.limitInHours <= within) {
+    return `limit ${snapshot.thresholds.limit} forecast in ${wb.limitInHours.toFixed(1)} h, within policy.forecastWithinHours ${within} h`;
+  }
+  return null;
+}
+
 function leaking(snapshot: Snapshot, wb: WebBridgeFacts): boolean {
-  const soon = wb.limitInHours !== null && wb.limitInHours <= snapshot.policy.forecastWithinHours;
-  return soon || worthRestarting(inputOf(snapshot, wb, null), snapshot.thresholds);
+  return leakingBecause(snapshot, wb) !== null;
+}
+
+/** The leak trigger's reason for each chosen Web Bridge, when the leak trigger chose them. */
+function selectedBecause(snapshot: Snapshot, chosen: readonly WebBridgeFacts[]): Record<string, string> {
+  const s = snapshot.select;
+  const byLeak = s.kind === 'leaking' || (s.kind === 'policy' && !s.scheduleDue);
+  const why: Record<string, string> = {};
+  for (const wb of byLeak ? chosen : []) {
+    why[wb.name] = leakingBecause(snapshot, wb) ?? '';
+  }
+  return why;
 }
 
 /** The Web Bridges the snapshot's selection considers. */
@@ -141,6 +171,7 @@ export function decide(snapshot: Snapshot): Decision {
     now: snapshot.now,
     windowOpen: windowOpen(snapshot),
     considered: chosen.map((w) => w.name),
+    selectedBecause: selectedBecause(snapshot, chosen),
     plan: planRollingRestart(decisions, snapshot.thresholds.limit),
   };
 }

@@ -89,7 +89,8 @@ describe('wbguard restart against the simulator', () => {
 
   test("dry run with nothing worth restarting: every Web Bridge is still shown with its guards' numbers", async (t) => {
     const f = await leakingCluster(t, { leakRate: 0.02 });
-    f.writeConfig({ restart: { leakThreshold: 1000 } });
+    // No forecast trigger either: a slow leak's forecast can still fall within a day (then it is considered).
+    f.writeConfig({ restart: { leakThreshold: 1000 }, policy: { forecastWithinHours: 0 } });
     const r = await f.wbguard(['restart', '--leaking', '--logs', f.logs, '--dry-run']);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /No Web Bridge is leaking enough to be worth a restart/);
@@ -102,6 +103,22 @@ describe('wbguard restart against the simulator', () => {
       );
     }
     assert.match(r.out, /idle +real ≤ min\(active \d+, Σ CMA \d+\)/);
+  });
+
+  test('dry run: a Web Bridge the forecast chose says so above its guards', async (t) => {
+    const f = await leakingCluster(t, { leakRate: 0.02 });
+    f.writeConfig({ restart: { leakThreshold: 1000 }, policy: { forecastWithinHours: 24 * 365 } });
+    const r = await f.wbguard(['restart', '--leaking', '--logs', f.logs, '--dry-run']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^Plan: no Web Bridge to restart$/m);
+    for (const n of ['cms1', 'cms2', 'cms3']) {
+      assert.match(
+        r.out,
+        new RegExp(
+          `  ${n}: SKIP\\n    why  considered +limit 149 forecast in [\\d.]+ h, within policy\\.forecastWithinHours 8760 h\\n`,
+        ),
+      );
+    }
   });
 
   test('idle guard: real sessions on the cluster defer the restart (exit 3)', async (t) => {

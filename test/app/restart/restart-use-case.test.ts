@@ -121,6 +121,7 @@ describe('restart use case', () => {
       now: NOW,
       windowOpen: true,
       considered,
+      selectedBecause: {},
       plan: { order, decisions: [] },
     });
     const r = (outcome: 'success' | 'failure' | 'deferred' | 'abandoned') => ({ name: 'cms1', outcome, reasons: [] });

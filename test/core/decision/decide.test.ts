@@ -183,6 +183,27 @@ describe('decide: selection', () => {
     assert.deepEqual(decide({ ...s, select: { kind: 'names', names: ['cms2'] } }).considered, ['cms2']);
   });
 
+  test('the leak trigger says why it chose each Web Bridge; 0 forecast hours never selects on forecast', () => {
+    const s = snapshot({
+      webbridges: [
+        wb('cms1', { provenLeak: 25 }),
+        wb('cms2', { provenLeak: 2, active: 2 }),
+        wb('cms3', { provenLeak: 2, active: 2, limitInHours: 3 }),
+      ],
+    });
+    const why = decide({ ...s, select: { kind: 'leaking' } }).selectedBecause;
+    assert.deepEqual(Object.keys(why), ['cms1', 'cms3']);
+    assert.match(why.cms1 ?? '', /worth a restart now/);
+    assert.match(why.cms3 ?? '', /forecast in 3\.0 h, within policy\.forecastWithinHours 24 h/);
+    assert.deepEqual(decide({ ...s, select: { kind: 'names', names: ['cms3'] } }).selectedBecause, {});
+    const never = { ...s, select: { kind: 'leaking' as const }, policy: { ...s.policy, forecastWithinHours: 0 } };
+    assert.deepEqual(decide(never).considered, ['cms1']);
+    assert.deepEqual(
+      decide({ ...never, webbridges: [wb('cms3', { provenLeak: 2, active: 2, limitInHours: 0 })] }).considered,
+      [],
+    );
+  });
+
   test('the window: closed on a blackout date', () => {
     const s = snapshot({ policy: { ...snapshot().policy, blackouts: ['2026-11-21'] } });
     assert.equal(decide(s).windowOpen, false);

@@ -168,7 +168,7 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
       }
       const planDoc = { order: rolling.order, decisions: rolling.decisions };
       if (!opts.json) {
-        await write(io.stdout, printableLines(plan.renderPlan(rolling)));
+        await write(io.stdout, printableLines(plan.renderPlan(rolling, decision.selectedBecause)));
         // Every considered Web Bridge's numbers, also those --leaking found not worth a restart.
         const left = config.webbridges.map((w) => w.name).filter((n) => !decision.considered.includes(n));
         if (opts.leaking && left.length > 0) {
