@@ -11,6 +11,8 @@ import type { BatchFeed } from './batch-feeds.js';
 
 interface Head {
   readonly feed: BatchFeed;
+  /** Its feed's place among the feeds: of two records at the same instant, the earlier feed's goes first. */
+  readonly order: number;
   /** The current batch. */
   batch: RecordBatch | undefined;
   i: number;
@@ -18,6 +20,35 @@ interface Head {
   /** Time of the record at `i`. */
   at: number;
   done: boolean;
+}
+
+/** Whether head `a`'s record goes before head `b`'s: the earlier instant, then the earlier feed. */
+function before(a: Head, b: Head): boolean {
+  return a.at < b.at || (a.at === b.at && a.order < b.order);
+}
+
+/**
+ * Moves the head at `i` of the binary heap `heap` down to its place (the heap's first head is then the one whose
+ * record goes first). Two comparisons when it stays: a feed whose records come before every other feed's (a rotated
+ * piece older than the rest) is handed on at little more than a comparison per record.
+ */
+function siftDown(heap: Head[], i: number): void {
+  const n = heap.length;
+  const h = heap[i] as Head;
+  for (;;) {
+    const left = 2 * i + 1;
+    if (left >= n) {
+      break;
+    }
+    const right = left + 1;
+    const child = right < n && before(heap[right] as Head, heap[left] as Head) ? right : left;
+    if (!before(heap[child] as Head, h)) {
+      break;
+    }
+    heap[i] = heap[child] as Head;
+    i = child;
+  }
+  heap[i] = h;
 }
 
 export interface MergeHooks {
@@ -53,31 +84,45 @@ async function refill(head: Head, hooks: MergeHooks): Promise<void> {
 }
 
 export async function mergeByTime(feeds: readonly BatchFeed[], hooks: MergeHooks): Promise<void> {
-  const heads: Head[] = feeds.map((feed) => ({ feed, batch: undefined, i: 0, length: 0, at: 0, done: false }));
+  const heads: Head[] = feeds.map((feed, order) => ({
+    feed,
+    order,
+    batch: undefined,
+    i: 0,
+    length: 0,
+    at: 0,
+    done: false,
+  }));
   await Promise.all(heads.map((h) => refill(h, hooks)));
-  for (let empty = emitUntilEmpty(heads, hooks); empty; empty = emitUntilEmpty(heads, hooks)) {
+  // A binary heap of the heads still going: with a linear search for the earliest, 190 sources cost 134 ms of
+  // 1.5 s per 2 GB (a log bundle or a folder of rotated pieces holds that many).
+  const heap = heads.filter((h) => !h.done);
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) {
+    siftDown(heap, i);
+  }
+  while (heap.length > 0) {
+    const empty = emitUntilEmpty(heap, hooks);
     await refill(empty, hooks);
+    if (empty.done) {
+      const last = heap.pop() as Head;
+      if (heap.length === 0) {
+        return;
+      }
+      heap[0] = last;
+    }
+    siftDown(heap, 0);
   }
 }
 
 /**
- * Hands on records in time order until a head has handed on its whole batch (answers it, to be refilled) or every
- * head is done (undefined). Synchronous, apart from the async merge: the loop over every record then runs as plain
- * optimised code instead of inside an async function's state machine, which V8 compiled four times a run.
+ * Hands on records in time order until the first head of `heap` has handed on its whole batch (answers it, to be
+ * refilled; it stays first in the heap). Synchronous, apart from the async merge: the loop over every record then
+ * runs as plain optimised code instead of inside an async function's state machine, which V8 compiled four times a
+ * run.
  */
-function emitUntilEmpty(heads: readonly Head[], hooks: MergeHooks): Head | undefined {
+function emitUntilEmpty(heap: Head[], hooks: MergeHooks): Head {
   for (;;) {
-    let best: Head | undefined;
-    let bestAt = Number.POSITIVE_INFINITY;
-    for (const h of heads) {
-      if (!h.done && h.at < bestAt) {
-        bestAt = h.at;
-        best = h;
-      }
-    }
-    if (!best) {
-      return undefined;
-    }
+    const best = heap[0] as Head;
     const batch = best.batch as RecordBatch;
     if (hooks.onPackedRecord) {
       hooks.onPackedRecord(batch, best.i);
@@ -89,5 +134,6 @@ function emitUntilEmpty(heads: readonly Head[], hooks: MergeHooks): Head | undef
       return best;
     }
     best.at = packedAt(batch, best.i);
+    siftDown(heap, 0);
   }
 }

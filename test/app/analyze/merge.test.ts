@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import type { RecordBatch } from '../../../src/adapters/logfiles/read-batches.js';
 import type { BatchFeed } from '../../../src/app/analyze/batch-feeds.js';
 import { mergeByTime } from '../../../src/app/analyze/merge.js';
@@ -138,5 +139,48 @@ describe('mergeByTime', () => {
     assert.deepEqual(seen, ['a1', 'b2', 'b3', 'a4', 'c5', 'a6', 'b9']);
     assert.deepEqual(errors, ['c: disk on fire']);
     assert.deepEqual(counted.sort(), ['a:0', 'a:10', 'a:20', 'b:10', 'b:20', 'c:10']);
+  });
+
+  test('any number of sources, ties, out-of-order and empty batches: the order of picking the earliest head each time', async () => {
+    // The reference: every time, the head (a source's next record) at the earliest instant, of those the first
+    // source's; a source's records in its own order, whatever their instants.
+    const reference = (sources: number[][][]): string[] => {
+      const queues = sources.map((batches) => batches.flat());
+      const out: string[] = [];
+      for (;;) {
+        let best = -1;
+        for (let s = 0; s < queues.length; s++) {
+          const q = queues[s] as number[];
+          if (q.length > 0 && (best < 0 || (q[0] as number) < ((queues[best] as number[])[0] as number))) {
+            best = s;
+          }
+        }
+        if (best < 0) {
+          return out;
+        }
+        out.push(`s${best}@${(queues[best] as number[]).shift()}`);
+      }
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 6 }), { maxLength: 5 }), {
+          maxLength: 40,
+        }),
+        async (sources) => {
+          const seen: string[] = [];
+          await mergeByTime(
+            sources.map((batches, s) =>
+              feed(
+                `s${s}`,
+                batches.map((times) => batch(times.map((t) => at(t, `s${s}`)))),
+              ),
+            ),
+            { onRecord: (r) => seen.push(`${r.host}@${r.at}`), onBatch: () => {}, onError: () => {} },
+          );
+          assert.deepEqual(seen, reference(sources));
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 });
