@@ -34,10 +34,11 @@ export interface AnalyzePathsOptions {
   /** Stdin for `-` (tests). */
   readonly stdin?: Readable;
   /**
-   * Scan worker threads; 0 reads everything in this thread. @default one per core, when two or more files are
-   * given: the workers read and parse whole files while this thread merges and analyses (with fewer workers than
-   * cores it reads its share of the files too: read-plan.ts), so every core is busy (docs/benchmarks.md). A single
-   * file is read in this thread, where a worker would only add its start-up and the hand-over.
+   * Scan worker threads; 0 reads everything in this thread. @default one per core, when two or more files of at
+   * least SCAN_WORKERS_MIN_BYTES in all are given (scan-pool.ts): the workers read and parse whole files while this
+   * thread merges and analyses (with fewer workers than cores it reads its share of the files too: read-plan.ts),
+   * so every core is busy (docs/benchmarks.md). Less input, or a single file, is read in this thread, where workers
+   * would only add their start-up and the hand-over.
    */
   readonly workers?: number;
   /** Records per batch (tests). @default 512, less with many sources (worker-protocol.ts) */
@@ -81,7 +82,7 @@ export async function analyzePaths(
   const totalBytes = sources.reduce((a, s) => a + s.size, 0);
   const fileSources = sources.filter((s) => s.kind !== 'stdin');
   const workerCount = Math.min(
-    options.workers ?? (fileSources.length >= 2 ? defaultScanWorkers() : 0),
+    options.workers ?? (fileSources.length >= 2 ? defaultScanWorkers(totalBytes) : 0),
     availableParallelism(),
     fileSources.length,
   );

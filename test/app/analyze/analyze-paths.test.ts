@@ -43,7 +43,12 @@ const files = perNode.map((lines, i) => {
 
 describe('analyzePaths', () => {
   for (const workers of [0, 2, undefined]) {
-    const how = workers === 0 ? 'in this thread' : workers === 2 ? 'two scan workers' : 'by default: a worker per core';
+    const how =
+      workers === 0
+        ? 'in this thread'
+        : workers === 2
+          ? 'two scan workers'
+          : 'by default (this little input: in this thread)';
     test(`per-node files merged by time give the known leak (${how})`, async () => {
       const { report, errors } = await analyzePaths(files, {
         ...(workers === undefined ? {} : { workers }),
