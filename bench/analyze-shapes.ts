@@ -27,6 +27,10 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { median, timed } from './analyze-vs-grep.js';
+
+/** Two decimals for the report (a median of two rounds is their mean: 0.5800000000000001 otherwise). */
+const round = (x: number) => Math.round(x * 100) / 100;
+
 import { DAY_MS, writeCorpus } from './lib/corpus.js';
 import { renderShape, SHAPES, type Shape } from './lib/shapes.js';
 
@@ -311,7 +315,7 @@ export function shapesReport(r: ShapesResult): string[] {
     `|---|---|---|---|---|---|---|---|---|---|---|${base ? '---|---|' : ''}`,
     ...r.runs.map(
       (x) =>
-        `| ${x.corpus} | ${(x.bytes / 1e9).toFixed(2)} | ${x.files} | ${x.lines.toLocaleString('en')} | ${x.statsLines.toLocaleString('en')} | ${median(x.grepSeconds)} | ${median(x.analyzeSeconds)} | ${median(x.grepCpuSeconds)} / ${median(x.analyzeCpuSeconds)} | ${Math.max(...x.analyzeRssMb)} MB | **${median(x.ratios)}×** (${Math.min(...x.ratios)}–${Math.max(...x.ratios)}) | ${median(x.cpuRatios)}× |${x.baselineSeconds ? ` ${median(x.baselineSeconds)} | ${median(x.speedups ?? [])}× |` : ''}`,
+        `| ${x.corpus} | ${(x.bytes / 1e9).toFixed(2)} | ${x.files} | ${x.lines.toLocaleString('en')} | ${x.statsLines.toLocaleString('en')} | ${round(median(x.grepSeconds))} | ${round(median(x.analyzeSeconds))} | ${round(median(x.grepCpuSeconds))} / ${round(median(x.analyzeCpuSeconds))} | ${Math.max(...x.analyzeRssMb)} MB | **${round(median(x.ratios))}×** (${Math.min(...x.ratios)}–${Math.max(...x.ratios)}) | ${round(median(x.cpuRatios))}× |${x.baselineSeconds ? ` ${round(median(x.baselineSeconds))} | ${round(median(x.speedups ?? []))}× |` : ''}`,
     ),
   ];
 }
