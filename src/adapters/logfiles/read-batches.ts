@@ -13,10 +13,9 @@ import { type PackedRecords, PackedRecordsBuilder, packRecords } from '../../cor
 import {
   CANDIDATE_SUBSTRINGS,
   createLineReader,
-  DEFAULT_JOIN_REFUSED_PATTERNS,
+  DEFAULT_REFUSAL_WORDINGS,
   LEVEL_SUBSTRINGS,
   type LineReader,
-  refusalLiterals,
 } from '../../core/parse/index.js';
 import { LINES_WITH_WORDS, MAX_WORD_BYTES, MAX_WORDS } from './byte-window.js';
 import { anchorsOf, CandidateScanner, type CandidateSink, type RefusalLineOptions } from './candidate-scanner.js';
@@ -175,7 +174,7 @@ class RecordSink implements CandidateSink {
  * Lines holding ERROR/WARN but none of the record substrings are candidates only when they say what a refusal says
  * (in any case) or hold `Stats`: analyze reads with the default refusal patterns, which are literals.
  */
-const REFUSAL_WORDINGS = refusalLiterals(DEFAULT_JOIN_REFUSED_PATTERNS);
+const REFUSAL_WORDINGS = DEFAULT_REFUSAL_WORDINGS;
 const REFUSALS: RefusalLineOptions | undefined =
   REFUSAL_WORDINGS &&
   REFUSAL_WORDINGS.length <= MAX_WORDS &&

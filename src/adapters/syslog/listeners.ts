@@ -16,7 +16,7 @@ import { createAllowList } from './allow-list.js';
 import { type FrameSink, SyslogFrameDecoder } from './frame-decoder.js';
 import { afterPri } from './pri.js';
 import { startUdpReceiver, type UdpBatch, type UdpThreadEvent } from './udp-receiver.js';
-import { WantedFrames } from './wanted-frames.js';
+import { type LevelLineRule, LevelLines, WantedFrames } from './wanted-frames.js';
 
 export type Transport = 'udp' | 'tcp' | 'tls';
 
@@ -64,6 +64,11 @@ export interface SyslogListenerOptions {
    * none of them is counted (`counters.unwanted`, `onUnwanted`) and not decoded. Default: every message is wanted.
    */
   readonly wanted?: readonly string[];
+  /**
+   * Messages holding a level word but none of `wanted` that are wanted all the same (LevelLineRule: they also say
+   * what a refusal says, or hold the Stats marker); the others are unwanted. Default: none.
+   */
+  readonly levelLines?: LevelLineRule;
   /**
    * Of the messages with none of `wanted`, those the receiver may leave unread (the others go the usual way, as if
    * wanted): the daemon keeps reading those whose envelope it cannot vouch for, to count them as malformed.
@@ -113,6 +118,7 @@ class MessageSink implements FrameSink {
   readonly #counters: ListenerCounters;
   readonly #transport: Transport;
   readonly #wanted: WantedFrames | undefined;
+  readonly #levelLines: LevelLines | undefined;
   /** Unwanted messages not yet reported to onUnwanted. */
   #unwanted = 0;
 
@@ -121,6 +127,7 @@ class MessageSink implements FrameSink {
     this.#counters = counters;
     this.#transport = transport;
     this.#wanted = o.wanted && o.wanted.length > 0 ? new WantedFrames(o.wanted) : undefined;
+    this.#levelLines = o.levelLines && this.#wanted ? new LevelLines(o.levelLines) : undefined;
   }
 
   frame(bytes: Buffer, start: number, end: number): void {
@@ -128,7 +135,8 @@ class MessageSink implements FrameSink {
     const o = this.#o;
     const wanted = this.#wanted;
     // The messages of a chunk or of a batch of datagrams come in order in one buffer: each search serves the next.
-    const hasWanted = wanted === undefined || wanted.has(bytes, start, end);
+    const hasWanted =
+      wanted === undefined || wanted.has(bytes, start, end) || this.#levelLines?.wanted(bytes, start, end) === true;
     if (!hasWanted && (o.skippable?.(bytes, start, end) ?? true)) {
       this.#unwanted++;
       return;

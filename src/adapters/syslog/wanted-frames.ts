@@ -64,3 +64,49 @@ export class WantedFrames {
     this.#firstEnd = firstEnd;
   }
 }
+
+/**
+ * Which messages holding a level word (ERROR, WARN) but none of the listener's `wanted` substrings are wanted all
+ * the same: those that also say one of `wordings` (in any ASCII case) or hold `marker` (as it is). The rule analyze's
+ * scanner keeps to (adapters/logfiles/candidate-scanner.ts, RefusalLineOptions): such a line can yield a record only
+ * as a join refusal, or as a Stats line the strict `Stats ` substring missed.
+ */
+export interface LevelLineRule {
+  /** The level words, matched as they are. */
+  readonly levels: readonly string[];
+  /** What a refusal says, in small letters, matched in any ASCII case. */
+  readonly wordings: readonly string[];
+  readonly marker: string;
+}
+
+/**
+ * LevelLineRule over the messages of a buffer, asked in order as WantedFrames is. Why: in some CMS logs a fifth of
+ * the lines are WARNING lines; reading each the general way (decoded, its envelope and payload parsed) cost more
+ * than all the other messages together. Only the few holding a level word are decoded (latin1: ASCII wordings are
+ * matched on it exactly as on the bytes) and looked through.
+ */
+export class LevelLines {
+  readonly #levels: WantedFrames;
+  readonly #wordings: readonly string[];
+  readonly #marker: Buffer;
+
+  constructor(rule: LevelLineRule) {
+    this.#levels = new WantedFrames(rule.levels);
+    this.#wordings = rule.wordings;
+    this.#marker = Buffer.from(rule.marker, 'latin1');
+  }
+
+  /** Whether `bytes[start, end)` holds a level word and a wording or the marker (messages of a buffer in order). */
+  wanted(bytes: Buffer, start: number, end: number): boolean {
+    if (!this.#levels.has(bytes, start, end)) {
+      return false;
+    }
+    const message = bytes.subarray(start, end);
+    if (message.includes(this.#marker)) {
+      return true;
+    }
+    // toLowerCase folds A–Z as the `i` flag does; the other letters it folds are not ASCII and match no wording.
+    const text = message.toString('latin1').toLowerCase();
+    return this.#wordings.some((w) => text.includes(w));
+  }
+}

@@ -1,7 +1,8 @@
 /**
  * @module app/daemon/syslog-ingest
  * How the daemon's syslog listeners hand messages to the live state. Most messages a CMS node sends are chatter:
- * the listeners count those on their bytes and never decode them (adapters/syslog/listeners.ts, `wanted`); chatter
+ * the listeners count those on their bytes and never decode them (adapters/syslog/listeners.ts, `wanted`; WARNING
+ * and ERROR lines among them unless they say what a refusal says, `levelLines`); chatter
  * whose envelope cannot be vouched for on the bytes is still read the general way, so that it is counted as
  * malformed exactly as before. Web Bridge Stats lines are read from their bytes; every other message is decoded and
  * read as text. Whichever way, the live state's counts and records are those `ingest` gives for every message as
@@ -11,7 +12,7 @@
  */
 import type { SyslogListenerOptions, Transport } from '../../adapters/syslog/listeners.js';
 import { envelopeSurelyReadable } from '../../core/parse/envelope-bytes.js';
-import { CANDIDATE_SUBSTRINGS } from '../../core/parse/index.js';
+import { CANDIDATE_SUBSTRINGS, DEFAULT_REFUSAL_WORDINGS, LEVEL_SUBSTRINGS } from '../../core/parse/index.js';
 import type { LiveState } from './live-state.js';
 
 /** What counts the messages received per transport (the daemon's metrics). */
@@ -21,8 +22,21 @@ export interface MessageCounter {
 
 export type SyslogIngestOptions = Pick<
   SyslogListenerOptions,
-  'onMessage' | 'wanted' | 'skippable' | 'onUnwanted' | 'onMessageBytes'
+  'onMessage' | 'wanted' | 'levelLines' | 'skippable' | 'onUnwanted' | 'onMessageBytes'
 >;
+
+/**
+ * Which messages are read: those holding a candidate substring other than a level word, and of those holding only a
+ * level word (ERROR, WARN: a fifth of the lines in some CMS logs) the ones saying what a refusal says or holding
+ * `Stats`, as analyze reads (adapters/logfiles/candidate-scanner.ts). The others, when their envelope is readable,
+ * can yield no record and are counted unread.
+ */
+const WANTED: Pick<SyslogListenerOptions, 'wanted' | 'levelLines'> = DEFAULT_REFUSAL_WORDINGS
+  ? {
+      wanted: CANDIDATE_SUBSTRINGS.filter((s) => !LEVEL_SUBSTRINGS.includes(s)),
+      levelLines: { levels: LEVEL_SUBSTRINGS, wordings: DEFAULT_REFUSAL_WORDINGS, marker: 'Stats' },
+    }
+  : { wanted: CANDIDATE_SUBSTRINGS };
 
 /** The listener options that feed `state`, counting every message in `received`. */
 export function syslogIngest(
@@ -35,7 +49,7 @@ export function syslogIngest(
       received.inc({ transport });
       state.ingest(message, now());
     },
-    wanted: CANDIDATE_SUBSTRINGS,
+    ...WANTED,
     skippable: envelopeSurelyReadable,
     onUnwanted: (n: number, transport: Transport) => {
       received.inc({ transport }, n);

@@ -64,6 +64,13 @@ export function refusalLiterals(patterns: readonly RegExp[]): readonly string[] 
   return literals;
 }
 
+/**
+ * What the default refusal patterns say (refusalLiterals of DEFAULT_JOIN_REFUSED_PATTERNS): a line holding a level
+ * word and none of the other candidate substrings is worth reading only when it says one of these (in any ASCII
+ * case) or holds the `Stats` marker. analyze's scanner and the daemon's listeners both keep to it.
+ */
+export const DEFAULT_REFUSAL_WORDINGS: readonly string[] | undefined = refusalLiterals(DEFAULT_JOIN_REFUSED_PATTERNS);
+
 /** Levels a join refusal is assumed to be logged at (default patterns only). */
 const REFUSAL_LEVELS = ['ERROR', 'WARN'];
 
