@@ -10,7 +10,9 @@
  * MIX is the share of Web Bridge Stats lines (0.01: a CMS day; 1: the worst case for the store); the other lines
  * are ordinary CMS chatter. When done it prints one JSON line: frames, bytes, the instant it connected (epoch ms,
  * sub-millisecond: `startedAt`), seconds until its last write was handed to the kernel, frames per second.
- * Usage: node --import tsx bench/frame-sender.ts PORT COUNT MIX
+ * WARN (default 0) is the share of the chatter lines logged at WARNING level instead of INFO (a fifth in some CMS
+ * logs): the receiver must then tell them from refusals, which are logged at that level too.
+ * Usage: node --import tsx bench/frame-sender.ts PORT COUNT MIX [WARN]
  */
 import { connect } from 'node:net';
 import { chatterLine, webBridgeStatsLine } from '../src/sim/syslog/templates.js';
@@ -37,13 +39,14 @@ export interface RenderedBlock {
  * BLOCK frames `LEN SP MSG`, a Stats line every 1/mix frames (evenly spread), chatter between. Frame i of the block
  * is stamped `start + i` ms and comes from node `cms(i % 20 + 1)`.
  */
-export function renderBlock(mix: number, start: number, frames = BLOCK): RenderedBlock {
+export function renderBlock(mix: number, start: number, frames = BLOCK, warnShare = 0): RenderedBlock {
   const parts: Buffer[] = [];
   const counterAt: number[] = [];
   const clockAt: number[] = [];
   const frameOf: number[] = [];
   let offset = 0;
   let statsDue = 0;
+  let warnDue = 0;
   for (let i = 0; i < frames; i++) {
     const host = `cms${(i % 20) + 1}`;
     statsDue += mix;
@@ -57,6 +60,13 @@ export function renderBlock(mix: number, start: number, frames = BLOCK): Rendere
       counter = message.indexOf(', c:') + 4;
     } else {
       message = `<14>${chatterLine(start + i, host, i)}`;
+      warnDue += warnShare;
+      if (warnDue >= 1) {
+        warnDue -= 1;
+        message = `<12>${chatterLine(start + i, host, i)
+          .replace(' INFO : ', ' WARNING : ')
+          .replace('.info ', '.warning ')}`;
+      }
     }
     const body = Buffer.from(message, 'utf8');
     const head = Buffer.from(`${body.length} `, 'latin1');
@@ -115,17 +125,18 @@ function frameEnd(bytes: Buffer, frames: number): number {
 }
 
 async function main(): Promise<void> {
-  const [portText, countText, mixText] = process.argv.slice(2);
+  const [portText, countText, mixText, warnText] = process.argv.slice(2);
   const port = Number(portText);
   const count = Number(countText);
   const mix = Number(mixText ?? 0.01);
-  if (!(port > 0) || !(count > 0) || !(mix > 0 && mix <= 1)) {
-    process.stderr.write('usage: frame-sender.ts PORT COUNT MIX (0 < MIX <= 1)\n');
+  const warnShare = Number(warnText ?? 0);
+  if (!(port > 0) || !(count > 0) || !(mix > 0 && mix <= 1) || !(warnShare >= 0 && warnShare <= 1)) {
+    process.stderr.write('usage: frame-sender.ts PORT COUNT MIX [WARN] (0 < MIX <= 1, 0 <= WARN <= 1)\n');
     process.exit(2);
   }
   // Stamped from an hour ago, a millisecond apart; the date stays as rendered (a run past midnight wraps the clock).
   const start = Date.now() - 3_600_000;
-  const block = renderBlock(mix, start);
+  const block = renderBlock(mix, start, BLOCK, warnShare);
   const free: Buffer[] = Array.from({ length: IN_FLIGHT }, () => Buffer.from(block.bytes));
   const socket = connect({ host: '127.0.0.1', port });
   socket.setNoDelay(true);

@@ -60,10 +60,10 @@ export interface SenderResult {
 const instant = () => performance.timeOrigin + performance.now();
 
 /** Runs bench/frame-sender.ts to `port`; resolves to what it printed. */
-function sendFrames(port: number, count: number, mix: number): Promise<SenderResult> {
+function sendFrames(port: number, count: number, mix: number, warnShare: number): Promise<SenderResult> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'bench/frame-sender.ts', String(port), String(count), String(mix)],
+    ['--import', 'tsx', 'bench/frame-sender.ts', String(port), String(count), String(mix), String(warnShare)],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let out = '';
@@ -122,11 +122,13 @@ export function nullSinkKind(): 'python' | 'node' {
  * the connection until the last byte arrived. The Python sink when python3 runs here; else a Node server (whose
  * figure is then a lower bound of the sender's rate).
  */
-export async function nullSinkRate(count: number, mix: number): Promise<SenderResult> {
-  return nullSinkKind() === 'python' ? pythonNullSinkRate(count, mix) : nodeNullSinkRate(count, mix);
+export async function nullSinkRate(count: number, mix: number, warnShare = 0): Promise<SenderResult> {
+  return nullSinkKind() === 'python'
+    ? pythonNullSinkRate(count, mix, warnShare)
+    : nodeNullSinkRate(count, mix, warnShare);
 }
 
-async function pythonNullSinkRate(count: number, mix: number): Promise<SenderResult> {
+async function pythonNullSinkRate(count: number, mix: number, warnShare: number): Promise<SenderResult> {
   const sink = spawn('python3', ['-c', PYTHON_NULL_SINK], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     let out = '';
@@ -137,7 +139,7 @@ async function pythonNullSinkRate(count: number, mix: number): Promise<SenderRes
       throw new Error('the Python null sink did not start within 10 s');
     }
     const port = Number(out.split('\n')[0]);
-    const sent = await sendFrames(port, count, mix);
+    const sent = await sendFrames(port, count, mix, warnShare);
     if (!(await waitFor(() => out.trim().split('\n').length >= 2, 10_000, 10))) {
       throw new Error('the Python null sink did not report within 10 s');
     }
@@ -162,7 +164,7 @@ async function pythonNullSinkRate(count: number, mix: number): Promise<SenderRes
   }
 }
 
-async function nodeNullSinkRate(count: number, mix: number): Promise<SenderResult> {
+async function nodeNullSinkRate(count: number, mix: number, warnShare: number): Promise<SenderResult> {
   let bytes = 0;
   let started = 0;
   let lastByte = 0;
@@ -175,7 +177,7 @@ async function nodeNullSinkRate(count: number, mix: number): Promise<SenderResul
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
-    const sent = await sendFrames((server.address() as { port: number }).port, count, mix);
+    const sent = await sendFrames((server.address() as { port: number }).port, count, mix, warnShare);
     await waitFor(() => bytes >= sent.bytes, 10_000, 10);
     const seconds = (lastByte - started) / 1000;
     return { frames: sent.frames, bytes, startedAt: started, seconds, perSecond: Math.round(sent.frames / seconds) };
@@ -393,12 +395,18 @@ async function startRsyslog(dir: string): Promise<Receiver | undefined> {
   };
 }
 
-async function measureTcp(r: Receiver, mix: number, round: number, count: number): Promise<IngestRow> {
+async function measureTcp(
+  r: Receiver,
+  mix: number,
+  round: number,
+  count: number,
+  warnShare: number,
+): Promise<IngestRow> {
   await r.tidy?.();
   const before = await r.counts();
   const storedBefore = r.stored?.();
   let done = false;
-  const sending = sendFrames(r.ports.tcp, count, mix).finally(() => {
+  const sending = sendFrames(r.ports.tcp, count, mix, warnShare).finally(() => {
     done = true;
   });
   const { counts, at, share } = await r.received(before, count, () => done);
@@ -469,6 +477,8 @@ export interface IngestOptions {
   readonly baseline?: string | undefined;
   /** Leave UDP out (it is paced: its duration does not shrink on a faster machine). */
   readonly tcpOnly?: boolean;
+  /** Share of the chatter lines logged at WARNING level (frame-sender.ts). @default 0 */
+  readonly warnShare?: number;
 }
 
 export interface IngestBench {
@@ -477,6 +487,8 @@ export interface IngestBench {
   readonly sender: Array<SenderResult & { mix: number }>;
   /** Which null sink measured the sender (nullSinkKind). */
   readonly sink: 'python' | 'node';
+  /** Share of the chatter lines at WARNING level. */
+  readonly warnShare: number;
   readonly rounds: number;
   /** 1-minute load average before and after. */
   readonly load: [number, number];
@@ -491,6 +503,7 @@ export const MIXES = [0.01, 1] as const;
 export async function benchIngest(o: IngestOptions = {}): Promise<IngestBench> {
   const counts = o.counts ?? { day: 2_000_000, stats: 500_000 };
   const rounds = o.rounds ?? 3;
+  const warnShare = o.warnShare ?? 0;
   const dir = mkdtempSync(join(tmpdir(), 'wbguard-bench-ingest-'));
   const receivers: Receiver[] = [];
   try {
@@ -510,9 +523,9 @@ export async function benchIngest(o: IngestOptions = {}): Promise<IngestBench> {
       const order = round % 2 === 1 ? receivers : [...receivers].reverse();
       for (const mix of MIXES) {
         const count = mix === 1 ? counts.stats : counts.day;
-        sender.push({ ...(await nullSinkRate(count, mix)), mix });
+        sender.push({ ...(await nullSinkRate(count, mix, warnShare)), mix });
         for (const r of order) {
-          rows.push(await measureTcp(r, mix, round, count));
+          rows.push(await measureTcp(r, mix, round, count, warnShare));
         }
       }
       if (!o.tcpOnly) {
@@ -521,7 +534,7 @@ export async function benchIngest(o: IngestOptions = {}): Promise<IngestBench> {
         }
       }
     }
-    return { rows, sender, sink: nullSinkKind(), rounds, load: [load0, loadavg()[0] ?? 0] };
+    return { rows, sender, sink: nullSinkKind(), warnShare, rounds, load: [load0, loadavg()[0] ?? 0] };
   } finally {
     await Promise.all(receivers.map((r) => r.stop()));
     rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,8 @@
  * (`analyze-files`: RSS with many files, on the analyze corpus; `--runs N`, default 2); for
  * `store`: `--scale F` (fraction of the 50 clusters, default 1), `--days D` (default 30), `--runs N` (default 3); for
  * `ingest`: `--count N` TCP messages per round in the 1 % mix (default 2,000,000), `--stats-count N` in the 100 % mix
- * (default 500,000), `--tcp-only`, `--baseline DIR` (another checkout, built: measured in the same rounds).
+ * (default 500,000), `--tcp-only`, `--baseline DIR` (another checkout, built: measured in the same rounds),
+ * `--warn-share F` (share of the chatter at WARNING level, default 0).
  */
 import { benchAnalyzeFiles } from './analyze-files.js';
 import { benchAnalyzeShapes, CORPORA, type CorpusName, shapesReport } from './analyze-shapes.js';
@@ -116,6 +117,7 @@ if (!only || only === 'ingest') {
     rounds: numberArg('--rounds', 3),
     baseline: baselineAt >= 0 ? args[baselineAt + 1] : undefined,
     tcpOnly: args.includes('--tcp-only'),
+    warnShare: numberArg('--warn-share', 0),
   });
   report.push('', ...ingestReport(r));
 }
