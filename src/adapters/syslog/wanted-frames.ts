@@ -82,18 +82,22 @@ export interface LevelLineRule {
 /**
  * LevelLineRule over the messages of a buffer, asked in order as WantedFrames is. Why: in some CMS logs a fifth of
  * the lines are WARNING lines; reading each the general way (decoded, its envelope and payload parsed) cost more
- * than all the other messages together. Only the few holding a level word are decoded (latin1: ASCII wordings are
- * matched on it exactly as on the bytes) and looked through.
+ * than all the other messages together. The level word and the marker are searched over the buffer as `wanted` is;
+ * only a message holding a level word and no marker is decoded (latin1) and asked for a wording, by one regular
+ * expression with the `i` flag and without `u`, which folds exactly ASCII letters: an ASCII wording matches the
+ * same bytes decoded as latin1 or as UTF-8. (Subarrays and `includes` per message cost ~0.45 µs; this ~0.2.)
  */
 export class LevelLines {
   readonly #levels: WantedFrames;
-  readonly #wordings: readonly string[];
-  readonly #marker: Buffer;
+  readonly #marker: WantedFrames;
+  readonly #wordings: RegExp;
 
   constructor(rule: LevelLineRule) {
     this.#levels = new WantedFrames(rule.levels);
-    this.#wordings = rule.wordings;
-    this.#marker = Buffer.from(rule.marker, 'latin1');
+    this.#marker = new WantedFrames([rule.marker]);
+    // No wording: nothing matches (an empty alternation would match every message).
+    const alternatives = rule.wordings.map((w) => w.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+    this.#wordings = alternatives.length > 0 ? new RegExp(alternatives.join('|'), 'i') : /(?!)/;
   }
 
   /** Whether `bytes[start, end)` holds a level word and a wording or the marker (messages of a buffer in order). */
@@ -101,12 +105,6 @@ export class LevelLines {
     if (!this.#levels.has(bytes, start, end)) {
       return false;
     }
-    const message = bytes.subarray(start, end);
-    if (message.includes(this.#marker)) {
-      return true;
-    }
-    // toLowerCase folds A–Z as the `i` flag does; the other letters it folds are not ASCII and match no wording.
-    const text = message.toString('latin1').toLowerCase();
-    return this.#wordings.some((w) => text.includes(w));
+    return this.#marker.has(bytes, start, end) || this.#wordings.test(bytes.toString('latin1', start, end));
   }
 }
