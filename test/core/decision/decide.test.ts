@@ -161,14 +161,18 @@ describe('decide: the leak and the idle bound between STATS instants', () => {
 });
 
 describe('decide: selection', () => {
-  test('the leak trigger selects leaking or forecast Web Bridges; the schedule selects all; names as given', () => {
-    const s = snapshot({
+  /** cms1 worth a restart now, cms2 not, cms3 not but its limit forecast within 3 h. */
+  const threeKinds = () =>
+    snapshot({
       webbridges: [
         wb('cms1', { provenLeak: 25 }),
         wb('cms2', { provenLeak: 2, active: 2 }),
         wb('cms3', { provenLeak: 2, active: 2, limitInHours: 3 }),
       ],
     });
+
+  test('the leak trigger selects leaking or forecast Web Bridges; the schedule selects all; names as given', () => {
+    const s = threeKinds();
     assert.deepEqual(decide({ ...s, select: { kind: 'leaking' } }).considered, ['cms1', 'cms3']);
     assert.deepEqual(decide({ ...s, select: { kind: 'policy', scheduleDue: true } }).considered, [
       'cms1',
@@ -184,13 +188,7 @@ describe('decide: selection', () => {
   });
 
   test('the leak trigger says why it chose each Web Bridge; 0 forecast hours never selects on forecast', () => {
-    const s = snapshot({
-      webbridges: [
-        wb('cms1', { provenLeak: 25 }),
-        wb('cms2', { provenLeak: 2, active: 2 }),
-        wb('cms3', { provenLeak: 2, active: 2, limitInHours: 3 }),
-      ],
-    });
+    const s = threeKinds();
     const why = decide({ ...s, select: { kind: 'leaking' } }).selectedBecause;
     assert.deepEqual(Object.keys(why), ['cms1', 'cms3']);
     assert.match(why.cms1 ?? '', /worth a restart now/);
