@@ -14,6 +14,7 @@ import { benchApiPoll } from './api-poll.js';
 import { benchDashboard } from './dashboard.js';
 import { benchIngest } from './ingest.js';
 import { ingestReport } from './ingest-report.js';
+import { missingPrerequisites } from './lib/prerequisites.js';
 import { benchRss } from './rss.js';
 import { benchSshCost } from './ssh-cost.js';
 import { benchStore } from './store.js';
@@ -30,6 +31,12 @@ const numberArg = (name: string, fallback: number) => {
   return at >= 0 ? Number(args[at + 1]) : fallback;
 };
 
+const missing = missingPrerequisites(only);
+if (missing) {
+  process.stderr.write(`${missing}\n`);
+  process.exit(1);
+}
+
 const report: string[] = [`Machine: ${machine()}`, ''];
 if (!only || only === 'analyze') {
   const r = await benchAnalyzeVsGrep(size, rounds);
@@ -45,7 +52,7 @@ if (!only || only === 'analyze') {
     '|---|---|---|---|---|',
     row("`grep -c -E 'Stats |STATS:'`", r.grep),
     ...(r.rg ? [row('`rg -c`', r.rg)] : []),
-    row('`wbguard analyze --json` (default: a scan worker per core)', r.analyze),
+    row('`wbguard analyze --json` (default: a scan worker per core from 1 GiB of input)', r.analyze),
     row('`wbguard analyze --json --jobs 0` (one thread)', r.analyzeOneThread),
     ...(r.analyzeNoExtraCerts
       ? [row('`wbguard analyze --json`, NODE_EXTRA_CA_CERTS unset (see below)', r.analyzeNoExtraCerts)]
