@@ -3,6 +3,7 @@
  * The HTTP side of `wbguard run`: every cluster's guard behind the dashboard, the JSON API and /metrics
  * (app/http/server.ts), the per-minute history from the store for long spans, served on `http.listen`.
  */
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { JsonlJournal } from '../../adapters/journal/jsonl-journal.js';
 import type { AsyncStore } from '../../ports/async-store.js';
@@ -96,6 +97,26 @@ export async function startHttp(
   const address = server.address() as { port: number };
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () => closeServer(server as Server),
   };
+}
+
+/** How long requests in flight get to finish when the daemon stops, before their connections are closed. */
+const CLOSE_GRACE_MS = 2000;
+
+/**
+ * Stops listening and closes every connection, those idle at once and the others after CLOSE_GRACE_MS: a browser
+ * keeps a connection open between the dashboard's polls (and a connection that was busy when the server began to
+ * close is not closed when it turns idle), so `server.close` alone waited for the browser, and the daemon's stop with
+ * it, for as long as a dashboard stayed open.
+ */
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const grace = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+    server.close(() => {
+      clearTimeout(grace);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
 }

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { stringify } from 'yaml';
@@ -593,4 +594,49 @@ test('a hanging CMS API stalls nothing: one request in flight per Call Bridge, e
     await new Promise((r) => setTimeout(r, 1100));
   }
   assert.equal(held.length, 1, 'single flight: no pile-up of requests to a hanging API');
+});
+
+test('stopping the daemon does not wait for a browser: kept-alive and half-sent requests are closed', async (t) => {
+  const dir = tempDir(t, 'wbguard-http-close-');
+  const config = parseConfig(
+    {
+      cluster: 'lab',
+      webbridges: [{ name: 'cms1', mmp: '127.0.0.1:1', hostKey: `SHA256:${'a'.repeat(43)}` }],
+      syslog: { udp: '127.0.0.1:0', allow: ['127.0.0.0/8'] },
+      http: { listen: '127.0.0.1:0' },
+      state: join(dir, 'state'),
+    },
+    { env: {} },
+  );
+  const daemon = await startDaemon(config, { env: {}, evaluateEveryMs: 3_600_000 });
+  const { port } = new URL(daemon.url);
+  // As the dashboard's browser: a request answered on a connection it keeps open for the next poll.
+  const keptAlive = createConnection({ host: '127.0.0.1', port: Number(port) });
+  const answered = new Promise<string>((resolve) => {
+    let text = '';
+    keptAlive.on('data', (d: Buffer) => {
+      text += d.toString();
+      if (text.includes('"lines"')) {
+        resolve(text);
+      }
+    });
+  });
+  keptAlive.write(`GET /api/v1/state HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n`);
+  assert.match(await answered, /^HTTP\/1\.1 200/);
+  // And one whose request never ends.
+  const halfSent = createConnection({ host: '127.0.0.1', port: Number(port) });
+  await new Promise<void>((r) => halfSent.once('connect', () => r()));
+  halfSent.write('GET /api/v1/state HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+  const ends = [keptAlive, halfSent].map((s) => new Promise<void>((r) => s.once('close', () => r())));
+  t.after(() => {
+    keptAlive.destroy();
+    halfSent.destroy();
+  });
+  // Bounded: close() resolves (the daemon's grace is 2 s), or the test fails here instead of hanging.
+  const closed = await Promise.race([
+    daemon.close().then(() => 'closed'),
+    new Promise((r) => setTimeout(() => r('still open after 15 s'), 15_000).unref()),
+  ]);
+  assert.equal(closed, 'closed');
+  await Promise.all(ends);
 });
