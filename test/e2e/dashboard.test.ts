@@ -56,8 +56,15 @@ test('the dashboard shows the cluster, plans, and restarts only with the token',
   await page
     .waitForFunction(
       () => {
-        const v = (window as unknown as { wbguard: { charts: Array<{ data: unknown[][] }> } }).wbguard;
-        return v.charts.length === 4 && v.charts.every((c) => (c.data[0]?.length ?? 0) > 1);
+        const v = (window as unknown as { wbguard: { charts: Array<{ data: number[][] }> } }).wbguard;
+        const x = v.charts[0]?.data[0] ?? [];
+        // More than two minutes of data: below one minute the fit range is a minute wide on purpose, and the
+        // first point then is not at its left edge.
+        return (
+          v.charts.length === 4 &&
+          v.charts.every((c) => (c.data[0]?.length ?? 0) > 1) &&
+          (x[x.length - 1] ?? 0) - (x[0] ?? 0) > 120
+        );
       },
       undefined,
       { timeout: 60_000, polling: 500 },
@@ -69,8 +76,13 @@ test('the dashboard shows the cluster, plans, and restarts only with the token',
       await page.click('#range button[data-hours="fit"]');
       await page.waitForFunction(
         () => {
-          const v = (window as unknown as { wbguard: { charts: Array<{ data: unknown[][] }> } }).wbguard;
-          return v.charts.length === 4 && v.charts.every((c) => (c.data[0]?.length ?? 0) > 1);
+          const v = (window as unknown as { wbguard: { charts: Array<{ data: number[][] }> } }).wbguard;
+          const x = v.charts[0]?.data[0] ?? [];
+          return (
+            v.charts.length === 4 &&
+            v.charts.every((c) => (c.data[0]?.length ?? 0) > 1) &&
+            (x[x.length - 1] ?? 0) - (x[0] ?? 0) > 120
+          );
         },
         undefined,
         { timeout: 30_000, polling: 500 },
