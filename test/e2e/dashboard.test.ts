@@ -13,6 +13,20 @@ import { launchChromium } from '../helpers/browser.js';
 
 const ARTEFACTS = join(process.cwd(), 'test-artifacts');
 
+/**
+ * Run in the page: the four charts are drawn with more than two minutes of data (below one minute the fit range is
+ * a minute wide on purpose, and the first point then is not at its left edge).
+ */
+function chartsWithData(): boolean {
+  const v = (window as unknown as { wbguard: { charts: Array<{ data: number[][] }> } }).wbguard;
+  const x = v.charts[0]?.data[0] ?? [];
+  return (
+    v.charts.length === 4 &&
+    v.charts.every((c) => (c.data[0]?.length ?? 0) > 1) &&
+    (x[x.length - 1] ?? 0) - (x[0] ?? 0) > 120
+  );
+}
+
 // Bounded: every step below has its own timeout; this one ends the test if a step without one (an evaluate) hangs.
 test('the dashboard shows the cluster, plans, and restarts only with the token', { timeout: 300_000 }, async (t) => {
   const demo = await startDemo({ httpPort: 0, speed: 120, busySeconds: 6, quietSeconds: 30, evaluateEveryMs: 1000 });
@@ -53,42 +67,14 @@ test('the dashboard shows the cluster, plans, and restarts only with the token',
   }
 
   // Charts drawn with data: wait for a history load that has points, then check uPlot's data and the canvas.
-  await page
-    .waitForFunction(
-      () => {
-        const v = (window as unknown as { wbguard: { charts: Array<{ data: number[][] }> } }).wbguard;
-        const x = v.charts[0]?.data[0] ?? [];
-        // More than two minutes of data: below one minute the fit range is a minute wide on purpose, and the
-        // first point then is not at its left edge.
-        return (
-          v.charts.length === 4 &&
-          v.charts.every((c) => (c.data[0]?.length ?? 0) > 1) &&
-          (x[x.length - 1] ?? 0) - (x[0] ?? 0) > 120
-        );
-      },
-      undefined,
-      { timeout: 60_000, polling: 500 },
-    )
-    .catch(async (err) => {
-      // Charts redraw from history every 30 s; a click on a range button reloads at once. The `fit` one: the range
-      // is asserted below to fit the data (a loaded CI machine once took this path with the 6 h button, and failed
-      // there).
-      await page.click('#range button[data-hours="fit"]');
-      await page.waitForFunction(
-        () => {
-          const v = (window as unknown as { wbguard: { charts: Array<{ data: number[][] }> } }).wbguard;
-          const x = v.charts[0]?.data[0] ?? [];
-          return (
-            v.charts.length === 4 &&
-            v.charts.every((c) => (c.data[0]?.length ?? 0) > 1) &&
-            (x[x.length - 1] ?? 0) - (x[0] ?? 0) > 120
-          );
-        },
-        undefined,
-        { timeout: 30_000, polling: 500 },
-      );
-      return err;
-    });
+  await page.waitForFunction(chartsWithData, undefined, { timeout: 60_000, polling: 500 }).catch(async (err) => {
+    // Charts redraw from history every 30 s; a click on a range button reloads at once. The `fit` one: the range
+    // is asserted below to fit the data (a loaded CI machine once took this path with the 6 h button, and failed
+    // there).
+    await page.click('#range button[data-hours="fit"]');
+    await page.waitForFunction(chartsWithData, undefined, { timeout: 30_000, polling: 500 });
+    return err;
+  });
   // The charts open on a range that fits the data (minutes of it here), not on 24 hours.
   const span = await page.evaluate(() => {
     const v = (
