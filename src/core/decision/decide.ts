@@ -128,50 +128,58 @@ function leakingBecause(snapshot: Snapshot, wb: WebBridgeFacts): string | null {
   return null;
 }
 
-function leaking(snapshot: Snapshot, wb: WebBridgeFacts): boolean {
-  return leakingBecause(snapshot, wb) !== null;
+/** The Web Bridges a selection considers, and why the leak trigger chose each it chose (Decision.selectedBecause). */
+interface Considered {
+  readonly chosen: WebBridgeFacts[];
+  readonly because: Record<string, string>;
 }
 
-/** The leak trigger's reason for each chosen Web Bridge, when the leak trigger chose them. */
-function selectedBecause(snapshot: Snapshot, chosen: readonly WebBridgeFacts[]): Record<string, string> {
-  const s = snapshot.select;
-  const byLeak = s.kind === 'leaking' || (s.kind === 'policy' && !s.scheduleDue);
-  const why: Record<string, string> = {};
-  for (const wb of byLeak ? chosen : []) {
-    why[wb.name] = leakingBecause(snapshot, wb) ?? '';
+/** The Web Bridges the leak trigger chooses, each with its reason, asked once per Web Bridge. */
+function chosenByLeak(snapshot: Snapshot): Considered {
+  const chosen: WebBridgeFacts[] = [];
+  const because: Record<string, string> = {};
+  for (const wb of snapshot.webbridges) {
+    const why = leakingBecause(snapshot, wb);
+    if (why !== null) {
+      chosen.push(wb);
+      because[wb.name] = why;
+    }
   }
-  return why;
+  return { chosen, because };
 }
 
 /** The Web Bridges the snapshot's selection considers. */
-function considered(snapshot: Snapshot): WebBridgeFacts[] {
+function considered(snapshot: Snapshot): Considered {
   const s = snapshot.select;
   switch (s.kind) {
     case 'names':
-      return s.names.map((n) => snapshot.webbridges.find((w) => w.name === n) ?? unknownWebBridge(n));
+      return {
+        chosen: s.names.map((n) => snapshot.webbridges.find((w) => w.name === n) ?? unknownWebBridge(n)),
+        because: {},
+      };
     case 'all':
-      return [...snapshot.webbridges];
+      return { chosen: [...snapshot.webbridges], because: {} };
     case 'leaking':
-      return snapshot.webbridges.filter((w) => leaking(snapshot, w));
+      return chosenByLeak(snapshot);
     case 'policy':
       return s.scheduleDue
-        ? [...snapshot.webbridges]
+        ? { chosen: [...snapshot.webbridges], because: {} }
         : snapshot.policy.leakTrigger
-          ? snapshot.webbridges.filter((w) => leaking(snapshot, w))
-          : [];
+          ? chosenByLeak(snapshot)
+          : { chosen: [], because: {} };
   }
 }
 
 /** The one restart decision: per considered Web Bridge restart / skip / defer, every guard's numbers, the order. */
 export function decide(snapshot: Snapshot): Decision {
-  const chosen = considered(snapshot);
+  const { chosen, because } = considered(snapshot);
   const inFlight = restartInFlight(snapshot, snapshot.except);
   const decisions = chosen.map((wb) => evaluateRestart(inputOf(snapshot, wb, inFlight), snapshot.thresholds));
   return {
     now: snapshot.now,
     windowOpen: windowOpen(snapshot),
     considered: chosen.map((w) => w.name),
-    selectedBecause: selectedBecause(snapshot, chosen),
+    selectedBecause: because,
     plan: planRollingRestart(decisions, snapshot.thresholds.limit),
   };
 }
