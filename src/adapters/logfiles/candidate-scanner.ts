@@ -15,6 +15,7 @@
  * The read area starts on a page boundary, like the file offsets read from: the kernel then copies from the page
  * cache about twice as fast as into a misaligned buffer (measured 0.08 against 0.18 s of system time per 1.55 GB).
  */
+import type { LevelLineRule } from '../../core/parse/index.js';
 import { type ByteWindow, createByteWindow, type Word } from './byte-window.js';
 import type { StatsLineReader } from './stats-line-kernel.js';
 
@@ -86,26 +87,14 @@ export interface CandidateScannerOptions {
 }
 
 /**
- * A line holding a level word but none of the other substrings can yield a record only as a join refusal (the
- * refusal patterns are looked for only at ERROR/WARN level), or as a Web Bridge Stats line that the strict `Stats `
- * substring missed (`Stats` followed by a tab, say): so such a line is a candidate only when it holds a wording or
- * the marker too. The level words are then not searched over the input at all: the wordings are (in any case, by
- * the window's WebAssembly SIMD loop, linesWith), and the rare line holding one is asked for a level word.
+ * The level-line rule (core/parse LevelLineRule) as the scanner keeps it: the level words are not searched over the
+ * input at all; the wordings are (in any case, by the window's WebAssembly SIMD loop, linesWith, through their
+ * anchors: at most MAX_WORDS wordings with at most LINES_WITH_WORDS anchors, byte-window.ts), and the rare line
+ * holding one is asked for a level word. `marker` is the head of a substring (`Stats` of `Stats `): that substring
+ * is searched by its head, and a line holding the head but not the whole substring is a candidate when it holds a
+ * level word.
  */
-export interface RefusalLineOptions {
-  /** Those of the substrings that are level words (core/parse LEVEL_SUBSTRINGS): matched as they are. */
-  readonly levels: readonly string[];
-  /**
-   * What a refusal says, in small letters (core/parse refusalLiterals), matched in any ASCII case: at most MAX_WORDS,
-   * with at most LINES_WITH_WORDS anchors (byte-window.ts).
-   */
-  readonly wordings: readonly string[];
-  /**
-   * The head of a substring (`Stats` of `Stats `), matched as it is: that substring is searched by its head, and a
-   * line holding the head but not the whole substring is a candidate when it holds a level word.
-   */
-  readonly marker: string;
-}
+export type RefusalLineOptions = LevelLineRule;
 
 /** Anchors shorter than this are not chosen (a short one is common in text): a shorter wording is its own anchor. */
 const MIN_ANCHOR = 5;

@@ -13,8 +13,7 @@ import { type PackedRecords, PackedRecordsBuilder, packRecords } from '../../cor
 import {
   CANDIDATE_SUBSTRINGS,
   createLineReader,
-  DEFAULT_REFUSAL_WORDINGS,
-  LEVEL_SUBSTRINGS,
+  DEFAULT_LEVEL_LINE_RULE,
   type LineReader,
 } from '../../core/parse/index.js';
 import { LINES_WITH_WORDS, MAX_WORD_BYTES, MAX_WORDS } from './byte-window.js';
@@ -172,15 +171,15 @@ class RecordSink implements CandidateSink {
 
 /**
  * Lines holding ERROR/WARN but none of the record substrings are candidates only when they say what a refusal says
- * (in any case) or hold `Stats`: analyze reads with the default refusal patterns, which are literals.
+ * (in any case) or hold `Stats` (core/parse DEFAULT_LEVEL_LINE_RULE: analyze reads with the default refusal
+ * patterns, which are literals), when the window's kernel can look for the wordings.
  */
-const REFUSAL_WORDINGS = DEFAULT_REFUSAL_WORDINGS;
 const REFUSALS: RefusalLineOptions | undefined =
-  REFUSAL_WORDINGS &&
-  REFUSAL_WORDINGS.length <= MAX_WORDS &&
-  REFUSAL_WORDINGS.every((w) => w.length <= MAX_WORD_BYTES) &&
-  anchorsOf(REFUSAL_WORDINGS).length <= LINES_WITH_WORDS
-    ? { levels: LEVEL_SUBSTRINGS, wordings: REFUSAL_WORDINGS, marker: 'Stats' }
+  DEFAULT_LEVEL_LINE_RULE &&
+  DEFAULT_LEVEL_LINE_RULE.wordings.length <= MAX_WORDS &&
+  DEFAULT_LEVEL_LINE_RULE.wordings.every((w) => w.length <= MAX_WORD_BYTES) &&
+  anchorsOf(DEFAULT_LEVEL_LINE_RULE.wordings).length <= LINES_WITH_WORDS
+    ? DEFAULT_LEVEL_LINE_RULE
     : undefined;
 
 /** A scanner of a source modified at `mtimeMs`, handing its records to `out`, counting unreadable lines. */

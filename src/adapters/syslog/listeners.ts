@@ -12,11 +12,12 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import type { LevelLineRule } from '../../core/parse/index.js';
 import { createAllowList } from './allow-list.js';
 import { type FrameSink, SyslogFrameDecoder } from './frame-decoder.js';
 import { afterPri } from './pri.js';
 import { startUdpReceiver, type UdpBatch, type UdpThreadEvent } from './udp-receiver.js';
-import { type LevelLineRule, LevelLines, WantedFrames } from './wanted-frames.js';
+import { LevelLines, WantedFrames } from './wanted-frames.js';
 
 export type Transport = 'udp' | 'tcp' | 'tls';
 

@@ -10,6 +10,8 @@
  * number of searches is the number of hits plus one per substring per buffer, not one per message.
  */
 
+import type { LevelLineRule } from '../../core/parse/index.js';
+
 export class WantedFrames {
   readonly #needles: readonly Buffer[];
   /** Per needle, the position of its next occurrence at or after the last message's start (length: none). */
@@ -66,21 +68,8 @@ export class WantedFrames {
 }
 
 /**
- * Which messages holding a level word (ERROR, WARN) but none of the listener's `wanted` substrings are wanted all
- * the same: those that also say one of `wordings` (in any ASCII case) or hold `marker` (as it is). The rule analyze's
- * scanner keeps to (adapters/logfiles/candidate-scanner.ts, RefusalLineOptions): such a line can yield a record only
- * as a join refusal, or as a Stats line the strict `Stats ` substring missed.
- */
-export interface LevelLineRule {
-  /** The level words, matched as they are. */
-  readonly levels: readonly string[];
-  /** What a refusal says, in small letters, matched in any ASCII case. */
-  readonly wordings: readonly string[];
-  readonly marker: string;
-}
-
-/**
- * LevelLineRule over the messages of a buffer, asked in order as WantedFrames is. Why: in some CMS logs a fifth of
+ * LevelLineRule (core/parse) over the messages of a buffer, asked in order as WantedFrames is: the rule analyze's
+ * scanner keeps to (adapters/logfiles/candidate-scanner.ts). Why: in some CMS logs a fifth of
  * the lines are WARNING lines; reading each the general way (decoded, its envelope and payload parsed) cost more
  * than all the other messages together. The level word and the marker are searched over the buffer as `wanted` is;
  * only a message holding a level word and no marker is decoded (latin1) and asked for a wording, by one regular

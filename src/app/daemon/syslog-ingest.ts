@@ -12,7 +12,7 @@
  */
 import type { SyslogListenerOptions, Transport } from '../../adapters/syslog/listeners.js';
 import { envelopeSurelyReadable } from '../../core/parse/envelope-bytes.js';
-import { CANDIDATE_SUBSTRINGS, DEFAULT_REFUSAL_WORDINGS, LEVEL_SUBSTRINGS } from '../../core/parse/index.js';
+import { CANDIDATE_SUBSTRINGS, DEFAULT_LEVEL_LINE_RULE, type LevelLineRule } from '../../core/parse/index.js';
 import type { LiveState } from './live-state.js';
 
 /** What counts the messages received per transport (the daemon's metrics). */
@@ -31,12 +31,13 @@ export type SyslogIngestOptions = Pick<
  * `Stats`, as analyze reads (adapters/logfiles/candidate-scanner.ts). The others, when their envelope is readable,
  * can yield no record and are counted unread.
  */
-const WANTED: Pick<SyslogListenerOptions, 'wanted' | 'levelLines'> = DEFAULT_REFUSAL_WORDINGS
-  ? {
-      wanted: CANDIDATE_SUBSTRINGS.filter((s) => !LEVEL_SUBSTRINGS.includes(s)),
-      levelLines: { levels: LEVEL_SUBSTRINGS, wordings: DEFAULT_REFUSAL_WORDINGS, marker: 'Stats' },
-    }
-  : { wanted: CANDIDATE_SUBSTRINGS };
+const WANTED: Pick<SyslogListenerOptions, 'wanted' | 'levelLines'> = wantedBy(DEFAULT_LEVEL_LINE_RULE);
+
+function wantedBy(rule: LevelLineRule | undefined): Pick<SyslogListenerOptions, 'wanted' | 'levelLines'> {
+  return rule
+    ? { wanted: CANDIDATE_SUBSTRINGS.filter((s) => !rule.levels.includes(s)), levelLines: rule }
+    : { wanted: CANDIDATE_SUBSTRINGS };
+}
 
 /** The listener options that feed `state`, counting every message in `received`. */
 export function syslogIngest(

@@ -71,6 +71,28 @@ export function refusalLiterals(patterns: readonly RegExp[]): readonly string[] 
  */
 export const DEFAULT_REFUSAL_WORDINGS: readonly string[] | undefined = refusalLiterals(DEFAULT_JOIN_REFUSED_PATTERNS);
 
+/**
+ * Which lines holding a level word (`levels`, matched as they are) but none of the other candidate substrings are
+ * worth reading: those that also say one of `wordings` (small letters, matched in any ASCII case) or hold `marker`
+ * (matched as it is, the head of `Stats `). Such a line can yield a record only as a join refusal (the refusal
+ * patterns are looked for only at ERROR/WARN level), or as a Web Bridge Stats line the strict `Stats ` substring
+ * missed (`Stats` followed by a tab, say).
+ */
+export interface LevelLineRule {
+  readonly levels: readonly string[];
+  readonly wordings: readonly string[];
+  readonly marker: string;
+}
+
+/**
+ * The rule for the default refusal patterns, which analyze's scanner (adapters/logfiles/candidate-scanner.ts) and
+ * the daemon's listeners (adapters/syslog/wanted-frames.ts) both keep to; undefined when a pattern is more than a
+ * literal (then every level-word line is read).
+ */
+export const DEFAULT_LEVEL_LINE_RULE: LevelLineRule | undefined = DEFAULT_REFUSAL_WORDINGS
+  ? { levels: LEVEL_SUBSTRINGS, wordings: DEFAULT_REFUSAL_WORDINGS, marker: 'Stats' }
+  : undefined;
+
 /** Levels a join refusal is assumed to be logged at (default patterns only). */
 const REFUSAL_LEVELS = ['ERROR', 'WARN'];
 

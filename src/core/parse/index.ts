@@ -5,9 +5,11 @@
 export {
   CANDIDATE_SUBSTRINGS,
   DEFAULT_JOIN_REFUSED_PATTERNS,
+  DEFAULT_LEVEL_LINE_RULE,
   DEFAULT_REFUSAL_WORDINGS,
   isCandidateLine,
   LEVEL_SUBSTRINGS,
+  type LevelLineRule,
   parsePayload,
   refusalLiterals,
 } from './cms-payloads.js';

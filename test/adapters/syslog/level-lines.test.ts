@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { LevelLines } from '../../../src/adapters/syslog/wanted-frames.js';
-import { DEFAULT_REFUSAL_WORDINGS, LEVEL_SUBSTRINGS } from '../../../src/core/parse/index.js';
+import { DEFAULT_LEVEL_LINE_RULE, type LevelLineRule } from '../../../src/core/parse/index.js';
 
-const WORDINGS = DEFAULT_REFUSAL_WORDINGS as readonly string[];
-const RULE = { levels: LEVEL_SUBSTRINGS, wordings: WORDINGS, marker: 'Stats' };
+// The daemon's rule: the default refusal patterns are literals, so there is one.
+const RULE = DEFAULT_LEVEL_LINE_RULE as LevelLineRule;
+const WORDINGS = RULE.wordings;
 
 function byRule(message: string): boolean {
   const lower = message.replace(/[A-Z]/g, (c) => c.toLowerCase());
@@ -47,6 +48,19 @@ test('LevelLines agrees with the rule for messages asked in order in one buffer'
     }),
     { numRuns: 500 },
   );
+});
+
+test("the daemon's rule: level words as they are, the Stats marker, the default refusal wordings", () => {
+  assert.deepEqual(RULE, {
+    levels: ['ERROR', 'WARN'],
+    wordings: [
+      'join refused',
+      'unable to join meeting',
+      'connection rejected: too many sessions',
+      'session limit reached',
+    ],
+    marker: 'Stats',
+  });
 });
 
 test('a WARNING line saying nothing of a refusal is not wanted; one saying it in capitals is', () => {
