@@ -473,8 +473,9 @@ export class CandidateScanner {
     if (k === whole.length) {
       return true;
     }
-    const later = region.indexOf(whole, at + 1);
-    if (later !== -1 && later < lineEnd) {
+    // Searched in this line only: over the rest of the window, a log whose lines often hold the head alone
+    // (`Statsd`, say) would be searched to the window's end once per such line.
+    if (region.subarray(at + 1, lineEnd).includes(whole)) {
       return true;
     }
     return this.#window.saysAny(start + lineStart, start + lineEnd, this.#levelWords);
