@@ -97,9 +97,9 @@ function fractionEnd(bytes: Uint8Array, end: number, at: number, maxDigits: numb
   return at + digits;
 }
 
-const DASH = 45;
+export const DASH = 45;
 const PLUS = 43;
-const COMMA = 44;
+export const COMMA = 44;
 const T = 84;
 const Z = 90;
 

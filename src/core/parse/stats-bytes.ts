@@ -12,7 +12,9 @@ import {
   bsdStampEnd,
   byteAt,
   COLON,
+  COMMA,
   CR,
+  DASH,
   digitAt,
   emptyStamp,
   isoStampEnd,
@@ -23,9 +25,6 @@ import {
 } from './line-bytes.js';
 import { isFacilitySeverityToken } from './syslog-envelope.js';
 import type { BsdStamp } from './timestamp.js';
-
-const COMMA = 44;
-const DASH = 45;
 
 /**
  * Whether an RFC 5424 version follows `<PRI>` as parseEnvelope tells it (`/^[1-9]\d? \S/`): a digit 1–9, maybe
