@@ -126,7 +126,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
     sim.cluster.setJoinRate(on ? 3000 : 0);
     timer = setTimeout(() => wave(!on), on ? busy : quiet);
   };
-  sim.cluster.setJoinRate(0);
+  // The simulator starts with no guests (joinRate 0 above): the first wave comes after the lead-in.
   timer = setTimeout(() => wave(true), (options.leadInSeconds ?? 6) * 1000);
   let closed = false;
   return {
