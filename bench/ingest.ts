@@ -112,9 +112,15 @@ while True:
 print(json.dumps({"bytes": n, "startedAt": started, "lastByteAt": last}), flush=True)
 `;
 
-/** The null sink the sender's rate is measured against: Python's (see above) or, without python3, Node's. */
+let sinkKind: 'python' | 'node' | undefined;
+
+/**
+ * The null sink the sender's rate is measured against: Python's (see above) or, without python3, Node's. Found once
+ * (it was asked before every measurement).
+ */
 export function nullSinkKind(): 'python' | 'node' {
-  return spawnSync('python3', ['-c', 'pass'], { stdio: 'ignore' }).status === 0 ? 'python' : 'node';
+  sinkKind ??= spawnSync('python3', ['-c', 'pass'], { stdio: 'ignore' }).status === 0 ? 'python' : 'node';
+  return sinkKind;
 }
 
 /**
