@@ -82,8 +82,16 @@ export interface CandidateScannerOptions {
   readonly maxLineBytes?: number;
   /** The newline counter: WebAssembly SIMD or plain JavaScript (tests run both). @default 'wasm' */
   readonly kernel?: 'wasm' | 'js';
-  /** Lines holding a level word are candidates only when they also say what a refusal says (or hold the marker). */
+  /**
+   * Lines holding a level word are candidates only when they also say what a refusal says (or hold the marker);
+   * with no level words, every line saying what a refusal says is a candidate.
+   */
   readonly refusals?: RefusalLineOptions;
+  /**
+   * Every line is a candidate (`substrings` are not searched): for a join refusal that may be in any line and whose
+   * patterns have no wording to search for (core/parse join-refusal.ts). Slow, and rare.
+   */
+  readonly everyLine?: boolean;
 }
 
 /**
@@ -209,6 +217,7 @@ export class CandidateScanner {
   /** Bytes a substring could straddle when an overlong line's head is dropped. */
   readonly #straddle: number;
   readonly #sink: CandidateSink;
+  readonly #everyLine: boolean;
   readonly #chunkBytes: number;
   readonly #maxLineBytes: number;
   readonly #shared: SharedWindow;
@@ -246,6 +255,7 @@ export class CandidateScanner {
     this.#marker = marker === undefined ? undefined : Buffer.from(marker, 'latin1');
     this.#straddle = Math.max(0, ...[...substrings, ...(refusals?.wordings ?? [])].map((n) => n.length - 1));
     this.#sink = typeof sink === 'function' ? new CallbackSink(sink, options) : sink;
+    this.#everyLine = options.everyLine === true;
     this.#chunkBytes = options.chunkBytes ?? MIB;
     this.#maxLineBytes = Math.max(options.maxLineBytes ?? MIB, this.#straddle + 1);
     // Room before the read area for the longest carried line, and for what a chunk without a newline leaves.
@@ -382,11 +392,17 @@ export class CandidateScanner {
     this.#overlongMask = 0;
   }
 
-  /** What `[start, end)` of the window holds (HAS_* bits), looked for one kind after the other. */
+  /**
+   * What `[start, end)` of the window holds (HAS_* bits), looked for one kind after the other. Without level words
+   * (a refusal in any line) every line counts as holding one.
+   */
   #maskOf(start: number, end: number): number {
+    if (this.#everyLine) {
+      return HAS_RECORD;
+    }
     const range = this.#window.bytes.subarray(start, end);
     let mask = this.#recordNeedles.some((n) => range.includes(n.whole)) ? HAS_RECORD : 0;
-    if (this.#levelWords.length > 0 && this.#window.saysAny(start, end, this.#levelWords)) {
+    if (this.#levelWords.length === 0 || this.#window.saysAny(start, end, this.#levelWords)) {
       mask |= HAS_LEVEL;
     }
     if (
@@ -400,6 +416,10 @@ export class CandidateScanner {
 
   /** Hands on each candidate line of `[start, end)`, which holds whole lines (it ends with a newline). */
   #scan(start: number, end: number): void {
+    if (this.#everyLine) {
+      this.#scanEveryLine(start, end);
+      return;
+    }
     const region = this.#window.bytes.subarray(start, end);
     // Each candidate line found by a record substring as one number, (line start × SPAN + line end), sorted: its
     // end, found when skipping the line, need not be looked for again.
@@ -446,16 +466,28 @@ export class CandidateScanner {
       if (from === previous) {
         continue;
       }
-      // Found by an anchor alone: a candidate when it holds a whole wording and a level word.
+      // Found by an anchor alone: a candidate when it holds a whole wording and a level word (if there are any).
       if (
         byAnchor &&
-        (!this.#window.saysAny(from, to, this.#levelWords) || !this.#window.saysAny(from, to, this.#wordings))
+        ((this.#levelWords.length > 0 && !this.#window.saysAny(from, to, this.#levelWords)) ||
+          !this.#window.saysAny(from, to, this.#wordings))
       ) {
         continue;
       }
       previous = from;
       this.counts.candidates++;
       this.#handOn(from, to);
+    }
+  }
+
+  /** Hands on every line of `[start, end)` (whole lines). */
+  #scanEveryLine(start: number, end: number): void {
+    const bytes = this.#window.bytes;
+    for (let from = start; from < end; ) {
+      const to = bytes.indexOf(NEWLINE, from);
+      this.counts.candidates++;
+      this.#handOn(from, to);
+      from = to + 1;
     }
   }
 
@@ -478,7 +510,7 @@ export class CandidateScanner {
     if (region.subarray(at + 1, lineEnd).includes(whole)) {
       return true;
     }
-    return this.#window.saysAny(start + lineStart, start + lineEnd, this.#levelWords);
+    return this.#levelWords.length === 0 || this.#window.saysAny(start + lineStart, start + lineEnd, this.#levelWords);
   }
 
   /** Hands on the candidate line `[from, to)` of the window: as bytes if taken so, else decoded. */

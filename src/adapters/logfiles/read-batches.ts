@@ -11,13 +11,18 @@ import { createGunzip } from 'node:zlib';
 import type { CmsRecord, LineOutcome } from '../../core/model.js';
 import { type PackedRecords, PackedRecordsBuilder, packRecords } from '../../core/packed-records.js';
 import {
-  CANDIDATE_SUBSTRINGS,
+  candidateSubstringsFor,
   createLineReader,
-  DEFAULT_LEVEL_LINE_RULE,
+  DEFAULT_JOIN_REFUSAL_SETTINGS,
+  type JoinRefusal,
+  type JoinRefusalSettings,
+  joinRefusalFrom,
   type LineReader,
+  levelLineRuleFor,
+  RECORD_SUBSTRINGS,
 } from '../../core/parse/index.js';
 import { LINES_WITH_WORDS, MAX_WORD_BYTES, MAX_WORDS } from './byte-window.js';
-import { anchorsOf, CandidateScanner, type CandidateSink, type RefusalLineOptions } from './candidate-scanner.js';
+import { anchorsOf, CandidateScanner, type CandidateScannerOptions, type CandidateSink } from './candidate-scanner.js';
 import type { LogSource } from './sources.js';
 import type { StatsLineReader } from './stats-line-kernel.js';
 
@@ -44,6 +49,11 @@ export interface ReadOptions {
    * passes false: the batches then carry no objects to clone between threads (core/packed-records.ts).
    */
   readonly raw?: boolean;
+  /**
+   * How a join refusal is recognised (`analysis.joinRefusedPatterns` and `analysis.joinRefusedLevels`), as plain
+   * strings so that it reaches scan workers as it is. @default the assumed wording (core/parse join-refusal.ts)
+   */
+  readonly joinRefusal?: JoinRefusalSettings;
 }
 
 /** A batch of records, packed (core/packed-records.ts: unpackRecords gives them as objects), with counts. */
@@ -169,18 +179,51 @@ class RecordSink implements CandidateSink {
   }
 }
 
+/** How the sources of one join refusal are scanned: the refusal, the substrings searched, the level-line rule. */
+interface ScanPlan {
+  readonly refusal: JoinRefusal;
+  readonly substrings: readonly string[];
+  readonly options: Pick<CandidateScannerOptions, 'refusals' | 'everyLine'>;
+}
+
 /**
- * Lines holding ERROR/WARN but none of the record substrings are candidates only when they say what a refusal says
- * (in any case) or hold `Stats` (core/parse DEFAULT_LEVEL_LINE_RULE: analyze reads with the default refusal
- * patterns, which are literals), when the window's kernel can look for the wordings.
+ * Lines holding a level word but none of the record substrings are candidates only when they say what a refusal
+ * says (in any case) or hold `Stats` (core/parse levelLineRuleFor), when the window's kernel can look for the
+ * wordings: at most MAX_WORDS of them, with at most LINES_WITH_WORDS anchors (a wording longer than MAX_WORD_BYTES
+ * is looked for by its head, which every line holding it holds too). Otherwise every level line is a candidate, and
+ * with no levels (a refusal in any line) every line. Made once per refusal (its anchors cost a search).
  */
-const REFUSALS: RefusalLineOptions | undefined =
-  DEFAULT_LEVEL_LINE_RULE &&
-  DEFAULT_LEVEL_LINE_RULE.wordings.length <= MAX_WORDS &&
-  DEFAULT_LEVEL_LINE_RULE.wordings.every((w) => w.length <= MAX_WORD_BYTES) &&
-  anchorsOf(DEFAULT_LEVEL_LINE_RULE.wordings).length <= LINES_WITH_WORDS
-    ? DEFAULT_LEVEL_LINE_RULE
-    : undefined;
+function scanPlanOf(settings: JoinRefusalSettings): ScanPlan {
+  const refusal = joinRefusalFrom(settings);
+  const rule = levelLineRuleFor(refusal);
+  const wordings = rule?.wordings.map((w) => w.slice(0, MAX_WORD_BYTES));
+  const searchable =
+    rule !== undefined &&
+    wordings !== undefined &&
+    wordings.length <= MAX_WORDS &&
+    (wordings.length === 0 || anchorsOf(wordings).length <= LINES_WITH_WORDS);
+  if (searchable) {
+    return {
+      refusal,
+      substrings: [...RECORD_SUBSTRINGS, ...refusal.levels],
+      options: { refusals: { ...rule, wordings } },
+    };
+  }
+  const substrings = candidateSubstringsFor(refusal);
+  return substrings ? { refusal, substrings, options: {} } : { refusal, substrings: [], options: { everyLine: true } };
+}
+
+const scanPlans = new Map<string, ScanPlan>();
+
+function scanPlanFor(settings: JoinRefusalSettings = DEFAULT_JOIN_REFUSAL_SETTINGS): ScanPlan {
+  const key = JSON.stringify([settings.patterns, settings.levels]);
+  let plan = scanPlans.get(key);
+  if (!plan) {
+    plan = scanPlanOf(settings);
+    scanPlans.set(key, plan);
+  }
+  return plan;
+}
 
 /** A scanner of a source modified at `mtimeMs`, handing its records to `out`, counting unreadable lines. */
 function makeScanner(
@@ -189,15 +232,17 @@ function makeScanner(
   out: RecordTarget,
 ): { scanner: CandidateScanner; sink: RecordSink } {
   const { year, month } = yearOf(mtimeMs);
+  const plan = scanPlanFor(options.joinRefusal);
   const sink = new RecordSink(
     createLineReader({
       year: options.year ?? year,
       ...(options.year === undefined ? { referenceMonth: month } : {}),
       timeZone: options.timeZone ?? 'UTC',
+      joinRefusal: plan.refusal,
     }),
     out,
   );
-  const scanner = new CandidateScanner(CANDIDATE_SUBSTRINGS, sink, REFUSALS ? { refusals: REFUSALS } : {});
+  const scanner = new CandidateScanner(plan.substrings, sink, plan.options);
   sink.useStatsReader(scanner.statsLineReader());
   return { scanner, sink };
 }

@@ -80,8 +80,10 @@ export class LevelLines {
   readonly #levels: WantedFrames;
   readonly #marker: WantedFrames;
   readonly #wordings: RegExp;
+  readonly #anyLine: boolean;
 
   constructor(rule: LevelLineRule) {
+    this.#anyLine = rule.levels.length === 0;
     this.#levels = new WantedFrames(rule.levels);
     this.#marker = new WantedFrames([rule.marker]);
     // No wording: nothing matches (an empty alternation would match every message).
@@ -89,9 +91,12 @@ export class LevelLines {
     this.#wordings = alternatives.length > 0 ? new RegExp(alternatives.join('|'), 'i') : /(?!)/;
   }
 
-  /** Whether `bytes[start, end)` holds a level word and a wording or the marker (messages of a buffer in order). */
+  /**
+   * Whether `bytes[start, end)` holds a level word and a wording or the marker (messages of a buffer in order); with
+   * no level words (a refusal in any line), every message counts as holding one.
+   */
   wanted(bytes: Buffer, start: number, end: number): boolean {
-    if (!this.#levels.has(bytes, start, end)) {
+    if (!this.#anyLine && !this.#levels.has(bytes, start, end)) {
       return false;
     }
     return this.#marker.has(bytes, start, end) || this.#wordings.test(bytes.toString('latin1', start, end));

@@ -5,10 +5,10 @@
  * - Call Bridge 2.8+ `STATS: {json}` with `"CMA": "cur/peak"` (§2, S1); every other key kept as read;
  * - MMP audit `User U from A issued command < webbridge restart>: permission granted` (§3.1, S5);
  * - a Web Bridge refusing a join at its limit. The real wording is NOT documented anywhere (docs/cms-facts.md
- *   unconfirmed #3): the default patterns below are assumptions, and are looked for only in lines logged at
- *   ERROR or WARNING level (CMS writes the level in the message body: `INFO :`, `ERROR :`). Custom
- *   `joinRefusedPatterns` replace them and are looked for in every line.
+ *   unconfirmed #3): what is looked for, and at which level, is configurable (join-refusal.ts).
  */
+
+import { candidateSubstringsFor, DEFAULT_JOIN_REFUSAL, isJoinRefusal, type JoinRefusal } from './join-refusal.js';
 
 /** Sane upper bounds: anything beyond is a corrupted number, not a Web Bridge. */
 const MAX_ACTIVE = 100_000;
@@ -19,82 +19,14 @@ const STATS_HINT_RE = /Stats\s{1,8}\d/;
 const AUDIT_RE =
   /User (\S{1,256}) from \S{1,256} issued command <\s{0,8}(webbridge3? restart)\s{0,8}>: permission granted/;
 
-/** Default join-refused wordings (assumed, see the module comment). */
-export const DEFAULT_JOIN_REFUSED_PATTERNS: readonly RegExp[] = [
-  /join refused/i,
-  /unable to join meeting/i,
-  /connection rejected: too many sessions/i,
-  /session limit reached/i,
-];
-
 /**
- * Substrings at least one of which every line yielding a record contains (with the default join-refused
- * patterns). A byte scanner may skip every line that has none of them. They all start with a capital letter on
- * purpose: capitals are rare in log text, so a byte search for them runs several times faster than for
- * lower-case words (measured: 'User ' 2.5 ms against 'restart' 10 ms on 39 MB).
+ * Substrings at least one of which every line yielding a record contains, with the default join refusal
+ * (join-refusal.ts: the record substrings and the levels a refusal is assumed to be logged at). A byte scanner may
+ * skip every line that has none of them.
  */
-export const CANDIDATE_SUBSTRINGS: readonly string[] = ['Stats ', 'STATS:', 'User ', 'ERROR', 'WARN'];
-
-/**
- * The candidate substrings that are level words: a line holding one of them but none of the others yields a record
- * only as a join refusal (or through a `Stats` the strict substring missed), so a scanner may look for what a
- * refusal says (refusalLiterals) instead of the level word, and ask for the level word only in the lines saying it
- * (adapters/logfiles/candidate-scanner.ts).
- */
-export const LEVEL_SUBSTRINGS: readonly string[] = ['ERROR', 'WARN'];
-
-/**
- * What the refusal patterns say, folded to lower case, when every pattern is a case-insensitive literal (as the
- * defaults are): a line holding none of them, in any case, cannot be a refusal. Undefined when a pattern is more
- * than a literal (custom patterns): then no line can be ruled out this way.
- */
-export function refusalLiterals(patterns: readonly RegExp[]): readonly string[] | undefined {
-  const literals: string[] = [];
-  if (patterns.length > 32) {
-    return undefined;
-  }
-  for (const re of patterns) {
-    // Letters, digits, spaces and a few marks that are literal in a regular expression; ASCII only, so that
-    // folding with |0x20 is exactly what the `i` flag (without `u`) does to them.
-    if (!re.flags.includes('i') || re.flags.includes('u') || !/^[A-Za-z0-9 :,'_-]+$/.test(re.source)) {
-      return undefined;
-    }
-    literals.push(re.source.toLowerCase());
-  }
-  return literals;
-}
-
-/**
- * What the default refusal patterns say (refusalLiterals of DEFAULT_JOIN_REFUSED_PATTERNS): a line holding a level
- * word and none of the other candidate substrings is worth reading only when it says one of these (in any ASCII
- * case) or holds the `Stats` marker. analyze's scanner and the daemon's listeners both keep to it.
- */
-export const DEFAULT_REFUSAL_WORDINGS: readonly string[] | undefined = refusalLiterals(DEFAULT_JOIN_REFUSED_PATTERNS);
-
-/**
- * Which lines holding a level word (`levels`, matched as they are) but none of the other candidate substrings are
- * worth reading: those that also say one of `wordings` (small letters, matched in any ASCII case) or hold `marker`
- * (matched as it is, the head of `Stats `). Such a line can yield a record only as a join refusal (the refusal
- * patterns are looked for only at ERROR/WARN level), or as a Web Bridge Stats line the strict `Stats ` substring
- * missed (`Stats` followed by a tab, say).
- */
-export interface LevelLineRule {
-  readonly levels: readonly string[];
-  readonly wordings: readonly string[];
-  readonly marker: string;
-}
-
-/**
- * The rule for the default refusal patterns, which analyze's scanner (adapters/logfiles/candidate-scanner.ts) and
- * the daemon's listeners (adapters/syslog/wanted-frames.ts) both keep to; undefined when a pattern is more than a
- * literal (then every level-word line is read).
- */
-export const DEFAULT_LEVEL_LINE_RULE: LevelLineRule | undefined = DEFAULT_REFUSAL_WORDINGS
-  ? { levels: LEVEL_SUBSTRINGS, wordings: DEFAULT_REFUSAL_WORDINGS, marker: 'Stats' }
-  : undefined;
-
-/** Levels a join refusal is assumed to be logged at (default patterns only). */
-const REFUSAL_LEVELS = ['ERROR', 'WARN'];
+export const CANDIDATE_SUBSTRINGS: readonly string[] = candidateSubstringsFor(
+  DEFAULT_JOIN_REFUSAL,
+) as readonly string[];
 
 export type PayloadResult =
   | { kind: 'webbridge-stats'; active: number; connects: number; disconnects: number }
@@ -180,7 +112,7 @@ function parseCallBridgeStats(message: string, at: number): PayloadResult {
 }
 
 /** Finds the CMS payload in `message`, if any. */
-export function parsePayload(message: string, joinRefusedPatterns: readonly RegExp[]): PayloadResult {
+export function parsePayload(message: string, refusal: JoinRefusal = DEFAULT_JOIN_REFUSAL): PayloadResult {
   const statsAt = message.indexOf('STATS:');
   if (statsAt >= 0) {
     return parseCallBridgeStats(message, statsAt);
@@ -197,13 +129,5 @@ export function parsePayload(message: string, joinRefusedPatterns: readonly RegE
       return { kind: 'mmp-restart', user: m[1] as string, command: m[2] as 'webbridge restart' | 'webbridge3 restart' };
     }
   }
-  const defaults = joinRefusedPatterns === DEFAULT_JOIN_REFUSED_PATTERNS;
-  if (!defaults || REFUSAL_LEVELS.some((level) => message.includes(level))) {
-    for (const re of joinRefusedPatterns) {
-      if (re.test(message)) {
-        return { kind: 'join-refused' };
-      }
-    }
-  }
-  return { kind: 'none' };
+  return isJoinRefusal(message, refusal) ? { kind: 'join-refused' } : { kind: 'none' };
 }

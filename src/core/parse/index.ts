@@ -2,17 +2,27 @@
  * @module core/parse
  * CMS log line parsing (pure).
  */
+export { CANDIDATE_SUBSTRINGS, isCandidateLine, parsePayload } from './cms-payloads.js';
 export {
-  CANDIDATE_SUBSTRINGS,
+  candidateSubstringsFor,
+  compileJoinRefusedPatterns,
+  DEFAULT_JOIN_REFUSAL,
+  DEFAULT_JOIN_REFUSAL_SETTINGS,
+  DEFAULT_JOIN_REFUSED_PATTERN_SOURCES,
   DEFAULT_JOIN_REFUSED_PATTERNS,
   DEFAULT_LEVEL_LINE_RULE,
   DEFAULT_REFUSAL_WORDINGS,
-  isCandidateLine,
+  isJoinRefusal,
+  type JoinRefusal,
+  type JoinRefusalSettings,
+  joinRefusalFrom,
   LEVEL_SUBSTRINGS,
   type LevelLineRule,
-  parsePayload,
+  levelLineRuleFor,
+  RECORD_SUBSTRINGS,
   refusalLiterals,
-} from './cms-payloads.js';
+  requiredLiteral,
+} from './join-refusal.js';
 export { createLineReader, type LineReader, type LineReaderOptions, MAX_LINE_LENGTH } from './line-reader.js';
 export { type EnvelopeFields, type StatsLineFields, StatsLineState } from './stats-bytes.js';
 export { isFacilitySeverityToken, parseEnvelope } from './syslog-envelope.js';

@@ -5,7 +5,8 @@
  * Never throws: whatever comes in, a LineOutcome comes out.
  */
 import type { LineOutcome, WebBridgeStatsRecord } from '../model.js';
-import { DEFAULT_JOIN_REFUSED_PATTERNS, parsePayload } from './cms-payloads.js';
+import { parsePayload } from './cms-payloads.js';
+import { DEFAULT_JOIN_REFUSAL, type JoinRefusal } from './join-refusal.js';
 import { type EnvelopeFields, StatsLineBytes, type StatsLineFields } from './stats-bytes.js';
 import { parseEnvelope } from './syslog-envelope.js';
 import type { BsdStamp } from './timestamp.js';
@@ -24,8 +25,8 @@ export interface LineReaderOptions {
   readonly referenceMonth?: number;
   /** IANA zone for stamps without a zone. @default 'UTC' */
   readonly timeZone?: string;
-  /** Replaces the default (assumed) join-refused wordings. */
-  readonly joinRefusedPatterns?: readonly RegExp[];
+  /** How a join refusal is recognised (join-refusal.ts). @default DEFAULT_JOIN_REFUSAL, an assumed wording */
+  readonly joinRefusal?: JoinRefusal;
 }
 
 export interface LineReader {
@@ -72,7 +73,7 @@ export function createLineReader(options: LineReaderOptions): LineReader {
  */
 class CmsLineReader implements LineReader {
   readonly #timeZone: string;
-  readonly #patterns: readonly RegExp[];
+  readonly #refusal: JoinRefusal;
   readonly #referenceMonth: number | undefined;
   readonly #statsBytes = new StatsLineBytes();
   #year: number;
@@ -82,7 +83,7 @@ class CmsLineReader implements LineReader {
 
   constructor(options: LineReaderOptions) {
     this.#timeZone = options.timeZone ?? 'UTC';
-    this.#patterns = options.joinRefusedPatterns ?? DEFAULT_JOIN_REFUSED_PATTERNS;
+    this.#refusal = options.joinRefusal ?? DEFAULT_JOIN_REFUSAL;
     this.#referenceMonth = options.referenceMonth;
     this.#year = options.year;
   }
@@ -173,7 +174,7 @@ class CmsLineReader implements LineReader {
   }
 
   #payloadOutcome(message: string, at: number | undefined, host: string | undefined): LineOutcome {
-    const payload = parsePayload(message, this.#patterns);
+    const payload = parsePayload(message, this.#refusal);
     if (payload.kind === 'none') {
       return IGNORED;
     }

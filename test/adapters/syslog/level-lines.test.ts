@@ -12,12 +12,12 @@ import { DEFAULT_LEVEL_LINE_RULE, type LevelLineRule } from '../../../src/core/p
 const RULE = DEFAULT_LEVEL_LINE_RULE as LevelLineRule;
 const WORDINGS = RULE.wordings;
 
-function byRule(message: string): boolean {
+/** The rule written out; with no levels (a refusal in any line), every message holds one. */
+function byRule(message: string, rule: LevelLineRule = RULE): boolean {
   const lower = message.replace(/[A-Z]/g, (c) => c.toLowerCase());
-  return (
-    RULE.levels.some((l) => message.includes(l)) &&
-    (message.includes(RULE.marker) || RULE.wordings.some((w) => lower.includes(w)))
-  );
+  const wording = rule.wordings.some((w) => lower.includes(w));
+  const level = rule.levels.length === 0 || rule.levels.some((l) => message.includes(l));
+  return level && (message.includes(rule.marker) || wording);
 }
 
 /** A word in a random ASCII case. */
@@ -46,6 +46,28 @@ test('LevelLines agrees with the rule for messages asked in order in one buffer'
         start = end + 1;
       }
     }),
+    { numRuns: 500 },
+  );
+});
+
+test('LevelLines agrees with any rule: other levels, none, other wordings', () => {
+  fc.assert(
+    fc.property(
+      fc.array(message, { minLength: 1, maxLength: 30 }),
+      fc.constantFrom<readonly string[]>([], ['ERROR'], ['WARN', 'NOTICE']),
+      fc.subarray([...WORDINGS, 'too many guests', 'rror'], { maxLength: 3 }),
+      (messages, levels, wordings) => {
+        const rule: LevelLineRule = { levels, wordings, marker: 'Stats' };
+        const bytes = Buffer.from(messages.join('\n'), 'utf8');
+        const lines = new LevelLines(rule);
+        let start = 0;
+        for (const m of messages) {
+          const end = start + Buffer.byteLength(m);
+          assert.equal(lines.wanted(bytes, start, end), byRule(m, rule), JSON.stringify([m, rule]));
+          start = end + 1;
+        }
+      },
+    ),
     { numRuns: 500 },
   );
 });

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { CmsRecord } from '../../../src/core/model.js';
-import { createLineReader, isCandidateLine, parseEnvelope } from '../../../src/core/parse/index.js';
+import {
+  compileJoinRefusedPatterns,
+  createLineReader,
+  isCandidateLine,
+  parseEnvelope,
+} from '../../../src/core/parse/index.js';
 
 interface Case {
   source: string;
@@ -111,13 +116,28 @@ describe('line reader', () => {
     assert.equal(iso('2026-10-25T04:00:00 cms1 webbridge: Stats 1, c:1, d:0'), '2026-10-25T03:00:00.000Z');
   });
 
-  test('custom join-refused patterns replace the assumed defaults', () => {
-    const reader = createLineReader({ year: 2026, joinRefusedPatterns: [/capacity exceeded/] });
-    assert.equal(reader.read('Feb 23 09:02:21 cms1 webbridge: capacity exceeded').kind, 'record');
+  test('a configured join refusal replaces the assumed one: its patterns, at its levels (none: any line)', () => {
+    const atError = createLineReader({
+      year: 2026,
+      joinRefusal: { patterns: compileJoinRefusedPatterns(['capacity exceeded']), levels: ['ERROR', 'WARN'] },
+    });
+    assert.equal(atError.read('Feb 23 09:02:21 cms1 webbridge: ERROR : Capacity exceeded').kind, 'record');
+    assert.equal(atError.read('Feb 23 09:02:21 cms1 webbridge: INFO : capacity exceeded').kind, 'ignored');
     assert.equal(
-      reader.read('Feb 23 09:02:21 cms1 webbridge: join refused: session limit reached (149)').kind,
+      atError.read('Feb 23 09:02:21 cms1 webbridge: ERROR : join refused: session limit reached (149)').kind,
       'ignored',
     );
+    const anyLine = createLineReader({
+      year: 2026,
+      joinRefusal: { patterns: compileJoinRefusedPatterns(['capacity exceeded']), levels: [] },
+    });
+    assert.equal(anyLine.read('Feb 23 09:02:21 cms1 webbridge: INFO : capacity exceeded').kind, 'record');
+    const defaults = createLineReader({ year: 2026 });
+    assert.equal(
+      defaults.read('Feb 23 09:02:21 cms1 webbridge: ERROR : join refused: session limit reached (149)').kind,
+      'record',
+    );
+    assert.equal(defaults.read('Feb 23 09:02:21 cms1 webbridge: INFO : join refused').kind, 'ignored');
   });
 
   test('CRLF line endings are tolerated', () => {

@@ -12,7 +12,8 @@ import fc from 'fast-check';
 import { createCmsApiClient } from '../../../src/adapters/cms-api/client.js';
 import { SyslogFrameDecoder } from '../../../src/adapters/syslog/frame-decoder.js';
 import { loadConfig, parseConfig } from '../../../src/app/config/index.js';
-import { DEFAULT_JOIN_REFUSED_PATTERNS, parsePayload } from '../../../src/core/parse/cms-payloads.js';
+import { parsePayload } from '../../../src/core/parse/cms-payloads.js';
+import { DEFAULT_JOIN_REFUSAL } from '../../../src/core/parse/join-refusal.js';
 import { parseEnvelope } from '../../../src/core/parse/syslog-envelope.js';
 import { WbguardError } from '../../../src/errors.js';
 
@@ -79,7 +80,7 @@ export function fuzzPayloads(numRuns: number, seed: number): number {
   const count = (n: number) => Number.isSafeInteger(n) && n >= 0;
   fc.assert(
     fc.property(payload, (message) => {
-      const r = parsePayload(message, DEFAULT_JOIN_REFUSED_PATTERNS);
+      const r = parsePayload(message, DEFAULT_JOIN_REFUSAL);
       if (r.kind === 'webbridge-stats') {
         assert.ok(count(r.active) && count(r.connects) && count(r.disconnects), JSON.stringify(r));
       } else if (r.kind === 'callbridge-stats') {

@@ -1,0 +1,204 @@
+/**
+ * A configured join refusal (`analysis.joinRefusedPatterns`, `analysis.joinRefusedLevels`) in analyze's scanner:
+ * whatever the patterns and levels, the scanner's candidates are exactly those of the rule (checked against a plain
+ * reference on random lines and random rules, both kernels), and a whole source gives the records that reading every
+ * line the general way gives (random settings: literals, patterns with literal parts, patterns without one, no
+ * levels, other levels).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { CandidateScanner, type CandidateSink } from '../../../src/adapters/logfiles/candidate-scanner.js';
+import { type RecordBatch, readBatches } from '../../../src/adapters/logfiles/read-batches.js';
+import { unpackRecords } from '../../../src/core/packed-records.js';
+import {
+  createLineReader,
+  type JoinRefusalSettings,
+  joinRefusalFrom,
+  RECORD_SUBSTRINGS,
+} from '../../../src/core/parse/index.js';
+
+class Recorder implements CandidateSink {
+  readonly decoded: string[] = [];
+  bytes(): boolean {
+    return false;
+  }
+  line(line: string): void {
+    this.decoded.push(line);
+  }
+  overlong(): void {}
+}
+
+const piece = fc.constantFrom(
+  'ERROR : ',
+  'WARNING : ',
+  'NOTICE : ',
+  'INFO : ',
+  'Too Many guests',
+  'too many',
+  'guests',
+  'Participant limit 149 reached',
+  'participant limit',
+  'REJECTED',
+  'refused',
+  'Stats',
+  'Stats ',
+  'Stats\t',
+  'STATS:',
+  'User ',
+  'caf\u00e9 ',
+  ' ',
+);
+const lineArb = fc
+  .array(fc.oneof(piece, fc.string({ maxLength: 5 })), { maxLength: 10 })
+  .map((p) => p.join('').replace(/\n/g, ' '));
+const levelsArb = fc.constantFrom<readonly string[]>([], ['ERROR', 'WARN'], ['NOTICE'], ['ERROR']);
+const wordingsArb = fc.subarray(['too many guests', 'participant limit', 'rejected', 'ref'], { maxLength: 4 });
+
+function byReference(lines: readonly string[], levels: readonly string[], wordings: readonly string[]): string[] {
+  return lines.filter((l) => {
+    const level = levels.length === 0 || levels.some((w) => l.includes(w));
+    const wording = wordings.some((w) => l.toLowerCase().includes(w));
+    const marker = l.includes('Stats');
+    return RECORD_SUBSTRINGS.some((s) => l.includes(s)) || (level && (wording || marker));
+  });
+}
+
+describe('a configured join refusal in the scanner', () => {
+  for (const kernel of ['wasm', 'js'] as const) {
+    test(`candidates are exactly the rule's, whatever the levels and wordings (${kernel})`, () => {
+      fc.assert(
+        fc.property(
+          fc.array(lineArb, { maxLength: 30 }),
+          levelsArb,
+          wordingsArb,
+          fc.integer({ min: 1, max: 64 }),
+          fc.boolean(),
+          (lines, levels, wordings, cut, lastNewline) => {
+            const sink = new Recorder();
+            const s = new CandidateScanner([...RECORD_SUBSTRINGS, ...levels], sink, {
+              kernel,
+              refusals: { levels, wordings, marker: 'Stats' },
+            });
+            // The last line ended by a newline, or by the end of the input (then judged whole at the end).
+            const text = lines.join('\n') + (lastNewline && lines.length > 0 ? '\n' : '');
+            const all = Buffer.from(text, 'utf8');
+            for (let at = 0; at < all.length; at += cut) {
+              s.push(all.subarray(at, at + cut));
+            }
+            s.end();
+            const expected = byReference(lines, levels, wordings);
+            assert.deepEqual(sink.decoded, expected);
+            assert.equal(s.counts.candidates, expected.length);
+            // An empty last line without a newline is no line.
+            assert.equal(s.counts.lines, lines.length - (!lastNewline && lines.at(-1) === '' ? 1 : 0));
+          },
+        ),
+        { numRuns: 800, seed: 11 },
+      );
+    });
+  }
+
+  test('an overlong line is judged by the same rule: with no levels, a wording or the marker alone', () => {
+    const overlongs = (levels: readonly string[], line: string) => {
+      let n = 0;
+      const s = new CandidateScanner(
+        [...RECORD_SUBSTRINGS, ...levels],
+        { bytes: () => false, line() {}, overlong: () => void n++ },
+        {
+          refusals: { levels, wordings: ['too many guests'], marker: 'Stats' },
+          maxLineBytes: 64,
+          chunkBytes: 16,
+        },
+      );
+      s.push(Buffer.from(`${line}\nnext\n`));
+      s.end();
+      return n;
+    };
+    const pad = 'x'.repeat(100);
+    assert.equal(overlongs([], `${pad} Too many guests ${pad}`), 1);
+    assert.equal(overlongs([], `${pad} Stats\t${pad}`), 1);
+    assert.equal(overlongs(['ERROR'], `ERROR ${pad} Stats\t${pad}`), 1);
+    assert.equal(overlongs(['ERROR'], `INFO ${pad} too many guests ${pad}`), 0);
+  });
+
+  test('every line is a candidate in the every-line mode', () => {
+    const sink = new Recorder();
+    const s = new CandidateScanner([], sink, { everyLine: true });
+    s.push(Buffer.from('a\nb b\n\nlast'));
+    s.end();
+    assert.deepEqual(sink.decoded, ['a', 'b b', '', 'last']);
+    assert.equal(s.counts.candidates, 4);
+  });
+});
+
+const patternsArb = fc.subarray(
+  [
+    'too many guests',
+    'participant limit \\d+ reached',
+    'rejected|refused',
+    'guests?',
+    '^.*limit',
+    'join refused',
+    'Participant LIMIT',
+  ],
+  { minLength: 0, maxLength: 3 },
+);
+
+const stampedLine = fc
+  .tuple(fc.integer({ min: 0, max: 59 }), fc.constantFrom('cms1', 'cms2'), lineArb)
+  .map(([s, host, body]) => `2026-10-01T05:19:${String(s).padStart(2, '0')}.001Z ${host} "webbridge": ${body}`);
+
+describe('a configured join refusal in a whole source', () => {
+  test('gives the records every line read the general way gives', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wbguard-refusal-'));
+    let run = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.oneof(
+              stampedLine,
+              fc.constant('2026-10-01T05:19:50.001Z cms1 "webbridge": INFO : Stats 12, c:40, d:28'),
+              fc.constant('2026-10-01T05:19:51.001Z cms1 "webbridge": ERROR : Participant limit 149 reached'),
+              fc.constant('2026-10-01T05:19:52.001Z cms2 "webbridge": NOTICE : too many guests'),
+            ),
+            { maxLength: 60 },
+          ),
+          patternsArb,
+          levelsArb,
+          async (lines, patterns, levels) => {
+            const settings: JoinRefusalSettings = { patterns, levels };
+            const path = join(dir, `syslog.${run++}`);
+            writeFileSync(path, lines.map((l) => `${l}\n`).join(''));
+            const source = { kind: 'plain' as const, path, mtimeMs: Date.UTC(2026, 9, 1), size: 0 };
+            const fast = await collect(readBatches(source, { year: 2026, joinRefusal: settings }));
+            const reader = createLineReader({ year: 2026, joinRefusal: joinRefusalFrom(settings) });
+            const general = lines.flatMap((l) => {
+              const out = reader.read(l);
+              return out.kind === 'record' ? [out.record] : [];
+            });
+            assert.equal(fast.lines, lines.length);
+            assert.deepEqual(fast.records, general);
+          },
+        ),
+        { numRuns: 200, seed: 5 },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+async function collect(batches: AsyncGenerator<RecordBatch>) {
+  let lines = 0;
+  const records: unknown[] = [];
+  for await (const b of batches) {
+    lines += b.lines;
+    records.push(...unpackRecords(b));
+  }
+  return { lines, records };
+}
