@@ -11,6 +11,7 @@ import { expandSources } from '../../adapters/logfiles/sources.js';
 import { ClusterAnalyzer } from '../../core/analysis/index.js';
 import type { AnalysisReport, AnalysisSeries, CmaClients, CmsRecord, LineCounts } from '../../core/model.js';
 import { visitPacked } from '../../core/packed-records.js';
+import type { JoinRefusalSettings } from '../../core/parse/join-refusal.js';
 import type { BatchFeed } from './batch-feeds.js';
 import { mergeByTime } from './merge.js';
 import { assignReaders } from './read-plan.js';
@@ -47,6 +48,8 @@ export interface AnalyzePathsOptions {
   readonly now?: number;
   /** Build the chart series (text and HTML reports); false leaves them empty. @default true */
   readonly series?: boolean;
+  /** How a join refusal is recognised (`analysis.joinRefused*`). @default the assumed wording */
+  readonly joinRefusal?: JoinRefusalSettings;
 }
 
 export interface AnalyzePathsResult {
@@ -77,6 +80,7 @@ export async function analyzePaths(
     streamChunkBytes: streamChunkBytesFor(sources.filter((s) => s.kind !== 'plain').length),
     // The analysis never reads a Call Bridge's whole STATS JSON: not carried (nor cloned between threads).
     raw: false,
+    ...(options.joinRefusal ? { joinRefusal: options.joinRefusal } : {}),
   };
   const readAhead = readAheadFor(sources.length);
   const totalBytes = sources.reduce((a, s) => a + s.size, 0);

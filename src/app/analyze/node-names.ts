@@ -1,16 +1,32 @@
 /**
  * @module app/analyze/node-names
  * Maps syslog hosts to node names from a configuration file's `webbridges` / `callbridges` lists
- * (`{ name, syslogHost }`; syslogHost defaults to name). Only those keys are read here, so `analyze --config`
- * works with any wbguard configuration.
+ * (`{ name, syslogHost }`; syslogHost defaults to name), and how a join refusal is recognised from its `analysis`
+ * section. Only those keys are read here, so `analyze --config` works with any wbguard configuration.
  */
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
+import { DEFAULT_JOIN_REFUSAL_SETTINGS, type JoinRefusalSettings } from '../../core/parse/join-refusal.js';
 import { ConfigError } from '../../errors.js';
+import { AnalysisSchema } from '../config/schema.js';
 
 export interface NodeNames {
   readonly webbridgeNames: Map<string, string>;
   readonly callbridgeNames: Map<string, string>;
+  /** `analysis.joinRefusedPatterns` and `analysis.joinRefusedLevels` (their defaults when not set). */
+  readonly joinRefusal: JoinRefusalSettings;
+}
+
+/** The join refusal of the configuration's `analysis` section, checked by the configuration's own schema. */
+function joinRefusalOf(analysis: unknown, issues: string[]): JoinRefusalSettings {
+  const parsed = AnalysisSchema.safeParse(analysis ?? {});
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      issues.push(`analysis.${issue.path.join('.')}: ${issue.message}`);
+    }
+    return DEFAULT_JOIN_REFUSAL_SETTINGS;
+  }
+  return { patterns: parsed.data.joinRefusedPatterns, levels: parsed.data.joinRefusedLevels };
 }
 
 function mapOf(list: unknown, key: string, issues: string[]): Map<string, string> {
@@ -58,6 +74,7 @@ export async function readNodeNames(path: string): Promise<NodeNames> {
   const names = {
     webbridgeNames: mapOf(d.webbridges, 'webbridges', issues),
     callbridgeNames: mapOf(d.callbridges, 'callbridges', issues),
+    joinRefusal: joinRefusalOf(d.analysis, issues),
   };
   if (issues.length > 0) {
     throw new ConfigError(`the configuration has ${issues.length} problem(s) [path:${path}]`, issues);

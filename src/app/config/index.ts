@@ -6,6 +6,7 @@ export { type ClusterView, clustersOf } from './clusters.js';
 export { type CrossIssue, crossCheck } from './cross-checks.js';
 export { formatHostPort, type HostPort, parseHostPort } from './host-port.js';
 export { formatPath } from './issues.js';
+export { joinRefusalSettings } from './join-refusal.js';
 export * from './load.js';
 export { callbridgeNameMap, webbridgeNameMap } from './names.js';
 export * from './schema.js';

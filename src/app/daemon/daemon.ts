@@ -9,10 +9,17 @@
 import { JsonlJournal } from '../../adapters/journal/jsonl-journal.js';
 import { FileRestartLock } from '../../adapters/lock/file-lock.js';
 import type { Transport } from '../../adapters/syslog/listeners.js';
+import { joinRefusalFrom } from '../../core/parse/join-refusal.js';
 import type { AsyncStore } from '../../ports/async-store.js';
 import type { Logger } from '../../ports/logger.js';
 import type { MmpClient } from '../../ports/mmp.js';
-import { callbridgeNameMap, scopedClusters, type WbguardConfig, webbridgeNameMap } from '../config/index.js';
+import {
+  callbridgeNameMap,
+  joinRefusalSettings,
+  scopedClusters,
+  type WbguardConfig,
+  webbridgeNameMap,
+} from '../config/index.js';
 import { explainPortInUse } from '../port-in-use.js';
 import { mmpClientFor } from '../restart/mmp-wiring.js';
 import { createDaemonAlerts, type DaemonAlerts } from './alert-wiring.js';
@@ -86,7 +93,7 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     cmaClients: config.analysis.cmaClients,
     staleAfterMs: config.analysis.staleAfterMs,
   });
-  const state = new LiveState(store, analyzers, known, now());
+  const state = new LiveState(store, analyzers, known, now(), undefined, joinRefusalFrom(joinRefusalSettings(config)));
   const retention = options.retentionMs ?? config.store.rawRetentionDays * 86_400_000;
   // One record at a time: months of Stats never sit in memory at once.
   let mmp: MmpClient;

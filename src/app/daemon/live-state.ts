@@ -6,7 +6,7 @@
  */
 
 import type { AnalysisReport, CmsRecord, LineCounts } from '../../core/model.js';
-import { createLineReader, type LineReader } from '../../core/parse/index.js';
+import { createLineReader, DEFAULT_JOIN_REFUSAL, type JoinRefusal, type LineReader } from '../../core/parse/index.js';
 import type { AsyncStore } from '../../ports/async-store.js';
 import type { LiveAnalyzer } from './cluster-analyzers.js';
 
@@ -31,6 +31,8 @@ export class LiveState<A extends LiveAnalyzer = LiveAnalyzer> {
   #commits: Promise<void> = Promise.resolve();
   #onCommitError: ((err: Error) => void) | undefined;
   #reader: LineReader;
+  /** How a join refusal is recognised (`analysis.joinRefused*`): the listeners feeding this state read by it too. */
+  readonly joinRefusal: JoinRefusal;
   #readerYear = Number.NaN;
   #yearStart = 0;
   #nextYearStart = 0;
@@ -45,8 +47,10 @@ export class LiveState<A extends LiveAnalyzer = LiveAnalyzer> {
     knownHosts: ReadonlySet<string>,
     now: number,
     onCommitError?: (err: Error) => void,
+    joinRefusal: JoinRefusal = DEFAULT_JOIN_REFUSAL,
   ) {
     this.#onCommitError = onCommitError;
+    this.joinRefusal = joinRefusal;
     this.analyzer = analyzer;
     this.#store = store;
     this.#known = knownHosts;
@@ -59,7 +63,11 @@ export class LiveState<A extends LiveAnalyzer = LiveAnalyzer> {
     this.#nextYearStart = Date.UTC(year + 1, 0, 1);
     if (year !== this.#readerYear) {
       this.#readerYear = year;
-      this.#reader = createLineReader({ year, referenceMonth: new Date(now).getUTCMonth() + 1 });
+      this.#reader = createLineReader({
+        year,
+        referenceMonth: new Date(now).getUTCMonth() + 1,
+        joinRefusal: this.joinRefusal,
+      });
     }
     return this.#reader;
   }

@@ -12,7 +12,12 @@
  */
 import type { SyslogListenerOptions, Transport } from '../../adapters/syslog/listeners.js';
 import { envelopeSurelyReadable } from '../../core/parse/envelope-bytes.js';
-import { CANDIDATE_SUBSTRINGS, DEFAULT_LEVEL_LINE_RULE, type LevelLineRule } from '../../core/parse/index.js';
+import {
+  candidateSubstringsFor,
+  type JoinRefusal,
+  levelLineRuleFor,
+  RECORD_SUBSTRINGS,
+} from '../../core/parse/index.js';
 import type { LiveState } from './live-state.js';
 
 /** What counts the messages received per transport (the daemon's metrics). */
@@ -26,22 +31,24 @@ export type SyslogIngestOptions = Pick<
 >;
 
 /**
- * Which messages are read: those holding a candidate substring other than a level word, and of those holding only a
- * level word (ERROR, WARN: a fifth of the lines in some CMS logs) the ones saying what a refusal says or holding
- * `Stats`, as analyze reads (adapters/logfiles/candidate-scanner.ts). The others, when their envelope is readable,
- * can yield no record and are counted unread.
+ * Which messages are read: those holding a record substring, and of those holding only a level word (ERROR, WARN: a
+ * fifth of the lines in some CMS logs) the ones saying what a refusal says or holding `Stats`, as analyze reads
+ * (adapters/logfiles/candidate-scanner.ts). With no levels (a refusal in any line), every message saying what a
+ * refusal says. When the refusal's patterns have no wording to search for, every level line is read, and with no
+ * levels every message. The others, when their envelope is readable, can yield no record and are counted unread.
  */
-const WANTED: Pick<SyslogListenerOptions, 'wanted' | 'levelLines'> = wantedBy(DEFAULT_LEVEL_LINE_RULE);
-
-function wantedBy(rule: LevelLineRule | undefined): Pick<SyslogListenerOptions, 'wanted' | 'levelLines'> {
-  return rule
-    ? { wanted: CANDIDATE_SUBSTRINGS.filter((s) => !rule.levels.includes(s)), levelLines: rule }
-    : { wanted: CANDIDATE_SUBSTRINGS };
+export function wantedBy(refusal: JoinRefusal): Pick<SyslogListenerOptions, 'wanted' | 'levelLines'> {
+  const rule = levelLineRuleFor(refusal);
+  if (rule) {
+    return { wanted: RECORD_SUBSTRINGS, levelLines: rule };
+  }
+  const substrings = candidateSubstringsFor(refusal);
+  return substrings ? { wanted: substrings } : {};
 }
 
 /** The listener options that feed `state`, counting every message in `received`. */
 export function syslogIngest(
-  state: Pick<LiveState, 'ingest' | 'ingestStatsBytes' | 'countUnparsed'>,
+  state: Pick<LiveState, 'ingest' | 'ingestStatsBytes' | 'countUnparsed' | 'joinRefusal'>,
   received: MessageCounter,
   now: () => number,
 ): SyslogIngestOptions {
@@ -50,7 +57,8 @@ export function syslogIngest(
       received.inc({ transport });
       state.ingest(message, now());
     },
-    ...WANTED,
+    // Read by the refusal the state reads by: a message it would make a refusal of is never skipped.
+    ...wantedBy(state.joinRefusal),
     skippable: envelopeSurelyReadable,
     onUnwanted: (n: number, transport: Transport) => {
       received.inc({ transport }, n);

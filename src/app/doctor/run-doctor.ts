@@ -7,7 +7,14 @@
 
 import { expand } from '../../adapters/logfiles/tail.js';
 import { VERSION } from '../cli/version.js';
-import { clustersOf, describeSecret, resolveConfigPath, scopedClusters, type WbguardConfig } from '../config/index.js';
+import {
+  clustersOf,
+  describeSecret,
+  joinRefusalSettings,
+  resolveConfigPath,
+  scopedClusters,
+  type WbguardConfig,
+} from '../config/index.js';
 import { mmpClientFor } from '../restart/mmp-wiring.js';
 import { type ApiObservation, checkApis } from './api-checks.js';
 import { type Check, fail, ok, warn } from './check.js';
@@ -47,7 +54,7 @@ async function syslogPart(
 ): Promise<SyslogFacts> {
   const clusters = clustersOf(config);
   const fromLogs = async (paths: readonly string[]) => {
-    const observation = await readLogs(paths, now, out);
+    const observation = await readLogs(paths, now, out, joinRefusalSettings(config));
     if (observation) {
       checkSyslog(config, clusters, observation, { kind: 'logs' }, out);
     }

@@ -4,7 +4,14 @@
  * in which stamp shape), Web Bridge Stats and their interval, Call Bridge STATS and theirs, join refusals, hosts
  * not in the configuration, and the clock (each node's stamps against this host's clock).
  */
-import { type ClusterView, formatHostPort, parseHostPort, type WbguardConfig } from '../config/index.js';
+import { DEFAULT_JOIN_REFUSAL_SETTINGS } from '../../core/parse/join-refusal.js';
+import {
+  type ClusterView,
+  formatHostPort,
+  joinRefusalSettings,
+  parseHostPort,
+  type WbguardConfig,
+} from '../config/index.js';
 import { type Check, fail, ok, warn } from './check.js';
 import { type HostObservation, median, medianIntervalMs, type SyslogObservation } from './syslog-observation.js';
 
@@ -123,6 +130,20 @@ function clockCheck(node: NodeRoles, h: HostObservation): Check | undefined {
     : fail('clock', node.name, `${fact}: the fresh guard judges data age by these stamps`, fix);
 }
 
+/**
+ * Said beside "none seen" while the refusal is recognised by the assumed wording: nothing documents what a Web
+ * Bridge logs when it refuses a join, so none seen may only mean another wording (docs/cms-facts.md).
+ */
+function refusalWordingNote(config: WbguardConfig): string {
+  const settings = joinRefusalSettings(config);
+  const assumed =
+    settings.patterns.join('\n') === DEFAULT_JOIN_REFUSAL_SETTINGS.patterns.join('\n') &&
+    settings.levels.join('\n') === DEFAULT_JOIN_REFUSAL_SETTINGS.levels.join('\n');
+  return assumed
+    ? ' (by the assumed wording: once you have seen what a Web Bridge at its limit logs, set analysis.joinRefusedPatterns to it)'
+    : '';
+}
+
 export function checkSyslog(
   config: WbguardConfig,
   clusters: readonly ClusterView[],
@@ -163,7 +184,7 @@ export function checkSyslog(
       out.push(statsCheck('Web Bridge Stats', node, h.webBridgeStats, config.alerting.webbridgeStatsIntervalMs, mode));
       out.push(
         h.refusals === 0
-          ? ok('syslog', node.name, 'join refusals: none seen')
+          ? ok('syslog', node.name, `join refusals: none seen${refusalWordingNote(config)}`)
           : warn('syslog', node.name, `join refusals: ${h.refusals} seen (the Web Bridge was at its limit)`),
       );
     }

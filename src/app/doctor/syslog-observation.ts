@@ -6,7 +6,13 @@
  * files); it only counts, so the checks and the support report read the same facts.
  */
 import type { CmsRecord } from '../../core/model.js';
-import { createLineReader, type LineReader, parseEnvelope } from '../../core/parse/index.js';
+import {
+  createLineReader,
+  DEFAULT_JOIN_REFUSAL,
+  type JoinRefusal,
+  type LineReader,
+  parseEnvelope,
+} from '../../core/parse/index.js';
 
 /** How a line's time is written; the BSD shape carries no year (the reader infers it). */
 export type StampShape =
@@ -59,8 +65,8 @@ export class SyslogObservation {
   readonly #reader: LineReader;
   readonly #resolve: (s: Parameters<LineReader['resolveStamp']>[0]) => number;
 
-  constructor(year: number) {
-    this.#reader = createLineReader({ year, timeZone: 'UTC' });
+  constructor(year: number, joinRefusal: JoinRefusal = DEFAULT_JOIN_REFUSAL) {
+    this.#reader = createLineReader({ year, timeZone: 'UTC', joinRefusal });
     this.#resolve = (s) => this.#reader.resolveStamp(s);
   }
 

@@ -9,7 +9,12 @@ import { readBatches } from '../../adapters/logfiles/read-batches.js';
 import { expandSources } from '../../adapters/logfiles/sources.js';
 import { type SyslogListener, startSyslogListener, type Transport } from '../../adapters/syslog/listeners.js';
 import { unpackRecords } from '../../core/packed-records.js';
-import { parseHostPort, type WbguardConfig } from '../config/index.js';
+import {
+  DEFAULT_JOIN_REFUSAL_SETTINGS,
+  type JoinRefusalSettings,
+  joinRefusalFrom,
+} from '../../core/parse/join-refusal.js';
+import { joinRefusalSettings, parseHostPort, type WbguardConfig } from '../config/index.js';
 import { type Check, fail } from './check.js';
 import { SyslogObservation } from './syslog-observation.js';
 
@@ -71,7 +76,10 @@ export async function listenForSyslog(
     );
     return undefined;
   }
-  const observation = new SyslogObservation(new Date(now()).getUTCFullYear());
+  const observation = new SyslogObservation(
+    new Date(now()).getUTCFullYear(),
+    joinRefusalFrom(joinRefusalSettings(config)),
+  );
   const started: Array<{ spec: (typeof specs)[number]; listener: SyslogListener }> = [];
   try {
     for (const spec of specs) {
@@ -126,6 +134,7 @@ export async function readLogs(
   paths: readonly string[],
   now: () => number,
   out: Check[],
+  joinRefusal: JoinRefusalSettings = DEFAULT_JOIN_REFUSAL_SETTINGS,
 ): Promise<SyslogObservation | undefined> {
   const { sources, errors } = await expandSources(paths, now());
   for (const e of errors) {
@@ -134,10 +143,10 @@ export async function readLogs(
   if (sources.length === 0) {
     return errors.length > 0 ? undefined : new SyslogObservation(new Date(now()).getUTCFullYear());
   }
-  const observation = new SyslogObservation(new Date(now()).getUTCFullYear());
+  const observation = new SyslogObservation(new Date(now()).getUTCFullYear(), joinRefusalFrom(joinRefusal));
   for (const source of sources) {
     try {
-      for await (const batch of readBatches(source, { raw: false })) {
+      for await (const batch of readBatches(source, { raw: false, joinRefusal })) {
         for (const r of unpackRecords(batch)) {
           observation.addRecord(r, source.path);
         }

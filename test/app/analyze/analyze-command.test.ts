@@ -100,6 +100,8 @@ describe('wbguard analyze', () => {
     [['--since', '2026-11-20', '--until', '2026-11-19'], /--since must be before --until/],
     [['--limit', '0'], /--limit must be a whole number/],
     [['--cma-clients', 'some'], /Allowed choices/],
+    [['--join-refused', 'limit (\\d+'], /--join-refused is not a regular expression/],
+    [['--join-refused-levels', 'ERROR :'], /--join-refused-levels takes up to 8 words/],
   ] as const) {
     test(`usage error exits 2: ${args.join(' ')}`, async () => {
       const io = memoryIo();
@@ -107,6 +109,57 @@ describe('wbguard analyze', () => {
       assert.match(io.err(), pattern);
     });
   }
+
+  test('join refusals: the assumed wording by default; --config and the flags replace it (the flags win)', async () => {
+    const refusals = join(dir, 'refusals.log');
+    writeFileSync(
+      refusals,
+      [
+        'Nov 16 05:00:00 cms1 "webbridge": INFO : Stats 149, c:149, d:0',
+        'Nov 16 05:00:01 cms1 "webbridge": ERROR : join refused: session limit reached (149)',
+        'Nov 16 05:00:00 cms2 "webbridge": INFO : Stats 12, c:12, d:0',
+        'Nov 16 05:00:01 cms2 "webbridge": NOTICE : Participant limit 12 reached',
+        '',
+      ].join('\n'),
+    );
+    const config = join(dir, 'refusal-config.yaml');
+    writeFileSync(
+      config,
+      'analysis:\n  joinRefusedPatterns: ["participant limit \\\\d+ reached"]\n  joinRefusedLevels: [NOTICE]\n',
+    );
+    const refused = async (...args: string[]) => {
+      const io = memoryIo();
+      assert.equal(await runCli(['analyze', refusals, '--json', '--year', '2026', '--no-versions', ...args], io), 0);
+      const doc = JSON.parse(io.out()) as { webbridges: Array<{ host: string; reachedLimit: boolean }> };
+      return doc.webbridges.map((w) => [w.host, w.reachedLimit]);
+    };
+    // cms1 reached 149 (an episode at the limit); cms2, at 12, only by its refusal.
+    assert.deepEqual(await refused(), [
+      ['cms1', true],
+      ['cms2', false],
+    ]);
+    assert.deepEqual(await refused('--config', config), [
+      ['cms1', true],
+      ['cms2', true],
+    ]);
+    assert.deepEqual(await refused('--join-refused', 'participant limit'), [
+      ['cms1', true],
+      ['cms2', false],
+    ]);
+    assert.deepEqual(await refused('--join-refused', 'participant limit', '--join-refused-levels', 'any'), [
+      ['cms1', true],
+      ['cms2', true],
+    ]);
+    assert.deepEqual(await refused('--config', config, '--join-refused-levels', 'ERROR,WARN'), [
+      ['cms1', true],
+      ['cms2', false],
+    ]);
+    const bad = join(dir, 'bad-refusal.yaml');
+    writeFileSync(bad, 'analysis:\n  joinRefusedPatterns: ["limit (\\\\d+"]\n');
+    const io = memoryIo();
+    assert.equal(await runCli(['analyze', refusals, '--config', bad, '--no-versions'], io), 2);
+    assert.match(io.err(), /analysis\.joinRefusedPatterns\.0: not a valid regular expression/);
+  });
 
   test('no path is a usage error', async () => {
     const io = memoryIo();

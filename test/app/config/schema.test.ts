@@ -45,7 +45,21 @@ describe('configuration schema: good configurations', () => {
         maxPerDay: 1,
       },
     );
-    assert.deepEqual({ ...c.analysis }, { limit: 149, cmaClients: 'webrtc-only', staleAfterMs: 900_000 });
+    assert.deepEqual(
+      { ...c.analysis },
+      {
+        limit: 149,
+        cmaClients: 'webrtc-only',
+        staleAfterMs: 900_000,
+        joinRefusedPatterns: [
+          'join refused',
+          'unable to join meeting',
+          'connection rejected: too many sessions',
+          'session limit reached',
+        ],
+        joinRefusedLevels: ['ERROR', 'WARN'],
+      },
+    );
     assert.equal(c.policy.mode, 'dry-run');
     assert.equal(c.http.listen, '127.0.0.1:8080');
     assert.equal(c.store.url, 'sqlite');
@@ -146,6 +160,11 @@ describe('configuration schema: each bad value is rejected with its path', () =>
     ['mmp.passphrase', (d) => (d.mmp.passphrase = 'env:PP')],
     ['mmp.connectTimeoutMs', (d) => (d.mmp.connectTimeoutMs = -1)],
     ['analysis.cmaClients', (d) => (d.analysis = { cmaClients: 'some' })],
+    [
+      'analysis.joinRefusedPatterns.1',
+      (d) => (d.analysis = { joinRefusedPatterns: ['too many guests', 'limit (\\d+'] }),
+    ],
+    ['analysis.joinRefusedLevels.0', (d) => (d.analysis = { joinRefusedLevels: ['ERROR :'] })],
     ['alerts.0.type', (d) => (d.alerts = [{ type: 'sms', url: 'env:X' }])],
     ['alerts.0.to.0', (d) => (d.alerts = [{ type: 'email', host: 'smtp', from: 'a@b.c', to: ['noc'] }])],
     [

@@ -13,7 +13,12 @@ import { parseConfig } from '../../../src/app/config/index.js';
 import { startDaemon } from '../../../src/app/daemon/daemon.js';
 import { startDemo } from '../../../src/app/demo/demo.js';
 import { createSink, parseSinkUrl } from '../../../src/sim/syslog/sinks.js';
-import { callBridgeStatsLine, webBridgeStatsLine } from '../../../src/sim/syslog/templates.js';
+import {
+  bsdStamp,
+  callBridgeStatsLine,
+  joinRefusedLine,
+  webBridgeStatsLine,
+} from '../../../src/sim/syslog/templates.js';
 import { feedPicture } from '../../helpers/feed-picture.js';
 import { oneNodeLab } from '../../helpers/lab-config.js';
 import { SIM_PASSWORD, simulator, tempDir } from '../../sim/helpers.js';
@@ -639,4 +644,38 @@ test('stopping the daemon does not wait for a browser: kept-alive and half-sent 
   ]);
   assert.equal(closed, 'closed');
   await Promise.all(ends);
+});
+
+test('a configured join refusal: the daemon reads refusals by analysis.joinRefused*, not the assumed wording', async (t) => {
+  const dir = tempDir(t, 'wbguard-refusal-');
+  const config = parseConfig({
+    cluster: 'lab',
+    webbridges: [
+      { name: 'cms1', mmp: '127.0.0.1:1', hostKey: `SHA256:${'a'.repeat(43)}` },
+      { name: 'cms2', mmp: '127.0.0.1:1', hostKey: `SHA256:${'b'.repeat(43)}` },
+    ],
+    syslog: { tcp: '127.0.0.1:0' },
+    http: { listen: '127.0.0.1:0' },
+    analysis: { joinRefusedPatterns: ['guests? turned away'], joinRefusedLevels: ['NOTICE'] },
+    state: join(dir, 'state'),
+  });
+  const daemon = await startDaemon(config, { env: {}, evaluateEveryMs: 3_600_000 });
+  t.after(() => daemon.close());
+  const sink = createSink(parseSinkUrl(`tcp://127.0.0.1:${daemon.listeners[0]?.port}?framing=octet`));
+  const at = Date.now() - 1000;
+  sink.send('cms1', webBridgeStatsLine(at, 'cms1', 12, 12, 0));
+  sink.send('cms2', webBridgeStatsLine(at, 'cms2', 12, 12, 0));
+  // cms1 says it in the configured words; cms2 in the assumed ones, which this configuration replaced.
+  sink.send('cms1', `${bsdStamp(at + 1)} user.notice cms1 "webbridge": NOTICE : 3 Guests turned away`);
+  sink.send('cms2', joinRefusedLine(at + 1, 'cms2', 149));
+  await until(() => (daemon.state.lines.read === 4 ? true : undefined), 10_000, 'four lines read');
+  await sink.close();
+  const reached = daemon.state
+    .report(Date.now())
+    .webbridges.map((w) => [w.name, w.reachedLimit])
+    .sort();
+  assert.deepEqual(reached, [
+    ['cms1', true],
+    ['cms2', false],
+  ]);
 });

@@ -13,6 +13,7 @@ import { LiveState } from '../../../src/app/daemon/live-state.js';
 import { syslogIngest } from '../../../src/app/daemon/syslog-ingest.js';
 import { ClusterAnalyzer } from '../../../src/core/analysis/index.js';
 import type { CmsRecord } from '../../../src/core/model.js';
+import { DEFAULT_JOIN_REFUSAL, type JoinRefusal, joinRefusalFrom } from '../../../src/core/parse/index.js';
 import type { AsyncStore } from '../../../src/ports/async-store.js';
 import { bsdStamp, chatterLine, webBridgeStatsLine } from '../../../src/sim/syslog/templates.js';
 import { syslogLineIn } from '../../helpers/syslog-line-arbitrary.js';
@@ -20,7 +21,7 @@ import { until } from '../../helpers/until.js';
 
 const T0 = Date.UTC(2026, 10, 20, 9, 0, 0);
 
-function recordingState() {
+function recordingState(refusal: JoinRefusal = DEFAULT_JOIN_REFUSAL) {
   const stored: CmsRecord[] = [];
   const store = {
     async appendRecords(records: readonly CmsRecord[]) {
@@ -28,7 +29,7 @@ function recordingState() {
       return records.length;
     },
   } as unknown as AsyncStore;
-  const state = new LiveState(store, new ClusterAnalyzer(), new Set(['cms1', 'cms2']), T0);
+  const state = new LiveState(store, new ClusterAnalyzer(), new Set(['cms1', 'cms2']), T0, undefined, refusal);
   return { state, stored };
 }
 
@@ -99,11 +100,28 @@ function lines(count: number, seed: number): string[] {
   return random.flatMap((l, i) => (i < cms.length ? [l, cms[i] as string] : [l]));
 }
 
-for (const transport of ['tcp', 'udp'] as const) {
-  test(`${transport}: the byte paths end with the same counts and records as reading every message as text`, async (t) => {
+/**
+ * Configured refusals (`analysis.joinRefused*`): in any line, by wordings the chatter holds; by a pattern without a
+ * wording to search for (every level line read); at another level only.
+ */
+const CONFIGURED: ReadonlyArray<[string, JoinRefusal]> = [
+  ['no levels', joinRefusalFrom({ patterns: ['media jitter above', 'leg 3'], levels: [] })],
+  ['a pattern without a wording', joinRefusalFrom({ patterns: ['jitter|refused'], levels: ['ERROR', 'WARN'] })],
+  ['no levels, no wording', joinRefusalFrom({ patterns: ['jitter|Refused'], levels: [] })],
+  ['another level', joinRefusalFrom({ patterns: ['limit reached'], levels: ['WARN'] })],
+];
+
+const CASES: ReadonlyArray<[Transport, string, JoinRefusal]> = [
+  ['tcp', 'the default refusal', DEFAULT_JOIN_REFUSAL],
+  ['udp', 'the default refusal', DEFAULT_JOIN_REFUSAL],
+  ...CONFIGURED.map(([name, refusal]): [Transport, string, JoinRefusal] => ['tcp', name, refusal]),
+];
+
+for (const [transport, name, refusal] of CASES) {
+  test(`${transport}, ${name}: the byte paths end with the same counts and records as reading every message as text`, async (t) => {
     const sent = lines(transport === 'tcp' ? 4_000 : 600, transport === 'tcp' ? 11 : 12);
-    const bytesWay = recordingState();
-    const textWay = recordingState();
+    const bytesWay = recordingState(refusal);
+    const textWay = recordingState(refusal);
     const received = counter();
     const listeners: SyslogListener[] = [
       await startSyslogListener({
@@ -133,11 +151,16 @@ for (const transport of ['tcp', 'udp'] as const) {
     assert.deepEqual([...bytesWay.state.unknownHosts], [...textWay.state.unknownHosts]);
     assert.deepEqual(bytesWay.stored, textWay.stored);
     assert.equal(received.byTransport.get(transport), sent.length, 'every message counted in the metric');
-    // The byte paths were taken, and the general one too: the equality above is about all three.
+    // The byte paths were taken (but where every message must be read), and the general one too: the equality above
+    // is about all three.
     const first = listeners[0] as SyslogListener;
-    assert.ok(first.counters.unwanted > sent.length / 10, `unwanted ${first.counters.unwanted}`);
+    const everyMessage = name === 'no levels, no wording';
+    assert.ok(
+      everyMessage ? first.counters.unwanted === 0 : first.counters.unwanted > sent.length / 10,
+      `unwanted ${first.counters.unwanted}`,
+    );
     assert.ok(textWay.state.lines.webbridgeStats > 100 && textWay.state.lines.malformed > 50);
-    // Refusals said in another case, at WARN or ERROR level, were read all the same.
+    // Refusals (said in another case, at the levels configured, or anywhere) were read all the same.
     assert.ok(bytesWay.stored.filter((r) => r.kind === 'join-refused').length > 10);
   });
 }

@@ -171,6 +171,24 @@ test('the page size the CMS API really grants, and join refusals at the limit', 
     /✔ cms1 https:\S+: page size: asked 1000 call legs, the server sent 100 of \d{3} \(its maximum page\)/,
   );
   assert.match(r.out, /! cms1: join refusals: \d+ seen \(the Web Bridge was at its limit\)/);
+  // What a refusal looks like is a setting: by another wording (its literal part searched, at any level), refusals
+  // still (the simulator keeps logging: their number grows between runs); by one the Web Bridge never logs, none, and no word of the assumed wording then.
+  f.writeConfig({
+    ...f.base(),
+    analysis: { joinRefusedPatterns: ['LIMIT REACHED \\(\\d+\\)'], joinRefusedLevels: [] },
+  });
+  const other = await f.doctor(['--logs', f.logs]);
+  assert.match(other.out, /! cms1: join refusals: \d+ seen \(the Web Bridge was at its limit\)/);
+  f.writeConfig({ ...f.base(), analysis: { joinRefusedPatterns: ['guest turned away'] } });
+  const none = await f.doctor(['--logs', f.logs]);
+  assert.match(none.out, /✔ cms1: join refusals: none seen\n/);
+});
+
+test('no join refusal seen by the assumed wording: the doctor says the wording is assumed', async (t) => {
+  const f = await doctorCluster(t, 1);
+  await f.logsReady();
+  const r = await f.doctor(['--logs', f.logs]);
+  assert.match(r.out, /✔ cms1: join refusals: none seen \(by the assumed wording: .*analysis\.joinRefusedPatterns/);
 });
 
 test('a listen too short for the 5-minute Call Bridge STATS is a warning that says how long to listen', async (t) => {

@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { Option } from '@commander-js/extra-typings';
 import type cliProgress from 'cli-progress';
 // Straight from its module: the parse index would load every parser into the main thread, which only merges.
+import { DEFAULT_JOIN_REFUSAL_SETTINGS } from '../../../core/parse/join-refusal.js';
 import { isValidTimeZone } from '../../../core/parse/zoned-time.js';
 import { printable } from '../../../core/text/printable.js';
 import { EXIT, UsageError } from '../../../errors.js';
@@ -59,6 +60,32 @@ function parseIntFlag(flag: string, value: string | undefined, min: number, max:
   return n;
 }
 
+/** A `--join-refused` value that compiles as the configuration's patterns do (in any case), else a usage error. */
+function checkPattern(pattern: string): string {
+  try {
+    new RegExp(pattern, 'i');
+  } catch (err) {
+    throw new UsageError(`--join-refused is not a regular expression [value:${pattern}]: ${(err as Error).message}`, {
+      hint: "e.g. --join-refused 'too many participants' (docs/analyze.md)",
+    });
+  }
+  return pattern;
+}
+
+/** `--join-refused-levels`: comma-separated words, or `any` for every line. */
+function parseLevels(value: string): string[] {
+  if (value.trim() === 'any') {
+    return [];
+  }
+  const words = value.split(',').map((w) => w.trim());
+  if (words.some((w) => !/^[!-~]{1,32}$/.test(w)) || words.length > 8) {
+    throw new UsageError(`--join-refused-levels takes up to 8 words without spaces, or any [value:${value}]`, {
+      hint: 'e.g. --join-refused-levels ERROR,WARN',
+    });
+  }
+  return words;
+}
+
 export const registerAnalyze: RegisterVerb = (program, io, result) => {
   program
     .command('analyze')
@@ -77,7 +104,19 @@ export const registerAnalyze: RegisterVerb = (program, io, result) => {
         .default('webrtc-only' as const),
     )
     .option('--stale-after <minutes>', 'a node with no sample for this long is stale', '15')
-    .option('--config <file>', 'map syslog hosts to node names with the webbridges/callbridges of this config')
+    .option(
+      '--config <file>',
+      'map syslog hosts to node names with the webbridges/callbridges of this config (and take its analysis.joinRefused*)',
+    )
+    .option(
+      '--join-refused <pattern>',
+      'what a refused join looks like: a regular expression, in any case (repeat for several; replaces the assumed wording and the config’s)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .option(
+      '--join-refused-levels <words>',
+      'a refused join is only looked for in lines holding one of these words (comma-separated; default ERROR,WARN; any: every line)',
+    )
     .option('--no-versions', 'with --config: do not ask the CMS APIs of the config which version each node runs')
     .option(
       '--jobs <n>',
@@ -109,6 +148,8 @@ the HTML report could not be written (the summary is still printed), 2 usage err
       const limit = parseIntFlag('--limit', opts.limit, 1, 100_000) as number;
       const staleMinutes = parseIntFlag('--stale-after', opts.staleAfter, 1, 525_600) as number;
       const jobs = parseIntFlag('--jobs', opts.jobs, 0, 64);
+      const refusedPatterns = opts.joinRefused?.map((p) => checkPattern(p));
+      const refusedLevels = opts.joinRefusedLevels === undefined ? undefined : parseLevels(opts.joinRefusedLevels);
       // Loaded here, not at start-up, and only what this run needs: every verb would pay for analyze's modules
       // otherwise, and a YAML parser, a report renderer or a progress bar not used still cost start-up time.
       const showProgress = Boolean(io.stderr.isTTY) && !io.env.CI;
@@ -128,7 +169,11 @@ the HTML report could not be written (the summary is still printed), 2 usage err
         limit,
         cmaClients: opts.cmaClients,
         staleAfterMs: staleMinutes * 60_000,
-        ...(names ?? {}),
+        ...(names ? { webbridgeNames: names.webbridgeNames, callbridgeNames: names.callbridgeNames } : {}),
+        joinRefusal: {
+          patterns: refusedPatterns ?? names?.joinRefusal.patterns ?? DEFAULT_JOIN_REFUSAL_SETTINGS.patterns,
+          levels: refusedLevels ?? names?.joinRefusal.levels ?? DEFAULT_JOIN_REFUSAL_SETTINGS.levels,
+        },
         stdin: io.stdin,
         ...(jobs === undefined ? {} : { workers: jobs }),
         // `--json` alone prints the report only: no chart series to build.

@@ -59,7 +59,15 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
     )
     .action(async (names, opts) => {
       const [
-        { loadConfig, resolveConfigPath, webbridgeNameMap, callbridgeNameMap, clustersOf, scopeToCluster },
+        {
+          loadConfig,
+          resolveConfigPath,
+          webbridgeNameMap,
+          callbridgeNameMap,
+          clustersOf,
+          scopeToCluster,
+          joinRefusalSettings,
+        },
         { analyzePaths },
         plan,
         useCase,
@@ -116,6 +124,7 @@ Exit status: 0 done, 1 a restart failed, 2 usage/config error (or no terminal an
         limit: config.analysis.limit,
         cmaClients: config.analysis.cmaClients,
         staleAfterMs: config.analysis.staleAfterMs,
+        joinRefusal: joinRefusalSettings(config),
         timeZone: opts.tz,
         ...(opts.year ? { year: Number(opts.year) } : {}),
         stdin: io.stdin,
