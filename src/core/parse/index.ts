@@ -22,6 +22,7 @@ export {
   RECORD_SUBSTRINGS,
   refusalLiterals,
   requiredLiteral,
+  requiredLiterals,
 } from './join-refusal.js';
 export { createLineReader, type LineReader, type LineReaderOptions, MAX_LINE_LENGTH } from './line-reader.js';
 export { type EnvelopeFields, type StatsLineFields, StatsLineState } from './stats-bytes.js';

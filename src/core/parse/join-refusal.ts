@@ -100,7 +100,8 @@ function skipBracketed(source: string, open: number): number {
 
 /**
  * The longest run of characters every match of the regular expression `source` must contain, in small letters; or
- * undefined when no such run can be told (an alternation at the top level, only classes or groups). Conservative:
+ * undefined when no such run can be told (an alternation at the top level: see requiredLiterals; only classes or
+ * groups). Conservative:
  * groups, classes, escapes with a meaning, anchors and any character that is not printable ASCII end a run, and a
  * character followed by a quantifier is left out (it may be absent or repeated). ASCII only, so that a search in
  * any ASCII case finds exactly what the pattern's `i` flag (without `u`) matches, in bytes as in text.
@@ -178,10 +179,49 @@ export function requiredLiteral(source: string): string | undefined {
   return longest.length > 0 ? longest.toLowerCase() : undefined;
 }
 
+/** The branches of `source`'s top-level alternation (one when it has none); escapes, groups and classes kept whole. */
+function topLevelBranches(source: string): string[] {
+  const branches: string[] = [];
+  let from = 0;
+  for (let i = 0; i < source.length; ) {
+    const c = source[i];
+    if (c === '\\') {
+      i += 2;
+    } else if (c === '(' || c === '[') {
+      const next = skipBracketed(source, i);
+      i = next < 0 ? source.length : next;
+    } else if (c === '|') {
+      branches.push(source.slice(from, i));
+      i++;
+      from = i;
+    } else {
+      i++;
+    }
+  }
+  branches.push(source.slice(from));
+  return branches;
+}
+
 /**
- * What the refusal patterns say, in small letters: a part of each (requiredLiteral) that every match holds, so a
- * line holding none of them, in any case, cannot be a refusal. Undefined when one pattern has no such part, or is
- * not matched in any case (flag `i`, without `u`): then no line can be ruled out this way.
+ * Parts of the regular expression `source` one of which every match holds, in small letters: the required literal
+ * of each branch of its top-level alternation (`refused|rejected`: both words). Undefined when one branch has none.
+ */
+export function requiredLiterals(source: string): string[] | undefined {
+  const literals: string[] = [];
+  for (const branch of topLevelBranches(source)) {
+    const literal = requiredLiteral(branch);
+    if (literal === undefined) {
+      return undefined;
+    }
+    literals.push(literal);
+  }
+  return literals;
+}
+
+/**
+ * What the refusal patterns say, in small letters: parts of each (requiredLiterals) one of which every match holds,
+ * so a line holding none of them, in any case, cannot be a refusal. Undefined when one pattern has no such part, or
+ * is not matched in any case (flag `i`, without `u`): then no line can be ruled out this way.
  */
 export function refusalLiterals(patterns: readonly RegExp[]): readonly string[] | undefined {
   if (patterns.length > 32) {
@@ -192,12 +232,14 @@ export function refusalLiterals(patterns: readonly RegExp[]): readonly string[] 
     if (!re.flags.includes('i') || re.flags.includes('u') || re.flags.includes('v')) {
       return undefined;
     }
-    const literal = requiredLiteral(re.source);
-    if (literal === undefined) {
+    const parts = requiredLiterals(re.source);
+    if (parts === undefined) {
       return undefined;
     }
-    if (!literals.includes(literal)) {
-      literals.push(literal);
+    for (const literal of parts) {
+      if (!literals.includes(literal)) {
+        literals.push(literal);
+      }
     }
   }
   return literals;

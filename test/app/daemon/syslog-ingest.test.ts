@@ -106,8 +106,8 @@ function lines(count: number, seed: number): string[] {
  */
 const CONFIGURED: ReadonlyArray<[string, JoinRefusal]> = [
   ['no levels', joinRefusalFrom({ patterns: ['media jitter above', 'leg 3'], levels: [] })],
-  ['a pattern without a wording', joinRefusalFrom({ patterns: ['jitter|refused'], levels: ['ERROR', 'WARN'] })],
-  ['no levels, no wording', joinRefusalFrom({ patterns: ['jitter|Refused'], levels: [] })],
+  ['a pattern without a wording', joinRefusalFrom({ patterns: ['[jJ]itter|[rR][eE][fF]'], levels: ['ERROR', 'WARN'] })],
+  ['no levels, no wording', joinRefusalFrom({ patterns: ['[jJ][iI][tT][tT][eE][rR]|refused'], levels: [] })],
   ['another level', joinRefusalFrom({ patterns: ['limit reached'], levels: ['WARN'] })],
 ];
 

@@ -9,6 +9,7 @@ import {
   levelLineRuleFor,
   refusalLiterals,
   requiredLiteral,
+  requiredLiterals,
 } from '../../../src/core/parse/index.js';
 
 /** A small regular expression grammar, rendered to a source and to a string it matches. */
@@ -160,6 +161,13 @@ describe('join refusal', () => {
         if (literal !== undefined) {
           assert.ok(text.toLowerCase().includes(literal), `${JSON.stringify(text)} holds ${JSON.stringify(literal)}`);
         }
+        const anyOf = requiredLiterals(re.source);
+        if (anyOf !== undefined) {
+          assert.ok(
+            anyOf.some((l) => text.toLowerCase().includes(l)),
+            `${JSON.stringify(text)} holds one of ${JSON.stringify(anyOf)}`,
+          );
+        }
       }),
       { numRuns: 3000 },
     );
@@ -168,7 +176,12 @@ describe('join refusal', () => {
   test('a pattern matched with case (no i flag), or with u, gives no wordings: every level line is read', () => {
     assert.equal(refusalLiterals([/join refused/]), undefined);
     assert.equal(refusalLiterals([/join refused/iu]), undefined);
-    assert.equal(levelLineRuleFor({ patterns: [/refused|rejected/i], levels: ['ERROR'] }), undefined);
+    assert.equal(levelLineRuleFor({ patterns: [/refused|[a-z]+/i], levels: ['ERROR'] }), undefined);
+    assert.deepEqual(levelLineRuleFor({ patterns: [/refused|rejected \(\d+\)/i], levels: ['ERROR'] })?.wordings, [
+      'refused',
+      'rejected (',
+    ]);
+    assert.deepEqual(requiredLiterals('(a|b)cde|x[|]yz|\\|q'), ['cde', 'yz', '|q']);
     assert.deepEqual(levelLineRuleFor({ patterns: [/Too many (calls|guests)/i], levels: [] }), {
       levels: [],
       wordings: ['too many '],
