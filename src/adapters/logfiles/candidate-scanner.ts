@@ -2,9 +2,9 @@
  * @module adapters/logfiles/candidate-scanner
  * Finds, in raw bytes, the few lines that can carry a CMS record, without turning every line into a string.
  * Offline CMS logs run to gigabytes of ordinary lines; only lines containing one of the candidate substrings
- * (`CANDIDATE_SUBSTRINGS` of core/parse) are decoded and parsed — and of the lines found by a level word alone
- * (ERROR, WARN: a fifth of all lines in some CMS logs), only those that also say what a join refusal says
- * (`RefusalLineOptions`). Every other line is counted as read and not inspected, so `lines.malformed` counts
+ * (core/parse `candidateSubstringsFor` the join refusal in force) are decoded and parsed — and of the lines found by
+ * a level word alone (ERROR, WARN: a fifth of all lines in some CMS logs), only those that also say what a join
+ * refusal says (`RefusalLineOptions`). Every other line is counted as read and not inspected, so `lines.malformed` counts
  * unreadable candidate lines only (documented in docs/analyze.md).
  *
  * How, and why so: bytes are read straight into one fixed window (a ByteWindow) and scanned where they lie. Each

@@ -198,7 +198,7 @@ export const AnalysisSchema = z
       .max(32)
       .default([...DEFAULT_JOIN_REFUSED_PATTERN_SOURCES])
       .describe(
-        'What a Web Bridge logs when it refuses a join at its limit: regular expressions, matched in any case. The defaults are an assumed wording (no source documents it): replace them with what your Web Bridges log (`wbguard doctor` counts the refusals it sees). Give each a literal part of a few letters (`participant limit \\d+`): only lines holding such a part are read, at full speed; a pattern without one (`refused|rejected`) makes every line at a refusal level be read. Empty: refusals are not looked for.',
+        'What a Web Bridge logs when it refuses a join at its limit: regular expressions, matched in any case. The defaults are an assumed wording (no source documents it): replace them with what your Web Bridges log (`wbguard doctor` counts the refusals it sees). Give each a literal part of a few letters (`participant limit \\d+`): only lines holding such a part are read, at full speed; a pattern without one (`[jJ]oin`; each branch of `a|b` needs its own) makes every line at a refusal level be read, more slowly. Empty: refusals are not looked for (docs/analyze.md).',
       ),
     joinRefusedLevels: z
       .array(z.string().regex(/^[!-~]{1,32}$/, 'a word of visible ASCII characters (no spaces)'))

@@ -103,7 +103,7 @@ export class LiveState<A extends LiveAnalyzer = LiveAnalyzer> {
 
   /**
    * Lines read and not parsed: the receiver saw on their bytes that they hold none of the candidate substrings
-   * (core/parse CANDIDATE_SUBSTRINGS; or only a level word, without a refusal's wording nor `Stats`:
+   * (core/parse RECORD_SUBSTRINGS; or only a level word, without a refusal's wording nor `Stats`:
    * app/daemon/syslog-ingest.ts) and that their envelope is readable (core/parse/envelope-bytes.ts), so `ingest`
    * would have made nothing of them: they are counted as read, as it would have.
    */

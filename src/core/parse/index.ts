@@ -11,7 +11,6 @@ export {
   DEFAULT_JOIN_REFUSED_PATTERN_SOURCES,
   DEFAULT_JOIN_REFUSED_PATTERNS,
   DEFAULT_LEVEL_LINE_RULE,
-  DEFAULT_REFUSAL_WORDINGS,
   isJoinRefusal,
   type JoinRefusal,
   type JoinRefusalSettings,

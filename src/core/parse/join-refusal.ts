@@ -265,9 +265,6 @@ export function levelLineRuleFor(refusal: JoinRefusal): LevelLineRule | undefine
   return wordings ? { levels: refusal.levels, wordings, marker: 'Stats' } : undefined;
 }
 
-/** What the default refusal patterns say (refusalLiterals of DEFAULT_JOIN_REFUSED_PATTERNS). */
-export const DEFAULT_REFUSAL_WORDINGS: readonly string[] | undefined = refusalLiterals(DEFAULT_JOIN_REFUSED_PATTERNS);
-
 /** The rule for the default refusal. */
 export const DEFAULT_LEVEL_LINE_RULE: LevelLineRule | undefined = levelLineRuleFor(DEFAULT_JOIN_REFUSAL);
 
