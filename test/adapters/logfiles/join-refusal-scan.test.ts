@@ -11,26 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { CandidateScanner, type CandidateSink } from '../../../src/adapters/logfiles/candidate-scanner.js';
-import { type RecordBatch, readBatches } from '../../../src/adapters/logfiles/read-batches.js';
-import { unpackRecords } from '../../../src/core/packed-records.js';
+import { CandidateScanner } from '../../../src/adapters/logfiles/candidate-scanner.js';
+import { readBatches } from '../../../src/adapters/logfiles/read-batches.js';
 import {
   createLineReader,
   type JoinRefusalSettings,
   joinRefusalFrom,
   RECORD_SUBSTRINGS,
 } from '../../../src/core/parse/index.js';
-
-class Recorder implements CandidateSink {
-  readonly decoded: string[] = [];
-  bytes(): boolean {
-    return false;
-  }
-  line(line: string): void {
-    this.decoded.push(line);
-  }
-  overlong(): void {}
-}
+import { collectBatches, DecodedLines, linesOf } from '../../helpers/scan-results.js';
 
 const piece = fc.constantFrom(
   'ERROR : ',
@@ -52,9 +41,7 @@ const piece = fc.constantFrom(
   'caf\u00e9 ',
   ' ',
 );
-const lineArb = fc
-  .array(fc.oneof(piece, fc.string({ maxLength: 5 })), { maxLength: 10 })
-  .map((p) => p.join('').replace(/\n/g, ' '));
+const lineArb = linesOf(piece, 5, 10);
 const levelsArb = fc.constantFrom<readonly string[]>([], ['ERROR', 'WARN'], ['NOTICE'], ['ERROR']);
 const wordingsArb = fc.subarray(['too many guests', 'participant limit', 'rejected', 'ref'], { maxLength: 4 });
 
@@ -78,7 +65,7 @@ describe('a configured join refusal in the scanner', () => {
           fc.integer({ min: 1, max: 64 }),
           fc.boolean(),
           (lines, levels, wordings, cut, lastNewline) => {
-            const sink = new Recorder();
+            const sink = new DecodedLines();
             const s = new CandidateScanner([...RECORD_SUBSTRINGS, ...levels], sink, {
               kernel,
               refusals: { levels, wordings, marker: 'Stats' },
@@ -126,7 +113,7 @@ describe('a configured join refusal in the scanner', () => {
   });
 
   test('every line is a candidate in the every-line mode', () => {
-    const sink = new Recorder();
+    const sink = new DecodedLines();
     const s = new CandidateScanner([], sink, { everyLine: true });
     s.push(Buffer.from('a\nb b\n\nlast'));
     s.end();
@@ -175,7 +162,7 @@ describe('a configured join refusal in a whole source', () => {
             const path = join(dir, `syslog.${run++}`);
             writeFileSync(path, lines.map((l) => `${l}\n`).join(''));
             const source = { kind: 'plain' as const, path, mtimeMs: Date.UTC(2026, 9, 1), size: 0 };
-            const fast = await collect(readBatches(source, { year: 2026, joinRefusal: settings }));
+            const fast = await collectBatches(readBatches(source, { year: 2026, joinRefusal: settings }));
             const reader = createLineReader({ year: 2026, joinRefusal: joinRefusalFrom(settings) });
             const general = lines.flatMap((l) => {
               const out = reader.read(l);
@@ -192,13 +179,3 @@ describe('a configured join refusal in a whole source', () => {
     }
   });
 });
-
-async function collect(batches: AsyncGenerator<RecordBatch>) {
-  let lines = 0;
-  const records: unknown[] = [];
-  for await (const b of batches) {
-    lines += b.lines;
-    records.push(...unpackRecords(b));
-  }
-  return { lines, records };
-}

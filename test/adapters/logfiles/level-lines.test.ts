@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { anchorsOf, CandidateScanner, type CandidateSink } from '../../../src/adapters/logfiles/candidate-scanner.js';
+import { anchorsOf, CandidateScanner } from '../../../src/adapters/logfiles/candidate-scanner.js';
 import { readBatches } from '../../../src/adapters/logfiles/read-batches.js';
 import {
   CANDIDATE_SUBSTRINGS,
@@ -20,21 +20,10 @@ import {
   refusalLiterals,
 } from '../../../src/core/parse/index.js';
 import { otherShapeCases, statsLineCases } from '../../core/parse/stats-line-cases.js';
+import { collectBatches, DecodedLines, linesOf } from '../../helpers/scan-results.js';
 
 const WORDINGS = refusalLiterals(DEFAULT_JOIN_REFUSED_PATTERNS) as readonly string[];
 const RECORD_SUBSTRINGS = CANDIDATE_SUBSTRINGS.filter((s) => !LEVEL_SUBSTRINGS.includes(s));
-
-/** Records the lines the scanner hands on (decoded). */
-class Recorder implements CandidateSink {
-  readonly decoded: string[] = [];
-  bytes(): boolean {
-    return false;
-  }
-  line(line: string): void {
-    this.decoded.push(line);
-  }
-  overlong(): void {}
-}
 
 const piece = fc.constantFrom(
   'Oct  1 12:00:00.123 user.warning cms1 host:server: ',
@@ -63,9 +52,7 @@ const piece = fc.constantFrom(
   '\r',
   ' ',
 );
-const lineArb = fc
-  .array(fc.oneof(piece, fc.string({ maxLength: 6 })), { maxLength: 12 })
-  .map((p) => p.join('').replace(/\n/g, ' '));
+const lineArb = linesOf(piece, 6, 12);
 
 /** The candidates by definition: a record substring, or a level word with a refusal wording (any case) or Stats. */
 function candidatesByReference(lines: readonly string[]): string[] {
@@ -82,7 +69,7 @@ describe('level-word lines in the scanner', () => {
     test(`are candidates exactly when they hold a refusal wording or Stats (${kernel})`, () => {
       fc.assert(
         fc.property(fc.array(lineArb, { maxLength: 30 }), fc.integer({ min: 1, max: 64 }), (lines, cut) => {
-          const sink = new Recorder();
+          const sink = new DecodedLines();
           const s = new CandidateScanner(CANDIDATE_SUBSTRINGS, sink, {
             kernel,
             refusals: { levels: LEVEL_SUBSTRINGS, wordings: WORDINGS, marker: 'Stats' },
@@ -134,7 +121,7 @@ describe('level-word lines in the scanner', () => {
         const path = join(dir, 'syslog');
         writeFileSync(path, `${lines.join('\n')}\n`);
         const source = { kind: 'plain' as const, path, mtimeMs: Date.UTC(2026, 11, 31), size: 0 };
-        const fast = await collect(readBatches(source, { year: 2026 }));
+        const fast = await collectBatches(readBatches(source, { year: 2026 }));
         // The references: the candidates read the general way, one by one; and every line so.
         const { createLineReader } = await import('../../../src/core/parse/index.js');
         const general = (subset: readonly string[]) => {
@@ -199,7 +186,7 @@ describe('Stats lines of every shape read from a file', () => {
       const path = join(dir, 'syslog');
       writeFileSync(path, `${lines.join('\n')}\n`);
       const source = { kind: 'plain' as const, path, mtimeMs: Date.UTC(2026, 11, 31), size: 0 };
-      const fast = await collect(readBatches(source, { year: 2026, timeZone: 'Europe/Paris' }));
+      const fast = await collectBatches(readBatches(source, { year: 2026, timeZone: 'Europe/Paris' }));
       const { createLineReader } = await import('../../../src/core/parse/index.js');
       const reader = createLineReader({ year: 2026, referenceMonth: 12, timeZone: 'Europe/Paris' });
       const records: unknown[] = [];
@@ -224,17 +211,4 @@ describe('Stats lines of every shape read from a file', () => {
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
-}
-
-async function collect(batches: AsyncGenerator<import('../../../src/adapters/logfiles/read-batches.js').RecordBatch>) {
-  const { unpackRecords } = await import('../../../src/core/packed-records.js');
-  let lines = 0;
-  let malformed = 0;
-  const records: unknown[] = [];
-  for await (const b of batches) {
-    lines += b.lines;
-    malformed += b.malformed;
-    records.push(...unpackRecords(b));
-  }
-  return { lines, malformed, records };
 }
