@@ -106,13 +106,16 @@ class RecordList implements RecordTarget {
 class RecordSink implements CandidateSink {
   readonly #reader: LineReader;
   readonly #out: RecordTarget;
+  /** The zone of zone-less stamps (the reader's). */
+  readonly #timeZone: string;
   /** Reads Stats lines in WebAssembly where the scanner's window offers it (stats-line-kernel.ts). */
   #stats: StatsLineReader | undefined;
   malformed = 0;
 
-  constructor(reader: LineReader, out: RecordTarget) {
+  constructor(reader: LineReader, out: RecordTarget, timeZone: string) {
     this.#reader = reader;
     this.#out = out;
+    this.#timeZone = timeZone;
   }
 
   /** Reads Stats lines with `stats` (lines of the scanner's window) until `release`. */
@@ -150,7 +153,19 @@ class RecordSink implements CandidateSink {
     // envelope, only the message becomes a string, and the general payload reading takes it from there.
     const message = stats.envelope(start, end);
     if (message === undefined) {
-      // Not the BSD shape: a Stats line with an ISO 8601 or RFC 5424 stamp, or a `<PRI>`, is still read from bytes.
+      // Not the BSD shape: a Stats line with an ISO 8601 stamp, or a `<PRI>`, is read by the kernel too; one with an
+      // RFC 5424 header (or whatever the kernel leaves) from bytes in JavaScript.
+      const other = stats.readOther(start, end, this.#timeZone);
+      if (other !== 'no') {
+        this.#out.addWebBridgeStats(
+          stats.host,
+          other === 'bsd' ? this.#reader.resolveStamp(stats.stamp) : stats.at,
+          stats.active,
+          stats.connects,
+          stats.disconnects,
+        );
+        return true;
+      }
       const record = this.#reader.readWebBridgeStats(bytes, start, end);
       if (record) {
         this.#out.add(record);
@@ -241,6 +256,7 @@ function makeScanner(
       joinRefusal: plan.refusal,
     }),
     out,
+    options.timeZone ?? 'UTC',
   );
   const scanner = new CandidateScanner(plan.substrings, sink, plan.options);
   sink.useStatsReader(scanner.statsLineReader());

@@ -7,7 +7,7 @@
  * reader was optimised on a background thread, competing with the scan for the same two cores, and did so again in
  * every worker: that was most of what `analyze` spent beyond reading and searching the bytes (docs/benchmarks.md).
  */
-import { isFacilitySeverityToken, StatsLineState } from '../../core/parse/index.js';
+import { isFacilitySeverityToken, StatsLineState, wallClockToEpoch } from '../../core/parse/index.js';
 import { STATS_LINE_WASM_BASE64 } from './wasm/stats-line-module.js';
 import { wasmModuleOnce } from './wasm-module.js';
 
@@ -31,6 +31,9 @@ const I32 = {
   active: 13,
   messageStart: 18,
   lineEnd: 19,
+  year: 20,
+  hasZone: 21,
+  offsetMinutes: 22,
 } as const;
 /** The slot's counters, as Float64Array indices (byte offset ÷ 8). */
 const F64 = { connects: 7, disconnects: 8 } as const;
@@ -42,6 +45,7 @@ type StatsLineFn = (start: number, end: number, slot: number) => number;
 interface Exports {
   statsLine: StatsLineFn;
   envelope: StatsLineFn;
+  otherStatsLine: StatsLineFn;
 }
 
 const statsLineModule = wasmModuleOnce(STATS_LINE_WASM_BASE64);
@@ -54,6 +58,7 @@ const statsLineModule = wasmModuleOnce(STATS_LINE_WASM_BASE64);
 export class StatsLineKernel {
   readonly #fn: StatsLineFn;
   readonly #envelopeFn: StatsLineFn;
+  readonly #otherFn: StatsLineFn;
   readonly #memory: Buffer;
   readonly #i32: Int32Array;
   readonly #f64: Float64Array;
@@ -62,6 +67,7 @@ export class StatsLineKernel {
   private constructor(exports: Exports, memory: WebAssembly.Memory, slotsAt: number, slots: number) {
     this.#fn = exports.statsLine;
     this.#envelopeFn = exports.envelope;
+    this.#otherFn = exports.otherStatsLine;
     this.#memory = Buffer.from(memory.buffer);
     this.#i32 = new Int32Array(memory.buffer);
     this.#f64 = new Float64Array(memory.buffer);
@@ -105,6 +111,10 @@ export class StatsLineKernel {
     return this.#envelopeFn;
   }
   /** @internal */
+  get otherFn(): StatsLineFn {
+    return this.#otherFn;
+  }
+  /** @internal */
   get memory(): Buffer {
     return this.#memory;
   }
@@ -141,17 +151,62 @@ export class StatsLineReader extends StatsLineState {
     i32[this.#at32 + I32.hostChanged] = 0;
   }
 
+  /** The instant of the last line `readOther` answered 'instant' for. */
+  at = 0;
+
   /** Whether the window's bytes [start, end) (no newline) are a Stats line of the common shape; fields set if so. */
   read(start: number, end: number): boolean {
-    if (!this.#answer(this.#kernel.fn, start, end)) {
+    if (this.#call(this.#kernel.fn, start, end) !== 1) {
       return false;
+    }
+    this.#takeEnvelope();
+    this.#takeCounts();
+    return true;
+  }
+
+  /**
+   * Whether [start, end) is a Stats line of another shape, as StatsLineBytes.readOtherShape (core/parse) answers:
+   * 'bsd' (a `<PRI>` before a BSD stamp: `stamp` set, as by `read`), 'instant' (an ISO 8601 stamp: `at` set, a
+   * zone-less stamp read in `timeZone`), or 'no': not one, or one the kernel leaves to the JavaScript reader (an RFC
+   * 5424 header, a host of over 128 bytes), which the caller then asks.
+   */
+  readOther(start: number, end: number, timeZone: string): 'no' | 'bsd' | 'instant' {
+    const answer = this.#call(this.#kernel.otherFn, start, end);
+    if (answer === 1) {
+      this.#takeEnvelope();
+      this.#takeCounts();
+      return 'bsd';
+    }
+    if (answer !== 3) {
+      return 'no';
     }
     const i32 = this.#kernel.i32;
     const at = this.#at32;
-    this.active = i32[at + I32.active] as number;
+    const year = i32[at + I32.year] as number;
+    const month = i32[at + I32.month] as number;
+    const day = i32[at + I32.day] as number;
+    const hour = i32[at + I32.hour] as number;
+    const minute = i32[at + I32.minute] as number;
+    const second = i32[at + I32.second] as number;
+    const ms = i32[at + I32.ms] as number;
+    // The instant as isoStampEnd (core/parse/line-bytes.ts) makes it, with the same calls.
+    const instant =
+      i32[at + I32.hasZone] === 1
+        ? Date.UTC(year, month - 1, day, hour, minute, second, ms) - (i32[at + I32.offsetMinutes] as number) * 60_000
+        : wallClockToEpoch(timeZone, year, month, day, hour, minute, second, ms);
+    if (!Number.isFinite(instant)) {
+      return 'no';
+    }
+    this.#takeHost();
+    this.#takeCounts();
+    this.at = instant;
+    return 'instant';
+  }
+
+  #takeCounts(): void {
+    this.active = this.#kernel.i32[this.#at32 + I32.active] as number;
     this.connects = this.#kernel.f64[this.#at64 + F64.connects] as number;
     this.disconnects = this.#kernel.f64[this.#at64 + F64.disconnects] as number;
-    return true;
   }
 
   /**
@@ -159,27 +214,27 @@ export class StatsLineReader extends StatsLineState {
    * host then set, as for a Stats line); undefined otherwise. For the other candidate lines (STATS JSON, audit).
    */
   envelope(start: number, end: number): string | undefined {
-    if (!this.#answer(this.#kernel.envelopeFn, start, end)) {
+    if (this.#call(this.#kernel.envelopeFn, start, end) !== 1) {
       return undefined;
     }
+    this.#takeEnvelope();
     const i32 = this.#kernel.i32;
     const at = this.#at32;
     return this.#kernel.memory.toString('utf8', i32[at + I32.messageStart] as number, i32[at + I32.lineEnd] as number);
   }
 
-  /** Runs `fn` on the line (keeping a new first token when asked); on 1, takes the stamp and host. */
-  #answer(fn: StatsLineFn, start: number, end: number): boolean {
+  /** Runs `fn` on the line, keeping a new first token when asked (answer 2) and asking again: its answer. */
+  #call(fn: StatsLineFn, start: number, end: number): number {
+    const answer = fn(start, end, this.#slot);
+    if (answer !== 2) {
+      return answer;
+    }
+    return this.#keepToken() ? fn(start, end, this.#slot) : 0;
+  }
+
+  /** Takes the host (its string made again only when the kernel kept another). */
+  #takeHost(): void {
     const kernel = this.#kernel;
-    let answer = fn(start, end, this.#slot);
-    if (answer === 2) {
-      if (!this.#keepToken()) {
-        return false;
-      }
-      answer = fn(start, end, this.#slot);
-    }
-    if (answer !== 1) {
-      return false;
-    }
     const i32 = kernel.i32;
     const at = this.#at32;
     if (i32[at + I32.hostChanged] === 1) {
@@ -191,6 +246,13 @@ export class StatsLineReader extends StatsLineState {
       );
       i32[at + I32.hostChanged] = 0;
     }
+  }
+
+  /** Takes the BSD stamp and the host of the line just read. */
+  #takeEnvelope(): void {
+    this.#takeHost();
+    const i32 = this.#kernel.i32;
+    const at = this.#at32;
     const stamp = this.stamp;
     stamp.month = i32[at + I32.month] as number;
     stamp.day = i32[at + I32.day] as number;
@@ -199,7 +261,6 @@ export class StatsLineReader extends StatsLineState {
     stamp.second = i32[at + I32.second] as number;
     stamp.ms = i32[at + I32.ms] as number;
     stamp.end = i32[at + I32.stampEnd] as number;
-    return true;
   }
 
   /**

@@ -12,7 +12,7 @@ import { CandidateScanner } from '../../../src/adapters/logfiles/candidate-scann
 import type { StatsLineReader } from '../../../src/adapters/logfiles/stats-line-kernel.js';
 import { CANDIDATE_SUBSTRINGS, createLineReader } from '../../../src/core/parse/index.js';
 import { StatsLineBytes } from '../../../src/core/parse/stats-bytes.js';
-import { BASE, random, statsLineCases } from '../../core/parse/stats-line-cases.js';
+import { BASE, otherShapeCases, random, statsLineCases } from '../../core/parse/stats-line-cases.js';
 
 const window = createByteWindow(1 << 16, 'wasm');
 const kernel = window.statsLines;
@@ -80,6 +80,54 @@ describe('Stats line kernel (WebAssembly)', () => {
       const r = kernel.reader() as StatsLineReader;
       assert.ok(r.read(...place(base, 100)), base);
       r.release();
+    }
+  });
+
+  test('Stats lines of the other shapes (ISO 8601, `<PRI>`): the kernel reads what the JavaScript reader reads', () => {
+    assert.ok(kernel);
+    for (const timeZone of ['UTC', 'Europe/Paris', 'America/St_Johns']) {
+      const js = new StatsLineBytes();
+      const wasm = kernel.reader() as StatsLineReader;
+      const general = createLineReader({ year: 2026, timeZone });
+      let lines = 0;
+      let taken = 0;
+      let left = 0;
+      let at = 0;
+      for (const line of [...statsLineCases(2000), ...otherShapeCases(8000)]) {
+        lines++;
+        at = (at + 7919) % 40_000;
+        const [start, end] = place(line, at);
+        const jsAnswer = js.readOtherShape(window.bytes, start, end, timeZone);
+        const wasmAnswer = wasm.readOther(start, end, timeZone);
+        if (wasmAnswer === 'no') {
+          // Left to the JavaScript reader: a line it does not take either, or an RFC 5424 header.
+          if (jsAnswer !== 'no') {
+            left++;
+            assert.match(line, /^<\d{1,3}>[1-9]\d? /, `left to JavaScript: ${JSON.stringify(line)}`);
+          }
+          continue;
+        }
+        taken++;
+        assert.equal(wasmAnswer, jsAnswer, JSON.stringify(line));
+        const fields = (r: StatsLineBytes | StatsLineReader) => ({
+          host: r.host,
+          active: r.active,
+          connects: r.connects,
+          disconnects: r.disconnects,
+          ...(wasmAnswer === 'bsd' ? { stamp: { ...r.stamp } } : { at: r.at }),
+        });
+        assert.deepEqual(fields(wasm), fields(js), line);
+        // And what the general parser makes of the line.
+        const record = general.read(line);
+        assert.equal(record.kind, 'record', line);
+        const expectedAt = (record as { record: { at: number } }).record.at;
+        if (wasmAnswer === 'instant') {
+          assert.equal(wasm.at, expectedAt, line);
+        }
+      }
+      wasm.release();
+      assert.ok(taken > lines / 10, `${taken} of ${lines} taken (${timeZone})`);
+      assert.ok(left > 0 && left < taken, `${left} left to JavaScript`);
     }
   });
 

@@ -14,15 +14,19 @@
 ;;   +44 i32, +48 i32 the first token's bounds when the answer is 2   +52 i32 active
 ;;   +56 f64 connects   +64 f64 disconnects   +128 kept first token (128 bytes)   +256 kept host (128 bytes)
 ;;   +72 i32 where the message starts, +76 i32 where the line ends without its CR (envelope only)
+;;   +80 i32 year, +84 i32 1 when the stamp has a zone, +88 i32 its offset in minutes (ISO stamps: otherStatsLine)
 ;; Answers 1 (read: the fields are in the slot), 0 (not the common shape), or 2: the first token after the stamp is
 ;; not the kept one; the caller decides whether it is a facility.severity token, keeps it, and asks again.
 ;; envelope(start, end, slot) reads the same envelope of any line (a Call Bridge STATS line, an MMP audit line…) and
 ;; leaves its message to the caller: the general parser's payload reading then runs on the message alone.
+;; otherStatsLine(start, end, slot) reads Stats lines of the other shapes: an ISO 8601 stamp, a `<PRI>` before either.
 (module
   (import "env" "memory" (memory 1))
 
   ;; The value of the last digit run read (digitRun).
   (global $value (mut i64) (i64.const 0))
+  ;; The milliseconds of the last fraction read ($fraction).
+  (global $ms (mut i32) (i32.const 0))
 
   ;; The byte at $i of a line ending at $end, or -1 past it.
   (func $byteAt (param $i i32) (param $end i32) (result i32)
@@ -132,26 +136,22 @@
       (i32.eq (call $byteAt (local.get $p) (local.get $end)) (local.get $a))
       (i32.eq (call $byteAt (i32.add (local.get $p) (i32.const 1)) (local.get $end)) (local.get $b))))
 
-  ;; Reads the envelope of [start, end) (CR already dropped): the BSD stamp (into the slot), an optional
-  ;; facility.severity token, the host (kept in the slot), up to two tokens for the tag. Answers where the message
-  ;; starts, -1 when the line is not of this shape, or -2 when the first token is not the kept one (see statsLine).
-  (func $envelope (param $start i32) (param $end i32) (param $slot i32) (result i32)
-    (local $p i32) (local $e i32) (local $q i32) (local $te i32) (local $i i32) (local $d i32)
+;; The BSD stamp "Mmm dD HH:MM:SS[.fff…]" at $at of the line [$start, $end) (CR already dropped), as bsdStampEnd
+  ;; of core/parse/line-bytes.ts reads it: its fields written to the slot (+16…+36, and +40 where it ends, from
+  ;; $start); answers where it ends, -1 when there is none.
+  (func $bsdStamp (param $at i32) (param $start i32) (param $end i32) (param $slot i32) (result i32)
+    (local $p i32) (local $d i32)
     (local $month i32) (local $day i32) (local $hour i32) (local $minute i32) (local $sec i32) (local $ms i32)
-    (local $digits i32) (local $stampEnd i32) (local $messageStart i32)
-    ;; Longer lines go the general way (as in stats-bytes.ts).
-    (if (i32.gt_u (i32.sub (local.get $end) (local.get $start)) (i32.const 4096)) (then (return (i32.const -1))))
-    (if (i32.lt_u (i32.sub (local.get $end) (local.get $start)) (i32.const 3)) (then (return (i32.const -1))))
-
-    ;; The BSD stamp: "Mmm dD HH:MM:SS[.fff…]".
+    (local $digits i32)
+    (if (i32.gt_u (i32.add (local.get $at) (i32.const 3)) (local.get $end)) (then (return (i32.const -1))))
     (local.set $month (call $month
       (i32.or
         (i32.or
-          (i32.shl (i32.load8_u (local.get $start)) (i32.const 16))
-          (i32.shl (i32.load8_u offset=1 (local.get $start)) (i32.const 8)))
-        (i32.load8_u offset=2 (local.get $start)))))
+          (i32.shl (i32.load8_u (local.get $at)) (i32.const 16))
+          (i32.shl (i32.load8_u offset=1 (local.get $at)) (i32.const 8)))
+        (i32.load8_u offset=2 (local.get $at)))))
     (if (i32.eqz (local.get $month)) (then (return (i32.const -1))))
-    (local.set $p (i32.add (local.get $start) (i32.const 3)))
+    (local.set $p (i32.add (local.get $at) (i32.const 3)))
     (if (i32.ne (call $byteAt (local.get $p) (local.get $end)) (i32.const 32)) (then (return (i32.const -1))))
     (local.set $p (i32.add (local.get $p)
       (select (i32.const 2) (i32.const 1)
@@ -182,31 +182,57 @@
     ;; Fractions of a second: 1 to 6 digits, milliseconds from the first three.
     (if (i32.eq (call $byteAt (local.get $p) (local.get $end)) (i32.const 46))
       (then
-        (block $msDone
-          (loop $msNext
-            (local.set $d (call $digitAt (i32.add (i32.add (local.get $p) (i32.const 1)) (local.get $digits)) (local.get $end)))
-            (br_if $msDone (i32.lt_s (local.get $d) (i32.const 0)))
-            (if (i32.lt_s (local.get $digits) (i32.const 3))
-              (then (local.set $ms (i32.add (i32.mul (local.get $ms) (i32.const 10)) (local.get $d)))))
-            (local.set $digits (i32.add (local.get $digits) (i32.const 1)))
-            (br $msNext)))
-        (if (i32.or (i32.eqz (local.get $digits)) (i32.gt_s (local.get $digits) (i32.const 6)))
-          (then (return (i32.const -1))))
-        (if (i32.eq (local.get $digits) (i32.const 2)) (then (local.set $ms (i32.mul (local.get $ms) (i32.const 10)))))
-        (if (i32.eq (local.get $digits) (i32.const 1)) (then (local.set $ms (i32.mul (local.get $ms) (i32.const 100)))))
-        (local.set $p (i32.add (local.get $p) (i32.add (local.get $digits) (i32.const 1))))))
+        (local.set $p (call $fraction (i32.add (local.get $p) (i32.const 1)) (local.get $end) (i32.const 6)))
+        (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
+        (local.set $ms (global.get $ms))))
     (if (i32.lt_u (local.get $p) (local.get $end))
       (then (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 32)) (then (return (i32.const -1))))))
-    ;; A clock that exists (validClock of core/parse/timestamp.ts).
-    (if (i32.or
-          (i32.or (i32.lt_s (local.get $day) (i32.const 1)) (i32.gt_s (local.get $day) (i32.const 31)))
-          (i32.or
-            (i32.gt_s (local.get $hour) (i32.const 23))
-            (i32.or (i32.gt_s (local.get $minute) (i32.const 59)) (i32.gt_s (local.get $sec) (i32.const 60)))))
+    (if (i32.eqz (call $validClock (local.get $month) (local.get $day) (local.get $hour) (local.get $minute) (local.get $sec)))
       (then (return (i32.const -1))))
-    (local.set $stampEnd (i32.sub (local.get $p) (local.get $start)))
+    (i32.store offset=16 (local.get $slot) (local.get $month))
+    (i32.store offset=20 (local.get $slot) (local.get $day))
+    (i32.store offset=24 (local.get $slot) (local.get $hour))
+    (i32.store offset=28 (local.get $slot) (local.get $minute))
+    (i32.store offset=32 (local.get $slot) (local.get $sec))
+    (i32.store offset=36 (local.get $slot) (local.get $ms))
+    (i32.store offset=40 (local.get $slot) (i32.sub (local.get $p) (local.get $start)))
+    (local.get $p))
 
-    ;; The envelope: an optional facility.severity token, the host, up to two tokens for the tag.
+  ;; A clock that exists (validClock of core/parse/timestamp.ts): 1, else 0.
+  (func $validClock (param $month i32) (param $day i32) (param $hour i32) (param $minute i32) (param $sec i32)
+    (result i32)
+    (i32.and
+      (i32.and
+        (i32.and (i32.ge_s (local.get $month) (i32.const 1)) (i32.le_s (local.get $month) (i32.const 12)))
+        (i32.and (i32.ge_s (local.get $day) (i32.const 1)) (i32.le_s (local.get $day) (i32.const 31))))
+      (i32.and
+        (i32.le_s (local.get $hour) (i32.const 23))
+        (i32.and (i32.le_s (local.get $minute) (i32.const 59)) (i32.le_s (local.get $sec) (i32.const 60))))))
+
+  ;; The digits of a fraction from $at (1 to $max of them), as fractionEnd of line-bytes.ts: answers where they end
+  ;; (-1: none, or too many), their first three as milliseconds in $ms.
+  (func $fraction (param $at i32) (param $end i32) (param $max i32) (result i32)
+    (local $digits i32) (local $d i32) (local $ms i32)
+    (block $done
+      (loop $next
+        (local.set $d (call $digitAt (i32.add (local.get $at) (local.get $digits)) (local.get $end)))
+        (br_if $done (i32.lt_s (local.get $d) (i32.const 0)))
+        (if (i32.lt_s (local.get $digits) (i32.const 3))
+          (then (local.set $ms (i32.add (i32.mul (local.get $ms) (i32.const 10)) (local.get $d)))))
+        (local.set $digits (i32.add (local.get $digits) (i32.const 1)))
+        (br $next)))
+    (if (i32.or (i32.eqz (local.get $digits)) (i32.gt_s (local.get $digits) (local.get $max)))
+      (then (return (i32.const -1))))
+    (if (i32.eq (local.get $digits) (i32.const 2)) (then (local.set $ms (i32.mul (local.get $ms) (i32.const 10)))))
+    (if (i32.eq (local.get $digits) (i32.const 1)) (then (local.set $ms (i32.mul (local.get $ms) (i32.const 100)))))
+    (global.set $ms (local.get $ms))
+    (i32.add (local.get $at) (local.get $digits)))
+
+  ;; What follows the stamp, from $p, as parseEnvelope reads it: an optional facility.severity token, the host (kept
+  ;; in the slot), up to two tokens for the tag. Answers where the message starts, -1 when the line is not of this
+  ;; shape, or -2 when the first token is not the kept one (see statsLine).
+  (func $afterStamp (param $p i32) (param $end i32) (param $slot i32) (result i32)
+    (local $e i32) (local $q i32) (local $te i32) (local $i i32) (local $messageStart i32)
     (local.set $p (call $skipBlanks (local.get $p) (local.get $end)))
     (local.set $e (call $tokenEnd (local.get $p) (local.get $end)))
     (if (i32.eqz (call $sameBytes
@@ -220,17 +246,7 @@
         (local.set $p (call $skipBlanks (local.get $e) (local.get $end)))
         (local.set $e (call $tokenEnd (local.get $p) (local.get $end)))))
     (if (i32.eq (local.get $e) (local.get $p)) (then (return (i32.const -1))))
-    (if (i32.eqz (call $sameBytes
-          (i32.add (local.get $slot) (i32.const 256)) (i32.load offset=8 (local.get $slot)) (local.get $p) (local.get $e)))
-      (then
-        (if (i32.gt_u (i32.sub (local.get $e) (local.get $p)) (i32.const 128)) (then (return (i32.const -1))))
-        (if (i32.eqz (call $asciiCopy (local.get $p) (local.get $e) (i32.add (local.get $slot) (i32.const 256))))
-          (then
-            ;; Part of the kept host was overwritten: keep none.
-            (i32.store offset=8 (local.get $slot) (i32.const -1))
-            (return (i32.const -1))))
-        (i32.store offset=8 (local.get $slot) (i32.sub (local.get $e) (local.get $p)))
-        (i32.store offset=12 (local.get $slot) (i32.const 1))))
+    (if (i32.eqz (call $keepHost (local.get $p) (local.get $e) (local.get $slot))) (then (return (i32.const -1))))
     (local.set $p (call $skipBlanks (local.get $e) (local.get $end)))
     (local.set $messageStart (local.get $p))
     (local.set $q (local.get $p))
@@ -248,15 +264,33 @@
         (local.set $q (call $skipBlanks (local.get $te) (local.get $end)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $tagNext)))
-
-    (i32.store offset=16 (local.get $slot) (local.get $month))
-    (i32.store offset=20 (local.get $slot) (local.get $day))
-    (i32.store offset=24 (local.get $slot) (local.get $hour))
-    (i32.store offset=28 (local.get $slot) (local.get $minute))
-    (i32.store offset=32 (local.get $slot) (local.get $sec))
-    (i32.store offset=36 (local.get $slot) (local.get $ms))
-    (i32.store offset=40 (local.get $slot) (local.get $stampEnd))
     (local.get $messageStart))
+
+  ;; The host token [$p, $e): kept in the slot (+256, length at +8, +12 set when it changed); 0 when it cannot be
+  ;; (longer than 128 bytes, or not ASCII: the JavaScript reader then decides).
+  (func $keepHost (param $p i32) (param $e i32) (param $slot i32) (result i32)
+    (if (call $sameBytes
+          (i32.add (local.get $slot) (i32.const 256)) (i32.load offset=8 (local.get $slot)) (local.get $p) (local.get $e))
+      (then (return (i32.const 1))))
+    (if (i32.gt_u (i32.sub (local.get $e) (local.get $p)) (i32.const 128)) (then (return (i32.const 0))))
+    (if (i32.eqz (call $asciiCopy (local.get $p) (local.get $e) (i32.add (local.get $slot) (i32.const 256))))
+      (then
+        ;; Part of the kept host was overwritten: keep none.
+        (i32.store offset=8 (local.get $slot) (i32.const -1))
+        (return (i32.const 0))))
+    (i32.store offset=8 (local.get $slot) (i32.sub (local.get $e) (local.get $p)))
+    (i32.store offset=12 (local.get $slot) (i32.const 1))
+    (i32.const 1))
+
+  ;; Reads the envelope of [start, end) (CR already dropped): the BSD stamp (into the slot), then what follows it.
+  ;; Answers where the message starts, -1 when the line is not of this shape, or -2 (see $afterStamp).
+  (func $envelope (param $start i32) (param $end i32) (param $slot i32) (result i32)
+    (local $p i32)
+    ;; Longer lines go the general way (as in stats-bytes.ts).
+    (if (i32.gt_u (i32.sub (local.get $end) (local.get $start)) (i32.const 4096)) (then (return (i32.const -1))))
+    (local.set $p (call $bsdStamp (local.get $start) (local.get $start) (local.get $end) (local.get $slot)))
+    (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
+    (call $afterStamp (local.get $p) (local.get $end) (local.get $slot)))
 
   ;; A CR before the newline is not part of the line: where the line ends without it.
   (func $lineEnd (param $start i32) (param $end i32) (result i32)
@@ -279,14 +313,167 @@
     (i32.const 1))
 
   (func (export "statsLine") (param $start i32) (param $end i32) (param $slot i32) (result i32)
-    (local $p i32) (local $i i32) (local $b i32) (local $messageStart i32) (local $stats i32) (local $n i32)
-    (local $active i32)
+    (local $messageStart i32)
     (local.set $end (call $lineEnd (local.get $start) (local.get $end)))
     (local.set $messageStart (call $envelope (local.get $start) (local.get $end) (local.get $slot)))
     (if (i32.eq (local.get $messageStart) (i32.const -2)) (then (return (i32.const 2))))
     (if (i32.lt_s (local.get $messageStart) (i32.const 0)) (then (return (i32.const 0))))
+    (call $statsPayload (local.get $messageStart) (local.get $end) (local.get $slot)))
 
-    ;; The payload: no "STATS:" in the message, and its first "Stats" in the strict form.
+  ;; Where a `<PRI>` the general parser accepts ends (priEnd of line-bytes.ts): $start without one, -1 for one it
+  ;; refuses (no digit, more than three, above 191, or no `>`).
+  (func $priEnd (param $start i32) (param $end i32) (result i32)
+    (local $p i32) (local $pri i32) (local $c i32) (local $d i32)
+    (if (i32.ne (call $byteAt (local.get $start) (local.get $end)) (i32.const 60)) (then (return (local.get $start))))
+    (local.set $p (i32.add (local.get $start) (i32.const 1)))
+    (block $none
+      (loop $next
+        (br_if $none (i32.ge_u (local.get $p) (local.get $end)))
+        (br_if $none (i32.gt_u (local.get $p) (i32.add (local.get $start) (i32.const 4))))
+        (local.set $c (i32.load8_u (local.get $p)))
+        (if (i32.eq (local.get $c) (i32.const 62))
+          (then
+            (return
+              (select
+                (i32.add (local.get $p) (i32.const 1))
+                (i32.const -1)
+                (i32.and
+                  (i32.gt_u (local.get $p) (i32.add (local.get $start) (i32.const 1)))
+                  (i32.le_s (local.get $pri) (i32.const 191)))))))
+        (local.set $d (i32.sub (local.get $c) (i32.const 48)))
+        (if (i32.gt_u (local.get $d) (i32.const 9)) (then (return (i32.const -1))))
+        (local.set $pri (i32.add (i32.mul (local.get $pri) (i32.const 10)) (local.get $d)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $next)))
+    (i32.const -1))
+
+  ;; 1 when an RFC 5424 version may start at $p (rfc5424Version of stats-bytes.ts answers 'yes' or 'unsure'): such
+  ;; lines are left to the JavaScript reader. 0 otherwise.
+  (func $maybeRfc5424 (param $p i32) (param $end i32) (result i32)
+    (local $q i32) (local $next i32)
+    (if (i32.lt_s (call $digitAt (local.get $p) (local.get $end)) (i32.const 1)) (then (return (i32.const 0))))
+    (local.set $q
+      (select
+        (i32.add (local.get $p) (i32.const 2))
+        (i32.add (local.get $p) (i32.const 1))
+        (i32.ge_s (call $digitAt (i32.add (local.get $p) (i32.const 1)) (local.get $end)) (i32.const 0))))
+    (if (i32.ne (call $byteAt (local.get $q) (local.get $end)) (i32.const 32)) (then (return (i32.const 0))))
+    (local.set $next (call $byteAt (i32.add (local.get $q) (i32.const 1)) (local.get $end)))
+    (if (i32.ge_s (local.get $next) (i32.const 128)) (then (return (i32.const 1))))
+    (i32.eqz
+      (i32.or
+        (i32.or (i32.lt_s (local.get $next) (i32.const 0)) (i32.eq (local.get $next) (i32.const 32)))
+        (i32.and (i32.ge_s (local.get $next) (i32.const 9)) (i32.le_s (local.get $next) (i32.const 13))))))
+
+  ;; The ISO 8601 stamp at $p, as isoStampEnd of line-bytes.ts reads it: `YYYY-MM-DD[T ]hh:mm:ss([.,]f{1,9})?
+  ;; (Z|±hh:?mm)?` then a space or the end, a clock that exists. Its fields go to the slot (+80 year, +16…+36 month
+  ;; to milliseconds, +84 1 when it has a zone, +88 the zone's offset in minutes): the caller makes the instant (a
+  ;; zone-less stamp is read in the source's time zone). Answers where it ends, -1 when there is none.
+  (func $isoStamp (param $p i32) (param $end i32) (param $slot i32) (result i32)
+    (local $century i32) (local $yearOfCentury i32) (local $separator i32)
+    (local $month i32) (local $day i32) (local $hour i32) (local $minute i32) (local $sec i32) (local $ms i32)
+    (local $q i32) (local $mark i32) (local $zone i32) (local $hasZone i32) (local $offset i32)
+    (local $hours i32) (local $minutes i32) (local $colon i32)
+    (local.set $century (call $twoDigitsAt (local.get $p) (local.get $end)))
+    (local.set $yearOfCentury (call $twoDigitsAt (i32.add (local.get $p) (i32.const 2)) (local.get $end)))
+    (if (i32.or
+          (i32.or
+            (i32.lt_s (i32.or (local.get $century) (local.get $yearOfCentury)) (i32.const 0))
+            (i32.ne (call $byteAt (i32.add (local.get $p) (i32.const 4)) (local.get $end)) (i32.const 45)))
+          (i32.or
+            (i32.ne (call $byteAt (i32.add (local.get $p) (i32.const 7)) (local.get $end)) (i32.const 45))
+            (i32.or
+              (i32.ne (call $byteAt (i32.add (local.get $p) (i32.const 13)) (local.get $end)) (i32.const 58))
+              (i32.ne (call $byteAt (i32.add (local.get $p) (i32.const 16)) (local.get $end)) (i32.const 58)))))
+      (then (return (i32.const -1))))
+    (local.set $separator (call $byteAt (i32.add (local.get $p) (i32.const 10)) (local.get $end)))
+    (local.set $month (call $twoDigitsAt (i32.add (local.get $p) (i32.const 5)) (local.get $end)))
+    (local.set $day (call $twoDigitsAt (i32.add (local.get $p) (i32.const 8)) (local.get $end)))
+    (local.set $hour (call $twoDigitsAt (i32.add (local.get $p) (i32.const 11)) (local.get $end)))
+    (local.set $minute (call $twoDigitsAt (i32.add (local.get $p) (i32.const 14)) (local.get $end)))
+    (local.set $sec (call $twoDigitsAt (i32.add (local.get $p) (i32.const 17)) (local.get $end)))
+    (if (i32.or
+          (i32.and (i32.ne (local.get $separator) (i32.const 84)) (i32.ne (local.get $separator) (i32.const 32)))
+          (i32.lt_s
+            (i32.or (i32.or (local.get $month) (local.get $day)) (i32.or (i32.or (local.get $hour) (local.get $minute)) (local.get $sec)))
+            (i32.const 0)))
+      (then (return (i32.const -1))))
+    (local.set $q (i32.add (local.get $p) (i32.const 19)))
+    (local.set $mark (call $byteAt (local.get $q) (local.get $end)))
+    (if (i32.or (i32.eq (local.get $mark) (i32.const 46)) (i32.eq (local.get $mark) (i32.const 44)))
+      (then
+        (local.set $q (call $fraction (i32.add (local.get $q) (i32.const 1)) (local.get $end) (i32.const 9)))
+        (if (i32.lt_s (local.get $q) (i32.const 0)) (then (return (i32.const -1))))
+        (local.set $ms (global.get $ms))))
+    (local.set $zone (call $byteAt (local.get $q) (local.get $end)))
+    (if (i32.eq (local.get $zone) (i32.const 90))
+      (then
+        (local.set $hasZone (i32.const 1))
+        (local.set $q (i32.add (local.get $q) (i32.const 1))))
+      (else
+        (if (i32.or (i32.eq (local.get $zone) (i32.const 43)) (i32.eq (local.get $zone) (i32.const 45)))
+          (then
+            (local.set $hours (call $twoDigitsAt (i32.add (local.get $q) (i32.const 1)) (local.get $end)))
+            (local.set $colon
+              (i32.eq (call $byteAt (i32.add (local.get $q) (i32.const 3)) (local.get $end)) (i32.const 58)))
+            (local.set $minutes
+              (call $twoDigitsAt (i32.add (i32.add (local.get $q) (i32.const 3)) (local.get $colon)) (local.get $end)))
+            (if (i32.lt_s (i32.or (local.get $hours) (local.get $minutes)) (i32.const 0)) (then (return (i32.const -1))))
+            (local.set $offset (i32.add (i32.mul (local.get $hours) (i32.const 60)) (local.get $minutes)))
+            (if (i32.eq (local.get $zone) (i32.const 45)) (then (local.set $offset (i32.sub (i32.const 0) (local.get $offset)))))
+            (local.set $hasZone (i32.const 1))
+            (local.set $q (i32.add (local.get $q) (i32.add (i32.const 5) (local.get $colon))))))))
+    (if (i32.lt_u (local.get $q) (local.get $end))
+      (then (if (i32.ne (i32.load8_u (local.get $q)) (i32.const 32)) (then (return (i32.const -1))))))
+    (if (i32.eqz (call $validClock (local.get $month) (local.get $day) (local.get $hour) (local.get $minute) (local.get $sec)))
+      (then (return (i32.const -1))))
+    (i32.store offset=80 (local.get $slot)
+      (i32.add (i32.mul (local.get $century) (i32.const 100)) (local.get $yearOfCentury)))
+    (i32.store offset=16 (local.get $slot) (local.get $month))
+    (i32.store offset=20 (local.get $slot) (local.get $day))
+    (i32.store offset=24 (local.get $slot) (local.get $hour))
+    (i32.store offset=28 (local.get $slot) (local.get $minute))
+    (i32.store offset=32 (local.get $slot) (local.get $sec))
+    (i32.store offset=36 (local.get $slot) (local.get $ms))
+    (i32.store offset=84 (local.get $slot) (local.get $hasZone))
+    (i32.store offset=88 (local.get $slot) (local.get $offset))
+    (local.get $q))
+
+  ;; otherStatsLine(start, end, slot): a Stats line of another shape, as readOtherShape of stats-bytes.ts reads it: an
+  ;; ISO 8601 stamp (after an optional `<PRI>` and blanks), or a BSD stamp after a `<PRI>`. Answers 3 (an ISO stamp:
+  ;; its fields in the slot, see $isoStamp), 1 (a BSD stamp, as statsLine), 2 (as statsLine), or 0: not such a
+  ;; line, or one left to the JavaScript reader (an RFC 5424 header). Why: with these shapes (rsyslog's and
+  ;; syslog-ng's ISO file templates, a `<PRI>` kept by the receiver) the JavaScript reader cost every scan worker
+  ;; its warm-up again, and ~0.5 µs a line after it.
+  (func (export "otherStatsLine") (param $start i32) (param $end i32) (param $slot i32) (result i32)
+    (local $afterPri i32) (local $p i32) (local $q i32) (local $m i32) (local $iso i32)
+    (local.set $end (call $lineEnd (local.get $start) (local.get $end)))
+    (if (i32.gt_u (i32.sub (local.get $end) (local.get $start)) (i32.const 4096)) (then (return (i32.const 0))))
+    (local.set $afterPri (call $priEnd (local.get $start) (local.get $end)))
+    (if (i32.lt_s (local.get $afterPri) (i32.const 0)) (then (return (i32.const 0))))
+    (if (i32.gt_u (local.get $afterPri) (local.get $start))
+      (then
+        (if (call $maybeRfc5424 (local.get $afterPri) (local.get $end)) (then (return (i32.const 0))))))
+    (local.set $p (call $skipBlanks (local.get $afterPri) (local.get $end)))
+    (if (i32.ge_s (call $digitAt (local.get $p) (local.get $end)) (i32.const 0))
+      (then
+        (local.set $q (call $isoStamp (local.get $p) (local.get $end) (local.get $slot)))
+        (local.set $iso (i32.const 1)))
+      (else
+        ;; Without a `<PRI>`, statsLine has answered for a BSD stamp.
+        (if (i32.eq (local.get $afterPri) (local.get $start)) (then (return (i32.const 0))))
+        (local.set $q (call $bsdStamp (local.get $p) (local.get $start) (local.get $end) (local.get $slot)))))
+    (if (i32.lt_s (local.get $q) (i32.const 0)) (then (return (i32.const 0))))
+    (local.set $m (call $afterStamp (local.get $q) (local.get $end) (local.get $slot)))
+    (if (i32.eq (local.get $m) (i32.const -2)) (then (return (i32.const 2))))
+    (if (i32.lt_s (local.get $m) (i32.const 0)) (then (return (i32.const 0))))
+    (if (i32.eqz (call $statsPayload (local.get $m) (local.get $end) (local.get $slot))) (then (return (i32.const 0))))
+    (select (i32.const 3) (i32.const 1) (local.get $iso)))
+
+  ;; The payload from $messageStart, as parsePayload reads it: no "STATS:" in the message, and its first "Stats" in
+  ;; the strict form. Its counts go to the slot; answers 1, or 0 when it is not such a payload.
+  (func $statsPayload (param $messageStart i32) (param $end i32) (param $slot i32) (result i32)
+    (local $p i32) (local $i i32) (local $b i32) (local $stats i32) (local $n i32) (local $active i32)
     (local.set $stats (i32.const -1))
     (local.set $i (local.get $messageStart))
     (block $scanDone
