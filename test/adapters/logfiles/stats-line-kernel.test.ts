@@ -83,7 +83,7 @@ describe('Stats line kernel (WebAssembly)', () => {
     }
   });
 
-  test('Stats lines of the other shapes (ISO 8601, `<PRI>`): the kernel reads what the JavaScript reader reads', () => {
+  test('Stats lines of the other shapes (ISO 8601, `<PRI>`, RFC 5424): the kernel reads what the JavaScript reader reads', () => {
     assert.ok(kernel);
     for (const timeZone of ['UTC', 'Europe/Paris', 'America/St_Johns']) {
       const js = new StatsLineBytes();
@@ -91,7 +91,7 @@ describe('Stats line kernel (WebAssembly)', () => {
       const general = createLineReader({ year: 2026, timeZone });
       let lines = 0;
       let taken = 0;
-      let left = 0;
+      let rfc5424 = 0;
       let at = 0;
       for (const line of [...statsLineCases(2000), ...otherShapeCases(8000)]) {
         lines++;
@@ -99,16 +99,13 @@ describe('Stats line kernel (WebAssembly)', () => {
         const [start, end] = place(line, at);
         const jsAnswer = js.readOtherShape(window.bytes, start, end, timeZone);
         const wasmAnswer = wasm.readOther(start, end, timeZone);
+        // (The kernel may leave a line to JavaScript: a host of over 128 bytes; none here.)
+        assert.equal(wasmAnswer, jsAnswer, JSON.stringify(line));
         if (wasmAnswer === 'no') {
-          // Left to the JavaScript reader: a line it does not take either, or an RFC 5424 header.
-          if (jsAnswer !== 'no') {
-            left++;
-            assert.match(line, /^<\d{1,3}>[1-9]\d? /, `left to JavaScript: ${JSON.stringify(line)}`);
-          }
           continue;
         }
         taken++;
-        assert.equal(wasmAnswer, jsAnswer, JSON.stringify(line));
+        rfc5424 += /^<\d+>\d{1,2} /.test(line) ? 1 : 0;
         const fields = (r: StatsLineBytes | StatsLineReader) => ({
           host: r.host,
           active: r.active,
@@ -127,7 +124,7 @@ describe('Stats line kernel (WebAssembly)', () => {
       }
       wasm.release();
       assert.ok(taken > lines / 10, `${taken} of ${lines} taken (${timeZone})`);
-      assert.ok(left > 0 && left < taken, `${left} left to JavaScript`);
+      assert.ok(rfc5424 > 100, `${rfc5424} RFC 5424 lines taken`);
     }
   });
 

@@ -19,7 +19,8 @@
 ;; not the kept one; the caller decides whether it is a facility.severity token, keeps it, and asks again.
 ;; envelope(start, end, slot) reads the same envelope of any line (a Call Bridge STATS line, an MMP audit line…) and
 ;; leaves its message to the caller: the general parser's payload reading then runs on the message alone.
-;; otherStatsLine(start, end, slot) reads Stats lines of the other shapes: an ISO 8601 stamp, a `<PRI>` before either.
+;; otherStatsLine(start, end, slot) reads Stats lines of the other shapes: an ISO 8601 stamp, a `<PRI>` before either,
+;; an RFC 5424 header.
 (module
   (import "env" "memory" (memory 1))
 
@@ -347,9 +348,9 @@
         (br $next)))
     (i32.const -1))
 
-  ;; 1 when an RFC 5424 version may start at $p (rfc5424Version of stats-bytes.ts answers 'yes' or 'unsure'): such
-  ;; lines are left to the JavaScript reader. 0 otherwise.
-  (func $maybeRfc5424 (param $p i32) (param $end i32) (result i32)
+  ;; Whether an RFC 5424 version starts at $p, as rfc5424Version of stats-bytes.ts answers: 1 'yes', 2 'unsure' (a
+  ;; byte beyond ASCII after it: left to the JavaScript reader), 0 'no'.
+  (func $rfc5424Version (param $p i32) (param $end i32) (result i32)
     (local $q i32) (local $next i32)
     (if (i32.lt_s (call $digitAt (local.get $p) (local.get $end)) (i32.const 1)) (then (return (i32.const 0))))
     (local.set $q
@@ -359,7 +360,7 @@
         (i32.ge_s (call $digitAt (i32.add (local.get $p) (i32.const 1)) (local.get $end)) (i32.const 0))))
     (if (i32.ne (call $byteAt (local.get $q) (local.get $end)) (i32.const 32)) (then (return (i32.const 0))))
     (local.set $next (call $byteAt (i32.add (local.get $q) (i32.const 1)) (local.get $end)))
-    (if (i32.ge_s (local.get $next) (i32.const 128)) (then (return (i32.const 1))))
+    (if (i32.ge_s (local.get $next) (i32.const 128)) (then (return (i32.const 2))))
     (i32.eqz
       (i32.or
         (i32.or (i32.lt_s (local.get $next) (i32.const 0)) (i32.eq (local.get $next) (i32.const 32)))
@@ -439,21 +440,62 @@
     (i32.store offset=88 (local.get $slot) (local.get $offset))
     (local.get $q))
 
+  ;; An RFC 5424 Stats line after its `<PRI>` (from $p), as #readRfc5424 of stats-bytes.ts reads it: six tokens
+  ;; (version, stamp, host, app, procid, msgid), the stamp an ISO one the whole token long, a host that is not `-`,
+  ;; structured data `-`, then the payload. Answers 3 (fields as $isoStamp leaves them) or 0.
+  (func $rfc5424 (param $p i32) (param $end i32) (param $slot i32) (result i32)
+    (local $i i32) (local $e i32) (local $stampAt i32) (local $stampEnd i32) (local $hostAt i32) (local $hostEnd i32)
+    (block $done
+      (loop $token
+        (br_if $done (i32.ge_s (local.get $i) (i32.const 6)))
+        (local.set $p (call $skipBlanks (local.get $p) (local.get $end)))
+        (local.set $e (call $tokenEnd (local.get $p) (local.get $end)))
+        (if (i32.eq (local.get $e) (local.get $p)) (then (return (i32.const 0))))
+        (if (i32.eq (local.get $i) (i32.const 1))
+          (then
+            (local.set $stampAt (local.get $p))
+            (local.set $stampEnd (local.get $e))))
+        (if (i32.eq (local.get $i) (i32.const 2))
+          (then
+            (local.set $hostAt (local.get $p))
+            (local.set $hostEnd (local.get $e))))
+        (local.set $p (local.get $e))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $token)))
+    (if (i32.ne (call $isoStamp (local.get $stampAt) (local.get $stampEnd) (local.get $slot)) (local.get $stampEnd))
+      (then (return (i32.const 0))))
+    ;; A nil host makes a record without a host: the general way says what that is.
+    (if (i32.and
+          (i32.eq (i32.sub (local.get $hostEnd) (local.get $hostAt)) (i32.const 1))
+          (i32.eq (i32.load8_u (local.get $hostAt)) (i32.const 45)))
+      (then (return (i32.const 0))))
+    (if (i32.eqz (call $keepHost (local.get $hostAt) (local.get $hostEnd) (local.get $slot))) (then (return (i32.const 0))))
+    (local.set $p (call $skipBlanks (local.get $p) (local.get $end)))
+    (if (i32.ne (call $byteAt (local.get $p) (local.get $end)) (i32.const 45)) (then (return (i32.const 0))))
+    (if (i32.eqz (call $statsPayload
+          (call $skipBlanks (i32.add (local.get $p) (i32.const 1)) (local.get $end)) (local.get $end) (local.get $slot)))
+      (then (return (i32.const 0))))
+    (i32.const 3))
+
   ;; otherStatsLine(start, end, slot): a Stats line of another shape, as readOtherShape of stats-bytes.ts reads it: an
-  ;; ISO 8601 stamp (after an optional `<PRI>` and blanks), or a BSD stamp after a `<PRI>`. Answers 3 (an ISO stamp:
-  ;; its fields in the slot, see $isoStamp), 1 (a BSD stamp, as statsLine), 2 (as statsLine), or 0: not such a
-  ;; line, or one left to the JavaScript reader (an RFC 5424 header). Why: with these shapes (rsyslog's and
+  ;; ISO 8601 stamp (after an optional `<PRI>` and blanks), a BSD stamp after a `<PRI>`, or an RFC 5424 header.
+  ;; Answers 3 (an ISO stamp: its fields in the slot, see $isoStamp), 1 (a BSD stamp, as statsLine), 2 (as
+  ;; statsLine), or 0: not such a line, or one left to the JavaScript reader (a host of over 128 bytes, a byte
+  ;; beyond ASCII after an RFC 5424 version). Why: with these shapes (rsyslog's and
   ;; syslog-ng's ISO file templates, a `<PRI>` kept by the receiver) the JavaScript reader cost every scan worker
   ;; its warm-up again, and ~0.5 µs a line after it.
   (func (export "otherStatsLine") (param $start i32) (param $end i32) (param $slot i32) (result i32)
-    (local $afterPri i32) (local $p i32) (local $q i32) (local $m i32) (local $iso i32)
+    (local $afterPri i32) (local $p i32) (local $q i32) (local $m i32) (local $iso i32) (local $version i32)
     (local.set $end (call $lineEnd (local.get $start) (local.get $end)))
     (if (i32.gt_u (i32.sub (local.get $end) (local.get $start)) (i32.const 4096)) (then (return (i32.const 0))))
     (local.set $afterPri (call $priEnd (local.get $start) (local.get $end)))
     (if (i32.lt_s (local.get $afterPri) (i32.const 0)) (then (return (i32.const 0))))
     (if (i32.gt_u (local.get $afterPri) (local.get $start))
       (then
-        (if (call $maybeRfc5424 (local.get $afterPri) (local.get $end)) (then (return (i32.const 0))))))
+        (local.set $version (call $rfc5424Version (local.get $afterPri) (local.get $end)))
+        (if (i32.eq (local.get $version) (i32.const 1))
+          (then (return (call $rfc5424 (local.get $afterPri) (local.get $end) (local.get $slot)))))
+        (if (i32.eq (local.get $version) (i32.const 2)) (then (return (i32.const 0))))))
     (local.set $p (call $skipBlanks (local.get $afterPri) (local.get $end)))
     (if (i32.ge_s (call $digitAt (local.get $p) (local.get $end)) (i32.const 0))
       (then
