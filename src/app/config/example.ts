@@ -60,6 +60,10 @@ restart:
 analysis:
   limit: 149
   cmaClients: webrtc-only    # mixed when CMA desktop or iOS clients are in use
+  # What a Web Bridge logs when it refuses a join at its limit is not documented: wbguard assumes four wordings
+  # at ERROR/WARN level. Once you have seen yours, say it here (regular expressions, any case; docs/analyze.md).
+  #joinRefusedPatterns: ["join refused", "unable to join meeting"]
+  #joinRefusedLevels: [ERROR, WARN]
 
 state: /var/lib/wbguard       # store, journal, webbridge_restart_logs.txt, lock
 store: sqlite                 # or postgres://wbguard@db.example.com/wbguard with store.password
