@@ -4,8 +4,8 @@
  * Offline CMS logs run to gigabytes of ordinary lines; only lines containing one of the candidate substrings
  * (core/parse `candidateSubstringsFor` the join refusal in force) are decoded and parsed — and of the lines found by
  * a level word alone (ERROR, WARN: a fifth of all lines in some CMS logs), only those that also say what a join
- * refusal says (`RefusalLineOptions`). Every other line is counted as read and not inspected, so `lines.malformed` counts
- * unreadable candidate lines only (documented in docs/analyze.md).
+ * refusal says (`RefusalLineOptions`). Every other line is counted as read and not inspected, so `lines.malformed`
+ * counts unreadable candidate lines only (documented in docs/analyze.md).
  *
  * How, and why so: bytes are read straight into one fixed window (a ByteWindow) and scanned where they lie. Each
  * substring is searched with Buffer.indexOf over the whole window at once (a native search that skips ahead), and
@@ -84,7 +84,7 @@ export interface CandidateScannerOptions {
   readonly kernel?: 'wasm' | 'js';
   /**
    * Lines holding a level word are candidates only when they also say what a refusal says (or hold the marker);
-   * with no level words, every line saying what a refusal says is a candidate.
+   * with no level words, every line counts as holding one.
    */
   readonly refusals?: RefusalLineOptions;
   /**
