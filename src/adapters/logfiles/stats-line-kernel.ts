@@ -1,9 +1,10 @@
 /**
  * @module adapters/logfiles/stats-line-kernel
  * The WebAssembly reader of Web Bridge Stats lines (wasm/stats-line.wat), over the memory of a scan window: a line
- * the scanner found is read where it lies, with no string and no object made — of the common BSD shape (`read`), and
- * of the others (`readOther`: an ISO 8601 stamp, a `<PRI>` before either stamp, an RFC 5424 header). It reads exactly what
- * core/parse/stats-bytes.ts reads (a test holds them equal); whatever it does not take goes the JavaScript way.
+ * the scanner found is read where it lies, with no string and no object made — of the common BSD shape (`read`),
+ * and of the others (`readOther`: an ISO 8601 stamp, a `<PRI>` before either stamp, an RFC 5424 header). It reads
+ * exactly what core/parse/stats-bytes.ts reads (a test holds them equal); whatever it does not take goes the
+ * JavaScript way.
  * Why: in JavaScript, each scan worker ran its first ~20,000 Stats lines in V8's interpreter (~3 µs each) while the
  * reader was optimised on a background thread, competing with the scan for the same two cores, and did so again in
  * every worker: that was most of what `analyze` spent beyond reading and searching the bytes (docs/benchmarks.md).
