@@ -6,8 +6,9 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { requiredLiterals } from '../../core/parse/join-refusal.js';
 import { ConfigError, SecretError } from '../../errors.js';
-import { loadConfig, type WbguardConfig } from '../config/index.js';
+import { joinRefusalSettings, loadConfig, type WbguardConfig } from '../config/index.js';
 import { type Check, fail, ok, warn } from './check.js';
 
 /** The configuration, or a failed check saying why it cannot be used (every problem listed). */
@@ -93,6 +94,32 @@ export function checkCmaClients(config: WbguardConfig, out: Check[]): void {
           'analysis',
           'analysis.cmaClients',
           'mixed: CMA desktop/iOS clients inflate CMA, so the leak estimate is only a lower bound',
+        ),
+  );
+}
+
+/**
+ * How join refusals will be recognised: a pattern with no literal part makes every line at a refusal level (every
+ * line, with no levels) be read the slow way, and no pattern at all looks for none; both are said, with the fix.
+ * (Whether the wording is the assumed one is said beside what syslog showed: syslog-checks.ts.)
+ */
+export function checkJoinRefusal(config: WbguardConfig, out: Check[]): void {
+  const settings = joinRefusalSettings(config);
+  const subject = 'analysis.joinRefusedPatterns';
+  if (settings.patterns.length === 0) {
+    out.push(warn('analysis', subject, 'empty: join refusals are not looked for'));
+    return;
+  }
+  const where = settings.levels.length === 0 ? 'in any line' : `in lines holding ${settings.levels.join(' or ')}`;
+  const slow = settings.patterns.filter((p) => requiredLiterals(new RegExp(p, 'i').source) === undefined);
+  out.push(
+    slow.length === 0
+      ? ok('analysis', subject, `${settings.patterns.length} pattern(s), looked for ${where}`)
+      : warn(
+          'analysis',
+          subject,
+          `${slow.map((p) => JSON.stringify(p)).join(', ')}: no plain part every match holds, so every line ${settings.levels.length === 0 ? '' : 'at a refusal level '}is read the slow way (analyze takes several times as long)`,
+          'give each pattern (each branch of a top-level |) a few plain letters, e.g. "participant limit \\d+" (docs/analyze.md)',
         ),
   );
 }

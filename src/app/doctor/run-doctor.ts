@@ -18,7 +18,7 @@ import {
 import { mmpClientFor } from '../restart/mmp-wiring.js';
 import { type ApiObservation, checkApis } from './api-checks.js';
 import { type Check, fail, ok, warn } from './check.js';
-import { checkCmaClients, checkConfig, checkState } from './config-checks.js';
+import { checkCmaClients, checkConfig, checkJoinRefusal, checkState } from './config-checks.js';
 import { askDaemon, checkDaemonState, daemonRefusedCheck } from './daemon-source.js';
 import { checkMmp, type MmpObservation } from './mmp-checks.js';
 import { type NameLookup, systemLookup } from './name-lookup.js';
@@ -193,6 +193,7 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorResult> {
   }
   await checkState(config, head);
   checkCmaClients(config, head);
+  checkJoinRefusal(config, head);
   const syslogChecks: Check[] = [];
   const apiChecks: Check[] = [];
   const mmpChecks: Check[] = [];

@@ -120,12 +120,12 @@ test('with a daemon running on the syslog address, its API is asked instead of l
   assert.doesNotMatch(r.out, /cannot listen/);
 });
 
-test('warnings: CMS 2.9 without Web Bridge 3 (the real fix), mixed CMA clients, no statusPattern; exit 0', async (t) => {
+test('warnings: CMS 2.9 without Web Bridge 3 (the real fix), mixed CMA clients, no statusPattern, a slow refusal pattern; exit 0', async (t) => {
   const f = await doctorCluster(t, 1, { softwareVersion: '2.9.2' });
   const base = f.base();
   f.writeConfig({
     ...base,
-    analysis: { cmaClients: 'mixed' },
+    analysis: { cmaClients: 'mixed', joinRefusedPatterns: ['join refused', '[jJ][oO][iI][nN]|too full'] },
     mmp: { ...(base.mmp as object), statusPattern: '' },
   });
   await f.logsReady();
@@ -139,7 +139,11 @@ test('warnings: CMS 2.9 without Web Bridge 3 (the real fix), mixed CMA clients, 
   );
   assert.match(r.out, /! analysis\.cmaClients: mixed: .*only a lower bound/);
   assert.match(r.out, /\| mmp\.statusPattern is empty/);
-  assert.match(r.out, /^\d+ ✔ {2}4 ! {2}0 ✘$/m);
+  assert.match(
+    r.out,
+    /! analysis\.joinRefusedPatterns: "\[jJ\]\[oO\]\[iI\]\[nN\]\|too full": no plain part every match holds, so every line at a refusal level is read the slow way/,
+  );
+  assert.match(r.out, /^\d+ ✔ {2}5 ! {2}0 ✘$/m);
 });
 
 test("syslog through a syslog server's files (`files:` and no listener): the files are read", async (t) => {
@@ -189,6 +193,7 @@ test('no join refusal seen by the assumed wording: the doctor says the wording i
   await f.logsReady();
   const r = await f.doctor(['--logs', f.logs]);
   assert.match(r.out, /✔ cms1: join refusals: none seen \(by the assumed wording: .*analysis\.joinRefusedPatterns/);
+  assert.match(r.out, /✔ analysis\.joinRefusedPatterns: 4 pattern\(s\), looked for in lines holding ERROR or WARN/);
 });
 
 test('a listen too short for the 5-minute Call Bridge STATS is a warning that says how long to listen', async (t) => {
