@@ -1,32 +1,35 @@
 /**
  * @module app/analyze/node-names
  * Maps syslog hosts to node names from a configuration file's `webbridges` / `callbridges` lists
- * (`{ name, syslogHost }`; syslogHost defaults to name), and how a join refusal is recognised from its `analysis`
- * section. Only those keys are read here, so `analyze --config` works with any wbguard configuration.
+ * (`{ name, syslogHost }`; syslogHost defaults to name), and its `analysis` section (the limit, the CMA clients, the
+ * staleness, how a join refusal is recognised). Only those keys are read here, so `analyze --config` works with any
+ * wbguard configuration.
  */
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { DEFAULT_JOIN_REFUSAL_SETTINGS, type JoinRefusalSettings } from '../../core/parse/join-refusal.js';
+import type { JoinRefusalSettings } from '../../core/parse/join-refusal.js';
 import { ConfigError } from '../../errors.js';
-import { AnalysisSchema } from '../config/schema.js';
+import { type AnalysisConfig, AnalysisSchema } from '../config/schema.js';
 
 export interface NodeNames {
   readonly webbridgeNames: Map<string, string>;
   readonly callbridgeNames: Map<string, string>;
   /** `analysis.joinRefusedPatterns` and `analysis.joinRefusedLevels` (their defaults when not set). */
   readonly joinRefusal: JoinRefusalSettings;
+  /** The `analysis` section, its defaults filled in. */
+  readonly analysis: AnalysisConfig;
 }
 
-/** The join refusal of the configuration's `analysis` section, checked by the configuration's own schema. */
-function joinRefusalOf(analysis: unknown, issues: string[]): JoinRefusalSettings {
+/** The configuration's `analysis` section, checked by the configuration's own schema. */
+function analysisOf(analysis: unknown, issues: string[]): AnalysisConfig {
   const parsed = AnalysisSchema.safeParse(analysis ?? {});
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       issues.push(`analysis.${issue.path.join('.')}: ${issue.message}`);
     }
-    return DEFAULT_JOIN_REFUSAL_SETTINGS;
+    return AnalysisSchema.parse({});
   }
-  return { patterns: parsed.data.joinRefusedPatterns, levels: parsed.data.joinRefusedLevels };
+  return parsed.data;
 }
 
 function mapOf(list: unknown, key: string, issues: string[]): Map<string, string> {
@@ -71,13 +74,16 @@ export async function readNodeNames(path: string): Promise<NodeNames> {
   }
   const issues: string[] = [];
   const d = (doc ?? {}) as Record<string, unknown>;
-  const names = {
+  const names: Omit<NodeNames, 'joinRefusal'> = {
     webbridgeNames: mapOf(d.webbridges, 'webbridges', issues),
     callbridgeNames: mapOf(d.callbridges, 'callbridges', issues),
-    joinRefusal: joinRefusalOf(d.analysis, issues),
+    analysis: analysisOf(d.analysis, issues),
   };
   if (issues.length > 0) {
     throw new ConfigError(`the configuration has ${issues.length} problem(s) [path:${path}]`, issues);
   }
-  return names;
+  return {
+    ...names,
+    joinRefusal: { patterns: names.analysis.joinRefusedPatterns, levels: names.analysis.joinRefusedLevels },
+  };
 }

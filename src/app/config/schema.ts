@@ -581,3 +581,4 @@ export type AlertConfig = z.output<typeof AlertSchema>;
 export type PolicyConfig = z.output<typeof PolicySchema>;
 export type ClusterConfig = z.output<typeof ClusterSchema>;
 export type AlertingConfig = z.output<typeof AlertingSchema>;
+export type AnalysisConfig = z.output<typeof AnalysisSchema>;

@@ -161,6 +161,30 @@ describe('wbguard analyze', () => {
     assert.match(io.err(), /analysis\.joinRefusedPatterns\.0: not a valid regular expression/);
   });
 
+  test('--config: its analysis settings stand where no flag says otherwise', async () => {
+    const logFile = join(dir, 'near-limit.log');
+    writeFileSync(
+      logFile,
+      [
+        'Nov 16 05:00:00 cms1 "webbridge": INFO : Stats 120, c:120, d:0',
+        'Nov 16 05:00:10 cms1 "webbridge": INFO : Stats 121, c:121, d:0',
+        '',
+      ].join('\n'),
+    );
+    const config = join(dir, 'limit-config.yaml');
+    writeFileSync(config, 'analysis:\n  limit: 100\n  cmaClients: mixed\n');
+    const run = async (...args: string[]) => {
+      const io = memoryIo();
+      assert.equal(await runCli(['analyze', logFile, '--json', '--year', '2026', '--no-versions', ...args], io), 0);
+      const doc = JSON.parse(io.out()) as { webbridges: Array<{ reachedLimit: boolean; limitEpisodes: unknown[] }> };
+      return doc.webbridges[0]?.reachedLimit;
+    };
+    assert.equal(await run(), false, 'the default limit, 149');
+    assert.equal(await run('--config', config), true, "the config's limit, 100");
+    assert.equal(await run('--config', config, '--limit', '149'), false, 'a flag given wins');
+    assert.equal(await run('--limit', '110'), true);
+  });
+
   test('no path is a usage error', async () => {
     const io = memoryIo();
     assert.equal(await runCli(['analyze'], io), 2);

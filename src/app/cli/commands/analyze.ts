@@ -106,7 +106,7 @@ export const registerAnalyze: RegisterVerb = (program, io, result) => {
     .option('--stale-after <minutes>', 'a node with no sample for this long is stale', '15')
     .option(
       '--config <file>',
-      'map syslog hosts to node names with the webbridges/callbridges of this config (and take its analysis.joinRefused*)',
+      'map syslog hosts to node names with the webbridges/callbridges of this config, and take its analysis settings (limit, cmaClients, staleAfterMs, joinRefused*) where no flag says otherwise',
     )
     .option(
       '--join-refused <pattern>',
@@ -133,7 +133,7 @@ Examples:
 Exit status: 0 analysed, 1 some input could not be read (the rest was analysed), no CMS log line was found or
 the HTML report could not be written (the summary is still printed), 2 usage error.`,
     )
-    .action(async (paths, opts) => {
+    .action(async (paths, opts, command) => {
       if (!isValidTimeZone(opts.tz)) {
         throw new UsageError(`--tz is not a known time zone [value:${opts.tz}]`, {
           hint: 'use an IANA name such as UTC or Europe/Berlin',
@@ -160,15 +160,18 @@ the HTML report could not be written (the summary is still printed), 2 usage err
           : undefined,
         showProgress ? import('cli-progress').then((m) => m.default) : undefined,
       ]);
+      // With --config, its analysis section stands where a flag was not given: the same settings as `wbguard run`.
+      const fromConfig = (flag: 'limit' | 'cmaClients' | 'staleAfter') =>
+        names !== undefined && command.getOptionValueSource(flag) === 'default';
       let bar: cliProgress.SingleBar | undefined;
       const { report, series, errors } = await analyzePaths(paths, {
         ...(year === undefined ? {} : { year }),
         ...(since === undefined ? {} : { since }),
         ...(until === undefined ? {} : { until }),
         timeZone: opts.tz,
-        limit,
-        cmaClients: opts.cmaClients,
-        staleAfterMs: staleMinutes * 60_000,
+        limit: names && fromConfig('limit') ? names.analysis.limit : limit,
+        cmaClients: names && fromConfig('cmaClients') ? names.analysis.cmaClients : opts.cmaClients,
+        staleAfterMs: names && fromConfig('staleAfter') ? names.analysis.staleAfterMs : staleMinutes * 60_000,
         ...(names ? { webbridgeNames: names.webbridgeNames, callbridgeNames: names.callbridgeNames } : {}),
         joinRefusal: {
           patterns: refusedPatterns ?? names?.joinRefusal.patterns ?? DEFAULT_JOIN_REFUSAL_SETTINGS.patterns,
