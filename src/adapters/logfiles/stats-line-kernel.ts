@@ -184,18 +184,18 @@ export class StatsLineReader extends StatsLineState {
     }
     const i32 = this.#kernel.i32;
     const at = this.#at32;
-    const year = i32[at + I32.year] as number;
-    const month = i32[at + I32.month] as number;
-    const day = i32[at + I32.day] as number;
-    const hour = i32[at + I32.hour] as number;
-    const minute = i32[at + I32.minute] as number;
-    const second = i32[at + I32.second] as number;
-    const ms = i32[at + I32.ms] as number;
-    // The instant as isoStampEnd (core/parse/line-bytes.ts) makes it, with the same calls.
-    const instant =
-      i32[at + I32.hasZone] === 1
-        ? Date.UTC(year, month - 1, day, hour, minute, second, ms) - (i32[at + I32.offsetMinutes] as number) * 60_000
-        : wallClockToEpoch(timeZone, year, month, day, hour, minute, second, ms);
+    // The instant as isoStampEnd (core/parse/line-bytes.ts) makes it: by the same function.
+    const instant = wallClockToEpoch(
+      timeZone,
+      i32[at + I32.year] as number,
+      i32[at + I32.month] as number,
+      i32[at + I32.day] as number,
+      i32[at + I32.hour] as number,
+      i32[at + I32.minute] as number,
+      i32[at + I32.second] as number,
+      i32[at + I32.ms] as number,
+      i32[at + I32.hasZone] === 1 ? (i32[at + I32.offsetMinutes] as number) : undefined,
+    );
     if (!Number.isFinite(instant)) {
       return 'no';
     }

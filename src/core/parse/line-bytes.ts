@@ -164,10 +164,7 @@ export function isoStampEnd(bytes: Uint8Array, end: number, p: number, timeZone:
   if (!validClock(month, day, hour, minute, second)) {
     return -1;
   }
-  const at =
-    offsetMinutes === undefined
-      ? wallClockToEpoch(timeZone, year, month, day, hour, minute, second, ms)
-      : Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
+  const at = wallClockToEpoch(timeZone, year, month, day, hour, minute, second, ms, offsetMinutes);
   if (!Number.isFinite(at)) {
     return -1;
   }

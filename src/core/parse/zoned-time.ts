@@ -64,8 +64,9 @@ export function zoneOffsetMs(timeZone: string, utcMs: number): number {
 }
 
 /**
- * Epoch ms of a wall-clock time in `timeZone`. In the DST gap the time is shifted forward; in the repeated hour
- * the first (summer-time) instant is taken, as most syslog readers do.
+ * Epoch ms of a wall-clock time in `timeZone`, or at `offsetMinutes` east of UTC when the stamp said its offset (ISO
+ * 8601 `Z`, `+02:00`). In the DST gap the time is shifted forward; in the repeated hour the first (summer-time)
+ * instant is taken, as most syslog readers do.
  */
 export function wallClockToEpoch(
   timeZone: string,
@@ -76,8 +77,12 @@ export function wallClockToEpoch(
   minute: number,
   second: number,
   ms: number,
+  offsetMinutes?: number,
 ): number {
   const guess = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  if (offsetMinutes !== undefined) {
+    return guess - offsetMinutes * 60_000;
+  }
   if (timeZone === 'UTC' || timeZone === 'Etc/UTC') {
     return guess;
   }
