@@ -402,7 +402,7 @@ export class CandidateScanner {
     }
     const range = this.#window.bytes.subarray(start, end);
     let mask = this.#recordNeedles.some((n) => range.includes(n.whole)) ? HAS_RECORD : 0;
-    if (this.#levelWords.length === 0 || this.#window.saysAny(start, end, this.#levelWords)) {
+    if (this.#holdsLevel(start, end)) {
       mask |= HAS_LEVEL;
     }
     if (
@@ -467,11 +467,7 @@ export class CandidateScanner {
         continue;
       }
       // Found by an anchor alone: a candidate when it holds a whole wording and a level word (if there are any).
-      if (
-        byAnchor &&
-        ((this.#levelWords.length > 0 && !this.#window.saysAny(from, to, this.#levelWords)) ||
-          !this.#window.saysAny(from, to, this.#wordings))
-      ) {
+      if (byAnchor && (!this.#holdsLevel(from, to) || !this.#window.saysAny(from, to, this.#wordings))) {
         continue;
       }
       previous = from;
@@ -510,7 +506,12 @@ export class CandidateScanner {
     if (region.subarray(at + 1, lineEnd).includes(whole)) {
       return true;
     }
-    return this.#levelWords.length === 0 || this.#window.saysAny(start + lineStart, start + lineEnd, this.#levelWords);
+    return this.#holdsLevel(start + lineStart, start + lineEnd);
+  }
+
+  /** Whether `[from, to)` of the window holds a level word; with none (a refusal in any line), every line does. */
+  #holdsLevel(from: number, to: number): boolean {
+    return this.#levelWords.length === 0 || this.#window.saysAny(from, to, this.#levelWords);
   }
 
   /** Hands on the candidate line `[from, to)` of the window: as bytes if taken so, else decoded. */

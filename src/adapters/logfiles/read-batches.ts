@@ -133,20 +133,10 @@ class RecordSink implements CandidateSink {
   bytes(bytes: Uint8Array, start: number, end: number): boolean {
     const stats = this.#stats;
     if (!stats) {
-      const record = this.#reader.readWebBridgeStats(bytes, start, end);
-      if (record) {
-        this.#out.add(record);
-      }
-      return record !== undefined;
+      return this.#statsInJavaScript(bytes, start, end);
     }
     if (stats.read(start, end)) {
-      this.#out.addWebBridgeStats(
-        stats.host,
-        this.#reader.resolveStamp(stats.stamp),
-        stats.active,
-        stats.connects,
-        stats.disconnects,
-      );
+      this.#addStats(stats, this.#reader.resolveStamp(stats.stamp));
       return true;
     }
     // Another candidate (a Call Bridge STATS line, an audit line…) with a BSD envelope: the kernel reads the
@@ -156,24 +146,28 @@ class RecordSink implements CandidateSink {
       // Not the BSD shape: a Stats line with an ISO 8601 stamp, or a `<PRI>`, is read by the kernel too; one with an
       // RFC 5424 header (or whatever the kernel leaves) from bytes in JavaScript.
       const other = stats.readOther(start, end, this.#timeZone);
-      if (other !== 'no') {
-        this.#out.addWebBridgeStats(
-          stats.host,
-          other === 'bsd' ? this.#reader.resolveStamp(stats.stamp) : stats.at,
-          stats.active,
-          stats.connects,
-          stats.disconnects,
-        );
-        return true;
+      if (other === 'no') {
+        return this.#statsInJavaScript(bytes, start, end);
       }
-      const record = this.#reader.readWebBridgeStats(bytes, start, end);
-      if (record) {
-        this.#out.add(record);
-      }
-      return record !== undefined;
+      this.#addStats(stats, other === 'bsd' ? this.#reader.resolveStamp(stats.stamp) : stats.at);
+      return true;
     }
     this.#take(this.#reader.envelopeOutcome(stats, message));
     return true;
+  }
+
+  /** The Stats line the kernel just read, at instant `at`, packed by its fields. */
+  #addStats(stats: StatsLineReader, at: number): void {
+    this.#out.addWebBridgeStats(stats.host, at, stats.active, stats.connects, stats.disconnects);
+  }
+
+  /** A Stats line read from its bytes in JavaScript (stats-bytes.ts), when it is one; false leaves it to `line`. */
+  #statsInJavaScript(bytes: Uint8Array, start: number, end: number): boolean {
+    const record = this.#reader.readWebBridgeStats(bytes, start, end);
+    if (record) {
+      this.#out.add(record);
+    }
+    return record !== undefined;
   }
 
   line(line: string): void {
