@@ -7,15 +7,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import type { JoinRefusalSettings } from '../../core/parse/join-refusal.js';
 import { ConfigError } from '../../errors.js';
 import { type AnalysisConfig, AnalysisSchema } from '../config/schema.js';
 
 export interface NodeNames {
   readonly webbridgeNames: Map<string, string>;
   readonly callbridgeNames: Map<string, string>;
-  /** `analysis.joinRefusedPatterns` and `analysis.joinRefusedLevels` (their defaults when not set). */
-  readonly joinRefusal: JoinRefusalSettings;
   /** The `analysis` section, its defaults filled in. */
   readonly analysis: AnalysisConfig;
 }
@@ -74,7 +71,7 @@ export async function readNodeNames(path: string): Promise<NodeNames> {
   }
   const issues: string[] = [];
   const d = (doc ?? {}) as Record<string, unknown>;
-  const names: Omit<NodeNames, 'joinRefusal'> = {
+  const names: NodeNames = {
     webbridgeNames: mapOf(d.webbridges, 'webbridges', issues),
     callbridgeNames: mapOf(d.callbridges, 'callbridges', issues),
     analysis: analysisOf(d.analysis, issues),
@@ -82,8 +79,5 @@ export async function readNodeNames(path: string): Promise<NodeNames> {
   if (issues.length > 0) {
     throw new ConfigError(`the configuration has ${issues.length} problem(s) [path:${path}]`, issues);
   }
-  return {
-    ...names,
-    joinRefusal: { patterns: names.analysis.joinRefusedPatterns, levels: names.analysis.joinRefusedLevels },
-  };
+  return names;
 }

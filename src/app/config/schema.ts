@@ -7,7 +7,12 @@
  */
 import { z } from 'zod';
 import { ALERT_EVENTS } from '../../core/alerts/conditions.js';
-import { DEFAULT_JOIN_REFUSED_PATTERN_SOURCES, LEVEL_SUBSTRINGS } from '../../core/parse/join-refusal.js';
+import {
+  DEFAULT_JOIN_REFUSED_PATTERN_SOURCES,
+  LEVEL_SUBSTRINGS,
+  LEVEL_WORD,
+  MAX_LEVEL_WORDS,
+} from '../../core/parse/join-refusal.js';
 import { crossCheck } from './cross-checks.js';
 import {
   cidr,
@@ -198,11 +203,11 @@ export const AnalysisSchema = z
       .max(32)
       .default([...DEFAULT_JOIN_REFUSED_PATTERN_SOURCES])
       .describe(
-        'What a Web Bridge logs when it refuses a join at its limit: regular expressions, matched in any case. The defaults are an assumed wording (no source documents it): replace them with what your Web Bridges log (`wbguard doctor` counts the refusals it sees). Give each a literal part of a few letters (`participant limit \\d+`): only lines holding such a part are read, at full speed; a pattern without one (`[jJ]oin`; each branch of `a|b` needs its own) makes every line at a refusal level be read, more slowly. Empty: refusals are not looked for (docs/analyze.md).',
+        'What a Web Bridge logs when it refuses a join at its limit: regular expressions, matched in any case. The defaults are an assumed wording (no source documents it): replace them with what your Web Bridges log (`wbguard doctor` counts the refusals it sees). Give each a literal part of a few letters (`participant limit \\d+`): only lines holding such a part are read, at full speed; a pattern without one (`[jJ][oO][iI][nN]`; each branch of `a|b` needs its own) makes every line at a refusal level be read, more slowly. Empty: refusals are not looked for (docs/analyze.md).',
       ),
     joinRefusedLevels: z
-      .array(z.string().regex(/^[!-~]{1,32}$/, 'a word of visible ASCII characters (no spaces)'))
-      .max(8)
+      .array(z.string().regex(LEVEL_WORD, 'a word of visible ASCII characters (no spaces)'))
+      .max(MAX_LEVEL_WORDS)
       .default([...LEVEL_SUBSTRINGS])
       .describe(
         'A line is a join refusal only when it also holds one of these words, as they are (CMS writes the level in the message: `ERROR :`, `WARNING :`). Empty: any line (assumed: the level of a refusal is not documented either).',

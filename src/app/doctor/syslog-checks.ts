@@ -4,7 +4,7 @@
  * in which stamp shape), Web Bridge Stats and their interval, Call Bridge STATS and theirs, join refusals, hosts
  * not in the configuration, and the clock (each node's stamps against this host's clock).
  */
-import { DEFAULT_JOIN_REFUSAL_SETTINGS } from '../../core/parse/join-refusal.js';
+import { isDefaultJoinRefusal } from '../../core/parse/join-refusal.js';
 import {
   type ClusterView,
   formatHostPort,
@@ -135,11 +135,7 @@ function clockCheck(node: NodeRoles, h: HostObservation): Check | undefined {
  * Bridge logs when it refuses a join, so none seen may only mean another wording (docs/cms-facts.md).
  */
 function refusalWordingNote(config: WbguardConfig): string {
-  const settings = joinRefusalSettings(config);
-  const assumed =
-    settings.patterns.join('\n') === DEFAULT_JOIN_REFUSAL_SETTINGS.patterns.join('\n') &&
-    settings.levels.join('\n') === DEFAULT_JOIN_REFUSAL_SETTINGS.levels.join('\n');
-  return assumed
+  return isDefaultJoinRefusal(joinRefusalSettings(config))
     ? ' (by the assumed wording: once you have seen what a Web Bridge at its limit logs, set analysis.joinRefusedPatterns to it)'
     : '';
 }

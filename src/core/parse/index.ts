@@ -11,6 +11,7 @@ export {
   DEFAULT_JOIN_REFUSED_PATTERN_SOURCES,
   DEFAULT_JOIN_REFUSED_PATTERNS,
   DEFAULT_LEVEL_LINE_RULE,
+  isDefaultJoinRefusal,
   isJoinRefusal,
   type JoinRefusal,
   type JoinRefusalSettings,

@@ -27,6 +27,11 @@ export const DEFAULT_JOIN_REFUSED_PATTERN_SOURCES: readonly string[] = [
 /** The assumed levels: CMS writes the level in the message body (`INFO :`, `ERROR :`, `WARNING :`). */
 export const LEVEL_SUBSTRINGS: readonly string[] = ['ERROR', 'WARN'];
 
+/** A level word a configuration or a flag may give: visible ASCII without spaces, searched as it is, in bytes too. */
+export const LEVEL_WORD = /^[!-~]{1,32}$/;
+/** Level words that may be given, at most. */
+export const MAX_LEVEL_WORDS = 8;
+
 /** Compiles configured patterns as they are matched: in any case (`i`), without `u` (ASCII letters fold only). */
 export function compileJoinRefusedPatterns(sources: readonly string[]): RegExp[] {
   return sources.map((s) => new RegExp(s, 'i'));
@@ -282,14 +287,18 @@ export const DEFAULT_JOIN_REFUSAL_SETTINGS: JoinRefusalSettings = {
   levels: LEVEL_SUBSTRINGS,
 };
 
-/** The refusal the settings describe (the default one for the default settings, so callers may compare). */
-export function joinRefusalFrom(settings: JoinRefusalSettings): JoinRefusal {
+/** Whether the settings are the defaults: the assumed wording at the assumed levels. */
+export function isDefaultJoinRefusal(settings: JoinRefusalSettings): boolean {
   const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-  if (
+  return (
     same(settings.patterns, DEFAULT_JOIN_REFUSAL_SETTINGS.patterns) &&
     same(settings.levels, DEFAULT_JOIN_REFUSAL_SETTINGS.levels)
-  ) {
-    return DEFAULT_JOIN_REFUSAL;
-  }
-  return { patterns: compileJoinRefusedPatterns(settings.patterns), levels: [...settings.levels] };
+  );
+}
+
+/** The refusal the settings describe (the default one for the default settings, so callers may compare). */
+export function joinRefusalFrom(settings: JoinRefusalSettings): JoinRefusal {
+  return isDefaultJoinRefusal(settings)
+    ? DEFAULT_JOIN_REFUSAL
+    : { patterns: compileJoinRefusedPatterns(settings.patterns), levels: [...settings.levels] };
 }

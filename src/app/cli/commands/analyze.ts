@@ -7,10 +7,12 @@ import { writeFile } from 'node:fs/promises';
 import { Option } from '@commander-js/extra-typings';
 import type cliProgress from 'cli-progress';
 // Straight from its module: the parse index would load every parser into the main thread, which only merges.
-import { DEFAULT_JOIN_REFUSAL_SETTINGS } from '../../../core/parse/join-refusal.js';
+import { DEFAULT_JOIN_REFUSAL_SETTINGS, LEVEL_WORD, MAX_LEVEL_WORDS } from '../../../core/parse/join-refusal.js';
 import { isValidTimeZone } from '../../../core/parse/zoned-time.js';
 import { printable } from '../../../core/text/printable.js';
 import { EXIT, UsageError } from '../../../errors.js';
+// Straight from its module: the config index would load the schema (zod) into every verb's start-up.
+import { joinRefusalSettings } from '../../config/join-refusal.js';
 import { useColour, write } from '../io.js';
 import type { RegisterVerb } from './types.js';
 
@@ -78,10 +80,13 @@ function parseLevels(value: string): string[] {
     return [];
   }
   const words = value.split(',').map((w) => w.trim());
-  if (words.some((w) => !/^[!-~]{1,32}$/.test(w)) || words.length > 8) {
-    throw new UsageError(`--join-refused-levels takes up to 8 words without spaces, or any [value:${value}]`, {
-      hint: 'e.g. --join-refused-levels ERROR,WARN',
-    });
+  if (words.some((w) => !LEVEL_WORD.test(w)) || words.length > MAX_LEVEL_WORDS) {
+    throw new UsageError(
+      `--join-refused-levels takes up to ${MAX_LEVEL_WORDS} words without spaces, or any [value:${value}]`,
+      {
+        hint: 'e.g. --join-refused-levels ERROR,WARN',
+      },
+    );
   }
   return words;
 }
@@ -162,20 +167,21 @@ the HTML report could not be written (the summary is still printed), 2 usage err
       ]);
       // With --config, its analysis section stands where a flag was not given: the same settings as `wbguard run`.
       const fromConfig = (flag: 'limit' | 'cmaClients' | 'staleAfter') =>
-        names !== undefined && command.getOptionValueSource(flag) === 'default';
+        command.getOptionValueSource(flag) === 'default' ? names?.analysis : undefined;
+      const configured = names ? joinRefusalSettings(names) : DEFAULT_JOIN_REFUSAL_SETTINGS;
       let bar: cliProgress.SingleBar | undefined;
       const { report, series, errors } = await analyzePaths(paths, {
         ...(year === undefined ? {} : { year }),
         ...(since === undefined ? {} : { since }),
         ...(until === undefined ? {} : { until }),
         timeZone: opts.tz,
-        limit: names && fromConfig('limit') ? names.analysis.limit : limit,
-        cmaClients: names && fromConfig('cmaClients') ? names.analysis.cmaClients : opts.cmaClients,
-        staleAfterMs: names && fromConfig('staleAfter') ? names.analysis.staleAfterMs : staleMinutes * 60_000,
+        limit: fromConfig('limit')?.limit ?? limit,
+        cmaClients: fromConfig('cmaClients')?.cmaClients ?? opts.cmaClients,
+        staleAfterMs: fromConfig('staleAfter')?.staleAfterMs ?? staleMinutes * 60_000,
         ...(names ? { webbridgeNames: names.webbridgeNames, callbridgeNames: names.callbridgeNames } : {}),
         joinRefusal: {
-          patterns: refusedPatterns ?? names?.joinRefusal.patterns ?? DEFAULT_JOIN_REFUSAL_SETTINGS.patterns,
-          levels: refusedLevels ?? names?.joinRefusal.levels ?? DEFAULT_JOIN_REFUSAL_SETTINGS.levels,
+          patterns: refusedPatterns ?? configured.patterns,
+          levels: refusedLevels ?? configured.levels,
         },
         stdin: io.stdin,
         ...(jobs === undefined ? {} : { workers: jobs }),
