@@ -26,6 +26,21 @@ const leaked = writeCorpus(
 );
 writeFileSync(log, `${lines.join('\n')}\n<script>alert(1)</script> Stats 9, c:</script>\n`);
 
+/** A log file of `lines` in the test's folder: its path. */
+function logOf(name: string, lines: readonly string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, lines.map((l) => `${l}\n`).join(''));
+  return path;
+}
+
+/** `analyze --json` of `file` with `args` (exit 0 asserted): whether each Web Bridge reached its limit. */
+async function reachedLimit(file: string, args: readonly string[]): Promise<Array<{ host: string; reached: boolean }>> {
+  const io = memoryIo();
+  assert.equal(await runCli(['analyze', file, '--json', '--year', '2026', '--no-versions', ...args], io), 0);
+  const doc = JSON.parse(io.out()) as { webbridges: Array<{ host: string; reachedLimit: boolean }> };
+  return doc.webbridges.map((w) => ({ host: w.host, reached: w.reachedLimit }));
+}
+
 describe('wbguard analyze', () => {
   test('--json prints exactly one document with the contract keys', async () => {
     const io = memoryIo();
@@ -111,28 +126,18 @@ describe('wbguard analyze', () => {
   }
 
   test('join refusals: the assumed wording by default; --config and the flags replace it (the flags win)', async () => {
-    const refusals = join(dir, 'refusals.log');
-    writeFileSync(
-      refusals,
-      [
-        'Nov 16 05:00:00 cms1 "webbridge": INFO : Stats 149, c:149, d:0',
-        'Nov 16 05:00:01 cms1 "webbridge": ERROR : join refused: session limit reached (149)',
-        'Nov 16 05:00:00 cms2 "webbridge": INFO : Stats 12, c:12, d:0',
-        'Nov 16 05:00:01 cms2 "webbridge": NOTICE : Participant limit 12 reached',
-        '',
-      ].join('\n'),
-    );
+    const refusals = logOf('refusals.log', [
+      'Nov 16 05:00:00 cms1 "webbridge": INFO : Stats 149, c:149, d:0',
+      'Nov 16 05:00:01 cms1 "webbridge": ERROR : join refused: session limit reached (149)',
+      'Nov 16 05:00:00 cms2 "webbridge": INFO : Stats 12, c:12, d:0',
+      'Nov 16 05:00:01 cms2 "webbridge": NOTICE : Participant limit 12 reached',
+    ]);
     const config = join(dir, 'refusal-config.yaml');
     writeFileSync(
       config,
       'analysis:\n  joinRefusedPatterns: ["participant limit \\\\d+ reached"]\n  joinRefusedLevels: [NOTICE]\n',
     );
-    const refused = async (...args: string[]) => {
-      const io = memoryIo();
-      assert.equal(await runCli(['analyze', refusals, '--json', '--year', '2026', '--no-versions', ...args], io), 0);
-      const doc = JSON.parse(io.out()) as { webbridges: Array<{ host: string; reachedLimit: boolean }> };
-      return doc.webbridges.map((w) => [w.host, w.reachedLimit]);
-    };
+    const refused = async (...args: string[]) => (await reachedLimit(refusals, args)).map((w) => [w.host, w.reached]);
     // cms1 reached 149 (an episode at the limit); cms2, at 12, only by its refusal.
     assert.deepEqual(await refused(), [
       ['cms1', true],
@@ -162,23 +167,13 @@ describe('wbguard analyze', () => {
   });
 
   test('--config: its analysis settings stand where no flag says otherwise', async () => {
-    const logFile = join(dir, 'near-limit.log');
-    writeFileSync(
-      logFile,
-      [
-        'Nov 16 05:00:00 cms1 "webbridge": INFO : Stats 120, c:120, d:0',
-        'Nov 16 05:00:10 cms1 "webbridge": INFO : Stats 121, c:121, d:0',
-        '',
-      ].join('\n'),
-    );
+    const logFile = logOf('near-limit.log', [
+      'Nov 16 05:00:00 cms1 "webbridge": INFO : Stats 120, c:120, d:0',
+      'Nov 16 05:00:10 cms1 "webbridge": INFO : Stats 121, c:121, d:0',
+    ]);
     const config = join(dir, 'limit-config.yaml');
     writeFileSync(config, 'analysis:\n  limit: 100\n  cmaClients: mixed\n');
-    const run = async (...args: string[]) => {
-      const io = memoryIo();
-      assert.equal(await runCli(['analyze', logFile, '--json', '--year', '2026', '--no-versions', ...args], io), 0);
-      const doc = JSON.parse(io.out()) as { webbridges: Array<{ reachedLimit: boolean; limitEpisodes: unknown[] }> };
-      return doc.webbridges[0]?.reachedLimit;
-    };
+    const run = async (...args: string[]) => (await reachedLimit(logFile, args))[0]?.reached;
     assert.equal(await run(), false, 'the default limit, 149');
     assert.equal(await run('--config', config), true, "the config's limit, 100");
     assert.equal(await run('--config', config, '--limit', '149'), false, 'a flag given wins');
