@@ -44,6 +44,9 @@ const TOKEN_AT = 128;
 const HOST_AT = 256;
 
 type StatsLineFn = (start: number, end: number, slot: number) => number;
+
+/** What StatsLineReader.readOther found in a line. */
+export type OtherLine = 'no' | 'bsd' | 'instant' | 'bsd-message' | 'instant-message';
 interface Exports {
   statsLine: StatsLineFn;
   envelope: StatsLineFn;
@@ -169,22 +172,44 @@ export class StatsLineReader extends StatsLineState {
   /**
    * Whether [start, end) is a Stats line of another shape, as StatsLineBytes.readOtherShape (core/parse) answers:
    * 'bsd' (a `<PRI>` before a BSD stamp: `stamp` set, as by `read`), 'instant' (an ISO 8601 stamp: `at` set, a
-   * zone-less stamp read in `timeZone`), or 'no': not one, or one the kernel leaves to the JavaScript reader (an RFC
-   * 5424 header, a host of over 128 bytes), which the caller then asks.
+   * zone-less stamp read in `timeZone`), or 'no': not one, or one the kernel leaves to the JavaScript reader (a host
+   * of over 128 bytes…), which the caller then asks. Or, where readOtherShape says 'no', the envelope of such a line
+   * whose payload is another one (a Call Bridge STATS line): 'bsd-message' (`stamp` set) or 'instant-message' (`at`
+   * set), with `host` and `message` set: what the general parser makes of the line is its payload's outcome then.
    */
-  readOther(start: number, end: number, timeZone: string): 'no' | 'bsd' | 'instant' {
+  readOther(start: number, end: number, timeZone: string): OtherLine {
     const answer = this.#call(this.#kernel.otherFn, start, end);
-    if (answer === 1) {
+    if (answer === 1 || answer === 4) {
       this.#takeEnvelope();
+      if (answer === 4) {
+        this.message = this.#message();
+        return 'bsd-message';
+      }
       this.#takeCounts();
       return 'bsd';
     }
-    if (answer !== 3) {
+    if ((answer !== 3 && answer !== 5) || !this.#takeInstant(timeZone)) {
       return 'no';
     }
+    this.#takeHost();
+    if (answer === 5) {
+      this.message = this.#message();
+      return 'instant-message';
+    }
+    this.#takeCounts();
+    return 'instant';
+  }
+
+  /** The message of the line `readOther` last answered 'bsd-message' or 'instant-message' for. */
+  message = '';
+
+  /**
+   * The ISO 8601 stamp the kernel read, as an instant in `at` (as isoStampEnd of core/parse/line-bytes.ts makes it:
+   * by the same function); false when the stamp names no instant.
+   */
+  #takeInstant(timeZone: string): boolean {
     const i32 = this.#kernel.i32;
     const at = this.#at32;
-    // The instant as isoStampEnd (core/parse/line-bytes.ts) makes it: by the same function.
     const instant = wallClockToEpoch(
       timeZone,
       i32[at + I32.year] as number,
@@ -197,12 +222,10 @@ export class StatsLineReader extends StatsLineState {
       i32[at + I32.hasZone] === 1 ? (i32[at + I32.offsetMinutes] as number) : undefined,
     );
     if (!Number.isFinite(instant)) {
-      return 'no';
+      return false;
     }
-    this.#takeHost();
-    this.#takeCounts();
     this.at = instant;
-    return 'instant';
+    return true;
   }
 
   #takeCounts(): void {
@@ -220,6 +243,11 @@ export class StatsLineReader extends StatsLineState {
       return undefined;
     }
     this.#takeEnvelope();
+    return this.#message();
+  }
+
+  /** The message the kernel found (its bounds in the slot), decoded. */
+  #message(): string {
     const i32 = this.#kernel.i32;
     const at = this.#at32;
     return this.#kernel.memory.toString('utf8', i32[at + I32.messageStart] as number, i32[at + I32.lineEnd] as number);

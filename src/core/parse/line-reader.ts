@@ -49,6 +49,11 @@ export interface LineReader {
    * and whose message, from its first token after the tag, is `message`.
    */
   envelopeOutcome(fields: EnvelopeFields, message: string): LineOutcome;
+  /**
+   * What `read` gives for a line whose envelope was read elsewhere with a stamp of its own instant (ISO 8601, the
+   * source's zone applied), from `host`, and whose message is `message`.
+   */
+  instantOutcome(at: number, host: string, message: string): LineOutcome;
 }
 
 const IGNORED: LineOutcome = Object.freeze({ kind: 'ignored' });
@@ -166,8 +171,12 @@ class CmsLineReader implements LineReader {
    * (adapters/logfiles/stats-line-kernel.ts) and hands over the message alone.
    */
   envelopeOutcome(fields: EnvelopeFields, message: string): LineOutcome {
+    return this.instantOutcome(this.#resolveBsd(fields.stamp), fields.host, message);
+  }
+
+  instantOutcome(at: number, host: string, message: string): LineOutcome {
     try {
-      return this.#payloadOutcome(message, this.#resolveBsd(fields.stamp), fields.host);
+      return this.#payloadOutcome(message, at, host);
     } catch (err) {
       return { kind: 'malformed', reason: `parser error: ${err instanceof Error ? err.message : String(err)}` };
     }

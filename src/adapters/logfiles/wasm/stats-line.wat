@@ -442,7 +442,8 @@
 
   ;; An RFC 5424 Stats line after its `<PRI>` (from $p), as #readRfc5424 of stats-bytes.ts reads it: six tokens
   ;; (version, stamp, host, app, procid, msgid), the stamp an ISO one the whole token long, a host that is not `-`,
-  ;; structured data `-`, then the payload. Answers 3 (fields as $isoStamp leaves them) or 0.
+  ;; structured data `-`, then the payload. Answers 3 (fields as $isoStamp leaves them), 5 (another payload:
+  ;; $otherMessage) or 0.
   (func $rfc5424 (param $p i32) (param $end i32) (param $slot i32) (result i32)
     (local $i i32) (local $e i32) (local $stampAt i32) (local $stampEnd i32) (local $hostAt i32) (local $hostEnd i32)
     (block $done
@@ -472,16 +473,33 @@
     (if (i32.eqz (call $keepHost (local.get $hostAt) (local.get $hostEnd) (local.get $slot))) (then (return (i32.const 0))))
     (local.set $p (call $skipBlanks (local.get $p) (local.get $end)))
     (if (i32.ne (call $byteAt (local.get $p) (local.get $end)) (i32.const 45)) (then (return (i32.const 0))))
-    (if (i32.eqz (call $statsPayload
-          (call $skipBlanks (i32.add (local.get $p) (i32.const 1)) (local.get $end)) (local.get $end) (local.get $slot)))
+    (local.set $p (call $skipBlanks (i32.add (local.get $p) (i32.const 1)) (local.get $end)))
+    (if (call $statsPayload (local.get $p) (local.get $end) (local.get $slot)) (then (return (i32.const 3))))
+    ;; Not a Stats payload: the message is the caller's, unless it starts with a byte order mark, which the general
+    ;; parser drops from an RFC 5424 message (left to it).
+    (if (i32.and
+          (i32.eq (call $byteAt (local.get $p) (local.get $end)) (i32.const 0xEF))
+          (i32.and
+            (i32.eq (call $byteAt (i32.add (local.get $p) (i32.const 1)) (local.get $end)) (i32.const 0xBB))
+            (i32.eq (call $byteAt (i32.add (local.get $p) (i32.const 2)) (local.get $end)) (i32.const 0xBF))))
       (then (return (i32.const 0))))
-    (i32.const 3))
+    (call $otherMessage (local.get $p) (local.get $end) (local.get $slot) (i32.const 1)))
+
+  ;; A line of another shape whose envelope was read but whose payload is not a Stats one: its message [$m, $end)
+  ;; goes to the slot (+72, +76) for the caller's general payload reading. Answers 5 after an ISO 8601 stamp (fields
+  ;; as 3), 4 after a BSD one (fields as 1).
+  (func $otherMessage (param $m i32) (param $end i32) (param $slot i32) (param $iso i32) (result i32)
+    (i32.store offset=72 (local.get $slot) (local.get $m))
+    (i32.store offset=76 (local.get $slot) (local.get $end))
+    (select (i32.const 5) (i32.const 4) (local.get $iso)))
 
   ;; otherStatsLine(start, end, slot): a Stats line of another shape, as readOtherShape of stats-bytes.ts reads it: an
   ;; ISO 8601 stamp (after an optional `<PRI>` and blanks), a BSD stamp after a `<PRI>`, or an RFC 5424 header.
   ;; Answers 3 (an ISO stamp: its fields in the slot, see $isoStamp), 1 (a BSD stamp, as statsLine), 2 (as
-  ;; statsLine), or 0: not such a line, or one left to the JavaScript reader (a host of over 128 bytes, a byte
-  ;; beyond ASCII after an RFC 5424 version). Why: with these shapes (rsyslog's and
+  ;; statsLine), 5 or 4: the envelope of such a line (after an ISO or a BSD stamp, fields as for 3 or 1) whose
+  ;; payload is not a Stats one, its message at +72 to +76 as `envelope` leaves it (a Call Bridge STATS line…), or
+  ;; 0: not such a line, or one left to the JavaScript reader (a host of over 128 bytes, a byte beyond ASCII after an
+  ;; RFC 5424 version, a byte order mark before an RFC 5424 message). Why: with these shapes (rsyslog's and
   ;; syslog-ng's ISO file templates, a `<PRI>` kept by the receiver) the JavaScript reader cost every scan worker
   ;; its warm-up again, and ~0.5 µs a line after it.
   (func (export "otherStatsLine") (param $start i32) (param $end i32) (param $slot i32) (result i32)
@@ -509,7 +527,8 @@
     (local.set $m (call $afterStamp (local.get $q) (local.get $end) (local.get $slot)))
     (if (i32.eq (local.get $m) (i32.const -2)) (then (return (i32.const 2))))
     (if (i32.lt_s (local.get $m) (i32.const 0)) (then (return (i32.const 0))))
-    (if (i32.eqz (call $statsPayload (local.get $m) (local.get $end) (local.get $slot))) (then (return (i32.const 0))))
+    (if (i32.eqz (call $statsPayload (local.get $m) (local.get $end) (local.get $slot)))
+      (then (return (call $otherMessage (local.get $m) (local.get $end) (local.get $slot) (local.get $iso)))))
     (select (i32.const 3) (i32.const 1) (local.get $iso)))
 
   ;; The payload from $messageStart, as parsePayload reads it: no "STATS:" in the message, and its first "Stats" in
