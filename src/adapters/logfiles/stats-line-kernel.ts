@@ -156,8 +156,10 @@ export class StatsLineReader extends StatsLineState {
     i32[this.#at32 + I32.hostChanged] = 0;
   }
 
-  /** The instant of the last line `readOther` answered 'instant' for. */
+  /** The instant of the last line `readOther` answered 'instant' or 'instant-message' for. */
   at = 0;
+  /** The message of the line `readOther` last answered 'bsd-message' or 'instant-message' for. */
+  message = '';
 
   /** Whether the window's bytes [start, end) (no newline) are a Stats line of the common shape; fields set if so. */
   read(start: number, end: number): boolean {
@@ -199,9 +201,6 @@ export class StatsLineReader extends StatsLineState {
     this.#takeCounts();
     return 'instant';
   }
-
-  /** The message of the line `readOther` last answered 'bsd-message' or 'instant-message' for. */
-  message = '';
 
   /**
    * The ISO 8601 stamp the kernel read, as an instant in `at` (as isoStampEnd of core/parse/line-bytes.ts makes it:
