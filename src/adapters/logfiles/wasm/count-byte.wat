@@ -115,23 +115,22 @@
         (br $block)))
     (i32.const 0))
 
-  ;; linesWith(start, end, words, out, max): the lines of [start, end) (whole lines: it ends with a newline) holding
+;; linesWith(start, end, words, out, max): the lines of [start, end) (whole lines: it ends with a newline) holding
   ;; one of the words (the table saysAny reads), in order, as pairs of i32 (line start, offset of its newline)
   ;; written at `out`; returns how many, at most `max` (the caller goes on after the last line when it is `max`).
-  ;; Why: the scanner looks for what a join refusal says (four wordings, in any case) over every byte of the input,
-  ;; and only a line holding one is looked at again; one call per read window, not calls out of JavaScript per line.
-  ;; Only the table's first four words are looked for; per word the table's last 256 bytes hold 64: its first and
-  ;; its last byte 16 times each (small letters unless exact), then the same two as masks OR-ed into the input
-  ;; first (0x20 for a letter of a word in any case: b | 0x20 equals a small letter only for it and its capital; 0
-  ;; otherwise). Held in locals, nothing called per block: this runs over every byte of the input.
+  ;; Why: the scanner looks for what a join refusal says (its wordings' shared parts, in any case) over every byte of
+  ;; the input, and only a line holding one is looked at again; one call per read window, not calls out of
+  ;; JavaScript per line. Only the table's first two words are looked for (the caller looks for more two at a time:
+  ;; two passes of this loop took 0.18 s/GB where one loop for four took 0.32, the 2 GB mix); per word the table's
+  ;; last 256 bytes hold 64: its first and its last byte 16 times each (small letters unless exact), then the same
+  ;; two as masks OR-ed into the input first (0x20 for a letter of a word in any case: b | 0x20 equals a small letter
+  ;; only for it and its capital; 0 otherwise). Held in locals, nothing called per block: this runs over every byte
+  ;; of the input.
   (func (export "linesWith") (param $p i32) (param $end i32) (param $words i32) (param $out i32) (param $max i32)
     (result i32)
-    (local $start i32) (local $q i32) (local $count i32)
-    (local $len0 i32) (local $len1 i32) (local $len2 i32) (local $len3 i32)
+    (local $start i32) (local $q i32) (local $count i32) (local $len0 i32) (local $len1 i32)
     (local $f0 v128) (local $l0 v128) (local $a0 v128) (local $b0 v128)
     (local $f1 v128) (local $l1 v128) (local $a1 v128) (local $b1 v128)
-    (local $f2 v128) (local $l2 v128) (local $a2 v128) (local $b2 v128)
-    (local $f3 v128) (local $l3 v128) (local $a3 v128) (local $b3 v128)
     (local $v v128)
     (local.set $len0 (i32.load offset=256 (local.get $words)))
     (local.set $f0 (v128.load offset=1088 (local.get $words)))
@@ -143,18 +142,9 @@
     (local.set $l1 (v128.load offset=1168 (local.get $words)))
     (local.set $a1 (v128.load offset=1184 (local.get $words)))
     (local.set $b1 (v128.load offset=1200 (local.get $words)))
-    (local.set $len2 (i32.load offset=400 (local.get $words)))
-    (local.set $f2 (v128.load offset=1216 (local.get $words)))
-    (local.set $l2 (v128.load offset=1232 (local.get $words)))
-    (local.set $a2 (v128.load offset=1248 (local.get $words)))
-    (local.set $b2 (v128.load offset=1264 (local.get $words)))
-    (local.set $len3 (i32.load offset=472 (local.get $words)))
-    (local.set $f3 (v128.load offset=1280 (local.get $words)))
-    (local.set $l3 (v128.load offset=1296 (local.get $words)))
-    (local.set $a3 (v128.load offset=1312 (local.get $words)))
-    (local.set $b3 (v128.load offset=1328 (local.get $words)))
     (if (i32.eqz (local.get $len0))
       (then (return (i32.const 0))))
+    ;; One word: looked for twice (the same vectors), which costs nothing more than a loop of its own.
     (if (i32.eqz (local.get $len1))
       (then
         (local.set $len1 (local.get $len0))
@@ -162,128 +152,71 @@
         (local.set $l1 (local.get $l0))
         (local.set $a1 (local.get $a0))
         (local.set $b1 (local.get $b0))))
-    (if (i32.eqz (local.get $len2))
-      (then
-        (local.set $len2 (local.get $len0))
-        (local.set $f2 (local.get $f0))
-        (local.set $l2 (local.get $l0))
-        (local.set $a2 (local.get $a0))
-        (local.set $b2 (local.get $b0))))
-    (if (i32.eqz (local.get $len3))
-      (then
-        (local.set $len3 (local.get $len0))
-        (local.set $f3 (local.get $f0))
-        (local.set $l3 (local.get $l0))
-        (local.set $a3 (local.get $a0))
-        (local.set $b3 (local.get $b0))))
     (local.set $start (local.get $p))
-    ;; Two words or fewer (the refusal wordings' shared parts): half the work per block.
-    (if (i32.eqz (i32.load offset=400 (local.get $words)))
-      (then
-      (block $done2
-        (loop $block2
-          ;; 32 positions per test while none can start a word (nearly always): 0.09 against 0.125 s/GB for 16 (the
-          ;; 2 GB mix, one thread). 64 per test, or 32 with four words, was slower: the words' 16 or more vectors no
-          ;; longer stay in registers. A block that may hold a word is looked at 16 positions at a time below.
-          (block $slow2
-            (loop $fast2
-              (br_if $slow2 (i32.gt_u (i32.add (local.get $p) (i32.const 32)) (local.get $end)))
-              (br_if $slow2
-                (v128.any_true
+    (block $done2
+      (loop $block2
+        ;; 32 positions per test while none can start a word (nearly always): 0.09 against 0.125 s/GB for 16 (the
+        ;; 2 GB mix, one thread). 64 per test, or 32 with four words, was slower: the words' 16 or more vectors no
+        ;; longer stay in registers. A block that may hold a word is looked at 16 positions at a time below.
+        (block $slow2
+          (loop $fast2
+            (br_if $slow2 (i32.gt_u (i32.add (local.get $p) (i32.const 32)) (local.get $end)))
+            (br_if $slow2
+              (v128.any_true
+                (v128.or
                   (v128.or
-                    (v128.or
-                    (v128.and
-                      (i8x16.eq (v128.or (v128.load (local.get $p)) (local.get $a0)) (local.get $f0))
-                      (i8x16.eq
-                        (v128.or (v128.load (i32.sub (i32.add (local.get $p) (local.get $len0)) (i32.const 1)))
-                          (local.get $b0))
-                        (local.get $l0)))
-                    (v128.and
-                      (i8x16.eq (v128.or (v128.load (local.get $p)) (local.get $a1)) (local.get $f1))
-                      (i8x16.eq
-                        (v128.or (v128.load (i32.sub (i32.add (local.get $p) (local.get $len1)) (i32.const 1)))
-                          (local.get $b1))
-                        (local.get $l1))))
-                    (v128.or
-                    (v128.and
-                      (i8x16.eq (v128.or (v128.load offset=16 (local.get $p)) (local.get $a0)) (local.get $f0))
-                      (i8x16.eq
-                        (v128.or (v128.load offset=16 (i32.sub (i32.add (local.get $p) (local.get $len0)) (i32.const 1)))
-                          (local.get $b0))
-                        (local.get $l0)))
-                    (v128.and
-                      (i8x16.eq (v128.or (v128.load offset=16 (local.get $p)) (local.get $a1)) (local.get $f1))
-                      (i8x16.eq
-                        (v128.or (v128.load offset=16 (i32.sub (i32.add (local.get $p) (local.get $len1)) (i32.const 1)))
-                          (local.get $b1))
-                        (local.get $l1)))))))
-              (local.set $p (i32.add (local.get $p) (i32.const 32)))
-              (br $fast2)))
-          (br_if $done2 (i32.ge_u (local.get $p) (local.get $end)))
-          (local.set $v (v128.load (local.get $p)))
-          (if (v128.any_true
-                (v128.or
-                (v128.and
-                  (i8x16.eq (v128.or (local.get $v) (local.get $a0)) (local.get $f0))
-                  (i8x16.eq
-                    (v128.or (v128.load (i32.sub (i32.add (local.get $p) (local.get $len0)) (i32.const 1))) (local.get $b0))
-                    (local.get $l0)))
-                (v128.and
-                  (i8x16.eq (v128.or (local.get $v) (local.get $a1)) (local.get $f1))
-                  (i8x16.eq
-                    (v128.or (v128.load (i32.sub (i32.add (local.get $p) (local.get $len1)) (i32.const 1))) (local.get $b1))
-                    (local.get $l1)))))
-            (then
-              (local.set $q (call $wordIn (local.get $p) (local.get $end) (local.get $words)))
-              (if (i32.ge_s (local.get $q) (i32.const 0))
-                (then
-                  (local.set $p (call $emitLine (local.get $q) (local.get $start) (local.get $end)
-                    (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 3)))))
-                  (local.set $count (i32.add (local.get $count) (i32.const 1)))
-                  (br_if $done2 (i32.ge_u (local.get $count) (local.get $max)))
-                  (br $block2)))))
-          (local.set $p (i32.add (local.get $p) (i32.const 16)))
-          (br $block2))))
-      (else
-      (block $done4
-        (loop $block4
-          (br_if $done4 (i32.ge_u (local.get $p) (local.get $end)))
-          (local.set $v (v128.load (local.get $p)))
-          (if (v128.any_true
-                (v128.or
-                (v128.or
-                (v128.and
-                  (i8x16.eq (v128.or (local.get $v) (local.get $a0)) (local.get $f0))
-                  (i8x16.eq
-                    (v128.or (v128.load (i32.sub (i32.add (local.get $p) (local.get $len0)) (i32.const 1))) (local.get $b0))
-                    (local.get $l0)))
-                (v128.and
-                  (i8x16.eq (v128.or (local.get $v) (local.get $a1)) (local.get $f1))
-                  (i8x16.eq
-                    (v128.or (v128.load (i32.sub (i32.add (local.get $p) (local.get $len1)) (i32.const 1))) (local.get $b1))
-                    (local.get $l1))))
-                (v128.or
-                (v128.and
-                  (i8x16.eq (v128.or (local.get $v) (local.get $a2)) (local.get $f2))
-                  (i8x16.eq
-                    (v128.or (v128.load (i32.sub (i32.add (local.get $p) (local.get $len2)) (i32.const 1))) (local.get $b2))
-                    (local.get $l2)))
-                (v128.and
-                  (i8x16.eq (v128.or (local.get $v) (local.get $a3)) (local.get $f3))
-                  (i8x16.eq
-                    (v128.or (v128.load (i32.sub (i32.add (local.get $p) (local.get $len3)) (i32.const 1))) (local.get $b3))
-                    (local.get $l3))))))
-            (then
-              (local.set $q (call $wordIn (local.get $p) (local.get $end) (local.get $words)))
-              (if (i32.ge_s (local.get $q) (i32.const 0))
-                (then
-                  (local.set $p (call $emitLine (local.get $q) (local.get $start) (local.get $end)
-                    (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 3)))))
-                  (local.set $count (i32.add (local.get $count) (i32.const 1)))
-                  (br_if $done4 (i32.ge_u (local.get $count) (local.get $max)))
-                  (br $block4)))))
-          (local.set $p (i32.add (local.get $p) (i32.const 16)))
-          (br $block4)))))
+                  (v128.and
+                    (i8x16.eq (v128.or (v128.load (local.get $p)) (local.get $a0)) (local.get $f0))
+                    (i8x16.eq
+                      (v128.or (v128.load (i32.sub (i32.add (local.get $p) (local.get $len0)) (i32.const 1)))
+                        (local.get $b0))
+                      (local.get $l0)))
+                  (v128.and
+                    (i8x16.eq (v128.or (v128.load (local.get $p)) (local.get $a1)) (local.get $f1))
+                    (i8x16.eq
+                      (v128.or (v128.load (i32.sub (i32.add (local.get $p) (local.get $len1)) (i32.const 1)))
+                        (local.get $b1))
+                      (local.get $l1))))
+                  (v128.or
+                  (v128.and
+                    (i8x16.eq (v128.or (v128.load offset=16 (local.get $p)) (local.get $a0)) (local.get $f0))
+                    (i8x16.eq
+                      (v128.or (v128.load offset=16 (i32.sub (i32.add (local.get $p) (local.get $len0)) (i32.const 1)))
+                        (local.get $b0))
+                      (local.get $l0)))
+                  (v128.and
+                    (i8x16.eq (v128.or (v128.load offset=16 (local.get $p)) (local.get $a1)) (local.get $f1))
+                    (i8x16.eq
+                      (v128.or (v128.load offset=16 (i32.sub (i32.add (local.get $p) (local.get $len1)) (i32.const 1)))
+                        (local.get $b1))
+                      (local.get $l1)))))))
+            (local.set $p (i32.add (local.get $p) (i32.const 32)))
+            (br $fast2)))
+        (br_if $done2 (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $v (v128.load (local.get $p)))
+        (if (v128.any_true
+              (v128.or
+              (v128.and
+                (i8x16.eq (v128.or (local.get $v) (local.get $a0)) (local.get $f0))
+                (i8x16.eq
+                  (v128.or (v128.load (i32.sub (i32.add (local.get $p) (local.get $len0)) (i32.const 1))) (local.get $b0))
+                  (local.get $l0)))
+              (v128.and
+                (i8x16.eq (v128.or (local.get $v) (local.get $a1)) (local.get $f1))
+                (i8x16.eq
+                  (v128.or (v128.load (i32.sub (i32.add (local.get $p) (local.get $len1)) (i32.const 1))) (local.get $b1))
+                  (local.get $l1)))))
+          (then
+            (local.set $q (call $wordIn (local.get $p) (local.get $end) (local.get $words)))
+            (if (i32.ge_s (local.get $q) (i32.const 0))
+              (then
+                (local.set $p (call $emitLine (local.get $q) (local.get $start) (local.get $end)
+                  (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 3)))))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))
+                (br_if $done2 (i32.ge_u (local.get $count) (local.get $max)))
+                (br $block2)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $block2)))
     (local.get $count))
 
   ;; Where a word starts in the 16 positions from `p` (a block linesWith found a hit in), -1 when none does.
