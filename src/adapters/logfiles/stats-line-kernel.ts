@@ -181,25 +181,21 @@ export class StatsLineReader extends StatsLineState {
    */
   readOther(start: number, end: number, timeZone: string): OtherLine {
     const answer = this.#call(this.#kernel.otherFn, start, end);
-    if (answer === 1 || answer === 4) {
+    // 1 and 4: a BSD stamp (after a `<PRI>`); 3 and 5: an ISO 8601 one; 4 and 5: not a Stats payload.
+    const bsd = answer === 1 || answer === 4;
+    if (bsd) {
       this.#takeEnvelope();
-      if (answer === 4) {
-        this.message = this.#message();
-        return 'bsd-message';
-      }
-      this.#takeCounts();
-      return 'bsd';
-    }
-    if ((answer !== 3 && answer !== 5) || !this.#takeInstant(timeZone)) {
+    } else if ((answer === 3 || answer === 5) && this.#takeInstant(timeZone)) {
+      this.#takeHost();
+    } else {
       return 'no';
     }
-    this.#takeHost();
-    if (answer === 5) {
+    if (answer === 4 || answer === 5) {
       this.message = this.#message();
-      return 'instant-message';
+      return bsd ? 'bsd-message' : 'instant-message';
     }
     this.#takeCounts();
-    return 'instant';
+    return bsd ? 'bsd' : 'instant';
   }
 
   /**
