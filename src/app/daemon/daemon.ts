@@ -93,7 +93,9 @@ export async function startDaemon(config: WbguardConfig, options: DaemonOptions 
     cmaClients: config.analysis.cmaClients,
     staleAfterMs: config.analysis.staleAfterMs,
   });
-  const state = new LiveState(store, analyzers, known, now(), undefined, joinRefusalFrom(joinRefusalSettings(config)));
+  const state = new LiveState(store, analyzers, known, now(), {
+    joinRefusal: joinRefusalFrom(joinRefusalSettings(config)),
+  });
   const retention = options.retentionMs ?? config.store.rawRetentionDays * 86_400_000;
   // One record at a time: months of Stats never sit in memory at once.
   let mmp: MmpClient;

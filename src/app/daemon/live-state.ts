@@ -17,6 +17,14 @@ import type { LiveAnalyzer } from './cluster-analyzers.js';
  */
 export const MAX_HELD_BACK = 500_000;
 
+/** What a LiveState may be given besides its store, analyzer, known hosts and clock. */
+export interface LiveStateOptions {
+  /** Told when a commit to the store fails (its records are held back, up to a bound, for the next commit). */
+  readonly onCommitError?: (err: Error) => void;
+  /** How a join refusal is recognised (`analysis.joinRefusedPatterns`, `…Levels`). @default the assumed wording */
+  readonly joinRefusal?: JoinRefusal;
+}
+
 export class LiveState<A extends LiveAnalyzer = LiveAnalyzer> {
   readonly analyzer: A;
   readonly lines: LineCounts = { read: 0, webbridgeStats: 0, callbridgeStats: 0, malformed: 0 };
@@ -46,11 +54,10 @@ export class LiveState<A extends LiveAnalyzer = LiveAnalyzer> {
     analyzer: A,
     knownHosts: ReadonlySet<string>,
     now: number,
-    onCommitError?: (err: Error) => void,
-    joinRefusal: JoinRefusal = DEFAULT_JOIN_REFUSAL,
+    options: LiveStateOptions = {},
   ) {
-    this.#onCommitError = onCommitError;
-    this.joinRefusal = joinRefusal;
+    this.#onCommitError = options.onCommitError;
+    this.joinRefusal = options.joinRefusal ?? DEFAULT_JOIN_REFUSAL;
     this.analyzer = analyzer;
     this.#store = store;
     this.#known = knownHosts;

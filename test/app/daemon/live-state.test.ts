@@ -50,7 +50,9 @@ const line = (i: number) => `<14>${webBridgeStatsLine(T0 + i * 1000, 'cms1', i %
 test('past the backlog limit the daemon is told to stop reading, and to read again at half of it', async () => {
   const g = gatedStore();
   const errors: Error[] = [];
-  const state = new LiveState(g.store, new ClusterAnalyzer(), new Set(), T0, (e) => errors.push(e));
+  const state = new LiveState(g.store, new ClusterAnalyzer(), new Set(), T0, {
+    onCommitError: (e) => errors.push(e),
+  });
   const calls: boolean[] = [];
   state.onBacklog(10, (over) => calls.push(over));
   for (let i = 0; i < 9; i++) {

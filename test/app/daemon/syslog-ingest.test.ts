@@ -29,7 +29,7 @@ function recordingState(refusal: JoinRefusal = DEFAULT_JOIN_REFUSAL) {
       return records.length;
     },
   } as unknown as AsyncStore;
-  const state = new LiveState(store, new ClusterAnalyzer(), new Set(['cms1', 'cms2']), T0, undefined, refusal);
+  const state = new LiveState(store, new ClusterAnalyzer(), new Set(['cms1', 'cms2']), T0, { joinRefusal: refusal });
   return { state, stored };
 }
 
