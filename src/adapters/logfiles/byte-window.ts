@@ -52,8 +52,8 @@ const FOLD = new Uint8Array(256).map((_, b) => (b >= 65 && b <= 90 ? b + 32 : b)
 export const LINES_WITH_WORDS = 4;
 /**
  * Words the kernel's linesWith looks for in one pass over a window: more are looked for two at a time (two passes
- * took 0.18 s/GB where one loop for four took 0.32, the 2 GB mix: a loop for two keeps its vectors in registers
- * and tests 32 positions at a time).
+ * took 0.19–0.21 s/GB where one loop for four took 0.25–0.29, the 2 GB mix: a loop for two keeps its vectors in
+ * registers and tests 32 positions at a time).
  */
 const PASS_WORDS = 2;
 
@@ -138,16 +138,16 @@ const SLOT_PAGES = (2048 * STATS_SLOT_BYTES) / PAGE;
 const kernelModule = wasmModuleOnce(COUNT_BYTE_WASM_BASE64);
 
 /** The words of one array, PASS_WORDS at a time (the same arrays each time: their tables are kept by identity). */
-const passes = new WeakMap<readonly Word[], ReadonlyArray<readonly Word[]>>();
+const passesByWords = new WeakMap<readonly Word[], ReadonlyArray<readonly Word[]>>();
 function passesOf(words: readonly Word[]): ReadonlyArray<readonly Word[]> {
-  let split = passes.get(words);
+  let split = passesByWords.get(words);
   if (!split) {
     const made: Array<readonly Word[]> = [];
     for (let k = 0; k < words.length; k += PASS_WORDS) {
       made.push(words.length <= PASS_WORDS ? words : words.slice(k, k + PASS_WORDS));
     }
     split = made.length > 0 ? made : [words];
-    passes.set(words, split);
+    passesByWords.set(words, split);
   }
   return split;
 }
