@@ -112,6 +112,51 @@ describe('a configured join refusal in the scanner', () => {
     assert.equal(overlongs(['ERROR'], `INFO ${pad} too many guests ${pad}`), 0);
   });
 
+  for (const kernel of ['wasm', 'js'] as const) {
+    test(`shared parts that turn out common are given up for the whole wordings, with the same candidates (${kernel})`, () => {
+      // Wordings sharing parts (`session`, `join `), as the assumed ones do; lines holding a part alone, lines holding
+      // a whole wording (with and without a level), and Stats lines, shuffled, over more than a MiB.
+      const wordings = ['join refused', 'unable to join meeting', 'too many sessions', 'session limit reached'];
+      const levels = ['ERROR', 'WARN'];
+      const kinds = [
+        'INFO : websocket session 17 closed',
+        'WARNING : websocket session 18 closed',
+        'INFO : guest join request',
+        'ERROR : join refused (149)',
+        'INFO : join refused (not at a level)',
+        'WARNING : Too Many Sessions on this bridge',
+        'ERROR : SESSION LIMIT REACHED',
+        'INFO : [DEBUGGING] Stats 3, c:4, d:1',
+        'INFO : conference 5: media processing load 26%',
+        'ERROR : unable to Join meeting 12',
+      ];
+      const run = (lines: readonly string[]) => {
+        const sink = new DecodedLines();
+        const s = new CandidateScanner([...RECORD_SUBSTRINGS, ...levels], sink, {
+          kernel,
+          refusals: { levels, wordings, marker: 'Stats' },
+          chunkBytes: 256 * 1024,
+        });
+        const all = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+        for (let at = 0; at < all.length; at += 100_003) {
+          s.push(all.subarray(at, at + 100_003));
+        }
+        s.end();
+        assert.deepEqual(sink.decoded, byReference(lines, levels, wordings));
+        return s.searchedParts;
+      };
+      const rnd = fc.sample(fc.array(fc.nat(kinds.length - 1), { minLength: 60_000, maxLength: 60_000 }), {
+        numRuns: 1,
+        seed: 5,
+      })[0] as number[];
+      const common = rnd.map((k, i) => `Oct  1 00:00:00 cms1 host:server: ${kinds[k]} #${i}`);
+      assert.deepEqual(run(common), wordings);
+      // Without the parts in the chatter, the shared parts stay.
+      const rare = common.map((l, i) => (i % 500 === 0 ? l : l.replace(/session|join /gi, 'x')));
+      assert.deepEqual(run(rare), ['session', 'join ']);
+    });
+  }
+
   test('every line is a candidate in the every-line mode', () => {
     const sink = new DecodedLines();
     const s = new CandidateScanner([], sink, { everyLine: true });
