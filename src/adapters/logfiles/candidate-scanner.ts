@@ -161,10 +161,11 @@ function anchorWordsOf(wordings: readonly string[]): Word[] {
  * Lines per MiB found by the wordings' shared parts past which a scanner searches the whole wordings instead. The
  * shared parts are common words (`session`): where one fills the log (12 % of the 2 GB mix's lines made to say
  * "websocket session"), every line holding it went from the kernel to JavaScript to be asked for a level word, ~0.3 µs
- * each (1.21–1.63 s against 0.89–1.05 s for the mix). The whole wordings take a second pass over every window
- * (~0.09 s/GB) and find next to nothing: worth it past ~300 such lines a MiB (0.09 ms ÷ 0.3 µs).
+ * each (1.21–1.63 s against 0.89–1.05 s for the mix). The whole wordings cost a second pass over every window and,
+ * by their first and last letters, close looks: ~0.13 ms a MiB of the plain mix (1.16–1.71 s against 0.90–1.05 s
+ * searching them always), worth it past ~430 such lines a MiB (0.13 ms ÷ 0.3 µs); 500 to stay on the safe side.
  */
-const WHOLE_WORDINGS_PAST = 300;
+const WHOLE_WORDINGS_PAST = 500;
 
 /** Which kinds of substring a piece of a line holds (bits), so that a line cut in pieces is judged whole. */
 const HAS_RECORD = 1;
