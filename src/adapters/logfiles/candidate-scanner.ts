@@ -144,18 +144,28 @@ export function anchorsOf(wordings: readonly string[]): string[] {
 }
 
 /**
- * The anchors of `wordings` as words in any case, found once per array (anchorsOf costs ~0.4 ms: once per program,
- * not once per source).
+ * Words in any case made from an array of wordings once per array (and kind): anchorsOf costs ~0.4 ms (once per
+ * program, not once per source), and the window keeps a table per array of words (byte-window.ts), so every scanner
+ * of a thread searching the same wordings shares theirs.
  */
 const anchorWords = new WeakMap<readonly string[], Word[]>();
-function anchorWordsOf(wordings: readonly string[]): Word[] {
-  let words = anchorWords.get(wordings);
+const wholeWords = new WeakMap<readonly string[], Word[]>();
+function wordsOnce(
+  cache: WeakMap<readonly string[], Word[]>,
+  wordings: readonly string[],
+  texts: (wordings: readonly string[]) => readonly string[],
+): Word[] {
+  let words = cache.get(wordings);
   if (!words) {
-    words = anchorsOf(wordings).map((text) => ({ text, exact: false }));
-    anchorWords.set(wordings, words);
+    words = texts(wordings).map((text) => ({ text, exact: false }));
+    cache.set(wordings, words);
   }
   return words;
 }
+/** The anchors of `wordings` (their shared parts). */
+const anchorWordsOf = (wordings: readonly string[]): Word[] => wordsOnce(anchorWords, wordings, anchorsOf);
+/** The wordings themselves. */
+const wholeWordsOf = (wordings: readonly string[]): Word[] => wordsOnce(wholeWords, wordings, (w) => w);
 
 /**
  * Lines per MiB found by the wordings' shared parts past which a scanner searches the whole wordings instead. The
@@ -268,7 +278,7 @@ export class CandidateScanner {
         return { whole, head: marker && s.startsWith(marker) ? Buffer.from(marker, 'latin1') : whole };
       });
     this.#levelWords = substrings.filter(isLevel).map((text) => ({ text, exact: true }));
-    this.#wordings = (refusals?.wordings ?? []).map((text) => ({ text, exact: false }));
+    this.#wordings = refusals ? wholeWordsOf(refusals.wordings) : [];
     this.#anchors = refusals ? anchorWordsOf(refusals.wordings) : [];
     const anchorsAreWordings =
       this.#anchors.length === this.#wordings.length &&
