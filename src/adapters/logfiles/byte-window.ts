@@ -142,11 +142,12 @@ const passesByWords = new WeakMap<readonly Word[], ReadonlyArray<readonly Word[]
 function passesOf(words: readonly Word[]): ReadonlyArray<readonly Word[]> {
   let split = passesByWords.get(words);
   if (!split) {
-    const made: Array<readonly Word[]> = [];
-    for (let k = 0; k < words.length; k += PASS_WORDS) {
-      made.push(words.length <= PASS_WORDS ? words : words.slice(k, k + PASS_WORDS));
-    }
-    split = made.length > 0 ? made : [words];
+    split =
+      words.length <= PASS_WORDS
+        ? [words]
+        : Array.from({ length: Math.ceil(words.length / PASS_WORDS) }, (_, k) =>
+            words.slice(k * PASS_WORDS, (k + 1) * PASS_WORDS),
+          );
     passesByWords.set(words, split);
   }
   return split;
