@@ -142,30 +142,30 @@ class RecordSink implements CandidateSink {
     // Another candidate (a Call Bridge STATS line, an audit line…) with a BSD envelope: the kernel reads the
     // envelope, only the message becomes a string, and the general payload reading takes it from there.
     const message = stats.envelope(start, end);
-    if (message === undefined) {
-      // Not the BSD shape: a Stats line with an ISO 8601 stamp, a `<PRI>` or an RFC 5424 header is read by the kernel
-      // too (what it leaves, from bytes in JavaScript), and so is the envelope of another line of those shapes (a
-      // Call Bridge STATS line): only its message becomes a string, as above. Such lines once went the JavaScript
-      // Stats reader and then the general parser, cold code in each scan worker: ~40 µs a line (measured).
-      switch (stats.readOther(start, end, this.#timeZone)) {
-        case 'no':
-          return this.#statsInJavaScript(bytes, start, end);
-        case 'bsd':
-          this.#addStats(stats, this.#reader.resolveStamp(stats.stamp));
-          return true;
-        case 'instant':
-          this.#addStats(stats, stats.at);
-          return true;
-        case 'bsd-message':
-          this.#take(this.#reader.envelopeOutcome(stats, stats.message));
-          return true;
-        case 'instant-message':
-          this.#take(this.#reader.instantOutcome(stats.at, stats.host, stats.message));
-          return true;
-      }
+    if (message !== undefined) {
+      this.#take(this.#reader.envelopeOutcome(stats, message));
+      return true;
     }
-    this.#take(this.#reader.envelopeOutcome(stats, message));
-    return true;
+    // Not the BSD shape: a Stats line with an ISO 8601 stamp, a `<PRI>` or an RFC 5424 header is read by the kernel
+    // too (what it leaves, from bytes in JavaScript), and so is the envelope of another line of those shapes (a Call
+    // Bridge STATS line): only its message becomes a string, as above. Such lines once went the JavaScript Stats
+    // reader and then the general parser, cold code in each scan worker: ~40 µs a line (measured).
+    switch (stats.readOther(start, end, this.#timeZone)) {
+      case 'no':
+        return this.#statsInJavaScript(bytes, start, end);
+      case 'bsd':
+        this.#addStats(stats, this.#reader.resolveStamp(stats.stamp));
+        return true;
+      case 'instant':
+        this.#addStats(stats, stats.at);
+        return true;
+      case 'bsd-message':
+        this.#take(this.#reader.envelopeOutcome(stats, stats.message));
+        return true;
+      case 'instant-message':
+        this.#take(this.#reader.instantOutcome(stats.at, stats.host, stats.message));
+        return true;
+    }
   }
 
   /** The Stats line the kernel just read, at instant `at`, packed by its fields. */
