@@ -234,7 +234,8 @@ export class CandidateScanner {
   #anchors: Word[];
   /**
    * The whole wordings, searched instead of their shared parts once those turn out common in this input (see
-   * WHOLE_WORDINGS_PAST); undefined when they cannot be (more than linesWith takes) or already are.
+   * WHOLE_WORDINGS_PAST); undefined when they cannot be (more than linesWith takes) or the switch is made. (Where
+   * the parts are the wordings already, a switch changes nothing but the array searched.)
    */
   #wholeWordings: Word[] | undefined;
   /** Bytes scanned, and lines found by the shared parts in them (for the switch to whole wordings). */
@@ -280,13 +281,8 @@ export class CandidateScanner {
     this.#levelWords = substrings.filter(isLevel).map((text) => ({ text, exact: true }));
     this.#wordings = refusals ? wholeWordsOf(refusals.wordings) : [];
     this.#anchors = refusals ? anchorWordsOf(refusals.wordings) : [];
-    const anchorsAreWordings =
-      this.#anchors.length === this.#wordings.length &&
-      this.#anchors.every((a, k) => a.text === this.#wordings[k]?.text);
     this.#wholeWordings =
-      this.#wordings.length > 0 && this.#wordings.length <= LINES_WITH_WORDS && !anchorsAreWordings
-        ? this.#wordings
-        : undefined;
+      this.#wordings.length > 0 && this.#wordings.length <= LINES_WITH_WORDS ? this.#wordings : undefined;
     this.#marker = marker === undefined ? undefined : Buffer.from(marker, 'latin1');
     this.#straddle = Math.max(0, ...[...substrings, ...(refusals?.wordings ?? [])].map((n) => n.length - 1));
     this.#sink = typeof sink === 'function' ? new CallbackSink(sink, options) : sink;
