@@ -309,9 +309,13 @@
     (local.set $m (call $envelope (local.get $start) (local.get $end) (local.get $slot)))
     (if (i32.eq (local.get $m) (i32.const -2)) (then (return (i32.const 2))))
     (if (i32.lt_s (local.get $m) (i32.const 0)) (then (return (i32.const 0))))
-    (i32.store offset=72 (local.get $slot) (local.get $m))
-    (i32.store offset=76 (local.get $slot) (local.get $end))
+    (call $keepMessage (local.get $m) (local.get $end) (local.get $slot))
     (i32.const 1))
+
+  ;; The message [$m, $end) of the line just read, for the caller (+72: where it starts; +76: where the line ends).
+  (func $keepMessage (param $m i32) (param $end i32) (param $slot i32)
+    (i32.store offset=72 (local.get $slot) (local.get $m))
+    (i32.store offset=76 (local.get $slot) (local.get $end)))
 
   (func (export "statsLine") (param $start i32) (param $end i32) (param $slot i32) (result i32)
     (local $messageStart i32)
@@ -489,8 +493,7 @@
   ;; goes to the slot (+72, +76) for the caller's general payload reading. Answers 5 after an ISO 8601 stamp (fields
   ;; as 3), 4 after a BSD one (fields as 1).
   (func $otherMessage (param $m i32) (param $end i32) (param $slot i32) (param $iso i32) (result i32)
-    (i32.store offset=72 (local.get $slot) (local.get $m))
-    (i32.store offset=76 (local.get $slot) (local.get $end))
+    (call $keepMessage (local.get $m) (local.get $end) (local.get $slot))
     (select (i32.const 5) (i32.const 4) (local.get $iso)))
 
   ;; otherStatsLine(start, end, slot): a Stats line of another shape, as readOtherShape of stats-bytes.ts reads it: an
