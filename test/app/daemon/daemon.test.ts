@@ -20,6 +20,7 @@ import {
   webBridgeStatsLine,
 } from '../../../src/sim/syslog/templates.js';
 import { feedPicture } from '../../helpers/feed-picture.js';
+import { freePort } from '../../helpers/free-port.js';
 import { oneNodeLab } from '../../helpers/lab-config.js';
 import { SIM_PASSWORD, simulator, tempDir } from '../../sim/helpers.js';
 
@@ -410,14 +411,7 @@ test('stopping the daemon during a restart abandons it cleanly: journaled, count
 test('SIGHUP reloads the configuration; a bad one is refused and the daemon keeps running', async (t) => {
   const dir = tempDir(t, 'wbguard-hup-');
   const config = join(dir, 'wbguard.yaml');
-  const { createServer } = await import('node:net');
-  const port = await new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
+  const port = await freePort();
   const write = (mode: string, extra = '') =>
     writeFileSync(
       config,

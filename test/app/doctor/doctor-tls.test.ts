@@ -7,14 +7,18 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadOrCreateCert } from '../../../src/sim/api/tls-cert.js';
-import { freePort } from '../../helpers/free-port.js';
+import { reservePort } from '../../helpers/free-port.js';
 import { tempDir } from '../../sim/helpers.js';
 import { doctorCluster, failures } from './fixture.js';
 
 test('the TLS syslog listener: the simulator’s lines arrive over tls', async (t) => {
   const cert = await loadOrCreateCert(join(tempDir(t, 'wbguard-doctor-tls-'), 'tls'));
-  const port = await freePort();
-  const f = await doctorCluster(t, 1, { syslog: [`tls://localhost:${port}?ca=${cert.certPath}`] });
+  // Held until the simulator's servers are up, so that none of them (its SSH server once) is given this port.
+  const reservation = await reservePort();
+  const port = reservation.port;
+  const f = await doctorCluster(t, 1, { syslog: [`tls://localhost:${port}?ca=${cert.certPath}`] }).finally(() =>
+    reservation.release(),
+  );
   const { syslog: _, ...base } = f.base();
   f.writeConfig({
     ...base,

@@ -11,7 +11,7 @@ import { runCli } from '../../../src/app/cli/program.js';
 import type { SimConfigInput } from '../../../src/sim/config.js';
 import type { SimulatorHandle } from '../../../src/sim/run.js';
 import { memoryIo } from '../../helpers/cli-io.js';
-import { freePort } from '../../helpers/free-port.js';
+import { reservePort } from '../../helpers/free-port.js';
 import { until } from '../../helpers/until.js';
 import { SIM_PASSWORD, simulator, tempDir } from '../../sim/helpers.js';
 
@@ -36,8 +36,11 @@ export interface DoctorFixture {
 export async function doctorCluster(t: TestContext, nodes = 2, simOver: SimConfigInput = {}): Promise<DoctorFixture> {
   const dir = tempDir(t, 'wbguard-doctor-');
   const logs = join(dir, 'logs');
-  const syslogPort = await freePort();
-  const httpPort = await freePort();
+  // Held while the simulator opens its servers on port 0, so that none of them is given these ports.
+  const syslogReservation = await reservePort();
+  const httpReservation = await reservePort();
+  const syslogPort = syslogReservation.port;
+  const httpPort = httpReservation.port;
   // Registered before the simulator's own close, so the clock stops before its sockets do (hooks run in order).
   let timer: NodeJS.Timeout | undefined;
   t.after(() => clearInterval(timer));
@@ -49,7 +52,7 @@ export async function doctorCluster(t: TestContext, nodes = 2, simOver: SimConfi
     joinRate: 600,
     syslog: [`udp://127.0.0.1:${syslogPort}`, `file:${join(logs, '{node}.log')}`],
     ...simOver,
-  });
+  }).finally(() => Promise.all([syslogReservation.release(), httpReservation.release()]));
   // Simulated time follows the wall clock, so CMS stamps and this host's clock agree.
   timer = setInterval(() => {
     const behind = Date.now() - sim.cluster.now;
