@@ -19,6 +19,7 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { timed } from './analyze-vs-grep.js';
+import { CLI } from './built-cli.js';
 
 export interface FilesRun {
   label: string;
@@ -101,7 +102,7 @@ export function benchAnalyzeFiles(corpusDir: string, runs = 2): FilesRun[] {
     const rss: number[] = [];
     let seconds = 0;
     for (let r = 0; r < runs; r++) {
-      const run = timed(process.execPath, ['dist/src/app/cli/main.js', 'analyze', '--json', dir]);
+      const run = timed(process.execPath, [CLI, 'analyze', '--json', dir]);
       rss.push(run.maxRssMb);
       seconds = run.seconds;
     }

@@ -31,6 +31,7 @@ import { median, timed } from './analyze-vs-grep.js';
 /** Two decimals for the report (a median of two rounds is their mean: 0.5800000000000001 otherwise). */
 const round = (x: number) => Math.round(x * 100) / 100;
 
+import { buildCli, cliIn } from './built-cli.js';
 import { DAY_MS, writeCorpus } from './lib/corpus.js';
 import { renderShape, SHAPES, type Shape } from './lib/shapes.js';
 
@@ -214,15 +215,12 @@ export interface ShapesOptions {
   readonly rounds: number;
   readonly corpora: readonly CorpusName[];
   readonly warnShare: number;
-  /** A built checkout's dist/ (DIR/src/app/cli/main.js), timed in the same rounds; outputs must be identical. */
+  /** A built checkout's dist/ (its bundle, or DIR/src/app/cli/main.js), timed in the same rounds; outputs must be identical. */
   readonly baseline?: string;
 }
 
 export async function benchAnalyzeShapes(o: ShapesOptions): Promise<ShapesResult> {
-  console.error('building dist/ (tsc)');
-  if (spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' }).status !== 0) {
-    throw new Error('build failed');
-  }
+  buildCli();
   const root = join('bench', '.corpus', 'shapes');
   const dirs = new Map<CorpusName, string>();
   for (const corpus of o.corpora) {
@@ -237,7 +235,7 @@ export async function benchAnalyzeShapes(o: ShapesOptions): Promise<ShapesResult
     }
     dirs.set(corpus, dir);
   }
-  const cli = (dist: string) => [process.execPath, join(dist, 'src/app/cli/main.js'), 'analyze', '--json'];
+  const cli = (dist: string) => [process.execPath, cliIn(dist), 'analyze', '--json'];
   const ours = cli('dist');
   const base = o.baseline ? cli(o.baseline) : undefined;
   const load0 = loadavg()[0] ?? 0;

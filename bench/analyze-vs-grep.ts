@@ -18,6 +18,7 @@ import {
 } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { buildCli, CLI } from './built-cli.js';
 import { DAY_MS, writeCorpus } from './lib/corpus.js';
 
 /** One tool's runs: wall seconds, CPU seconds (user + system, all threads) and peak RSS, each run in order. */
@@ -150,13 +151,9 @@ export async function benchAnalyzeVsGrep(sizeMb: number, rounds = 9): Promise<An
     .filter((f) => f.endsWith('.log'))
     .map((f) => join(dir, f));
   const corpusBytes = files.reduce((a, f) => a + statSync(f).size, 0);
-  console.error('building dist/ (tsc)');
-  const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
-  if (build.status !== 0) {
-    throw new Error('build failed');
-  }
+  buildCli();
   const hasRg = spawnSync('rg', ['--version']).status === 0;
-  const cli = [process.execPath, 'dist/src/app/cli/main.js', 'analyze', '--json'] as const;
+  const cli = [process.execPath, CLI, 'analyze', '--json'] as const;
   const grep = { ...runs(), matches: 0 };
   const rg = hasRg ? { ...runs(), matches: 0 } : undefined;
   const analyze = runs();

@@ -112,6 +112,8 @@ while True:
 print(json.dumps({"bytes": n, "startedAt": started, "lastByteAt": last}), flush=True)
 `;
 
+import { buildCli, cliIn } from './built-cli.js';
+
 let sinkKind: 'python' | 'node' | undefined;
 
 /**
@@ -269,7 +271,7 @@ async function startWbguard(dir: string, name = 'wbguard run', root = '.'): Prom
     config,
     `cluster: bench\nsyslog: { tcp: "127.0.0.1:${tcp}", udp: "127.0.0.1:${udp}" }\nhttp: { listen: "127.0.0.1:${http}" }\nstate: ${state}\nlog: { level: warn }\n`,
   );
-  const child = spawn(process.execPath, [join(root, 'dist/src/app/cli/main.js'), 'run', '--config', config], {
+  const child = spawn(process.execPath, [cliIn(join(root, 'dist')), 'run', '--config', config], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${http}`;
@@ -513,7 +515,7 @@ export async function benchIngest(o: IngestOptions = {}): Promise<IngestBench> {
   const dir = mkdtempSync(join(tmpdir(), 'wbguard-bench-ingest-'));
   const receivers: Receiver[] = [];
   try {
-    spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
+    buildCli();
     const load0 = loadavg()[0] ?? 0;
     receivers.push(await startWbguard(join(dir, 'wbguard')));
     if (o.baseline) {

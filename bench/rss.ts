@@ -5,7 +5,7 @@
  * from 20 nodes over TCP for a while. Figures: records, start-up time, RSS after start and after the live phase,
  * peak RSS.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { SqliteStore } from '../src/adapters/store/sqlite-store.js';
 import type { CmsRecord } from '../src/core/model.js';
 import { callBridgeStatsLine, webBridgeStatsLine } from '../src/sim/syslog/templates.js';
 import { freePort } from '../test/helpers/free-port.js';
+import { buildCli, CLI } from './built-cli.js';
 
 const DAY = 86_400_000;
 
@@ -70,10 +71,7 @@ function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 }
 
 export async function benchRss(nodes = 20, days = 30, statsEverySec = 10, liveSeconds = 60): Promise<RssBench> {
-  const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
-  if (build.status !== 0) {
-    throw new Error('build failed');
-  }
+  buildCli();
   const dir = mkdtempSync(join(tmpdir(), 'wbguard-bench-rss-'));
   try {
     const now = Date.now();
@@ -100,7 +98,7 @@ export async function benchRss(nodes = 20, days = 30, statsEverySec = 10, liveSe
       }),
     );
     const s0 = performance.now();
-    const child = spawn(process.execPath, ['dist/src/app/cli/main.js', 'run', '--config', config], {
+    const child = spawn(process.execPath, [CLI, 'run', '--config', config], {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     try {

@@ -9,7 +9,21 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { writeSample } from '../../bench/make-sample.js';
 import { run } from '../helpers/run.js';
+import { until } from '../helpers/until.js';
 import { tempDir } from '../sim/helpers.js';
+
+/** The modules wbguard starts worker threads on (`startModuleWorker(import.meta.url, 'NAME')` in src). */
+function workerModules(): string[] {
+  const names: string[] = [];
+  for (const file of readdirSync('src', { recursive: true, encoding: 'utf8' })) {
+    if (file.endsWith('.ts')) {
+      const text = readFileSync(join('src', file), 'utf8');
+      names.push(...[...text.matchAll(/startModuleWorker\(import\.meta\.url, '([\w-]+)'/g)].map((m) => m[1] as string));
+    }
+  }
+  assert.ok(names.length >= 3, `worker modules found in src: ${names.join(', ')}`);
+  return names;
+}
 
 /** Dependencies whose install scripts build or probe native code. */
 const NATIVE = 'better-sqlite3,ssh2,cpu-features';
@@ -22,10 +36,14 @@ test('npm pack + npm install -g: the installed wbguard works', { timeout: 600_00
   assert.ok(tarball, pack.stdout);
   const listing = await run('tar', ['-tzf', join(dir, tarball)]);
   const files = listing.stdout.split('\n');
-  assert.ok(files.includes('package/dist/src/app/cli/main.js'));
+  // The bundled CLI (scripts/bundle.ts) and, beside it, the module of every worker thread wbguard starts.
+  assert.ok(files.includes('package/dist/bundle/main.js'), listing.stdout);
+  for (const worker of workerModules()) {
+    assert.ok(files.includes(`package/dist/bundle/${worker}.js`), `${worker}.js is missing from the bundle`);
+  }
   assert.ok(
-    !files.some(
-      (f) => f.startsWith('package/test/') || f.startsWith('package/dist/test/') || f.startsWith('package/src/'),
+    !files.some((f) =>
+      ['package/test/', 'package/dist/test/', 'package/src/', 'package/dist/src/'].some((d) => f.startsWith(d)),
     ),
     'only what runs ships',
   );
@@ -56,6 +74,10 @@ test('npm pack + npm install -g: the installed wbguard works', { timeout: 600_00
   const analyze = await run(bin, ['analyze', sample, '--json', '--year', '2026']);
   assert.equal(analyze.status, 0, analyze.stderr);
   assert.equal((JSON.parse(analyze.stdout) as { webbridges: unknown[] }).webbridges.length, 3);
+  // Read by a scan worker (started from the bundle's scan-worker.js): the same answer.
+  const inWorker = await run(bin, ['analyze', sample, '--json', '--year', '2026', '--jobs', '1']);
+  assert.equal(inWorker.status, 0, inWorker.stderr);
+  assert.equal(inWorker.stdout, analyze.stdout);
   const demo = spawn(bin, ['demo', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   t.after(() => demo.kill('SIGKILL'));
   const url = await new Promise<string>((resolve, reject) => {
@@ -71,6 +93,15 @@ test('npm pack + npm install -g: the installed wbguard works', { timeout: 600_00
     });
   });
   assert.equal((await fetch(`${url}/healthz`)).status, 200);
+  // Syslog reaches the daemon (its UDP receiver and SQLite store each run in a worker thread of the bundle).
+  await until(
+    async () => {
+      const state = (await (await fetch(`${url}/api/v1/state`)).json()) as { webbridges: Array<{ lastSeen: unknown }> };
+      return state.webbridges.some((w) => w.lastSeen !== null);
+    },
+    60_000,
+    'a Web Bridge heard from over syslog',
+  );
   // The dashboard's files ship in the package: the page, its script and uPlot.
   for (const path of ['/', '/assets/app.js', '/assets/uPlot.iife.min.js']) {
     const res = await fetch(`${url}${path}`);

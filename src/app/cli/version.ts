@@ -5,8 +5,9 @@
 import { readFileSync } from 'node:fs';
 
 function findVersion(): string {
-  // src/app/cli → package root is three levels up from src (four from dist/src)
-  for (const rel of ['../../../package.json', '../../../../package.json']) {
+  // The package root is three levels up from src/app/cli, four from dist/src/app/cli, two from dist/bundle (the
+  // installed CLI: scripts/bundle.ts); the name check keeps another package's file from answering.
+  for (const rel of ['../../../package.json', '../../../../package.json', '../../package.json']) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
         name?: string;

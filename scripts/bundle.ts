@@ -1,0 +1,63 @@
+/**
+ * `npm run build` (after tsc): bundles the compiled CLI into dist/bundle/, the directory the package's `wbguard`
+ * runs from (package.json `bin`).
+ *
+ * Why: every `wbguard` run loaded ~60 modules of its own one by one (`analyze` alone: 58), and Node's ESM loader
+ * resolved, read and linked each in turn. Bundled, `wbguard analyze` on a small file started ~30 ms sooner (median of
+ * 21 alternated runs: 146 against 178 ms, Node's own start 87 ms): a tenth of a 150 MB analysis (docs/benchmarks.md).
+ *
+ * How, and why so:
+ * - Only wbguard's own code is bundled; the npm packages stay imports (`packages: 'external'`), resolved from
+ *   node_modules as before: native addons (better-sqlite3, ssh2's bindings) cannot be bundled, and bundling the rest
+ *   would load every package at start (a single file without splitting imported them all: 555 ms).
+ * - Split into chunks at every dynamic `import()`, so each verb still loads only what it uses.
+ * - The worker threads' modules (worker-thread.ts starts `./NAME.js` beside the caller) are entry points of their
+ *   own, in the same directory as the chunks that start them.
+ * - Built from tsc's output (dist/src), so the bundle runs the very code the type checker passed.
+ */
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { build } from 'esbuild';
+
+const OUT = 'dist/bundle';
+
+/**
+ * The modules worker threads run, found where they are started (`startModuleWorker(import.meta.url, 'NAME')`: the
+ * module NAME beside the caller), so that a new worker cannot be missing from the bundle.
+ */
+function workerEntries(): string[] {
+  const entries: string[] = [];
+  for (const file of readdirSync('src', { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts')) {
+      continue;
+    }
+    const text = readFileSync(join('src', file), 'utf8');
+    for (const m of text.matchAll(/startModuleWorker\(import\.meta\.url, '([\w-]+)'/g)) {
+      entries.push(join('dist/src', dirname(file), `${m[1]}.js`));
+    }
+  }
+  return entries;
+}
+
+const ENTRIES = ['dist/src/app/cli/main.js', ...workerEntries()];
+
+// Chunk names carry a hash: a directory left from an earlier build would keep stale ones.
+rmSync(OUT, { recursive: true, force: true });
+const result = await build({
+  entryPoints: ENTRIES,
+  outdir: OUT,
+  entryNames: '[name]',
+  chunkNames: 'chunk-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'warning',
+  metafile: true,
+});
+const files = Object.keys(result.metafile.outputs);
+console.log(
+  `wrote ${OUT}: ${ENTRIES.map((e) => e.replace(/.*\//, '')).join(', ')} and ${files.length - ENTRIES.length} chunks`,
+);
