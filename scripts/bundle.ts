@@ -15,31 +15,15 @@
  *   own, in the same directory as the chunks that start them.
  * - Built from tsc's output (dist/src), so the bundle runs the very code the type checker passed.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
+import { workerModules } from './worker-modules.js';
 
 const OUT = 'dist/bundle';
 
-/**
- * The modules worker threads run, found where they are started (`startModuleWorker(import.meta.url, 'NAME')`: the
- * module NAME beside the caller), so that a new worker cannot be missing from the bundle.
- */
-function workerEntries(): string[] {
-  const entries: string[] = [];
-  for (const file of readdirSync('src', { recursive: true, encoding: 'utf8' })) {
-    if (!file.endsWith('.ts')) {
-      continue;
-    }
-    const text = readFileSync(join('src', file), 'utf8');
-    for (const m of text.matchAll(/startModuleWorker\(import\.meta\.url, '([\w-]+)'/g)) {
-      entries.push(join('dist/src', dirname(file), `${m[1]}.js`));
-    }
-  }
-  return entries;
-}
-
-const ENTRIES = ['dist/src/app/cli/main.js', ...workerEntries()];
+/** The CLI, and the module of every worker thread it starts (so that a new worker cannot be missing). */
+const ENTRIES = ['dist/src/app/cli/main.js', ...workerModules().map((w) => join('dist/src', w.dir, `${w.name}.js`))];
 
 // Chunk names carry a hash: a directory left from an earlier build would keep stale ones.
 rmSync(OUT, { recursive: true, force: true });

@@ -8,22 +8,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { writeSample } from '../../bench/make-sample.js';
+import { workerModules } from '../../scripts/worker-modules.js';
 import { run } from '../helpers/run.js';
 import { until } from '../helpers/until.js';
 import { tempDir } from '../sim/helpers.js';
-
-/** The modules wbguard starts worker threads on (`startModuleWorker(import.meta.url, 'NAME')` in src). */
-function workerModules(): string[] {
-  const names: string[] = [];
-  for (const file of readdirSync('src', { recursive: true, encoding: 'utf8' })) {
-    if (file.endsWith('.ts')) {
-      const text = readFileSync(join('src', file), 'utf8');
-      names.push(...[...text.matchAll(/startModuleWorker\(import\.meta\.url, '([\w-]+)'/g)].map((m) => m[1] as string));
-    }
-  }
-  assert.ok(names.length >= 3, `worker modules found in src: ${names.join(', ')}`);
-  return names;
-}
 
 /** Dependencies whose install scripts build or probe native code. */
 const NATIVE = 'better-sqlite3,ssh2,cpu-features';
@@ -38,8 +26,10 @@ test('npm pack + npm install -g: the installed wbguard works', { timeout: 600_00
   const files = listing.stdout.split('\n');
   // The bundled CLI (scripts/bundle.ts) and, beside it, the module of every worker thread wbguard starts.
   assert.ok(files.includes('package/dist/bundle/main.js'), listing.stdout);
-  for (const worker of workerModules()) {
-    assert.ok(files.includes(`package/dist/bundle/${worker}.js`), `${worker}.js is missing from the bundle`);
+  const workers = workerModules();
+  assert.ok(workers.length >= 3, `worker modules found in src: ${workers.map((w) => w.name).join(', ')}`);
+  for (const { name } of workers) {
+    assert.ok(files.includes(`package/dist/bundle/${name}.js`), `${name}.js is missing from the bundle`);
   }
   assert.ok(
     !files.some((f) =>
