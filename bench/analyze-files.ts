@@ -6,6 +6,7 @@
  * 8 MB prefixes 100 times over (1000 files). Symbolic links, so 8 GB of input costs 80 MB of disk; each link is a
  * source of its own to analyze, as a copy would be (RSS counts the process, not the page cache).
  */
+import { spawnSync } from 'node:child_process';
 import {
   closeSync,
   existsSync,
@@ -14,10 +15,11 @@ import {
   readdirSync,
   readSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeSync,
 } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { timed } from './analyze-vs-grep.js';
 import { CLI } from './built-cli.js';
 
@@ -46,6 +48,18 @@ function prefix(from: string, to: string, bytes: number): void {
     closeSync(input);
     closeSync(output);
   }
+}
+
+/** The Stats and STATS lines of `sources`, in one file at `to` (made once). */
+function statsOnly(sources: readonly string[], to: string): string {
+  if (!existsSync(to)) {
+    mkdirSync(dirname(to), { recursive: true });
+    const made = spawnSync('sh', ['-c', `grep -h -E 'Stats |STATS:' ${sources.join(' ')} > ${to}`]);
+    if (made.status !== 0) {
+      throw new Error(`could not make ${to}: ${made.stderr}`);
+    }
+  }
+  return to;
 }
 
 /** A folder of `copies` links to each of `sources`. */
@@ -94,7 +108,25 @@ export function benchAnalyzeFiles(corpusDir: string, runs = 2): FilesRun[] {
       copies: 100,
       gigabytes: 8,
     },
+    {
+      label: '2000 files at once, each 8 MB (prefixes of the 10, 200 times over): past what 200 MB holds',
+      sources: prefixes(8),
+      copies: 200,
+      gigabytes: 16,
+    },
+    {
+      // Record-dense input, as a per-program file of the Web Bridge would be: a read of 1 MiB holds ~10,000 records.
+      label: "50 files at once of Stats lines only (the 10 files' Stats and STATS lines, 50 times over)",
+      sources: [statsOnly(full, join(root, 'stats-only.log'))],
+      copies: 50,
+      gigabytes: 0,
+    },
   ];
+  for (const set of sets) {
+    if (set.gigabytes === 0) {
+      set.gigabytes = Math.round((set.sources.reduce((a, f) => a + statSync(f).size, 0) * set.copies) / 1e7) / 100;
+    }
+  }
   const out: FilesRun[] = [];
   for (const [i, set] of sets.entries()) {
     const dir = join(root, `set-${i}`);

@@ -333,6 +333,11 @@ export class CandidateScanner {
     return this.#window.statsLines?.reader();
   }
 
+  /** Most bytes `space()` offers. */
+  get chunkBytes(): number {
+    return this.#chunkBytes;
+  }
+
   /** Where the next bytes go (at most chunkBytes): read into it, then call `commit` with the count. */
   space(): Buffer {
     this.#own();

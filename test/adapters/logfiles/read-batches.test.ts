@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import tarStream from 'tar-stream';
 import { CandidateScanner } from '../../../src/adapters/logfiles/candidate-scanner.js';
 import { type RecordBatch, readBatches } from '../../../src/adapters/logfiles/read-batches.js';
+import { FIRST_READ_BYTES, MIN_READ_BYTES } from '../../../src/adapters/logfiles/read-size.js';
 import { expandSources, type LogSource } from '../../../src/adapters/logfiles/sources.js';
 import { packedLength, unpackRecords } from '../../../src/core/packed-records.js';
 import { CANDIDATE_SUBSTRINGS } from '../../../src/core/parse/index.js';
@@ -131,6 +132,43 @@ describe('readBatches and expandSources', () => {
     probe.end();
     assert.equal(byKernel.records.filter((r) => r.kind === 'webbridge-stats').length, 20);
     assert.deepEqual(inJs, byKernel);
+  });
+
+  test('a file of Stats lines only: batches stay near the batch size, plain or gzip, the same records as a sparse read', async (t) => {
+    // 12,000 Stats lines, ~1.1 MB: one 1 MiB read held ~11,000 records, and so did one batch (and each of the
+    // read-ahead's). Reads now shrink to the density (read-size.ts): a batch is its size plus what one read adds.
+    const lines = Array.from({ length: 12_000 }, (_, i) => webBridgeStatsLine(T0 + i * 1000, 'cms9', i % 140, i, 0));
+    const text = `${lines.join('\n')}\n`;
+    // A folder of its own: the folder test below expands `dir` whole.
+    const denseDir = mkdtempSync(join(tmpdir(), 'wbguard-dense-'));
+    t.after(() => rmSync(denseDir, { recursive: true, force: true }));
+    const densePlain = join(denseDir, 'dense.log');
+    const denseGz = join(denseDir, 'dense.log.gz');
+    writeFileSync(densePlain, text);
+    writeFileSync(denseGz, gzipSync(text));
+    const shortest = Math.min(...lines.map((l) => l.length + 1));
+    // The first read's size is fixed (the density is not known yet); later reads are sized to it.
+    const perFirstRead = Math.ceil(FIRST_READ_BYTES / shortest);
+    const perMinRead = Math.ceil(MIN_READ_BYTES / shortest);
+    const batchSize = 16;
+    for (const path of [densePlain, denseGz]) {
+      const [source] = (await expandSources([path], T0)).sources;
+      const sizes: number[] = [];
+      const times: number[] = [];
+      for await (const b of readBatches(source as LogSource, { batchSize })) {
+        sizes.push(packedLength(b));
+        times.push(...unpackRecords(b).map((r) => r.at));
+      }
+      assert.equal(times.length, 12_000, path);
+      assert.deepEqual(
+        times,
+        lines.map((_, i) => T0 + i * 1000),
+        path,
+      );
+      assert.ok((sizes[0] as number) <= perFirstRead, `${path}: a first batch of ${sizes[0]} records`);
+      const largest = Math.max(...sizes.slice(1));
+      assert.ok(largest <= batchSize * 4 + perMinRead, `${path}: a batch of ${largest} records`);
+    }
   });
 
   test('gzip file', async () => {

@@ -1,0 +1,53 @@
+/**
+ * @module adapters/logfiles/read-size
+ * How many bytes a source's next read takes, so that a read adds at most about the records it is given.
+ *
+ * Why: a source's records are handed on a batch at a time (read-batches.ts), and what the merge and the scan workers
+ * hold is counted in batches (worker-protocol.ts: 512 records, ~25 KB, fewer with many sources). But a batch was
+ * cut only between reads, and a read took 1 MiB: in a CMS log a Stats line is one in ~80, ~110 records a MiB, well
+ * inside a batch; in a file of Stats lines only (a per-program file of the Web Bridge, or lines an administrator
+ * grepped out) it is ~10,000, so each batch held ~0.5 MB and the read-ahead ~20 of them per source: 50 such files of
+ * 21 MB took analyze to 600 MB of RSS, 400 to 1.2 GB. Now the read shrinks where records are dense and grows back
+ * where they are not.
+ */
+
+/** The first read of a source: its density is not known yet (the merge holds every source's first batch). */
+export const FIRST_READ_BYTES = 64 << 10;
+/** The smallest read: ~170 Stats lines; smaller reads would only add system calls. */
+export const MIN_READ_BYTES = 16 << 10;
+/**
+ * Reads are whole pages, so that file offsets stay page-aligned like the scanner's read area (the kernel copies
+ * from the page cache about twice as fast so: candidate-scanner.ts).
+ */
+const PAGE = 4096;
+
+export class ReadSize {
+  readonly #max: number;
+  readonly #records: number;
+  #next: number;
+
+  /** Reads of at most `max` bytes, aiming at `records` records or fewer each. */
+  constructor(max: number, records: number) {
+    this.#max = Math.max(MIN_READ_BYTES, Math.floor(max / PAGE) * PAGE);
+    this.#records = Math.max(1, records);
+    this.#next = Math.min(this.#max, FIRST_READ_BYTES);
+  }
+
+  /** Bytes the next read may take. */
+  get next(): number {
+    return this.#next;
+  }
+
+  /**
+   * A read of `bytes` added `added` records: more than aimed at shrinks the next read in proportion (a 16 KiB
+   * floor); at most half of it doubles the next (up to the maximum).
+   */
+  update(bytes: number, added: number): void {
+    if (added > this.#records && bytes > 0) {
+      const fit = Math.floor((bytes * this.#records) / added / PAGE) * PAGE;
+      this.#next = Math.max(MIN_READ_BYTES, fit);
+    } else if (added * 2 <= this.#records) {
+      this.#next = Math.min(this.#max, this.#next * 2);
+    }
+  }
+}
