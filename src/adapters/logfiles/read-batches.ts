@@ -337,8 +337,9 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   const packer = new PackedRecordsBuilder({ raw: options.raw ?? true }, batchSize);
   const { scanner, sink } = makeScanner(source.mtimeMs, options, packer);
-  // A read adds a few batches of records at most, however dense they are in this source (read-size.ts).
-  const size = new ReadSize(source.kind === 'plain' ? scanner.chunkBytes : CHUNK_BYTES, batchSize * BATCHES_PER_READ);
+  // A read (or a stream's slice) adds a few batches of records at most, however dense they are in this source
+  // (read-size.ts); at most what the scanner's window takes at a time.
+  const size = new ReadSize(scanner.chunkBytes, batchSize * BATCHES_PER_READ);
   let bytes = 0;
   const reads =
     source.kind === 'plain'
