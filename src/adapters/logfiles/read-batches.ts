@@ -23,7 +23,7 @@ import {
 } from '../../core/parse/index.js';
 import { LINES_WITH_WORDS, MAX_WORD_BYTES, MAX_WORDS } from './byte-window.js';
 import { anchorsOf, CandidateScanner, type CandidateScannerOptions, type CandidateSink } from './candidate-scanner.js';
-import { ReadSize } from './read-size.js';
+import { BATCHES_PER_READ, ReadSize } from './read-size.js';
 import type { LogSource } from './sources.js';
 import type { StatsLineReader } from './stats-line-kernel.js';
 
@@ -38,6 +38,12 @@ export interface ReadOptions {
    * thread sat idle for a third of a second at the start (measured).
    */
   readonly batchSize?: number;
+  /**
+   * Records one read (or a stream's slice) may add, about: reads shrink where records are dense (read-size.ts).
+   * @default batchSize × 4. analyze passes less with many sources (worker-protocol.ts readRecordsFor), since every
+   * source of its merge holds a batch or more of about this size.
+   */
+  readonly readRecords?: number;
   /**
    * Bytes read and inflated at a time from a stream source (`.gz`, tar, stdin). @default 1 MiB. Every source of a
    * merge is held open, each with a read buffer and an inflated one: many compressed sources take less each.
@@ -72,12 +78,6 @@ export interface RecordBatch extends PackedRecords {
 const DEFAULT_BATCH = 512;
 /** Records in a source's first batch (see readLines). */
 const FIRST_BATCH = 32;
-/**
- * Records one read may add, in batches (read-size.ts). One batch a read held the least (50 files of Stats lines
- * only, 1.1 GB, in scan workers: 143 MB of RSS) but the many small batches took twice as long as 1 MiB reads (15.7
- * against 7.6 s; 600 MB); four: 175 MB, 12.7 s; sixteen: 250 MB, 10.5 s. A CMS log's reads stay 1 MiB whatever this is.
- */
-const BATCHES_PER_READ = 4;
 /** Stream chunk size (gzip, tar, stdin) by default. */
 const CHUNK_BYTES = 1 << 20;
 const LOG_ENTRY = /(^|\/)[^/]*(log|syslog|messages)[^/]*$|\.log(\.\d+)?(\.gz)?$|(^|\/)syslog(\.\d+)?(\.gz)?$/i;
@@ -339,7 +339,7 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
   const { scanner, sink } = makeScanner(source.mtimeMs, options, packer);
   // A read (or a stream's slice) adds a few batches of records at most, however dense they are in this source
   // (read-size.ts); at most what the scanner's window takes at a time.
-  const size = new ReadSize(scanner.chunkBytes, batchSize * BATCHES_PER_READ);
+  const size = new ReadSize(scanner.chunkBytes, options.readRecords ?? batchSize * BATCHES_PER_READ);
   let bytes = 0;
   const reads =
     source.kind === 'plain'
@@ -371,8 +371,11 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
       if (source.kind === 'plain') {
         bytes += n;
       }
-      size.update(n, packer.length - before);
-      if (packer.length >= threshold) {
+      const added = packer.length - before;
+      size.update(n, added);
+      // Cut the batch before the next read takes it past its size, assuming that read adds what this one did: cut
+      // only once past the size, batches came out at up to twice it (a read adding just under it, then another).
+      if (packer.length >= threshold || packer.length + added > threshold) {
         yield take();
         threshold = batchSize;
       }

@@ -16,7 +16,7 @@ import type { BatchFeed } from './batch-feeds.js';
 import { mergeByTime } from './merge.js';
 import { assignReaders } from './read-plan.js';
 import { defaultScanWorkers, releaseWarmWorkers, ScanPool } from './scan-pool.js';
-import { batchRecordsFor, readAheadFor, streamChunkBytesFor } from './worker-protocol.js';
+import { batchRecordsFor, readAheadFor, readRecordsFor, streamChunkBytesFor } from './worker-protocol.js';
 
 export interface AnalyzePathsOptions {
   readonly year?: number;
@@ -77,6 +77,7 @@ export async function analyzePaths(
     ...(options.year === undefined ? {} : { year: options.year }),
     timeZone: options.timeZone ?? 'UTC',
     batchSize: options.batchSize ?? batchRecordsFor(sources.length),
+    ...(options.batchSize === undefined ? { readRecords: readRecordsFor(sources.length) } : {}),
     streamChunkBytes: streamChunkBytesFor(sources.filter((s) => s.kind !== 'plain').length),
     // The analysis never reads a Call Bridge's whole STATS JSON: not carried (nor cloned between threads).
     raw: false,

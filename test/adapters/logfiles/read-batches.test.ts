@@ -171,6 +171,38 @@ describe('readBatches and expandSources', () => {
     }
   });
 
+  test('readRecords bounds a batch where reads would add more: a read of a CMS log adds ~110 records a MiB', async (t) => {
+    // One Stats line in 20 (~2,000 records in ~3 MB): 1 MiB reads would add ~300 records to batches of 32. With
+    // readRecords 32 (analyze with many sources: worker-protocol.ts readRecordsFor) reads shrink to add about that,
+    // and a batch is cut before the next read would take it past its size: no batch is larger than its size plus
+    // what one smallest read adds, plain or gzip (cut only once past the size, they came out at ~60).
+    const lines: string[] = [];
+    for (let i = 0; i < 40_000; i++) {
+      const at = T0 + i * 1000;
+      lines.push(i % 20 === 0 ? webBridgeStatsLine(at, 'cms8', i % 140, i, 0) : chatterLine(at, 'cms8', i));
+    }
+    const text = `${lines.join('\n')}\n`;
+    const sparseDir = mkdtempSync(join(tmpdir(), 'wbguard-sparse-'));
+    t.after(() => rmSync(sparseDir, { recursive: true, force: true }));
+    writeFileSync(join(sparseDir, 'sparse.log'), text);
+    writeFileSync(join(sparseDir, 'sparse.log.gz'), gzipSync(text));
+    const bytesPerRecord = text.length / 2_000;
+    const perMinRead = Math.ceil(MIN_READ_BYTES / bytesPerRecord) + 1;
+    const batchSize = 32;
+    for (const name of ['sparse.log', 'sparse.log.gz']) {
+      const [source] = (await expandSources([join(sparseDir, name)], T0)).sources;
+      const sizes: number[] = [];
+      let records = 0;
+      for await (const b of readBatches(source as LogSource, { batchSize, readRecords: batchSize })) {
+        sizes.push(packedLength(b));
+        records += packedLength(b);
+      }
+      assert.equal(records, 2_000, name);
+      const largest = Math.max(...sizes.slice(1));
+      assert.ok(largest <= batchSize + perMinRead, `${name}: a batch of ${largest} records`);
+    }
+  });
+
   test('gzip file', async () => {
     const [source] = (await expandSources([gz], T0)).sources;
     assert.equal(source?.kind, 'gzip');

@@ -102,9 +102,12 @@ describe('packed batches', () => {
     const p = builder.take();
     assert.deepEqual(p, packRecords(RECORDS));
     assert.equal(p.numbers.length, RECORDS.length * 6, 'exactly the records, grown from room for one');
-    // Taken, it starts again empty (hosts indexed anew).
+    // Taken, it starts again empty (hosts indexed anew), and holds no room until the next record: every source of
+    // a merge has a builder waiting between batches.
     assert.equal(builder.length, 0);
+    assert.equal(builder.capacity, 0);
     builder.add(RECORDS[2] as CmsRecord);
+    assert.equal(builder.capacity, 1, 'room for its first capacity again');
     assert.deepEqual(builder.take().hosts, ['cms1']);
   });
 

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { streamChunkBytesFor } from '../../../src/app/analyze/worker-protocol.js';
+import { BATCHES_PER_READ } from '../../../src/adapters/logfiles/read-size.js';
+import { batchRecordsFor, readRecordsFor, streamChunkBytesFor } from '../../../src/app/analyze/worker-protocol.js';
 
 test('compressed sources read smaller chunks as they grow in number, within bounds', () => {
   assert.equal(streamChunkBytesFor(0), 1 << 20);
@@ -16,5 +17,18 @@ test('compressed sources read smaller chunks as they grow in number, within boun
   // What all of them hold together stays bounded until the floor.
   for (const n of [1, 2, 5, 10, 20, 40, 64]) {
     assert.ok(n * streamChunkBytesFor(n) <= 4 << 20, `${n} sources`);
+  }
+});
+
+test('records a read may add: four batches with few sources, one batch with many, their total flat between', () => {
+  assert.equal(readRecordsFor(1), BATCHES_PER_READ * 512);
+  assert.equal(readRecordsFor(16), BATCHES_PER_READ * 512);
+  assert.equal(readRecordsFor(50), BATCHES_PER_READ * batchRecordsFor(50));
+  assert.equal(readRecordsFor(2_000), batchRecordsFor(2_000));
+  for (const n of [1, 2, 16, 17, 50, 100, 128, 129, 300, 512, 1_000, 4_000, 100_000]) {
+    const records = readRecordsFor(n);
+    assert.ok(records >= batchRecordsFor(n) && records <= BATCHES_PER_READ * batchRecordsFor(n), `${n} sources`);
+    // What one read of each source may add, together: flat until every source is down to one batch a read.
+    assert.ok(n * records <= Math.max(BATCHES_PER_READ * 512 * 16, n * batchRecordsFor(n)), `${n} sources`);
   }
 });
