@@ -26,6 +26,7 @@ import { anchorsOf, CandidateScanner, type CandidateScannerOptions, type Candida
 import { BATCHES_PER_READ, ReadSize } from './read-size.js';
 import type { LogSource } from './sources.js';
 import type { StatsLineReader } from './stats-line-kernel.js';
+import { StreamInput } from './stream-input.js';
 
 export interface ReadOptions {
   /** Year for BSD stamps; default: the file's (or tar entry's) modification year. */
@@ -49,6 +50,13 @@ export interface ReadOptions {
    * merge is held open, each with a read buffer and an inflated one: many compressed sources take less each.
    */
   readonly streamChunkBytes?: number;
+  /**
+   * Let a compressed source's stream go after its first batch, with its descriptor and buffers, until the next
+   * batch is asked for: it is then opened again and inflated from its start, skipping what was read
+   * (stream-input.ts). @default false. analyze sets it when many compressed sources are read at once: its merge
+   * takes every source's first batch at the start, and the rest of a source only when it reaches its time.
+   */
+  readonly releaseStreams?: boolean;
   /** Where stdin comes from (tests pass a stream). @default process.stdin */
   readonly stdin?: Readable;
   /**
@@ -298,39 +306,43 @@ function* plainReads(path: string, scanner: CandidateScanner, size: ReadSize): G
   }
 }
 
+/** The chunk a stream source is being scanned from, and how far (kept outside the generator: see `release`). */
+interface StreamCursor {
+  chunk: Buffer | undefined;
+  at: number;
+}
+
+/** Scans the next `size.next` bytes of the cursor's chunk; answers how many. */
+function scanSlice(cursor: StreamCursor, scanner: CandidateScanner, size: ReadSize): number {
+  const chunk = cursor.chunk as Buffer;
+  const n = Math.min(size.next, chunk.length - cursor.at);
+  scanner.push(chunk.subarray(cursor.at, cursor.at + n));
+  cursor.at += n;
+  return n;
+}
+
 /**
  * Decoded chunks of a stream source (stdin, .gz), copied into the scanner `size.next` bytes at a time: slower, and
  * rare. Yields the decoded bytes scanned each time; progress counts the source's own bytes (compressed ones for
- * .gz), which `onRaw` reports as they are read.
+ * .gz), which the input reports as they are read. The chunk is the cursor's, not a local of this generator, so that
+ * a released input (stream-input.ts) holds none of it while the generator waits.
  */
 async function* streamReads(
-  source: LogSource,
-  options: ReadOptions,
+  input: StreamInput,
+  cursor: StreamCursor,
   scanner: CandidateScanner,
   size: ReadSize,
-  onRaw: (bytes: number) => void,
 ): AsyncGenerator<number> {
-  const raw = openStream(source, options);
-  raw.on('data', (c: Buffer) => onRaw(c.length));
-  const chunkSize = options.streamChunkBytes ?? CHUNK_BYTES;
-  const decoded = source.kind === 'gzip' ? raw.pipe(createGunzip({ chunkSize })) : raw;
-  raw.on('error', (err) => decoded.destroy(err));
-  for await (const chunk of decoded) {
-    const bytes = chunk as Buffer;
-    for (let at = 0; at < bytes.length; ) {
-      const n = Math.min(size.next, bytes.length - at);
-      scanner.push(bytes.subarray(at, at + n));
-      at += n;
-      yield n;
+  for (;;) {
+    if (cursor.chunk === undefined || cursor.at >= cursor.chunk.length) {
+      cursor.chunk = await input.next();
+      cursor.at = 0;
+      if (cursor.chunk === undefined) {
+        return;
+      }
     }
+    yield scanSlice(cursor, scanner, size);
   }
-}
-
-function openStream(source: LogSource, options: ReadOptions): Readable {
-  if (source.kind === 'stdin') {
-    return options.stdin ?? process.stdin;
-  }
-  return createReadStream(source.path, { highWaterMark: options.streamChunkBytes ?? CHUNK_BYTES });
 }
 
 async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerator<RecordBatch> {
@@ -341,12 +353,19 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
   // (read-size.ts); at most what the scanner's window takes at a time.
   const size = new ReadSize(scanner.chunkBytes, options.readRecords ?? batchSize * BATCHES_PER_READ);
   let bytes = 0;
-  const reads =
+  const cursor: StreamCursor = { chunk: undefined, at: 0 };
+  const input =
     source.kind === 'plain'
-      ? plainReads(source.path, scanner, size)
-      : streamReads(source, options, scanner, size, (n) => {
-          bytes += n;
+      ? undefined
+      : new StreamInput(source, {
+          chunkBytes: options.streamChunkBytes ?? CHUNK_BYTES,
+          probe: options.releaseStreams === true,
+          ...(options.stdin ? { stdin: options.stdin } : {}),
+          onRaw: (n) => {
+            bytes += n;
+          },
         });
+  const reads = input ? streamReads(input, cursor, scanner, size) : plainReads(source.path, scanner, size);
   let lastLines = 0;
   let lastMalformed = 0;
   let lastBytes = 0;
@@ -363,9 +382,13 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
     lastBytes = bytes;
     return batch;
   };
+  // A compressed source to let go after its first batch: its first batch is cut at its first records, so that
+  // little is inflated twice.
+  const releasing = options.releaseStreams === true && input?.releasable === true;
   try {
     // The first batch is small: a merge of several sources starts only once every source has sent its first.
-    let threshold = Math.min(batchSize, FIRST_BATCH);
+    let threshold = releasing ? 1 : Math.min(batchSize, FIRST_BATCH);
+    let first = true;
     let before = packer.length;
     for await (const n of reads) {
       if (source.kind === 'plain') {
@@ -376,7 +399,14 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
       // Cut the batch before the next read takes it past its size, assuming that read adds what this one did: cut
       // only once past the size, batches came out at up to twice it (a read adding just under it, then another).
       if (packer.length >= threshold || packer.length + added > threshold) {
-        yield take();
+        const batch = take();
+        if (first && releasing) {
+          // Let the stream go while the merge has not reached this source's later records (stream-input.ts).
+          (input as StreamInput).release(cursor.chunk ? cursor.chunk.length - cursor.at : 0);
+          cursor.chunk = undefined;
+        }
+        first = false;
+        yield batch;
         threshold = batchSize;
       }
       before = packer.length;
@@ -384,6 +414,7 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
     scanner.end();
     yield take();
   } finally {
+    input?.close();
     sink.release();
   }
 }

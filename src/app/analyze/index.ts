@@ -16,7 +16,13 @@ import type { BatchFeed } from './batch-feeds.js';
 import { mergeByTime } from './merge.js';
 import { assignReaders } from './read-plan.js';
 import { defaultScanWorkers, releaseWarmWorkers, ScanPool } from './scan-pool.js';
-import { batchRecordsFor, readAheadFor, readRecordsFor, streamChunkBytesFor } from './worker-protocol.js';
+import {
+  batchRecordsFor,
+  readAheadFor,
+  readRecordsFor,
+  STREAMS_HELD_OPEN,
+  streamChunkBytesFor,
+} from './worker-protocol.js';
 
 export interface AnalyzePathsOptions {
   readonly year?: number;
@@ -73,12 +79,14 @@ export async function analyzePaths(
   });
   // Every source is held open by the merge: batches and read-ahead shrink as sources grow in number, so memory
   // does not grow with them (worker-protocol.ts).
+  const streams = sources.filter((s) => s.kind === 'gzip' || s.kind === 'stdin').length;
   const readOptions: Omit<ReadOptions, 'stdin'> = {
     ...(options.year === undefined ? {} : { year: options.year }),
     timeZone: options.timeZone ?? 'UTC',
     batchSize: options.batchSize ?? batchRecordsFor(sources.length),
     ...(options.batchSize === undefined ? { readRecords: readRecordsFor(sources.length) } : {}),
-    streamChunkBytes: streamChunkBytesFor(sources.filter((s) => s.kind !== 'plain').length),
+    streamChunkBytes: streamChunkBytesFor(streams),
+    ...(streams > STREAMS_HELD_OPEN ? { releaseStreams: true } : {}),
     // The analysis never reads a Call Bridge's whole STATS JSON: not carried (nor cloned between threads).
     raw: false,
     ...(options.joinRefusal ? { joinRefusal: options.joinRefusal } : {}),

@@ -125,20 +125,30 @@ export class ScanPool {
     const worker = this.#worker(index % this.#workers.length);
     const queue = { items: [] as Settled[], waiter: undefined as ((s: Settled) => void) | undefined };
     this.#queues.set(id, queue);
-    worker.postMessage({ type: 'open', id, source, options, readAhead } satisfies ToWorker);
+    // A compressed source let go after its first batch (read-batches.ts releaseStreams) is read no further until the
+    // merge asks for its second: read ahead, its stream would be opened again at once.
+    const firstAlone = options.releaseStreams === true && source.kind === 'gzip';
+    worker.postMessage({ type: 'open', id, source, options, readAhead: firstAlone ? 1 : readAhead } satisfies ToWorker);
     const creditStep = creditStepFor(readAhead);
     let finished = false;
     let taken = 0;
+    let asked = 0;
     return {
       source,
       next: async () => {
         if (finished) {
           return undefined;
         }
+        asked++;
+        if (firstAlone && asked === 2) {
+          // The merge has reached this source's later records: from now on, read ahead as any source is.
+          worker.postMessage({ type: 'next', id, batches: readAhead } satisfies ToWorker);
+        }
         const settled = queue.items.shift() ?? (await new Promise<Settled>((resolve) => (queue.waiter = resolve)));
         if (settled.kind === 'batch') {
-          // Hand the credit back now, so the worker reads on while this one is merged.
-          if (++taken === creditStep) {
+          // Hand the credit back now, so the worker reads on while this one is merged (not for a first batch read
+          // alone: its credit was that one batch).
+          if (!(firstAlone && asked === 1) && ++taken === creditStep) {
             taken = 0;
             worker.postMessage({ type: 'next', id, batches: creditStep } satisfies ToWorker);
           }

@@ -30,16 +30,27 @@ async function run(id: number, source: LogSource, options: ReadOptions): Promise
     // opened, and the merge, which starts only with every source's first batch, waited ~100 ms at the start while
     // the workers ran out of credit (measured: the last source opened 115 ms after the first).
     await turn();
-    // Batches come packed (numbers, no record objects): posted, their numbers are moved, not copied.
-    for await (const batch of readBatches(source, options)) {
-      while (state.credit === 0) {
-        await new Promise<void>((resolve) => {
-          state.wake = resolve;
-        });
+    // Batches come packed (numbers, no record objects): posted, their numbers are moved, not copied. The credit is
+    // waited for before the next batch is read, not after: a source let go after its first batch (read-batches.ts
+    // releaseStreams) would otherwise be opened again at once to read its second.
+    const batches = readBatches(source, options);
+    try {
+      for (;;) {
+        while (state.credit === 0) {
+          await new Promise<void>((resolve) => {
+            state.wake = resolve;
+          });
+        }
+        const next = await batches.next();
+        if (next.done) {
+          break;
+        }
+        state.credit--;
+        post({ type: 'batch', id, batch: next.value });
+        await turn();
       }
-      state.credit--;
-      post({ type: 'batch', id, batch });
-      await turn();
+    } finally {
+      await batches.return(undefined);
     }
     post({ type: 'done', id });
   } catch (err) {

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { DAY_MS, writeCorpus } from '../../../bench/lib/corpus.js';
 import { byteWindowsCreated } from '../../../src/adapters/logfiles/byte-window.js';
+import { PROBES_AT_ONCE, streamsOpenInThread } from '../../../src/adapters/logfiles/stream-input.js';
 import { analyzePaths } from '../../../src/app/analyze/index.js';
 import { prestartScanWorkers, warmScanWorkers } from '../../../src/app/analyze/scan-pool.js';
+import { STREAMS_HELD_OPEN } from '../../../src/app/analyze/worker-protocol.js';
 
 const START = Date.UTC(2026, 10, 16);
 const dir = mkdtempSync(join(tmpdir(), 'wbguard-analyze-'));
@@ -106,6 +108,49 @@ describe('analyzePaths', () => {
     assert.deepEqual(many.errors, []);
     assert.deepEqual(many.report, reference.report);
     const pooled = await analyzePaths(pieces, { year: 2026 });
+    assert.deepEqual(pooled.report, reference.report);
+  });
+
+  test('rotated .gz pieces are let go after their first batch and opened again when the merge reaches them', async () => {
+    // Each node's lines cut into 8 pieces in time order, compressed: 24 sources, only 3 of them spanning the merge's
+    // time at any moment (a folder of rotated logs). Beyond STREAMS_HELD_OPEN compressed sources, each is let go
+    // after its first batch: at most the probes and the pieces the merge is in are open at once.
+    const pieces: string[] = [];
+    perNode.forEach((lines, node) => {
+      const per = Math.ceil(lines.length / 8);
+      for (let k = 0; k < 8; k++) {
+        const p = join(dir, `rotated-cms${node + 1}.log.${8 - k}.gz`);
+        writeFileSync(p, gzipSync(`${lines.slice(k * per, (k + 1) * per).join('\n')}\n`));
+        pieces.push(p);
+      }
+    });
+    assert.ok(pieces.length > STREAMS_HELD_OPEN);
+    const reference = await analyzePaths(files, { workers: 0, year: 2026 });
+    streamsOpenInThread();
+    let bytesDone = 0;
+    let bytesTotal = 0;
+    const here = await analyzePaths(pieces, {
+      workers: 0,
+      year: 2026,
+      batchSize: 16,
+      onProgress: (done, total) => {
+        bytesDone = done;
+        bytesTotal = total;
+      },
+    });
+    const open = streamsOpenInThread();
+    assert.equal(open.now, 0);
+    assert.ok(open.most <= PROBES_AT_ONCE + 3, `${open.most} of 24 streams open at once`);
+    assert.deepEqual(here.errors, []);
+    assert.deepEqual(here.report, reference.report);
+    assert.equal(bytesDone, bytesTotal, 'each compressed byte counted once');
+    assert.equal(
+      bytesTotal,
+      pieces.reduce((a, p) => a + statSync(p).size, 0),
+    );
+    // In scan workers: the first batch alone is read until the merge asks for the second.
+    const pooled = await analyzePaths(pieces, { workers: 2, year: 2026, batchSize: 16 });
+    assert.deepEqual(pooled.errors, []);
     assert.deepEqual(pooled.report, reference.report);
   });
 
