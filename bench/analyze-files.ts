@@ -3,7 +3,7 @@
  * input size"). Files that all span the same time are the hard case: the merge holds every one open mid-file. The
  * sets are made of the analyze corpus' ten files (bench/.corpus, `--only analyze` makes it), linked under
  * bench/.corpus/files-N/: the whole files 5 times over (50 × 155 MB), 40 MB prefixes 20 times over (200 files) and
- * 8 MB prefixes 100 times over (1000 files). Symbolic links, so 8 GB of input costs 80 MB of disk; each link is a
+ * 8 MB prefixes 100 times over (1000 files), and so on; and a folder of 1,000 rotated .gz pieces. Symbolic links, so 8 GB of input costs 80 MB of disk; each link is a
  * source of its own to analyze, as a copy would be (RSS counts the process, not the page cache).
  */
 import { spawnSync } from 'node:child_process';
@@ -13,13 +13,16 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  readFileSync,
   readSync,
   rmSync,
   statSync,
   symlinkSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { timed } from './analyze-vs-grep.js';
 import { CLI } from './built-cli.js';
 
@@ -62,13 +65,42 @@ function statsOnlyOf(sources: readonly string[], to: string): string {
   return to;
 }
 
+/**
+ * Each of `sources` cut at line ends into `pieces` consecutive pieces, each gzipped (level 1), in `dir` (made once):
+ * a folder of rotated compressed logs, whose pieces of one node follow each other in time.
+ */
+function rotatedPiecesOf(sources: readonly string[], pieces: number, dir: string): string[] {
+  const done = join(dir, '.complete');
+  const names = sources.flatMap((_, i) =>
+    Array.from({ length: pieces }, (_, k) => join(dir, `n${i}.log.${pieces - k}.gz`)),
+  );
+  if (!existsSync(done)) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    sources.forEach((s, i) => {
+      const text = readFileSync(s);
+      let from = 0;
+      for (let k = 0; k < pieces; k++) {
+        const aim = Math.round(((k + 1) * text.length) / pieces);
+        const nl = k === pieces - 1 ? text.length : text.indexOf(10, aim);
+        const to = nl === -1 ? text.length : Math.min(text.length, nl + 1);
+        writeFileSync(names[i * pieces + k] as string, gzipSync(text.subarray(from, to), { level: 1 }));
+        from = to;
+      }
+    });
+    writeFileSync(done, '');
+  }
+  return names;
+}
+
 /** A folder of `copies` links to each of `sources`. */
 function linkSet(dir: string, sources: readonly string[], copies: number): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (let k = 0; k < copies; k++) {
     for (const [i, s] of sources.entries()) {
-      symlinkSync(resolve(s), join(dir, `c${k}-f${i}.log`));
+      // The source's own name last: its kind (`.gz`) is told by it.
+      symlinkSync(resolve(s), join(dir, `c${k}-f${i}-${basename(s)}`));
     }
   }
 }
@@ -114,6 +146,14 @@ export function benchAnalyzeFiles(corpusDir: string, runs = 2): FilesRun[] {
       sources: prefixes(8),
       copies: 200,
       gigabytes: 16,
+    },
+    {
+      // A year of a syslog server's rotated, compressed files is ~1,000 of them: only a node's current piece is read
+      // at a time, the others wait for the merge (each let go after its first batch: stream-input.ts).
+      label: '1000 rotated .gz pieces (the 10 files cut in 100 consecutive pieces each, gzipped)',
+      sources: rotatedPiecesOf(full, 100, join(root, 'rotated-gz')),
+      copies: 1,
+      gigabytes: 1.55,
     },
     {
       // Record-dense input, as a per-program file of the Web Bridge would be: a read of 1 MiB holds ~10,000 records.

@@ -95,3 +95,39 @@ function runMerged(args: string[]): Promise<{ status: number | null; output: str
     child.on('close', (status) => resolve({ status, output }));
   });
 }
+
+test('more files than the limit on open files: every one read, the same report (`ulimit -n 64`, 150 files)', () => {
+  // A folder of more files than the process may open at once (a year of per-day files where the limit is 1,024):
+  // every file was held open until the merge ended, and those past the limit were lost to EMFILE.
+  const many = join(dir, 'many-files');
+  mkdirSync(many, { recursive: true });
+  const text = gunzipSync(readFileSync(SAMPLE)).toString('latin1').split('\n');
+  const per = Math.ceil(text.length / 150);
+  for (let k = 0; k < 150; k++) {
+    writeFileSync(
+      join(many, `cms-${String(k).padStart(3, '0')}.log`),
+      `${text.slice(k * per, (k + 1) * per).join('\n')}\n`,
+    );
+  }
+  const whole = wbguard(['analyze', SAMPLE, '--json', '--year', '2026']);
+  for (const jobs of ['0', '2']) {
+    const limited = spawnSync(
+      'bash',
+      [
+        '-c',
+        'ulimit -n 64 && exec "$0" --import tsx "$1" analyze "$2" --json --year 2026 --jobs "$3"',
+        process.execPath,
+        MAIN,
+        many,
+        jobs,
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.equal(limited.status, 0, limited.stderr);
+    assert.equal(limited.stderr, '', `--jobs ${jobs}`);
+    const doc = JSON.parse(limited.stdout);
+    const reference = JSON.parse(whole.stdout);
+    assert.deepEqual(doc.webbridges, reference.webbridges, `--jobs ${jobs}`);
+    assert.equal(doc.lines.webbridgeStats, reference.lines.webbridgeStats);
+  }
+});

@@ -5,7 +5,7 @@
  * Tar archives are the exception: their entries (syslog, syslog.1, …) are not in time order, so an archive's
  * records (not its lines) are gathered and sorted before they are yielded.
  */
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { CmsRecord, LineOutcome } from '../../core/model.js';
@@ -23,6 +23,7 @@ import {
 } from '../../core/parse/index.js';
 import { LINES_WITH_WORDS, MAX_WORD_BYTES, MAX_WORDS } from './byte-window.js';
 import { anchorsOf, CandidateScanner, type CandidateScannerOptions, type CandidateSink } from './candidate-scanner.js';
+import { closeOpenFile, OpenFile, readOpenFile, setOpenFilesBudget } from './open-files.js';
 import { BATCHES_PER_READ, ReadSize } from './read-size.js';
 import type { LogSource } from './sources.js';
 import type { StatsLineReader } from './stats-line-kernel.js';
@@ -50,6 +51,11 @@ export interface ReadOptions {
    * merge is held open, each with a read buffer and an inflated one: many compressed sources take less each.
    */
   readonly streamChunkBytes?: number;
+  /**
+   * Plain files this thread keeps open at once, at most (open-files.ts): past it the least recently read is closed
+   * and opened again when next read. @default 512. analyze passes a share of the process' limit on open files.
+   */
+  readonly openFiles?: number;
   /**
    * Let a compressed source's stream go after its first batch, with its descriptor and buffers, until the next
    * batch is asked for: it is then opened again and inflated from its start, skipping what was read
@@ -290,11 +296,12 @@ function makeScanner(
  * off the main thread. Each read takes `size.next` bytes (read-size.ts); yields the bytes read each time.
  */
 function* plainReads(path: string, scanner: CandidateScanner, size: ReadSize): Generator<number> {
-  const fd = openSync(path, 'r');
+  // Its descriptor is kept among the thread's open files, closed when too many are open (open-files.ts).
+  const file = new OpenFile(path);
   try {
     for (;;) {
       const space = scanner.space();
-      const n = readSync(fd, space, 0, Math.min(space.length, size.next), null);
+      const n = readOpenFile(file, space, Math.min(space.length, size.next));
       if (n <= 0) {
         return;
       }
@@ -302,7 +309,7 @@ function* plainReads(path: string, scanner: CandidateScanner, size: ReadSize): G
       yield n;
     }
   } finally {
-    closeSync(fd);
+    closeOpenFile(file);
   }
 }
 
@@ -365,6 +372,9 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
             bytes += n;
           },
         });
+  if (options.openFiles !== undefined) {
+    setOpenFilesBudget(options.openFiles);
+  }
   const reads = input ? streamReads(input, cursor, scanner, size) : plainReads(source.path, scanner, size);
   let lastLines = 0;
   let lastMalformed = 0;

@@ -6,6 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
+import { openFilesPerThread } from '../../adapters/logfiles/open-files.js';
 import type { ReadOptions } from '../../adapters/logfiles/read-batches.js';
 import { expandSources } from '../../adapters/logfiles/sources.js';
 import { ClusterAnalyzer } from '../../core/analysis/index.js';
@@ -77,6 +78,13 @@ export async function analyzePaths(
     ...(options.callbridgeNames ? { callbridgeNames: options.callbridgeNames } : {}),
     ...(options.series === undefined ? {} : { series: options.series }),
   });
+  const totalBytes = sources.reduce((a, s) => a + s.size, 0);
+  const fileSources = sources.filter((s) => s.kind !== 'stdin');
+  const workerCount = Math.min(
+    options.workers ?? (fileSources.length >= 2 ? defaultScanWorkers(totalBytes) : 0),
+    availableParallelism(),
+    fileSources.length,
+  );
   // Every source is held open by the merge: batches and read-ahead shrink as sources grow in number, so memory
   // does not grow with them (worker-protocol.ts).
   const streams = sources.filter((s) => s.kind === 'gzip' || s.kind === 'stdin').length;
@@ -87,18 +95,13 @@ export async function analyzePaths(
     ...(options.batchSize === undefined ? { readRecords: readRecordsFor(sources.length) } : {}),
     streamChunkBytes: streamChunkBytesFor(streams),
     ...(streams > STREAMS_HELD_OPEN ? { releaseStreams: true } : {}),
+    // Plain files' descriptors: each thread reading keeps a share of the process' limit open (open-files.ts).
+    openFiles: openFilesPerThread(workerCount + 1),
     // The analysis never reads a Call Bridge's whole STATS JSON: not carried (nor cloned between threads).
     raw: false,
     ...(options.joinRefusal ? { joinRefusal: options.joinRefusal } : {}),
   };
   const readAhead = readAheadFor(sources.length);
-  const totalBytes = sources.reduce((a, s) => a + s.size, 0);
-  const fileSources = sources.filter((s) => s.kind !== 'stdin');
-  const workerCount = Math.min(
-    options.workers ?? (fileSources.length >= 2 ? defaultScanWorkers(totalBytes) : 0),
-    availableParallelism(),
-    fileSources.length,
-  );
   const readers = assignReaders(
     fileSources.map((s) => s.size),
     workerCount,

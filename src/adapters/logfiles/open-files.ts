@@ -1,0 +1,124 @@
+/**
+ * @module adapters/logfiles/open-files
+ * File descriptors of the plain files a thread reads, at most a budget of them open at once: the least recently
+ * read is closed when another must be opened, and opened again (the same file, checked) when it is read next.
+ *
+ * Why: analyze's merge keeps every source going until it ends, and a source held its descriptor all along. Where
+ * the limit on open files is 1,024 (a common default, and the usual hard limit in containers), a folder of more
+ * files than that (a year of a syslog server's per-day files of three nodes is 1,095) lost every file past it:
+ * "EMFILE: too many open files", reported, the analysis made without them.
+ */
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+
+/** What a process may keep open when the limit cannot be read (the usual soft limit). */
+const DEFAULT_LIMIT = 1024;
+/** Share of the limit that analyze's reading may take, all threads together: sockets, pipes and Node's own need the rest. */
+const SHARE = 0.5;
+/** The most descriptors a thread keeps open for reading, whatever the limit. */
+const MOST_PER_THREAD = 512;
+/** The fewest: below it, reads would close and open again most of the time. */
+const FEWEST_PER_THREAD = 8;
+
+/** This process' limit on open files (the soft one), from /proc where there is one. */
+export function openFilesLimit(limits = '/proc/self/limits'): number {
+  try {
+    const line = readFileSync(limits, 'latin1')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const soft = line?.slice('Max open files'.length).trim().split(/\s+/)[0];
+    const n = soft === 'unlimited' ? Number.POSITIVE_INFINITY : Number(soft);
+    return Number.isFinite(n) || n === Number.POSITIVE_INFINITY ? n : DEFAULT_LIMIT;
+  } catch {
+    return DEFAULT_LIMIT;
+  }
+}
+
+/** Descriptors each of `threads` threads may keep open for reading, under the process' `limit`. */
+export function openFilesPerThread(threads: number, limit = openFilesLimit()): number {
+  const total = Math.floor(Math.min(limit, 1 << 20) * SHARE);
+  return Math.max(FEWEST_PER_THREAD, Math.min(MOST_PER_THREAD, Math.floor(total / Math.max(1, threads))));
+}
+
+/** One plain file being read: where it is, and which file it is (its device and inode, from the first opening). */
+export class OpenFile {
+  readonly path: string;
+  fd: number | undefined;
+  position = 0;
+  dev = -1;
+  ino = -1;
+  /**
+   * Not a regular file (a pipe: `analyze <(zcat …)` reads /dev/fd/63): read where it stands, and never closed
+   * before its end (it could not be opened again at the same place), nor counted in the budget.
+   */
+  stream = false;
+
+  constructor(path: string) {
+    this.path = path;
+  }
+}
+
+/** The descriptors of a thread's files, most recently read last (a Map keeps insertion order). */
+const open = new Map<OpenFile, number>();
+let budget = MOST_PER_THREAD;
+
+/** Sets how many descriptors this thread keeps open at most (analyze passes openFilesPerThread's). */
+export function setOpenFilesBudget(n: number): void {
+  budget = Math.max(1, Math.floor(n));
+}
+
+/** Descriptors open now in this thread (tests). */
+export function openFilesInThread(): number {
+  return open.size;
+}
+
+function ensureOpen(file: OpenFile): number {
+  const known = file.fd;
+  if (known !== undefined) {
+    if (!file.stream) {
+      // Most recently read: to the end of the order.
+      open.delete(file);
+      open.set(file, known);
+    }
+    return known;
+  }
+  while (open.size >= budget) {
+    const [oldest] = open.keys();
+    closeOpenFile(oldest as OpenFile);
+  }
+  const fd = openSync(file.path, 'r');
+  try {
+    const st = fstatSync(fd);
+    if (file.dev === -1) {
+      file.dev = st.dev;
+      file.ino = st.ino;
+      file.stream = !st.isFile();
+    } else if (st.dev !== file.dev || st.ino !== file.ino) {
+      throw new Error(`${file.path} was replaced while it was being read (rotated?): read it again`);
+    }
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+  file.fd = fd;
+  if (!file.stream) {
+    open.set(file, fd);
+  }
+  return fd;
+}
+
+/** Reads up to `length` bytes of `file` at its position into `into`, opening it if need be; answers the count. */
+export function readOpenFile(file: OpenFile, into: Uint8Array, length: number): number {
+  const fd = ensureOpen(file);
+  const n = readSync(fd, into, 0, length, file.stream ? null : file.position);
+  file.position += n;
+  return n;
+}
+
+/** Closes `file`'s descriptor (reading it again opens it again). */
+export function closeOpenFile(file: OpenFile): void {
+  if (file.fd !== undefined) {
+    open.delete(file);
+    closeSync(file.fd);
+    file.fd = undefined;
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Plain files read through a thread's budget of descriptors (open-files.ts): the least recently read is closed and
+ * opened again where it was; a file replaced meanwhile is refused; a pipe is never closed early; the limit is read.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import {
+  closeOpenFile,
+  OpenFile,
+  openFilesInThread,
+  openFilesLimit,
+  openFilesPerThread,
+  readOpenFile,
+  setOpenFilesBudget,
+} from '../../../src/adapters/logfiles/open-files.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wbguard-open-files-'));
+after(() => {
+  setOpenFilesBudget(512);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Reads every file of `files` round-robin, `chunk` bytes at a time, to their ends: each one's bytes. */
+function readRoundRobin(files: OpenFile[], chunk: number, onRead: () => void): Buffer[] {
+  const out = files.map(() => [] as Buffer[]);
+  const done = files.map(() => false);
+  while (done.includes(false)) {
+    files.forEach((f, i) => {
+      if (done[i]) {
+        return;
+      }
+      const into = Buffer.alloc(chunk);
+      const n = readOpenFile(f, into, chunk);
+      onRead();
+      if (n === 0) {
+        done[i] = true;
+        closeOpenFile(f);
+      } else {
+        out[i]?.push(into.subarray(0, n));
+      }
+    });
+  }
+  return out.map((parts) => Buffer.concat(parts));
+}
+
+test('at most the budget open at once; each file read whole, in order, across closings', () => {
+  const texts = Array.from({ length: 7 }, (_, i) => Buffer.from(`file ${i}: ${'x'.repeat(1000 + i * 137)}\n`));
+  const paths = texts.map((t, i) => {
+    const p = join(dir, `f${i}.log`);
+    writeFileSync(p, t);
+    return p;
+  });
+  setOpenFilesBudget(3);
+  let most = 0;
+  const got = readRoundRobin(
+    paths.map((p) => new OpenFile(p)),
+    100,
+    () => (most = Math.max(most, openFilesInThread())),
+  );
+  assert.deepEqual(got, texts);
+  assert.equal(most, 3);
+  assert.equal(openFilesInThread(), 0);
+});
+
+test('a file replaced while closed is refused, named; one left alone reads on', () => {
+  setOpenFilesBudget(1);
+  const a = join(dir, 'rotating.log');
+  const b = join(dir, 'other.log');
+  writeFileSync(a, 'first line\nsecond line\n');
+  writeFileSync(b, 'other\n');
+  const rotating = new OpenFile(a);
+  const other = new OpenFile(b);
+  const into = Buffer.alloc(6);
+  assert.equal(readOpenFile(rotating, into, 6), 6);
+  assert.equal(readOpenFile(other, into, 6), 6, 'closes the first (budget 1)');
+  // Rotated meanwhile: a new file under the same name.
+  renameSync(a, join(dir, 'rotating.log.1'));
+  writeFileSync(a, 'a new file\n');
+  assert.throws(() => readOpenFile(rotating, into, 6), /rotating\.log was replaced while it was being read/);
+  closeOpenFile(other);
+});
+
+test('a pipe is read where it stands and never closed to make room', async () => {
+  setOpenFilesBudget(1);
+  const fifo = join(dir, 'pipe');
+  execFileSync('mkfifo', [fifo]);
+  const writer = spawn('sh', ['-c', `printf 'one\\ntwo\\nthree\\n' > "${fifo}"`]);
+  const plain = join(dir, 'beside.log');
+  writeFileSync(plain, 'beside\n');
+  const [fromPipe, beside] = readRoundRobin([new OpenFile(fifo), new OpenFile(plain)], 4, () => {});
+  assert.equal(fromPipe?.toString(), 'one\ntwo\nthree\n');
+  assert.equal(beside?.toString(), 'beside\n');
+  await new Promise((resolve) => writer.on('close', resolve));
+});
+
+test('the limit on open files is read from /proc, and shared between the threads reading', () => {
+  const limits = join(dir, 'limits');
+  writeFileSync(
+    limits,
+    'Limit                     Soft Limit           Hard Limit           Units\nMax open files            1024                 524288               files\n',
+  );
+  assert.equal(openFilesLimit(limits), 1024);
+  assert.equal(openFilesLimit(join(dir, 'none')), 1024, 'unreadable: the usual soft limit');
+  writeFileSync(limits, 'Max open files            unlimited            unlimited            files\n');
+  assert.equal(openFilesLimit(limits), Number.POSITIVE_INFINITY);
+  assert.equal(openFilesPerThread(1, 1024), 512);
+  assert.equal(openFilesPerThread(3, 1024), 170);
+  assert.equal(openFilesPerThread(3, 64), 10);
+  assert.equal(openFilesPerThread(3, 20), 8, 'never fewer than 8');
+  assert.equal(openFilesPerThread(1, Number.POSITIVE_INFINITY), 512, 'never more than 512');
+  assert.ok(openFilesLimit() > 0);
+});
