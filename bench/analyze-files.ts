@@ -142,10 +142,18 @@ export function benchAnalyzeFiles(corpusDir: string, runs = 2): FilesRun[] {
       gigabytes: 8,
     },
     {
-      label: '2000 files at once, each 8 MB (prefixes of the 10, 200 times over): past what 200 MB holds',
+      label: '2000 files at once, each 8 MB (prefixes of the 10, 200 times over)',
       sources: prefixes(8),
       copies: 200,
       gigabytes: 16,
+    },
+    {
+      // Every source the merge is in holds its reading state and a batch or two (~22 KB in one thread, ~35 KB with
+      // scan workers): past ~3,500 files spanning the same time, 200 MB no longer holds them.
+      label: '4000 files at once, each 2 MB (prefixes of the 10, 400 times over): past what 200 MB holds',
+      sources: prefixes(2),
+      copies: 400,
+      gigabytes: 8,
     },
     {
       // A year of a syslog server's rotated, compressed files is ~1,000 of them: only a node's current piece is read

@@ -5,7 +5,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BATCHES_PER_READ } from '../../../src/adapters/logfiles/read-size.js';
-import { batchRecordsFor, readRecordsFor, streamChunkBytesFor } from '../../../src/app/analyze/worker-protocol.js';
+import {
+  batchRecordsFor,
+  READ_AHEAD,
+  READ_AHEAD_TOTAL,
+  readAheadFor,
+  readRecordsFor,
+  streamChunkBytesFor,
+} from '../../../src/app/analyze/worker-protocol.js';
 
 test('compressed sources read smaller chunks as they grow in number, within bounds', () => {
   assert.equal(streamChunkBytesFor(0), 1 << 20);
@@ -30,5 +37,15 @@ test('records a read may add: four batches with few sources, one batch with many
     assert.ok(records >= batchRecordsFor(n) && records <= BATCHES_PER_READ * batchRecordsFor(n), `${n} sources`);
     // What one read of each source may add, together: flat until every source is down to one batch a read.
     assert.ok(n * records <= Math.max(BATCHES_PER_READ * 512 * 16, n * batchRecordsFor(n)), `${n} sources`);
+  }
+});
+
+test('batches read ahead: deep with few sources, a share of a flat total with many, one at least', () => {
+  assert.equal(readAheadFor(1), READ_AHEAD);
+  assert.equal(readAheadFor(16), READ_AHEAD);
+  assert.equal(readAheadFor(100), Math.floor(READ_AHEAD_TOTAL / 100));
+  assert.equal(readAheadFor(4_000), 1);
+  for (const n of [17, 100, 512, 1_024]) {
+    assert.ok(n * readAheadFor(n) <= READ_AHEAD_TOTAL, `${n} sources`);
   }
 });
