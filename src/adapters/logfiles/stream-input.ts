@@ -133,7 +133,6 @@ export class StreamInput {
     }
     this.#handedOn -= unused;
     this.#skip = this.#handedOn;
-    this.#chunks = undefined;
     this.close();
   }
 
@@ -144,6 +143,9 @@ export class StreamInput {
     }
     this.#decoded?.destroy();
     this.#raw?.destroy();
+    // Nothing of the stream kept: a source done with is held by the merge until every source is (each kept its
+    // inflater's 64 KiB output buffer: 3,000 rotated pieces, 317 MB of RSS).
+    this.#chunks = undefined;
     this.#decoded = undefined;
     this.#raw = undefined;
     this.#giveBackSlot();

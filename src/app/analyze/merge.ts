@@ -67,6 +67,8 @@ async function refill(head: Head, hooks: MergeHooks): Promise<void> {
       const batch = await head.feed.next();
       if (!batch) {
         head.done = true;
+        // Its last batch is merged: not kept while the other sources go on (thousands of pieces end one by one).
+        head.batch = undefined;
         return;
       }
       hooks.onBatch(batch, head.feed.source.path);
