@@ -406,9 +406,11 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
       }
       const added = packer.length - before;
       size.update(n, added);
-      // Cut the batch before the next read takes it past its size, assuming that read adds what this one did: cut
-      // only once past the size, batches came out at up to twice it (a read adding just under it, then another).
-      if (packer.length >= threshold || packer.length + added > threshold) {
+      // Cut the batch before the next read takes it past its size, assuming that read as dense as this one (a
+      // stream's slice may be cut short by the end of its chunk): cut only once past the size, batches came out at up
+      // to twice it (a read adding just under it, then another).
+      const expected = n > 0 ? (added * size.next) / n : added;
+      if (packer.length >= threshold || packer.length + expected > threshold) {
         const batch = take();
         if (first && releasing) {
           // Let the stream go while the merge has not reached this source's later records (stream-input.ts).

@@ -54,7 +54,9 @@ export class ReadSize {
     if (added > this.#records && bytes > 0) {
       const fit = Math.floor((bytes * this.#records) / added / PAGE) * PAGE;
       this.#next = Math.max(MIN_READ_BYTES, fit);
-    } else if (added * 2 <= this.#records) {
+    } else if (added * 2 <= this.#records && bytes >= this.#next) {
+      // Only a whole read says the records are sparse: a stream's slice cut short by the end of its chunk added
+      // few because it was short (doubling on it, batches of a .gz file came out at twice their size).
       this.#next = Math.min(this.#max, this.#next * 2);
     }
   }

@@ -26,6 +26,12 @@ test('starts at the first read, shrinks in proportion to the density, grows back
   // Between half the aim and the aim: unchanged.
   size.update(1 << 20, 300);
   assert.equal(size.next, 1 << 20);
+  // A read cut short (a stream's slice at the end of its chunk) adding few says nothing of the density: unchanged.
+  const short = new ReadSize(1 << 20, 512);
+  short.update(4096, 3);
+  assert.equal(short.next, FIRST_READ_BYTES);
+  short.update(FIRST_READ_BYTES, 3);
+  assert.equal(short.next, 2 * FIRST_READ_BYTES);
 });
 
 test('any sequence of reads: whole pages between the floor and the maximum; a read over the aim shrinks the next', () => {
