@@ -192,6 +192,44 @@ interface Needle {
   readonly head: Buffer;
 }
 
+/** What a scanner searches for, made from its substrings and refusal rule. */
+interface SearchParts {
+  readonly refusals: RefusalLineOptions | undefined;
+  readonly recordNeedles: Needle[];
+  readonly levelWords: Word[];
+  readonly marker: Buffer | undefined;
+  readonly straddle: number;
+}
+
+/**
+ * The search parts of an array of substrings, made once per array (and refusal rule) rather than once per scanner:
+ * analyze makes a scanner per source with the same arrays, and with thousands of sources open at once each kept its
+ * own buffers and arrays (~1 KB a source).
+ */
+const searchParts = new WeakMap<readonly string[], SearchParts>();
+function searchPartsOf(substrings: readonly string[], refusals: RefusalLineOptions | undefined): SearchParts {
+  const known = searchParts.get(substrings);
+  if (known && known.refusals === refusals) {
+    return known;
+  }
+  const isLevel = (s: string) => refusals?.levels.includes(s) === true;
+  const marker = refusals?.marker;
+  const parts: SearchParts = {
+    refusals,
+    recordNeedles: substrings
+      .filter((s) => !isLevel(s))
+      .map((s) => {
+        const whole = Buffer.from(s, 'latin1');
+        return { whole, head: marker && s.startsWith(marker) ? Buffer.from(marker, 'latin1') : whole };
+      }),
+    levelWords: substrings.filter(isLevel).map((text) => ({ text, exact: true })),
+    marker: marker === undefined ? undefined : Buffer.from(marker, 'latin1'),
+    straddle: Math.max(0, ...[...substrings, ...(refusals?.wordings ?? [])].map((n) => n.length - 1)),
+  };
+  searchParts.set(substrings, parts);
+  return parts;
+}
+
 /** A sink made of callbacks (tests, rare callers): the hot path of `analyze` gives a sink class of its own. */
 class CallbackSink implements CandidateSink {
   readonly #onLine: (line: string) => void;
@@ -270,21 +308,15 @@ export class CandidateScanner {
     options: CandidateScannerOptions = {},
   ) {
     const refusals = options.refusals;
-    const isLevel = (s: string) => refusals?.levels.includes(s) === true;
-    const marker = refusals?.marker;
-    this.#recordNeedles = substrings
-      .filter((s) => !isLevel(s))
-      .map((s) => {
-        const whole = Buffer.from(s, 'latin1');
-        return { whole, head: marker && s.startsWith(marker) ? Buffer.from(marker, 'latin1') : whole };
-      });
-    this.#levelWords = substrings.filter(isLevel).map((text) => ({ text, exact: true }));
+    const parts = searchPartsOf(substrings, refusals);
+    this.#recordNeedles = parts.recordNeedles;
+    this.#levelWords = parts.levelWords;
     this.#wordings = refusals ? wholeWordsOf(refusals.wordings) : [];
     this.#anchors = refusals ? anchorWordsOf(refusals.wordings) : [];
     this.#wholeWordings =
       this.#wordings.length > 0 && this.#wordings.length <= LINES_WITH_WORDS ? this.#wordings : undefined;
-    this.#marker = marker === undefined ? undefined : Buffer.from(marker, 'latin1');
-    this.#straddle = Math.max(0, ...[...substrings, ...(refusals?.wordings ?? [])].map((n) => n.length - 1));
+    this.#marker = parts.marker;
+    this.#straddle = parts.straddle;
     this.#sink = typeof sink === 'function' ? new CallbackSink(sink, options) : sink;
     this.#everyLine = options.everyLine === true;
     this.#chunkBytes = options.chunkBytes ?? MIB;

@@ -60,12 +60,29 @@ async function run(id: number, source: LogSource, options: ReadOptions): Promise
   }
 }
 
+/**
+ * The read options of the sources opened so far, one object for each distinct value: every 'open' message carries
+ * its own copy, and each source's reading kept it (the refusal patterns and levels: ~1 KB a source, with thousands
+ * of files spanning the same time).
+ */
+const sharedOptions = new Map<string, ReadOptions>();
+
+function optionsOnce(options: ReadOptions): ReadOptions {
+  const key = JSON.stringify(options);
+  let shared = sharedOptions.get(key);
+  if (!shared) {
+    shared = options;
+    sharedOptions.set(key, shared);
+  }
+  return shared;
+}
+
 port?.on('message', (message: ToWorker) => {
   if (message.type === 'open') {
     // Batches a source may read ahead of the merge: enough to ride out the main thread's pauses, few enough that
     // memory stays flat (worker-protocol.ts).
     running.set(message.id, { credit: message.readAhead, wake: undefined });
-    void run(message.id, message.source, message.options);
+    void run(message.id, message.source, optionsOnce(message.options));
   } else if (message.type === 'next') {
     const state = running.get(message.id);
     if (state) {
