@@ -63,6 +63,43 @@ export function zoneOffsetMs(timeZone: string, utcMs: number): number {
   return offset;
 }
 
+/** The largest time value a Date holds (ECMAScript TimeClip). */
+const MAX_TIME = 8.64e15;
+let lastYear = Number.NaN;
+let lastMonth = Number.NaN;
+let lastDay = Number.NaN;
+let lastDayStart = Number.NaN;
+
+/**
+ * `Date.UTC(year, month − 1, day, hour, minute, second, ms)`, the day's start kept from the previous call: the lines
+ * of a log share their day, and Date.UTC itself cost ~0.1 µs a line (half a second of a scan worker's 5.5 s on 0.4 GB
+ * of Stats lines). The time of day is added as Date.UTC adds it (each field truncated, any overflow carried).
+ */
+export function utcFromFields(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  ms: number,
+): number {
+  if (!(hour >= 0 && hour < 1e6 && minute >= 0 && minute < 1e6 && second >= 0 && second < 1e6 && ms >= 0 && ms < 1e9)) {
+    // Fields no stamp has (negative, huge, NaN): Date.UTC's own arithmetic, whose rounding differs there.
+    return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  }
+  if (year !== lastYear || month !== lastMonth || day !== lastDay) {
+    lastDayStart = Date.UTC(year, month - 1, day);
+    lastYear = year;
+    lastMonth = month;
+    lastDay = day;
+  }
+  const at =
+    lastDayStart + ((Math.trunc(hour) * 60 + Math.trunc(minute)) * 60 + Math.trunc(second)) * 1000 + Math.trunc(ms);
+  // Out of a Date's range (or NaN): as Date.UTC says.
+  return Math.abs(at) <= MAX_TIME ? at : Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
 /**
  * Epoch ms of a wall-clock time in `timeZone`, or at `offsetMinutes` east of UTC when the stamp said its offset (ISO
  * 8601 `Z`, `+02:00`). In the DST gap the time is shifted forward; in the repeated hour the first (summer-time)
@@ -79,7 +116,7 @@ export function wallClockToEpoch(
   ms: number,
   offsetMinutes?: number,
 ): number {
-  const guess = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const guess = utcFromFields(year, month, day, hour, minute, second, ms);
   if (offsetMinutes !== undefined) {
     return guess - offsetMinutes * 60_000;
   }
