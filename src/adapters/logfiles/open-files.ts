@@ -39,6 +39,11 @@ export function openFilesPerThread(threads: number, limit = openFilesLimit()): n
   return Math.max(FEWEST_PER_THREAD, Math.min(MOST_PER_THREAD, Math.floor(total / Math.max(1, threads))));
 }
 
+/** The error of a file found to be another one when opened again (rotated between two reads). */
+export function replacedError(path: string): Error {
+  return new Error(`${path} was replaced while it was being read (rotated?): read it again`);
+}
+
 /** One plain file being read: where it is, and which file it is (its device and inode, from the first opening). */
 export class OpenFile {
   readonly path: string;
@@ -93,7 +98,7 @@ function ensureOpen(file: OpenFile): number {
       file.ino = st.ino;
       file.stream = !st.isFile();
     } else if (st.dev !== file.dev || st.ino !== file.ino) {
-      throw new Error(`${file.path} was replaced while it was being read (rotated?): read it again`);
+      throw replacedError(file.path);
     }
   } catch (err) {
     closeSync(fd);

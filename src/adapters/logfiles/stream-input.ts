@@ -10,9 +10,10 @@
  * source's first batch; the next chunk asked for opens it again and inflates from the start, skipping the bytes
  * already handed on (a few tens of KB: what the first batch was read from).
  */
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { replacedError } from './open-files.js';
 import type { LogSource } from './sources.js';
 
 export interface StreamInputOptions {
@@ -78,6 +79,8 @@ export class StreamInput {
   #skip = 0;
   /** The source's own bytes reported to onRaw. */
   #rawReported = 0;
+  /** The file's device and inode when first opened. */
+  #identity: { dev: number; ino: number } | undefined;
   /** Holds a probe slot. */
   #probing = false;
   /** Has been opened once. */
@@ -158,6 +161,22 @@ export class StreamInput {
     }
   }
 
+  /**
+   * Opens the source's file, checked to be the one first opened (its device and inode): opened again after a
+   * release, a file rotated meanwhile would otherwise be read from the middle of another.
+   */
+  #openSameFile(): number {
+    const fd = openSync(this.#source.path, 'r');
+    const st = fstatSync(fd);
+    if (this.#identity === undefined) {
+      this.#identity = { dev: st.dev, ino: st.ino };
+    } else if (st.dev !== this.#identity.dev || st.ino !== this.#identity.ino) {
+      closeSync(fd);
+      throw replacedError(this.#source.path);
+    }
+    return fd;
+  }
+
   #open(): void {
     const source = this.#source;
     const { chunkBytes } = this.#options;
@@ -166,7 +185,10 @@ export class StreamInput {
     const raw: Readable =
       source.kind === 'stdin'
         ? (this.#options.stdin ?? process.stdin)
-        : createReadStream(source.path, { highWaterMark: Math.max(16 << 10, chunkBytes >> 2) });
+        : createReadStream(source.path, {
+            fd: this.#openSameFile(),
+            highWaterMark: Math.max(16 << 10, chunkBytes >> 2),
+          });
     let rawRead = 0;
     raw.on('data', (c: Buffer) => {
       // Bytes read again after a release were reported the first time; a stream let go may still emit one.

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -96,4 +96,21 @@ test('first openings of streams to be let go wait for one of a few slots; stdin 
   assert.equal(first?.toString(), 'one line\n');
   assert.equal(await fromStdin.next(), undefined, 'read on, not from the start');
   fromStdin.close();
+});
+
+test('a file replaced while let go (rotated meanwhile) is refused by name when taken up again', async () => {
+  const rotating = join(dir, 'rotating.log.gz');
+  writeFileSync(rotating, compressed);
+  const input = new StreamInput(
+    { kind: 'gzip', path: rotating, mtimeMs: 0, size: compressed.length },
+    { chunkBytes: 16 << 10, onRaw: () => {} },
+  );
+  const first = await input.next();
+  assert.ok(first);
+  input.release(0);
+  renameSync(rotating, `${rotating}.old`);
+  writeFileSync(rotating, gzipSync('another file\n'));
+  await assert.rejects(input.next(), /rotating\.log\.gz was replaced while it was being read/);
+  input.close();
+  assert.equal(streamsOpenInThread().now, 0);
 });
