@@ -12,7 +12,7 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
 
 /** What a process may keep open when the limit cannot be read (the usual soft limit). */
 const DEFAULT_LIMIT = 1024;
-/** Share of the limit that analyze's reading may take, all threads together: sockets, pipes and Node's own need the rest. */
+/** Share of the limit analyze's reading may take, all threads together: sockets, pipes and Node's own need the rest. */
 const SHARE = 0.5;
 /** The most descriptors a thread keeps open for reading, whatever the limit. */
 const MOST_PER_THREAD = 512;

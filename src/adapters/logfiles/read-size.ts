@@ -22,10 +22,10 @@ export const MIN_READ_BYTES = 16 << 10;
 const PAGE = 4096;
 
 /**
- * Records one read may add by default, in batches (read-batches.ts readRecords). One batch a read held the least (50 files of Stats
- * lines only, 1.1 GB, in scan workers: 143 MB of RSS) but the many small batches took twice as long as 1 MiB reads
- * (15.7 against 7.6 s; 600 MB); four: 175 MB, 12.7 s; sixteen: 250 MB, 10.5 s. A CMS log's reads stay 1 MiB whatever
- * this is, when batches are large (few sources).
+ * Records one read may add by default, in batches (read-batches.ts readRecords). One batch a read held the least
+ * (50 files of Stats lines only, 1.1 GB, in scan workers: 143 MB of RSS) but the many small batches took twice as
+ * long as 1 MiB reads (15.7 against 7.6 s; 600 MB); four: 175 MB, 12.7 s; sixteen: 250 MB, 10.5 s. A CMS log's reads
+ * stay 1 MiB whatever this is, when batches are large (few sources).
  */
 export const BATCHES_PER_READ = 4;
 

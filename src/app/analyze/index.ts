@@ -87,14 +87,17 @@ export async function analyzePaths(
   );
   // Every source is held open by the merge: batches and read-ahead shrink as sources grow in number, so memory
   // does not grow with them (worker-protocol.ts).
-  const streams = sources.filter((s) => s.kind === 'gzip' || s.kind === 'stdin').length;
+  // Compressed or piped sources (each holds a read buffer and an inflated one), and of them the `.gz` files, which
+  // can be let go after their first batch and opened again.
+  const streams = sources.filter((s) => s.kind !== 'plain').length;
+  const gzipFiles = sources.filter((s) => s.kind === 'gzip').length;
   const readOptions: Omit<ReadOptions, 'stdin'> = {
     ...(options.year === undefined ? {} : { year: options.year }),
     timeZone: options.timeZone ?? 'UTC',
     batchSize: options.batchSize ?? batchRecordsFor(sources.length),
     ...(options.batchSize === undefined ? { readRecords: readRecordsFor(sources.length) } : {}),
     streamChunkBytes: streamChunkBytesFor(streams),
-    ...(streams > STREAMS_HELD_OPEN ? { releaseStreams: true } : {}),
+    ...(gzipFiles > STREAMS_HELD_OPEN ? { releaseStreams: true } : {}),
     // Plain files' descriptors: each thread reading keeps a share of the process' limit open (open-files.ts).
     openFiles: openFilesPerThread(workerCount + 1),
     // The analysis never reads a Call Bridge's whole STATS JSON: not carried (nor cloned between threads).
