@@ -1,11 +1,16 @@
 /**
- * utcFromFields keeps the day's start between calls; it must answer exactly what Date.UTC answers, for any fields in
- * any order of calls (the same day again, another day, overflowing and out-of-range fields, fractions, NaN).
+ * A UTC wall clock's epoch ms keeps the day's start between calls (zoned-time.ts); it must answer exactly what
+ * Date.UTC answers, for any fields in any order of calls (the same day again, another day, overflowing and
+ * out-of-range fields, fractions, NaN).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { utcFromFields } from '../../../src/core/parse/zoned-time.js';
+import { wallClockToEpoch } from '../../../src/core/parse/zoned-time.js';
+
+/** A UTC wall clock's epoch ms: what Date.UTC must answer. */
+const utcFromFields = (y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number) =>
+  wallClockToEpoch('UTC', y, mo, d, h, mi, s, ms);
 
 const field = (typical: fc.Arbitrary<number>) =>
   fc.oneof(
@@ -24,7 +29,7 @@ const fields = fc.tuple(
   field(fc.oneof(fc.integer({ min: 0, max: 999 }), fc.double({ min: 0, max: 1000, noNaN: true }))),
 );
 
-test('utcFromFields answers what Date.UTC answers, whatever came before', () => {
+test('a UTC wall clock gives what Date.UTC answers, whatever came before', () => {
   fc.assert(
     fc.property(fc.array(fields, { minLength: 1, maxLength: 20 }), (calls) => {
       for (const [year, month, day, hour, minute, second, ms] of calls) {
