@@ -39,18 +39,39 @@ export function openFilesPerThread(threads: number, limit = openFilesLimit()): n
   return Math.max(FEWEST_PER_THREAD, Math.min(MOST_PER_THREAD, Math.floor(total / Math.max(1, threads))));
 }
 
-/** The error of a file found to be another one when opened again (rotated between two reads). */
-export function replacedError(path: string): Error {
-  return new Error(`${path} was replaced while it was being read (rotated?): read it again`);
+/** Which file a path named when it was first opened: read again, it must still be that one. */
+export interface FileIdentity {
+  readonly dev: number;
+  readonly ino: number;
+  /** A regular file (not a pipe or a device). */
+  readonly isFile: boolean;
 }
 
-/** One plain file being read: where it is, and which file it is (its device and inode, from the first opening). */
+/**
+ * Opens `path` for reading; when `known` is given, checks that it is still that file (its device and inode): a file
+ * rotated between two reads would otherwise be read from the middle of another. Answers the descriptor and what it
+ * is; throws, naming the path, when it was replaced.
+ */
+export function openSameFile(path: string, known: FileIdentity | undefined): { fd: number; identity: FileIdentity } {
+  const fd = openSync(path, 'r');
+  try {
+    const st = fstatSync(fd);
+    if (known !== undefined && (st.dev !== known.dev || st.ino !== known.ino)) {
+      throw new Error(`${path} was replaced while it was being read (rotated?): read it again`);
+    }
+    return { fd, identity: known ?? { dev: st.dev, ino: st.ino, isFile: st.isFile() } };
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+}
+
+/** One plain file being read: where it is, and which file it is (from the first opening). */
 export class OpenFile {
   readonly path: string;
   fd: number | undefined;
   position = 0;
-  dev = -1;
-  ino = -1;
+  identity: FileIdentity | undefined;
   /**
    * Not a regular file (a pipe: `analyze <(zcat …)` reads /dev/fd/63): read where it stands, and never closed
    * before its end (it could not be opened again at the same place), nor counted in the budget.
@@ -90,20 +111,9 @@ function ensureOpen(file: OpenFile): number {
     const [oldest] = open.keys();
     closeOpenFile(oldest as OpenFile);
   }
-  const fd = openSync(file.path, 'r');
-  try {
-    const st = fstatSync(fd);
-    if (file.dev === -1) {
-      file.dev = st.dev;
-      file.ino = st.ino;
-      file.stream = !st.isFile();
-    } else if (st.dev !== file.dev || st.ino !== file.ino) {
-      throw replacedError(file.path);
-    }
-  } catch (err) {
-    closeSync(fd);
-    throw err;
-  }
+  const { fd, identity } = openSameFile(file.path, file.identity);
+  file.identity = identity;
+  file.stream = !identity.isFile;
   file.fd = fd;
   if (!file.stream) {
     open.set(file, fd);

@@ -10,10 +10,10 @@
  * source's first batch; the next chunk asked for opens it again and inflates from the start, skipping the bytes
  * already handed on (a few tens of KB: what the first batch was read from).
  */
-import { closeSync, createReadStream, fstatSync, openSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { replacedError } from './open-files.js';
+import { type FileIdentity, openSameFile } from './open-files.js';
 import type { LogSource } from './sources.js';
 
 export interface StreamInputOptions {
@@ -79,8 +79,8 @@ export class StreamInput {
   #skip = 0;
   /** The source's own bytes reported to onRaw. */
   #rawReported = 0;
-  /** The file's device and inode when first opened. */
-  #identity: { dev: number; ino: number } | undefined;
+  /** Which file the source was when first opened. */
+  #identity: FileIdentity | undefined;
   /** Holds a probe slot. */
   #probing = false;
   /** Has been opened once. */
@@ -162,18 +162,12 @@ export class StreamInput {
   }
 
   /**
-   * Opens the source's file, checked to be the one first opened (its device and inode): opened again after a
-   * release, a file rotated meanwhile would otherwise be read from the middle of another.
+   * The source's file, checked to be the one first opened (open-files.ts): opened again after a release, a file
+   * rotated meanwhile would otherwise be inflated from the start of another and skipped into its middle.
    */
-  #openSameFile(): number {
-    const fd = openSync(this.#source.path, 'r');
-    const st = fstatSync(fd);
-    if (this.#identity === undefined) {
-      this.#identity = { dev: st.dev, ino: st.ino };
-    } else if (st.dev !== this.#identity.dev || st.ino !== this.#identity.ino) {
-      closeSync(fd);
-      throw replacedError(this.#source.path);
-    }
+  #openFile(): number {
+    const { fd, identity } = openSameFile(this.#source.path, this.#identity);
+    this.#identity = identity;
     return fd;
   }
 
@@ -186,7 +180,7 @@ export class StreamInput {
       source.kind === 'stdin'
         ? (this.#options.stdin ?? process.stdin)
         : createReadStream(source.path, {
-            fd: this.#openSameFile(),
+            fd: this.#openFile(),
             highWaterMark: Math.max(16 << 10, chunkBytes >> 2),
           });
     let rawRead = 0;
