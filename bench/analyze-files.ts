@@ -3,8 +3,9 @@
  * input size"). Files that all span the same time are the hard case: the merge holds every one open mid-file. The
  * sets are made of the analyze corpus' ten files (bench/.corpus, `--only analyze` makes it), linked under
  * bench/.corpus/files-N/: the whole files 5 times over (50 × 155 MB), 40 MB prefixes 20 times over (200 files) and
- * 8 MB prefixes 100 times over (1000 files), and so on; and a folder of 1,000 rotated .gz pieces. Symbolic links, so 8 GB of input costs 80 MB of disk; each link is a
- * source of its own to analyze, as a copy would be (RSS counts the process, not the page cache).
+ * 8 MB prefixes 100 times over (1000 files), and so on; and a folder of 1,000 rotated .gz pieces. Symbolic links,
+ * so 8 GB of input costs 80 MB of disk; each link is a source of its own to analyze, as a copy would be (RSS counts
+ * the process, not the page cache).
  */
 import { spawnSync } from 'node:child_process';
 import {

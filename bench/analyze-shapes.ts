@@ -27,11 +27,11 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { median, timed } from './analyze-vs-grep.js';
+import { buildCli, cliIn } from './built-cli.js';
 
 /** Two decimals for the report (a median of two rounds is their mean: 0.5800000000000001 otherwise). */
 const round = (x: number) => Math.round(x * 100) / 100;
 
-import { buildCli, cliIn } from './built-cli.js';
 import { DAY_MS, writeCorpus } from './lib/corpus.js';
 import { renderShape, SHAPES, type Shape } from './lib/shapes.js';
 
@@ -215,7 +215,10 @@ export interface ShapesOptions {
   readonly rounds: number;
   readonly corpora: readonly CorpusName[];
   readonly warnShare: number;
-  /** A built checkout's dist/ (its bundle, or DIR/src/app/cli/main.js), timed in the same rounds; outputs must be identical. */
+  /**
+   * A built checkout's dist/ (its bundle, or DIR/src/app/cli/main.js), timed in the same rounds; outputs must be
+   * identical.
+   */
   readonly baseline?: string;
 }
 

@@ -22,19 +22,11 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { udpSocketDrops } from '../src/adapters/syslog/kernel-drops.js';
+import { freePort } from '../test/helpers/free-port.js';
+import { buildCli, cliIn } from './built-cli.js';
 
 /** rsyslogd's omfile buffer (ioBufferSize below): its last, partial buffer is written up to a second late. */
 const RSYSLOG_IO_BUFFER = 1024 * 1024;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitFor(cond: () => Promise<boolean> | boolean, ms: number, every = 100): Promise<boolean> {
   const end = Date.now() + ms;
@@ -111,8 +103,6 @@ while True:
     last = time.time() * 1000
 print(json.dumps({"bytes": n, "startedAt": started, "lastByteAt": last}), flush=True)
 `;
-
-import { buildCli, cliIn } from './built-cli.js';
 
 let sinkKind: 'python' | 'node' | undefined;
 
