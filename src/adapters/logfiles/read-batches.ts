@@ -25,6 +25,7 @@ import { LINES_WITH_WORDS, MAX_WORD_BYTES, MAX_WORDS } from './byte-window.js';
 import { anchorsOf, CandidateScanner, type CandidateScannerOptions, type CandidateSink } from './candidate-scanner.js';
 import { closeOpenFile, OpenFile, readOpenFile, setOpenFilesBudget } from './open-files.js';
 import { BATCHES_PER_READ, ReadSize } from './read-size.js';
+import { RecordSpill } from './record-spill.js';
 import type { LogSource } from './sources.js';
 import type { StatsLineReader } from './stats-line-kernel.js';
 import { StreamInput } from './stream-input.js';
@@ -60,7 +61,9 @@ export interface ReadOptions {
    * Let a compressed source's stream go after its first batch, with its descriptor and buffers, until the next
    * batch is asked for: it is then opened again and inflated from its start, skipping what was read
    * (stream-input.ts). @default false. analyze sets it when many compressed sources are read at once: its merge
-   * takes every source's first batch at the start, and the rest of a source only when it reaches its time.
+   * takes every source's first batch at the start, and the rest of a source only when it reaches its time. Taken up
+   * again while its thread holds STREAMS_HELD_AT_ONCE others, a source is read to its end at once, its batches kept
+   * in a temporary file (record-spill.ts) and handed on from there, its stream let go.
    */
   readonly releaseStreams?: boolean;
   /** Where stdin comes from (tests pass a stream). @default process.stdin */
@@ -395,37 +398,70 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
   // A compressed source to let go after its first batch: its first batch is cut at its first records, so that
   // little is inflated twice.
   const releasing = options.releaseStreams === true && input?.releasable === true;
+  // Where its batches go when it is read to its end at once (stream-input.ts takeUp): they are yielded after.
+  let spill: RecordSpill | undefined;
+  let failure: unknown;
   try {
-    // The first batch is small: a merge of several sources starts only once every source has sent its first.
-    let threshold = releasing ? 1 : Math.min(batchSize, FIRST_BATCH);
-    let first = true;
-    let before = packer.length;
-    for await (const n of reads) {
-      if (source.kind === 'plain') {
-        bytes += n;
-      }
-      const added = packer.length - before;
-      size.update(n, added);
-      // Cut the batch before the next read takes it past its size, assuming that read as dense as this one (a
-      // stream's slice may be cut short by the end of its chunk): cut only once past the size, batches came out at up
-      // to twice it (a read adding just under it, then another).
-      const expected = n > 0 ? (added * size.next) / n : added;
-      if (packer.length >= threshold || packer.length + expected > threshold) {
-        const batch = take();
-        if (first && releasing) {
-          // Let the stream go while the merge has not reached this source's later records (stream-input.ts).
-          (input as StreamInput).release(cursor.chunk ? cursor.chunk.length - cursor.at : 0);
-          cursor.chunk = undefined;
+    try {
+      // The first batch is small: a merge of several sources starts only once every source has sent its first.
+      let threshold = releasing ? 1 : Math.min(batchSize, FIRST_BATCH);
+      let first = true;
+      let before = packer.length;
+      for await (const n of reads) {
+        if (source.kind === 'plain') {
+          bytes += n;
         }
-        first = false;
-        yield batch;
-        threshold = batchSize;
+        const added = packer.length - before;
+        size.update(n, added);
+        // Cut the batch before the next read takes it past its size, assuming that read as dense as this one (a
+        // stream's slice may be cut short by the end of its chunk): cut only once past the size, batches came out at
+        // up to twice it (a read adding just under it, then another).
+        const expected = n > 0 ? (added * size.next) / n : added;
+        if (packer.length >= threshold || packer.length + expected > threshold) {
+          const batch = take();
+          threshold = batchSize;
+          if (spill) {
+            spill.write(batch);
+          } else if (first && releasing) {
+            // Let the stream go while the merge has not reached this source's later records (stream-input.ts).
+            (input as StreamInput).release(cursor.chunk ? cursor.chunk.length - cursor.at : 0);
+            cursor.chunk = undefined;
+            yield batch;
+            // The merge has reached it: held open while the merge goes through it, or read to its end now.
+            if ((await (input as StreamInput).takeUp()) === 'drain') {
+              spill = new RecordSpill();
+            }
+          } else {
+            yield batch;
+          }
+          first = false;
+        }
+        before = packer.length;
       }
-      before = packer.length;
+      scanner.end();
+      if (spill) {
+        spill.write(take());
+      } else {
+        yield take();
+      }
+    } catch (err) {
+      if (!spill) {
+        throw err;
+      }
+      // What was read before the error is handed on first, as it would have been without the spill.
+      failure = err;
     }
-    scanner.end();
-    yield take();
+    if (spill) {
+      input?.close();
+      for (let batch = spill.shift(); batch !== undefined; batch = spill.shift()) {
+        yield batch;
+      }
+      if (failure !== undefined) {
+        throw failure;
+      }
+    }
   } finally {
+    spill?.close();
     input?.close();
     sink.release();
   }

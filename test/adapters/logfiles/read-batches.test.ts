@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,9 @@ import tarStream from 'tar-stream';
 import { CandidateScanner } from '../../../src/adapters/logfiles/candidate-scanner.js';
 import { type RecordBatch, readBatches } from '../../../src/adapters/logfiles/read-batches.js';
 import { FIRST_READ_BYTES, MIN_READ_BYTES } from '../../../src/adapters/logfiles/read-size.js';
+import { spilledBatches, spillFileOpen } from '../../../src/adapters/logfiles/record-spill.js';
 import { expandSources, type LogSource } from '../../../src/adapters/logfiles/sources.js';
+import { STREAMS_HELD_AT_ONCE, StreamInput, streamsOpenInThread } from '../../../src/adapters/logfiles/stream-input.js';
 import { packedLength, unpackRecords } from '../../../src/core/packed-records.js';
 import { CANDIDATE_SUBSTRINGS } from '../../../src/core/parse/index.js';
 import { auditLine, callBridgeStatsLine, chatterLine, webBridgeStatsLine } from '../../../src/sim/syslog/templates.js';
@@ -253,5 +256,100 @@ describe('readBatches and expandSources', () => {
     writeFileSync(bad, Buffer.from('this is not gzip'));
     const [source] = (await expandSources([bad], T0)).sources;
     await assert.rejects(collect(source as LogSource), /incorrect header check|unknown compression/);
+  });
+});
+
+describe('a compressed source taken up past the streams a thread holds', () => {
+  const own = mkdtempSync(join(tmpdir(), 'wbguard-drain-'));
+  after(() => rmSync(own, { recursive: true, force: true }));
+  // Random text between records, so that it inflates over several chunks of 16 KiB.
+  const text = `${sampleLines('cms7', 0, 3_000)
+    .map((l, i) => (i % 3 === 1 ? `${l} ${randomBytes(24).toString('hex')}` : l))
+    .join('\n')}\n`;
+  const whole = gzipSync(text);
+  const wholePath = join(own, 'whole.log.gz');
+  writeFileSync(wholePath, whole);
+  // Cut short: gunzip hands on what it inflated, then fails.
+  const cutPath = join(own, 'cut.log.gz');
+  writeFileSync(cutPath, whole.subarray(0, Math.floor(whole.length * 0.6)));
+  const gzipSource = (path: string): LogSource => ({ kind: 'gzip', path, mtimeMs: T0, size: 0 });
+
+  /** Every batch's records and counts, and the error that ended the reading, if any. */
+  async function readAll(source: LogSource, releaseStreams: boolean, onBatch: (k: number) => void = () => {}) {
+    const records: unknown[] = [];
+    let lines = 0;
+    let error: string | undefined;
+    let k = 0;
+    try {
+      for await (const b of readBatches(source, { batchSize: 16, streamChunkBytes: 16 << 10, releaseStreams })) {
+        records.push(...unpackRecords(b));
+        lines += b.lines;
+        onBatch(k++);
+      }
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    return { records, lines, error, batches: k };
+  }
+
+  /** STREAMS_HELD_AT_ONCE other streams of this thread taken up and held (released by the returned function). */
+  async function holdAll(): Promise<() => void> {
+    const held = Array.from(
+      { length: STREAMS_HELD_AT_ONCE },
+      () => new StreamInput(gzipSource(wholePath), { chunkBytes: 16 << 10, onRaw: () => {} }),
+    );
+    for (const input of held) {
+      assert.equal(await input.takeUp(), 'hold');
+    }
+    return () => {
+      for (const input of held) {
+        input.close();
+      }
+    };
+  }
+
+  test('read to its end at once, its batches spilled and handed on after: the same records and lines', async () => {
+    const reference = await readAll(gzipSource(wholePath), false);
+    assert.equal(reference.error, undefined);
+    assert.ok(reference.batches > 20);
+    // Taken up with room left: held open, nothing spilled.
+    let before = spilledBatches();
+    const heldOpen = await readAll(gzipSource(wholePath), true);
+    assert.deepEqual(heldOpen, reference);
+    assert.equal(spilledBatches(), before);
+    // Taken up with the thread holding its share: drained.
+    const letGo = await holdAll();
+    try {
+      before = spilledBatches();
+      streamsOpenInThread();
+      const openAtBatch: number[] = [];
+      const drained = await readAll(gzipSource(wholePath), true, () => openAtBatch.push(streamsOpenInThread().now));
+      assert.deepEqual(drained, reference);
+      assert.equal(spilledBatches() - before, reference.batches - 1, 'every batch after the first spilled');
+      assert.deepEqual(
+        openAtBatch.slice(1),
+        new Array(reference.batches - 1).fill(0),
+        'its stream let go while spilled batches are handed on',
+      );
+      assert.equal(spillFileOpen(), false);
+    } finally {
+      letGo();
+    }
+  });
+
+  test('cut short: what was read before the error is handed on, then the error, as when held open', async () => {
+    const reference = await readAll(gzipSource(cutPath), false);
+    assert.match(reference.error ?? '', /unexpected end of file/);
+    assert.ok(reference.records.length > 100);
+    const letGo = await holdAll();
+    try {
+      const before = spilledBatches();
+      const drained = await readAll(gzipSource(cutPath), true);
+      assert.ok(spilledBatches() > before);
+      assert.deepEqual(drained, reference);
+      assert.equal(spillFileOpen(), false);
+    } finally {
+      letGo();
+    }
   });
 });

@@ -6,7 +6,12 @@ import { after, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { DAY_MS, writeCorpus } from '../../../bench/lib/corpus.js';
 import { byteWindowsCreated } from '../../../src/adapters/logfiles/byte-window.js';
-import { PROBES_AT_ONCE, streamsOpenInThread } from '../../../src/adapters/logfiles/stream-input.js';
+import { spilledBatches, spillFileOpen } from '../../../src/adapters/logfiles/record-spill.js';
+import {
+  PROBES_AT_ONCE,
+  STREAMS_HELD_AT_ONCE,
+  streamsOpenInThread,
+} from '../../../src/adapters/logfiles/stream-input.js';
 import { analyzePaths } from '../../../src/app/analyze/index.js';
 import { prestartScanWorkers, warmScanWorkers } from '../../../src/app/analyze/scan-pool.js';
 import { STREAMS_HELD_OPEN } from '../../../src/app/analyze/worker-protocol.js';
@@ -150,6 +155,45 @@ describe('analyzePaths', () => {
     );
     // In scan workers: the first batch alone is read until the merge asks for the second.
     const pooled = await analyzePaths(pieces, { workers: 2, year: 2026, batchSize: 16 });
+    assert.deepEqual(pooled.errors, []);
+    assert.deepEqual(pooled.report, reference.report);
+  });
+
+  test('compressed files spanning the same time, more than a thread holds open: drained, spilled, the same report', async () => {
+    // Each node's lines dealt round-robin into 20 compressed files: all 60 span the whole time, so the merge takes
+    // them all up at once. Past STREAMS_HELD_AT_ONCE a thread reads the rest to their end at once, keeps their
+    // records in a temporary file and lets their streams go.
+    const pieces: string[] = [];
+    perNode.forEach((lines, node) => {
+      for (let k = 0; k < 20; k++) {
+        const p = join(dir, `spread-cms${node + 1}-${k}.log.gz`);
+        writeFileSync(p, gzipSync(`${lines.filter((_, i) => i % 20 === k).join('\n')}\n`));
+        pieces.push(p);
+      }
+    });
+    const reference = await analyzePaths(files, { workers: 0, year: 2026 });
+    streamsOpenInThread();
+    const spilledBefore = spilledBatches();
+    let bytesDone = 0;
+    let bytesTotal = 0;
+    const here = await analyzePaths(pieces, {
+      workers: 0,
+      year: 2026,
+      batchSize: 4,
+      onProgress: (done, total) => {
+        bytesDone = done;
+        bytesTotal = total;
+      },
+    });
+    const open = streamsOpenInThread();
+    assert.equal(open.now, 0);
+    assert.ok(open.most <= PROBES_AT_ONCE + STREAMS_HELD_AT_ONCE, `${open.most} of 60 streams open at once`);
+    assert.ok(spilledBatches() > spilledBefore, 'records spilled');
+    assert.equal(spillFileOpen(), false, 'the spill closed at the end');
+    assert.deepEqual(here.errors, []);
+    assert.deepEqual(here.report, reference.report);
+    assert.equal(bytesDone, bytesTotal, 'each compressed byte counted once');
+    const pooled = await analyzePaths(pieces, { workers: 2, year: 2026, batchSize: 4 });
     assert.deepEqual(pooled.errors, []);
     assert.deepEqual(pooled.report, reference.report);
   });

@@ -1,0 +1,161 @@
+/**
+ * @module adapters/logfiles/record-spill
+ * A source's batches of records kept in a temporary file instead of memory, read back in the order written.
+ *
+ * Why: analyze's merge holds every source it is in until that source ends. A compressed one held there keeps its
+ * stream (a descriptor, the inflater's state and window, a raw read and an inflated chunk or two: ~280 KB at 64 KiB
+ * chunks): 1,000 `.gz` files spanning the same time took analyze to ~400 MB of RSS. Past a few such streams a
+ * thread reads a source to its end at once instead (read-batches.ts), keeps its batches here, and lets the stream
+ * go: what the source then holds is its records, on disk (a CMS log's records are about 1 % of its bytes), and the
+ * batch the merge is in.
+ *
+ * One file per thread, shared by that thread's spilled sources, created on first use in the system's temporary
+ * folder (`TMPDIR`), in a folder only this user may open, and unlinked at once: the kernel frees it when it is
+ * closed (when the last source using it is done) or when the process ends, however it ends. Where it cannot be
+ * created or written (a read-only or full disk), batches stay in memory: nothing is lost, only the bound.
+ */
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import type { RecordBatch } from './read-batches.js';
+
+interface SharedFile {
+  readonly fd: number;
+  /** Where the next batch is written. */
+  end: number;
+  /** Spills using it: closed when none is left. */
+  users: number;
+  /** Its path, when it could not be unlinked while open (deleted when closed). */
+  readonly path: string | undefined;
+}
+
+/** A batch written to the file, or one kept in memory because it could not be. */
+type Place = { readonly at: number; readonly length: number } | { readonly batch: RecordBatch };
+
+let shared: SharedFile | undefined;
+const READ: Place = { at: 0, length: 0 };
+/** Batches this thread has written to the file (tests). */
+let written = 0;
+
+/** Batches written to a temporary file by this thread since it started (tests). */
+export function spilledBatches(): number {
+  return written;
+}
+
+/** Whether this thread has its spill file open now (tests: closed once every spill is). */
+export function spillFileOpen(): boolean {
+  return shared !== undefined;
+}
+
+function openShared(): SharedFile | undefined {
+  if (shared) {
+    return shared;
+  }
+  let dir: string | undefined;
+  try {
+    dir = mkdtempSync(join(tmpdir(), 'wbguard-analyze-'));
+    const path = join(dir, 'records');
+    const fd = openSync(path, 'wx+', 0o600);
+    let kept: string | undefined;
+    try {
+      unlinkSync(path);
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // A system that cannot unlink an open file: deleted when closed.
+      kept = dir;
+    }
+    shared = { fd, end: 0, users: 0, path: kept };
+    return shared;
+  } catch {
+    // Tried again for the next source spilled: a folder made writable, or space freed, meanwhile.
+    if (dir) {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return undefined;
+  }
+}
+
+/** One source's spilled batches: `write` them all, then `shift` them back in order; `close` when done. */
+export class RecordSpill {
+  readonly #places: Place[] = [];
+  #next = 0;
+  readonly #file: SharedFile | undefined;
+  /** False once a write failed (a full disk): the rest stays in memory, what was written is still read back. */
+  #writable: boolean;
+  #closed = false;
+
+  constructor() {
+    this.#file = openShared();
+    this.#writable = this.#file !== undefined;
+    if (this.#file) {
+      this.#file.users++;
+    }
+  }
+
+  /** Keeps a batch (on disk while it can). */
+  write(batch: RecordBatch): void {
+    const file = this.#file;
+    if (file && this.#writable) {
+      const bytes = serialize(batch);
+      try {
+        let done = 0;
+        while (done < bytes.length) {
+          done += writeSync(file.fd, bytes, done, bytes.length - done, file.end + done);
+        }
+        this.#places.push({ at: file.end, length: bytes.length });
+        file.end += bytes.length;
+        written++;
+        return;
+      } catch {
+        // A full disk: this batch and the rest of this source's stay in memory.
+        this.#writable = false;
+      }
+    }
+    this.#places.push({ batch });
+  }
+
+  /** The next batch written, or undefined when every one has been read back. */
+  shift(): RecordBatch | undefined {
+    const place = this.#places[this.#next];
+    if (place === undefined) {
+      return undefined;
+    }
+    // Batches read back are not kept: their places are cleared as they are read.
+    this.#places[this.#next++] = READ;
+    if ('batch' in place) {
+      return place.batch;
+    }
+    const file = this.#file as SharedFile;
+    // Its own memory, not a slice of Node's shared pool: a scan worker moves the numbers to the main thread.
+    const bytes = Buffer.allocUnsafeSlow(place.length);
+    let done = 0;
+    while (done < place.length) {
+      const n = readSync(file.fd, bytes, done, place.length - done, place.at + done);
+      if (n === 0) {
+        throw new Error('analyze: its temporary file of records was cut short');
+      }
+      done += n;
+    }
+    const batch = deserialize(bytes) as RecordBatch;
+    // An array of its own: deserialized, it may be a view into the bytes read.
+    return { ...batch, numbers: new Float64Array(batch.numbers) };
+  }
+
+  /** Done with: the file is closed, and freed, when no other source of this thread uses it. */
+  close(): void {
+    if (this.#closed) {
+      return;
+    }
+    this.#closed = true;
+    this.#places.length = 0;
+    const file = this.#file;
+    if (file && --file.users === 0) {
+      shared = undefined;
+      closeSync(file.fd);
+      if (file.path) {
+        rmSync(file.path, { recursive: true, force: true });
+      }
+    }
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * A source's batches kept in a temporary file (record-spill.ts): read back in order and equal, the file unlinked at
+ * once and closed with the last spill, and batches kept in memory where no file can be made.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { RecordBatch } from '../../../src/adapters/logfiles/read-batches.js';
+import { RecordSpill, spilledBatches, spillFileOpen } from '../../../src/adapters/logfiles/record-spill.js';
+import type { CmsRecord } from '../../../src/core/model.js';
+import { packRecords, unpackRecords } from '../../../src/core/packed-records.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wbguard-spill-test-'));
+const savedTmp = process.env.TMPDIR;
+after(() => {
+  if (savedTmp === undefined) {
+    delete process.env.TMPDIR;
+  } else {
+    process.env.TMPDIR = savedTmp;
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A batch of every kind of record, `n` of them, its counts from `k`. */
+function batchOf(k: number, n: number): RecordBatch {
+  const records: CmsRecord[] = [];
+  for (let i = 0; i < n; i++) {
+    const at = Date.UTC(2026, 10, 20) + k * 1_000_000 + i * 1000 + 0.5;
+    if (i % 3 === 0) {
+      records.push({ kind: 'webbridge-stats', at, host: `cms${k % 4}`, active: i, connects: i * 2, disconnects: i });
+    } else if (i % 3 === 1) {
+      records.push({
+        kind: 'mmp-restart',
+        at,
+        host: `cmsé${k}`,
+        command: 'webbridge3 restart',
+        user: k % 2 ? 'admin' : undefined,
+      });
+    } else {
+      records.push({
+        kind: 'callbridge-stats',
+        at,
+        host: `cb${i}`,
+        cma: i,
+        cmaPeak: i + 1,
+        raw: { CMA: i, b: [1, 'x'] },
+      });
+    }
+  }
+  return { ...packRecords(records), lines: k * 10 + 1, malformed: k % 2, bytes: k * 1000, errors: [] };
+}
+
+test('batches come back in the order written, every record and count equal; the file is unlinked and closed', () => {
+  process.env.TMPDIR = dir;
+  const written = Array.from({ length: 40 }, (_, k) => batchOf(k, (k * 7) % 50));
+  const before = spilledBatches();
+  const a = new RecordSpill();
+  const b = new RecordSpill();
+  // Two sources of one thread interleaved, as a merge's drains are: one file shared.
+  for (const [k, batch] of written.entries()) {
+    (k % 2 === 0 ? a : b).write(batch);
+  }
+  assert.equal(spilledBatches() - before, 40, 'each batch written to the file');
+  assert.deepEqual(readdirSync(dir), [], 'the file and its folder unlinked at once');
+  assert.ok(spillFileOpen());
+  for (const [spill, parity] of [
+    [a, 0],
+    [b, 1],
+  ] as const) {
+    const expected = written.filter((_, k) => k % 2 === parity);
+    for (const want of expected) {
+      const got = spill.shift();
+      assert.ok(got);
+      assert.deepEqual(unpackRecords(got), unpackRecords(want));
+      assert.deepEqual(
+        { lines: got.lines, malformed: got.malformed, bytes: got.bytes, errors: got.errors },
+        { lines: want.lines, malformed: want.malformed, bytes: want.bytes, errors: want.errors },
+      );
+      // Its numbers in memory of their own (a scan worker moves them to the main thread).
+      assert.equal(got.numbers.byteOffset, 0);
+      assert.equal(got.numbers.buffer.byteLength, got.numbers.byteLength);
+    }
+    assert.equal(spill.shift(), undefined);
+  }
+  a.close();
+  assert.ok(spillFileOpen(), 'still used by the other source');
+  b.close();
+  b.close();
+  assert.equal(spillFileOpen(), false, 'closed with the last source using it');
+});
+
+test('where no temporary file can be made, batches stay in memory: nothing is lost', () => {
+  const notAFolder = join(dir, 'a-file');
+  writeFileSync(notAFolder, '');
+  process.env.TMPDIR = notAFolder;
+  const before = spilledBatches();
+  const spill = new RecordSpill();
+  const written = Array.from({ length: 5 }, (_, k) => batchOf(k, 9));
+  for (const batch of written) {
+    spill.write(batch);
+  }
+  assert.equal(spilledBatches(), before, 'nothing written to a file');
+  assert.equal(spillFileOpen(), false);
+  for (const want of written) {
+    assert.deepEqual(unpackRecords(spill.shift() as RecordBatch), unpackRecords(want));
+  }
+  assert.equal(spill.shift(), undefined);
+  spill.close();
+  // Made again for the next spill once it can be.
+  process.env.TMPDIR = dir;
+  const next = new RecordSpill();
+  next.write(batchOf(1, 3));
+  assert.equal(spilledBatches(), before + 1);
+  assert.deepEqual(unpackRecords(next.shift() as RecordBatch), unpackRecords(batchOf(1, 3)));
+  next.close();
+  assert.equal(spillFileOpen(), false);
+});
