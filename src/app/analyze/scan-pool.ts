@@ -14,12 +14,16 @@ import { creditStepFor, type FromWorker, READ_AHEAD, type ToWorker } from './wor
 
 /**
  * A scan worker's young generation is capped: left to grow (up to 32 MB and more a thread), it grew with the input,
- * since a long run keeps allocating: 200 files of 40 MB gave 189–194 MB RSS, 153–169 MB with this cap, in the same
- * time (what lives in a worker is a few batches; docs/benchmarks.md). Its old generation is capped too, far above
- * what it keeps (~12 MB), so that garbage is collected before it piles up: 1,000 files of 8 MB at once took 240 MB
- * RSS, 202–207 MB with the cap, same time and output. (Lines and windows are buffers, outside this heap.)
+ * since a long run keeps allocating: 200 files of 40 MB gave 189–194 MB RSS, 153–169 MB with a cap of 8 MB, in the
+ * same time (what lives in a worker is a few batches; docs/benchmarks.md). 2 MB rather than 8: the buffers a worker
+ * reads into and inflates into are freed only when the small objects holding them are collected, and with fewer
+ * collections they piled up (~39 MB of them a worker, 1,000 `.gz` files at once: 196 against 143–155 MB of RSS; 4,000
+ * plain files 212 against 198–202 MB), no slower (the 2 GB mix, 9 alternated runs: the same median; 200 × 40 MB
+ * 2.35 against 2.42 s). Its old generation is capped too, far above what it keeps (~12 MB), so that garbage is
+ * collected before it piles up: 1,000 files of 8 MB at once took 240 MB RSS, 202–207 MB with the cap, same time and
+ * output. (Lines and windows are buffers, outside this heap.)
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 };
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 };
 
 /** Starts a scan worker (src/worker-thread.ts: compiled or under tsx). */
 function startWorker(): Worker {
