@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { writeSample } from '../../bench/make-sample.js';
+import { MERGE_WIDTH } from '../../src/app/analyze/merge-groups.js';
 
 const MAIN = new URL('../../src/app/cli/main.ts', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'wbguard-sample-'));
@@ -96,14 +97,16 @@ function runMerged(args: string[]): Promise<{ status: number | null; output: str
   });
 }
 
-test('more files than the limit on open files: every one read, the same report (`ulimit -n 64`, 150 files)', () => {
+test('more files than the limit on open files, and than are merged at once: every one read, the same report (`ulimit -n 64`, 300 files)', () => {
   // A folder of more files than the process may open at once (a year of per-day files where the limit is 1,024):
-  // every file was held open until the merge ended, and those past the limit were lost to EMFILE.
+  // every file was held open until the merge ended, and those past the limit were lost to EMFILE. More than
+  // MERGE_WIDTH too: merged in groups through a temporary file (src/app/analyze/merge-groups.ts).
   const many = join(dir, 'many-files');
   mkdirSync(many, { recursive: true });
   const text = gunzipSync(readFileSync(SAMPLE)).toString('latin1').split('\n');
-  const per = Math.ceil(text.length / 150);
-  for (let k = 0; k < 150; k++) {
+  const files = MERGE_WIDTH + 44;
+  const per = Math.ceil(text.length / files);
+  for (let k = 0; k < files; k++) {
     writeFileSync(
       join(many, `cms-${String(k).padStart(3, '0')}.log`),
       `${text.slice(k * per, (k + 1) * per).join('\n')}\n`,

@@ -8,13 +8,13 @@ import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { openFilesPerThread } from '../../adapters/logfiles/open-files.js';
 import type { ReadOptions } from '../../adapters/logfiles/read-batches.js';
-import { expandSources } from '../../adapters/logfiles/sources.js';
+import { expandSources, type LogSource } from '../../adapters/logfiles/sources.js';
 import { ClusterAnalyzer } from '../../core/analysis/index.js';
 import type { AnalysisReport, AnalysisSeries, CmaClients, CmsRecord, LineCounts } from '../../core/model.js';
 import { visitPacked } from '../../core/packed-records.js';
 import type { JoinRefusalSettings } from '../../core/parse/join-refusal.js';
 import type { BatchFeed } from './batch-feeds.js';
-import { mergeByTime } from './merge.js';
+import { mergeGroups, mergeInGroups } from './merge-groups.js';
 import { assignReaders } from './read-plan.js';
 import { defaultScanWorkers, releaseWarmWorkers, ScanPool } from './scan-pool.js';
 import {
@@ -51,6 +51,8 @@ export interface AnalyzePathsOptions {
   readonly workers?: number;
   /** Records per batch (tests). @default 512, less with many sources (worker-protocol.ts) */
   readonly batchSize?: number;
+  /** Sources merged at once, past which they are merged in groups (tests). @default MERGE_WIDTH (merge-groups.ts) */
+  readonly mergeWidth?: number;
   /** Clock for the year of stdin lines. */
   readonly now?: number;
   /** Build the chart series (text and HTML reports); false leaves them empty. @default true */
@@ -85,8 +87,11 @@ export async function analyzePaths(
     availableParallelism(),
     fileSources.length,
   );
-  // Every source is held open by the merge: batches and read-ahead shrink as sources grow in number, so memory
-  // does not grow with them (worker-protocol.ts).
+  // Past MERGE_WIDTH sources, they are merged in groups, one group read at a time (merge-groups.ts).
+  const groups = mergeGroups(sources.length, options.mergeWidth);
+  const width = Math.max(...groups.map((g) => g.to - g.from));
+  // Every source of a group is held open by its merge: batches and read-ahead shrink as sources grow in number, so
+  // memory does not grow with them (worker-protocol.ts).
   // Compressed or piped sources (each holds a read buffer and an inflated one), and of them the `.gz` files, which
   // can be let go after their first batch and opened again.
   const streams = sources.filter((s) => s.kind !== 'plain').length;
@@ -94,8 +99,8 @@ export async function analyzePaths(
   const readOptions: Omit<ReadOptions, 'stdin'> = {
     ...(options.year === undefined ? {} : { year: options.year }),
     timeZone: options.timeZone ?? 'UTC',
-    batchSize: options.batchSize ?? batchRecordsFor(sources.length),
-    ...(options.batchSize === undefined ? { readRecords: readRecordsFor(sources.length) } : {}),
+    batchSize: options.batchSize ?? batchRecordsFor(width),
+    ...(options.batchSize === undefined ? { readRecords: readRecordsFor(width) } : {}),
     streamChunkBytes: streamChunkBytesFor(streams),
     ...(gzipFiles > STREAMS_HELD_OPEN ? { releaseStreams: true } : {}),
     // Plain files' descriptors: each thread reading keeps a share of the process' limit open (open-files.ts).
@@ -104,26 +109,37 @@ export async function analyzePaths(
     raw: false,
     ...(options.joinRefusal ? { joinRefusal: options.joinRefusal } : {}),
   };
-  const readAhead = readAheadFor(sources.length);
-  const readers = assignReaders(
-    fileSources.map((s) => s.size),
-    workerCount,
-  );
-  const readerOf = new Map(fileSources.map((s, i) => [s, readers[i] as number]));
+  const readAhead = readAheadFor(width);
   const pool = workerCount > 0 ? new ScanPool(workerCount) : undefined;
   if (!pool) {
     void releaseWarmWorkers();
+  }
+  // Which thread reads each file, planned for each group, since a group's files are read together.
+  const readerOf = new Map<LogSource, number>();
+  for (const { from, to } of groups) {
+    const files = sources.slice(from, to).filter((s) => s.kind !== 'stdin');
+    const readers = assignReaders(
+      files.map((s) => s.size),
+      workerCount,
+    );
+    files.forEach((s, i) => readerOf.set(s, readers[i] as number));
   }
   // The log reading code is loaded here only when this thread reads a source itself: with scan workers reading
   // them all, loading it would only delay the start of the merge.
   const readsHere = sources.some((s) => pool === undefined || (readerOf.get(s) ?? -1) < 0);
   const local = readsHere ? (await import('./batch-feeds.js')).localFeed : undefined;
-  const feeds: BatchFeed[] = sources.map((s) => {
-    const reader = readerOf.get(s) ?? -1;
-    return pool && reader >= 0
-      ? pool.open(s, readOptions, reader, readAhead)
-      : (local as NonNullable<typeof local>)(s, { ...readOptions, ...(options.stdin ? { stdin: options.stdin } : {}) });
-  });
+  const openGroup = (g: number): BatchFeed[] => {
+    const { from, to } = groups[g] as { from: number; to: number };
+    return sources.slice(from, to).map((s) => {
+      const reader = readerOf.get(s) ?? -1;
+      return pool && reader >= 0
+        ? pool.open(s, readOptions, reader, readAhead)
+        : (local as NonNullable<typeof local>)(s, {
+            ...readOptions,
+            ...(options.stdin ? { stdin: options.stdin } : {}),
+          });
+    });
+  };
   const lines: LineCounts = { read: 0, webbridgeStats: 0, callbridgeStats: 0, malformed: 0 };
   let bytesDone = 0;
   const since = options.since ?? Number.NEGATIVE_INFINITY;
@@ -150,7 +166,7 @@ export async function analyzePaths(
       }
       analyzer.add(record);
     };
-    await mergeByTime(feeds, {
+    await mergeInGroups(groups.length, openGroup, {
       onRecord,
       onPackedRecord: (packed, i) => visitPacked(packed, i, onWebBridgeStats, onRecord),
       onBatch(batch) {

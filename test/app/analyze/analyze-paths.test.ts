@@ -198,6 +198,54 @@ describe('analyzePaths', () => {
     assert.deepEqual(pooled.report, reference.report);
   });
 
+  test('more sources than are merged at once: merged in groups, one group read at a time, the same report', async () => {
+    // Each node's lines dealt round-robin into 20 files (plain and compressed): all 60 span the whole time. With
+    // groups of 7 (MERGE_WIDTH in earnest), each group's records go through a temporary file.
+    const pieces: string[] = [];
+    perNode.forEach((lines, node) => {
+      for (let k = 0; k < 20; k++) {
+        const gz = k % 3 === 0;
+        const p = join(dir, `grouped-cms${node + 1}-${k}.log${gz ? '.gz' : ''}`);
+        const text = `${lines.filter((_, i) => i % 20 === k).join('\n')}\n`;
+        writeFileSync(p, gz ? gzipSync(text) : text);
+        pieces.push(p);
+      }
+    });
+    const reference = await analyzePaths(files, { workers: 0, year: 2026 });
+    const spilledBefore = spilledBatches();
+    let bytesDone = 0;
+    let bytesTotal = 0;
+    const here = await analyzePaths(pieces, {
+      workers: 0,
+      year: 2026,
+      mergeWidth: 7,
+      onProgress: (done, total) => {
+        bytesDone = done;
+        bytesTotal = total;
+      },
+    });
+    assert.ok(spilledBatches() - spilledBefore >= 9, 'each group written to the temporary file');
+    assert.equal(spillFileOpen(), false);
+    assert.deepEqual(here.errors, []);
+    assert.deepEqual(here.report, reference.report);
+    assert.equal(bytesDone, bytesTotal);
+    const pooled = await analyzePaths(pieces, { workers: 2, year: 2026, mergeWidth: 7 });
+    assert.deepEqual(pooled.errors, []);
+    assert.deepEqual(pooled.report, reference.report);
+    // An unreadable file among them is reported by name, the rest analysed.
+    const missing = join(dir, 'grouped-missing.log');
+    const withMissing = await analyzePaths([...pieces.slice(0, 30), missing, ...pieces.slice(30)], {
+      workers: 0,
+      year: 2026,
+      mergeWidth: 7,
+    });
+    assert.deepEqual(
+      withMissing.errors.map((e) => e.path),
+      [missing],
+    );
+    assert.deepEqual(withMissing.report, reference.report);
+  });
+
   test('--since/--until keep only the records inside', async () => {
     const since = START + DAY_MS;
     const until = START + 2 * DAY_MS;
