@@ -3,7 +3,8 @@
  * input size"). Files that all span the same time are the hard case: the merge holds every one open mid-file. The
  * sets are made of the analyze corpus' ten files (bench/.corpus, `--only analyze` makes it), linked under
  * bench/.corpus/files-N/: the whole files 5 times over (50 × 155 MB), 40 MB prefixes 20 times over (200 files) and
- * 8 MB prefixes 100 times over (1000 files), and so on; and a folder of 1,000 rotated .gz pieces. Symbolic links,
+ * 8 MB prefixes 100 times over (1000 files), and so on; a folder of 1,000 rotated .gz pieces, and 1,000 .gz files
+ * spanning the same time. Symbolic links,
  * so 8 GB of input costs 80 MB of disk; each link is a source of its own to analyze, as a copy would be (RSS counts
  * the process, not the page cache).
  */
@@ -16,6 +17,7 @@ import {
   readdirSync,
   readFileSync,
   readSync,
+  renameSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -94,6 +96,19 @@ function rotatedPiecesOf(sources: readonly string[], pieces: number, dir: string
   return names;
 }
 
+/** Each of `sources` gzipped (level 1) into `dir`, made once. */
+function gzippedOf(sources: readonly string[], dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  return sources.map((s) => {
+    const to = join(dir, `${basename(s)}.gz`);
+    if (!existsSync(to)) {
+      writeFileSync(`${to}.part`, gzipSync(readFileSync(s), { level: 1 }));
+      renameSync(`${to}.part`, to);
+    }
+    return to;
+  });
+}
+
 /** A folder of `copies` links to each of `sources`. */
 function linkSet(dir: string, sources: readonly string[], copies: number): void {
   rmSync(dir, { recursive: true, force: true });
@@ -150,8 +165,8 @@ export function benchAnalyzeFiles(corpusDir: string, runs = 2): FilesRun[] {
     },
     {
       // Every source the merge is in holds its reading state and a batch or two (~22 KB in one thread, ~35 KB with
-      // scan workers): past ~3,500 files spanning the same time, 200 MB no longer holds them.
-      label: '4000 files at once, each 2 MB (prefixes of the 10, 400 times over): past what 200 MB holds',
+      // scan workers): past 256 sources they are merged in groups (src/app/analyze/merge-groups.ts).
+      label: '4000 files at once, each 2 MB (prefixes of the 10, 400 times over)',
       sources: prefixes(2),
       copies: 400,
       gigabytes: 8,
@@ -170,6 +185,21 @@ export function benchAnalyzeFiles(corpusDir: string, runs = 2): FilesRun[] {
       sources: [statsOnly],
       copies: 50,
       gigabytes: Math.round((statSync(statsOnly).size * 50) / 1e7) / 100,
+    },
+    {
+      // Compressed files the merge is in all at once (copies, or one per node): past 16 a thread, each is read to
+      // its end when the merge reaches it and its records wait in a temporary file (record-spill.ts).
+      label: '1000 .gz at once, each 2 MB inflated (gzipped prefixes of the 10, 100 times over)',
+      sources: gzippedOf(prefixes(2), join(root, 'prefix-2mb-gz')),
+      copies: 100,
+      gigabytes: 2,
+    },
+    {
+      // Twice the 4,000: merged in groups, memory no longer grows with the number of files.
+      label: '8000 files at once, each 2 MB (prefixes of the 10, 800 times over)',
+      sources: prefixes(2),
+      copies: 800,
+      gigabytes: 16,
     },
   ];
   const out: FilesRun[] = [];
