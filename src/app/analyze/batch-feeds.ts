@@ -3,14 +3,9 @@
  * A source's batches, pulled one at a time: read in this thread (stdin, a single file, this thread's share) or by a
  * scan worker (scan-pool.ts). Either way batches are packed (core/packed-records.ts).
  */
-import { type ReadOptions, type RecordBatch, readBatches } from '../../adapters/logfiles/read-batches.js';
+import type { BatchFeed } from '../../adapters/logfiles/merge-by-time.js';
+import { type ReadOptions, readBatches } from '../../adapters/logfiles/read-batches.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
-
-export interface BatchFeed {
-  readonly source: LogSource;
-  /** The next batch, or undefined at the end. Rejects when unreadable. */
-  next(): Promise<RecordBatch | undefined>;
-}
 
 export function localFeed(source: LogSource, options: ReadOptions): BatchFeed {
   const gen = readBatches(source, options);

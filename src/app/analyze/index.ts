@@ -6,6 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
+import type { BatchFeed } from '../../adapters/logfiles/merge-by-time.js';
 import { openFilesPerThread } from '../../adapters/logfiles/open-files.js';
 import type { ReadOptions } from '../../adapters/logfiles/read-batches.js';
 import { expandSources, type LogSource } from '../../adapters/logfiles/sources.js';
@@ -13,7 +14,6 @@ import { ClusterAnalyzer } from '../../core/analysis/index.js';
 import type { AnalysisReport, AnalysisSeries, CmaClients, CmsRecord, LineCounts } from '../../core/model.js';
 import { visitPacked } from '../../core/packed-records.js';
 import type { JoinRefusalSettings } from '../../core/parse/join-refusal.js';
-import type { BatchFeed } from './batch-feeds.js';
 import { mergeGroups, mergeInGroups } from './merge-groups.js';
 import { assignReaders } from './read-plan.js';
 import { defaultScanWorkers, releaseWarmWorkers, ScanPool } from './scan-pool.js';

@@ -9,18 +9,17 @@
  * more (8,000: 270 MB). In groups, at most MERGE_WIDTH sources are read at once, whatever their number.
  *
  * The answer is the same record for record. The merge hands on the earliest head's record, of two at the same
- * instant the earlier source's (merge.ts), even where a source's records are not in time order (rotated pieces
- * concatenated out of order). A group's merged records, in the order of that group's merge, then have as their
+ * instant the earlier source's (adapters/logfiles/merge-by-time.ts), even where a source's records are not in time
+ * order (rotated pieces concatenated out of order). A group's merged records, in the order of that group's merge, then have as their
  * next record always the earliest head of the group's sources, where those sources stand: merging the groups
  * (earlier groups first at the same instant, their sources being the earlier ones) makes every choice the merge of
  * all the sources makes.
  */
+import { type BatchFeed, type MergeHooks, mergeByTime } from '../../adapters/logfiles/merge-by-time.js';
 import type { RecordBatch } from '../../adapters/logfiles/read-batches.js';
 import { RecordSpill } from '../../adapters/logfiles/record-spill.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
 import { PackedRecordsBuilder, visitPacked } from '../../core/packed-records.js';
-import type { BatchFeed } from './batch-feeds.js';
-import { type MergeHooks, mergeByTime } from './merge.js';
 
 /**
  * Sources merged at once, at most: past it, they are merged in groups of this many. Peak RSS with scan workers

@@ -6,10 +6,10 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
+import type { BatchFeed } from '../../adapters/logfiles/merge-by-time.js';
 import type { ReadOptions, RecordBatch } from '../../adapters/logfiles/read-batches.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
 import { startModuleWorker } from '../../worker-thread.js';
-import type { BatchFeed } from './batch-feeds.js';
 import { creditStepFor, type FromWorker, READ_AHEAD, type ToWorker } from './worker-protocol.js';
 
 /**

@@ -6,10 +6,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { type BatchFeed, mergeByTime } from '../../../src/adapters/logfiles/merge-by-time.js';
 import type { RecordBatch } from '../../../src/adapters/logfiles/read-batches.js';
 import { spillFileOpen } from '../../../src/adapters/logfiles/record-spill.js';
-import type { BatchFeed } from '../../../src/app/analyze/batch-feeds.js';
-import { mergeByTime } from '../../../src/app/analyze/merge.js';
 import { MERGE_WIDTH, mergeGroups, mergeInGroups } from '../../../src/app/analyze/merge-groups.js';
 import type { CmsRecord } from '../../../src/core/model.js';
 import { packRecords, visitPacked } from '../../../src/core/packed-records.js';

@@ -1,13 +1,21 @@
 /**
- * @module app/analyze/merge
+ * @module adapters/logfiles/merge-by-time
  * Merges the record streams of several sources by time (a k-way merge over each source's time-ordered batches),
  * holding at most one batch per source in memory. Batches are packed (core/packed-records.ts): a record is handed
  * on by its fields or, when it is rare, as an object made only then, so it dies young.
  */
-import type { RecordBatch } from '../../adapters/logfiles/read-batches.js';
+
 import type { CmsRecord } from '../../core/model.js';
 import { packedAt, packedLength, unpackRecord } from '../../core/packed-records.js';
-import type { BatchFeed } from './batch-feeds.js';
+import type { RecordBatch } from './read-batches.js';
+import type { LogSource } from './sources.js';
+
+/** A source's batches, pulled one at a time (read in this thread, by a scan worker, or from a temporary file). */
+export interface BatchFeed {
+  readonly source: LogSource;
+  /** The next batch, or undefined at the end. Rejects when unreadable. */
+  next(): Promise<RecordBatch | undefined>;
+}
 
 interface Head {
   readonly feed: BatchFeed;
