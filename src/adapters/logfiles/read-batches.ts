@@ -26,6 +26,7 @@ import { anchorsOf, CandidateScanner, type CandidateScannerOptions, type Candida
 import { closeOpenFile, OpenFile, readOpenFile, setOpenFilesBudget } from './open-files.js';
 import { BATCHES_PER_READ, ReadSize } from './read-size.js';
 import { RecordSpill } from './record-spill.js';
+import { SortedRuns } from './sorted-runs.js';
 import type { LogSource } from './sources.js';
 import type { StatsLineReader } from './stats-line-kernel.js';
 import { StreamInput } from './stream-input.js';
@@ -104,23 +105,10 @@ function yearOf(mtimeMs: number): { year: number; month: number } {
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1 };
 }
 
-/** Where a sink puts its records: packed as they come (PackedRecordsBuilder), or as objects (RecordList). */
+/** Where a sink puts its records: packed as they come (PackedRecordsBuilder), or gathered to be sorted (SortedRuns). */
 interface RecordTarget {
   add(record: CmsRecord): void;
   addWebBridgeStats(host: string, at: number, active: number, connects: number, disconnects: number): void;
-}
-
-/** Records as objects: an archive's entries are gathered and sorted by time before they are packed. */
-class RecordList implements RecordTarget {
-  readonly records: CmsRecord[] = [];
-
-  add(record: CmsRecord): void {
-    this.records.push(record);
-  }
-
-  addWebBridgeStats(host: string, at: number, active: number, connects: number, disconnects: number): void {
-    this.records.push({ kind: 'webbridge-stats', at, host, active, connects, disconnects });
-  }
 }
 
 /**
@@ -480,7 +468,8 @@ async function* readTar(source: LogSource, options: ReadOptions): AsyncGenerator
   raw.on('error', (err: Error) => extract.destroy(err));
   input.on('error', (err: Error) => extract.destroy(err));
   input.pipe(extract);
-  const all = new RecordList();
+  // Entries are not in time order: their records are sorted, through temporary files past a run (sorted-runs.ts).
+  const all = new SortedRuns({ raw: options.raw ?? true });
   let malformed = 0;
   const errors: Array<{ path: string; message: string }> = [];
   let lines = 0;
@@ -507,20 +496,16 @@ async function* readTar(source: LogSource, options: ReadOptions): AsyncGenerator
     malformed += sink.malformed;
     sink.release();
   }
-  const records = all.records.sort((a, b) => a.at - b.at);
-  const batchSize = options.batchSize ?? DEFAULT_BATCH;
-  for (let i = 0; i < records.length || i === 0; i += batchSize) {
-    const first = i === 0;
-    yield {
-      ...packRecords(records.slice(i, i + batchSize), { raw: options.raw ?? true }),
-      lines: first ? lines : 0,
-      malformed: first ? malformed : 0,
-      bytes: first ? bytes : 0,
-      errors: first ? errors : [],
-    };
-    if (records.length === 0) {
-      break;
-    }
+  // The counts go with the first batch; an archive without a record gives one empty batch.
+  let first = true;
+  for await (const packed of all.batches(options.batchSize ?? DEFAULT_BATCH)) {
+    yield first
+      ? { ...packed, lines, malformed, bytes, errors }
+      : { ...packed, lines: 0, malformed: 0, bytes: 0, errors: [] };
+    first = false;
+  }
+  if (first) {
+    yield { ...packRecords([], { raw: options.raw ?? true }), lines, malformed, bytes, errors };
   }
 }
 

@@ -11,6 +11,7 @@ import { CandidateScanner } from '../../../src/adapters/logfiles/candidate-scann
 import { type RecordBatch, readBatches } from '../../../src/adapters/logfiles/read-batches.js';
 import { FIRST_READ_BYTES, MIN_READ_BYTES } from '../../../src/adapters/logfiles/read-size.js';
 import { spilledBatches, spillFileOpen } from '../../../src/adapters/logfiles/record-spill.js';
+import { RUN_RECORDS } from '../../../src/adapters/logfiles/sorted-runs.js';
 import { expandSources, type LogSource } from '../../../src/adapters/logfiles/sources.js';
 import { STREAMS_HELD_AT_ONCE, StreamInput, streamsOpenInThread } from '../../../src/adapters/logfiles/stream-input.js';
 import { packedLength, unpackRecords } from '../../../src/core/packed-records.js';
@@ -352,4 +353,56 @@ describe('a compressed source taken up past the streams a thread holds', () => {
       letGo();
     }
   });
+});
+
+test('an archive of more records than a run: sorted through temporary files, the order of a sort of all of them', async () => {
+  const own = mkdtempSync(join(tmpdir(), 'wbguard-tar-runs-'));
+  try {
+    // Three entries, newest first as in a CMS log bundle, two of them at the same instants: their Stats lines only,
+    // repeated to make 2.5 runs' worth of records.
+    const entries = [
+      { name: 'logbundle/syslog', lines: sampleLines('cms3', 40_000_000, 3_500) },
+      { name: 'logbundle/syslog.1.gz', lines: sampleLines('cms3', 20_000_000, 3_500) },
+      { name: 'logbundle/syslog.2', lines: sampleLines('cms3', 20_000_000, 3_500) },
+    ];
+    const dense = entries.map((e) => ({
+      ...e,
+      lines: e.lines.filter((l) => l.includes('Stats ') || l.includes('STATS:')),
+    }));
+    const copies = Math.ceil((RUN_RECORDS * 2.5) / dense.reduce((a, e) => a + e.lines.length, 0));
+    const bodies = dense.map((e) => ({
+      name: e.name,
+      text: `${Array.from({ length: copies }, () => e.lines.join('\n')).join('\n')}\n`,
+    }));
+    const path = join(own, 'logbundle.tar.gz');
+    writeFileSync(
+      path,
+      await tarGz(
+        bodies.map((b) => ({ name: b.name, body: b.name.endsWith('.gz') ? gzipSync(b.text) : Buffer.from(b.text) })),
+      ),
+    );
+    // Each entry read alone, in archive order, then sorted stably: what the archive must give.
+    const expected: unknown[] = [];
+    for (const [i, b] of bodies.entries()) {
+      const p = join(own, `entry-${i}.log`);
+      writeFileSync(p, b.text);
+      utimesSync(p, T0 / 1000, T0 / 1000);
+      for await (const batch of readBatches({ kind: 'plain', path: p, mtimeMs: T0, size: 0 })) {
+        expected.push(...unpackRecords(batch));
+      }
+    }
+    (expected as Array<{ at: number }>).sort((a, b) => a.at - b.at);
+    assert.ok(expected.length > 2 * RUN_RECORDS);
+    const before = spilledBatches();
+    const got: unknown[] = [];
+    for await (const batch of readBatches({ kind: 'tar-gzip', path, mtimeMs: T0, size: 0 }, { batchSize: 1000 })) {
+      got.push(...unpackRecords(batch));
+    }
+    assert.ok(spilledBatches() - before > (2 * RUN_RECORDS) / 512, 'runs written to the temporary file');
+    assert.equal(got.length, expected.length);
+    assert.deepEqual(got, expected);
+    assert.equal(spillFileOpen(), false);
+  } finally {
+    rmSync(own, { recursive: true, force: true });
+  }
 });
