@@ -48,6 +48,36 @@ const files = perNode.map((lines, i) => {
   return p;
 });
 
+/** Each node's lines dealt round-robin into 20 files named `prefix-cmsN-K.log` (`.gz` where `gzipped(K)`): all 60
+ * span the whole time, so the merge takes them all up at once. */
+function dealtPieces(prefix: string, gzipped: (k: number) => boolean): string[] {
+  const pieces: string[] = [];
+  perNode.forEach((lines, node) => {
+    for (let k = 0; k < 20; k++) {
+      const gz = gzipped(k);
+      const p = join(dir, `${prefix}-cms${node + 1}-${k}.log${gz ? '.gz' : ''}`);
+      const text = `${lines.filter((_, i) => i % 20 === k).join('\n')}\n`;
+      writeFileSync(p, gz ? gzipSync(text) : text);
+      pieces.push(p);
+    }
+  });
+  return pieces;
+}
+
+/** analyzePaths, with the last progress it reported. */
+async function analyzeWithProgress(paths: readonly string[], options: Parameters<typeof analyzePaths>[1]) {
+  let bytesDone = 0;
+  let bytesTotal = 0;
+  const result = await analyzePaths(paths, {
+    ...options,
+    onProgress: (done, total) => {
+      bytesDone = done;
+      bytesTotal = total;
+    },
+  });
+  return { ...result, bytesDone, bytesTotal };
+}
+
 describe('analyzePaths', () => {
   for (const workers of [0, 2, undefined]) {
     const how =
@@ -95,16 +125,9 @@ describe('analyzePaths', () => {
   });
 
   test('many files open at once share one read window per thread; the report is the same', async () => {
-    // Each node's lines dealt round-robin into 20 files: all 60 span the whole time, so the merge holds every one
-    // open at once, mid-file (small batches keep each one's reading unfinished).
-    const pieces: string[] = [];
-    perNode.forEach((lines, node) => {
-      for (let k = 0; k < 20; k++) {
-        const p = join(dir, `many-cms${node + 1}-${k}.log`);
-        writeFileSync(p, `${lines.filter((_, i) => i % 20 === k).join('\n')}\n`);
-        pieces.push(p);
-      }
-    });
+    // 60 files spanning the whole time: the merge holds every one open at once, mid-file (small batches keep each
+    // one's reading unfinished).
+    const pieces = dealtPieces('many', () => false);
     const reference = await analyzePaths(files, { workers: 0, year: 2026 });
     const before = byteWindowsCreated();
     const many = await analyzePaths(pieces, { workers: 0, year: 2026, batchSize: 4 });
@@ -132,25 +155,15 @@ describe('analyzePaths', () => {
     assert.ok(pieces.length > STREAMS_HELD_OPEN);
     const reference = await analyzePaths(files, { workers: 0, year: 2026 });
     streamsOpenInThread();
-    let bytesDone = 0;
-    let bytesTotal = 0;
-    const here = await analyzePaths(pieces, {
-      workers: 0,
-      year: 2026,
-      batchSize: 16,
-      onProgress: (done, total) => {
-        bytesDone = done;
-        bytesTotal = total;
-      },
-    });
+    const here = await analyzeWithProgress(pieces, { workers: 0, year: 2026, batchSize: 16 });
     const open = streamsOpenInThread();
     assert.equal(open.now, 0);
     assert.ok(open.most <= PROBES_AT_ONCE + 3, `${open.most} of 24 streams open at once`);
     assert.deepEqual(here.errors, []);
     assert.deepEqual(here.report, reference.report);
-    assert.equal(bytesDone, bytesTotal, 'each compressed byte counted once');
+    assert.equal(here.bytesDone, here.bytesTotal, 'each compressed byte counted once');
     assert.equal(
-      bytesTotal,
+      here.bytesTotal,
       pieces.reduce((a, p) => a + statSync(p).size, 0),
     );
     // In scan workers: the first batch alone is read until the merge asks for the second.
@@ -160,31 +173,13 @@ describe('analyzePaths', () => {
   });
 
   test('compressed files spanning the same time, more than a thread holds open: drained, spilled, the same report', async () => {
-    // Each node's lines dealt round-robin into 20 compressed files: all 60 span the whole time, so the merge takes
-    // them all up at once. Past STREAMS_HELD_AT_ONCE a thread reads the rest to their end at once, keeps their
-    // records in a temporary file and lets their streams go.
-    const pieces: string[] = [];
-    perNode.forEach((lines, node) => {
-      for (let k = 0; k < 20; k++) {
-        const p = join(dir, `spread-cms${node + 1}-${k}.log.gz`);
-        writeFileSync(p, gzipSync(`${lines.filter((_, i) => i % 20 === k).join('\n')}\n`));
-        pieces.push(p);
-      }
-    });
+    // 60 compressed files spanning the whole time: past STREAMS_HELD_AT_ONCE a thread reads the rest to their end at
+    // once, keeps their records in a temporary file and lets their streams go.
+    const pieces = dealtPieces('spread', () => true);
     const reference = await analyzePaths(files, { workers: 0, year: 2026 });
     streamsOpenInThread();
     const spilledBefore = spilledBatches();
-    let bytesDone = 0;
-    let bytesTotal = 0;
-    const here = await analyzePaths(pieces, {
-      workers: 0,
-      year: 2026,
-      batchSize: 4,
-      onProgress: (done, total) => {
-        bytesDone = done;
-        bytesTotal = total;
-      },
-    });
+    const here = await analyzeWithProgress(pieces, { workers: 0, year: 2026, batchSize: 4 });
     const open = streamsOpenInThread();
     assert.equal(open.now, 0);
     assert.ok(open.most <= PROBES_AT_ONCE + STREAMS_HELD_AT_ONCE, `${open.most} of 60 streams open at once`);
@@ -192,43 +187,24 @@ describe('analyzePaths', () => {
     assert.equal(spillFileOpen(), false, 'the spill closed at the end');
     assert.deepEqual(here.errors, []);
     assert.deepEqual(here.report, reference.report);
-    assert.equal(bytesDone, bytesTotal, 'each compressed byte counted once');
+    assert.equal(here.bytesDone, here.bytesTotal, 'each compressed byte counted once');
     const pooled = await analyzePaths(pieces, { workers: 2, year: 2026, batchSize: 4 });
     assert.deepEqual(pooled.errors, []);
     assert.deepEqual(pooled.report, reference.report);
   });
 
   test('more sources than are merged at once: merged in groups, one group read at a time, the same report', async () => {
-    // Each node's lines dealt round-robin into 20 files (plain and compressed): all 60 span the whole time. With
-    // groups of 7 (MERGE_WIDTH in earnest), each group's records go through a temporary file.
-    const pieces: string[] = [];
-    perNode.forEach((lines, node) => {
-      for (let k = 0; k < 20; k++) {
-        const gz = k % 3 === 0;
-        const p = join(dir, `grouped-cms${node + 1}-${k}.log${gz ? '.gz' : ''}`);
-        const text = `${lines.filter((_, i) => i % 20 === k).join('\n')}\n`;
-        writeFileSync(p, gz ? gzipSync(text) : text);
-        pieces.push(p);
-      }
-    });
+    // 60 files spanning the whole time, a third of them compressed. With groups of 7 (MERGE_WIDTH in earnest), each
+    // group's records go through a temporary file.
+    const pieces = dealtPieces('grouped', (k) => k % 3 === 0);
     const reference = await analyzePaths(files, { workers: 0, year: 2026 });
     const spilledBefore = spilledBatches();
-    let bytesDone = 0;
-    let bytesTotal = 0;
-    const here = await analyzePaths(pieces, {
-      workers: 0,
-      year: 2026,
-      mergeWidth: 7,
-      onProgress: (done, total) => {
-        bytesDone = done;
-        bytesTotal = total;
-      },
-    });
+    const here = await analyzeWithProgress(pieces, { workers: 0, year: 2026, mergeWidth: 7 });
     assert.ok(spilledBatches() - spilledBefore >= 9, 'each group written to the temporary file');
     assert.equal(spillFileOpen(), false);
     assert.deepEqual(here.errors, []);
     assert.deepEqual(here.report, reference.report);
-    assert.equal(bytesDone, bytesTotal);
+    assert.equal(here.bytesDone, here.bytesTotal);
     const pooled = await analyzePaths(pieces, { workers: 2, year: 2026, mergeWidth: 7 });
     assert.deepEqual(pooled.errors, []);
     assert.deepEqual(pooled.report, reference.report);
