@@ -122,7 +122,9 @@ export async function analyzePaths(
       files.map((s) => s.size),
       workerCount,
     );
-    files.forEach((s, i) => readerOf.set(s, readers[i] as number));
+    for (const [i, s] of files.entries()) {
+      readerOf.set(s, readers[i] as number);
+    }
   }
   // The log reading code is loaded here only when this thread reads a source itself: with scan workers reading
   // them all, loading it would only delay the start of the merge.
