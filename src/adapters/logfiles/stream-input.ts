@@ -14,6 +14,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { type FileIdentity, openSameFile } from './open-files.js';
+import { Slots } from './slots.js';
 import type { LogSource } from './sources.js';
 
 export interface StreamInputOptions {
@@ -37,26 +38,7 @@ export interface StreamInputOptions {
  * spanning the same time), and waiting for a slot there could wait for ever.
  */
 export const PROBES_AT_ONCE = 8;
-let probesOpen = 0;
-const probeWaiters: Array<() => void> = [];
-
-async function takeProbeSlot(): Promise<void> {
-  if (probesOpen < PROBES_AT_ONCE) {
-    probesOpen++;
-    return;
-  }
-  // The slot is handed over by `giveProbeSlot`, the count unchanged.
-  await new Promise<void>((resolve) => probeWaiters.push(resolve));
-}
-
-function giveProbeSlot(): void {
-  const next = probeWaiters.shift();
-  if (next) {
-    next();
-  } else {
-    probesOpen--;
-  }
-}
+const probeSlots = new Slots(PROBES_AT_ONCE);
 
 /**
  * Streams of this thread taken up again after a release (the merge reached their source) that may stay open while
@@ -112,7 +94,7 @@ export class StreamInput {
   async next(): Promise<Buffer | undefined> {
     if (!this.#chunks) {
       if (!this.#opened && this.#options.probe === true && this.releasable) {
-        await takeProbeSlot();
+        await probeSlots.take();
         this.#probing = true;
       }
       this.#opened = true;
@@ -153,7 +135,7 @@ export class StreamInput {
       this.#held = true;
       return 'hold';
     }
-    await takeProbeSlot();
+    await probeSlots.take();
     this.#probing = true;
     return 'drain';
   }
@@ -193,7 +175,7 @@ export class StreamInput {
     }
     if (this.#probing) {
       this.#probing = false;
-      giveProbeSlot();
+      probeSlots.give();
     }
   }
 
