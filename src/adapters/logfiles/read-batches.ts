@@ -26,6 +26,7 @@ import { anchorsOf, CandidateScanner, type CandidateScannerOptions, type Candida
 import { closeOpenFile, OpenFile, readOpenFile, setOpenFilesBudget } from './open-files.js';
 import { BATCHES_PER_READ, ReadSize } from './read-size.js';
 import { RecordSpill } from './record-spill.js';
+import { Slots } from './slots.js';
 import { SortedRuns } from './sorted-runs.js';
 import type { LogSource } from './sources.js';
 import type { StatsLineReader } from './stats-line-kernel.js';
@@ -455,9 +456,51 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
   }
 }
 
+/**
+ * Archives a thread reads at once: an archive is read whole before its first batch (its entries are not in time
+ * order), so the merge, which starts with every source's first batch, had every archive of a folder of log bundles
+ * read at once, each with its streams and its records gathered so far (60 bundles: 397 MB of RSS; now 178 MB, 80
+ * bundles 173 MB). The reading of an archive ends without the merge, so a wait for a slot always ends. Four, not
+ * two: inflating runs in libuv's threads, and with two this thread waited for it (20 bundles: 9.0 against 10.5 s).
+ */
+export const ARCHIVES_AT_ONCE = 4;
+const archiveSlots = new Slots(ARCHIVES_AT_ONCE);
+let archivesReading = 0;
+let archivesReadingMost = 0;
+
+/** Archives this thread reads now, and the most at once since the last call (tests). */
+export function archivesReadInThread(): { now: number; most: number } {
+  const counts = { now: archivesReading, most: archivesReadingMost };
+  archivesReadingMost = archivesReading;
+  return counts;
+}
+
 async function* readTar(source: LogSource, options: ReadOptions): AsyncGenerator<RecordBatch> {
   // Loaded only for archives: it is most of a scan worker's start-up otherwise.
   const { default: tarStream } = await import('tar-stream');
+  await archiveSlots.take();
+  archivesReadingMost = Math.max(archivesReadingMost, ++archivesReading);
+  let slot = true;
+  const giveSlot = () => {
+    if (slot) {
+      slot = false;
+      archivesReading--;
+      archiveSlots.give();
+    }
+  };
+  try {
+    yield* readArchive(source, options, tarStream, giveSlot);
+  } finally {
+    giveSlot();
+  }
+}
+
+async function* readArchive(
+  source: LogSource,
+  options: ReadOptions,
+  tarStream: typeof import('tar-stream'),
+  readDone: () => void,
+): AsyncGenerator<RecordBatch> {
   const extract = tarStream.extract();
   const raw = createReadStream(source.path, { highWaterMark: options.streamChunkBytes ?? CHUNK_BYTES });
   let bytes = 0;
@@ -496,6 +539,7 @@ async function* readTar(source: LogSource, options: ReadOptions): AsyncGenerator
     malformed += sink.malformed;
     sink.release();
   }
+  readDone();
   // The counts go with the first batch; an archive without a record gives one empty batch.
   let first = true;
   for await (const packed of all.batches(options.batchSize ?? DEFAULT_BATCH)) {

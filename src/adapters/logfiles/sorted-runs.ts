@@ -32,6 +32,9 @@ export const RUN_RECORDS = 1 << 16;
 /** Records per batch in a run's file: the merge holds one batch of each run (~25 KB). */
 const RUN_BATCH = 512;
 
+/** Records of this thread's archives held in memory, sorted, until the merge is done with them (see batches). */
+let keptInThread = 0;
+
 const NO_COUNTS = { lines: 0, malformed: 0, bytes: 0, errors: [] } as const;
 /** What stands for a run's file in the merge of the runs. */
 const RUN_SOURCE: LogSource = { kind: 'plain', path: '(a sorted run of records)', mtimeMs: 0, size: 0 };
@@ -72,10 +75,15 @@ export class SortedRuns {
   async *batches(batchSize: number): AsyncGenerator<PackedRecords> {
     const raw = { raw: this.#keepRaw };
     const spills = this.#runs;
+    let kept = 0;
     try {
-      if (spills.length === 0) {
+      // In memory while this thread's archives keep a run's worth at most in all: each archive's records wait for
+      // the merge until it reaches their time, and 60 log bundles read at once held 60 runs (397 MB of RSS).
+      if (spills.length === 0 && keptInThread + this.#run.length <= this.#runRecords) {
         const records = this.#run.sort(byTime);
         this.#run = [];
+        kept = records.length;
+        keptInThread += kept;
         for (let i = 0; i < records.length; i += batchSize) {
           yield packRecords(records.slice(i, i + batchSize), raw);
         }
@@ -118,6 +126,7 @@ export class SortedRuns {
         yield { numbers: batch.numbers, hosts: batch.hosts, extras: batch.extras };
       }
     } finally {
+      keptInThread -= kept;
       for (const spill of spills) {
         spill.close();
       }

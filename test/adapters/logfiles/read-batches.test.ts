@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import tarStream from 'tar-stream';
 import { CandidateScanner } from '../../../src/adapters/logfiles/candidate-scanner.js';
 import { type RecordBatch, readBatches } from '../../../src/adapters/logfiles/read-batches.js';
 import { FIRST_READ_BYTES, MIN_READ_BYTES } from '../../../src/adapters/logfiles/read-size.js';
@@ -17,8 +16,10 @@ import { STREAMS_HELD_AT_ONCE, StreamInput, streamsOpenInThread } from '../../..
 import { packedLength, unpackRecords } from '../../../src/core/packed-records.js';
 import { CANDIDATE_SUBSTRINGS } from '../../../src/core/parse/index.js';
 import { auditLine, callBridgeStatsLine, chatterLine, webBridgeStatsLine } from '../../../src/sim/syslog/templates.js';
+import { tarGz } from '../../helpers/tar-gz.js';
 
 const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);
+const tarGzAt = (entries: Array<{ name: string; body: Buffer }>) => tarGz(entries, new Date(T0));
 const dir = mkdtempSync(join(tmpdir(), 'wbguard-logs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -50,20 +51,6 @@ async function collect(
     out.times.push(...unpackRecords(b).map((r) => r.at));
   }
   return out;
-}
-
-function tarGz(entries: Array<{ name: string; body: Buffer }>): Promise<Buffer> {
-  const pack = tarStream.pack();
-  for (const e of entries) {
-    pack.entry({ name: e.name, mtime: new Date(T0) }, e.body);
-  }
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  return new Promise((resolve, reject) => {
-    pack.on('data', (c) => chunks.push(c as Buffer));
-    pack.on('end', () => resolve(gzipSync(Buffer.concat(chunks))));
-    pack.on('error', reject);
-  });
 }
 
 describe('CandidateScanner', () => {
@@ -219,7 +206,7 @@ describe('readBatches and expandSources', () => {
     mkdirSync(join(dir, 'bundle'));
     writeFileSync(
       bundle,
-      await tarGz([
+      await tarGzAt([
         { name: 'logbundle/syslog', body: Buffer.from(`${sampleLines('cms3', 600_000, 3).join('\n')}\n`) },
         { name: 'logbundle/syslog.1.gz', body: gzipSync(`${sampleLines('cms3', 0, 3).join('\n')}\n`) },
         { name: 'logbundle/live.json', body: Buffer.from('{"Stats 1, c:1, d:1": 1}') },
@@ -377,7 +364,7 @@ test('an archive of more records than a run: sorted through temporary files, the
     const path = join(own, 'logbundle.tar.gz');
     writeFileSync(
       path,
-      await tarGz(
+      await tarGzAt(
         bodies.map((b) => ({ name: b.name, body: b.name.endsWith('.gz') ? gzipSync(b.text) : Buffer.from(b.text) })),
       ),
     );

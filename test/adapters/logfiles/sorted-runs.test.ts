@@ -87,3 +87,34 @@ test('stopped early (the reading abandoned), the temporary file is let go all th
   }
   assert.equal(spillFileOpen(), false);
 });
+
+test("a thread keeps one run's worth of archives' records in memory in all: past it, an archive's go to the file", async () => {
+  const fill = (runs: SortedRuns, n: number, host: string) => {
+    for (let i = 0; i < n; i++) {
+      runs.add({ kind: 'join-refused', at: T0 + ((i * 7) % n) * 1000, host });
+    }
+  };
+  const first = new SortedRuns({ raw: false, runRecords: 10 });
+  fill(first, 6, 'cms1');
+  const firstBatches = first.batches(2);
+  // Its records held in memory while the merge has not taken them all.
+  assert.equal((await firstBatches.next()).done, false);
+  const second = new SortedRuns({ raw: false, runRecords: 10 });
+  fill(second, 6, 'cms2');
+  const before = spilledBatches();
+  const { records } = await drain(second, 2);
+  assert.ok(spilledBatches() > before, 'the second archive through the file: 6 + 6 records are more than a run');
+  assert.deepEqual(
+    records.map((r) => r.at),
+    Array.from({ length: 6 }, (_, i) => T0 + i * 1000),
+  );
+  // The first done with, a third fits in memory again.
+  for await (const _ of firstBatches) {
+    // drained
+  }
+  const third = new SortedRuns({ raw: false, runRecords: 10 });
+  fill(third, 6, 'cms3');
+  const beforeThird = spilledBatches();
+  await drain(third, 2);
+  assert.equal(spilledBatches(), beforeThird);
+});

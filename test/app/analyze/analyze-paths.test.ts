@@ -6,6 +6,7 @@ import { after, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { DAY_MS, writeCorpus } from '../../../bench/lib/corpus.js';
 import { byteWindowsCreated } from '../../../src/adapters/logfiles/byte-window.js';
+import { ARCHIVES_AT_ONCE, archivesReadInThread } from '../../../src/adapters/logfiles/read-batches.js';
 import { spilledBatches, spillFileOpen } from '../../../src/adapters/logfiles/record-spill.js';
 import {
   PROBES_AT_ONCE,
@@ -15,6 +16,7 @@ import {
 import { analyzePaths } from '../../../src/app/analyze/index.js';
 import { prestartScanWorkers, warmScanWorkers } from '../../../src/app/analyze/scan-pool.js';
 import { STREAMS_HELD_OPEN } from '../../../src/app/analyze/worker-protocol.js';
+import { tarGz } from '../../helpers/tar-gz.js';
 
 const START = Date.UTC(2026, 10, 16);
 const dir = mkdtempSync(join(tmpdir(), 'wbguard-analyze-'));
@@ -220,6 +222,41 @@ describe('analyzePaths', () => {
       [missing],
     );
     assert.deepEqual(withMissing.report, reference.report);
+  });
+
+  test('a folder of log bundles: a few read at a time, the same report', async () => {
+    // Each node's lines dealt into 4 bundles (12 in all, spanning the whole time), each with the newer half as
+    // `syslog` and the older as `syslog.1.gz`, as CMS writes them: entries out of time order.
+    const bundles: string[] = [];
+    for (const [node, lines] of perNode.entries()) {
+      for (let k = 0; k < 4; k++) {
+        const mine = lines.filter((_, i) => i % 4 === k);
+        const half = Math.floor(mine.length / 2);
+        const p = join(dir, `bundle-cms${node + 1}-${k}.tar.gz`);
+        writeFileSync(
+          p,
+          await tarGz(
+            [
+              { name: 'logbundle/syslog', body: Buffer.from(`${mine.slice(half).join('\n')}\n`) },
+              { name: 'logbundle/syslog.1.gz', body: gzipSync(`${mine.slice(0, half).join('\n')}\n`) },
+            ],
+            new Date(START),
+          ),
+        );
+        bundles.push(p);
+      }
+    }
+    const reference = await analyzePaths(files, { workers: 0, year: 2026 });
+    archivesReadInThread();
+    const here = await analyzePaths(bundles, { workers: 0, year: 2026 });
+    const read = archivesReadInThread();
+    assert.equal(read.now, 0);
+    assert.ok(read.most <= ARCHIVES_AT_ONCE, `${read.most} of 12 archives read at once`);
+    assert.ok(read.most > 1, 'archives read side by side');
+    assert.deepEqual(here.errors, []);
+    assert.deepEqual(here.report, reference.report);
+    const pooled = await analyzePaths(bundles, { workers: 2, year: 2026 });
+    assert.deepEqual(pooled.report, reference.report);
   });
 
   test('--since/--until keep only the records inside', async () => {
