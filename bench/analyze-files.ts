@@ -132,6 +132,27 @@ function statsTarOf(statsOnly: string, copies: number, to: string): string {
   return to;
 }
 
+/** Each of `sources` as the `syslog` of a log bundle of its own (`logbundle.tar.gz`, made once by tar(1)) in `dir`. */
+function bundlesOf(sources: readonly string[], dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  return sources.map((s, i) => {
+    const to = join(dir, `n${i}-logbundle.tar.gz`);
+    if (!existsSync(to)) {
+      const work = `${to}.d`;
+      rmSync(work, { recursive: true, force: true });
+      mkdirSync(join(work, 'logbundle'), { recursive: true });
+      symlinkSync(resolve(s), join(work, 'logbundle', 'syslog'));
+      const made = spawnSync('tar', ['-chzf', `${to}.part`, '-C', work, 'logbundle']);
+      rmSync(work, { recursive: true, force: true });
+      if (made.status !== 0) {
+        throw new Error(`could not make ${to}: ${made.stderr}`);
+      }
+      renameSync(`${to}.part`, to);
+    }
+    return to;
+  });
+}
+
 /** A folder of `copies` links to each of `sources`. */
 function linkSet(dir: string, sources: readonly string[], copies: number): void {
   rmSync(dir, { recursive: true, force: true });
@@ -230,6 +251,14 @@ export function benchAnalyzeFiles(corpusDir: string, runs = 2): FilesRun[] {
       sources: [statsTarOf(statsOnly, 10, join(root, 'stats-only.tar.gz'))],
       copies: 1,
       gigabytes: Math.round((statSync(statsOnly).size * 10) / 1e7) / 100,
+    },
+    {
+      // A folder of log bundles (one per node and day, say): each read whole before the merge starts, its records
+      // sorted; a thread reads 4 at a time and keeps a run's worth of their records in memory (sorted-runs.ts).
+      label: '60 log bundles at once, each a 40 MB prefix of the 10 as its syslog (6 times over)',
+      sources: bundlesOf(prefixes(40), join(root, 'bundles-40mb')),
+      copies: 6,
+      gigabytes: 2.4,
     },
   ];
   const out: FilesRun[] = [];
