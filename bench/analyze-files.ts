@@ -114,43 +114,42 @@ function gzippedOf(sources: readonly string[], dir: string): string[] {
  * whose every line is a record (a syslog server's per-program files, tarred), whose records analyze sorts.
  */
 function statsTarOf(statsOnly: string, copies: number, to: string): string {
-  if (!existsSync(to)) {
-    const dir = `${to}.d`;
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(join(dir, 'logs'), { recursive: true });
+  return tarGzOnce(to, 'logs', (folder) => {
     const text = readFileSync(statsOnly, 'latin1');
     for (let k = 0; k < copies; k++) {
-      writeFileSync(join(dir, 'logs', `webbridge-${k}.log`), text.replaceAll(' cms', ` a${k}cms`), 'latin1');
+      writeFileSync(join(folder, `webbridge-${k}.log`), text.replaceAll(' cms', ` a${k}cms`), 'latin1');
     }
-    const made = spawnSync('tar', ['-czf', `${to}.part`, '-C', dir, 'logs']);
-    rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+/** Each of `sources` as the `syslog` of a log bundle of its own (`logbundle.tar.gz`, made once by tar(1)) in `dir`. */
+function bundlesOf(sources: readonly string[], dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  return sources.map((s, i) =>
+    tarGzOnce(join(dir, `n${i}-logbundle.tar.gz`), 'logbundle', (folder) => {
+      symlinkSync(resolve(s), join(folder, 'syslog'));
+    }),
+  );
+}
+
+/**
+ * `to`, a `.tar.gz` (made by tar(1), links followed) of a folder named `name` that `fill` writes, unless it is there
+ * already; written under another name and renamed, so that an interrupted run leaves none half made.
+ */
+function tarGzOnce(to: string, name: string, fill: (folder: string) => void): string {
+  if (!existsSync(to)) {
+    const work = `${to}.d`;
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(join(work, name), { recursive: true });
+    fill(join(work, name));
+    const made = spawnSync('tar', ['-chzf', `${to}.part`, '-C', work, name]);
+    rmSync(work, { recursive: true, force: true });
     if (made.status !== 0) {
       throw new Error(`could not make ${to}: ${made.stderr}`);
     }
     renameSync(`${to}.part`, to);
   }
   return to;
-}
-
-/** Each of `sources` as the `syslog` of a log bundle of its own (`logbundle.tar.gz`, made once by tar(1)) in `dir`. */
-function bundlesOf(sources: readonly string[], dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
-  return sources.map((s, i) => {
-    const to = join(dir, `n${i}-logbundle.tar.gz`);
-    if (!existsSync(to)) {
-      const work = `${to}.d`;
-      rmSync(work, { recursive: true, force: true });
-      mkdirSync(join(work, 'logbundle'), { recursive: true });
-      symlinkSync(resolve(s), join(work, 'logbundle', 'syslog'));
-      const made = spawnSync('tar', ['-chzf', `${to}.part`, '-C', work, 'logbundle']);
-      rmSync(work, { recursive: true, force: true });
-      if (made.status !== 0) {
-        throw new Error(`could not make ${to}: ${made.stderr}`);
-      }
-      renameSync(`${to}.part`, to);
-    }
-    return to;
-  });
 }
 
 /** A folder of `copies` links to each of `sources`. */
@@ -163,6 +162,18 @@ function linkSet(dir: string, sources: readonly string[], copies: number): void 
       symlinkSync(resolve(s), join(dir, `c${k}-f${i}-${basename(s)}`));
     }
   }
+}
+
+/** A set of inputs: `copies` links to each of `sources` in one folder, `gigabytes` in all. */
+interface FilesSet {
+  readonly label: string;
+  readonly sources: readonly string[];
+  readonly copies: number;
+  readonly gigabytes: number;
+}
+
+function set(label: string, sources: readonly string[], copies: number, gigabytes: number): FilesSet {
+  return { label, sources, copies, gigabytes };
 }
 
 /** Peak RSS of `analyze --json` over each set, `runs` times (dist/ must be built: the analyze bench builds it). */
@@ -186,80 +197,56 @@ export function benchAnalyzeFiles(corpusDir: string, runs = 2): FilesRun[] {
     });
   };
   const statsOnly = statsOnlyOf(full, join(root, 'stats-only.log'));
-  const sets = [
-    { label: 'the 10 files', sources: full, copies: 1, gigabytes: 1.55 },
-    { label: '50 files at once, each 155 MB (the 10, 5 times over)', sources: full, copies: 5, gigabytes: 7.7 },
-    {
-      label: '200 files at once, each 40 MB (prefixes of the 10, 20 times over)',
-      sources: prefixes(40),
-      copies: 20,
-      gigabytes: 8,
-    },
-    {
-      label: '1000 files at once, each 8 MB (prefixes of the 10, 100 times over)',
-      sources: prefixes(8),
-      copies: 100,
-      gigabytes: 8,
-    },
-    {
-      label: '2000 files at once, each 8 MB (prefixes of the 10, 200 times over)',
-      sources: prefixes(8),
-      copies: 200,
-      gigabytes: 16,
-    },
-    {
-      // Every source the merge is in holds its reading state and a batch or two (~22 KB in one thread, ~35 KB with
-      // scan workers): past 256 sources they are merged in groups (src/app/analyze/merge-groups.ts).
-      label: '4000 files at once, each 2 MB (prefixes of the 10, 400 times over)',
-      sources: prefixes(2),
-      copies: 400,
-      gigabytes: 8,
-    },
-    {
-      // A year of a syslog server's rotated, compressed files is ~1,000 of them: only a node's current piece is read
-      // at a time, the others wait for the merge (each let go after its first batch: stream-input.ts).
-      label: '1000 rotated .gz pieces (the 10 files cut in 100 consecutive pieces each, gzipped)',
-      sources: rotatedPiecesOf(full, 100, join(root, 'rotated-gz')),
-      copies: 1,
-      gigabytes: 1.55,
-    },
-    {
-      // Record-dense input, as a per-program file of the Web Bridge would be: a read of 1 MiB holds ~10,000 records.
-      label: "50 files at once of Stats lines only (the 10 files' Stats and STATS lines, 50 times over)",
-      sources: [statsOnly],
-      copies: 50,
-      gigabytes: Math.round((statSync(statsOnly).size * 50) / 1e7) / 100,
-    },
-    {
-      // Compressed files the merge is in all at once (copies, or one per node): past 16 a thread, each is read to
-      // its end when the merge reaches it and its records wait in a temporary file (record-spill.ts).
-      label: '1000 .gz at once, each 2 MB inflated (gzipped prefixes of the 10, 100 times over)',
-      sources: gzippedOf(prefixes(2), join(root, 'prefix-2mb-gz')),
-      copies: 100,
-      gigabytes: 2,
-    },
-    {
-      // Twice the 4,000: merged in groups, memory no longer grows with the number of files.
-      label: '8000 files at once, each 2 MB (prefixes of the 10, 800 times over)',
-      sources: prefixes(2),
-      copies: 800,
-      gigabytes: 16,
-    },
-    {
-      // An archive's entries are not in time order: its records are sorted, in runs through a temporary file.
-      label: "a .tar.gz of 10 files of Stats lines only (the 10 files' Stats and STATS lines, 10 times over, renamed)",
-      sources: [statsTarOf(statsOnly, 10, join(root, 'stats-only.tar.gz'))],
-      copies: 1,
-      gigabytes: Math.round((statSync(statsOnly).size * 10) / 1e7) / 100,
-    },
-    {
-      // A folder of log bundles (one per node and day, say): each read whole before the merge starts, its records
-      // sorted; a thread reads 4 at a time and keeps a run's worth of their records in memory (sorted-runs.ts).
-      label: '60 log bundles at once, each a 40 MB prefix of the 10 as its syslog (6 times over)',
-      sources: bundlesOf(prefixes(40), join(root, 'bundles-40mb')),
-      copies: 6,
-      gigabytes: 2.4,
-    },
+  const statsGb = (copies: number) => Math.round((statSync(statsOnly).size * copies) / 1e7) / 100;
+  const sets: FilesSet[] = [
+    set('the 10 files', full, 1, 1.55),
+    set('50 files at once, each 155 MB (the 10, 5 times over)', full, 5, 7.7),
+    set('200 files at once, each 40 MB (prefixes of the 10, 20 times over)', prefixes(40), 20, 8),
+    set('1000 files at once, each 8 MB (prefixes of the 10, 100 times over)', prefixes(8), 100, 8),
+    set('2000 files at once, each 8 MB (prefixes of the 10, 200 times over)', prefixes(8), 200, 16),
+    // Every source the merge is in holds its reading state and a batch or two (~22 KB in one thread, ~35 KB with
+    // scan workers): past 256 sources they are merged in groups (src/app/analyze/merge-groups.ts).
+    set('4000 files at once, each 2 MB (prefixes of the 10, 400 times over)', prefixes(2), 400, 8),
+    // A year of a syslog server's rotated, compressed files is ~1,000 of them: only a node's current piece is read
+    // at a time, the others wait for the merge (each let go after its first batch: stream-input.ts).
+    set(
+      '1000 rotated .gz pieces (the 10 files cut in 100 consecutive pieces each, gzipped)',
+      rotatedPiecesOf(full, 100, join(root, 'rotated-gz')),
+      1,
+      1.55,
+    ),
+    // Record-dense input, as a per-program file of the Web Bridge would be: a read of 1 MiB holds ~10,000 records.
+    set(
+      "50 files at once of Stats lines only (the 10 files' Stats and STATS lines, 50 times over)",
+      [statsOnly],
+      50,
+      statsGb(50),
+    ),
+    // Compressed files the merge is in all at once (copies, or one per node): past 16 a thread, each is read to its
+    // end when the merge reaches it and its records wait in a temporary file (record-spill.ts).
+    set(
+      '1000 .gz at once, each 2 MB inflated (gzipped prefixes of the 10, 100 times over)',
+      gzippedOf(prefixes(2), join(root, 'prefix-2mb-gz')),
+      100,
+      2,
+    ),
+    // Twice the 4,000: merged in groups, memory no longer grows with the number of files.
+    set('8000 files at once, each 2 MB (prefixes of the 10, 800 times over)', prefixes(2), 800, 16),
+    // An archive's entries are not in time order: its records are sorted, in runs through a temporary file.
+    set(
+      "a .tar.gz of 10 files of Stats lines only (the 10 files' Stats and STATS lines, 10 times over, renamed)",
+      [statsTarOf(statsOnly, 10, join(root, 'stats-only.tar.gz'))],
+      1,
+      statsGb(10),
+    ),
+    // A folder of log bundles (one per node and day, say): each read whole before the merge starts, its records
+    // sorted; a thread reads 4 at a time and keeps a run's worth of their records in memory (sorted-runs.ts).
+    set(
+      '60 log bundles at once, each a 40 MB prefix of the 10 as its syslog (6 times over)',
+      bundlesOf(prefixes(40), join(root, 'bundles-40mb')),
+      6,
+      2.4,
+    ),
   ];
   const out: FilesRun[] = [];
   for (const [i, set] of sets.entries()) {

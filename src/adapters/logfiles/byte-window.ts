@@ -153,8 +153,15 @@ function passesOf(words: readonly Word[]): ReadonlyArray<readonly Word[]> {
   return split;
 }
 
-/** Two passes' lines ([start, end, …], each in order) as one list in order, a line found by both once. */
-function mergeLines(a: readonly number[], b: readonly number[]): number[] {
+/**
+ * Two lists of lines ([start, end, …], each in order, as linesWith gives them) as one in order, a line in both once;
+ * a line only in `b` is kept where `keepB` says so.
+ */
+export function mergeLines(
+  a: readonly number[],
+  b: readonly number[],
+  keepB: (start: number, end: number) => boolean = () => true,
+): number[] {
   const merged: number[] = [];
   let i = 0;
   let j = 0;
@@ -168,7 +175,10 @@ function mergeLines(a: readonly number[], b: readonly number[]): number[] {
         j += 2;
       }
     } else {
-      merged.push(bStart, b[j + 1] as number);
+      const bEnd = b[j + 1] as number;
+      if (keepB(bStart, bEnd)) {
+        merged.push(bStart, bEnd);
+      }
       j += 2;
     }
   }

@@ -16,7 +16,14 @@
  * cache about twice as fast as into a misaligned buffer (measured 0.08 against 0.18 s of system time per 1.55 GB).
  */
 import type { LevelLineRule } from '../../core/parse/index.js';
-import { type ByteWindow, createByteWindow, LINES_WITH_WORDS, MAX_WORD_BYTES, type Word } from './byte-window.js';
+import {
+  type ByteWindow,
+  createByteWindow,
+  LINES_WITH_WORDS,
+  MAX_WORD_BYTES,
+  mergeLines,
+  type Word,
+} from './byte-window.js';
 import type { StatsLineReader } from './stats-line-kernel.js';
 
 /**
@@ -545,25 +552,15 @@ export class CandidateScanner {
    */
   #recordLinesDense(start: number, end: number): number[] {
     const whole = this.#window.linesWith(start, end, this.#recordWords as Word[]);
-    const headed = this.#headWords.length > 0 ? this.#window.linesWith(start, end, this.#headWords) : NO_LINES;
-    const keys: number[] = [];
-    let i = 0;
-    let j = 0;
-    while (i < whole.length || j < headed.length) {
-      const w = whole[i] ?? Number.POSITIVE_INFINITY;
-      const h = headed[j] ?? Number.POSITIVE_INFINITY;
-      if (w <= h) {
-        keys.push((w - start) * SPAN + ((whole[i + 1] as number) - start));
-        i += 2;
-        // The same line found by its head too.
-        j += w === h ? 2 : 0;
-      } else {
-        const lineEnd = headed[j + 1] as number;
-        if (this.#holdsLevel(h, lineEnd)) {
-          keys.push((h - start) * SPAN + (lineEnd - start));
-        }
-        j += 2;
-      }
+    const lines =
+      this.#headWords.length > 0
+        ? mergeLines(whole, this.#window.linesWith(start, end, this.#headWords), (from, to) =>
+            this.#holdsLevel(from, to),
+          )
+        : whole;
+    const keys = new Array<number>(lines.length / 2);
+    for (let i = 0; i < keys.length; i++) {
+      keys[i] = ((lines[2 * i] as number) - start) * SPAN + ((lines[2 * i + 1] as number) - start);
     }
     return keys;
   }

@@ -24,6 +24,7 @@ import {
 import { LINES_WITH_WORDS, MAX_WORD_BYTES, MAX_WORDS } from './byte-window.js';
 import { anchorsOf, CandidateScanner, type CandidateScannerOptions, type CandidateSink } from './candidate-scanner.js';
 import { closeOpenFile, OpenFile, readOpenFile, setOpenFilesBudget } from './open-files.js';
+import { PeakCount } from './peak-count.js';
 import { BATCHES_PER_READ, ReadSize } from './read-size.js';
 import { RecordSpill } from './record-spill.js';
 import { Slots } from './slots.js';
@@ -465,26 +466,23 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
  */
 export const ARCHIVES_AT_ONCE = 4;
 const archiveSlots = new Slots(ARCHIVES_AT_ONCE);
-let archivesReading = 0;
-let archivesReadingMost = 0;
+const archivesReading = new PeakCount();
 
 /** Archives this thread reads now, and the most at once since the last call (tests). */
 export function archivesReadInThread(): { now: number; most: number } {
-  const counts = { now: archivesReading, most: archivesReadingMost };
-  archivesReadingMost = archivesReading;
-  return counts;
+  return archivesReading.read();
 }
 
 async function* readTar(source: LogSource, options: ReadOptions): AsyncGenerator<RecordBatch> {
   // Loaded only for archives: it is most of a scan worker's start-up otherwise.
   const { default: tarStream } = await import('tar-stream');
   await archiveSlots.take();
-  archivesReadingMost = Math.max(archivesReadingMost, ++archivesReading);
+  archivesReading.up();
   let slot = true;
   const giveSlot = () => {
     if (slot) {
       slot = false;
-      archivesReading--;
+      archivesReading.down();
       archiveSlots.give();
     }
   };

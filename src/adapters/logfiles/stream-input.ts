@@ -14,6 +14,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { type FileIdentity, openSameFile } from './open-files.js';
+import { PeakCount } from './peak-count.js';
 import { Slots } from './slots.js';
 import type { LogSource } from './sources.js';
 
@@ -50,14 +51,11 @@ const probeSlots = new Slots(PROBES_AT_ONCE);
 export const STREAMS_HELD_AT_ONCE = 16;
 let streamsHeld = 0;
 
-let streamsOpen = 0;
-let streamsOpenMost = 0;
+const streamsOpen = new PeakCount();
 
 /** Streams of this thread open now, and the most open at once since the last call (tests). */
 export function streamsOpenInThread(): { now: number; most: number } {
-  const counts = { now: streamsOpen, most: streamsOpenMost };
-  streamsOpenMost = streamsOpen;
-  return counts;
+  return streamsOpen.read();
 }
 
 export class StreamInput {
@@ -156,7 +154,7 @@ export class StreamInput {
   /** Stops reading (the source is done with, or failed). */
   close(): void {
     if (this.#raw) {
-      streamsOpen--;
+      streamsOpen.down();
     }
     this.#decoded?.destroy();
     this.#raw?.destroy();
@@ -214,8 +212,7 @@ export class StreamInput {
     raw.on('error', (err: Error) => decoded.destroy(err));
     this.#raw = raw;
     this.#decoded = decoded;
-    streamsOpen++;
-    streamsOpenMost = Math.max(streamsOpenMost, streamsOpen);
+    streamsOpen.up();
     this.#chunks = decoded[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   }
 }
