@@ -7,7 +7,8 @@
  * chunks): 1,000 `.gz` files spanning the same time took analyze to ~400 MB of RSS. Past a few such streams a
  * thread reads a source to its end at once instead (read-batches.ts), keeps its batches here, and lets the stream
  * go: what the source then holds is its records, on disk (a CMS log's records are about 1 % of its bytes), and the
- * batch the merge is in.
+ * batch the merge is in. The same file holds the merged records of groups of sources when there are too many to
+ * merge at once (app/analyze/merge-groups.ts), and the sorted runs of a tar archive's records (sorted-runs.ts).
  *
  * One file per thread, shared by that thread's spilled sources, created on first use in the system's temporary
  * folder (`TMPDIR`), in a folder only this user may open, and unlinked at once: the kernel frees it when it is
@@ -76,7 +77,7 @@ function openShared(): SharedFile | undefined {
   }
 }
 
-/** One source's spilled batches: `write` them all, then `shift` them back in order; `close` when done. */
+/** One stream of spilled batches (a source's, a group's, a run's): `write` them all, `shift` them back in order; `close`. */
 export class RecordSpill {
   readonly #places: Place[] = [];
   #next = 0;
