@@ -77,7 +77,7 @@ function openShared(): SharedFile | undefined {
   }
 }
 
-/** One stream of spilled batches (a source's, a group's, a run's): `write` them all, `shift` them back in order; `close`. */
+/** A stream of spilled batches (a source's, a group's, a run's): `write` them, `shift` them back in order, `close`. */
 export class RecordSpill {
   readonly #places: Place[] = [];
   #next = 0;

@@ -10,10 +10,10 @@
  *
  * The answer is the same record for record. The merge hands on the earliest head's record, of two at the same
  * instant the earlier source's (adapters/logfiles/merge-by-time.ts), even where a source's records are not in time
- * order (rotated pieces concatenated out of order). A group's merged records, in the order of that group's merge, then have as their
- * next record always the earliest head of the group's sources, where those sources stand: merging the groups
- * (earlier groups first at the same instant, their sources being the earlier ones) makes every choice the merge of
- * all the sources makes.
+ * order (rotated pieces concatenated out of order). A group's merged records, in the order of that group's merge,
+ * then have as their next record always the earliest head of the group's sources, where those sources stand:
+ * merging the groups (earlier groups first at the same instant, their sources being the earlier ones) makes every
+ * choice the merge of all the sources makes.
  */
 import { type BatchFeed, type MergeHooks, mergeByTime } from '../../adapters/logfiles/merge-by-time.js';
 import type { RecordBatch } from '../../adapters/logfiles/read-batches.js';
