@@ -31,8 +31,11 @@ import { PackedRecordsBuilder, visitPacked } from '../../core/packed-records.js'
  */
 export const MERGE_WIDTH = 256;
 
-/** Records per batch written to a group's file. */
-const GROUP_BATCH = 4096;
+/**
+ * Records per batch written to a group's file: the merge of the groups holds one batch of each group (~50 KB), so
+ * that 100,000 files (391 groups) would hold ~20 MB of them.
+ */
+const GROUP_BATCH = 1024;
 
 /** The sources' indexes cut into consecutive groups of `width` at most, as even as can be. */
 export function mergeGroups(count: number, width = MERGE_WIDTH): Array<{ from: number; to: number }> {
