@@ -16,11 +16,9 @@
  * instant, the earlier run's.
  */
 import type { CmsRecord } from '../../core/model.js';
-import { type PackedRecords, PackedRecordsBuilder, packRecords, visitPacked } from '../../core/packed-records.js';
-import { type BatchFeed, mergeByTime } from './merge-by-time.js';
-import type { RecordBatch } from './read-batches.js';
+import { type PackedRecords, packRecords } from '../../core/packed-records.js';
 import { RecordSpill } from './record-spill.js';
-import type { LogSource } from './sources.js';
+import { mergeIntoSpill, spillFeed } from './spill-merge.js';
 
 /**
  * Records sorted in memory at a time (~8 MB of record objects): a CMS log bundle of up to ~600 MB is sorted in memory
@@ -37,7 +35,7 @@ let keptInThread = 0;
 
 const NO_COUNTS = { lines: 0, malformed: 0, bytes: 0, errors: [] } as const;
 /** What stands for a run's file in the merge of the runs. */
-const RUN_SOURCE: LogSource = { kind: 'plain', path: '(a sorted run of records)', mtimeMs: 0, size: 0 };
+const RUN_PATH = '(a sorted run of records)';
 
 function byTime(a: CmsRecord, b: CmsRecord): number {
   return a.at - b.at;
@@ -94,33 +92,20 @@ export class SortedRuns {
       }
       const merged = new RecordSpill();
       spills.push(merged);
-      const builder = new PackedRecordsBuilder(raw, batchSize);
-      const add = (record: CmsRecord): void => builder.add(record);
-      const addStats = (host: string, at: number, active: number, connects: number, disconnects: number): void =>
-        builder.addWebBridgeStats(host, at, active, connects, disconnects);
       let failure: string | undefined;
-      const runs: BatchFeed[] = spills.slice(0, -1).map((run) => ({
-        source: RUN_SOURCE,
-        next: async (): Promise<RecordBatch | undefined> => run.shift(),
-      }));
-      await mergeByTime(runs, {
-        onRecord: add,
-        onPackedRecord(batch, i) {
-          visitPacked(batch, i, addStats, add);
-          if (builder.length >= batchSize) {
-            merged.write({ ...builder.take(), ...NO_COUNTS });
-          }
+      await mergeIntoSpill(
+        spills.slice(0, -1).map((run) => spillFeed(run, RUN_PATH)),
+        merged,
+        { batchRecords: batchSize, raw: this.#keepRaw },
+        {
+          onBatch() {},
+          onError(_path, message) {
+            failure ??= message;
+          },
         },
-        onBatch() {},
-        onError(_path, message) {
-          failure ??= message;
-        },
-      });
+      );
       if (failure !== undefined) {
         throw new Error(failure);
-      }
-      if (builder.length > 0) {
-        merged.write({ ...builder.take(), ...NO_COUNTS });
       }
       for (let batch = merged.shift(); batch !== undefined; batch = merged.shift()) {
         yield { numbers: batch.numbers, hosts: batch.hosts, extras: batch.extras };

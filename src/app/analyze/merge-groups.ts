@@ -16,10 +16,8 @@
  * choice the merge of all the sources makes.
  */
 import { type BatchFeed, type MergeHooks, mergeByTime } from '../../adapters/logfiles/merge-by-time.js';
-import type { RecordBatch } from '../../adapters/logfiles/read-batches.js';
 import { RecordSpill } from '../../adapters/logfiles/record-spill.js';
-import type { LogSource } from '../../adapters/logfiles/sources.js';
-import { PackedRecordsBuilder, visitPacked } from '../../core/packed-records.js';
+import { mergeIntoSpill, spillFeed } from '../../adapters/logfiles/spill-merge.js';
 
 /**
  * Sources merged at once, at most: past it, they are merged in groups of this many. Peak RSS with scan workers
@@ -47,7 +45,7 @@ export function mergeGroups(count: number, width = MERGE_WIDTH): Array<{ from: n
 }
 
 /** What stands for a group's file in the merge of the groups: no counts, no errors (those went with the sources). */
-const GROUP_SOURCE: LogSource = { kind: 'plain', path: '(records of a group of sources)', mtimeMs: 0, size: 0 };
+const GROUP_PATH = '(records of a group of sources)';
 
 /**
  * Merges by time the feeds `openGroup(0)`, `openGroup(1)`, …, `openGroup(groups - 1)` give, in that order, as one
@@ -72,33 +70,12 @@ export async function mergeInGroups(
       const spill = new RecordSpill();
       spills.push(spill);
       // Without a Call Bridge's whole STATS JSON, as analyze reads records (read-batches.ts `raw`).
-      const builder = new PackedRecordsBuilder({ raw: false }, batchRecords);
-      const flush = (): void => {
-        spill.write({ ...builder.take(), lines: 0, malformed: 0, bytes: 0, errors: [] });
-      };
-      const addStats = (host: string, at: number, active: number, connects: number, disconnects: number): void =>
-        builder.addWebBridgeStats(host, at, active, connects, disconnects);
-      const add = (record: Parameters<MergeHooks['onRecord']>[0]): void => builder.add(record);
-      await mergeByTime(openGroup(g), {
-        onRecord: add,
-        onPackedRecord(batch, i) {
-          visitPacked(batch, i, addStats, add);
-          if (builder.length >= batchRecords) {
-            flush();
-          }
-        },
-        onBatch: hooks.onBatch,
-        onError: hooks.onError,
-      });
-      if (builder.length > 0) {
-        flush();
-      }
+      await mergeIntoSpill(openGroup(g), spill, { batchRecords, raw: false }, hooks);
     }
-    const feeds: BatchFeed[] = spills.map((spill) => ({
-      source: GROUP_SOURCE,
-      next: async (): Promise<RecordBatch | undefined> => spill.shift(),
-    }));
-    await mergeByTime(feeds, { ...hooks, onBatch: () => {} });
+    await mergeByTime(
+      spills.map((spill) => spillFeed(spill, GROUP_PATH)),
+      { ...hooks, onBatch: () => {} },
+    );
   } finally {
     for (const spill of spills) {
       spill.close();
