@@ -22,6 +22,15 @@ export class Slots {
     await new Promise<void>((resolve) => this.#waiting.push(resolve));
   }
 
+  /** Takes a slot if one is free now, without waiting: whether it did. */
+  tryTake(): boolean {
+    if (this.#free > 0) {
+      this.#free--;
+      return true;
+    }
+    return false;
+  }
+
   give(): void {
     const next = this.#waiting.shift();
     if (next) {

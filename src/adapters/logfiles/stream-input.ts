@@ -49,7 +49,7 @@ const probeSlots = new Slots(PROBES_AT_ONCE);
  * record-spill.ts), its stream let go.
  */
 export const STREAMS_HELD_AT_ONCE = 16;
-let streamsHeld = 0;
+const heldSlots = new Slots(STREAMS_HELD_AT_ONCE);
 
 const streamsOpen = new PeakCount();
 
@@ -71,12 +71,10 @@ export class StreamInput {
   #rawReported = 0;
   /** Which file the source was when first opened. */
   #identity: FileIdentity | undefined;
-  /** Holds a probe slot. */
-  #probing = false;
+  /** The slot it holds, given back when it is let go or closed: a probe slot, or one of the held streams'. */
+  #slot: Slots | undefined;
   /** Has been opened once. */
   #opened = false;
-  /** Counted in streamsHeld. */
-  #held = false;
 
   constructor(source: LogSource, options: StreamInputOptions) {
     this.#source = source;
@@ -93,7 +91,7 @@ export class StreamInput {
     if (!this.#chunks) {
       if (!this.#opened && this.#options.probe === true && this.releasable) {
         await probeSlots.take();
-        this.#probing = true;
+        this.#slot = probeSlots;
       }
       this.#opened = true;
       this.#open();
@@ -125,17 +123,15 @@ export class StreamInput {
    * run at once). Either way the count or the slot is given back when the stream is closed.
    */
   async takeUp(): Promise<'hold' | 'drain'> {
-    if (this.#held || this.#probing) {
-      return this.#held ? 'hold' : 'drain';
+    if (this.#slot === undefined) {
+      if (heldSlots.tryTake()) {
+        this.#slot = heldSlots;
+      } else {
+        await probeSlots.take();
+        this.#slot = probeSlots;
+      }
     }
-    if (streamsHeld < STREAMS_HELD_AT_ONCE) {
-      streamsHeld++;
-      this.#held = true;
-      return 'hold';
-    }
-    await probeSlots.take();
-    this.#probing = true;
-    return 'drain';
+    return this.#slot === heldSlots ? 'hold' : 'drain';
   }
 
   /**
@@ -167,14 +163,8 @@ export class StreamInput {
   }
 
   #giveBackSlot(): void {
-    if (this.#held) {
-      this.#held = false;
-      streamsHeld--;
-    }
-    if (this.#probing) {
-      this.#probing = false;
-      probeSlots.give();
-    }
+    this.#slot?.give();
+    this.#slot = undefined;
   }
 
   /**

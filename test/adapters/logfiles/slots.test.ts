@@ -38,3 +38,11 @@ test('at most `count` hold a slot at once; the waiting get theirs in the order t
   await waiting;
   assert.equal(third, true);
 });
+
+test('tryTake takes a free slot without waiting, and says so when none is free', () => {
+  const slots = new Slots(1);
+  assert.equal(slots.tryTake(), true);
+  assert.equal(slots.tryTake(), false);
+  slots.give();
+  assert.equal(slots.tryTake(), true);
+});
