@@ -521,7 +521,6 @@ export class CandidateScanner {
     return mask;
   }
 
-  /** Hands on each candidate line of `[start, end)`, which holds whole lines (it ends with a newline). */
   /**
    * The record lines of `region` (at `start` of the window) as sorted keys, a `Buffer.indexOf` per hit: a line's end,
    * found when skipping the line, need not be looked for again.
@@ -565,6 +564,7 @@ export class CandidateScanner {
     return keys;
   }
 
+  /** Hands on each candidate line of `[start, end)`, which holds whole lines (it ends with a newline). */
   #scan(start: number, end: number): void {
     if (this.#everyLine) {
       this.#scanEveryLine(start, end);

@@ -8,6 +8,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import type { Extract } from 'tar-stream';
 import type { CmsRecord, LineOutcome } from '../../core/model.js';
 import { type PackedRecords, PackedRecordsBuilder, packRecords } from '../../core/packed-records.js';
 import {
@@ -487,19 +488,19 @@ async function* readTar(source: LogSource, options: ReadOptions): AsyncGenerator
     }
   };
   try {
-    yield* readArchive(source, options, tarStream, giveSlot);
+    yield* readArchive(source, options, tarStream.extract(), giveSlot);
   } finally {
     giveSlot();
   }
 }
 
+/** An archive's records through `extract` (tar-stream's), sorted; `readDone` once its entries are all read. */
 async function* readArchive(
   source: LogSource,
   options: ReadOptions,
-  tarStream: typeof import('tar-stream'),
+  extract: Extract,
   readDone: () => void,
 ): AsyncGenerator<RecordBatch> {
-  const extract = tarStream.extract();
   const raw = createReadStream(source.path, { highWaterMark: options.streamChunkBytes ?? CHUNK_BYTES });
   let bytes = 0;
   raw.on('data', (c) => {

@@ -91,9 +91,8 @@ export async function analyzePaths(
   const groups = mergeGroups(sources.length, options.mergeWidth);
   const width = Math.max(...groups.map((g) => g.to - g.from));
   // Every source of a group is held open by its merge: batches and read-ahead shrink as sources grow in number, so
-  // memory does not grow with them (worker-protocol.ts).
-  // Compressed or piped sources (each holds a read buffer and an inflated one), and of them the `.gz` files, which
-  // can be let go after their first batch and opened again.
+  // memory does not grow with them (worker-protocol.ts). Compressed or piped sources each hold a read buffer and an
+  // inflated one; of them, `.gz` files can be let go after their first batch and opened again.
   const streams = sources.filter((s) => s.kind !== 'plain').length;
   const gzipFiles = sources.filter((s) => s.kind === 'gzip').length;
   const readOptions: Omit<ReadOptions, 'stdin'> = {
@@ -130,16 +129,15 @@ export async function analyzePaths(
   // them all, loading it would only delay the start of the merge.
   const readsHere = sources.some((s) => pool === undefined || (readerOf.get(s) ?? -1) < 0);
   const local = readsHere ? (await import('./batch-feeds.js')).localFeed : undefined;
+  // One options object for every source read in this thread (each source's reading keeps it).
+  const localOptions: ReadOptions = { ...readOptions, ...(options.stdin ? { stdin: options.stdin } : {}) };
   const openGroup = (g: number): BatchFeed[] => {
     const { from, to } = groups[g] as { from: number; to: number };
     return sources.slice(from, to).map((s) => {
       const reader = readerOf.get(s) ?? -1;
       return pool && reader >= 0
         ? pool.open(s, readOptions, reader, readAhead)
-        : (local as NonNullable<typeof local>)(s, {
-            ...readOptions,
-            ...(options.stdin ? { stdin: options.stdin } : {}),
-          });
+        : (local as NonNullable<typeof local>)(s, localOptions);
     });
   };
   const lines: LineCounts = { read: 0, webbridgeStats: 0, callbridgeStats: 0, malformed: 0 };
