@@ -139,8 +139,9 @@ export class RecordSpill {
       done += n;
     }
     const batch = deserialize(bytes) as RecordBatch;
-    // An array of its own: deserialized, it may be a view into the bytes read.
-    return { ...batch, numbers: new Float64Array(batch.numbers) };
+    // Deserialized, the numbers are a view into the bytes read (which are theirs to move), or, where they lay out of
+    // alignment, a copy that may be a slice of Node's shared pool (not theirs to move): copied again then.
+    return batch.numbers.buffer === bytes.buffer ? batch : { ...batch, numbers: new Float64Array(batch.numbers) };
   }
 
   /** Done with: the file is closed, and freed, when no other source of this thread uses it. */

@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import type { BatchFeed } from '../../adapters/logfiles/merge-by-time.js';
 import { openFilesPerThread } from '../../adapters/logfiles/open-files.js';
 import type { ReadOptions } from '../../adapters/logfiles/read-batches.js';
-import { expandSources, type LogSource } from '../../adapters/logfiles/sources.js';
+import { expandSources } from '../../adapters/logfiles/sources.js';
 import { ClusterAnalyzer } from '../../core/analysis/index.js';
 import type { AnalysisReport, AnalysisSeries, CmaClients, CmsRecord, LineCounts } from '../../core/model.js';
 import { visitPacked } from '../../core/packed-records.js';
@@ -39,6 +39,11 @@ export interface AnalyzePathsOptions {
   readonly callbridgeNames?: ReadonlyMap<string, string>;
   /** Called as input is consumed. */
   readonly onProgress?: (bytesDone: number, bytesTotal: number) => void;
+  /**
+   * Called once every source is read where their records are still to be merged (more than 256 sources are read
+   * in groups, each group's records kept in a temporary file, and merged at the end: seconds for thousands of files).
+   */
+  readonly onMerge?: () => void;
   /** Stdin for `-` (tests). */
   readonly stdin?: Readable;
   /**
@@ -113,28 +118,30 @@ export async function analyzePaths(
   if (!pool) {
     void releaseWarmWorkers();
   }
-  // Which thread reads each file, planned for each group, since a group's files are read together.
-  const readerOf = new Map<LogSource, number>();
-  for (const { from, to } of groups) {
-    const files = sources.slice(from, to).filter((s) => s.kind !== 'stdin');
-    const readers = assignReaders(
-      files.map((s) => s.size),
-      workerCount,
-    );
-    for (const [i, s] of files.entries()) {
-      readerOf.set(s, readers[i] as number);
-    }
-  }
+  // Which thread reads each source of a group (-1: this one), planned when the group is opened, since a group's
+  // files are read together; planned then rather than for every source up front, which 100,000 files would hold.
+  const readersOf = (from: number, to: number): number[] => {
+    const group = sources.slice(from, to);
+    const fileReaders = pool
+      ? assignReaders(
+          group.filter((s) => s.kind !== 'stdin').map((s) => s.size),
+          workerCount,
+        )
+      : [];
+    let f = 0;
+    return group.map((s) => (s.kind === 'stdin' ? -1 : (fileReaders[f++] ?? -1)));
+  };
   // The log reading code is loaded here only when this thread reads a source itself: with scan workers reading
   // them all, loading it would only delay the start of the merge.
-  const readsHere = sources.some((s) => pool === undefined || (readerOf.get(s) ?? -1) < 0);
+  const readsHere = pool === undefined || groups.some(({ from, to }) => readersOf(from, to).includes(-1));
   const local = readsHere ? (await import('./batch-feeds.js')).localFeed : undefined;
   // One options object for every source read in this thread (each source's reading keeps it).
   const localOptions: ReadOptions = { ...readOptions, ...(options.stdin ? { stdin: options.stdin } : {}) };
   const openGroup = (g: number): BatchFeed[] => {
     const { from, to } = groups[g] as { from: number; to: number };
-    return sources.slice(from, to).map((s) => {
-      const reader = readerOf.get(s) ?? -1;
+    const readers = readersOf(from, to);
+    return sources.slice(from, to).map((s, i) => {
+      const reader = readers[i] as number;
       return pool && reader >= 0
         ? pool.open(s, readOptions, reader, readAhead)
         : (local as NonNullable<typeof local>)(s, localOptions);
@@ -166,20 +173,31 @@ export async function analyzePaths(
       }
       analyzer.add(record);
     };
-    await mergeInGroups(groups.length, openGroup, {
-      onRecord,
-      onPackedRecord: (packed, i) => visitPacked(packed, i, onWebBridgeStats, onRecord),
-      onBatch(batch) {
-        lines.read += batch.lines;
-        lines.malformed += batch.malformed;
-        errors.push(...batch.errors);
-        bytesDone += batch.bytes;
-        options.onProgress?.(bytesDone, totalBytes);
+    await mergeInGroups(
+      groups.length,
+      openGroup,
+      {
+        onRecord,
+        onPackedRecord: (packed, i) => visitPacked(packed, i, onWebBridgeStats, onRecord),
+        onBatch(batch) {
+          lines.read += batch.lines;
+          lines.malformed += batch.malformed;
+          errors.push(...batch.errors);
+          bytesDone += batch.bytes;
+          options.onProgress?.(bytesDone, totalBytes);
+        },
+        onError(path, message) {
+          errors.push({ path, message });
+        },
       },
-      onError(path, message) {
-        errors.push({ path, message });
+      // The scan workers (~30 MB each) are done once every group is read: the final merge reads the groups' files here.
+      {
+        onGroupsRead: async () => {
+          options.onMerge?.();
+          await pool?.close();
+        },
       },
-    });
+    );
   } finally {
     await Promise.all([pool?.close(), releaseWarmWorkers()]);
   }

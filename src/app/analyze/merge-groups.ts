@@ -29,11 +29,25 @@ import { mergeIntoSpill, spillFeed } from '../../adapters/logfiles/spill-merge.j
  */
 export const MERGE_WIDTH = 256;
 
-/**
- * Records per batch written to a group's file: the merge of the groups holds one batch of each group (~50 KB), so
- * that 100,000 files (391 groups) would hold ~20 MB of them.
- */
+/** Records per batch written to a group's file, at most (~48 KB of numbers: packed-records.ts, 6 numbers a record). */
 const GROUP_BATCH = 1024;
+
+/** Bytes of numbers the merge of the groups holds at once (a batch of each group), at most past GROUP_BATCH. */
+const GROUP_BATCHES_BYTES = 8 * 1024 * 1024;
+
+/** Fewest records per batch written to a group's file (each batch read back costs a read and a deserialization). */
+const GROUP_BATCH_MIN = 128;
+
+/**
+ * Records per batch written to each group's file when there are `groups` of them: the merge of the groups holds one
+ * batch of each, and a batch read back is briefly there twice (the bytes read, the numbers copied out). 1,024 up to
+ * 170 groups (43,000 files); 100,000 files (391 groups) take 446 (with 1,024, the final merge's buffers reached
+ * 34 MB there).
+ */
+export function groupBatchRecords(groups: number): number {
+  const fit = Math.floor(GROUP_BATCHES_BYTES / (Math.max(groups, 1) * 6 * Float64Array.BYTES_PER_ELEMENT));
+  return Math.max(GROUP_BATCH_MIN, Math.min(GROUP_BATCH, fit));
+}
 
 /** The sources' indexes cut into consecutive groups of `width` at most, as even as can be. */
 export function mergeGroups(count: number, width = MERGE_WIDTH): Array<{ from: number; to: number }> {
@@ -47,23 +61,33 @@ export function mergeGroups(count: number, width = MERGE_WIDTH): Array<{ from: n
 /** What stands for a group's file in the merge of the groups: no counts, no errors (those went with the sources). */
 const GROUP_PATH = '(records of a group of sources)';
 
+export interface MergeInGroupsOptions {
+  /** Records per batch written to a group's file. @default groupBatchRecords(groups) */
+  readonly batchRecords?: number;
+  /**
+   * Called once every group is read, before their records are merged (with more than one group): what read the
+   * sources can be let go then (analyze ends its scan workers, whose memory the final merge does not need).
+   */
+  readonly onGroupsRead?: () => Promise<void>;
+}
+
 /**
  * Merges by time the feeds `openGroup(0)`, `openGroup(1)`, …, `openGroup(groups - 1)` give, in that order, as one
  * merge of all of them would: each group's feeds are opened only when that group is merged (so only one group's
  * sources are read at once), their counts, progress and errors reported by `hooks.onBatch`/`onError` as they are
- * read, their records handed to `hooks` once every group is read. Each group's records are written `batchRecords`
- * at a time.
+ * read, their records handed to `hooks` once every group is read.
  */
 export async function mergeInGroups(
   groups: number,
   openGroup: (group: number) => BatchFeed[],
   hooks: MergeHooks,
-  batchRecords = GROUP_BATCH,
+  options: MergeInGroupsOptions = {},
 ): Promise<void> {
   if (groups <= 1) {
     await mergeByTime(openGroup(0), hooks);
     return;
   }
+  const batchRecords = options.batchRecords ?? groupBatchRecords(groups);
   const spills: RecordSpill[] = [];
   try {
     for (let g = 0; g < groups; g++) {
@@ -72,6 +96,7 @@ export async function mergeInGroups(
       // Without a Call Bridge's whole STATS JSON, as analyze reads records (read-batches.ts `raw`).
       await mergeIntoSpill(openGroup(g), spill, { batchRecords, raw: false }, hooks);
     }
+    await options.onGroupsRead?.();
     await mergeByTime(
       spills.map((spill) => spillFeed(spill, GROUP_PATH)),
       { ...hooks, onBatch: () => {} },

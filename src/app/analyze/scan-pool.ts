@@ -168,7 +168,9 @@ export class ScanPool {
     };
   }
 
+  /** Ends the workers (again: nothing). */
   async close(): Promise<void> {
-    await Promise.all(this.#workers.map((w) => w?.terminate()));
+    const workers = this.#workers.splice(0, this.#workers.length, ...this.#workers.map(() => undefined));
+    await Promise.all(workers.map((w) => w?.terminate()));
   }
 }

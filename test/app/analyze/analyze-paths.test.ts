@@ -70,14 +70,17 @@ function dealtPieces(prefix: string, gzipped: (k: number) => boolean): string[] 
 async function analyzeWithProgress(paths: readonly string[], options: Parameters<typeof analyzePaths>[1]) {
   let bytesDone = 0;
   let bytesTotal = 0;
+  // The bytes read when the final merge was announced, each time it was.
+  const merges: number[] = [];
   const result = await analyzePaths(paths, {
     ...options,
     onProgress: (done, total) => {
       bytesDone = done;
       bytesTotal = total;
     },
+    onMerge: () => merges.push(bytesDone),
   });
-  return { ...result, bytesDone, bytesTotal };
+  return { ...result, bytesDone, bytesTotal, merges };
 }
 
 describe('analyzePaths', () => {
@@ -190,6 +193,7 @@ describe('analyzePaths', () => {
     assert.deepEqual(here.errors, []);
     assert.deepEqual(here.report, reference.report);
     assert.equal(here.bytesDone, here.bytesTotal, 'each compressed byte counted once');
+    assert.deepEqual(here.merges, [], 'one merge as the sources are read: no final merge to announce');
     const pooled = await analyzePaths(pieces, { workers: 2, year: 2026, batchSize: 4 });
     assert.deepEqual(pooled.errors, []);
     assert.deepEqual(pooled.report, reference.report);
@@ -207,9 +211,11 @@ describe('analyzePaths', () => {
     assert.deepEqual(here.errors, []);
     assert.deepEqual(here.report, reference.report);
     assert.equal(here.bytesDone, here.bytesTotal);
-    const pooled = await analyzePaths(pieces, { workers: 2, year: 2026, mergeWidth: 7 });
+    assert.deepEqual(here.merges, [here.bytesTotal], 'the final merge announced once, every byte read by then');
+    const pooled = await analyzeWithProgress(pieces, { workers: 2, year: 2026, mergeWidth: 7 });
     assert.deepEqual(pooled.errors, []);
     assert.deepEqual(pooled.report, reference.report);
+    assert.deepEqual(pooled.merges, [pooled.bytesTotal]);
     // An unreadable file among them is reported by name, the rest analysed.
     const missing = join(dir, 'grouped-missing.log');
     const withMissing = await analyzePaths([...pieces.slice(0, 30), missing, ...pieces.slice(30)], {

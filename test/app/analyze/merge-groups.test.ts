@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { type BatchFeed, mergeByTime } from '../../../src/adapters/logfiles/merge-by-time.js';
 import type { RecordBatch } from '../../../src/adapters/logfiles/read-batches.js';
 import { spillFileOpen } from '../../../src/adapters/logfiles/record-spill.js';
-import { MERGE_WIDTH, mergeGroups, mergeInGroups } from '../../../src/app/analyze/merge-groups.js';
+import { groupBatchRecords, MERGE_WIDTH, mergeGroups, mergeInGroups } from '../../../src/app/analyze/merge-groups.js';
 import type { CmsRecord } from '../../../src/core/model.js';
 import { packRecords, visitPacked } from '../../../src/core/packed-records.js';
 
@@ -83,6 +83,19 @@ const record = fc
 const source = fc.array(fc.array(record, { maxLength: 6 }), { maxLength: 5 });
 
 describe('mergeInGroups', () => {
+  test("the groups' batches the final merge holds at once stay within 8 MiB of numbers, down to 128 records a batch", () => {
+    assert.equal(groupBatchRecords(2), 1024);
+    assert.equal(groupBatchRecords(170), 1024);
+    assert.equal(groupBatchRecords(391), 446, '100,000 files');
+    assert.equal(groupBatchRecords(100_000), 128);
+    for (let groups = 1; groups <= 2000; groups++) {
+      const records = groupBatchRecords(groups);
+      assert.ok(records >= 128 && records <= 1024);
+      assert.ok(records === 128 || groups * records * 6 * 8 <= 8 * 1024 * 1024, `${groups} groups`);
+      assert.ok(groups === 1 || records <= groupBatchRecords(groups - 1), 'fewer records a batch as groups grow');
+    }
+  });
+
   test('groups: consecutive, covering every source once, none wider than asked, as even as can be', () => {
     assert.deepEqual(mergeGroups(0, 4), [{ from: 0, to: 0 }]);
     assert.deepEqual(mergeGroups(4, 4), [{ from: 0, to: 4 }]);
@@ -119,6 +132,7 @@ describe('mergeInGroups', () => {
           const groups = mergeGroups(sources.length, width);
           const grouped = recorder();
           const opened: number[] = [];
+          const groupsRead: Array<{ opened: number; handedOn: number }> = [];
           await mergeInGroups(
             groups.length,
             (g) => {
@@ -130,8 +144,15 @@ describe('mergeInGroups', () => {
               return feeds;
             },
             grouped.hooks,
-            batchRecords,
+            {
+              batchRecords,
+              // Once every group is read and before any record is handed on (what read them can be let go).
+              onGroupsRead: async () => {
+                groupsRead.push({ opened: opened.length, handedOn: grouped.records.length });
+              },
+            },
           );
+          assert.deepEqual(groupsRead, groups.length > 1 ? [{ opened: sources.length, handedOn: 0 }] : []);
           assert.deepEqual(grouped.records, whole.records);
           // Every source's counts reported, each once (in the order the sources are read, which groups change).
           const key = (c: { source: string; lines: number }) => `${c.source}:${c.lines}`;

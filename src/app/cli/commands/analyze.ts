@@ -195,14 +195,18 @@ the HTML report could not be written (the summary is still printed), 2 usage err
             bar = new progress.SingleBar(
               {
                 stream: io.stderr,
-                format: 'reading logs [{bar}] {percentage}% | {value}/{total} MB',
+                format: '{phase} [{bar}] {percentage}% | {value}/{total} MB',
                 hideCursor: true,
               },
               progress.Presets.shades_classic,
             );
-            bar.start(Math.ceil(total / 1e6), 0);
+            bar.start(Math.ceil(total / 1e6), 0, { phase: 'reading logs' });
           }
           bar.update(Math.floor(done / 1e6));
+        },
+        // Many files are merged once all are read: the bar, full by then, says so rather than seem stuck.
+        onMerge() {
+          bar?.update({ phase: 'merging records' });
         },
       });
       bar?.stop();
