@@ -15,6 +15,7 @@ import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { LevelLineRule } from '../../core/parse/index.js';
 import { createAllowList } from './allow-list.js';
 import { type FrameSink, SyslogFrameDecoder } from './frame-decoder.js';
+import { udpSocketDrops } from './kernel-drops.js';
 import { afterPri } from './pri.js';
 import { startUdpReceiver, type UdpBatch, type UdpThreadEvent } from './udp-receiver.js';
 import { LevelLines, WantedFrames } from './wanted-frames.js';
@@ -99,6 +100,12 @@ export interface SyslogListenerOptions {
 export interface SyslogListener {
   readonly transport: Transport;
   readonly port: number;
+  /**
+   * UDP: what the kernel dropped at this listener's socket so far (a full receive buffer; across the sockets of
+   * receiving threads started again), undefined where that cannot be read (not Linux, no socket between a thread's
+   * death and its successor) and for TCP/TLS, which push back instead.
+   */
+  kernelDrops(): number | undefined;
   readonly counters: ListenerCounters;
   /**
    * Stops reading stream connections (new ones too) until resume(): the senders' TCP windows fill and they wait.
@@ -185,6 +192,17 @@ async function udp(o: SyslogListenerOptions, counters: ListenerCounters): Promis
     counters.dropped += b.dropped;
     counters.badFrames += b.errors;
   };
+  // The kernel counts drops per socket, and a receiving thread started again has a new socket counting from zero:
+  // what the old one had counted (as of its last reading) is carried, so that the count only grows.
+  let carriedDrops = 0;
+  let lastDrops = 0;
+  const onThread = (event: UdpThreadEvent): void => {
+    if (event === 'restarted') {
+      carriedDrops += lastDrops;
+      lastDrops = 0;
+    }
+    o.onUdpThread?.(event);
+  };
   const receiver = await startUdpReceiver(
     {
       type: o.host.includes(':') ? 'udp6' : 'udp4',
@@ -195,12 +213,20 @@ async function udp(o: SyslogListenerOptions, counters: ListenerCounters): Promis
       maxInFlightBytes: o.maxUdpInFlightBytes ?? 64 * 1024 * 1024,
     },
     replay,
-    o.onUdpThread,
+    onThread,
   );
   return {
     transport: 'udp',
     port: receiver.port,
     counters,
+    kernelDrops: () => {
+      const drops = udpSocketDrops(receiver.port, receiver.address);
+      if (drops === undefined) {
+        return undefined;
+      }
+      lastDrops = drops;
+      return carriedDrops + drops;
+    },
     pause: () => undefined,
     resume: () => undefined,
     close: () => receiver.close(),
@@ -278,6 +304,8 @@ function stream(
         transport: o.transport,
         port: (server.address() as { port: number }).port,
         counters,
+        // A stream pushes back on its sender (TCP's window): the kernel drops nothing of it.
+        kernelDrops: () => undefined,
         pause: () => {
           paused = true;
           for (const s of sockets) {

@@ -51,7 +51,7 @@ export interface UdpBindError {
 }
 
 export type FromUdpReceiver =
-  | { readonly kind: 'listening'; readonly port: number }
+  | { readonly kind: 'listening'; readonly port: number; readonly address: string }
   | UdpBatch
   | UdpBindError
   | { readonly kind: 'closed' };

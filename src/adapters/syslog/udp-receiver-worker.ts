@@ -147,7 +147,8 @@ socket.bind(setup.port, setup.host, () => {
     errors++;
     soon();
   });
-  post({ kind: 'listening', port: socket.address().port });
+  const bound = socket.address();
+  post({ kind: 'listening', port: bound.port, address: bound.address });
 });
 
 port.on('message', (m: ToUdpReceiver) => {

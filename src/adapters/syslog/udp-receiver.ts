@@ -20,6 +20,8 @@ export const kThread: unique symbol = Symbol('udp receiving thread');
 
 export interface UdpReceiver {
   readonly port: number;
+  /** The address the socket is bound to (`0.0.0.0`, `::`, `127.0.0.1`, …), as the socket says. */
+  readonly address: string;
   /** Handles what the thread had received, frees the port and stops the thread. */
   close(): Promise<void>;
   readonly [kThread]: () => Worker;
@@ -49,7 +51,7 @@ function bindThread(
   setup: UdpReceiverSetup,
   onBatch: (batch: UdpBatch) => void,
   onExit: () => void,
-): Promise<{ thread: Worker; port: number }> {
+): Promise<{ thread: Worker; port: number; address: string }> {
   const thread = startReceiverThread(setup);
   let listening = false;
   return new Promise((resolve, reject) => {
@@ -75,7 +77,7 @@ function bindThread(
           return;
         case 'listening':
           listening = true;
-          resolve({ thread, port: m.port });
+          resolve({ thread, port: m.port, address: m.address });
           return;
         case 'bind-error': {
           const { kind: _, name, message, ...fields } = m;
@@ -141,6 +143,7 @@ export async function startUdpReceiver(
   };
   return {
     port,
+    address: first.address,
     [kThread]: () => thread,
     close: () => {
       closing ??= new Promise<void>((resolve) => {

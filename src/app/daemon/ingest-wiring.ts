@@ -7,7 +7,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tailFiles } from '../../adapters/logfiles/tail.js';
-import { kernelUdpReceiveErrors } from '../../adapters/syslog/kernel-drops.js';
 import { type SyslogListener, startSyslogListener, type Transport } from '../../adapters/syslog/listeners.js';
 import type { Logger } from '../../ports/logger.js';
 import { parseHostPort, type WbguardConfig } from '../config/index.js';
@@ -118,10 +117,10 @@ export async function startIngest(
   });
 
   // Drops: senders refused by the allow-list, bad frames, refused connections, UDP datagrams dropped while the main
-  // thread was too far behind (listeners.ts, maxUdpInFlightBytes), and the kernel's UDP receive-buffer drops (a
-  // machine-wide counter, counted from when the daemon started, and only when a UDP listener runs).
+  // thread was too far behind (listeners.ts, maxUdpInFlightBytes), and what the kernel dropped at the UDP socket
+  // (a full receive buffer: that socket's own count, not the machine's, kernel-drops.ts).
   const seenDrops = new Map<Transport, number>();
-  let kernelBase = kernelUdpReceiveErrors();
+  const seenKernelDrops = new Map<SyslogListener, number>(listeners.map((l) => [l, l.kernelDrops() ?? 0]));
   const dropTimer = setInterval(() => {
     for (const l of listeners) {
       const total = l.counters.denied + l.counters.badFrames + l.counters.refused + l.counters.dropped;
@@ -132,16 +131,17 @@ export async function startIngest(
         seenDrops.set(l.transport, total);
       }
     }
-    const kernel = kernelUdpReceiveErrors();
-    if (
-      listeners.some((l) => l.transport === 'udp') &&
-      kernel !== undefined &&
-      kernelBase !== undefined &&
-      kernel > kernelBase
-    ) {
-      metrics.syslogDropped.inc({ transport: 'udp' }, kernel - kernelBase);
-      alerts.drops('udp', kernel - kernelBase, now());
-      kernelBase = kernel;
+    for (const l of listeners) {
+      const kernel = l.kernelDrops();
+      if (kernel === undefined) {
+        continue;
+      }
+      const delta = kernel - (seenKernelDrops.get(l) ?? 0);
+      if (delta > 0) {
+        metrics.syslogDropped.inc({ transport: l.transport }, delta);
+        alerts.drops(l.transport, delta, now());
+        seenKernelDrops.set(l, kernel);
+      }
     }
   }, 1000);
   closers.push(() => clearInterval(dropTimer));

@@ -81,7 +81,8 @@ async function burstWhileBlocked(l: SyslogListener, sent: number, blockMs: numbe
   blockMainThread(blockMs);
   assert.equal(await sender.done, 0, 'send errors');
   await settled(l, sent);
-  assert.equal(udpSocketDrops(l.port), 0, 'datagrams the kernel dropped at the listening socket');
+  assert.equal(l.kernelDrops(), 0, 'datagrams the kernel dropped at the listening socket');
+  assert.equal(udpSocketDrops(l.port), 0);
 }
 
 /** Waits until the listener has accounted for `sent` datagrams, or nothing more came for 2 s. */
@@ -233,5 +234,19 @@ describe('UDP listener under load', () => {
     assert.notEqual(r[kThread](), first);
     // Told, so that the daemon can say so in its log.
     assert.deepEqual(events, ['exited', 'restarted']);
+    // Bound as before: the kernel's line of the new socket is found by the same address and port.
+    assert.equal(r.address, '127.0.0.1');
+    assert.equal(udpSocketDrops(r.port, r.address), 0);
+  });
+
+  test("a listener's kernel drop count is its own socket's, by the address it is bound to (IPv4 and IPv6)", async (t) => {
+    const v4 = await listenUdp(t, { onMessage: () => undefined });
+    const v6 = await listenUdp(t, { host: '::1', onMessage: () => undefined });
+    assert.equal(v4.kernelDrops(), 0);
+    assert.equal(v6.kernelDrops(), 0);
+    assert.equal(udpSocketDrops(v4.port, '127.0.0.1'), 0);
+    assert.equal(udpSocketDrops(v6.port, '::1'), 0);
+    await v6.close();
+    assert.equal(v6.kernelDrops(), undefined, 'no socket, no count');
   });
 });

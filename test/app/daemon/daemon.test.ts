@@ -9,6 +9,7 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { stringify } from 'yaml';
+import { udpSocketDrops } from '../../../src/adapters/syslog/kernel-drops.js';
 import { parseConfig } from '../../../src/app/config/index.js';
 import { startDaemon } from '../../../src/app/daemon/daemon.js';
 import { startDemo } from '../../../src/app/demo/demo.js';
@@ -21,6 +22,7 @@ import {
 } from '../../../src/sim/syslog/templates.js';
 import { feedPicture } from '../../helpers/feed-picture.js';
 import { freePort } from '../../helpers/free-port.js';
+import { flood, heldSocket } from '../../helpers/held-udp-socket.js';
 import { oneNodeLab } from '../../helpers/lab-config.js';
 import { SIM_PASSWORD, simulator, tempDir } from '../../sim/helpers.js';
 
@@ -593,6 +595,35 @@ test('a hanging CMS API stalls nothing: one request in flight per Call Bridge, e
     await new Promise((r) => setTimeout(r, 1100));
   }
   assert.equal(held.length, 1, 'single flight: no pile-up of requests to a hanging API');
+});
+
+test("the UDP drop metric counts what the kernel dropped at the daemon's socket, never another program's", async (t) => {
+  const dir = tempDir(t, 'wbguard-kernel-drops-');
+  const config = parseConfig(
+    {
+      cluster: 'lab',
+      webbridges: [{ name: 'cms1', mmp: '127.0.0.1:1', hostKey: `SHA256:${'a'.repeat(43)}` }],
+      syslog: { udp: '127.0.0.1:0', allow: ['127.0.0.0/8'] },
+      http: { listen: '127.0.0.1:0' },
+      state: join(dir, 'state'),
+    },
+    { env: {} },
+  );
+  const daemon = await startDaemon(config, { env: {}, evaluateEveryMs: 3_600_000 });
+  t.after(() => daemon.close());
+  // Another program's socket on the same machine, full: the kernel drops at it (and counts it machine-wide).
+  const other = await heldSocket('udp4', '127.0.0.1');
+  try {
+    await flood('udp4', '127.0.0.1', other.port, 500);
+    assert.ok((udpSocketDrops(other.port) ?? 0) > 400, 'the other socket dropped');
+    // The daemon reads the kernel's counts every second.
+    await new Promise((r) => setTimeout(r, 2500));
+  } finally {
+    await other.release();
+  }
+  const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
+  assert.match(metrics, /^# TYPE wbguard_syslog_dropped_total counter$/m);
+  assert.ok(!/wbguard_syslog_dropped_total\{transport="udp"\} [1-9]/.test(metrics), 'no drop of its own counted');
 });
 
 test('stopping the daemon does not wait for a browser: kept-alive and half-sent requests are closed', async (t) => {
