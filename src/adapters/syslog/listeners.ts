@@ -17,6 +17,7 @@ import { createAllowList } from './allow-list.js';
 import { type FrameSink, SyslogFrameDecoder } from './frame-decoder.js';
 import { udpSocketDrops } from './kernel-drops.js';
 import { afterPri } from './pri.js';
+import { grantedReceiveBuffer } from './receive-buffer.js';
 import { startUdpReceiver, type UdpBatch, type UdpThreadEvent } from './udp-receiver.js';
 import { LevelLines, WantedFrames } from './wanted-frames.js';
 
@@ -85,7 +86,7 @@ export interface SyslogListenerOptions {
    * message; otherwise the whole message is decoded and goes to `onMessage`.
    */
   readonly onMessageBytes?: (bytes: Buffer, start: number, end: number, transport: Transport) => boolean;
-  /** UDP receive buffer. @default 4 MiB */
+  /** UDP receive buffer asked for (the kernel grants at most net.core.rmem_max). @default 4 MiB */
   readonly recvBufferBytes?: number;
   /**
    * UDP: datagram bytes received by the socket's thread and not yet handled here, at most; past it datagrams are
@@ -106,6 +107,8 @@ export interface SyslogListener {
    * death and its successor) and for TCP/TLS, which push back instead.
    */
   kernelDrops(): number | undefined;
+  /** UDP: the receive buffer the kernel granted the socket, in bytes (see receive-buffer.ts); undefined for streams. */
+  readonly receiveBufferBytes?: number;
   readonly counters: ListenerCounters;
   /**
    * Stops reading stream connections (new ones too) until resume(): the senders' TCP windows fill and they wait.
@@ -219,6 +222,7 @@ async function udp(o: SyslogListenerOptions, counters: ListenerCounters): Promis
     transport: 'udp',
     port: receiver.port,
     counters,
+    receiveBufferBytes: grantedReceiveBuffer(receiver.receiveBufferBytes),
     kernelDrops: () => {
       const drops = udpSocketDrops(receiver.port, receiver.address);
       if (drops === undefined) {

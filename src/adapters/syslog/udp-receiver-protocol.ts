@@ -51,7 +51,13 @@ export interface UdpBindError {
 }
 
 export type FromUdpReceiver =
-  | { readonly kind: 'listening'; readonly port: number; readonly address: string }
+  | {
+      readonly kind: 'listening';
+      readonly port: number;
+      readonly address: string;
+      /** The socket's receive buffer as the kernel reports it (SO_RCVBUF: Linux reports twice what it grants). */
+      readonly receiveBufferBytes: number;
+    }
   | UdpBatch
   | UdpBindError
   | { readonly kind: 'closed' };

@@ -148,7 +148,7 @@ socket.bind(setup.port, setup.host, () => {
     soon();
   });
   const bound = socket.address();
-  post({ kind: 'listening', port: bound.port, address: bound.address });
+  post({ kind: 'listening', port: bound.port, address: bound.address, receiveBufferBytes: socket.getRecvBufferSize() });
 });
 
 port.on('message', (m: ToUdpReceiver) => {

@@ -22,6 +22,8 @@ export interface UdpReceiver {
   readonly port: number;
   /** The address the socket is bound to (`0.0.0.0`, `::`, `127.0.0.1`, …), as the socket says. */
   readonly address: string;
+  /** The first socket's receive buffer as the kernel reports it (SO_RCVBUF: Linux reports twice what it grants). */
+  readonly receiveBufferBytes: number;
   /** Handles what the thread had received, frees the port and stops the thread. */
   close(): Promise<void>;
   readonly [kThread]: () => Worker;
@@ -51,7 +53,7 @@ function bindThread(
   setup: UdpReceiverSetup,
   onBatch: (batch: UdpBatch) => void,
   onExit: () => void,
-): Promise<{ thread: Worker; port: number; address: string }> {
+): Promise<{ thread: Worker; port: number; address: string; receiveBufferBytes: number }> {
   const thread = startReceiverThread(setup);
   let listening = false;
   return new Promise((resolve, reject) => {
@@ -77,7 +79,7 @@ function bindThread(
           return;
         case 'listening':
           listening = true;
-          resolve({ thread, port: m.port, address: m.address });
+          resolve({ thread, port: m.port, address: m.address, receiveBufferBytes: m.receiveBufferBytes });
           return;
         case 'bind-error': {
           const { kind: _, name, message, ...fields } = m;
@@ -144,6 +146,7 @@ export async function startUdpReceiver(
   return {
     port,
     address: first.address,
+    receiveBufferBytes: first.receiveBufferBytes,
     [kThread]: () => thread,
     close: () => {
       closing ??= new Promise<void>((resolve) => {

@@ -252,6 +252,24 @@ export const SyslogSchema = z
       .describe(
         'TCP and TLS connections open at once, per listener; more are closed at once and counted as drops (`wbguard_syslog_dropped_total`, alert `syslog-drops`). A CMS node keeps one connection; keep this below the open-files limit (`ulimit -n`, systemd LimitNOFILE).',
       ),
+    udpReceiveBufferBytes: z
+      .number()
+      .int()
+      .min(65_536)
+      .max(268_435_456)
+      .default(4_194_304)
+      .describe(
+        'UDP socket receive buffer asked of the kernel: a burst larger than it, arriving while the receiving thread is not reading, is dropped by the kernel (counted in `wbguard_syslog_dropped_total`). Linux grants at most `net.core.rmem_max` (often 212992): the daemon logs a warning when it got less than asked; raise the limit with `sysctl -w net.core.rmem_max=N`.',
+      ),
+    maxUdpBacklogBytes: z
+      .number()
+      .int()
+      .min(1_048_576)
+      .max(2_147_483_648)
+      .default(67_108_864)
+      .describe(
+        'UDP datagrams received and not yet handled by the daemon, at most (bytes): past it datagrams are dropped and counted (`wbguard_syslog_dropped_total`, alert `syslog-drops`), so that a stalled daemon cannot grow without end. Raise it for long bursts with memory to spare.',
+      ),
   })
   .strict();
 

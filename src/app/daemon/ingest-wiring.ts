@@ -72,6 +72,8 @@ export async function startIngest(
         allow: syslog.allow,
         maxFrameBytes: syslog.maxFrameBytes,
         maxConnections: syslog.maxConnections,
+        recvBufferBytes: syslog.udpReceiveBufferBytes,
+        maxUdpInFlightBytes: syslog.maxUdpBacklogBytes,
         // A dead receiving thread reads nothing until it is back: the administrator hears of it in the log.
         onUdpThread: (event) =>
           event === 'exited'
@@ -84,7 +86,21 @@ export async function startIngest(
       });
       listeners.push(l);
       closers.push(() => l.close());
-      log?.info({ transport: s.transport, port: l.port }, 'syslog listener started');
+      log?.info(
+        {
+          transport: s.transport,
+          port: l.port,
+          ...(l.receiveBufferBytes === undefined ? {} : { receiveBufferBytes: l.receiveBufferBytes }),
+        },
+        'syslog listener started',
+      );
+      // The kernel grants less than asked without a word (Linux: net.core.rmem_max): bursts are then dropped sooner.
+      if (l.receiveBufferBytes !== undefined && l.receiveBufferBytes < syslog.udpReceiveBufferBytes) {
+        log?.warn(
+          { transport: 'udp', port: l.port, asked: syslog.udpReceiveBufferBytes, granted: l.receiveBufferBytes },
+          'syslog UDP receive buffer smaller than syslog.udpReceiveBufferBytes (the kernel caps it at net.core.rmem_max): raise that limit, or bursts may be dropped',
+        );
+      }
     }
   } catch (err) {
     await closeAll();

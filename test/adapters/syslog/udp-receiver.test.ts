@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { describe, type TestContext, test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { udpSocketDrops } from '../../../src/adapters/syslog/kernel-drops.js';
@@ -248,5 +249,10 @@ describe('UDP listener under load', () => {
     assert.equal(udpSocketDrops(v6.port, '::1'), 0);
     await v6.close();
     assert.equal(v6.kernelDrops(), undefined, 'no socket, no count');
+    // The receive buffer granted: what was asked (4 MiB by default), at most the kernel's limit.
+    const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+    assert.equal(v4.receiveBufferBytes, Math.min(4 * 1024 * 1024, rmemMax));
+    const small = await listenUdp(t, { recvBufferBytes: 65_536, onMessage: () => undefined });
+    assert.equal(small.receiveBufferBytes, Math.min(65_536, rmemMax));
   });
 });

@@ -20,6 +20,7 @@ import {
   joinRefusedLine,
   webBridgeStatsLine,
 } from '../../../src/sim/syslog/templates.js';
+import { capturingLogger } from '../../helpers/capturing-logger.js';
 import { feedPicture } from '../../helpers/feed-picture.js';
 import { freePort } from '../../helpers/free-port.js';
 import { flood, heldSocket } from '../../helpers/held-udp-socket.js';
@@ -624,6 +625,45 @@ test("the UDP drop metric counts what the kernel dropped at the daemon's socket,
   const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
   assert.match(metrics, /^# TYPE wbguard_syslog_dropped_total counter$/m);
   assert.ok(!/wbguard_syslog_dropped_total\{transport="udp"\} [1-9]/.test(metrics), 'no drop of its own counted');
+});
+
+test('the UDP receive buffer and backlog are settings; a buffer the kernel caps (net.core.rmem_max) is logged as a warning', async (t) => {
+  const dir = tempDir(t, 'wbguard-udp-buffer-');
+  const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+  const start = async (syslog: Record<string, unknown>) => {
+    const logs: string[] = [];
+    const config = parseConfig(
+      {
+        cluster: 'lab',
+        webbridges: [{ name: 'cms1', mmp: '127.0.0.1:1', hostKey: `SHA256:${'a'.repeat(43)}` }],
+        syslog: { udp: '127.0.0.1:0', allow: ['127.0.0.0/8'], ...syslog },
+        http: { listen: '127.0.0.1:0' },
+        state: join(dir, `state-${Object.keys(syslog).length}`),
+      },
+      { env: {} },
+    );
+    const daemon = await startDaemon(config, { env: {}, evaluateEveryMs: 3_600_000, log: capturingLogger(logs) });
+    await daemon.close();
+    return { config, logs };
+  };
+  // The defaults: 4 MiB asked, 64 MiB of backlog.
+  const defaults = await start({});
+  assert.equal(defaults.config.syslog.udpReceiveBufferBytes, 4 * 1024 * 1024);
+  assert.equal(defaults.config.syslog.maxUdpBacklogBytes, 64 * 1024 * 1024);
+  // Within the kernel's limit: granted as asked, said in the start line, no warning.
+  const within = await start({ udpReceiveBufferBytes: Math.min(rmemMax, 65_536 * 4), maxUdpBacklogBytes: 2_097_152 });
+  assert.ok(
+    within.logs.some(
+      (l) => l.startsWith('info') && l.includes(`"receiveBufferBytes":${Math.min(rmemMax, 65_536 * 4)}`),
+    ),
+    within.logs.join('\n'),
+  );
+  assert.ok(!within.logs.some((l) => l.includes('net.core.rmem_max')));
+  // Past it: capped by the kernel, and the administrator is told what to raise.
+  const past = await start({ udpReceiveBufferBytes: rmemMax + 65_536 });
+  const warning = past.logs.find((l) => l.startsWith('warn') && l.includes('net.core.rmem_max'));
+  assert.ok(warning, past.logs.join('\n'));
+  assert.match(warning, new RegExp(`"asked":${rmemMax + 65_536},"granted":${rmemMax}`));
 });
 
 test('stopping the daemon does not wait for a browser: kept-alive and half-sent requests are closed', async (t) => {
