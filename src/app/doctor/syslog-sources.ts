@@ -15,7 +15,7 @@ import {
   joinRefusalFrom,
 } from '../../core/parse/join-refusal.js';
 import { joinRefusalSettings, parseHostPort, type WbguardConfig } from '../config/index.js';
-import { type Check, fail } from './check.js';
+import { type Check, fail, warn } from './check.js';
 import { SyslogObservation } from './syslog-observation.js';
 
 export interface ListenerSeen {
@@ -80,7 +80,7 @@ export async function listenForSyslog(
     new Date(now()).getUTCFullYear(),
     joinRefusalFrom(joinRefusalSettings(config)),
   );
-  const started: Array<{ spec: (typeof specs)[number]; listener: SyslogListener }> = [];
+  const started: Array<{ spec: (typeof specs)[number]; listener: SyslogListener; kernelDrops: number }> = [];
   try {
     for (const spec of specs) {
       const { host, port } = parseHostPort(spec.listen, spec.transport === 'tls' ? 6514 : 514);
@@ -92,6 +92,8 @@ export async function listenForSyslog(
           port,
           allow: config.syslog.allow,
           maxFrameBytes: config.syslog.maxFrameBytes,
+          recvBufferBytes: config.syslog.udpReceiveBufferBytes,
+          maxUdpInFlightBytes: config.syslog.maxUdpBacklogBytes,
           onMessage: (message, sender, transport) => observation.addLine(message, sender, transport, now()),
           ...(tls
             ? {
@@ -104,7 +106,19 @@ export async function listenForSyslog(
               }
             : {}),
         });
-        started.push({ spec, listener });
+        started.push({ spec, listener, kernelDrops: listener.kernelDrops() ?? 0 });
+        const asked = config.syslog.udpReceiveBufferBytes;
+        const granted = listener.receiveBufferBytes;
+        if (granted !== undefined && granted < asked) {
+          out.push(
+            warn(
+              'syslog',
+              `${spec.transport} ${spec.listen}`,
+              `receive buffer ${granted} bytes, of ${asked} asked (syslog.udpReceiveBufferBytes): the kernel caps it at net.core.rmem_max, and bursts past it are dropped`,
+              `sysctl -w net.core.rmem_max=${asked} (and in /etc/sysctl.d/ to keep it), or prefer TCP or TLS`,
+            ),
+          );
+        }
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
         out.push(fail('syslog', `${spec.transport} ${spec.listen}`, `cannot listen (${code})`, listenFix(spec, code)));
@@ -114,6 +128,19 @@ export async function listenForSyslog(
       return undefined;
     }
     await new Promise((r) => setTimeout(r, seconds * 1000));
+    for (const s of started) {
+      const dropped = (s.listener.kernelDrops() ?? s.kernelDrops) - s.kernelDrops;
+      if (dropped > 0) {
+        out.push(
+          warn(
+            'syslog',
+            `${s.spec.transport} ${s.spec.listen}`,
+            `the kernel dropped ${dropped} datagrams at this socket in ${seconds} s (its receive buffer was full)`,
+            'raise syslog.udpReceiveBufferBytes (and net.core.rmem_max), or prefer TCP or TLS',
+          ),
+        );
+      }
+    }
   } finally {
     await Promise.all(started.map((s) => s.listener.close()));
   }

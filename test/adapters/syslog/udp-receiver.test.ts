@@ -16,6 +16,7 @@ import {
   startSyslogListener,
 } from '../../../src/adapters/syslog/listeners.js';
 import { kThread, startUdpReceiver } from '../../../src/adapters/syslog/udp-receiver.js';
+import { flood } from '../../helpers/held-udp-socket.js';
 import { until } from '../../helpers/until.js';
 
 /**
@@ -254,5 +255,16 @@ describe('UDP listener under load', () => {
     assert.equal(v4.receiveBufferBytes, Math.min(4 * 1024 * 1024, rmemMax));
     const small = await listenUdp(t, { recvBufferBytes: 65_536, onMessage: () => undefined });
     assert.equal(small.receiveBufferBytes, Math.min(65_536, rmemMax));
+    // A burst faster than its thread reads overflows that small buffer: each datagram received, or dropped by the
+    // kernel and counted at this listener (the other listener's socket dropped none).
+    const sent = 20_000;
+    await flood('udp4', '127.0.0.1', small.port, sent);
+    await until(
+      () => small.counters.messages + small.counters.dropped + (small.kernelDrops() ?? 0) === sent,
+      10_000,
+      'every datagram received or counted as dropped',
+    );
+    assert.ok((small.kernelDrops() ?? 0) > 0, 'the kernel dropped some');
+    assert.equal(v4.kernelDrops(), 0);
   });
 });

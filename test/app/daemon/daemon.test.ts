@@ -604,7 +604,8 @@ test("the UDP drop metric counts what the kernel dropped at the daemon's socket,
     {
       cluster: 'lab',
       webbridges: [{ name: 'cms1', mmp: '127.0.0.1:1', hostKey: `SHA256:${'a'.repeat(43)}` }],
-      syslog: { udp: '127.0.0.1:0', allow: ['127.0.0.0/8'] },
+      // A small receive buffer, so that a burst overflows the daemon's own socket too.
+      syslog: { udp: '127.0.0.1:0', allow: ['127.0.0.0/8'], udpReceiveBufferBytes: 65_536 },
       http: { listen: '127.0.0.1:0' },
       state: join(dir, 'state'),
     },
@@ -612,6 +613,10 @@ test("the UDP drop metric counts what the kernel dropped at the daemon's socket,
   );
   const daemon = await startDaemon(config, { env: {}, evaluateEveryMs: 3_600_000 });
   t.after(() => daemon.close());
+  const sample = async (name: string) => {
+    const text = await (await fetch(`${daemon.url}/metrics`)).text();
+    return Number(new RegExp(`^${name}\\{transport="udp"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  };
   // Another program's socket on the same machine, full: the kernel drops at it (and counts it machine-wide).
   const other = await heldSocket('udp4', '127.0.0.1');
   try {
@@ -625,6 +630,18 @@ test("the UDP drop metric counts what the kernel dropped at the daemon's socket,
   const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
   assert.match(metrics, /^# TYPE wbguard_syslog_dropped_total counter$/m);
   assert.ok(!/wbguard_syslog_dropped_total\{transport="udp"\} [1-9]/.test(metrics), 'no drop of its own counted');
+  // A burst at its own socket, faster than its thread reads: every datagram received or counted as dropped.
+  const port = daemon.listeners.find((l) => l.transport === 'udp')?.port as number;
+  const sent = 20_000;
+  await flood('udp4', '127.0.0.1', port, sent);
+  await until(
+    async () =>
+      (await sample('wbguard_syslog_messages_total')) + (await sample('wbguard_syslog_dropped_total')) === sent ||
+      undefined,
+    10_000,
+    'every datagram received or counted as dropped',
+  );
+  assert.ok((await sample('wbguard_syslog_dropped_total')) > 0, 'the kernel dropped some at its socket');
 });
 
 test('the UDP receive buffer and backlog are settings; a buffer the kernel caps (net.core.rmem_max) is logged as a warning', async (t) => {

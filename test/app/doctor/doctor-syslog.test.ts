@@ -4,8 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { freePort } from '../../helpers/free-port.js';
+import { flood } from '../../helpers/held-udp-socket.js';
 import { doctorCluster, failures } from './fixture.js';
 
 test('listening: each syslog problem is named, with its fix', async (t) => {
@@ -77,6 +79,43 @@ test('listening: each syslog problem is named, with its fix', async (t) => {
     assert.match(failed, /fix: put the CMS \(MMP: ntp server add …\) and this host on NTP/);
     assert.match(failed, /✘ cms1: Web Bridge Stats: none in 3 s, though other lines arrive/);
     assert.match(r.out, /! unknown hosts: lines from hosts not in the configuration: cms9 \(\d+, 127\.0\.0\.1\)/);
+  });
+
+  await t.test('a UDP receive buffer the kernel caps is named, with what to raise', async () => {
+    const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+    const asked = rmemMax + 65_536;
+    f.writeConfig({ ...base, syslog: { udp: `127.0.0.1:${f.syslogPort}`, udpReceiveBufferBytes: asked } });
+    const r = await f.doctor(['--listen-seconds', '1']);
+    f.writeConfig(base);
+    assert.match(
+      r.out,
+      new RegExp(
+        `! udp 127\\.0\\.0\\.1:${f.syslogPort}: receive buffer ${rmemMax} bytes, of ${asked} asked \\(syslog\\.udpReceiveBufferBytes\\): the kernel caps it at net\\.core\\.rmem_max`,
+      ),
+    );
+    assert.match(r.out, new RegExp(`fix: sysctl -w net\\.core\\.rmem_max=${asked}`));
+  });
+
+  await t.test('datagrams the kernel dropped at the socket while listening are named', async () => {
+    f.writeConfig({ ...base, syslog: { udp: `127.0.0.1:${f.syslogPort}`, udpReceiveBufferBytes: 65_536 } });
+    let done = false;
+    const doctor = f.doctor(['--listen-seconds', '3']).finally(() => {
+      done = true;
+    });
+    // Bursts faster than its thread reads, until the doctor is done (the first may come before it listens).
+    while (!done) {
+      await flood('udp4', '127.0.0.1', f.syslogPort, 20_000);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const r = await doctor;
+    f.writeConfig(base);
+    assert.match(
+      r.out,
+      new RegExp(
+        `! udp 127\\.0\\.0\\.1:${f.syslogPort}: the kernel dropped \\d+ datagrams at this socket in 3 s \\(its receive buffer was full\\)`,
+      ),
+    );
+    assert.match(r.out, /fix: raise syslog\.udpReceiveBufferBytes \(and net\.core\.rmem_max\), or prefer TCP or TLS/);
   });
 
   await t.test('the syslog address is held by another program', async () => {
