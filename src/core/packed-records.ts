@@ -52,6 +52,17 @@ function hostArray(): string[] {
   return hosts;
 }
 
+/** A pack's extras when it has none (most: Web Bridge Stats carry none): one array for all, never written to. */
+const NO_EXTRAS: Extra[] = Object.freeze([]) as unknown as Extra[];
+
+/**
+ * Hosts past which a pack looks a host's index up in a map rather than its array: a source's lines name one host,
+ * an archive's a few, and a map made for every batch of every source was most of what a batch cost to make beside
+ * its numbers (100,000 small files: ~90 MB of short-lived objects in all, which V8 promoted and kept until a full
+ * collection).
+ */
+const HOSTS_SEARCHED = 8;
+
 /** A builder's array while it holds no record. */
 const NO_NUMBERS = new Float64Array(0);
 
@@ -65,8 +76,10 @@ export class PackedRecordsBuilder {
   #numbers: Float64Array<ArrayBuffer>;
   #length = 0;
   #hosts = hostArray();
-  #hostIndex = new Map<string, number>();
-  #extras: Extra[] = [];
+  /** Past HOSTS_SEARCHED hosts in this batch: their indexes. */
+  #hostIndex: Map<string, number> | undefined;
+  /** Made at the first record that has extras. */
+  #extras: Extra[] | undefined;
   /** The last host added and its index: a source's lines repeat it. */
   #lastHost: string | undefined;
   #lastHostIndex = 0;
@@ -106,13 +119,13 @@ export class PackedRecordsBuilder {
         this.#numbers[o] = 1;
         this.#numbers[o + 3] = r.cma;
         this.#numbers[o + 4] = r.cmaPeak;
-        this.#numbers[o + 5] = this.#keepRaw ? this.#extras.push({ raw: r.raw }) - 1 : -1;
+        this.#numbers[o + 5] = this.#keepRaw ? (this.#extras ??= []).push({ raw: r.raw }) - 1 : -1;
         break;
       }
       case 'mmp-restart': {
         const o = this.#slot(r.host, r.at);
         this.#numbers[o] = 2;
-        this.#numbers[o + 3] = this.#extras.push({ command: r.command, user: r.user }) - 1;
+        this.#numbers[o + 3] = (this.#extras ??= []).push({ command: r.command, user: r.user }) - 1;
         break;
       }
       case 'join-refused': {
@@ -128,15 +141,15 @@ export class PackedRecordsBuilder {
   take(): PackedRecords {
     const n = this.#length * STRIDE;
     // A copy of exactly the records, so that the pack's buffer can be transferred whole.
-    const packed = { numbers: this.#numbers.slice(0, n), hosts: this.#hosts, extras: this.#extras };
+    const packed = { numbers: this.#numbers.slice(0, n), hosts: this.#hosts, extras: this.#extras ?? NO_EXTRAS };
     // Its array is let go and made again at the next record: every source of analyze's merge has a builder, which
     // waits empty between batches, and kept (grown by reads adding a few batches' worth) 4,000 sources held 6–12 KB
     // each for nothing.
     this.#numbers = NO_NUMBERS;
     this.#length = 0;
     this.#hosts = hostArray();
-    this.#hostIndex = new Map();
-    this.#extras = [];
+    this.#hostIndex = undefined;
+    this.#extras = undefined;
     this.#lastHost = undefined;
     return packed;
   }
@@ -147,12 +160,14 @@ export class PackedRecordsBuilder {
     if (host === this.#lastHost) {
       h = this.#lastHostIndex;
     } else {
-      const known = this.#hostIndex.get(host);
-      if (known === undefined) {
+      h = this.#hostIndex ? (this.#hostIndex.get(host) ?? -1) : this.#hosts.indexOf(host);
+      if (h === -1) {
         h = this.#hosts.push(host) - 1;
-        this.#hostIndex.set(host, h);
-      } else {
-        h = known;
+        if (this.#hostIndex) {
+          this.#hostIndex.set(host, h);
+        } else if (this.#hosts.length > HOSTS_SEARCHED) {
+          this.#hostIndex = new Map(this.#hosts.map((name, i) => [name, i]));
+        }
       }
       this.#lastHost = host;
       this.#lastHostIndex = h;

@@ -96,6 +96,9 @@ export interface RecordBatch extends PackedRecords {
   readonly errors: ReadonlyArray<{ path: string; message: string }>;
 }
 
+/** A batch's errors when it has none (a plain file's batches never have any): one list for all. */
+const NO_ERRORS: RecordBatch['errors'] = Object.freeze([]);
+
 const DEFAULT_BATCH = 512;
 /** Records in a source's first batch (see readLines). */
 const FIRST_BATCH = 32;
@@ -379,7 +382,7 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
       lines: scanner.counts.lines - lastLines,
       malformed: sink.malformed - lastMalformed,
       bytes: bytes - lastBytes,
-      errors: [],
+      errors: NO_ERRORS,
     };
     lastLines = scanner.counts.lines;
     lastMalformed = sink.malformed;

@@ -1,0 +1,93 @@
+/**
+ * Records packed for a trip between threads (core/packed-records.ts): whatever the records, hosts and cuts between
+ * batches, each batch unpacks to the records added to it, in order; a batch names each host once.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import type { CmsRecord } from '../../src/core/model.js';
+import { PackedRecordsBuilder, packRecords, unpackRecords } from '../../src/core/packed-records.js';
+
+/** Up to 20 hosts: a batch then names more than are searched in its array (a map takes over past 8). */
+const host = fc.integer({ min: 0, max: 19 }).map((i) => `cms${i}`);
+const at = fc.integer({ min: 0, max: 2 ** 41 }).map((ms) => ms + 0.5);
+const count = fc.integer({ min: 0, max: 200 });
+
+/** As plain objects (fast-check makes them without a prototype, which a strict deep comparison tells apart). */
+const plain = (r: CmsRecord): CmsRecord => (r.kind === 'callbridge-stats' ? { ...r, raw: { ...r.raw } } : { ...r });
+
+const record: fc.Arbitrary<CmsRecord> = fc
+  .oneof(
+    fc.record({
+      kind: fc.constant('webbridge-stats' as const),
+      at,
+      host,
+      active: count,
+      connects: count,
+      disconnects: count,
+    }),
+    fc.record({
+      kind: fc.constant('callbridge-stats' as const),
+      at,
+      host,
+      cma: count,
+      cmaPeak: count,
+      raw: fc.dictionary(fc.string({ maxLength: 4 }), fc.integer()),
+    }),
+    fc.record({
+      kind: fc.constant('mmp-restart' as const),
+      at,
+      host,
+      command: fc.constantFrom('webbridge restart' as const, 'webbridge3 restart' as const),
+      user: fc.option(fc.string({ maxLength: 6 }), { nil: undefined }),
+    }),
+    fc.record({ kind: fc.constant('join-refused' as const), at, host }),
+  )
+  .map(plain);
+
+/** Batches of tens of records, so that many name more hosts than are searched in an array. */
+const records = fc.array(record, { minLength: 1, maxLength: 150, size: 'large' });
+const cuts = fc.array(fc.integer({ min: 0, max: 150 }), { maxLength: 5 });
+
+test('each batch unpacks to the records added to it, in order, whatever the hosts and cuts', () => {
+  fc.assert(
+    fc.property(records, cuts, (records, cuts) => {
+      const builder = new PackedRecordsBuilder({}, 4);
+      const cutAt = new Set(cuts);
+      const batches: CmsRecord[][] = [];
+      let current: CmsRecord[] = [];
+      const take = () => {
+        const packed = builder.take();
+        assert.deepEqual(unpackRecords(packed), current);
+        assert.equal(new Set(packed.hosts).size, packed.hosts.length, 'each host once a batch');
+        batches.push(current);
+        current = [];
+      };
+      for (const [i, r] of records.entries()) {
+        if (cutAt.has(i)) {
+          take();
+        }
+        if (r.kind === 'webbridge-stats') {
+          builder.addWebBridgeStats(r.host, r.at, r.active, r.connects, r.disconnects);
+        } else {
+          builder.add(r);
+        }
+        current.push(r);
+      }
+      take();
+      assert.deepEqual(batches.flat(), records);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('without raw, a Call Bridge record comes back with an empty JSON; a pack without extras shares none', () => {
+  const records: CmsRecord[] = [
+    { kind: 'callbridge-stats', at: 1, host: 'cb1', cma: 3, cmaPeak: 4, raw: { CMA: 3 } },
+    { kind: 'webbridge-stats', at: 2, host: 'cms1', active: 1, connects: 2, disconnects: 1 },
+  ];
+  assert.deepEqual(unpackRecords(packRecords(records, { raw: false })), [{ ...records[0], raw: {} }, records[1]]);
+  const plain = packRecords([records[1] as CmsRecord]);
+  assert.equal(plain.extras.length, 0);
+  assert.ok(Object.isFrozen(plain.extras), 'the shared empty extras cannot be written to');
+});
