@@ -119,13 +119,13 @@ export class PackedRecordsBuilder {
         this.#numbers[o] = 1;
         this.#numbers[o + 3] = r.cma;
         this.#numbers[o + 4] = r.cmaPeak;
-        this.#numbers[o + 5] = this.#keepRaw ? (this.#extras ??= []).push({ raw: r.raw }) - 1 : -1;
+        this.#numbers[o + 5] = this.#keepRaw ? this.#addExtra({ raw: r.raw }) : -1;
         break;
       }
       case 'mmp-restart': {
         const o = this.#slot(r.host, r.at);
         this.#numbers[o] = 2;
-        this.#numbers[o + 3] = (this.#extras ??= []).push({ command: r.command, user: r.user }) - 1;
+        this.#numbers[o + 3] = this.#addExtra({ command: r.command, user: r.user });
         break;
       }
       case 'join-refused': {
@@ -152,6 +152,12 @@ export class PackedRecordsBuilder {
     this.#extras = undefined;
     this.#lastHost = undefined;
     return packed;
+  }
+
+  /** Keeps a record's other fields with this batch: their index. */
+  #addExtra(extra: Extra): number {
+    this.#extras ??= [];
+    return this.#extras.push(extra) - 1;
   }
 
   /** Room for one more record (its time and host written): the offset of its numbers. */
