@@ -1,0 +1,103 @@
+/**
+ * The scan workers' pool (scan-pool.ts) closed while its workers are still reading, as when an analysis fails:
+ * nothing they opened stays open in the process, which may live on (`restart --logs` goes on to restart). Node closes
+ * the descriptors a worker thread opened when the thread is terminated, its temporary file of records included
+ * (opened with `openSync`): a regression here would leave that file's disk space taken until the process ends.
+ * Real files, real worker threads.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { ScanPool } from '../../../src/app/analyze/scan-pool.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wbguard-scan-pool-test-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** This process' open descriptors whose target lies in `folder`. */
+function openIn(folder: string): string[] {
+  const open: string[] = [];
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      if (target.startsWith(folder)) {
+        open.push(target);
+      }
+    } catch {
+      // closed meanwhile (the listing's own descriptor)
+    }
+  }
+  return open;
+}
+
+test('closed mid-read, the temporary file of records a worker holds is closed before it ends', async () => {
+  // A log bundle of more records than are sorted in memory (sorted-runs.ts, 65,536): its sorted runs wait in the
+  // worker's temporary file (opened with openSync: a terminated thread would leave it open, and its disk space
+  // taken, until the process ends).
+  const line = (i: number) =>
+    `Oct  1 05:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.001 user.info cms1 "webbridge": INFO : [DEBUGGING] Stats 3, c:${i}, d:1`;
+  const bundle = join(dir, 'bundle');
+  mkdirSync(join(bundle, 'log'), { recursive: true });
+  writeFileSync(join(bundle, 'log', 'syslog'), `${Array.from({ length: 150_000 }, (_, i) => line(i)).join('\n')}\n`);
+  const archive = join(dir, 'logbundle.tar.gz');
+  const tar = spawnSync('tar', ['czf', archive, '-C', bundle, 'log']);
+  assert.equal(tar.status, 0, String(tar.stderr));
+  const spills = join(dir, 'tmp');
+  mkdirSync(spills);
+  const savedTmp = process.env.TMPDIR;
+  // The workers take the environment as it is when they start.
+  process.env.TMPDIR = spills;
+  const pool = new ScanPool(1);
+  try {
+    const feed = pool.open(
+      { kind: 'tar-gzip', path: archive, mtimeMs: Date.now(), size: statSync(archive).size },
+      { year: 2026, batchSize: 64 },
+      0,
+      1,
+    );
+    assert.ok(await feed.next(), 'a first batch');
+    assert.ok(
+      openIn(spills).some((t) => t.endsWith('(deleted)')),
+      'the worker holds its temporary file (unlinked) open',
+    );
+    await pool.close();
+    assert.deepEqual(openIn(spills), [], 'closed once the pool is');
+  } finally {
+    if (savedTmp === undefined) {
+      delete process.env.TMPDIR;
+    } else {
+      process.env.TMPDIR = savedTmp;
+    }
+    await pool.close();
+  }
+});
+
+test('closed mid-read, the workers close the files they hold before they end', async () => {
+  // Files of many Stats lines, read a batch of 8 records at a time: none is near its end after one batch.
+  const line = (i: number) =>
+    `Oct  1 05:19:${String(i % 60).padStart(2, '0')}.001 user.info cms1 "webbridge": INFO : [DEBUGGING] Stats 3, c:${i}, d:1`;
+  const files = Array.from({ length: 6 }, (_, k) => {
+    const p = join(dir, `cms-${k}.log`);
+    writeFileSync(p, `${Array.from({ length: 200_000 }, (_, i) => line(i)).join('\n')}\n`);
+    return p;
+  });
+  const pool = new ScanPool(2);
+  const feeds = files.map((path, k) =>
+    pool.open(
+      { kind: 'plain', path, mtimeMs: Date.now(), size: 1 },
+      { year: 2026, batchSize: 8, readRecords: 8 },
+      k,
+      1,
+    ),
+  );
+  for (const feed of feeds) {
+    assert.ok(await feed.next(), 'a first batch');
+  }
+  assert.ok(openIn(dir).length > 0, 'the workers hold the files open mid-read');
+  await pool.close();
+  assert.deepEqual(openIn(dir), [], 'every file closed once the pool is');
+  // Closed again: nothing happens.
+  await pool.close();
+});
