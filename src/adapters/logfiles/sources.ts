@@ -50,7 +50,70 @@ function describe(err: unknown): string {
   return e?.message ?? String(err);
 }
 
-async function walk(dir: string, out: LogSource[], errors: SourceError[]): Promise<void> {
+/** Where expanded sources go: an array, or a SourceList. */
+interface SourceSink {
+  push(source: LogSource): void;
+}
+
+const KINDS: readonly LogSourceKind[] = ['plain', 'gzip', 'tar', 'tar-gzip', 'stdin'];
+
+/**
+ * Sources held for a whole analysis, compactly: a path string each, and their kind, size and time in typed arrays.
+ * An object a source made 100,000 files ~14 MB of live heap, and V8 lets the heap grow to ~5 times what is live
+ * between full collections: ~1 KB of RSS a file. Each source is made an object again when its group is read.
+ */
+export class SourceList implements SourceSink {
+  readonly #paths: string[] = [];
+  #kinds = new Uint8Array(64);
+  #sizes = new Float64Array(64);
+  #mtimes = new Float64Array(64);
+
+  push(source: LogSource): void {
+    const i = this.#paths.length;
+    if (i === this.#kinds.length) {
+      const grow = <T extends Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
+        const bigger = make(a.length * 2);
+        bigger.set(a);
+        return bigger;
+      };
+      this.#kinds = grow(this.#kinds, (n) => new Uint8Array(n));
+      this.#sizes = grow(this.#sizes, (n) => new Float64Array(n));
+      this.#mtimes = grow(this.#mtimes, (n) => new Float64Array(n));
+    }
+    this.#paths.push(source.path);
+    this.#kinds[i] = KINDS.indexOf(source.kind);
+    this.#sizes[i] = source.size;
+    this.#mtimes[i] = source.mtimeMs;
+  }
+
+  get length(): number {
+    return this.#paths.length;
+  }
+
+  kindAt(i: number): LogSourceKind {
+    return KINDS[this.#kinds[i] as number] as LogSourceKind;
+  }
+
+  sizeAt(i: number): number {
+    return this.#sizes[i] as number;
+  }
+
+  at(i: number): LogSource {
+    return {
+      kind: this.kindAt(i),
+      path: this.#paths[i] as string,
+      mtimeMs: this.#mtimes[i] as number,
+      size: this.sizeAt(i),
+    };
+  }
+
+  /** Sources `from` to `to` (exclusive), as objects. */
+  slice(from: number, to: number): LogSource[] {
+    return Array.from({ length: Math.max(0, Math.min(to, this.length) - from) }, (_, k) => this.at(from + k));
+  }
+}
+
+async function walk(dir: string, out: SourceSink, errors: SourceError[]): Promise<void> {
   let names: string[];
   try {
     names = (await readdir(dir)).sort();
@@ -66,7 +129,7 @@ async function walk(dir: string, out: LogSource[], errors: SourceError[]): Promi
   }
 }
 
-async function addPath(path: string, out: LogSource[], errors: SourceError[], fromFolder: boolean): Promise<void> {
+async function addPath(path: string, out: SourceSink, errors: SourceError[], fromFolder: boolean): Promise<void> {
   try {
     const st = await stat(path);
     if (st.isDirectory()) {
@@ -90,6 +153,19 @@ export async function expandSources(
   now: number,
 ): Promise<{ sources: LogSource[]; errors: SourceError[] }> {
   const sources: LogSource[] = [];
+  return { sources, errors: await expandInto(paths, now, sources) };
+}
+
+/** The same, into a SourceList (analyze, which may be given hundreds of thousands of files). */
+export async function expandSourceList(
+  paths: readonly string[],
+  now: number,
+): Promise<{ sources: SourceList; errors: SourceError[] }> {
+  const sources = new SourceList();
+  return { sources, errors: await expandInto(paths, now, sources) };
+}
+
+async function expandInto(paths: readonly string[], now: number, sources: SourceSink): Promise<SourceError[]> {
   const errors: SourceError[] = [];
   for (const p of paths) {
     if (p === '-') {
@@ -98,5 +174,5 @@ export async function expandSources(
       await addPath(p, sources, errors, false);
     }
   }
-  return { sources, errors };
+  return errors;
 }

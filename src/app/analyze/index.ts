@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import type { BatchFeed } from '../../adapters/logfiles/merge-by-time.js';
 import { openFilesPerThread } from '../../adapters/logfiles/open-files.js';
 import type { ReadOptions } from '../../adapters/logfiles/read-batches.js';
-import { expandSources } from '../../adapters/logfiles/sources.js';
+import { expandSourceList, type LogSourceKind } from '../../adapters/logfiles/sources.js';
 import { ClusterAnalyzer } from '../../core/analysis/index.js';
 import type { AnalysisReport, AnalysisSeries, CmaClients, CmsRecord, LineCounts } from '../../core/model.js';
 import { visitPacked } from '../../core/packed-records.js';
@@ -76,7 +76,7 @@ export async function analyzePaths(
   paths: readonly string[],
   options: AnalyzePathsOptions = {},
 ): Promise<AnalyzePathsResult> {
-  const { sources, errors } = await expandSources(paths, options.now ?? Date.now());
+  const { sources, errors } = await expandSourceList(paths, options.now ?? Date.now());
   const analyzer = new ClusterAnalyzer({
     ...(options.limit === undefined ? {} : { limit: options.limit }),
     ...(options.staleAfterMs === undefined ? {} : { staleAfterMs: options.staleAfterMs }),
@@ -85,12 +85,18 @@ export async function analyzePaths(
     ...(options.callbridgeNames ? { callbridgeNames: options.callbridgeNames } : {}),
     ...(options.series === undefined ? {} : { series: options.series }),
   });
-  const totalBytes = sources.reduce((a, s) => a + s.size, 0);
-  const fileSources = sources.filter((s) => s.kind !== 'stdin');
+  // Bytes in all, and how many sources of each kind.
+  let totalBytes = 0;
+  const kinds = new Map<LogSourceKind, number>();
+  for (let i = 0; i < sources.length; i++) {
+    totalBytes += sources.sizeAt(i);
+    kinds.set(sources.kindAt(i), (kinds.get(sources.kindAt(i)) ?? 0) + 1);
+  }
+  const fileCount = sources.length - (kinds.get('stdin') ?? 0);
   const workerCount = Math.min(
-    options.workers ?? (fileSources.length >= 2 ? defaultScanWorkers(totalBytes) : 0),
+    options.workers ?? (fileCount >= 2 ? defaultScanWorkers(totalBytes) : 0),
     availableParallelism(),
-    fileSources.length,
+    fileCount,
   );
   // Past MERGE_WIDTH sources, they are merged in groups, one group read at a time (merge-groups.ts).
   const groups = mergeGroups(sources.length, options.mergeWidth);
@@ -98,8 +104,8 @@ export async function analyzePaths(
   // Every source of a group is held open by its merge: batches and read-ahead shrink as sources grow in number, so
   // memory does not grow with them (worker-protocol.ts). Compressed or piped sources each hold a read buffer and an
   // inflated one; of them, `.gz` files can be let go after their first batch and opened again.
-  const streams = sources.filter((s) => s.kind !== 'plain').length;
-  const gzipFiles = sources.filter((s) => s.kind === 'gzip').length;
+  const streams = sources.length - (kinds.get('plain') ?? 0);
+  const gzipFiles = kinds.get('gzip') ?? 0;
   const readOptions: Omit<ReadOptions, 'stdin'> = {
     ...(options.year === undefined ? {} : { year: options.year }),
     timeZone: options.timeZone ?? 'UTC',
@@ -121,15 +127,16 @@ export async function analyzePaths(
   // Which thread reads each source of a group (-1: this one), planned when the group is opened, since a group's
   // files are read together; planned then rather than for every source up front, which 100,000 files would hold.
   const readersOf = (from: number, to: number): number[] => {
-    const group = sources.slice(from, to);
+    const indexes = Array.from({ length: to - from }, (_, k) => from + k);
+    const files = indexes.filter((i) => sources.kindAt(i) !== 'stdin');
     const fileReaders = pool
       ? assignReaders(
-          group.filter((s) => s.kind !== 'stdin').map((s) => s.size),
+          files.map((i) => sources.sizeAt(i)),
           workerCount,
         )
       : [];
     let f = 0;
-    return group.map((s) => (s.kind === 'stdin' ? -1 : (fileReaders[f++] ?? -1)));
+    return indexes.map((i) => (sources.kindAt(i) === 'stdin' ? -1 : (fileReaders[f++] ?? -1)));
   };
   // The log reading code is loaded here only when this thread reads a source itself: with scan workers reading
   // them all, loading it would only delay the start of the merge.
