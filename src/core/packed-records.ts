@@ -10,6 +10,9 @@ import type { CallBridgeStatsRecord, CmsRecord, MmpRestartRecord } from './model
 
 /** Numbers per record: kind, at, host index, then three kind-specific fields. */
 const STRIDE = 6;
+
+/** Bytes of numbers a packed record takes. */
+export const PACKED_RECORD_BYTES = STRIDE * Float64Array.BYTES_PER_ELEMENT;
 const KINDS = ['webbridge-stats', 'callbridge-stats', 'mmp-restart', 'join-refused'] as const;
 
 type Extra = Pick<CallBridgeStatsRecord, 'raw'> | Pick<MmpRestartRecord, 'command' | 'user'>;

@@ -87,7 +87,7 @@ export class SourceList implements SourceSink {
       this.#sizes = grown(this.#sizes, (n) => new Float64Array(n));
       this.#mtimes = grown(this.#mtimes, (n) => new Float64Array(n));
     }
-    const start = i === 0 ? 0 : (this.#pathEnds[i - 1] as number);
+    const start = this.#pathStart(i);
     const bytes = Buffer.byteLength(source.path, 'utf8');
     if (start + bytes > this.#pathBytes.length) {
       const bigger = Buffer.allocUnsafeSlow(Math.max(this.#pathBytes.length * 2, start + bytes));
@@ -107,7 +107,12 @@ export class SourceList implements SourceSink {
   }
 
   pathAt(i: number): string {
-    return this.#pathBytes.toString('utf8', i === 0 ? 0 : this.#pathEnds[i - 1], this.#pathEnds[i]);
+    return this.#pathBytes.toString('utf8', this.#pathStart(i), this.#pathEnds[i]);
+  }
+
+  /** Where path `i`'s bytes begin: where the one before ends. */
+  #pathStart(i: number): number {
+    return i === 0 ? 0 : (this.#pathEnds[i - 1] as number);
   }
 
   kindAt(i: number): LogSourceKind {

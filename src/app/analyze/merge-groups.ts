@@ -18,6 +18,7 @@
 import { type BatchFeed, type MergeHooks, mergeByTime } from '../../adapters/logfiles/merge-by-time.js';
 import { RecordSpill } from '../../adapters/logfiles/record-spill.js';
 import { mergeIntoSpill, spillFeed } from '../../adapters/logfiles/spill-merge.js';
+import { PACKED_RECORD_BYTES } from '../../core/packed-records.js';
 
 /**
  * Sources merged at once, at most: past it, they are merged in groups of this many. Peak RSS with scan workers
@@ -29,7 +30,7 @@ import { mergeIntoSpill, spillFeed } from '../../adapters/logfiles/spill-merge.j
  */
 export const MERGE_WIDTH = 256;
 
-/** Records per batch written to a group's file, at most (~48 KB of numbers: packed-records.ts, 6 numbers a record). */
+/** Records per batch written to a group's file, at most (48 KB of numbers: PACKED_RECORD_BYTES each). */
 const GROUP_BATCH = 1024;
 
 /** Bytes of numbers the merge of the groups holds at once (a batch of each group), at most past GROUP_BATCH. */
@@ -45,7 +46,7 @@ const GROUP_BATCH_MIN = 128;
  * 34 MB there).
  */
 export function groupBatchRecords(groups: number): number {
-  const fit = Math.floor(GROUP_BATCHES_BYTES / (Math.max(groups, 1) * 6 * Float64Array.BYTES_PER_ELEMENT));
+  const fit = Math.floor(GROUP_BATCHES_BYTES / (Math.max(groups, 1) * PACKED_RECORD_BYTES));
   return Math.max(GROUP_BATCH_MIN, Math.min(GROUP_BATCH, fit));
 }
 
