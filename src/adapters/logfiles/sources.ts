@@ -4,8 +4,9 @@
  * tar archives (`.tar`, `.tar.gz`, `.tgz`, CMS's `logbundle.tar.gz`), folders (recursively, in name order) and `-`
  * for standard input. A path that cannot be read is reported, never fatal.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { setImmediate as turn } from 'node:timers/promises';
 
 export type LogSourceKind = 'plain' | 'gzip' | 'tar' | 'tar-gzip' | 'stdin';
 
@@ -138,37 +139,61 @@ export class SourceList implements SourceSink {
   }
 }
 
-async function walk(dir: string, out: SourceSink, errors: SourceError[]): Promise<void> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).sort();
-  } catch (err) {
-    errors.push({ path: dir, message: describe(err) });
-    return;
-  }
-  for (const name of names) {
-    if (name.startsWith('.')) {
-      continue;
-    }
-    await addPath(join(dir, name), out, errors, true);
-  }
-}
+/**
+ * Paths looked at between turns of the event loop. The walk asks the file system synchronously: awaited one by one,
+ * `fs.promises.stat` cost ~60 µs a file in promise and thread-pool hand-overs (100,000 files: 6.6 s of a 7.6 s
+ * analysis, against 0.8 s with `statSync`; 1,000 files: 123 against 13 ms), and in parallel it was still 3× the
+ * synchronous time. A turn every so many keeps whatever else runs in this thread (a progress bar, signals) served.
+ */
+const PATHS_PER_TURN = 256;
 
-async function addPath(path: string, out: SourceSink, errors: SourceError[], fromFolder: boolean): Promise<void> {
-  try {
-    const st = await stat(path);
-    if (st.isDirectory()) {
-      await walk(path, out, errors);
-    } else if (st.isFile()) {
-      if (fromFolder && SKIP_EXTENSIONS.test(path)) {
-        return;
-      }
-      out.push({ kind: sourceKind(path), path, mtimeMs: st.mtimeMs, size: st.size });
-    } else if (!fromFolder) {
-      errors.push({ path, message: 'not a file or folder' });
+/** One expansion's walk through the file system. */
+class Walk {
+  readonly #out: SourceSink;
+  readonly #errors: SourceError[];
+  #sinceTurn = 0;
+
+  constructor(out: SourceSink, errors: SourceError[]) {
+    this.#out = out;
+    this.#errors = errors;
+  }
+
+  async addPath(path: string, fromFolder: boolean): Promise<void> {
+    if (++this.#sinceTurn >= PATHS_PER_TURN) {
+      this.#sinceTurn = 0;
+      await turn();
     }
-  } catch (err) {
-    errors.push({ path, message: describe(err) });
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(path);
+    } catch (err) {
+      this.#errors.push({ path, message: describe(err) });
+      return;
+    }
+    if (st.isDirectory()) {
+      await this.#folder(path);
+    } else if (st.isFile()) {
+      if (!(fromFolder && SKIP_EXTENSIONS.test(path))) {
+        this.#out.push({ kind: sourceKind(path), path, mtimeMs: st.mtimeMs, size: st.size });
+      }
+    } else if (!fromFolder) {
+      this.#errors.push({ path, message: 'not a file or folder' });
+    }
+  }
+
+  async #folder(dir: string): Promise<void> {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch (err) {
+      this.#errors.push({ path: dir, message: describe(err) });
+      return;
+    }
+    for (const name of names) {
+      if (!name.startsWith('.')) {
+        await this.addPath(join(dir, name), true);
+      }
+    }
   }
 }
 
@@ -192,11 +217,12 @@ export async function expandSourceList(
 
 async function expandInto(paths: readonly string[], now: number, sources: SourceSink): Promise<SourceError[]> {
   const errors: SourceError[] = [];
+  const walk = new Walk(sources, errors);
   for (const p of paths) {
     if (p === '-') {
       sources.push({ kind: 'stdin', path: '-', mtimeMs: now, size: 0 });
     } else {
-      await addPath(p, sources, errors, false);
+      await walk.addPath(p, false);
     }
   }
   return errors;

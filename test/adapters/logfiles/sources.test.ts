@@ -3,6 +3,7 @@
  * a whole run; both the same sources in the same order, whatever their kinds, sizes and times.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,4 +63,43 @@ test('expandSourceList holds what expandSources answers: the same sources, order
   assert.deepEqual(list.sources.slice(0, list.sources.length), array.sources);
   assert.deepEqual(list.errors, array.errors);
   assert.equal(list.errors[0]?.message, 'no such file or folder');
+});
+
+test('a folder is walked in name order, depth first, dot-files and non-logs left out, without holding up the thread', async () => {
+  // More entries than the walk looks at between turns of the event loop (sources.ts PATHS_PER_TURN), in folders.
+  const folder = join(dir, 'walk');
+  const expected: string[] = [];
+  for (const sub of ['b', 'a']) {
+    mkdirSync(join(folder, sub), { recursive: true });
+    for (let i = 0; i < 400; i++) {
+      writeFileSync(join(folder, sub, `n${String(i).padStart(3, '0')}.log`), '');
+    }
+    writeFileSync(join(folder, sub, '.hidden.log'), '');
+    writeFileSync(join(folder, sub, 'core.dmp'), '');
+  }
+  for (const sub of ['a', 'b']) {
+    for (let i = 0; i < 400; i++) {
+      expected.push(join(folder, sub, `n${String(i).padStart(3, '0')}.log`));
+    }
+  }
+  let turns = 0;
+  let counting = true;
+  const count = (): void => {
+    if (counting) {
+      turns++;
+      setImmediate(count);
+    }
+  };
+  setImmediate(count);
+  const fifo = join(dir, 'a-fifo');
+  const { status } = spawnSync('mkfifo', [fifo]);
+  assert.equal(status, 0, 'mkfifo');
+  const { sources, errors } = await expandSourceList([folder, fifo], 0);
+  counting = false;
+  assert.deepEqual(
+    Array.from({ length: sources.length }, (_, i) => sources.pathAt(i)),
+    expected,
+  );
+  assert.deepEqual(errors, [{ path: fifo, message: 'not a file or folder' }]);
+  assert.ok(turns >= 2, `the event loop turned while 800 files were looked at (${turns} turns)`);
 });
