@@ -91,3 +91,23 @@ test('without raw, a Call Bridge record comes back with an empty JSON; a pack wi
   assert.equal(plain.extras.length, 0);
   assert.ok(Object.isFrozen(plain.extras), 'the shared empty extras cannot be written to');
 });
+
+test("a batch's array starts small and grows past the builder's capacity, keeping every record", () => {
+  const builder = new PackedRecordsBuilder({}, 512);
+  for (let i = 0; i < 3; i++) {
+    builder.addWebBridgeStats('cms1', i, i, 0, 0);
+  }
+  // A small file's batch: room for 32 records made, not the 512 a full batch may hold.
+  assert.equal(builder.capacity, 32);
+  assert.equal(builder.take().numbers.length, 3 * 6);
+  for (let i = 0; i < 600; i++) {
+    builder.addWebBridgeStats('cms1', i, i, 0, 0);
+  }
+  assert.ok(builder.capacity >= 600, `grown (${builder.capacity})`);
+  const records = unpackRecords(builder.take());
+  assert.equal(records.length, 600);
+  assert.deepEqual(
+    records.map((r) => r.at),
+    Array.from({ length: 600 }, (_, i) => i),
+  );
+});

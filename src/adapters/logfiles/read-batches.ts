@@ -253,14 +253,24 @@ function scanPlanOf(settings: JoinRefusalSettings): ScanPlan {
 }
 
 const scanPlans = new Map<string, ScanPlan>();
+/**
+ * The plan of a settings object already seen: every source of an analysis shares one, and its key (the patterns
+ * as JSON) cost ~4 µs a source (100,000 small files: 0.39 s).
+ */
+const scanPlansBySettings = new WeakMap<JoinRefusalSettings, ScanPlan>();
 
 function scanPlanFor(settings: JoinRefusalSettings = DEFAULT_JOIN_REFUSAL_SETTINGS): ScanPlan {
+  let plan = scanPlansBySettings.get(settings);
+  if (plan) {
+    return plan;
+  }
   const key = JSON.stringify([settings.patterns, settings.levels]);
-  let plan = scanPlans.get(key);
+  plan = scanPlans.get(key);
   if (!plan) {
     plan = scanPlanOf(settings);
     scanPlans.set(key, plan);
   }
+  scanPlansBySettings.set(settings, plan);
   return plan;
 }
 
@@ -377,8 +387,12 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
   let lastMalformed = 0;
   let lastBytes = 0;
   const take = (): RecordBatch => {
-    const batch = {
-      ...packer.take(),
+    const packed = packer.take();
+    // Its fields named rather than spread: a spread copy of the pack cost ~5 µs a batch (100,000 small files).
+    const batch: RecordBatch = {
+      numbers: packed.numbers,
+      hosts: packed.hosts,
+      extras: packed.extras,
       lines: scanner.counts.lines - lastLines,
       malformed: sink.malformed - lastMalformed,
       bytes: bytes - lastBytes,
