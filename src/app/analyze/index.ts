@@ -16,7 +16,7 @@ import { visitPacked } from '../../core/packed-records.js';
 import type { JoinRefusalSettings } from '../../core/parse/join-refusal.js';
 import { mergeGroups, mergeInGroups } from './merge-groups.js';
 import { assignReaders } from './read-plan.js';
-import { defaultScanWorkers, releaseWarmWorkers, ScanPool } from './scan-pool.js';
+import { defaultScanWorkers, releaseWarmWorkers, SCAN_WORKERS_MIN_FILE_BYTES, ScanPool } from './scan-pool.js';
 import {
   batchRecordsFor,
   readAheadFor,
@@ -47,11 +47,11 @@ export interface AnalyzePathsOptions {
   /** Stdin for `-` (tests). */
   readonly stdin?: Readable;
   /**
-   * Scan worker threads; 0 reads everything in this thread. @default one per core, when two or more files of at
-   * least SCAN_WORKERS_MIN_BYTES in all are given (scan-pool.ts): the workers read and parse whole files while this
-   * thread merges and analyses (with fewer workers than cores it reads its share of the files too: read-plan.ts),
-   * so every core is busy (docs/benchmarks.md). Less input, or a single file, is read in this thread, where workers
-   * would only add their start-up and the hand-over.
+   * Scan worker threads; 0 reads everything in this thread. @default one per core, when two or more files are
+   * given, of which those of 1 MiB or more hold SCAN_WORKERS_MIN_BYTES in all (scan-pool.ts): the workers read and
+   * parse whole files while this thread merges and analyses (with fewer workers than cores it reads its share of
+   * the files too: read-plan.ts), so every core is busy (docs/benchmarks.md). Less input, small files, or a single
+   * file, is read in this thread, where workers would only add their start-up and the hand-over.
    */
   readonly workers?: number;
   /** Records per batch (tests). @default 512, less with many sources (worker-protocol.ts) */
@@ -85,16 +85,19 @@ export async function analyzePaths(
     ...(options.callbridgeNames ? { callbridgeNames: options.callbridgeNames } : {}),
     ...(options.series === undefined ? {} : { series: options.series }),
   });
-  // Bytes in all, and how many sources of each kind.
+  // Bytes in all, those in files large enough for scan workers, and how many sources of each kind.
   let totalBytes = 0;
+  let largeFileBytes = 0;
   const kinds = new Map<LogSourceKind, number>();
   for (let i = 0; i < sources.length; i++) {
-    totalBytes += sources.sizeAt(i);
+    const size = sources.sizeAt(i);
+    totalBytes += size;
+    largeFileBytes += size >= SCAN_WORKERS_MIN_FILE_BYTES ? size : 0;
     kinds.set(sources.kindAt(i), (kinds.get(sources.kindAt(i)) ?? 0) + 1);
   }
   const fileCount = sources.length - (kinds.get('stdin') ?? 0);
   const workerCount = Math.min(
-    options.workers ?? (fileCount >= 2 ? defaultScanWorkers(totalBytes) : 0),
+    options.workers ?? (fileCount >= 2 ? defaultScanWorkers(largeFileBytes) : 0),
     availableParallelism(),
     fileCount,
   );

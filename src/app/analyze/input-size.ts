@@ -8,16 +8,27 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * True once the files at or below `paths` add up to `min` bytes (the walk stops there). Paths that cannot be read
- * (an option's value, a typo) count nothing: the analysis reports them.
+ * Paths looked at, at most, before answering false: the analysis lists its sources anyway, and a folder of 100,000
+ * small files took this walk ~0.8 s only to find that it held no large one.
  */
-export function inputReaches(paths: readonly string[], min: number): boolean {
+export const INPUT_PATHS_LOOKED_AT = 4096;
+
+/**
+ * True once the files of `minFileBytes` or more at or below `paths` add up to `min` bytes (the walk stops there,
+ * or after INPUT_PATHS_LOOKED_AT paths). Paths that cannot be read (an option's value, a typo) count nothing: the
+ * analysis reports them.
+ */
+export function inputReaches(paths: readonly string[], min: number, minFileBytes = 0): boolean {
   let total = 0;
+  let looked = 0;
   const add = (path: string): boolean => {
+    if (++looked > INPUT_PATHS_LOOKED_AT) {
+      return true;
+    }
     try {
       const st = statSync(path);
       if (st.isFile()) {
-        total += st.size;
+        total += st.size >= minFileBytes ? st.size : 0;
       } else if (st.isDirectory()) {
         for (const entry of readdirSync(path)) {
           if (add(join(path, entry))) {
@@ -30,5 +41,6 @@ export function inputReaches(paths: readonly string[], min: number): boolean {
     }
     return total >= min;
   };
-  return paths.some((p) => p !== '-' && add(p));
+  // `add` answers true to stop the walk: enough bytes, or enough paths looked at.
+  return paths.some((p) => p !== '-' && add(p)) && looked <= INPUT_PATHS_LOOKED_AT;
 }

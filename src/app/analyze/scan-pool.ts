@@ -44,12 +44,22 @@ const warm: Worker[] = [];
 export const SCAN_WORKERS_MIN_BYTES = 2 ** 30;
 
 /**
- * Scan workers by default for `totalBytes` of files (several files): one per core from SCAN_WORKERS_MIN_BYTES on,
- * each reading whole files, while the main thread only merges and analyses (read-plan.ts); below it none, the main
- * thread reading everything. `--jobs` chooses otherwise.
+ * Files smaller than this do not count towards SCAN_WORKERS_MIN_BYTES: a worker's gain is on a file's bytes, its
+ * cost on each file (opening it, a message each way, batches cut smaller when thousands are merged at once), and
+ * with small files the cost won. 2 GB on 2 cores, a worker per core against none, medians of alternated runs:
+ * 100,000 files of 20 KB 11.6 against 7.5 s; 10,000 of 200 KB 3.3 against 2.6 s; 2,000 of 1 MB 2.2 against 1.8 s;
+ * 1,000 rotated pieces of 1.5 MB 1.7 against 1.7 s; 4,000 of 2 MB (8 GB) 5.5 against 5.9 s; 1,000 of 8 MB (8 GB) 4.3
+ * against 5.6 s; 20 files of 100 MB 0.95 against 1.3 s.
  */
-export function defaultScanWorkers(totalBytes: number): number {
-  return totalBytes >= SCAN_WORKERS_MIN_BYTES ? availableParallelism() : 0;
+export const SCAN_WORKERS_MIN_FILE_BYTES = 2 ** 20;
+
+/**
+ * Scan workers by default for `largeFileBytes` in files of SCAN_WORKERS_MIN_FILE_BYTES or more (several files):
+ * one per core from SCAN_WORKERS_MIN_BYTES on, each reading whole files, while the main thread only merges and
+ * analyses (read-plan.ts); below it none, the main thread reading everything. `--jobs` chooses otherwise.
+ */
+export function defaultScanWorkers(largeFileBytes: number): number {
+  return largeFileBytes >= SCAN_WORKERS_MIN_BYTES ? availableParallelism() : 0;
 }
 
 /**

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { inputReaches } from '../../../src/app/analyze/input-size.js';
+import { INPUT_PATHS_LOOKED_AT, inputReaches } from '../../../src/app/analyze/input-size.js';
 import { defaultScanWorkers, SCAN_WORKERS_MIN_BYTES } from '../../../src/app/analyze/scan-pool.js';
 import { tempDir } from '../../sim/helpers.js';
 
@@ -25,4 +25,22 @@ test('inputReaches: files and folders below the paths count, unreadable paths an
   assert.equal(inputReaches([join(dir, 'one.log'), join(dir, 'a', 'two.log')], 150), true);
   assert.equal(inputReaches(['-', join(dir, 'missing'), 'UTC'], 1), false);
   assert.equal(inputReaches([], 0), false);
+});
+
+test('inputReaches: files below minFileBytes count nothing; past INPUT_PATHS_LOOKED_AT paths it answers false', (t) => {
+  const dir = tempDir(t, 'wbguard-input-size-');
+  writeFileSync(join(dir, 'large.log'), 'x'.repeat(100));
+  writeFileSync(join(dir, 'small.log'), 'x'.repeat(99));
+  assert.equal(inputReaches([dir], 199, 0), true);
+  assert.equal(inputReaches([dir], 101, 100), false, 'the small file does not count');
+  assert.equal(inputReaches([dir], 100, 100), true);
+  // A folder of more small files than are looked at, then a large one: not reached (the walk gave up first).
+  const many = join(dir, 'many');
+  mkdirSync(many);
+  for (let i = 0; i < INPUT_PATHS_LOOKED_AT; i++) {
+    writeFileSync(join(many, `a${String(i).padStart(5, '0')}.log`), '');
+  }
+  writeFileSync(join(many, 'z-large.log'), 'x'.repeat(100));
+  assert.equal(inputReaches([many], 100, 100), false);
+  assert.equal(inputReaches([join(many, 'z-large.log'), many], 100, 100), true, 'reached before the limit');
 });
