@@ -43,6 +43,59 @@ test('stdin gives the same answer as the file', () => {
   assert.deepEqual(doc.lines, file.lines);
 });
 
+/** The sample uncompressed, in a file of its own. */
+function samplePlain(plain: Buffer): string {
+  const path = join(dir, 'sample-plain.log');
+  writeFileSync(path, plain);
+  return path;
+}
+
+test('a pipe named on the command line is read (/dev/stdin, a FIFO); one inside a folder is passed over', async () => {
+  const file = JSON.parse(wbguard(['analyze', SAMPLE, '--json', '--year', '2026']).stdout);
+  const plain = gunzipSync(readFileSync(SAMPLE));
+  // Through a shell's pipe (Node's own child input is a socket, which /dev/stdin cannot be opened as).
+  const devStdin = spawnSync(
+    'sh',
+    [
+      '-c',
+      'cat "$1" | "$2" --import tsx "$3" analyze /dev/stdin --json --year 2026',
+      'sh',
+      samplePlain(plain),
+      process.execPath,
+      MAIN,
+    ],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+  assert.equal(devStdin.status, 0, devStdin.stderr);
+  assert.deepEqual(JSON.parse(devStdin.stdout).lines, file.lines);
+  // A FIFO, as `analyze <(zcat …)` gives one, written by another process.
+  const folder = join(dir, 'with-fifo');
+  mkdirSync(folder);
+  const fifo = join(folder, 'pipe');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
+  writeFileSync(join(folder, 'plain.log'), plain);
+  const writer = spawn('sh', ['-c', 'cat "$1" > "$2"', 'sh', join(folder, 'plain.log'), fifo]);
+  const viaFifo = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'analyze', fifo, '--json', '--year', '2026']);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+  writer.kill();
+  assert.equal(viaFifo.code, 0, viaFifo.err);
+  assert.deepEqual(JSON.parse(viaFifo.out).lines, file.lines);
+  // In a folder, the FIFO (which nobody writes to now) is not waited for: the folder's file alone is read.
+  const inFolder = wbguard(['analyze', folder, '--json', '--year', '2026']);
+  assert.equal(inFolder.status, 0, inFolder.stderr);
+  assert.deepEqual(JSON.parse(inFolder.stdout).lines, file.lines);
+});
+
 test('--help has an example and exit 0', () => {
   const r = wbguard(['analyze', '--help']);
   assert.equal(r.status, 0);

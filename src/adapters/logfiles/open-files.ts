@@ -124,9 +124,47 @@ function ensureOpen(file: OpenFile): number {
 /** Reads up to `length` bytes of `file` at its position into `into`, opening it if need be; answers the count. */
 export function readOpenFile(file: OpenFile, into: Uint8Array, length: number): number {
   const fd = ensureOpen(file);
-  const n = readSync(fd, into, 0, length, file.stream ? null : file.position);
+  const n = file.stream ? readPipe(fd, into, length) : readSync(fd, into, 0, length, file.position);
   file.position += n;
   return n;
+}
+
+/**
+ * Bytes a read of a pipe asks for at a time. A pipe holds 64 KiB, and larger reads were slower, not faster: 2 GB
+ * piped took 2.4 s to read 1 MiB at a time, 1.3 s 64 KiB at a time (`dd` alike: 1.35 and 1.1 s).
+ */
+const PIPE_READ_BYTES = 64 << 10;
+/** How long to wait for a descriptor in non-blocking mode that has nothing yet, before asking again. */
+const NOTHING_YET_WAIT_MS = 1;
+const waitCell = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Reads a pipe (or a terminal) until `length` bytes or its end, PIPE_READ_BYTES at a time; answers the count (0 at
+ * the end). Waits for data: a descriptor left in non-blocking mode (by another program sharing it) answers EAGAIN
+ * when empty, and is asked again after NOTHING_YET_WAIT_MS, or what was read so far answered.
+ */
+export function readPipe(fd: number, into: Uint8Array, length: number): number {
+  let done = 0;
+  while (done < length) {
+    let n: number;
+    try {
+      n = readSync(fd, into, done, Math.min(PIPE_READ_BYTES, length - done), null);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') {
+        throw err;
+      }
+      if (done > 0) {
+        return done;
+      }
+      Atomics.wait(waitCell, 0, 0, NOTHING_YET_WAIT_MS);
+      continue;
+    }
+    if (n === 0) {
+      break;
+    }
+    done += n;
+  }
+  return done;
 }
 
 /** Closes `file`'s descriptor (reading it again opens it again). */

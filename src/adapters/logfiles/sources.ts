@@ -176,6 +176,10 @@ class Walk {
       if (!(fromFolder && SKIP_EXTENSIONS.test(path))) {
         this.#out.push({ kind: sourceKind(path), path, mtimeMs: st.mtimeMs, size: st.size });
       }
+    } else if (!fromFolder && (st.isFIFO() || st.isCharacterDevice())) {
+      // A pipe named on the command line (`analyze <(zcat …)`, /dev/stdin): read where it stands, to its end
+      // (open-files.ts). In a folder it is passed over: nothing says it would ever end.
+      this.#out.push({ kind: sourceKind(path), path, mtimeMs: st.mtimeMs, size: 0 });
     } else if (!fromFolder) {
       this.#errors.push({ path, message: 'not a file or folder' });
     }

@@ -4,7 +4,7 @@
  * (the same listeners `wbguard run` uses), or log files given with `--logs` (the same readers `analyze` uses).
  * A running daemon holds those addresses; it is asked instead (daemon-source.ts).
  */
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { readBatches } from '../../adapters/logfiles/read-batches.js';
 import { expandSources } from '../../adapters/logfiles/sources.js';
 import { type SyslogListener, startSyslogListener, type Transport } from '../../adapters/syslog/listeners.js';
@@ -188,10 +188,14 @@ export async function readLogs(
   return observation;
 }
 
-/** The whole lines in the first 64 KiB of a file. */
+/** The whole lines in the first 64 KiB of a file (none of a pipe, whose lines are read already). */
 function firstLines(path: string): string[] {
-  const fd = openSync(path, 'r');
+  // Opened without waiting: a pipe named on the command line (`<(zcat …)`) has no writer left to open it for.
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
+    if (!fstatSync(fd).isFile()) {
+      return [];
+    }
     const buf = Buffer.alloc(64 * 1024);
     const n = readSync(fd, buf, 0, buf.length, 0);
     return buf.toString('utf8', 0, n).split('\n').slice(0, -1);

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -65,7 +66,7 @@ test('expandSourceList holds what expandSources answers: the same sources, order
   assert.equal(list.errors[0]?.message, 'no such file or folder');
 });
 
-test('a folder is walked in name order, depth first, dot-files and non-logs left out, without holding up the thread', async () => {
+test('a folder is walked in name order, depth first, dot-files, non-logs and pipes left out, without holding up the thread', async () => {
   // More entries than the walk looks at between turns of the event loop (sources.ts PATHS_PER_TURN), in folders.
   const folder = join(dir, 'walk');
   const expected: string[] = [];
@@ -91,15 +92,29 @@ test('a folder is walked in name order, depth first, dot-files and non-logs left
     }
   };
   setImmediate(count);
+  // A FIFO in a folder is passed over; named, it is read (`analyze <(zcat …)`). A socket is neither file nor pipe.
   const fifo = join(dir, 'a-fifo');
-  const { status } = spawnSync('mkfifo', [fifo]);
-  assert.equal(status, 0, 'mkfifo');
-  const { sources, errors } = await expandSourceList([folder, fifo], 0);
-  counting = false;
-  assert.deepEqual(
-    Array.from({ length: sources.length }, (_, i) => sources.pathAt(i)),
-    expected,
-  );
-  assert.deepEqual(errors, [{ path: fifo, message: 'not a file or folder' }]);
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
+  assert.equal(spawnSync('mkfifo', [join(folder, 'a', 'n999.log')]).status, 0, 'mkfifo');
+  const socketPath = join(dir, 'a-socket');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  try {
+    const { sources, errors } = await expandSourceList([folder, fifo, socketPath], 0);
+    counting = false;
+    assert.deepEqual(
+      Array.from({ length: sources.length }, (_, i) => sources.pathAt(i)),
+      [...expected, fifo],
+    );
+    assert.deepEqual(sources.at(sources.length - 1), {
+      kind: 'plain',
+      path: fifo,
+      mtimeMs: sources.at(sources.length - 1).mtimeMs,
+      size: 0,
+    });
+    assert.deepEqual(errors, [{ path: socketPath, message: 'not a file or folder' }]);
+  } finally {
+    server.close();
+  }
   assert.ok(turns >= 2, `the event loop turned while 800 files were looked at (${turns} turns)`);
 });

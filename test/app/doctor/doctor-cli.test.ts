@@ -4,6 +4,7 @@
  * running daemon holding the syslog address, its API is asked instead of listening.
  */
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -103,6 +104,32 @@ test('--json: the checks and what was observed, without secrets', async (t) => {
   assert.deepEqual(
     [...new Set(doc.checks.map((c) => c.area))],
     ['config', 'state', 'analysis', 'clock', 'syslog', 'api', 'mmp'],
+  );
+});
+
+test('--logs: a pipe named on the command line (`<(cat …)`) is read once, not opened again for its lines', async (t) => {
+  const f = await doctorCluster(t, 1);
+  await f.logsReady();
+  const fifo = join(tempDir(t, 'wbguard-doctor-fifo-'), 'logs.pipe');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
+  // Written once by another process, then closed: opened again, the pipe would wait for a writer for ever.
+  const writer = spawn('sh', ['-c', 'cat "$1"/*.log > "$2"', 'sh', f.logs, fifo]);
+  // Were the pipe opened again, this late writer would be what ended the wait (a hang without it): the doctor must
+  // have answered before it comes.
+  const late = spawn('sh', ['-c', 'sleep 20; exec 3>"$1"; sleep 1', 'sh', fifo]);
+  t.after(() => {
+    writer.kill();
+    late.kill();
+  });
+  const r = await f.doctor(['--logs', fifo, '--json']);
+  assert.equal(late.exitCode, null, 'answered before the late writer opened the pipe');
+  assert.equal(r.code, 0, r.out);
+  const doc = JSON.parse(r.out) as { checks: Array<{ status: string; area: string }>; syslog: { source: string } };
+  assert.equal(doc.syslog.source, 'logs');
+  assert.ok(doc.checks.filter((c) => c.area === 'syslog').length > 0);
+  assert.ok(
+    doc.checks.every((c) => c.status === 'ok'),
+    r.out,
   );
 });
 
