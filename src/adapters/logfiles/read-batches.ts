@@ -32,6 +32,7 @@ import { Slots } from './slots.js';
 import { SortedRuns } from './sorted-runs.js';
 import type { LogSource } from './sources.js';
 import type { StatsLineReader } from './stats-line-kernel.js';
+import { stdinThroughThread } from './stdin-reader.js';
 import { StreamInput } from './stream-input.js';
 
 export interface ReadOptions {
@@ -302,9 +303,8 @@ function makeScanner(
  * times faster than a read stream (measured 0.13 against 1.1 s/GB), it copies nothing, and it runs in a scan worker,
  * off the main thread. Each read takes `size.next` bytes (read-size.ts); yields the bytes read each time.
  */
-function* plainReads(path: string, scanner: CandidateScanner, size: ReadSize): Generator<number> {
+function* plainReads(file: OpenFile, scanner: CandidateScanner, size: ReadSize): Generator<number> {
   // Its descriptor is kept among the thread's open files, closed when too many are open (open-files.ts).
-  const file = new OpenFile(path);
   try {
     for (;;) {
       const space = scanner.space();
@@ -368,21 +368,25 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
   const size = new ReadSize(scanner.chunkBytes, options.readRecords ?? batchSize * BATCHES_PER_READ);
   let bytes = 0;
   const cursor: StreamCursor = { chunk: undefined, at: 0 };
-  const input =
-    source.kind === 'plain'
-      ? undefined
-      : new StreamInput(source, {
-          chunkBytes: options.streamChunkBytes ?? CHUNK_BYTES,
-          probe: options.releaseStreams === true,
-          ...(options.stdin ? { stdin: options.stdin } : {}),
-          onRaw: (n) => {
-            bytes += n;
-          },
-        });
+  const readsFd = source.kind === 'plain';
+  // Standard input is drained by a thread of its own (stdin-reader.ts), unless a stream stands for it (tests).
+  const stdin = options.stdin ?? (source.kind === 'stdin' ? stdinThroughThread() : undefined);
+  const input = readsFd
+    ? undefined
+    : new StreamInput(source, {
+        chunkBytes: options.streamChunkBytes ?? CHUNK_BYTES,
+        probe: options.releaseStreams === true,
+        ...(stdin ? { stdin } : {}),
+        onRaw: (n) => {
+          bytes += n;
+        },
+      });
   if (options.openFiles !== undefined) {
     setOpenFilesBudget(options.openFiles);
   }
-  const reads = input ? streamReads(input, cursor, scanner, size) : plainReads(source.path, scanner, size);
+  const reads = input
+    ? streamReads(input, cursor, scanner, size)
+    : plainReads(new OpenFile(source.path), scanner, size);
   let lastLines = 0;
   let lastMalformed = 0;
   let lastBytes = 0;
@@ -416,7 +420,7 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
       let first = true;
       let before = packer.length;
       for await (const n of reads) {
-        if (source.kind === 'plain') {
+        if (readsFd) {
           bytes += n;
         }
         const added = packer.length - before;

@@ -8,12 +8,27 @@ export interface CliIo {
   readonly stdout: Writable & { isTTY?: boolean; columns?: number };
   readonly stderr: Writable & { isTTY?: boolean; columns?: number };
   readonly stdin: Readable & { isTTY?: boolean };
+  /**
+   * `stdin` is this process' own standard input: `analyze -` then reads its descriptor directly (open-files.ts),
+   * which Node's stream of it must not have been made for (it puts a pipe in non-blocking mode).
+   */
+  readonly stdinIsProcess?: boolean;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
 }
 
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // Made only when a verb asks for it (see stdinIsProcess).
+    get stdin() {
+      return process.stdin;
+    },
+    stdinIsProcess: true,
+    env: process.env,
+    cwd: process.cwd(),
+  };
 }
 
 /** Colour only on a TTY and never with NO_COLOR (https://no-color.org). */

@@ -183,7 +183,8 @@ the HTML report could not be written (the summary is still printed), 2 usage err
           patterns: refusedPatterns ?? configured.patterns,
           levels: refusedLevels ?? configured.levels,
         },
-        stdin: io.stdin,
+        // The process' own standard input is read from its descriptor (faster than Node's stream of it).
+        ...(io.stdinIsProcess ? {} : { stdin: io.stdin }),
         ...(jobs === undefined ? {} : { workers: jobs }),
         // `--json` alone prints the report only: no chart series to build.
         series: !opts.json || opts.html !== undefined,

@@ -1,0 +1,67 @@
+/**
+ * Standard input drained by a thread of its own (stdin-reader.ts): every byte read, in order, whether the pipe is
+ * written in one go or in bursts with pauses, and whether it is in blocking or non-blocking mode (another program,
+ * or Node's own stream of it, may have made it so: reads then answer EAGAIN when it is empty). Real child
+ * processes, real pipes.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const CHILD = new URL('../../helpers/analyze-stdin-child.ts', import.meta.url).pathname;
+
+/** `count` Web Bridge Stats lines, one a second, each with a different connect count. */
+function statsLines(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => {
+    const s = String(i % 60).padStart(2, '0');
+    const m = String(Math.floor(i / 60) % 60).padStart(2, '0');
+    const h = String(Math.floor(i / 3600)).padStart(2, '0');
+    return `Oct  1 ${h}:${m}:${s}.001 user.info cms1 "webbridge": INFO : [DEBUGGING] Stats 1, c:${i}, d:${i}\n`;
+  });
+}
+
+/** Runs the child, writing `parts` into its standard input with `pauseMs` between them; answers its report. */
+async function analyseThroughPipe(args: string[], parts: string[], pauseMs: number) {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  for (const [i, part] of parts.entries()) {
+    if (i > 0) {
+      await sleep(pauseMs);
+    }
+    if (!child.stdin.write(part)) {
+      await new Promise((resolve) => child.stdin.once('drain', resolve));
+    }
+  }
+  child.stdin.end();
+  const code = await Promise.race([exited, sleep(60_000).then(() => 'timeout' as const)]);
+  if (code === 'timeout') {
+    child.kill('SIGKILL');
+  }
+  assert.equal(code, 0, err);
+  return JSON.parse(out) as { lines: { read: number; webbridgeStats: number }; errors: unknown[] };
+}
+
+for (const mode of ['blocking', 'nonblocking'] as const) {
+  test(`standard input in ${mode} mode is read whole, in one go or in bursts`, async () => {
+    // More than a chunk (1 MiB) in all, and a last line cut between two bursts.
+    const lines = statsLines(20_000);
+    const text = lines.join('');
+    const cut = [text.slice(0, 100_000), text.slice(100_000, 1_500_000), text.slice(1_500_000)];
+    const args = mode === 'nonblocking' ? ['--nonblocking'] : [];
+    for (const parts of [[text], cut]) {
+      const { lines: counts, errors } = await analyseThroughPipe(args, parts, 150);
+      assert.deepEqual(errors, []);
+      assert.equal(counts.read, lines.length);
+      assert.equal(counts.webbridgeStats, lines.length, 'every Stats line read, none cut or read twice');
+    }
+  });
+}
