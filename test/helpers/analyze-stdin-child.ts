@@ -1,6 +1,6 @@
 /**
  * Child process for the stdin tests (test/adapters/logfiles/stdin-reader.test.ts): analyses its standard input as
- * `analyze -` does and prints the line counts and errors as JSON. With `--nonblocking` it first makes Node's stream
+ * `analyze -` does and prints the line counts, errors and bytes read as JSON. With `--nonblocking` it first makes Node's stream
  * of its standard input, which puts a pipe in non-blocking mode: the reader then meets EAGAIN whenever the pipe is
  * empty.
  */
@@ -9,5 +9,12 @@ import { analyzePaths } from '../../src/app/analyze/index.js';
 if (process.argv.includes('--nonblocking')) {
   void process.stdin;
 }
-const { report, errors } = await analyzePaths(['-'], { year: 2026, workers: 0 });
-process.stdout.write(JSON.stringify({ lines: report.lines, errors }));
+let bytes = 0;
+const { report, errors } = await analyzePaths(['-'], {
+  year: 2026,
+  workers: 0,
+  onProgress: (done) => {
+    bytes = done;
+  },
+});
+process.stdout.write(JSON.stringify({ lines: report.lines, errors, bytes }));

@@ -9,15 +9,17 @@ import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { STDIN_CHUNK_BYTES, STDIN_CHUNKS_HERE } from '../../../src/adapters/logfiles/stdin-reader.js';
+
 const CHILD = new URL('../../helpers/analyze-stdin-child.ts', import.meta.url).pathname;
 
-/** `count` Web Bridge Stats lines, one a second, each with a different connect count. */
+/** `count` Web Bridge Stats lines from 1 October, one a second, each with a different connect count. */
 function statsLines(count: number): string[] {
+  const two = (n: number) => String(n).padStart(2, '0');
   return Array.from({ length: count }, (_, i) => {
-    const s = String(i % 60).padStart(2, '0');
-    const m = String(Math.floor(i / 60) % 60).padStart(2, '0');
-    const h = String(Math.floor(i / 3600)).padStart(2, '0');
-    return `Oct  1 ${h}:${m}:${s}.001 user.info cms1 "webbridge": INFO : [DEBUGGING] Stats 1, c:${i}, d:${i}\n`;
+    const t = new Date(Date.UTC(2026, 9, 1) + i * 1000);
+    const stamp = `Oct ${String(t.getUTCDate()).padStart(2, ' ')} ${two(t.getUTCHours())}:${two(t.getUTCMinutes())}:${two(t.getUTCSeconds())}.001`;
+    return `${stamp} user.info cms1 "webbridge": INFO : [DEBUGGING] Stats 1, c:${i}, d:${i}\n`;
   });
 }
 
@@ -47,19 +49,22 @@ async function analyseThroughPipe(args: string[], parts: string[], pauseMs: numb
     child.kill('SIGKILL');
   }
   assert.equal(code, 0, err);
-  return JSON.parse(out) as { lines: { read: number; webbridgeStats: number }; errors: unknown[] };
+  return JSON.parse(out) as { lines: { read: number; webbridgeStats: number }; errors: unknown[]; bytes: number };
 }
 
 for (const mode of ['blocking', 'nonblocking'] as const) {
   test(`standard input in ${mode} mode is read whole, in one go or in bursts`, async () => {
-    // More than a chunk (1 MiB) in all, and a last line cut between two bursts.
-    const lines = statsLines(20_000);
+    // More than the chunks read before the reading thread starts (stdin-reader.ts: 8 of 1 MiB), bursts cut inside
+    // lines, one of them across the hand-over to the thread.
+    const lines = statsLines(140_000);
     const text = lines.join('');
-    const cut = [text.slice(0, 100_000), text.slice(100_000, 1_500_000), text.slice(1_500_000)];
+    assert.ok(text.length > (STDIN_CHUNKS_HERE + 2) * STDIN_CHUNK_BYTES, `${text.length} bytes`);
+    const cut = [text.slice(0, 100_000), text.slice(100_000, 8_500_000), text.slice(8_500_000)];
     const args = mode === 'nonblocking' ? ['--nonblocking'] : [];
     for (const parts of [[text], cut]) {
-      const { lines: counts, errors } = await analyseThroughPipe(args, parts, 150);
+      const { lines: counts, errors, bytes } = await analyseThroughPipe(args, parts, 150);
       assert.deepEqual(errors, []);
+      assert.equal(bytes, Buffer.byteLength(text), 'every byte read once');
       assert.equal(counts.read, lines.length);
       assert.equal(counts.webbridgeStats, lines.length, 'every Stats line read, none cut or read twice');
     }
