@@ -8,6 +8,7 @@ import { after, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { writeSample } from '../../bench/make-sample.js';
 import { MERGE_WIDTH } from '../../src/app/analyze/merge-groups.js';
+import { run } from '../helpers/run.js';
 
 const MAIN = new URL('../../src/app/cli/main.ts', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'wbguard-sample-'));
@@ -75,21 +76,12 @@ test('a pipe named on the command line is read (/dev/stdin, a FIFO); one inside 
   assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
   writeFileSync(join(folder, 'plain.log'), plain);
   const writer = spawn('sh', ['-c', 'cat "$1" > "$2"', 'sh', join(folder, 'plain.log'), fifo]);
-  const viaFifo = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'analyze', fifo, '--json', '--year', '2026']);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      err += c.toString();
-    });
-    child.on('close', (code) => resolve({ code, out, err }));
+  const viaFifo = await run(process.execPath, ['--import', 'tsx', MAIN, 'analyze', fifo, '--json', '--year', '2026'], {
+    timeoutMs: 60_000,
   });
   writer.kill();
-  assert.equal(viaFifo.code, 0, viaFifo.err);
-  assert.deepEqual(JSON.parse(viaFifo.out).lines, file.lines);
+  assert.equal(viaFifo.status, 0, viaFifo.stderr);
+  assert.deepEqual(JSON.parse(viaFifo.stdout).lines, file.lines);
   // In a folder, the FIFO (which nobody writes to now) is not waited for: the folder's file alone is read.
   const inFolder = wbguard(['analyze', folder, '--json', '--year', '2026']);
   assert.equal(inFolder.status, 0, inFolder.stderr);

@@ -12,7 +12,14 @@ export interface RunResult {
 export function run(
   cmd: string,
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string | Buffer; cwd?: string } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    /** Written to its standard input, then closed: in one go, or part by part with `pauseMs` between them. */
+    input?: string | Buffer | ReadonlyArray<string | Buffer>;
+    pauseMs?: number;
+    cwd?: string;
+  } = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
@@ -40,6 +47,23 @@ export function run(
     child.stdin.on('error', () => {
       // a program that does not read its input closes the pipe early
     });
-    child.stdin.end(options.input ?? '');
+    void writeInput(child.stdin, options.input ?? '', options.pauseMs ?? 0);
   });
+}
+
+async function writeInput(
+  stdin: NodeJS.WritableStream,
+  input: string | Buffer | ReadonlyArray<string | Buffer>,
+  pauseMs: number,
+): Promise<void> {
+  const parts = typeof input === 'string' || Buffer.isBuffer(input) ? [input] : input;
+  for (const [i, part] of parts.entries()) {
+    if (i > 0) {
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+    if (!stdin.write(part)) {
+      await new Promise((resolve) => stdin.once('drain', resolve));
+    }
+  }
+  stdin.end();
 }

@@ -5,11 +5,10 @@
  * processes, real pipes.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 import { STDIN_CHUNK_BYTES, STDIN_CHUNKS_HERE } from '../../../src/adapters/logfiles/stdin-reader.js';
+import { run } from '../../helpers/run.js';
 
 const CHILD = new URL('../../helpers/analyze-stdin-child.ts', import.meta.url).pathname;
 
@@ -25,31 +24,17 @@ function statsLines(count: number): string[] {
 
 /** Runs the child, writing `parts` into its standard input with `pauseMs` between them; answers its report. */
 async function analyseThroughPipe(args: string[], parts: string[], pauseMs: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c: Buffer) => {
-    out += c.toString();
+  const r = await run(process.execPath, ['--import', 'tsx', CHILD, ...args], {
+    input: parts,
+    pauseMs,
+    timeoutMs: 60_000,
   });
-  child.stderr.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  for (const [i, part] of parts.entries()) {
-    if (i > 0) {
-      await sleep(pauseMs);
-    }
-    if (!child.stdin.write(part)) {
-      await new Promise((resolve) => child.stdin.once('drain', resolve));
-    }
-  }
-  child.stdin.end();
-  const code = await Promise.race([exited, sleep(60_000).then(() => 'timeout' as const)]);
-  if (code === 'timeout') {
-    child.kill('SIGKILL');
-  }
-  assert.equal(code, 0, err);
-  return JSON.parse(out) as { lines: { read: number; webbridgeStats: number }; errors: unknown[]; bytes: number };
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as {
+    lines: { read: number; webbridgeStats: number };
+    errors: unknown[];
+    bytes: number;
+  };
 }
 
 for (const mode of ['blocking', 'nonblocking'] as const) {
