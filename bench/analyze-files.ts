@@ -72,10 +72,10 @@ function statsOnlyOf(sources: readonly string[], to: string): string {
  * Each of `sources` cut at line ends into `pieces` consecutive pieces, each gzipped (level 1), in `dir` (made once):
  * a folder of rotated compressed logs, whose pieces of one node follow each other in time.
  */
-function rotatedPiecesOf(sources: readonly string[], pieces: number, dir: string): string[] {
+function rotatedPiecesOf(sources: readonly string[], pieces: number, dir: string, gzip = true): string[] {
   const done = join(dir, '.complete');
   const names = sources.flatMap((_, i) =>
-    Array.from({ length: pieces }, (_, k) => join(dir, `n${i}.log.${pieces - k}.gz`)),
+    Array.from({ length: pieces }, (_, k) => join(dir, `n${i}.log.${pieces - k}${gzip ? '.gz' : ''}`)),
   );
   if (!existsSync(done)) {
     rmSync(dir, { recursive: true, force: true });
@@ -87,7 +87,8 @@ function rotatedPiecesOf(sources: readonly string[], pieces: number, dir: string
         const aim = Math.round(((k + 1) * text.length) / pieces);
         const nl = k === pieces - 1 ? text.length : text.indexOf(10, aim);
         const to = nl === -1 ? text.length : Math.min(text.length, nl + 1);
-        writeFileSync(names[i * pieces + k] as string, gzipSync(text.subarray(from, to), { level: 1 }));
+        const piece = text.subarray(from, to);
+        writeFileSync(names[i * pieces + k] as string, gzip ? gzipSync(piece, { level: 1 }) : piece);
         from = to;
       }
     });
@@ -251,6 +252,13 @@ export function benchAnalyzeFiles(corpusDir: string, runs = 2): FilesRun[] {
     // Past 256 sources each group's records go through the temporary file, and the final merge holds a batch of
     // each group (merge-groups.ts groupBatchRecords); each source's description is held for the whole run.
     set('100000 files at once, each 20 KB (prefixes of the 10, 10,000 times over)', prefixes(0.02), 10_000, 2),
+    // The same bytes as the 10 files, as a syslog server's rotated pieces: compare its time with the first set's.
+    set(
+      '1000 rotated plain pieces (the 10 files cut in 100 consecutive pieces each)',
+      rotatedPiecesOf(full, 100, join(root, 'rotated-plain'), false),
+      1,
+      1.55,
+    ),
   ];
   const out: FilesRun[] = [];
   for (const [i, set] of sets.entries()) {
