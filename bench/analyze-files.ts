@@ -33,7 +33,8 @@ export interface FilesRun {
   label: string;
   files: number;
   gigabytes: number;
-  seconds: number;
+  /** Wall-clock seconds of each run. */
+  seconds: number[];
   maxRssMb: number[];
 }
 
@@ -265,13 +266,13 @@ export function benchAnalyzeFiles(corpusDir: string, runs = 2): FilesRun[] {
     const dir = join(root, `set-${i}`);
     linkSet(dir, set.sources, set.copies);
     const rss: number[] = [];
-    let seconds = 0;
+    const seconds: number[] = [];
     for (let r = 0; r < runs; r++) {
       const run = timed(process.execPath, [CLI, 'analyze', '--json', dir]);
       rss.push(run.maxRssMb);
-      seconds = run.seconds;
+      seconds.push(run.seconds);
     }
-    console.error(`${set.label}: ${rss.join(', ')} MB`);
+    console.error(`${set.label}: ${rss.join(', ')} MB, ${seconds.join(', ')} s`);
     out.push({
       label: set.label,
       files: set.sources.length * set.copies,

@@ -90,11 +90,11 @@ if (!only || only === 'analyze-files') {
     '',
     '## analyze: peak RSS with many files at once',
     '',
-    '| input | files | peak RSS (each run) | goal < 200 MB |',
-    '|---|---|---|---|',
+    '| input | files | peak RSS (each run) | goal < 200 MB | seconds (each run) |',
+    '|---|---|---|---|---|',
     ...runs.map(
       (r) =>
-        `| ${r.label} (${r.gigabytes} GB) | ${r.files} | ${r.maxRssMb.map((m) => `${m} MB`).join(', ')} | ${Math.max(...r.maxRssMb) < 200 ? 'met' : 'NOT met'} |`,
+        `| ${r.label} (${r.gigabytes} GB) | ${r.files} | ${r.maxRssMb.map((m) => `${m} MB`).join(', ')} | ${Math.max(...r.maxRssMb) < 200 ? 'met' : 'NOT met'} | ${r.seconds.join(', ')} |`,
     ),
   );
 }
