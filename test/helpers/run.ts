@@ -18,6 +18,8 @@ export function run(
     /** Written to its standard input, then closed: in one go, or part by part with `pauseMs` between them. */
     input?: string | Buffer | ReadonlyArray<string | Buffer>;
     pauseMs?: number;
+    /** Leave its standard input open after the input (closed when it ends): the program must end by itself. */
+    keepInputOpen?: boolean;
     cwd?: string;
   } = {},
 ): Promise<RunResult> {
@@ -42,12 +44,13 @@ export function run(
     });
     child.on('close', (status) => {
       clearTimeout(timer);
+      child.stdin.destroy();
       resolve({ status, stdout, stderr });
     });
     child.stdin.on('error', () => {
       // a program that does not read its input closes the pipe early
     });
-    void writeInput(child.stdin, options.input ?? '', options.pauseMs ?? 0);
+    void writeInput(child.stdin, options.input ?? '', options.pauseMs ?? 0, options.keepInputOpen === true);
   });
 }
 
@@ -55,6 +58,7 @@ async function writeInput(
   stdin: NodeJS.WritableStream,
   input: string | Buffer | ReadonlyArray<string | Buffer>,
   pauseMs: number,
+  keepOpen: boolean,
 ): Promise<void> {
   const parts = typeof input === 'string' || Buffer.isBuffer(input) ? [input] : input;
   for (const [i, part] of parts.entries()) {
@@ -65,5 +69,7 @@ async function writeInput(
       await new Promise((resolve) => stdin.once('drain', resolve));
     }
   }
-  stdin.end();
+  if (!keepOpen) {
+    stdin.end();
+  }
 }

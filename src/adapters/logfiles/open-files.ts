@@ -124,7 +124,7 @@ function ensureOpen(file: OpenFile): number {
 /** Reads up to `length` bytes of `file` at its position into `into`, opening it if need be; answers the count. */
 export function readOpenFile(file: OpenFile, into: Uint8Array, length: number): number {
   const fd = ensureOpen(file);
-  const n = file.stream ? readPipe(fd, into, length) : readSync(fd, into, 0, length, file.position);
+  const n = file.stream ? readPipe(fd, into, length).bytes : readSync(fd, into, 0, length, file.position);
   file.position += n;
   return n;
 }
@@ -138,12 +138,19 @@ const PIPE_READ_BYTES = 64 << 10;
 const NOTHING_YET_WAIT_MS = 1;
 const waitCell = new Int32Array(new SharedArrayBuffer(4));
 
+/** What a read of a pipe got: `bytes`, and whether its end came (nothing more to ask for). */
+export interface PipeRead {
+  readonly bytes: number;
+  readonly end: boolean;
+}
+
 /**
- * Reads a pipe (or a terminal) until `length` bytes or its end, PIPE_READ_BYTES at a time; answers the count (0 at
- * the end). Waits for data: a descriptor left in non-blocking mode (by another program sharing it) answers EAGAIN
- * when empty, and is asked again after NOTHING_YET_WAIT_MS, or what was read so far answered.
+ * Reads a pipe (or a terminal) until `length` bytes or its end, PIPE_READ_BYTES at a time. Waits for data: a
+ * descriptor left in non-blocking mode (by another program sharing it) answers EAGAIN when empty, and is asked again
+ * after NOTHING_YET_WAIT_MS, or what was read so far answered. The end is said once seen: a terminal's Ctrl-D is
+ * read once, and asked again it would wait for more.
  */
-export function readPipe(fd: number, into: Uint8Array, length: number): number {
+export function readPipe(fd: number, into: Uint8Array, length: number): PipeRead {
   let done = 0;
   while (done < length) {
     let n: number;
@@ -154,17 +161,17 @@ export function readPipe(fd: number, into: Uint8Array, length: number): number {
         throw err;
       }
       if (done > 0) {
-        return done;
+        return { bytes: done, end: false };
       }
       Atomics.wait(waitCell, 0, 0, NOTHING_YET_WAIT_MS);
       continue;
     }
     if (n === 0) {
-      break;
+      return { bytes: done, end: true };
     }
     done += n;
   }
-  return done;
+  return { bytes: done, end: false };
 }
 
 /** Closes `file`'s descriptor (reading it again opens it again). */

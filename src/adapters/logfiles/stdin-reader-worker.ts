@@ -31,13 +31,15 @@ async function drain(chunkBytes: number): Promise<void> {
     }
     // Its own memory, moved to the other thread.
     const chunk = Buffer.allocUnsafeSlow(chunkBytes);
-    const n = readPipe(0, chunk, chunkBytes);
-    if (n === 0) {
+    const { bytes, end } = readPipe(0, chunk, chunkBytes);
+    if (bytes > 0) {
+      credit--;
+      post({ type: 'chunk', bytes: chunk.buffer as ArrayBuffer, length: bytes });
+    }
+    if (end) {
       post({ type: 'end' });
       return;
     }
-    credit--;
-    post({ type: 'chunk', bytes: chunk.buffer as ArrayBuffer, length: n });
   }
 }
 

@@ -37,11 +37,13 @@ export function stdinThroughThread(chunkBytes = STDIN_CHUNK_BYTES): Readable {
 async function* stdinChunks(chunkBytes: number): AsyncGenerator<Buffer> {
   for (let i = 0; i < STDIN_CHUNKS_HERE; i++) {
     const chunk = Buffer.allocUnsafeSlow(chunkBytes);
-    const n = readPipe(0, chunk, chunkBytes);
-    if (n === 0) {
+    const { bytes, end } = readPipe(0, chunk, chunkBytes);
+    if (bytes > 0) {
+      yield chunk.subarray(0, bytes);
+    }
+    if (end) {
       return;
     }
-    yield chunk.subarray(0, n);
   }
   yield* chunksOfThread(chunkBytes);
 }
