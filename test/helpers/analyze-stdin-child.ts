@@ -10,7 +10,10 @@ if (process.argv.includes('--nonblocking')) {
   void process.stdin;
 }
 let bytes = 0;
-const { report, errors } = await analyzePaths(['-'], {
+// `--path P` analyses P instead of `-` (/dev/stdin: the same input, read as a named pipe or terminal).
+const at = process.argv.indexOf('--path');
+const path = at >= 0 ? (process.argv[at + 1] as string) : '-';
+const { report, errors } = await analyzePaths([path], {
   year: 2026,
   workers: 0,
   onProgress: (done) => {

@@ -77,6 +77,8 @@ export class OpenFile {
    * before its end (it could not be opened again at the same place), nor counted in the budget.
    */
   stream = false;
+  /** A stream whose end was read (a terminal asked again after its Ctrl-D would wait for more typing). */
+  ended = false;
 
   constructor(path: string) {
     this.path = path;
@@ -123,8 +125,18 @@ function ensureOpen(file: OpenFile): number {
 
 /** Reads up to `length` bytes of `file` at its position into `into`, opening it if need be; answers the count. */
 export function readOpenFile(file: OpenFile, into: Uint8Array, length: number): number {
+  if (file.ended) {
+    return 0;
+  }
   const fd = ensureOpen(file);
-  const n = file.stream ? readPipe(fd, into, length).bytes : readSync(fd, into, 0, length, file.position);
+  let n: number;
+  if (file.stream) {
+    const read = readPipe(fd, into, length);
+    n = read.bytes;
+    file.ended = read.end;
+  } else {
+    n = readSync(fd, into, 0, length, file.position);
+  }
   file.position += n;
   return n;
 }

@@ -56,21 +56,23 @@ for (const mode of ['blocking', 'nonblocking'] as const) {
   });
 }
 
-test('standard input from a terminal ends at the first Ctrl-D', async () => {
-  // A pseudo-terminal made by `script` (util-linux): the terminal answers Ctrl-D once with an empty read, and asked
-  // again it waits for more typing.
-  const line = statsLines(1)[0] as string;
-  const command = `"${process.execPath}" --import tsx "${CHILD}"`;
-  const r = await run('script', ['-qec', command, '/dev/null'], {
-    input: [line, '\x04'],
-    pauseMs: 1_000,
-    // Left open: were a second Ctrl-D waited for, the child would wait until killed at the time limit.
-    keepInputOpen: true,
-    timeoutMs: 15_000,
+for (const path of ['-', '/dev/stdin']) {
+  test(`standard input from a terminal (${path}) ends at the first Ctrl-D`, async () => {
+    // A pseudo-terminal made by `script` (util-linux): the terminal answers Ctrl-D once with an empty read, and asked
+    // again it waits for more typing.
+    const line = statsLines(1)[0] as string;
+    const command = `"${process.execPath}" --import tsx "${CHILD}" --path ${path}`;
+    const r = await run('script', ['-qec', command, '/dev/null'], {
+      input: [line, '\x04'],
+      pauseMs: 1_000,
+      // Left open: were a second Ctrl-D waited for, the child would wait until killed at the time limit.
+      keepInputOpen: true,
+      timeoutMs: 15_000,
+    });
+    assert.equal(r.status, 0, `ended by one Ctrl-D (${r.stdout} ${r.stderr})`);
+    const report = JSON.parse(r.stdout.slice(r.stdout.indexOf('{"lines"')).trim()) as {
+      lines: { webbridgeStats: number };
+    };
+    assert.equal(report.lines.webbridgeStats, 1);
   });
-  assert.equal(r.status, 0, `ended by one Ctrl-D (${r.stdout} ${r.stderr})`);
-  const report = JSON.parse(r.stdout.slice(r.stdout.indexOf('{"lines"')).trim()) as {
-    lines: { webbridgeStats: number };
-  };
-  assert.equal(report.lines.webbridgeStats, 1);
-});
+}
