@@ -10,6 +10,7 @@
  */
 import { Readable } from 'node:stream';
 import { startModuleWorker } from '../../worker-thread.js';
+import { Mailbox } from './mailbox.js';
 import { readPipe } from './open-files.js';
 import type { FromStdinReader, StdinReaderData, ToStdinReader } from './stdin-reader-protocol.js';
 
@@ -51,25 +52,17 @@ async function* stdinChunks(chunkBytes: number): AsyncGenerator<Buffer> {
 function chunksOfThread(chunkBytes: number): AsyncGenerator<Buffer> {
   const data: StdinReaderData = { chunkBytes };
   const worker = startModuleWorker(import.meta.url, 'stdin-reader-worker', { workerData: data });
-  const arrived: FromStdinReader[] = [];
-  let waiter: ((m: FromStdinReader) => void) | undefined;
-  const deliver = (m: FromStdinReader): void => {
-    if (waiter) {
-      const w = waiter;
-      waiter = undefined;
-      w(m);
-    } else {
-      arrived.push(m);
-    }
-  };
-  worker.on('message', deliver);
-  worker.on('error', (err) => deliver({ type: 'error', message: `standard input's reader failed: ${err.message}` }));
+  const arrived = new Mailbox<FromStdinReader>();
+  worker.on('message', (m: FromStdinReader) => arrived.put(m));
+  worker.on('error', (err) =>
+    arrived.put({ type: 'error', message: `standard input's reader failed: ${err.message}` }),
+  );
   const credit = (chunks: number): void => worker.postMessage({ type: 'credit', chunks } satisfies ToStdinReader);
   async function* chunks(): AsyncGenerator<Buffer> {
     try {
       credit(STDIN_CHUNKS_AHEAD);
       for (;;) {
-        const m = arrived.shift() ?? (await new Promise<FromStdinReader>((resolve) => (waiter = resolve)));
+        const m = await arrived.take();
         if (m.type === 'end') {
           return;
         }

@@ -6,6 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
+import { Mailbox } from '../../adapters/logfiles/mailbox.js';
 import type { BatchFeed } from '../../adapters/logfiles/merge-by-time.js';
 import type { ReadOptions, RecordBatch } from '../../adapters/logfiles/read-batches.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
@@ -90,7 +91,7 @@ type Settled = { kind: 'batch'; batch: RecordBatch } | { kind: 'done' } | { kind
 /** A pool of scan workers, each started when it is given its first source. */
 export class ScanPool {
   readonly #workers: Array<Worker | undefined>;
-  readonly #queues = new Map<number, { items: Settled[]; waiter: ((s: Settled) => void) | undefined }>();
+  readonly #queues = new Map<number, Mailbox<Settled>>();
   #nextId = 0;
 
   constructor(size: number) {
@@ -124,20 +125,14 @@ export class ScanPool {
         : m.type === 'done'
           ? { kind: 'done' }
           : { kind: 'error', message: m.message };
-    if (q.waiter) {
-      const w = q.waiter;
-      q.waiter = undefined;
-      w(settled);
-    } else {
-      q.items.push(settled);
-    }
+    q.put(settled);
   }
 
   /** Reads `source` in worker `index` (0 ≤ index < size), at most `readAhead` batches ahead of the merge. */
   open(source: LogSource, options: Omit<ReadOptions, 'stdin'>, index: number, readAhead = READ_AHEAD): BatchFeed {
     const id = this.#nextId++;
     const worker = this.#worker(index % this.#workers.length);
-    const queue = { items: [] as Settled[], waiter: undefined as ((s: Settled) => void) | undefined };
+    const queue = new Mailbox<Settled>();
     this.#queues.set(id, queue);
     // A compressed source let go after its first batch (read-batches.ts releaseStreams) is read no further until the
     // merge asks for its second: read ahead, its stream would be opened again at once.
@@ -158,7 +153,7 @@ export class ScanPool {
           // The merge has reached this source's later records: from now on, read ahead as any source is.
           worker.postMessage({ type: 'next', id, batches: readAhead } satisfies ToWorker);
         }
-        const settled = queue.items.shift() ?? (await new Promise<Settled>((resolve) => (queue.waiter = resolve)));
+        const settled = await queue.take();
         if (settled.kind === 'batch') {
           // Hand the credit back now, so the worker reads on while this one is merged (not for a first batch read
           // alone: its credit was that one batch).
