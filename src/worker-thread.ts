@@ -1,10 +1,10 @@
 /**
  * @module worker-thread
  * Starts a worker thread on a module that lies beside the caller, for the threads wbguard runs (analyze's scan
- * workers and its reader of standard input, the SQLite store's writer, the UDP syslog receiver). Compiled, the module is plain `.js` (in dist/src, or in
- * the installed bundle, where scripts/bundle.ts makes each such NAME an entry point beside the chunks). Under tsx
- * (development, tests) it is `.ts` and needs tsx's loader, which a worker does not inherit: a tiny bootstrap
- * registers it before importing the module.
+ * workers and its reader of standard input, the SQLite store's writer, the UDP syslog receiver). Compiled, the
+ * module is plain `.js` (in dist/src, or in the installed bundle, where scripts/bundle.ts makes each such NAME an
+ * entry point beside the chunks). Under tsx (development, tests) it is `.ts` and needs tsx's loader, which a worker
+ * does not inherit: a tiny bootstrap registers it before importing the module.
  */
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 

@@ -93,7 +93,8 @@ export async function analyzePaths(
     const size = sources.sizeAt(i);
     totalBytes += size;
     largeFileBytes += size >= SCAN_WORKERS_MIN_FILE_BYTES ? size : 0;
-    kinds.set(sources.kindAt(i), (kinds.get(sources.kindAt(i)) ?? 0) + 1);
+    const kind = sources.kindAt(i);
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
   }
   const fileCount = sources.length - (kinds.get('stdin') ?? 0);
   const workerCount = Math.min(

@@ -9,8 +9,9 @@ export interface CliIo {
   readonly stderr: Writable & { isTTY?: boolean; columns?: number };
   readonly stdin: Readable & { isTTY?: boolean };
   /**
-   * `stdin` is this process' own standard input: `analyze -` then reads its descriptor directly (open-files.ts),
-   * which Node's stream of it must not have been made for (it puts a pipe in non-blocking mode).
+   * `stdin` is this process' own standard input: `analyze -` then reads its descriptor directly
+   * (adapters/logfiles/stdin-reader.ts), which Node's stream of it must not have been made for (it puts a pipe in
+   * non-blocking mode).
    */
   readonly stdinIsProcess?: boolean;
   readonly env: NodeJS.ProcessEnv;

@@ -14,10 +14,10 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const argv = process.argv.slice(2);
-// `analyze` reads a gigabyte or more of large files in scan workers: start them now, so that their start-up overlaps the CLI's own
-// (commander, the verbs: loaded below, not statically, for that reason) instead of following it. The arguments are
-// not parsed yet: every one that is a file or folder counts (an estimate; the analysis decides on the sources it
-// lists and ends the workers it does not use). Below that size no worker is started: on a 2-core machine one
+// `analyze` reads a gigabyte or more of large files in scan workers: start them now, so that their start-up overlaps
+// the CLI's own (commander, the verbs: loaded below, not statically, for that reason) instead of following it. The
+// arguments are not parsed yet: every one that is a file or folder counts (an estimate; the analysis decides on the
+// sources it lists and ends the workers it does not use). Below that size no worker is started: on a 2-core machine one
 // starting beside the main thread costs it time.
 if (argv[0] === 'analyze' && !argv.includes('--jobs')) {
   const [{ inputReaches }, pool] = await Promise.all([
