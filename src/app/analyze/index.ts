@@ -23,6 +23,7 @@ import {
   readRecordsFor,
   STREAMS_HELD_OPEN,
   streamChunkBytesFor,
+  streamsReadAtOnce,
 } from './worker-protocol.js';
 
 export interface AnalyzePathsOptions {
@@ -110,13 +111,14 @@ export async function analyzePaths(
   // inflated one; of them, `.gz` files can be let go after their first batch and opened again.
   const streams = sources.length - (kinds.get('plain') ?? 0);
   const gzipFiles = kinds.get('gzip') ?? 0;
+  const releaseStreams = gzipFiles > STREAMS_HELD_OPEN;
   const readOptions: Omit<ReadOptions, 'stdin'> = {
     ...(options.year === undefined ? {} : { year: options.year }),
     timeZone: options.timeZone ?? 'UTC',
     batchSize: options.batchSize ?? batchRecordsFor(width),
     ...(options.batchSize === undefined ? { readRecords: readRecordsFor(width) } : {}),
-    streamChunkBytes: streamChunkBytesFor(streams),
-    ...(gzipFiles > STREAMS_HELD_OPEN ? { releaseStreams: true } : {}),
+    streamChunkBytes: streamChunkBytesFor(streamsReadAtOnce(streams, gzipFiles, releaseStreams)),
+    ...(releaseStreams ? { releaseStreams: true } : {}),
     // Plain files' descriptors: each thread reading keeps a share of the process' limit open (open-files.ts).
     openFiles: openFilesPerThread(workerCount + 1),
     // The analysis never reads a Call Bridge's whole STATS JSON: not carried (nor cloned between threads).

@@ -11,7 +11,12 @@ import { PassThrough } from 'node:stream';
 import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { LogSource } from '../../../src/adapters/logfiles/sources.js';
-import { PROBES_AT_ONCE, StreamInput, streamsOpenInThread } from '../../../src/adapters/logfiles/stream-input.js';
+import {
+  PROBE_CHUNK_BYTES,
+  PROBES_AT_ONCE,
+  StreamInput,
+  streamsOpenInThread,
+} from '../../../src/adapters/logfiles/stream-input.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wbguard-stream-input-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -96,6 +101,23 @@ test('first openings of streams to be let go wait for one of a few slots; stdin 
   assert.equal(first?.toString(), 'one line\n');
   assert.equal(await fromStdin.next(), undefined, 'read on, not from the start');
   fromStdin.close();
+});
+
+test('probed for its first batch a stream inflates small chunks, and its own size once taken up again', async () => {
+  assert.ok(text.length > 3 * PROBE_CHUNK_BYTES);
+  const input = new StreamInput(source, { chunkBytes: 2 * PROBE_CHUNK_BYTES, onRaw: () => {}, probe: true });
+  const first = await input.next();
+  assert.ok(first && first.length <= PROBE_CHUNK_BYTES, `first chunk of ${first?.length} bytes`);
+  const out = [Buffer.from(first.subarray(0, 100))];
+  input.release(first.length - 100);
+  const lengths: number[] = [];
+  for (let chunk = await input.next(); chunk; chunk = await input.next()) {
+    lengths.push(chunk.length);
+    out.push(Buffer.from(chunk));
+  }
+  input.close();
+  assert.ok(Math.max(...lengths) > PROBE_CHUNK_BYTES, `later chunks of ${lengths.join(', ')} bytes`);
+  assert.ok(Buffer.concat(out).equals(text));
 });
 
 test('a file replaced while let go (rotated meanwhile) is refused by name when taken up again', async () => {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BATCHES_PER_READ } from '../../../src/adapters/logfiles/read-size.js';
+import { PROBES_AT_ONCE, STREAMS_HELD_AT_ONCE } from '../../../src/adapters/logfiles/stream-input.js';
 import {
   batchRecordsFor,
   READ_AHEAD,
@@ -12,6 +13,7 @@ import {
   readAheadFor,
   readRecordsFor,
   streamChunkBytesFor,
+  streamsReadAtOnce,
 } from '../../../src/app/analyze/worker-protocol.js';
 
 test('compressed sources read smaller chunks as they grow in number, within bounds', () => {
@@ -25,6 +27,17 @@ test('compressed sources read smaller chunks as they grow in number, within boun
   for (const n of [1, 2, 5, 10, 20, 40, 64]) {
     assert.ok(n * streamChunkBytesFor(n) <= 4 << 20, `${n} sources`);
   }
+});
+
+test('.gz files let go after their first batch get chunks sized for those a thread reads at once', () => {
+  const atOnce = STREAMS_HELD_AT_ONCE + PROBES_AT_ONCE;
+  assert.equal(streamsReadAtOnce(1_000, 1_000, true), atOnce);
+  assert.equal(streamsReadAtOnce(1_010, 1_000, true), atOnce + 10, 'archives and stdin besides');
+  assert.equal(streamsReadAtOnce(10, 10, true), 10);
+  assert.equal(streamsReadAtOnce(1_000, 1_000, false), 1_000, 'not let go: every one held');
+  // Larger chunks than the floor for 1,000 rotated pieces, within the total.
+  const chunk = streamChunkBytesFor(streamsReadAtOnce(1_000, 1_000, true));
+  assert.ok(chunk > 64 << 10 && atOnce * chunk <= 4 << 20, `${chunk} bytes`);
 });
 
 test('records a read may add: four batches with few sources, one batch with many, their total flat between', () => {
