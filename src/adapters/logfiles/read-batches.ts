@@ -386,7 +386,7 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
   }
   const reads = input
     ? streamReads(input, cursor, scanner, size)
-    : plainReads(new OpenFile(source.path), scanner, size);
+    : plainReads(new OpenFile(source.path, source.size), scanner, size);
   let lastLines = 0;
   let lastMalformed = 0;
   let lastBytes = 0;

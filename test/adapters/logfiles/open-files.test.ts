@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -82,6 +82,28 @@ test('a file replaced while closed is refused, named; one left alone reads on', 
   writeFileSync(a, 'a new file\n');
   assert.throws(() => readOpenFile(rotating, into, 6), /rotating\.log was replaced while it was being read/);
   closeOpenFile(other);
+});
+
+test('a short read at the size a file was listed with is its end; below that size it reads on', () => {
+  const path = join(dir, 'growing.log');
+  writeFileSync(path, 'line\n');
+  const into = Buffer.alloc(64);
+  const listed = new OpenFile(path, 5);
+  assert.equal(readOpenFile(listed, into, 64), 5);
+  assert.equal(listed.ended, true);
+  appendFileSync(path, 'written after it was listed\n');
+  assert.equal(readOpenFile(listed, into, 64), 0, 'its end, as listed: not read again');
+  closeOpenFile(listed);
+  // Listed larger than it is now (cut meanwhile), or with no size: read until a read answers nothing.
+  writeFileSync(path, 'line\n');
+  for (const file of [new OpenFile(path, 100), new OpenFile(path)]) {
+    assert.equal(readOpenFile(file, into, 64), 5);
+    assert.equal(file.ended, false);
+    appendFileSync(path, 'more\n');
+    assert.equal(readOpenFile(file, into, 64), 5);
+    closeOpenFile(file);
+    writeFileSync(path, 'line\n');
+  }
 });
 
 test('a pipe is read where it stands and never closed to make room', async () => {
