@@ -103,7 +103,11 @@ export class ScanPool {
     if (!w) {
       w = warm.shift() ?? startWorker();
       w.ref();
-      w.on('message', (m: FromWorker) => this.#deliver(m));
+      w.on('message', (messages: FromWorker[]) => {
+        for (const m of messages) {
+          this.#deliver(m);
+        }
+      });
       w.on('error', (err) => {
         for (const id of this.#queues.keys()) {
           this.#deliver({ type: 'error', id, message: `scan worker failed: ${err.message}` });

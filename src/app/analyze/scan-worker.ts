@@ -17,9 +17,32 @@ interface Running {
 const running = new Map<number, Running>();
 const port = parentPort;
 
+/**
+ * What this turn of the event loop has to say, posted in one message at the next turn. Each message costs both
+ * threads a structured clone and a wake-up (~40 µs a batch in a worker's profile): with many small sources (1,000
+ * rotated pieces, each read a batch at a time, one source after another in the same turn) one message per batch
+ * took those pieces 1.97 s against 1.80 s now, 1,000 files of 8 MB 5.1 against 4.8 s (medians of 5 and 3
+ * alternated runs); with few sources a message holds one batch, as before (2 GB: 1.38 s either way).
+ */
+const outbox: FromWorker[] = [];
+const moved: ArrayBuffer[] = [];
+let flushing = false;
+
+function flush(): void {
+  flushing = false;
+  port?.postMessage(outbox.splice(0), moved.splice(0));
+}
+
 function post(message: FromWorker): void {
   // A batch's numbers are moved to the main thread, not copied.
-  port?.postMessage(message, message.type === 'batch' ? [message.batch.numbers.buffer] : []);
+  outbox.push(message);
+  if (message.type === 'batch') {
+    moved.push(message.batch.numbers.buffer as ArrayBuffer);
+  }
+  if (!flushing) {
+    flushing = true;
+    setImmediate(flush);
+  }
 }
 
 async function run(id: number, source: LogSource, options: ReadOptions): Promise<void> {

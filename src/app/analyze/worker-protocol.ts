@@ -97,6 +97,7 @@ export type ToWorker =
   /** The merge took `batches` more of this source's batches: the worker may read that many further ahead. */
   | { type: 'next'; id: number; batches: number };
 
+/** What a worker says of one source. A worker posts them in arrays: those of one turn of its event loop together. */
 export type FromWorker =
   | { type: 'batch'; id: number; batch: RecordBatch }
   | { type: 'done'; id: number }
