@@ -7,7 +7,12 @@ import { PassThrough } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { CandidateScanner } from '../../../src/adapters/logfiles/candidate-scanner.js';
-import { type RecordBatch, readBatches } from '../../../src/adapters/logfiles/read-batches.js';
+import {
+  ARCHIVES_AT_ONCE,
+  archiveChunkBytesFor,
+  type RecordBatch,
+  readBatches,
+} from '../../../src/adapters/logfiles/read-batches.js';
 import { FIRST_READ_BYTES, MIN_READ_BYTES } from '../../../src/adapters/logfiles/read-size.js';
 import { spilledBatches, spillFileOpen } from '../../../src/adapters/logfiles/record-spill.js';
 import { RUN_RECORDS } from '../../../src/adapters/logfiles/sorted-runs.js';
@@ -392,4 +397,13 @@ test('an archive of more records than a run: sorted through temporary files, the
   } finally {
     rmSync(own, { recursive: true, force: true });
   }
+});
+
+test("archives' inflaters share a budget between the archives every thread reads at once, 16 KiB each at least", () => {
+  assert.equal(archiveChunkBytesFor(1), 128 << 10, 'one thread: 4 archives at once');
+  assert.ok(archiveChunkBytesFor(3) < archiveChunkBytesFor(1));
+  for (const threads of [1, 2, 3, 4, 8]) {
+    assert.ok(threads * ARCHIVES_AT_ONCE * archiveChunkBytesFor(threads) <= 512 << 10, `${threads} threads`);
+  }
+  assert.equal(archiveChunkBytesFor(64), 16 << 10, "never below zlib's default");
 });
