@@ -122,6 +122,7 @@ export async function analyzePaths(
     // Plain files' descriptors: each thread reading keeps a share of the process' limit open (open-files.ts).
     openFiles: openFilesPerThread(workerCount + 1),
     readingThreads: workerCount + 1,
+    archives: (kinds.get('tar') ?? 0) + (kinds.get('tar-gzip') ?? 0),
     // The analysis never reads a Call Bridge's whole STATS JSON: not carried (nor cloned between threads).
     raw: false,
     ...(options.joinRefusal ? { joinRefusal: options.joinRefusal } : {}),

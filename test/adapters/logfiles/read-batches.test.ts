@@ -399,11 +399,16 @@ test('an archive of more records than a run: sorted through temporary files, the
   }
 });
 
-test("archives' inflaters share a budget between the archives every thread reads at once, 16 KiB each at least", () => {
+test("archives' inflaters share a budget between the archives read at once, 16 KiB each at least", () => {
   assert.equal(archiveChunkBytesFor(1), 128 << 10, 'one thread: 4 archives at once');
   assert.ok(archiveChunkBytesFor(3) < archiveChunkBytesFor(1));
   for (const threads of [1, 2, 3, 4, 8]) {
     assert.ok(threads * ARCHIVES_AT_ONCE * archiveChunkBytesFor(threads) <= 512 << 10, `${threads} threads`);
   }
   assert.equal(archiveChunkBytesFor(64), 16 << 10, "never below zlib's default");
+  // Fewer archives than a thread reads at once: each has a larger share.
+  assert.equal(archiveChunkBytesFor(1, 1), 512 << 10, 'one bundle alone');
+  assert.equal(archiveChunkBytesFor(2, 2), 256 << 10);
+  assert.equal(archiveChunkBytesFor(1, 60), archiveChunkBytesFor(1));
+  assert.equal(archiveChunkBytesFor(3, 0), 512 << 10, 'no archive: nothing shared');
 });
