@@ -33,7 +33,7 @@ import { SortedRuns } from './sorted-runs.js';
 import type { LogSource } from './sources.js';
 import type { StatsLineReader } from './stats-line-kernel.js';
 import { stdinThroughThread } from './stdin-reader.js';
-import { StreamInput } from './stream-input.js';
+import { PROBE_CHUNK_BYTES, StreamInput } from './stream-input.js';
 
 export interface ReadOptions {
   /** Year for BSD stamps; default: the file's (or tar entry's) modification year. */
@@ -78,6 +78,11 @@ export interface ReadOptions {
   readonly readingThreads?: number;
   /** Archives among the sources read: with fewer than the threads read at once, each inflater has a larger share. */
   readonly archives?: number;
+  /**
+   * With releaseStreams, compressed sources of at most this many bytes of their own are read to their end at once
+   * instead of being let go after their first batch (tests). @default 1 MiB
+   */
+  readonly drainCompressedBytes?: number;
   /** Where stdin comes from (tests pass a stream). @default process.stdin */
   readonly stdin?: Readable;
   /**
@@ -108,6 +113,15 @@ export interface RecordBatch extends PackedRecords {
 const NO_ERRORS: RecordBatch['errors'] = Object.freeze([]);
 
 const DEFAULT_BATCH = 512;
+/**
+ * A compressed source among many (ReadOptions releaseStreams) of at most this many bytes of its own is read to its
+ * end at once (its records kept in the temporary file, record-spill.ts) rather than let go after its first batch
+ * and opened and inflated again when the merge reaches it: each reopening cost a stream's making and a chunk
+ * inflated twice. 1,000 rotated `.gz` pieces of ~160 KB: 5.1 against 4.2 s; 1,000 `.gz` of ~200 KB spanning the
+ * same time: 6.8 against 5.0 s (medians of 3 alternated runs, the same output), peak RSS 126–135 against 143–147 MB.
+ * Its records then go through the temporary file (~1 % of a CMS log's bytes).
+ */
+const DRAIN_COMPRESSED_BYTES = 1 << 20;
 /** Records in a source's first batch (see readLines). */
 const FIRST_BATCH = 32;
 /** Stream chunk size (gzip, tar, stdin) by default. */
@@ -378,11 +392,18 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
   const readsFd = source.kind === 'plain';
   // Standard input is drained by a thread of its own (stdin-reader.ts), unless a stream stands for it (tests).
   const stdin = options.stdin ?? (source.kind === 'stdin' ? stdinThroughThread() : undefined);
+  // A compressed source among many (releaseStreams) is read to its end at once when it is small, its records kept in
+  // the temporary file; a larger one is let go after its first batch and opened again when the merge reaches it.
+  const drainsAtOnce =
+    options.releaseStreams === true &&
+    source.kind === 'gzip' &&
+    source.size <= (options.drainCompressedBytes ?? DRAIN_COMPRESSED_BYTES);
   const input = readsFd
     ? undefined
     : new StreamInput(source, {
         chunkBytes: options.streamChunkBytes ?? CHUNK_BYTES,
         probe: options.releaseStreams === true,
+        ...(options.releaseStreams === true && !drainsAtOnce ? { probeChunkBytes: PROBE_CHUNK_BYTES } : {}),
         ...(stdin ? { stdin } : {}),
         onRaw: (n) => {
           bytes += n;
@@ -416,9 +437,10 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
   };
   // A compressed source to let go after its first batch: its first batch is cut at its first records, so that
   // little is inflated twice.
-  const releasing = options.releaseStreams === true && input?.releasable === true;
-  // Where its batches go when it is read to its end at once (stream-input.ts takeUp): they are yielded after.
-  let spill: RecordSpill | undefined;
+  const releasing = options.releaseStreams === true && input?.releasable === true && !drainsAtOnce;
+  // Where its batches go when it is read to its end at once (drainsAtOnce, or stream-input.ts takeUp): they are
+  // yielded after.
+  let spill: RecordSpill | undefined = drainsAtOnce ? new RecordSpill() : undefined;
   let failure: unknown;
   try {
     try {

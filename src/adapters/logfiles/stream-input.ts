@@ -19,22 +19,24 @@ import { Slots } from './slots.js';
 import type { LogSource } from './sources.js';
 
 export interface StreamInputOptions {
-  /** Bytes read and inflated at a time (at most PROBE_CHUNK_BYTES while probed: see `probe`). */
+  /** Bytes read and inflated at a time (at most probeChunkBytes while probed: see `probe`). */
   readonly chunkBytes: number;
   /** Where stdin comes from. @default process.stdin */
   readonly stdin?: Readable;
   /** Called with the count of the source's own bytes (compressed ones for `.gz`) as they are first read. */
   readonly onRaw: (bytes: number) => void;
   /**
-   * The stream will be let go after the first batch (`release`): it is first opened only when one of this
-   * thread's PROBES_AT_ONCE slots is free, and gives it back when let go or closed; until then it inflates
-   * PROBE_CHUNK_BYTES at a time.
+   * The stream will be let go after the first batch (`release`), or read to its end at once: it is first opened
+   * only when one of this thread's PROBES_AT_ONCE slots is free, and gives it back when let go or closed.
    */
   readonly probe?: boolean;
+  /** Bytes inflated at a time until the stream is first let go (see PROBE_CHUNK_BYTES). @default chunkBytes */
+  readonly probeChunkBytes?: number;
 }
 
 /**
- * Decoded bytes a stream inflates at a time while probed for its first batch, when its chunk is larger. A first
+ * Decoded bytes a stream to be let go inflates at a time while probed for its first batch (read-batches.ts passes
+ * it as probeChunkBytes), when its chunk is larger. A first
  * batch is cut at the source's first records and the stream let go, so what its first chunk held past them is
  * inflated again when the merge reaches the source: with 256 KiB chunks, 1,000 rotated `.gz` pieces inflated a
  * sixth of their bytes twice. Its later chunks are its own size: each chunk costs the thread JavaScript (the
@@ -106,7 +108,8 @@ export class StreamInput {
         this.#slot = probeSlots;
       }
       this.#opened = true;
-      this.#open(probing ? Math.min(PROBE_CHUNK_BYTES, this.#options.chunkBytes) : this.#options.chunkBytes);
+      const { chunkBytes, probeChunkBytes = chunkBytes } = this.#options;
+      this.#open(probing ? Math.min(probeChunkBytes, chunkBytes) : chunkBytes);
     }
     const chunks = this.#chunks as AsyncIterator<Buffer>;
     for (;;) {

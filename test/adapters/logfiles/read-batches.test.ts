@@ -268,13 +268,20 @@ describe('a compressed source taken up past the streams a thread holds', () => {
   const gzipSource = (path: string): LogSource => ({ kind: 'gzip', path, mtimeMs: T0, size: 0 });
 
   /** Every batch's records and counts, and the error that ended the reading, if any. */
-  async function readAll(source: LogSource, releaseStreams: boolean, onBatch: (k: number) => void = () => {}) {
+  async function readAll(
+    source: LogSource,
+    releaseStreams: boolean,
+    onBatch: (k: number) => void = () => {},
+    drainCompressedBytes = -1,
+  ) {
     const records: unknown[] = [];
     let lines = 0;
     let error: string | undefined;
     let k = 0;
+    // Unless said otherwise, no source is small enough to be read to its end at once: let go after its first batch.
+    const options = { batchSize: 16, streamChunkBytes: 16 << 10, releaseStreams, drainCompressedBytes };
     try {
-      for await (const b of readBatches(source, { batchSize: 16, streamChunkBytes: 16 << 10, releaseStreams })) {
+      for await (const b of readBatches(source, options)) {
         records.push(...unpackRecords(b));
         lines += b.lines;
         onBatch(k++);
@@ -328,6 +335,28 @@ describe('a compressed source taken up past the streams a thread holds', () => {
     } finally {
       letGo();
     }
+  });
+
+  test('small among many, read to its end at once: every batch spilled, the stream closed before the first', async () => {
+    const reference = await readAll(gzipSource(wholePath), false);
+    const before = spilledBatches();
+    streamsOpenInThread();
+    const openAtBatch: Array<{ now: number; most: number }> = [];
+    const sized: LogSource = { ...gzipSource(wholePath), size: whole.length };
+    const drained = await readAll(sized, true, () => openAtBatch.push(streamsOpenInThread()), whole.length);
+    assert.deepEqual(drained, reference);
+    assert.equal(spilledBatches() - before, reference.batches, 'every batch spilled');
+    assert.deepEqual(
+      openAtBatch.map((o) => o.now),
+      new Array(reference.batches).fill(0),
+      'its stream closed before its first batch',
+    );
+    assert.equal(openAtBatch[0]?.most, 1, 'one stream opened before the first batch');
+    assert.equal(spillFileOpen(), false);
+    // One byte over the size: let go after its first batch instead, nothing spilled (room left in the thread).
+    const spilled = spilledBatches();
+    assert.deepEqual(await readAll(sized, true, () => {}, whole.length - 1), reference);
+    assert.equal(spilledBatches(), spilled);
   });
 
   test('cut short: what was read before the error is handed on, then the error, as when held open', async () => {

@@ -105,7 +105,12 @@ test('first openings of streams to be let go wait for one of a few slots; stdin 
 
 test('probed for its first batch a stream inflates small chunks, and its own size once taken up again', async () => {
   assert.ok(text.length > 3 * PROBE_CHUNK_BYTES);
-  const input = new StreamInput(source, { chunkBytes: 2 * PROBE_CHUNK_BYTES, onRaw: () => {}, probe: true });
+  const input = new StreamInput(source, {
+    chunkBytes: 2 * PROBE_CHUNK_BYTES,
+    probeChunkBytes: PROBE_CHUNK_BYTES,
+    onRaw: () => {},
+    probe: true,
+  });
   const first = await input.next();
   assert.ok(first && first.length <= PROBE_CHUNK_BYTES, `first chunk of ${first?.length} bytes`);
   const out = [Buffer.from(first.subarray(0, 100))];
