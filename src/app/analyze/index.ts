@@ -59,6 +59,11 @@ export interface AnalyzePathsOptions {
   readonly batchSize?: number;
   /** Sources merged at once, past which they are merged in groups (tests). @default MERGE_WIDTH (merge-groups.ts) */
   readonly mergeWidth?: number;
+  /**
+   * Among many `.gz` files, those of at most this many bytes are read to their end at once (tests; -1: none).
+   * @default 1 MiB (read-batches.ts DRAIN_COMPRESSED_BYTES)
+   */
+  readonly drainCompressedBytes?: number;
   /** Clock for the year of stdin lines. */
   readonly now?: number;
   /** Build the chart series (text and HTML reports); false leaves them empty. @default true */
@@ -119,6 +124,7 @@ export async function analyzePaths(
     ...(options.batchSize === undefined ? { readRecords: readRecordsFor(width) } : {}),
     streamChunkBytes: streamChunkBytesFor(streamsReadAtOnce(streams, gzipFiles, releaseStreams)),
     ...(releaseStreams ? { releaseStreams: true } : {}),
+    ...(options.drainCompressedBytes === undefined ? {} : { drainCompressedBytes: options.drainCompressedBytes }),
     // Plain files' descriptors: each thread reading keeps a share of the process' limit open (open-files.ts).
     openFiles: openFilesPerThread(workerCount + 1),
     readingThreads: workerCount + 1,

@@ -144,10 +144,11 @@ describe('analyzePaths', () => {
     assert.deepEqual(pooled.report, reference.report);
   });
 
-  test('rotated .gz pieces are let go after their first batch and opened again when the merge reaches them', async () => {
+  test('rotated .gz pieces, small ones read to their end at once, larger ones let go after their first batch', async () => {
     // Each node's lines cut into 8 pieces in time order, compressed: 24 sources, only 3 of them spanning the merge's
-    // time at any moment (a folder of rotated logs). Beyond STREAMS_HELD_OPEN compressed sources, each is let go
-    // after its first batch: at most the probes and the pieces the merge is in are open at once.
+    // time at any moment (a folder of rotated logs). Beyond STREAMS_HELD_OPEN compressed sources, each small one is
+    // read to its end when first opened, and each larger one (all of them with drainCompressedBytes -1) let go after
+    // its first batch: at most the probes and the pieces the merge is in are open at once.
     const pieces: string[] = [];
     perNode.forEach((lines, node) => {
       const per = Math.ceil(lines.length / 8);
@@ -159,22 +160,37 @@ describe('analyzePaths', () => {
     });
     assert.ok(pieces.length > STREAMS_HELD_OPEN);
     const reference = await analyzePaths(files, { workers: 0, year: 2026 });
-    streamsOpenInThread();
-    const here = await analyzeWithProgress(pieces, { workers: 0, year: 2026, batchSize: 16 });
-    const open = streamsOpenInThread();
-    assert.equal(open.now, 0);
-    assert.ok(open.most <= PROBES_AT_ONCE + 3, `${open.most} of 24 streams open at once`);
-    assert.deepEqual(here.errors, []);
-    assert.deepEqual(here.report, reference.report);
-    assert.equal(here.bytesDone, here.bytesTotal, 'each compressed byte counted once');
-    assert.equal(
-      here.bytesTotal,
-      pieces.reduce((a, p) => a + statSync(p).size, 0),
-    );
-    // In scan workers: the first batch alone is read until the merge asks for the second.
-    const pooled = await analyzePaths(pieces, { workers: 2, year: 2026, batchSize: 16 });
-    assert.deepEqual(pooled.errors, []);
-    assert.deepEqual(pooled.report, reference.report);
+    for (const drainCompressedBytes of [undefined, -1]) {
+      const how = drainCompressedBytes === undefined ? 'read to their end' : 'let go';
+      streamsOpenInThread();
+      const spilledBefore = spilledBatches();
+      const here = await analyzeWithProgress(pieces, {
+        workers: 0,
+        year: 2026,
+        batchSize: 16,
+        ...(drainCompressedBytes === undefined ? {} : { drainCompressedBytes }),
+      });
+      const open = streamsOpenInThread();
+      assert.equal(open.now, 0);
+      assert.ok(open.most <= PROBES_AT_ONCE + 3, `${open.most} of 24 streams open at once (${how})`);
+      assert.equal(spilledBatches() > spilledBefore, drainCompressedBytes === undefined, `spilled only if ${how}`);
+      assert.deepEqual(here.errors, []);
+      assert.deepEqual(here.report, reference.report, how);
+      assert.equal(here.bytesDone, here.bytesTotal, `each compressed byte counted once (${how})`);
+      assert.equal(
+        here.bytesTotal,
+        pieces.reduce((a, p) => a + statSync(p).size, 0),
+      );
+      // In scan workers: the first batch alone is read until the merge asks for the second.
+      const pooled = await analyzePaths(pieces, {
+        workers: 2,
+        year: 2026,
+        batchSize: 16,
+        ...(drainCompressedBytes === undefined ? {} : { drainCompressedBytes }),
+      });
+      assert.deepEqual(pooled.errors, []);
+      assert.deepEqual(pooled.report, reference.report, `${how}, in scan workers`);
+    }
   });
 
   test('compressed files spanning the same time, more than a thread holds open: drained, spilled, the same report', async () => {
@@ -184,7 +200,8 @@ describe('analyzePaths', () => {
     const reference = await analyzePaths(files, { workers: 0, year: 2026 });
     streamsOpenInThread();
     const spilledBefore = spilledBatches();
-    const here = await analyzeWithProgress(pieces, { workers: 0, year: 2026, batchSize: 4 });
+    // None read to its end when first opened (they are small): held, then drained once the thread holds its share.
+    const here = await analyzeWithProgress(pieces, { workers: 0, year: 2026, batchSize: 4, drainCompressedBytes: -1 });
     const open = streamsOpenInThread();
     assert.equal(open.now, 0);
     assert.ok(open.most <= PROBES_AT_ONCE + STREAMS_HELD_AT_ONCE, `${open.most} of 60 streams open at once`);
@@ -194,9 +211,12 @@ describe('analyzePaths', () => {
     assert.deepEqual(here.report, reference.report);
     assert.equal(here.bytesDone, here.bytesTotal, 'each compressed byte counted once');
     assert.deepEqual(here.merges, [], 'one merge as the sources are read: no final merge to announce');
-    const pooled = await analyzePaths(pieces, { workers: 2, year: 2026, batchSize: 4 });
+    const pooled = await analyzePaths(pieces, { workers: 2, year: 2026, batchSize: 4, drainCompressedBytes: -1 });
     assert.deepEqual(pooled.errors, []);
     assert.deepEqual(pooled.report, reference.report);
+    // By default, small as they are, each is read to its end when first opened: the same report.
+    const drained = await analyzePaths(pieces, { workers: 0, year: 2026, batchSize: 4 });
+    assert.deepEqual(drained.report, reference.report);
   });
 
   test('more sources than are merged at once: merged in groups, one group read at a time, the same report', async () => {
