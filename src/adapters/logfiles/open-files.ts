@@ -43,33 +43,31 @@ export function openFilesPerThread(threads: number, limit = openFilesLimit()): n
 export interface FileIdentity {
   readonly dev: number;
   readonly ino: number;
-  /** A regular file (not a pipe or a device). */
-  readonly isFile: boolean;
-}
-
-/**
- * Opens `path` for reading; when `known` is given, checks that it is still that file (its device and inode): a file
- * rotated between two reads would otherwise be read from the middle of another. Answers the descriptor and what it
- * is; throws, naming the path, when it was replaced.
- */
-export function openSameFile(path: string, known: FileIdentity | undefined): { fd: number; identity: FileIdentity } {
-  const fd = openSync(path, 'r');
-  try {
-    const st = fstatSync(fd);
-    if (known !== undefined && (st.dev !== known.dev || st.ino !== known.ino)) {
-      throw new Error(`${path} was replaced while it was being read (rotated?): read it again`);
-    }
-    return { fd, identity: known ?? { dev: st.dev, ino: st.ino, isFile: st.isFile() } };
-  } catch (err) {
-    closeSync(fd);
-    throw err;
-  }
 }
 
 /** The identity of the file open on `fd`. */
 function identityOf(fd: number): FileIdentity {
   const st = fstatSync(fd);
-  return { dev: st.dev, ino: st.ino, isFile: st.isFile() };
+  return { dev: st.dev, ino: st.ino };
+}
+
+/**
+ * Opens `path` for reading; when `known` is given, checks that it is still that file (its device and inode): a file
+ * rotated between two reads would otherwise be read from the middle of another. Answers the descriptor and which
+ * file it is; throws, naming the path, when it was replaced.
+ */
+export function openSameFile(path: string, known: FileIdentity | undefined): { fd: number; identity: FileIdentity } {
+  const fd = openSync(path, 'r');
+  try {
+    const identity = identityOf(fd);
+    if (known !== undefined && (identity.dev !== known.dev || identity.ino !== known.ino)) {
+      throw new Error(`${path} was replaced while it was being read (rotated?): read it again`);
+    }
+    return { fd, identity: known ?? identity };
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
 }
 
 /**
