@@ -104,7 +104,7 @@ export async function analyzePaths(
   }
   const fileCount = sources.length - (kinds.get('stdin') ?? 0);
   const workerCount = Math.min(
-    options.workers ?? (fileCount >= 2 ? defaultScanWorkers(largeFileBytes) : 0),
+    options.workers ?? defaultScanWorkers(largeFileBytes, fileCount),
     availableParallelism(),
     fileCount,
   );

@@ -14,12 +14,13 @@ import { join } from 'node:path';
 export const INPUT_PATHS_LOOKED_AT = 4096;
 
 /**
- * True once the files of `minFileBytes` or more at or below `paths` add up to `min` bytes (the walk stops there,
- * or after INPUT_PATHS_LOOKED_AT paths). Paths that cannot be read (an option's value, a typo) count nothing: the
- * analysis reports them.
+ * True once the files of `minFileBytes` or more at or below `paths` add up to `min` bytes, among `minFiles` files
+ * or more of any size (the walk stops there, or after INPUT_PATHS_LOOKED_AT paths). Paths that cannot be read (an
+ * option's value, a typo) count nothing: the analysis reports them.
  */
-export function inputReaches(paths: readonly string[], min: number, minFileBytes = 0): boolean {
+export function inputReaches(paths: readonly string[], min: number, minFileBytes = 0, minFiles = 1): boolean {
   let total = 0;
+  let files = 0;
   let looked = 0;
   const add = (path: string): boolean => {
     if (++looked > INPUT_PATHS_LOOKED_AT) {
@@ -28,6 +29,7 @@ export function inputReaches(paths: readonly string[], min: number, minFileBytes
     try {
       const st = statSync(path);
       if (st.isFile()) {
+        files++;
         total += st.size >= minFileBytes ? st.size : 0;
       } else if (st.isDirectory()) {
         for (const entry of readdirSync(path)) {
@@ -39,7 +41,7 @@ export function inputReaches(paths: readonly string[], min: number, minFileBytes
     } catch {
       // Unreadable or gone: the analysis says so.
     }
-    return total >= min;
+    return total >= min && files >= minFiles;
   };
   // `add` answers true to stop the walk: enough bytes, or enough paths looked at.
   return paths.some((p) => p !== '-' && add(p)) && looked <= INPUT_PATHS_LOOKED_AT;

@@ -54,13 +54,17 @@ export const SCAN_WORKERS_MIN_BYTES = 2 ** 30;
  */
 export const SCAN_WORKERS_MIN_FILE_BYTES = 2 ** 20;
 
+/** Fewest files (stdin aside) read by scan workers by default: a worker reads whole files, so one is read here. */
+export const SCAN_WORKERS_MIN_FILES = 2;
+
 /**
- * Scan workers by default for `largeFileBytes` in files of SCAN_WORKERS_MIN_FILE_BYTES or more (several files):
- * one per core from SCAN_WORKERS_MIN_BYTES on, each reading whole files, while the main thread only merges and
- * analyses (read-plan.ts); below it none, the main thread reading everything. `--jobs` chooses otherwise.
+ * Scan workers by default for `largeFileBytes` in files of SCAN_WORKERS_MIN_FILE_BYTES or more, out of `files`
+ * files: one per core from SCAN_WORKERS_MIN_BYTES on in SCAN_WORKERS_MIN_FILES files or more, each reading whole
+ * files, while the main thread only merges and analyses (read-plan.ts); otherwise none, the main thread reading
+ * everything. `--jobs` chooses otherwise.
  */
-export function defaultScanWorkers(largeFileBytes: number): number {
-  return largeFileBytes >= SCAN_WORKERS_MIN_BYTES ? availableParallelism() : 0;
+export function defaultScanWorkers(largeFileBytes: number, files: number): number {
+  return files >= SCAN_WORKERS_MIN_FILES && largeFileBytes >= SCAN_WORKERS_MIN_BYTES ? availableParallelism() : 0;
 }
 
 /**

@@ -3,13 +3,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { INPUT_PATHS_LOOKED_AT, inputReaches } from '../../../src/app/analyze/input-size.js';
-import { defaultScanWorkers, SCAN_WORKERS_MIN_BYTES } from '../../../src/app/analyze/scan-pool.js';
+import {
+  defaultScanWorkers,
+  SCAN_WORKERS_MIN_BYTES,
+  SCAN_WORKERS_MIN_FILES,
+} from '../../../src/app/analyze/scan-pool.js';
 import { tempDir } from '../../sim/helpers.js';
 
-test('scan workers by default only from SCAN_WORKERS_MIN_BYTES of input', () => {
-  assert.equal(defaultScanWorkers(0), 0);
-  assert.equal(defaultScanWorkers(SCAN_WORKERS_MIN_BYTES - 1), 0);
-  assert.ok(defaultScanWorkers(SCAN_WORKERS_MIN_BYTES) >= 1);
+test('scan workers by default only from SCAN_WORKERS_MIN_BYTES of input in SCAN_WORKERS_MIN_FILES files', () => {
+  assert.equal(SCAN_WORKERS_MIN_FILES, 2);
+  assert.equal(defaultScanWorkers(0, 10), 0);
+  assert.equal(defaultScanWorkers(SCAN_WORKERS_MIN_BYTES - 1, 10), 0);
+  assert.ok(defaultScanWorkers(SCAN_WORKERS_MIN_BYTES, 2) >= 1);
+  assert.equal(defaultScanWorkers(SCAN_WORKERS_MIN_BYTES * 2, 1), 0, 'one file is read in the main thread');
 });
 
 test('inputReaches: files and folders below the paths count, unreadable paths and stdin count nothing', (t) => {
@@ -25,6 +31,20 @@ test('inputReaches: files and folders below the paths count, unreadable paths an
   assert.equal(inputReaches([join(dir, 'one.log'), join(dir, 'a', 'two.log')], 150), true);
   assert.equal(inputReaches(['-', join(dir, 'missing'), 'UTC'], 1), false);
   assert.equal(inputReaches([], 0), false);
+});
+
+test('inputReaches: with minFiles, enough bytes in fewer files is not enough (one file is read in the main thread)', (t) => {
+  const dir = tempDir(t, 'wbguard-input-size-');
+  mkdirSync(join(dir, 'one'));
+  writeFileSync(join(dir, 'one', 'big.log'), 'x'.repeat(100));
+  assert.equal(inputReaches([join(dir, 'one')], 100, 0, 1), true);
+  assert.equal(inputReaches([join(dir, 'one')], 100, 0, 2), false, 'a folder of one file');
+  assert.equal(inputReaches([join(dir, 'one', 'big.log')], 100, 0, 2), false, 'one file named');
+  // A second file of any size makes two: small files are sources all the same (the bytes are counted from large ones).
+  writeFileSync(join(dir, 'one', 'small.log'), 'x');
+  assert.equal(inputReaches([join(dir, 'one')], 100, 50, 2), true);
+  assert.equal(inputReaches([join(dir, 'one', 'big.log'), join(dir, 'one', 'small.log')], 100, 50, 2), true);
+  assert.equal(inputReaches([join(dir, 'one', 'big.log'), '-'], 100, 0, 2), false, 'stdin is not a file');
 });
 
 test('inputReaches: files below minFileBytes count nothing; past INPUT_PATHS_LOOKED_AT paths it answers false', (t) => {
