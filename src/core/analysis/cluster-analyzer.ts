@@ -17,6 +17,7 @@ import {
 } from '../model.js';
 import { BoundedSeries } from './bounded-series.js';
 import { forecastLimit, recommend, round1 } from './forecast.js';
+import { lastOf } from './last-of.js';
 import { LeakSegment, segmentLeakRate, youngSegmentEstimate } from './leak-rate.js';
 import { CallBridgeState, WebBridgeState } from './node-state.js';
 
@@ -136,7 +137,7 @@ export class ClusterAnalyzer {
     if (wb.lowerBound !== null) {
       wb.lowerBound = 0;
     }
-    const last = wb.restarts[wb.restarts.length - 1];
+    const last = lastOf(wb.restarts);
     if (last !== undefined && Math.abs(at - last) <= RESTART_MERGE_MS) {
       // The same restart seen twice (its audit line, its counters' reset), or a second one soon after: counted once,
       // but the leak proven since the first is void all the same.
@@ -207,7 +208,7 @@ export class ClusterAnalyzer {
   }
 
   #trackEpisode(wb: WebBridgeState, at: number, active: number): void {
-    const open = wb.episodes[wb.episodes.length - 1];
+    const open = lastOf(wb.episodes);
     const inEpisode = open !== undefined && open.end === null;
     if (active >= this.#limit && !inEpisode) {
       wb.episodes.push({ start: at, end: null });

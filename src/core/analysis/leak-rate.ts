@@ -16,6 +16,7 @@
  * not a noisy approximation. The line goes through the first and the last of them (or the restart's 0 and the last),
  * when they are at least half an hour apart (youngSegmentEstimate).
  */
+import { lastOf } from './last-of.js';
 
 const DAY_MS = 86_400_000;
 
@@ -63,7 +64,7 @@ export class LeakSegment {
       this.#loadSeen = true;
     }
     const day = Math.floor(t / DAY_MS) * DAY_MS;
-    const last = this.days[this.days.length - 1];
+    const last = lastOf(this.days);
     if (last && last.day === day) {
       if (clusterCma < last.cma || (clusterCma === last.cma && clusterActive <= last.clusterActive)) {
         last.t = t;
@@ -78,7 +79,7 @@ export class LeakSegment {
         this.days.shift();
       }
     }
-    const v = this.days[this.days.length - 1]?.v ?? 0;
+    const v = lastOf(this.days)?.v ?? 0;
     if (v > this.runningMax) {
       this.runningMax = v;
     }

@@ -5,6 +5,7 @@
 import type { LimitEpisode } from '../model.js';
 import { BoundedSeries } from './bounded-series.js';
 import { ConnectLog } from './connect-log.js';
+import { lastOf } from './last-of.js';
 import type { LeakSegment } from './leak-rate.js';
 
 const DAY_MS = 86_400_000;
@@ -49,7 +50,7 @@ export class WebBridgeState {
   }
 
   get segment(): LeakSegment | undefined {
-    return this.segments[this.segments.length - 1];
+    return lastOf(this.segments);
   }
 
   /**
@@ -66,7 +67,7 @@ export class WebBridgeState {
 
   notePeakReal(t: number, real: number): void {
     const day = Math.floor(t / DAY_MS) * DAY_MS;
-    const last = this.realPeaks[this.realPeaks.length - 1];
+    const last = lastOf(this.realPeaks);
     if (last && last.day === day) {
       last.v = Math.max(last.v, real);
       return;
@@ -93,7 +94,7 @@ export class WebBridgeState {
    */
   episodesIso(): LimitEpisode[] {
     const first = this.episodes[0];
-    const last = this.episodes[this.episodes.length - 1];
+    const last = lastOf(this.episodes);
     const key = `${this.episodes.length}:${first?.start}:${last?.start}:${last?.end}`;
     if (key !== this.#isoKey) {
       this.#isoKey = key;
