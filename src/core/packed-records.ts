@@ -89,6 +89,8 @@ export class PackedRecordsBuilder {
   /** The last host added and its index: a source's lines repeat it. */
   #lastHost: string | undefined;
   #lastHostIndex = 0;
+  /** Records in the last batch taken: the next batch's array starts at that size (see #slot). */
+  #lastTaken = 0;
 
   constructor(options: PackOptions = {}, capacity = 64) {
     this.#keepRaw = options.raw ?? true;
@@ -148,6 +150,7 @@ export class PackedRecordsBuilder {
     const n = this.#length * STRIDE;
     // A copy of exactly the records, so that the pack's buffer can be transferred whole.
     const packed = { numbers: this.#numbers.slice(0, n), hosts: this.#hosts, extras: this.#extras ?? NO_EXTRAS };
+    this.#lastTaken = this.#length;
     // Its array is let go and made again at the next record: every source of analyze's merge has a builder, which
     // waits empty between batches, and kept (grown by reads adding a few batches' worth) 4,000 sources held 6–12 KB
     // each for nothing.
@@ -187,10 +190,12 @@ export class PackedRecordsBuilder {
     const o = this.#length * STRIDE;
     if (o + STRIDE > this.#numbers.length) {
       // A batch's array starts at FIRST_RECORDS records, not at its capacity: a small file's batch holds a few
-      // records, and 100,000 such files each had an array of 512 made, zero-filled, for them (~4 µs a batch).
-      const grown = new Float64Array(
-        this.#numbers.length === 0 ? Math.min(this.#initial, FIRST_RECORDS) * STRIDE : this.#numbers.length * 2,
-      );
+      // records, and 100,000 such files each had an array of 512 made, zero-filled, for them (~4 µs a batch). Or at
+      // the last batch's size, up to the capacity: record-dense input (every line a Stats line) fills each batch,
+      // and growing it from 32 made and zero-filled arrays of 32, 64, 128 and 256 records as well (memset was 2 %
+      // of such a run).
+      const first = Math.min(this.#initial, Math.max(FIRST_RECORDS, this.#lastTaken));
+      const grown = new Float64Array(this.#numbers.length === 0 ? first * STRIDE : this.#numbers.length * 2);
       grown.set(this.#numbers);
       this.#numbers = grown;
     }

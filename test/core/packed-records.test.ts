@@ -110,4 +110,16 @@ test("a batch's array starts small and grows past the builder's capacity, keepin
     records.map((r) => r.at),
     Array.from({ length: 600 }, (_, i) => i),
   );
+  // After a batch of 600, the next starts at the builder's capacity (512), not at 32; after a small one, small again.
+  builder.addWebBridgeStats('cms1', 1, 1, 0, 0);
+  assert.equal(builder.capacity, 512);
+  assert.equal(builder.take().numbers.length, 6);
+  builder.addWebBridgeStats('cms1', 1, 1, 0, 0);
+  assert.equal(builder.capacity, 32);
+  for (let i = 0; i < 99; i++) {
+    builder.addWebBridgeStats('cms1', i, i, 0, 0);
+  }
+  assert.equal(builder.take().numbers.length, 100 * 6);
+  builder.addWebBridgeStats('cms1', 1, 1, 0, 0);
+  assert.equal(builder.capacity, 100, 'the last batch held 100 records');
 });

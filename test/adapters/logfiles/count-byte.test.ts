@@ -60,4 +60,34 @@ describe('count-byte kernel', () => {
       }
     });
   }
+
+  test('linesWith: the WebAssembly window finds the lines the JavaScript one does, past one call of the kernel', () => {
+    // Short lines, most holding a word: more than the 16,384 lines one call of the kernel hands back, so the window
+    // calls it again from where it stopped (and a range that starts or ends inside a line).
+    const size = 1 << 20;
+    const wasm = createByteWindow(size, 'wasm');
+    const js = createByteWindow(size, 'js');
+    const words = [
+      { text: 'Stats ', exact: true },
+      { text: 'refused', exact: false },
+    ];
+    let text = '';
+    for (let i = 0; text.length < size - 64; i++) {
+      text += i % 7 === 3 ? `x${i} nothing\n` : i % 11 === 5 ? `REFUSED ${i}\n` : `Stats ${i}\n`;
+    }
+    wasm.bytes.write(text, 'latin1');
+    js.bytes.write(text, 'latin1');
+    for (const [start, end] of [
+      [0, text.length],
+      [5, text.length - 3],
+      [1000, 1000],
+      [0, 200_000],
+    ] as const) {
+      const found = wasm.linesWith(start, end, words);
+      assert.deepEqual(found, js.linesWith(start, end, words), `[${start}, ${end})`);
+      if (end - start === text.length) {
+        assert.ok(found.length / 2 > 3 * 16_384, `${found.length / 2} lines`);
+      }
+    }
+  });
 });
