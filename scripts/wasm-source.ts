@@ -43,8 +43,9 @@ const FEATURES =
  * Assembles a kernel's .wat and optimises it with binaryen, inlining its helpers into their callers. Why: Node 20's
  * V8 never inlines one WebAssembly function into another, and the .wat is written as small helpers (a byte at an
  * index or -1 past the end, two digits, a blank run…) for review's sake; called a few dozen times a line, the calls
- * were most of the Stats line reader's time (0.29–0.47 µs a line assembled as written, 0.13 µs inlined: medians of
- * a microbenchmark over 90,000 Stats lines; docs/benchmarks.md). Same input, same binaryen, same bytes.
+ * were most of the Stats line reader's time (0.29–0.47 µs a line assembled as written, 0.13 µs inlined: the best of
+ * 30 passes over 90,000 Stats lines; docs/benchmarks.md). Same input, same binaryen, same bytes (a test checks the
+ * generated modules against this).
  */
 export async function assemble(kernel: WasmKernel, read: (path: string, encoding: 'utf8') => string): Promise<Buffer> {
   const module = binaryen.parseText(read(kernel.wat, 'utf8'));
