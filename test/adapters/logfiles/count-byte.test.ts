@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { assemble, COUNT_BYTE, renderModuleSource } from '../../../scripts/wasm-source.js';
-import { createByteWindow } from '../../../src/adapters/logfiles/byte-window.js';
+import { createByteWindow, mergeLines } from '../../../src/adapters/logfiles/byte-window.js';
 
 function naive(bytes: Uint8Array, start: number, end: number, byte: number): number {
   let n = 0;
@@ -89,5 +89,24 @@ describe('count-byte kernel', () => {
         assert.ok(found.length / 2 > 3 * 16_384, `${found.length / 2} lines`);
       }
     }
+  });
+});
+
+describe('mergeLines', () => {
+  test('two ordered lists of lines as one: a line in both once, a line of the second kept where asked', () => {
+    assert.deepEqual(mergeLines([], []), []);
+    assert.deepEqual(mergeLines([0, 5], []), [0, 5]);
+    assert.deepEqual(mergeLines([], [0, 5]), [0, 5]);
+    assert.deepEqual(mergeLines([0, 5, 6, 9, 20, 30], [0, 5, 6, 9, 20, 30]), [0, 5, 6, 9, 20, 30]);
+    assert.deepEqual(mergeLines([6, 9], [0, 5, 6, 9, 10, 15]), [0, 5, 6, 9, 10, 15]);
+    assert.deepEqual(
+      mergeLines([6, 9], [0, 5, 6, 9, 10, 15], (start) => start !== 10),
+      [0, 5, 6, 9],
+      'a line only in the second list, refused',
+    );
+    const merged = mergeLines([0, 5], [0, 5, 10, 15], () => false);
+    assert.deepEqual(merged, [0, 5]);
+    assert.equal(merged.length, 2, 'the lines kept and nothing more');
+    assert.ok(!merged.includes(undefined as unknown as number));
   });
 });
