@@ -62,6 +62,14 @@ export interface ShapeRun {
   cpuRatios: number[];
   /** baseline / analyze of each round. */
   speedups?: number[];
+  /**
+   * analyze again with NODE_EXTRA_CA_CERTS unset, when the environment sets it (this project's does): Node parses
+   * that certificate bundle at every start, before any of wbguard's code runs (~0.09 s here), and grep pays nothing
+   * like it. The ratios keep the environment as it is; these are for information.
+   */
+  noExtraCertsSeconds?: number[];
+  /** analyze with NODE_EXTRA_CA_CERTS unset / grep, each round. */
+  noExtraCertsRatios?: number[];
 }
 
 export interface ShapesResult {
@@ -242,6 +250,8 @@ export async function benchAnalyzeShapes(o: ShapesOptions): Promise<ShapesResult
   const ours = cli('dist');
   const base = o.baseline ? cli(o.baseline) : undefined;
   const load0 = loadavg()[0] ?? 0;
+  const extraCerts = process.env.NODE_EXTRA_CA_CERTS !== undefined;
+  const { NODE_EXTRA_CA_CERTS: _certs, ...envWithoutCerts } = process.env;
   const runs: ShapeRun[] = o.corpora.map((corpus) => {
     const dir = dirs.get(corpus) as string;
     const files = readdirSync(dir)
@@ -260,6 +270,7 @@ export async function benchAnalyzeShapes(o: ShapesOptions): Promise<ShapesResult
       analyzeCpuSeconds: [],
       analyzeRssMb: [],
       ...(base ? { baselineSeconds: [], speedups: [] } : {}),
+      ...(extraCerts ? { noExtraCertsSeconds: [], noExtraCertsRatios: [] } : {}),
       ratios: [],
       cpuRatios: [],
       paths: files,
@@ -290,6 +301,14 @@ export async function benchAnalyzeShapes(o: ShapesOptions): Promise<ShapesResult
       if (run.statsLines !== matches) {
         throw new Error(`${run.corpus}: analyze found ${run.statsLines} stats lines, ${grep} ${matches}`);
       }
+      if (extraCerts) {
+        const n = timed(ours[0] as string, [...ours.slice(1), ...files], envWithoutCerts);
+        run.noExtraCertsSeconds?.push(n.seconds);
+        run.noExtraCertsRatios?.push(Math.round((n.seconds / g.seconds) * 100) / 100);
+        if (n.stdout !== a.stdout) {
+          throw new Error(`${run.corpus}: analyze's output differs without NODE_EXTRA_CA_CERTS`);
+        }
+      }
       if (base) {
         const b = timed(base[0] as string, [...base.slice(1), ...files]);
         run.baselineSeconds?.push(b.seconds);
@@ -299,7 +318,7 @@ export async function benchAnalyzeShapes(o: ShapesOptions): Promise<ShapesResult
         }
       }
       console.error(
-        `round ${round + 1}/${o.rounds} ${run.corpus}: ${grep} ${g.seconds} s, analyze ${a.seconds} s${base ? `, baseline ${run.baselineSeconds?.at(-1)} s` : ''}`,
+        `round ${round + 1}/${o.rounds} ${run.corpus}: ${grep} ${g.seconds} s, analyze ${a.seconds} s${extraCerts ? ` (${run.noExtraCertsSeconds?.at(-1)} s without NODE_EXTRA_CA_CERTS)` : ''}${base ? `, baseline ${run.baselineSeconds?.at(-1)} s` : ''}`,
       );
     }
   }
@@ -309,14 +328,21 @@ export async function benchAnalyzeShapes(o: ShapesOptions): Promise<ShapesResult
 /** The report's table, one row per corpus. */
 export function shapesReport(r: ShapesResult): string[] {
   const base = r.runs.some((x) => x.baselineSeconds);
+  const certs = r.runs.some((x) => x.noExtraCertsSeconds);
   return [
     `${r.rounds} rounds, the corpora and tools interleaved in each, page cache warmed before each tool pair. Load average ${r.load[0].toFixed(1)} before, ${r.load[1].toFixed(1)} after.`,
+    ...(certs
+      ? [
+          '',
+          `This environment sets NODE_EXTRA_CA_CERTS (${process.env.NODE_EXTRA_CA_CERTS}): Node parses that certificate bundle at every start, before any of wbguard's code runs. The ratios keep the environment as it is; the two columns "without NODE_EXTRA_CA_CERTS" are analyze run again with the variable unset, for information.`,
+        ]
+      : []),
     '',
-    `| corpus | GB | files | lines | stats lines | grep s | analyze s | grep / analyze CPU s | peak RSS | analyze / grep (median; range) | CPU analyze / grep |${base ? ' baseline s | baseline / analyze |' : ''}`,
-    `|---|---|---|---|---|---|---|---|---|---|---|${base ? '---|---|' : ''}`,
+    `| corpus | GB | files | lines | stats lines | grep s | analyze s | grep / analyze CPU s | peak RSS | analyze / grep (median; range) | CPU analyze / grep |${certs ? ' without NODE_EXTRA_CA_CERTS s | its / grep |' : ''}${base ? ' baseline s | baseline / analyze |' : ''}`,
+    `|---|---|---|---|---|---|---|---|---|---|---|${certs ? '---|---|' : ''}${base ? '---|---|' : ''}`,
     ...r.runs.map(
       (x) =>
-        `| ${x.corpus} | ${(x.bytes / 1e9).toFixed(2)} | ${x.files} | ${x.lines.toLocaleString('en')} | ${x.statsLines.toLocaleString('en')} | ${round(median(x.grepSeconds))} | ${round(median(x.analyzeSeconds))} | ${round(median(x.grepCpuSeconds))} / ${round(median(x.analyzeCpuSeconds))} | ${Math.max(...x.analyzeRssMb)} MB | **${round(median(x.ratios))}×** (${Math.min(...x.ratios)}–${Math.max(...x.ratios)}) | ${round(median(x.cpuRatios))}× |${x.baselineSeconds ? ` ${round(median(x.baselineSeconds))} | ${round(median(x.speedups ?? []))}× |` : ''}`,
+        `| ${x.corpus} | ${(x.bytes / 1e9).toFixed(2)} | ${x.files} | ${x.lines.toLocaleString('en')} | ${x.statsLines.toLocaleString('en')} | ${round(median(x.grepSeconds))} | ${round(median(x.analyzeSeconds))} | ${round(median(x.grepCpuSeconds))} / ${round(median(x.analyzeCpuSeconds))} | ${Math.max(...x.analyzeRssMb)} MB | **${round(median(x.ratios))}×** (${Math.min(...x.ratios)}–${Math.max(...x.ratios)}) | ${round(median(x.cpuRatios))}× |${x.noExtraCertsSeconds ? ` ${round(median(x.noExtraCertsSeconds))} | ${round(median(x.noExtraCertsRatios ?? []))}× |` : ''}${x.baselineSeconds ? ` ${round(median(x.baselineSeconds))} | ${round(median(x.speedups ?? []))}× |` : ''}`,
     ),
   ];
 }
