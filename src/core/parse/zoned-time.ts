@@ -7,7 +7,14 @@
 import { dateTimeFormat } from '../intl-cache.js';
 
 const offsetCache = new Map<string, Map<number, number>>();
+/**
+ * Per zone, per hour of wall-clock time (the fields read as if UTC, in hours): the offset wallClockToEpoch subtracts
+ * for every stamp of that hour, kept only for hours it provably holds for (see there).
+ */
+const wallHourCache = new Map<string, Map<number, number>>();
 const HOUR_MS = 3_600_000;
+/** Hours kept per zone, at most, in each cache (~30 years of hours): past it, that zone's cache starts again. */
+const CACHED_HOURS = 100_000;
 
 /** True when `timeZone` is a zone Intl knows. */
 export function isValidTimeZone(timeZone: string): boolean {
@@ -56,7 +63,7 @@ export function zoneOffsetMs(timeZone: string, utcMs: number): number {
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   const offset = asUtc - hour * HOUR_MS;
-  if (perZone.size > 100_000) {
+  if (perZone.size > CACHED_HOURS) {
     perZone.clear();
   }
   perZone.set(hour, offset);
@@ -115,6 +122,47 @@ export function wallClockToEpoch(
   if (timeZone === 'UTC' || timeZone === 'Etc/UTC') {
     return guess;
   }
+  if (!Number.isFinite(guess)) {
+    return zonedFromWallClock(timeZone, guess);
+  }
+  // Every stamp of one wall-clock hour gets the same offset, away from DST changes: found once, then looked up
+  // (the general way below costs ~0.5 µs a stamp: 4.4 s of 50 files of Stats lines only read with a zone).
+  const wallHour = Math.floor(guess / HOUR_MS);
+  let perZone = wallHourCache.get(timeZone);
+  if (!perZone) {
+    perZone = new Map();
+    wallHourCache.set(timeZone, perZone);
+  }
+  const known = perZone.get(wallHour);
+  if (known !== undefined) {
+    return guess - known;
+  }
+  const result = zonedFromWallClock(timeZone, guess);
+  const offset = guess - result;
+  // Kept for the hour only when the general way gives every stamp of it this offset: for any stamp of the hour it
+  // reads the offsets 12 hours either side (each in one hour of UTC, the same for the whole wall-clock hour: equal
+  // here), then asks whether the offset at stamp − offset is the offset; stamp − offset, over the hour, falls in at
+  // most two hours of UTC, whose offsets are asked here. Near a DST change some of these differ: not kept.
+  const start = wallHour * HOUR_MS;
+  if (
+    zoneOffsetMs(timeZone, start - 12 * HOUR_MS) === offset &&
+    zoneOffsetMs(timeZone, start + 12 * HOUR_MS) === offset &&
+    zoneOffsetMs(timeZone, start - offset) === offset &&
+    zoneOffsetMs(timeZone, start + HOUR_MS - 1 - offset) === offset
+  ) {
+    if (perZone.size > CACHED_HOURS) {
+      perZone.clear();
+    }
+    perZone.set(wallHour, offset);
+  }
+  return result;
+}
+
+/**
+ * wallClockToEpoch's answer for the wall-clock time `guess` (its fields read as if UTC) in `timeZone`, worked out
+ * every time (exported for the tests, which hold wallClockToEpoch's per-hour cache to it).
+ */
+export function zonedFromWallClock(timeZone: string, guess: number): number {
   // The offsets in force half a day either side cover both sides of any DST change.
   const before = zoneOffsetMs(timeZone, guess - 12 * HOUR_MS);
   const after = zoneOffsetMs(timeZone, guess + 12 * HOUR_MS);
