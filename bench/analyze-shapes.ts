@@ -26,7 +26,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { median, timed } from './analyze-vs-grep.js';
+import { envWithoutExtraCerts, extraCertsNote, median, timed } from './analyze-vs-grep.js';
 import { buildCli, cliIn } from './built-cli.js';
 
 /** Two decimals for the report (a median of two rounds is their mean: 0.5800000000000001 otherwise). */
@@ -250,8 +250,7 @@ export async function benchAnalyzeShapes(o: ShapesOptions): Promise<ShapesResult
   const ours = cli('dist');
   const base = o.baseline ? cli(o.baseline) : undefined;
   const load0 = loadavg()[0] ?? 0;
-  const extraCerts = process.env.NODE_EXTRA_CA_CERTS !== undefined;
-  const { NODE_EXTRA_CA_CERTS: _certs, ...envWithoutCerts } = process.env;
+  const envWithoutCerts = envWithoutExtraCerts();
   const runs: ShapeRun[] = o.corpora.map((corpus) => {
     const dir = dirs.get(corpus) as string;
     const files = readdirSync(dir)
@@ -270,7 +269,7 @@ export async function benchAnalyzeShapes(o: ShapesOptions): Promise<ShapesResult
       analyzeCpuSeconds: [],
       analyzeRssMb: [],
       ...(base ? { baselineSeconds: [], speedups: [] } : {}),
-      ...(extraCerts ? { noExtraCertsSeconds: [], noExtraCertsRatios: [] } : {}),
+      ...(envWithoutCerts ? { noExtraCertsSeconds: [], noExtraCertsRatios: [] } : {}),
       ratios: [],
       cpuRatios: [],
       paths: files,
@@ -301,7 +300,7 @@ export async function benchAnalyzeShapes(o: ShapesOptions): Promise<ShapesResult
       if (run.statsLines !== matches) {
         throw new Error(`${run.corpus}: analyze found ${run.statsLines} stats lines, ${grep} ${matches}`);
       }
-      if (extraCerts) {
+      if (envWithoutCerts) {
         const n = timed(ours[0] as string, [...ours.slice(1), ...files], envWithoutCerts);
         run.noExtraCertsSeconds?.push(n.seconds);
         run.noExtraCertsRatios?.push(Math.round((n.seconds / g.seconds) * 100) / 100);
@@ -318,7 +317,7 @@ export async function benchAnalyzeShapes(o: ShapesOptions): Promise<ShapesResult
         }
       }
       console.error(
-        `round ${round + 1}/${o.rounds} ${run.corpus}: ${grep} ${g.seconds} s, analyze ${a.seconds} s${extraCerts ? ` (${run.noExtraCertsSeconds?.at(-1)} s without NODE_EXTRA_CA_CERTS)` : ''}${base ? `, baseline ${run.baselineSeconds?.at(-1)} s` : ''}`,
+        `round ${round + 1}/${o.rounds} ${run.corpus}: ${grep} ${g.seconds} s, analyze ${a.seconds} s${envWithoutCerts ? ` (${run.noExtraCertsSeconds?.at(-1)} s without NODE_EXTRA_CA_CERTS)` : ''}${base ? `, baseline ${run.baselineSeconds?.at(-1)} s` : ''}`,
       );
     }
   }
@@ -331,12 +330,7 @@ export function shapesReport(r: ShapesResult): string[] {
   const certs = r.runs.some((x) => x.noExtraCertsSeconds);
   return [
     `${r.rounds} rounds, the corpora and tools interleaved in each, page cache warmed before each tool pair. Load average ${r.load[0].toFixed(1)} before, ${r.load[1].toFixed(1)} after.`,
-    ...(certs
-      ? [
-          '',
-          `This environment sets NODE_EXTRA_CA_CERTS (${process.env.NODE_EXTRA_CA_CERTS}): Node parses that certificate bundle at every start, before any of wbguard's code runs. The ratios keep the environment as it is; the two columns "without NODE_EXTRA_CA_CERTS" are analyze run again with the variable unset, for information.`,
-        ]
-      : []),
+    ...(certs ? ['', extraCertsNote('the two columns "without NODE_EXTRA_CA_CERTS" are')] : []),
     '',
     `| corpus | GB | files | lines | stats lines | grep s | analyze s | grep / analyze CPU s | peak RSS | analyze / grep (median; range) | CPU analyze / grep |${certs ? ' without NODE_EXTRA_CA_CERTS s | its / grep |' : ''}${base ? ' baseline s | baseline / analyze |' : ''}`,
     `|---|---|---|---|---|---|---|---|---|---|---|${certs ? '---|---|' : ''}${base ? '---|---|' : ''}`,

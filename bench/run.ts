@@ -9,7 +9,7 @@
  */
 import { benchAnalyzeFiles } from './analyze-files.js';
 import { benchAnalyzeShapes, CORPORA, type CorpusName, shapesReport } from './analyze-shapes.js';
-import { benchAnalyzeVsGrep, machine, median, type ToolRuns } from './analyze-vs-grep.js';
+import { benchAnalyzeVsGrep, extraCertsNote, machine, median, type ToolRuns } from './analyze-vs-grep.js';
 import { benchApiPoll } from './api-poll.js';
 import { benchDashboard } from './dashboard.js';
 import { benchIngest } from './ingest.js';
@@ -59,12 +59,7 @@ if (!only || only === 'analyze') {
       : []),
     '',
     `analyze / grep per round: ${r.ratios.join(', ')}; median **${median(r.ratios)}×** (goal ≤ 1.5×: ${median(r.ratios) <= 1.5 ? 'met' : 'NOT met'}). RSS goal < 200 MB: ${rss < 200 ? 'met' : 'NOT met'} (${rss} MB).`,
-    ...(r.analyzeNoExtraCerts
-      ? [
-          '',
-          `This environment sets NODE_EXTRA_CA_CERTS (${process.env.NODE_EXTRA_CA_CERTS}): Node parses that certificate bundle at every start, before any of wbguard's code runs. The ratios above keep the environment as it is; the last row is the default run without the variable, for information.`,
-        ]
-      : []),
+    ...(r.analyzeNoExtraCerts ? ['', extraCertsNote('the last row is the default')] : []),
   );
 }
 if (!only || only === 'analyze-shapes') {
