@@ -31,11 +31,16 @@ interface SharedFile {
   readonly path: string | undefined;
 }
 
-/** A batch written to the file, or one kept in memory because it could not be. */
-type Place = { readonly at: number; readonly length: number } | { readonly batch: RecordBatch };
+/**
+ * A batch written to the file (its numbers' bytes, then the rest serialized), or one kept in memory because it
+ * could not be.
+ */
+type Place =
+  | { readonly at: number; readonly numbersLength: number; readonly length: number }
+  | { readonly batch: RecordBatch };
 
 let shared: SharedFile | undefined;
-const READ: Place = { at: 0, length: 0 };
+const READ: Place = { at: 0, numbersLength: 0, length: 0 };
 /** Batches this thread has written to the file (tests). */
 let written = 0;
 
@@ -77,6 +82,14 @@ function openShared(): SharedFile | undefined {
   }
 }
 
+/** Writes all of `bytes` to `fd` at `at`. */
+function writeAll(fd: number, bytes: Uint8Array, at: number): void {
+  let done = 0;
+  while (done < bytes.length) {
+    done += writeSync(fd, bytes, done, bytes.length - done, at + done);
+  }
+}
+
 /** A stream of spilled batches (a source's, a group's, a run's): `write` them, `shift` them back in order, `close`. */
 export class RecordSpill {
   readonly #places: Place[] = [];
@@ -94,18 +107,22 @@ export class RecordSpill {
     }
   }
 
-  /** Keeps a batch (on disk while it can). */
+  /**
+   * Keeps a batch (on disk while it can). Its numbers (nearly all of it) are written as they are: serialized with
+   * the rest, each batch made a copy of them in a buffer of its own, freed only when the collector came to it, and
+   * a scan worker spilling a file's second half took analyze from 102 to 172 MB of RSS (1.3 GB of Stats lines).
+   */
   write(batch: RecordBatch): void {
     const file = this.#file;
     if (file && this.#writable) {
-      const bytes = serialize(batch);
+      const numbers = new Uint8Array(batch.numbers.buffer, batch.numbers.byteOffset, batch.numbers.byteLength);
+      const rest = serialize({ ...batch, numbers: undefined });
       try {
-        let done = 0;
-        while (done < bytes.length) {
-          done += writeSync(file.fd, bytes, done, bytes.length - done, file.end + done);
-        }
-        this.#places.push({ at: file.end, length: bytes.length });
-        file.end += bytes.length;
+        writeAll(file.fd, numbers, file.end);
+        writeAll(file.fd, rest, file.end + numbers.length);
+        const length = numbers.length + rest.length;
+        this.#places.push({ at: file.end, numbersLength: numbers.length, length });
+        file.end += length;
         written++;
         return;
       } catch {
@@ -138,10 +155,10 @@ export class RecordSpill {
       }
       done += n;
     }
-    const batch = deserialize(bytes) as RecordBatch;
-    // Deserialized, the numbers are a view into the bytes read (which are theirs to move), or, where they lay out of
-    // alignment, a copy that may be a slice of Node's shared pool (not theirs to move): copied again then.
-    return batch.numbers.buffer === bytes.buffer ? batch : { ...batch, numbers: new Float64Array(batch.numbers) };
+    // The numbers first, at the start of memory of their own: a scan worker moves them to the main thread.
+    const numbers = new Float64Array(bytes.buffer, 0, place.numbersLength / Float64Array.BYTES_PER_ELEMENT);
+    const rest = deserialize(bytes.subarray(place.numbersLength)) as Omit<RecordBatch, 'numbers'>;
+    return { ...rest, numbers };
   }
 
   /** Done with: the file is closed, and freed, when no other source of this thread uses it. */
