@@ -93,9 +93,23 @@ export class OpenFile {
    */
   ended = false;
 
-  constructor(path: string, size = Number.POSITIVE_INFINITY) {
+  /** Where reading stops (a segment of a file read by several threads): its end by default. */
+  readonly end: number;
+
+  /**
+   * `path`, listed with `size` bytes, read from `start` to `end` (a segment of it: app/analyze/split-file.ts) and,
+   * when `identity` is given, only if it is still that file.
+   */
+  constructor(
+    path: string,
+    size = Number.POSITIVE_INFINITY,
+    segment?: { readonly start: number; readonly end?: number; readonly identity?: FileIdentity },
+  ) {
     this.path = path;
     this.size = size;
+    this.position = segment?.start ?? 0;
+    this.end = segment?.end ?? Number.POSITIVE_INFINITY;
+    this.identity = segment?.identity;
   }
 }
 
@@ -149,8 +163,9 @@ export function readOpenFile(file: OpenFile, into: Uint8Array, length: number): 
     n = read.bytes;
     file.ended = read.end;
   } else {
+    const wanted = Math.min(length, file.end - file.position);
     try {
-      n = readSync(fd, into, 0, length, file.position);
+      n = readSync(fd, into, 0, wanted, file.position);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ESPIPE' || file.position !== 0) {
         throw err;
@@ -162,7 +177,7 @@ export function readOpenFile(file: OpenFile, into: Uint8Array, length: number): 
     }
     // A regular file answers fewer bytes than asked only at its end: past the size it was listed with, that is its
     // end, and the read that would answer 0 is not made (one system call of a small file's four).
-    file.ended = n < length && file.position + n >= file.size;
+    file.ended = (n < wanted && file.position + n >= file.size) || file.position + n >= file.end;
   }
   file.position += n;
   return n;

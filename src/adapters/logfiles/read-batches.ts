@@ -15,16 +15,18 @@ import {
   candidateSubstringsFor,
   createLineReader,
   DEFAULT_JOIN_REFUSAL_SETTINGS,
+  type FirstStamp,
   type JoinRefusal,
   type JoinRefusalSettings,
   joinRefusalFrom,
   type LineReader,
   levelLineRuleFor,
   RECORD_SUBSTRINGS,
+  type YearState,
 } from '../../core/parse/index.js';
 import { LINES_WITH_WORDS, MAX_WORD_BYTES, MAX_WORDS } from './byte-window.js';
 import { anchorsOf, CandidateScanner, type CandidateScannerOptions, type CandidateSink } from './candidate-scanner.js';
-import { closeOpenFile, OpenFile, readOpenFile, setOpenFilesBudget } from './open-files.js';
+import { closeOpenFile, type FileIdentity, OpenFile, readOpenFile, setOpenFilesBudget } from './open-files.js';
 import { PeakCount } from './peak-count.js';
 import { BATCHES_PER_READ, ReadSize } from './read-size.js';
 import { RecordSpill } from './record-spill.js';
@@ -95,6 +97,24 @@ export interface ReadOptions {
    * strings so that it reaches scan workers as it is. @default the assumed wording (core/parse join-refusal.ts)
    */
   readonly joinRefusal?: JoinRefusalSettings;
+  /**
+   * Read only this segment of a plain file (app/analyze/split-file.ts: one file read by several threads at once).
+   * Its batches then say where the year of BSD stamps went (RecordBatch firstStamp and yearEnd).
+   */
+  readonly segment?: FileSegment;
+  /**
+   * Where the year of BSD stamps stands at the segment's start, when it is known (the segments before it read):
+   * otherwise the segment is read as a source's start is, and its first stamp's year checked afterwards.
+   */
+  readonly yearState?: YearState;
+}
+
+/** Bytes `start` (a line's start) to `end` (a line's start, or the file's end) of the file `identity` names. */
+export interface FileSegment {
+  readonly start: number;
+  /** @default the file's end */
+  readonly end?: number;
+  readonly identity?: FileIdentity;
 }
 
 /** A batch of records, packed (core/packed-records.ts: unpackRecords gives them as objects), with counts. */
@@ -107,6 +127,13 @@ export interface RecordBatch extends PackedRecords {
   readonly bytes: number;
   /** Entries of an archive that could not be read. */
   readonly errors: ReadonlyArray<{ path: string; message: string }>;
+  /**
+   * A segment's (ReadOptions segment) first BSD stamp, on the batch taken after it was read: its batches before
+   * it hold nothing that depends on where the year stood at the segment's start.
+   */
+  readonly firstStamp?: FirstStamp;
+  /** A segment's last batch: where the year of BSD stamps stands at its end. */
+  readonly yearEnd?: YearState;
 }
 
 /** A batch's errors when it has none (a plain file's batches never have any): one list for all. */
@@ -301,22 +328,20 @@ function makeScanner(
   mtimeMs: number,
   options: ReadOptions,
   out: RecordTarget,
-): { scanner: CandidateScanner; sink: RecordSink } {
+): { scanner: CandidateScanner; sink: RecordSink; reader: LineReader } {
   const { year, month } = yearOf(mtimeMs);
   const plan = scanPlanFor(options.joinRefusal);
-  const sink = new RecordSink(
-    createLineReader({
-      year: options.year ?? year,
-      ...(options.year === undefined ? { referenceMonth: month } : {}),
-      timeZone: options.timeZone ?? 'UTC',
-      joinRefusal: plan.refusal,
-    }),
-    out,
-    options.timeZone ?? 'UTC',
-  );
+  const reader = createLineReader({
+    year: options.year ?? year,
+    ...(options.year === undefined ? { referenceMonth: month } : {}),
+    timeZone: options.timeZone ?? 'UTC',
+    joinRefusal: plan.refusal,
+    ...(options.yearState ? { yearState: options.yearState } : {}),
+  });
+  const sink = new RecordSink(reader, out, options.timeZone ?? 'UTC');
   const scanner = new CandidateScanner(plan.substrings, sink, plan.options);
   sink.useStatsReader(scanner.statsLineReader());
-  return { scanner, sink };
+  return { scanner, sink, reader };
 }
 
 /**
@@ -383,7 +408,7 @@ async function* streamReads(
 async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerator<RecordBatch> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   const packer = new PackedRecordsBuilder({ raw: options.raw ?? true }, batchSize);
-  const { scanner, sink } = makeScanner(source.mtimeMs, options, packer);
+  const { scanner, sink, reader } = makeScanner(source.mtimeMs, options, packer);
   // A read (or a stream's slice) adds a few batches of records at most, however dense they are in this source
   // (read-size.ts); at most what the scanner's window takes at a time.
   const size = new ReadSize(scanner.chunkBytes, options.readRecords ?? batchSize * BATCHES_PER_READ);
@@ -414,11 +439,13 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
   }
   const reads = input
     ? streamReads(input, cursor, scanner, size)
-    : plainReads(new OpenFile(source.path, source.size), scanner, size);
+    : plainReads(new OpenFile(source.path, source.size, options.segment), scanner, size);
   let lastLines = 0;
   let lastMalformed = 0;
   let lastBytes = 0;
-  const take = (): RecordBatch => {
+  // A segment's first BSD stamp goes with the batch taken after it was read (RecordBatch firstStamp).
+  let firstStampTold = false;
+  const take = (last = false): RecordBatch => {
     const packed = packer.take();
     // Its fields named rather than spread: a spread copy of the pack cost ~5 µs a batch (100,000 small files).
     const batch: RecordBatch = {
@@ -433,7 +460,14 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
     lastLines = scanner.counts.lines;
     lastMalformed = sink.malformed;
     lastBytes = bytes;
-    return batch;
+    if (options.segment === undefined) {
+      return batch;
+    }
+    const first = firstStampTold ? undefined : reader.firstStamp();
+    firstStampTold ||= first !== undefined;
+    return first || last
+      ? { ...batch, ...(first ? { firstStamp: first } : {}), ...(last ? { yearEnd: reader.yearState() } : {}) }
+      : batch;
   };
   // A compressed source to let go after its first batch: its first batch is cut at its first records, so that
   // little is inflated twice.
@@ -481,9 +515,9 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
       }
       scanner.end();
       if (spill) {
-        spill.write(take());
+        spill.write(take(true));
       } else {
-        yield take();
+        yield take(true);
       }
     } catch (err) {
       if (!spill) {

@@ -24,7 +24,15 @@ export {
   requiredLiteral,
   requiredLiterals,
 } from './join-refusal.js';
-export { createLineReader, type LineReader, type LineReaderOptions, MAX_LINE_LENGTH } from './line-reader.js';
+export {
+  createLineReader,
+  type FirstStamp,
+  type LineReader,
+  type LineReaderOptions,
+  MAX_LINE_LENGTH,
+  type YearState,
+  yearOfStamp,
+} from './line-reader.js';
 export { type EnvelopeFields, type StatsLineFields, StatsLineState } from './stats-bytes.js';
 export { isFacilitySeverityToken, parseEnvelope } from './syslog-envelope.js';
 export { isValidTimeZone, wallClockToEpoch, zoneOffsetMs } from './zoned-time.js';

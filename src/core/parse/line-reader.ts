@@ -27,6 +27,41 @@ export interface LineReaderOptions {
   readonly timeZone?: string;
   /** How a join refusal is recognised (join-refusal.ts). @default DEFAULT_JOIN_REFUSAL, an assumed wording */
   readonly joinRefusal?: JoinRefusal;
+  /**
+   * Where the year of BSD stamps stands when reading starts in the middle of a source (a file read in segments by
+   * several threads): the state the reading of the lines before would have ended in. @default a source's start
+   */
+  readonly yearState?: YearState;
+}
+
+/**
+ * The whole of a line reader's state: the year of BSD stamps, and the month of the last one (0: none read yet).
+ * A source read in segments is read right when each segment starts where the one before it ended.
+ */
+export interface YearState {
+  readonly year: number;
+  readonly lastMonth: number;
+}
+
+/** The first BSD stamp a reader resolved: its month, and the year it gave it. */
+export interface FirstStamp {
+  readonly month: number;
+  readonly year: number;
+}
+
+/**
+ * The year of a BSD stamp in `month` read in `state`: the year moves on when the months wrap from December to
+ * January; the first stamp of a source (lastMonth 0) in a later month than `referenceMonth` (the file's
+ * modification month, when its year came from it) belongs to the year before.
+ */
+export function yearOfStamp(state: YearState, month: number, referenceMonth: number | undefined): number {
+  if (state.lastMonth === 0 && referenceMonth !== undefined && month > referenceMonth) {
+    return state.year - 1;
+  }
+  if (state.lastMonth >= 11 && month <= 2 && state.lastMonth > month) {
+    return state.year + 1;
+  }
+  return state.year;
 }
 
 export interface LineReader {
@@ -44,6 +79,10 @@ export interface LineReader {
   webBridgeStatsOf(fields: StatsLineFields): WebBridgeStatsRecord;
   /** The instant of a BSD stamp read from a line of this source, the year carried on as `read` does. */
   resolveStamp(stamp: BsdStamp): number;
+  /** Where the year of BSD stamps stands now (after every line read). */
+  yearState(): YearState;
+  /** The first BSD stamp this reader resolved, once it has resolved one. */
+  firstStamp(): FirstStamp | undefined;
   /**
    * What `read` gives for a line of the BSD shape whose envelope was read elsewhere (the scan's WebAssembly reader)
    * and whose message, from its first token after the tag, is `message`.
@@ -82,7 +121,8 @@ class CmsLineReader implements LineReader {
   readonly #referenceMonth: number | undefined;
   readonly #statsBytes = new StatsLineBytes();
   #year: number;
-  #lastMonth = 0;
+  #lastMonth: number;
+  #first: FirstStamp | undefined;
   /** #resolveBsd for the envelope parser, which takes a function (the general path). */
   readonly #resolver = (s: BsdStamp): number => this.#resolveBsd(s);
 
@@ -90,7 +130,8 @@ class CmsLineReader implements LineReader {
     this.#timeZone = options.timeZone ?? 'UTC';
     this.#refusal = options.joinRefusal ?? DEFAULT_JOIN_REFUSAL;
     this.#referenceMonth = options.referenceMonth;
-    this.#year = options.year;
+    this.#year = options.yearState?.year ?? options.year;
+    this.#lastMonth = options.yearState?.lastMonth ?? 0;
   }
 
   /** Resolves a BSD stamp to an instant; the year moves on when the months wrap from December to January. */
@@ -101,12 +142,22 @@ class CmsLineReader implements LineReader {
 
   /** The year of a BSD stamp in `month`, after the stamps read before it (see #resolveBsd). */
   #carryYear(month: number): void {
-    if (this.#lastMonth === 0 && this.#referenceMonth !== undefined && month > this.#referenceMonth) {
-      this.#year -= 1;
-    } else if (this.#lastMonth >= 11 && month <= 2 && this.#lastMonth > month) {
-      this.#year += 1;
+    // Compared first: nearly every stamp is in the month of the one before, whose year it keeps.
+    if (month !== this.#lastMonth) {
+      this.#year = yearOfStamp({ year: this.#year, lastMonth: this.#lastMonth }, month, this.#referenceMonth);
+      this.#lastMonth = month;
     }
-    this.#lastMonth = month;
+    if (this.#first === undefined) {
+      this.#first = { month, year: this.#year };
+    }
+  }
+
+  yearState(): YearState {
+    return { year: this.#year, lastMonth: this.#lastMonth };
+  }
+
+  firstStamp(): FirstStamp | undefined {
+    return this.#first;
   }
 
   readWebBridgeStats(bytes: Uint8Array, start: number, end: number): WebBridgeStatsRecord | undefined {

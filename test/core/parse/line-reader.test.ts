@@ -7,6 +7,7 @@ import {
   createLineReader,
   isCandidateLine,
   parseEnvelope,
+  yearOfStamp,
 } from '../../../src/core/parse/index.js';
 
 interface Case {
@@ -100,6 +101,42 @@ describe('line reader', () => {
     assert.equal(at('Dec 31 23:59:50.000 user.info cms1 webbridge: Stats 1, c:1, d:0'), '2025-12-31T23:59:50.000Z');
     assert.equal(at('Jan  1 00:00:00.000 user.info cms1 webbridge: Stats 1, c:1, d:0'), '2026-01-01T00:00:00.000Z');
     assert.equal(at('Jan  1 00:00:10.000 user.info cms1 webbridge: Stats 1, c:1, d:0'), '2026-01-01T00:00:10.000Z');
+  });
+
+  test('a reader started where another stopped (its year state) reads on as the one reader; its first stamp is told', () => {
+    const lines = [
+      'Dec 31 23:59:50.000 user.info cms1 webbridge: Stats 1, c:1, d:0',
+      'Jan  1 00:00:00.000 user.info cms1 webbridge: Stats 1, c:1, d:0',
+      'Dec 31 23:59:59.000 user.info cms1 webbridge: Stats 1, c:1, d:0',
+      'Jan  1 00:00:10.000 user.info cms1 webbridge: Stats 1, c:1, d:0',
+    ];
+    const at = (reader: ReturnType<typeof createLineReader>, line: string) =>
+      (reader.read(line) as { record: CmsRecord }).record.at;
+    const one = createLineReader({ year: 2026, referenceMonth: 1 });
+    const expected = lines.map((l) => at(one, l));
+    assert.equal(new Date(expected[1] as number).getUTCFullYear(), 2026);
+    for (let cut = 1; cut < lines.length; cut++) {
+      const first = createLineReader({ year: 2026, referenceMonth: 1 });
+      const head = lines.slice(0, cut).map((l) => at(first, l));
+      const second = createLineReader({ year: 2026, referenceMonth: 1, yearState: first.yearState() });
+      assert.equal(second.firstStamp(), undefined);
+      const tail = lines.slice(cut).map((l) => at(second, l));
+      assert.deepEqual([...head, ...tail], expected, `cut before line ${cut}`);
+      const month = cut % 2 === 1 ? 1 : 12;
+      assert.deepEqual(second.firstStamp(), { month, year: new Date(expected[cut] as number).getUTCFullYear() });
+    }
+    // A December line after January reads as the next December, and the January after it as the year after.
+    assert.deepEqual(one.yearState(), { year: 2027, lastMonth: 1 });
+  });
+
+  test('yearOfStamp: the wrap from December to January, and a first stamp after the reference month', () => {
+    assert.equal(yearOfStamp({ year: 2026, lastMonth: 12 }, 1, undefined), 2027);
+    assert.equal(yearOfStamp({ year: 2026, lastMonth: 11 }, 2, undefined), 2027);
+    assert.equal(yearOfStamp({ year: 2026, lastMonth: 10 }, 1, undefined), 2026, 'not a wrap: a gap');
+    assert.equal(yearOfStamp({ year: 2026, lastMonth: 12 }, 12, undefined), 2026);
+    assert.equal(yearOfStamp({ year: 2026, lastMonth: 0 }, 12, 1), 2025);
+    assert.equal(yearOfStamp({ year: 2026, lastMonth: 0 }, 1, 1), 2026);
+    assert.equal(yearOfStamp({ year: 2026, lastMonth: 3 }, 12, 1), 2026, 'the reference month only for a first stamp');
   });
 
   test('a first stamp later in the year than the file time belongs to the year before', () => {
