@@ -2,21 +2,28 @@
  * @module app/analyze
  * The analyze use case: log sources → parsed records → merged by time → the cluster analysis. Used by
  * `wbguard analyze` and as the state source of `wbguard restart --logs`. Several files are shared between scan
- * workers and this thread (read-plan.ts); a single file and stdin are read in this thread.
+ * workers and this thread (read-plan.ts); a single large file is read in segments by this thread and the workers
+ * (split-file.ts); a smaller one and stdin are read in this thread.
  */
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { BatchFeed } from '../../adapters/logfiles/merge-by-time.js';
 import { openFilesPerThread } from '../../adapters/logfiles/open-files.js';
 import type { ReadOptions } from '../../adapters/logfiles/read-batches.js';
-import { expandSourceList, type LogSourceKind } from '../../adapters/logfiles/sources.js';
+import { expandSourceList, type LogSource, type LogSourceKind } from '../../adapters/logfiles/sources.js';
 import { ClusterAnalyzer } from '../../core/analysis/index.js';
 import type { AnalysisReport, AnalysisSeries, CmaClients, CmsRecord, LineCounts } from '../../core/model.js';
 import { visitPacked } from '../../core/packed-records.js';
 import type { JoinRefusalSettings } from '../../core/parse/join-refusal.js';
 import { mergeGroups, mergeInGroups } from './merge-groups.js';
 import { assignReaders } from './read-plan.js';
-import { defaultScanWorkers, releaseWarmWorkers, SCAN_WORKERS_MIN_FILE_BYTES, ScanPool } from './scan-pool.js';
+import {
+  defaultScanWorkers,
+  releaseWarmWorkers,
+  SCAN_WORKERS_MIN_FILE_BYTES,
+  ScanPool,
+  splitWorkers,
+} from './scan-pool.js';
 import {
   batchRecordsFor,
   readAheadFor,
@@ -51,10 +58,18 @@ export interface AnalyzePathsOptions {
    * Scan worker threads; 0 reads everything in this thread. @default one per core, when two or more files are
    * given, of which those of 1 MiB or more hold SCAN_WORKERS_MIN_BYTES in all (scan-pool.ts): the workers read and
    * parse whole files while this thread merges and analyses (with fewer workers than cores it reads its share of
-   * the files too: read-plan.ts), so every core is busy (docs/benchmarks.md). Less input, small files, or a single
-   * file, is read in this thread, where workers would only add their start-up and the hand-over.
+   * the files too: read-plan.ts), so every core is busy (docs/benchmarks.md). A single plain file of
+   * SCAN_WORKERS_MIN_BYTES or more is read in segments by this thread and a worker per other core, at most this
+   * many (split-file.ts). Less input, or small files, is read in this thread, where workers would only add their
+   * start-up and the hand-over.
    */
   readonly workers?: number;
+  /**
+   * A single plain file of at least this many bytes is read in segments of `segmentBytes` by this thread and the
+   * scan workers (tests). @default SCAN_WORKERS_MIN_BYTES, SEGMENT_BYTES (split-file.ts)
+   */
+  readonly splitMinBytes?: number;
+  readonly segmentBytes?: number;
   /** Records per batch (tests). @default 512, less with many sources (worker-protocol.ts) */
   readonly batchSize?: number;
   /** Sources merged at once, past which they are merged in groups (tests). @default MERGE_WIDTH (merge-groups.ts) */
@@ -103,11 +118,16 @@ export async function analyzePaths(
     kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
   }
   const fileCount = sources.length - (kinds.get('stdin') ?? 0);
-  const workerCount = Math.min(
-    options.workers ?? defaultScanWorkers(largeFileBytes, fileCount),
-    availableParallelism(),
-    fileCount,
+  // A single large plain file is read in segments, by this thread and a worker per other core (split-file.ts).
+  const segmentWorkers = splitWorkers(
+    sources.length === 1 && sources.kindAt(0) === 'plain' ? sources.sizeAt(0) : 0,
+    options.workers,
+    options.splitMinBytes,
   );
+  const workerCount =
+    segmentWorkers > 0
+      ? segmentWorkers
+      : Math.min(options.workers ?? defaultScanWorkers(largeFileBytes, fileCount), availableParallelism(), fileCount);
   // Past MERGE_WIDTH sources, they are merged in groups, one group read at a time (merge-groups.ts).
   const groups = mergeGroups(sources.length, options.mergeWidth);
   const width = Math.max(...groups.map((g) => g.to - g.from));
@@ -154,12 +174,39 @@ export async function analyzePaths(
   };
   // The log reading code is loaded here only when this thread reads a source itself: with scan workers reading
   // them all, loading it would only delay the start of the merge.
-  const readsHere = pool === undefined || groups.some(({ from, to }) => readersOf(from, to).includes(-1));
+  const readsHere =
+    pool === undefined || segmentWorkers > 0 || groups.some(({ from, to }) => readersOf(from, to).includes(-1));
   const local = readsHere ? (await import('./batch-feeds.js')).localFeed : undefined;
+  const split = segmentWorkers > 0 ? await import('./split-file.js') : undefined;
   // One options object for every source read in this thread (each source's reading keeps it).
   const localOptions: ReadOptions = { ...readOptions, ...(options.stdin ? { stdin: options.stdin } : {}) };
+  /** The single file's feed, its segments read by this thread and the pool's workers (split-file.ts). */
+  const segmentedFeed = (source: LogSource): BatchFeed => {
+    const { cutFile, equalShares, splitFeed } = split as NonNullable<typeof split>;
+    const localRead = local as NonNullable<typeof local>;
+    let cuts: ReturnType<typeof cutFile>;
+    try {
+      cuts = cutFile(source.path, source.size, equalShares(source.size, options.segmentBytes));
+    } catch {
+      // Unreadable: read as a whole, which reports why.
+      return localRead(source, localOptions);
+    }
+    const workers = pool as ScanPool;
+    return splitFeed(source, readOptions, cuts, {
+      local: localRead,
+      start: (job) => {
+        for (let w = 0; w < segmentWorkers; w++) {
+          workers.readSegments(job, w);
+        }
+      },
+      worker: (s, job, segment, w) => workers.openSegment(s, job, segment, w, readAhead),
+    });
+  };
   const openGroup = (g: number): BatchFeed[] => {
     const { from, to } = groups[g] as { from: number; to: number };
+    if (segmentWorkers > 0) {
+      return sources.slice(from, to).map(segmentedFeed);
+    }
     const readers = readersOf(from, to);
     return sources.slice(from, to).map((s, i) => {
       const reader = readers[i] as number;

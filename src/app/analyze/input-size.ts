@@ -46,3 +46,30 @@ export function inputReaches(paths: readonly string[], min: number, minFileBytes
   // `add` answers true to stop the walk: enough bytes, or enough paths looked at.
   return paths.some((p) => p !== '-' && add(p)) && looked <= INPUT_PATHS_LOOKED_AT;
 }
+
+/**
+ * The size of the one plain file among `paths` (a single file read in segments: split-file.ts), or 0 when they name
+ * none, several, a folder, standard input or a compressed file or archive.
+ */
+export function singlePlainFileBytes(paths: readonly string[]): number {
+  let size = 0;
+  let files = 0;
+  for (const path of paths) {
+    if (path === '-') {
+      return 0;
+    }
+    try {
+      const st = statSync(path);
+      if (st.isDirectory()) {
+        return 0;
+      }
+      if (st.isFile()) {
+        files++;
+        size = /\.(gz|tgz|tar)$/i.test(path) ? 0 : st.size;
+      }
+    } catch {
+      // Not a path (an option's value): the analysis reports a path that cannot be read.
+    }
+  }
+  return files === 1 ? size : 0;
+}

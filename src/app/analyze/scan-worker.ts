@@ -5,13 +5,16 @@
  */
 import { setImmediate as turn } from 'node:timers/promises';
 import { parentPort } from 'node:worker_threads';
-import { type ReadOptions, readBatches } from '../../adapters/logfiles/read-batches.js';
+import { type ReadOptions, type RecordBatch, readBatches } from '../../adapters/logfiles/read-batches.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
+import { readSegments, segmentBatches } from './segment-reading.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 
 interface Running {
   credit: number;
   wake: (() => void) | undefined;
+  /** The main thread wants no more of it. */
+  closed: boolean;
 }
 
 const running = new Map<number, Running>();
@@ -45,7 +48,7 @@ function post(message: FromWorker): void {
   }
 }
 
-async function run(id: number, source: LogSource, options: ReadOptions): Promise<void> {
+async function run(id: number, read: () => AsyncGenerator<RecordBatch>): Promise<void> {
   const state = running.get(id) as Running;
   try {
     // Each source of this worker takes its turn, a batch at a time, and the other 'open' messages are read first.
@@ -56,16 +59,16 @@ async function run(id: number, source: LogSource, options: ReadOptions): Promise
     // Batches come packed (numbers, no record objects): posted, their numbers are moved, not copied. The credit is
     // waited for before the next batch is read, not after: a source let go after its first batch (read-batches.ts
     // releaseStreams) would otherwise be opened again at once to read its second.
-    const batches = readBatches(source, options);
+    const batches = read();
     try {
       for (;;) {
-        while (state.credit === 0) {
+        while (state.credit === 0 && !state.closed) {
           await new Promise<void>((resolve) => {
             state.wake = resolve;
           });
         }
-        const next = await batches.next();
-        if (next.done) {
+        const next = state.closed ? undefined : await batches.next();
+        if (next === undefined || next.done) {
           break;
         }
         state.credit--;
@@ -75,7 +78,9 @@ async function run(id: number, source: LogSource, options: ReadOptions): Promise
     } finally {
       await batches.return(undefined);
     }
-    post({ type: 'done', id });
+    if (!state.closed) {
+      post({ type: 'done', id });
+    }
   } catch (err) {
     post({ type: 'error', id, message: err instanceof Error ? err.message : String(err) });
   } finally {
@@ -104,12 +109,22 @@ port?.on('message', (message: ToWorker) => {
   if (message.type === 'open') {
     // Batches a source may read ahead of the merge: enough to ride out the main thread's pauses, few enough that
     // memory stays flat (worker-protocol.ts).
-    running.set(message.id, { credit: message.readAhead, wake: undefined });
-    void run(message.id, message.source, optionsOnce(message.options));
-  } else if (message.type === 'next') {
+    running.set(message.id, { credit: message.readAhead, wake: undefined, closed: false });
+    const options = optionsOnce(message.options);
+    void run(message.id, () => readBatches(message.source, options));
+  } else if (message.type === 'segments') {
+    void readSegments(message.job, message.worker);
+  } else if (message.type === 'open-segment') {
+    running.set(message.id, { credit: message.readAhead, wake: undefined, closed: false });
+    void run(message.id, () => segmentBatches(message.job, message.segment));
+  } else if (message.type === 'next' || message.type === 'close') {
     const state = running.get(message.id);
     if (state) {
-      state.credit += message.batches;
+      if (message.type === 'next') {
+        state.credit += message.batches;
+      } else {
+        state.closed = true;
+      }
       state.wake?.();
       state.wake = undefined;
     }

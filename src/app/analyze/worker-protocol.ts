@@ -2,6 +2,8 @@
  * @module app/analyze/worker-protocol
  * Messages between the analyze use case and its scan workers.
  */
+
+import type { FileIdentity } from '../../adapters/logfiles/open-files.js';
 import type { ReadOptions, RecordBatch } from '../../adapters/logfiles/read-batches.js';
 import { BATCHES_PER_READ } from '../../adapters/logfiles/read-size.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
@@ -92,10 +94,29 @@ export function streamsReadAtOnce(streams: number, gzipFiles: number, releasing:
  */
 export const STREAMS_HELD_OPEN = 4;
 
+/** A file read in segments (split-file.ts): what each worker needs to take and read segments from its back. */
+export interface SegmentsJob {
+  readonly job: number;
+  readonly source: LogSource;
+  readonly options: Omit<ReadOptions, 'stdin'>;
+  /** The segments' starts (line starts; the first is 0): segment i ends where segment i + 1 starts. */
+  readonly starts: readonly number[];
+  /** Which file it is: a segment of another file (rotated meanwhile) is not read. */
+  readonly identity: FileIdentity;
+  /** Who took which segment (segment-claims.ts). */
+  readonly claims: SharedArrayBuffer;
+}
+
 export type ToWorker =
   | { type: 'open'; id: number; source: LogSource; options: Omit<ReadOptions, 'stdin'>; readAhead: number }
   /** The merge took `batches` more of this source's batches: the worker may read that many further ahead. */
-  | { type: 'next'; id: number; batches: number };
+  | { type: 'next'; id: number; batches: number }
+  /** Take segments of a file from its back and read them (segment-reading.ts), as the pool's worker `worker`. */
+  | { type: 'segments'; job: SegmentsJob; worker: number }
+  /** Send the batches of segment `segment` of job `job`, taken by this worker, as the source `id`. */
+  | { type: 'open-segment'; id: number; job: number; segment: number; readAhead: number }
+  /** The merge wants no more of source `id`: the worker stops sending it (a segment read again: split-file.ts). */
+  | { type: 'close'; id: number };
 
 /** What a worker says of one source. A worker posts them in arrays: those of one turn of its event loop together. */
 export type FromWorker =

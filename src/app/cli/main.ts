@@ -17,15 +17,20 @@ const argv = process.argv.slice(2);
 // `analyze` reads a gigabyte or more of large files in scan workers: start them now, so that their start-up overlaps
 // the CLI's own (commander, the verbs: loaded below, not statically, for that reason) instead of following it. The
 // arguments are not parsed yet: every one that is a file or folder counts (an estimate; the analysis decides on the
-// sources it lists and ends the workers it does not use). Below that size, or for one file (read in this thread), no
-// worker is started: on a 2-core machine two starting beside the main thread cost it 0.1–0.2 s of CPU for nothing.
+// sources it lists and ends the workers it does not use). A single large file is read in segments by this thread and
+// a worker per other core: those are started. Below those sizes no worker is started: on a 2-core machine two
+// starting beside the main thread cost it 0.1–0.2 s of CPU for nothing.
 if (argv[0] === 'analyze' && !argv.includes('--jobs')) {
-  const [{ inputReaches }, pool] = await Promise.all([
+  const [{ inputReaches, singlePlainFileBytes }, pool] = await Promise.all([
     import('../analyze/input-size.js'),
     import('../analyze/scan-pool.js'),
   ]);
   const { SCAN_WORKERS_MIN_BYTES, SCAN_WORKERS_MIN_FILE_BYTES, SCAN_WORKERS_MIN_FILES } = pool;
-  if (inputReaches(argv.slice(1), SCAN_WORKERS_MIN_BYTES, SCAN_WORKERS_MIN_FILE_BYTES, SCAN_WORKERS_MIN_FILES)) {
+  const paths = argv.slice(1);
+  const segmentWorkers = pool.splitWorkers(singlePlainFileBytes(paths));
+  if (segmentWorkers > 0) {
+    pool.prestartScanWorkers(segmentWorkers);
+  } else if (inputReaches(paths, SCAN_WORKERS_MIN_BYTES, SCAN_WORKERS_MIN_FILE_BYTES, SCAN_WORKERS_MIN_FILES)) {
     pool.prestartScanWorkers();
   }
 }

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { INPUT_PATHS_LOOKED_AT, inputReaches } from '../../../src/app/analyze/input-size.js';
+import { INPUT_PATHS_LOOKED_AT, inputReaches, singlePlainFileBytes } from '../../../src/app/analyze/input-size.js';
 import {
   defaultScanWorkers,
   SCAN_WORKERS_MIN_BYTES,
   SCAN_WORKERS_MIN_FILES,
+  splitWorkers,
 } from '../../../src/app/analyze/scan-pool.js';
 import { tempDir } from '../../sim/helpers.js';
 
@@ -16,6 +18,33 @@ test('scan workers by default only from SCAN_WORKERS_MIN_BYTES of input in SCAN_
   assert.equal(defaultScanWorkers(SCAN_WORKERS_MIN_BYTES - 1, 10), 0);
   assert.ok(defaultScanWorkers(SCAN_WORKERS_MIN_BYTES, 2) >= 1);
   assert.equal(defaultScanWorkers(SCAN_WORKERS_MIN_BYTES * 2, 1), 0, 'one file is read in the main thread');
+});
+
+test('one file is read in segments from SCAN_WORKERS_MIN_BYTES on, by a worker per other core, at most --jobs', () => {
+  const others = availableParallelism() - 1;
+  assert.equal(splitWorkers(SCAN_WORKERS_MIN_BYTES - 1), 0);
+  assert.equal(splitWorkers(SCAN_WORKERS_MIN_BYTES), others);
+  assert.equal(splitWorkers(SCAN_WORKERS_MIN_BYTES, 0), 0, '--jobs 0: one thread');
+  assert.equal(splitWorkers(SCAN_WORKERS_MIN_BYTES, 1), Math.min(1, others));
+  assert.equal(splitWorkers(10, undefined, 10), others, 'the size asked for (tests)');
+});
+
+test('singlePlainFileBytes: the size of the one plain file named, else 0', (t) => {
+  const dir = tempDir(t, 'wbguard-single-file-');
+  writeFileSync(join(dir, 'one.log'), 'x'.repeat(100));
+  writeFileSync(join(dir, 'two.log'), 'x'.repeat(50));
+  writeFileSync(join(dir, 'three.log.gz'), 'x'.repeat(25));
+  assert.equal(singlePlainFileBytes([join(dir, 'one.log')]), 100);
+  assert.equal(
+    singlePlainFileBytes(['--tz', 'Europe/Berlin', join(dir, 'one.log'), '--json']),
+    100,
+    'options are not paths',
+  );
+  assert.equal(singlePlainFileBytes([join(dir, 'one.log'), join(dir, 'two.log')]), 0, 'two files');
+  assert.equal(singlePlainFileBytes([dir]), 0, 'a folder');
+  assert.equal(singlePlainFileBytes([join(dir, 'three.log.gz')]), 0, 'compressed');
+  assert.equal(singlePlainFileBytes(['-']), 0, 'stdin');
+  assert.equal(singlePlainFileBytes([join(dir, 'missing.log')]), 0);
 });
 
 test('inputReaches: files and folders below the paths count, unreadable paths and stdin count nothing', (t) => {
@@ -45,6 +74,33 @@ test('inputReaches: with minFiles, enough bytes in fewer files is not enough (on
   assert.equal(inputReaches([join(dir, 'one')], 100, 50, 2), true);
   assert.equal(inputReaches([join(dir, 'one', 'big.log'), join(dir, 'one', 'small.log')], 100, 50, 2), true);
   assert.equal(inputReaches([join(dir, 'one', 'big.log'), '-'], 100, 0, 2), false, 'stdin is not a file');
+});
+
+test('one file is read in segments from SCAN_WORKERS_MIN_BYTES on, by a worker per other core, at most --jobs', () => {
+  const others = availableParallelism() - 1;
+  assert.equal(splitWorkers(SCAN_WORKERS_MIN_BYTES - 1), 0);
+  assert.equal(splitWorkers(SCAN_WORKERS_MIN_BYTES), others);
+  assert.equal(splitWorkers(SCAN_WORKERS_MIN_BYTES, 0), 0, '--jobs 0: one thread');
+  assert.equal(splitWorkers(SCAN_WORKERS_MIN_BYTES, 1), Math.min(1, others));
+  assert.equal(splitWorkers(10, undefined, 10), others, 'the size asked for (tests)');
+});
+
+test('singlePlainFileBytes: the size of the one plain file named, else 0', (t) => {
+  const dir = tempDir(t, 'wbguard-single-file-');
+  writeFileSync(join(dir, 'one.log'), 'x'.repeat(100));
+  writeFileSync(join(dir, 'two.log'), 'x'.repeat(50));
+  writeFileSync(join(dir, 'three.log.gz'), 'x'.repeat(25));
+  assert.equal(singlePlainFileBytes([join(dir, 'one.log')]), 100);
+  assert.equal(
+    singlePlainFileBytes(['--tz', 'Europe/Berlin', join(dir, 'one.log'), '--json']),
+    100,
+    'options are not paths',
+  );
+  assert.equal(singlePlainFileBytes([join(dir, 'one.log'), join(dir, 'two.log')]), 0, 'two files');
+  assert.equal(singlePlainFileBytes([dir]), 0, 'a folder');
+  assert.equal(singlePlainFileBytes([join(dir, 'three.log.gz')]), 0, 'compressed');
+  assert.equal(singlePlainFileBytes(['-']), 0, 'stdin');
+  assert.equal(singlePlainFileBytes([join(dir, 'missing.log')]), 0);
 });
 
 test('inputReaches: files below minFileBytes count nothing; past INPUT_PATHS_LOOKED_AT paths it answers false', (t) => {

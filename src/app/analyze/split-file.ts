@@ -1,0 +1,213 @@
+/**
+ * @module app/analyze/split-file
+ * One large plain file read by several threads at once: the usual input (one syslog file of a whole cluster) would
+ * otherwise be read by one thread while the other cores stand idle. The file is cut at line starts into segments of
+ * SEGMENT_BYTES; this thread reads them from the front, in order (and merges and analyses every record, as always),
+ * the scan workers from the back, each read to its end at once, its batches kept in a temporary file, until the
+ * threads meet (segment-claims.ts). The segments' batches are handed on one segment after another, so the merge sees
+ * the file's records in the file's order, as one thread reading it would give them.
+ *
+ * The only state carried from line to line of a source is the year of BSD stamps (core/parse/line-reader.ts: they
+ * carry no year; it moves on when the months wrap from December to January). A later segment is read as if it were
+ * a file of its own (the year from `--year` or the file's modification time), and its batches say which year it gave
+ * its first BSD stamp (RecordBatch firstStamp): when the segment before it is done, its end state says which year
+ * that stamp truly has. Nearly always the same; where it is not (a log that crosses New Year near a cut), the
+ * segment is read again in this thread from where the year first mattered, with the true state. The batches before
+ * that point hold nothing that depends on the year, and are not read twice.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import type { BatchFeed } from '../../adapters/logfiles/merge-by-time.js';
+import type { FileIdentity } from '../../adapters/logfiles/open-files.js';
+import type { FileSegment, ReadOptions, RecordBatch } from '../../adapters/logfiles/read-batches.js';
+import type { LogSource } from '../../adapters/logfiles/sources.js';
+import { type YearState, yearOfStamp } from '../../core/parse/index.js';
+import { SegmentClaims } from './segment-claims.js';
+import type { SegmentsJob } from './worker-protocol.js';
+
+/**
+ * Bytes of a segment, about. Smaller segments let the threads meet closer to where their speeds would have them
+ * (this thread waits for the worker's segment in progress, at most); each costs a scanner of its own and a message.
+ */
+export const SEGMENT_BYTES = 32 << 20;
+
+/** Bytes read at a time while looking for the line start nearest a cut. */
+const PROBE_BYTES = 64 << 10;
+
+/** Where a file is cut: the segments' starts (the first is 0), and which file it is. */
+export interface FileCuts {
+  readonly starts: readonly number[];
+  readonly identity: FileIdentity;
+}
+
+/**
+ * Cuts the file at `path` (`size` bytes when listed) into segments of about `shares` of it (fractions adding up
+ * to 1), each starting at a line's start: the first line starting at or after each share's end. A cut that would
+ * fall at the file's end or on another cut (a single line longer than a share) is dropped.
+ */
+export function cutFile(path: string, size: number, shares: readonly number[]): FileCuts {
+  const fd = openSync(path, 'r');
+  try {
+    const st = fstatSync(fd);
+    const starts = [0];
+    const buffer = Buffer.allocUnsafe(PROBE_BYTES);
+    let at = 0;
+    for (const share of shares.slice(0, -1)) {
+      at += share * size;
+      const start = lineStartFrom(fd, buffer, Math.max(Math.round(at), (starts.at(-1) as number) + 1), size);
+      if (start < size && start > (starts.at(-1) as number)) {
+        starts.push(start);
+      }
+    }
+    return { starts, identity: { dev: st.dev, ino: st.ino } };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Equal shares of a file of `size` bytes, of `segmentBytes` each, about. */
+export function equalShares(size: number, segmentBytes = SEGMENT_BYTES): number[] {
+  const count = Math.max(1, Math.round(size / segmentBytes));
+  return Array.from({ length: count }, () => 1 / count);
+}
+
+/** The first line start at or after `from` (the byte after a newline), or `size` when none is before it. */
+function lineStartFrom(fd: number, buffer: Buffer, from: number, size: number): number {
+  // A line starts at `from` when the byte before it is a newline: the search starts there.
+  for (let at = from - 1; at < size; ) {
+    const n = readSync(fd, buffer, 0, Math.min(buffer.length, size - at), at);
+    if (n <= 0) {
+      return size;
+    }
+    const nl = buffer.subarray(0, n).indexOf(10);
+    if (nl >= 0) {
+      return at + nl + 1;
+    }
+    at += n;
+  }
+  return size;
+}
+
+/** How the segments are read: by this thread, and by the scan workers (scan-pool.ts). */
+export interface SegmentReaders {
+  /** Reads a segment in this thread (ReadOptions segment). */
+  local(source: LogSource, options: ReadOptions): BatchFeed;
+  /** Has the workers take segments of `job` from its back and read them. */
+  start(job: SegmentsJob): void;
+  /** The batches of segment `segment` of `job`, which worker `worker` took; `close` drops them. */
+  worker(source: LogSource, job: number, segment: number, worker: number): BatchFeed & { close(): void };
+}
+
+let jobs = 0;
+
+/**
+ * The batches of `source` read in the segments `cuts` gives, one segment after another, as the whole file read by
+ * one thread would give them: the first segments by this thread, from the front, the last ones by the workers.
+ */
+export function splitFeed(
+  source: LogSource,
+  options: Omit<ReadOptions, 'stdin'>,
+  cuts: FileCuts,
+  readers: SegmentReaders,
+): BatchFeed {
+  const claims = new SegmentClaims(cuts.starts.length);
+  // Segment 0 is this thread's: it starts on it at once, while the workers start.
+  claims.takeFront(0);
+  const job: SegmentsJob = {
+    job: jobs++,
+    source,
+    options,
+    starts: cuts.starts,
+    identity: cuts.identity,
+    claims: claims.buffer,
+  };
+  if (cuts.starts.length > 1) {
+    readers.start(job);
+  }
+  const segmentOptions = (i: number, yearState: YearState | undefined): ReadOptions => {
+    const end = cuts.starts[i + 1];
+    const segment = { start: cuts.starts[i] as number, ...(end === undefined ? {} : { end }), identity: cuts.identity };
+    return { ...options, segment, ...(yearState ? { yearState } : {}) };
+  };
+
+  let current = 0;
+  let feed: BatchFeed & { close?(): void } = readers.local(source, segmentOptions(0, undefined));
+  /** Where the year stands at the current segment's start (undefined: the file's start). */
+  let startState: YearState | undefined;
+  /** Where it stands at the current segment's end: its last batch says. */
+  let endState: YearState | undefined;
+  /** The current segment is read with the true state (by this thread), not with a guess to check. */
+  let sure = true;
+  /** Its first BSD stamp was read. */
+  let stamped = false;
+  /** Batches and lines handed on of the current segment (for its reading again). */
+  let given = 0;
+  let linesGiven = 0;
+
+  /** The segment after the current one, read here if no worker took it. */
+  const nextSegment = (): boolean => {
+    // The next segment starts where this one ended; a segment without a BSD stamp, read with a guess, leaves the
+    // year where it was.
+    startState = stamped || sure ? endState : startState;
+    current++;
+    if (current >= cuts.starts.length) {
+      return false;
+    }
+    endState = undefined;
+    stamped = false;
+    given = 0;
+    linesGiven = 0;
+    sure = claims.takeFront(current);
+    feed = sure
+      ? readers.local(source, segmentOptions(current, startState))
+      : readers.worker(source, job.job, current, claims.workerOf(current));
+    return true;
+  };
+
+  /** The current segment read again in this thread with the true state, from its batch `given` on. */
+  const readAgain = async (): Promise<void> => {
+    feed.close?.();
+    const again = readers.local(source, segmentOptions(current, startState));
+    let lines = 0;
+    for (let k = 0; k < given; k++) {
+      lines += (await again.next())?.lines ?? 0;
+    }
+    if (lines !== linesGiven) {
+      throw new Error(`${source.path}: a segment read again gave other lines than its first reading`);
+    }
+    feed = again;
+    sure = true;
+  };
+
+  let ended = false;
+  return {
+    source,
+    async next(): Promise<RecordBatch | undefined> {
+      while (!ended) {
+        const batch = await feed.next();
+        if (batch === undefined) {
+          ended = !nextSegment();
+          continue;
+        }
+        if (!sure && !stamped && batch.firstStamp !== undefined) {
+          stamped = true;
+          // Read with a guess (a source's start): the year its first stamp truly has follows from where the year
+          // stood at its start. A state with no stamp read yet is the one it was read in.
+          const state = startState as YearState;
+          const truth =
+            state.lastMonth === 0 ? batch.firstStamp.year : yearOfStamp(state, batch.firstStamp.month, undefined);
+          if (truth !== batch.firstStamp.year) {
+            await readAgain();
+            continue;
+          }
+        }
+        if (batch.yearEnd !== undefined) {
+          endState = batch.yearEnd;
+        }
+        given++;
+        linesGiven += batch.lines;
+        return batch;
+      }
+      return undefined;
+    },
+  };
+}

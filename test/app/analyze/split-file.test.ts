@@ -1,0 +1,244 @@
+/**
+ * One file read in segments (split-file.ts): by this thread from the front and a real scan worker from the back
+ * (real worker threads, real files), handed on as one thread reading the whole file gives it, the BSD year carried
+ * across the cuts even where a guess was wrong.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type ReadOptions, type RecordBatch, readBatches } from '../../../src/adapters/logfiles/read-batches.js';
+import type { LogSource } from '../../../src/adapters/logfiles/sources.js';
+import { localFeed } from '../../../src/app/analyze/batch-feeds.js';
+import { analyzePaths } from '../../../src/app/analyze/index.js';
+import { ScanPool } from '../../../src/app/analyze/scan-pool.js';
+import { SegmentClaims } from '../../../src/app/analyze/segment-claims.js';
+import { cutFile, equalShares, type FileCuts, splitFeed } from '../../../src/app/analyze/split-file.js';
+import { unpackRecords } from '../../../src/core/packed-records.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wbguard-split-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** A BSD-stamped line at `at` (UTC wall clock): a Stats line every `statsEvery`, chatter otherwise. */
+function bsdLine(at: number, i: number, statsEvery = 7): string {
+  const d = new Date(at);
+  const stamp = `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`;
+  return i % statsEvery === 0
+    ? `${stamp} user.info cms${1 + (i % 3)} "webbridge": INFO : [DEBUGGING] Stats ${i % 40}, c:${i}, d:${i >> 1}`
+    : `${stamp} user.info cms${1 + (i % 3)} "host:server": INFO : call ${i}: ordinary chatter of the Call Bridge`;
+}
+
+/** An ISO-stamped line (its own year: it does not move the BSD year). */
+function isoLine(at: number, i: number): string {
+  const iso = new Date(at).toISOString().replace('Z', '+00:00');
+  return i % 7 === 0
+    ? `${iso} cms1 "webbridge": INFO : [DEBUGGING] Stats ${i % 40}, c:${i}, d:1`
+    : `${iso} cms1 "host:server": INFO : call ${i}: ordinary chatter`;
+}
+
+function write(name: string, lines: readonly string[], mtime?: Date): LogSource {
+  const path = join(dir, name);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  if (mtime) {
+    utimesSync(path, mtime, mtime);
+  }
+  const st = statSync(path);
+  return { kind: 'plain', path, mtimeMs: st.mtimeMs, size: st.size };
+}
+
+/** Records (as objects) and counts of a run of batches. */
+function summary(batches: readonly RecordBatch[]) {
+  return {
+    records: batches.flatMap((b) => unpackRecords(b)),
+    lines: batches.reduce((a, b) => a + b.lines, 0),
+    malformed: batches.reduce((a, b) => a + b.malformed, 0),
+    bytes: batches.reduce((a, b) => a + b.bytes, 0),
+  };
+}
+
+async function whole(source: LogSource, options: ReadOptions) {
+  const batches: RecordBatch[] = [];
+  for await (const b of readBatches(source, options)) {
+    batches.push(b);
+  }
+  return summary(batches);
+}
+
+/**
+ * The file read in `segments` segments by this thread and one real scan worker, this thread held back (before its
+ * first batch) until the worker has taken the segments from `workerFrom` on, so that both read some. Answers the
+ * batches' summary and which segments the worker took.
+ */
+async function split(source: LogSource, options: ReadOptions, segments: number, workerFrom: number) {
+  const cuts = cutFile(source.path, source.size, equalShares(source.size, source.size / segments));
+  assert.equal(cuts.starts.length, segments, 'the file is cut as asked');
+  const pool = new ScanPool(1);
+  let claims: SegmentClaims | undefined;
+  const taken: number[] = [];
+  try {
+    const feed = splitFeed(source, options, cuts, {
+      local: localFeed,
+      start: (job) => {
+        claims = new SegmentClaims(job.claims);
+        pool.readSegments(job, 0);
+      },
+      worker: (s, job, segment, w) => {
+        taken.push(segment);
+        return pool.openSegment(s, job, segment, w, 4);
+      },
+    });
+    // Bounded: the worker takes a segment once it has read the one before (a few ms each here).
+    for (let i = 0; i < 1000 && (claims?.workerOf(workerFrom) ?? -1) < 0; i++) {
+      await sleep(10);
+    }
+    assert.ok((claims?.workerOf(workerFrom) ?? -1) >= 0, `the worker took segment ${workerFrom}`);
+    const batches: RecordBatch[] = [];
+    for (let b = await feed.next(); b !== undefined; b = await feed.next()) {
+      batches.push(b);
+    }
+    return { ...summary(batches), taken };
+  } finally {
+    await pool.close();
+  }
+}
+
+describe('cutFile', () => {
+  test('cuts only at line starts, in order, about at the shares asked', () => {
+    const lines = Array.from({ length: 5000 }, (_, i) =>
+      bsdLine(Date.UTC(2026, 5, 1) + i * 1000, i).repeat(1 + (i % 5)),
+    );
+    const source = write('cuts.log', lines);
+    const bytes = readFileSync(source.path);
+    const cuts = cutFile(source.path, source.size, equalShares(source.size, source.size / 10));
+    assert.equal(cuts.starts.length, 10);
+    assert.equal(cuts.starts[0], 0);
+    cuts.starts.forEach((start, i) => {
+      if (i > 0) {
+        assert.equal(bytes[start - 1], 10, `segment ${i} starts after a newline`);
+        assert.ok(start > (cuts.starts[i - 1] as number), 'in order');
+        // The first line start at or after the share's end: no newline between them.
+        const share = Math.round((i * source.size) / 10);
+        assert.equal(bytes.subarray(share - 1, start - 1).indexOf(10), -1, `segment ${i} at the first line start`);
+      }
+    });
+  });
+
+  test('a line longer than a share takes the cuts inside it away; a file of one line is one segment', () => {
+    const long = `${bsdLine(Date.UTC(2026, 5, 1), 1)} ${'x'.repeat(200_000)}`;
+    const source = write('long.log', ['short line', long, 'short line']);
+    const cuts = cutFile(source.path, source.size, equalShares(source.size, source.size / 8));
+    // Every share ends inside the long line: one cut, after it.
+    assert.deepEqual(cuts.starts, [0, 11 + long.length + 1]);
+    const one = write('one.log', [long]);
+    assert.deepEqual(cutFile(one.path, one.size, equalShares(one.size, one.size / 4)).starts, [0]);
+  });
+});
+
+describe('splitFeed', () => {
+  test('this thread and a worker: the records, in order, and the counts of one thread reading the whole file', async () => {
+    const lines = Array.from({ length: 40_000 }, (_, i) =>
+      i % 997 === 0 ? 'Oct 32 junk that is not a line of any CMS' : bsdLine(Date.UTC(2026, 9, 1) + i * 250, i),
+    );
+    // A Call Bridge STATS line, a malformed Stats line and a long line among them.
+    lines[100] = `Oct  1 00:00:25.000 user.info cms2 "host:server": INFO : STATS: {"cma": {"active": 3, "peak": 7}}`;
+    lines[200] = 'Oct  1 00:00:50.000 user.info cms2 "webbridge": INFO : [DEBUGGING] Stats x, c:, d:';
+    lines[300] = `${bsdLine(Date.UTC(2026, 9, 1, 0, 1, 15), 300)} ${'y'.repeat(70_000)}`;
+    const source = write('cluster.log', lines, new Date(Date.UTC(2026, 9, 2)));
+    const options: ReadOptions = { batchSize: 64, raw: false };
+    const expected = await whole(source, options);
+    const got = await split(source, options, 12, 6);
+    assert.ok(got.taken.length >= 6, `the worker read segments ${got.taken.join(', ')}`);
+    assert.ok(expected.records.length > 5000);
+    assert.deepEqual(got.records, expected.records);
+    assert.deepEqual(
+      { lines: got.lines, malformed: got.malformed, bytes: got.bytes },
+      { lines: expected.lines, malformed: expected.malformed, bytes: expected.bytes },
+    );
+    assert.ok(expected.malformed > 0, 'malformed lines are counted in every segment');
+  });
+
+  test('a log crossing New Year with --year: a worker segment guessed wrong is read again, the same records', async () => {
+    // With --year 2026 (no modification month to go by) a segment read as a file of its own gives its first
+    // stamp 2026; after the wrap in an earlier segment, January belongs to 2027.
+    const start = Date.UTC(2026, 11, 31, 20);
+    const lines = Array.from({ length: 30_000 }, (_, i) => bsdLine(start + i * 1000, i));
+    const source = write('new-year.log', lines);
+    const options: ReadOptions = { year: 2026, batchSize: 32, raw: false };
+    const expected = await whole(source, options);
+    const got = await split(source, options, 10, 6);
+    assert.ok(got.taken.length >= 4);
+    assert.deepEqual(got.records, expected.records);
+    assert.equal(got.lines, expected.lines);
+    const last = got.records.at(-1);
+    assert.equal(new Date(last?.at ?? 0).getUTCFullYear(), 2027, 'January is in 2027');
+  });
+
+  test('segments without a BSD stamp carry the year on; a segment read again from its middle', async () => {
+    // December BSD lines, then ISO lines over several segments (they do not move the BSD year), then January BSD
+    // lines starting inside a segment (its first batches hold ISO records, handed on before it is read again).
+    const start = Date.UTC(2026, 11, 31, 22);
+    const lines = [
+      ...Array.from({ length: 6000 }, (_, i) => bsdLine(start + i * 100, i)),
+      ...Array.from({ length: 20_000 }, (_, i) => isoLine(start + 3_600_000 + i * 100, i)),
+      ...Array.from({ length: 6000 }, (_, i) => bsdLine(Date.UTC(2027, 0, 1, 1) + i * 100, i)),
+    ];
+    const source = write('iso-between.log', lines);
+    const options: ReadOptions = { year: 2026, batchSize: 16, raw: false };
+    const expected = await whole(source, options);
+    const got = await split(source, options, 16, 3);
+    assert.deepEqual(got.records, expected.records);
+    assert.equal(got.lines, expected.lines);
+    assert.equal(new Date(got.records.at(-1)?.at ?? 0).getUTCFullYear(), 2027);
+  });
+
+  test('a file replaced since it was cut is not read as the one cut: the reading says so', async () => {
+    const source = write(
+      'replaced.log',
+      Array.from({ length: 20_000 }, (_, i) => bsdLine(Date.UTC(2026, 3, 1) + i, i)),
+    );
+    const cuts = cutFile(source.path, source.size, equalShares(source.size, source.size / 8));
+    const other: FileCuts = { ...cuts, identity: { dev: cuts.identity.dev, ino: cuts.identity.ino + 1 } };
+    await assert.rejects(readWithCuts(source, other), /was replaced/);
+  });
+});
+
+/** Reads `source` with `cuts` (this thread only reads segment 0 with the cuts' identity, the worker the rest). */
+async function readWithCuts(source: LogSource, cuts: FileCuts): Promise<void> {
+  const pool = new ScanPool(1);
+  try {
+    let claims: SegmentClaims | undefined;
+    const feed = splitFeed(source, {}, cuts, {
+      local: localFeed,
+      start: (job) => {
+        claims = new SegmentClaims(job.claims);
+        pool.readSegments(job, 0);
+      },
+      worker: (s, job, segment, w) => pool.openSegment(s, job, segment, w),
+    });
+    for (let i = 0; i < 1000 && (claims?.workerOf(cuts.starts.length - 1) ?? -1) < 0; i++) {
+      await sleep(10);
+    }
+    while ((await feed.next()) !== undefined) {
+      // read on
+    }
+  } finally {
+    await pool.close();
+  }
+}
+
+describe('analyzePaths with one file read in segments', () => {
+  test('the report is the one of the file read in one thread', async () => {
+    const lines = Array.from({ length: 60_000 }, (_, i) => bsdLine(Date.UTC(2026, 9, 1) + i * 500, i, 5));
+    const source = write('analyze.log', lines, new Date(Date.UTC(2026, 9, 3)));
+    const oneThread = await analyzePaths([source.path], { workers: 0 });
+    const segmented = await analyzePaths([source.path], { splitMinBytes: 1, segmentBytes: source.size / 20 });
+    assert.deepEqual(segmented.report, oneThread.report);
+    assert.deepEqual(segmented.errors, []);
+    assert.ok(oneThread.report.lines.webbridgeStats > 10_000);
+  });
+});
