@@ -4,7 +4,8 @@
  * compressed (`.gz` pieces and a CMS log bundle, against `zgrep`). Each corpus has what made analyze slow in the
  * field (issue 17): a fifth of the lines at WARNING or ERROR level (`--warn-share`), long lines (4–64 KB, one in
  * 25,000), and rotated pieces: each node's log in two files (`cmsN.log.1` older, `cmsN.log` newer, given in name
- * order) except node 1, whose single file holds its newer piece before its older one.
+ * order) except node 1, whose single file holds its newer piece before its older one. `one-file` is the mix's lines
+ * in one file, every node's in time order, as a syslog server writing one file for the whole cluster has them.
  * With `--baseline DIR` (a built checkout: DIR/src/app/cli/main.js) the baseline is timed in the same rounds and
  * its output must be byte for byte analyze's.
  */
@@ -35,7 +36,7 @@ const round = (x: number) => Math.round(x * 100) / 100;
 import { DAY_MS, writeCorpus } from './lib/corpus.js';
 import { renderShape, SHAPES, type Shape } from './lib/shapes.js';
 
-export const CORPORA = ['mix', ...SHAPES, 'mix-gz'] as const;
+export const CORPORA = ['mix', ...SHAPES, 'mix-gz', 'one-file'] as const;
 export type CorpusName = (typeof CORPORA)[number];
 
 const NODES = 10;
@@ -80,7 +81,7 @@ export interface ShapesResult {
 
 /** The shape of node `i`'s lines in `corpus`: the mix gives each node another shape. */
 function shapeOf(corpus: CorpusName, node: number): Shape {
-  if (corpus === 'mix' || corpus === 'mix-gz') {
+  if (corpus === 'mix' || corpus === 'mix-gz' || corpus === 'one-file') {
     return SHAPES[node % SHAPES.length] as Shape;
   }
   return corpus;
@@ -114,12 +115,16 @@ function makeCorpus(dir: string, corpus: CorpusName, targetMb: number, warnShare
   const days = Math.max(0.05, Math.round((targetMb * 1e6 * 100) / bytesPerDay) / 100);
   const start = Date.UTC(2026, 9, 1);
   const splitAt = start + Math.round(days * 0.6 * DAY_MS);
-  // Each node: [older piece, newer piece].
-  const pieces = Array.from({ length: NODES }, (_, i) =>
-    i === 0
-      ? [join(dir, 'cms1.log.older'), join(dir, 'cms1.log.newer')]
-      : [join(dir, `cms${i + 1}.log.1`), join(dir, `cms${i + 1}.log`)],
-  );
+  // Each node: [older piece, newer piece]; `one-file`: every node's lines, as they come, in one file (a syslog
+  // server writing one file for the whole cluster).
+  const oneFile = corpus === 'one-file';
+  const pieces = oneFile
+    ? [[join(dir, 'cms-cluster.log')]]
+    : Array.from({ length: NODES }, (_, i) =>
+        i === 0
+          ? [join(dir, 'cms1.log.older'), join(dir, 'cms1.log.newer')]
+          : [join(dir, `cms${i + 1}.log.1`), join(dir, `cms${i + 1}.log`)],
+      );
   const fds = pieces.map((p) => p.map((f) => openSync(f, 'w')));
   const buffers = pieces.map(() => [[], []] as string[][]);
   const flush = (i: number, k: number) => {
@@ -161,24 +166,27 @@ function makeCorpus(dir: string, corpus: CorpusName, targetMb: number, warnShare
           line = asLong(line, chatter);
         }
       }
-      const k = at < splitAt ? 0 : 1;
-      const b = buffers[node]?.[k] as string[];
+      const i = oneFile ? 0 : node;
+      const k = oneFile || at < splitAt ? 0 : 1;
+      const b = buffers[i]?.[k] as string[];
       b.push(renderShape(shapeOf(corpus, node), line, at, node));
       if (b.length >= 20_000) {
-        flush(node, k);
+        flush(i, k);
       }
     },
   );
-  for (let i = 0; i < NODES; i++) {
-    for (const k of [0, 1]) {
+  pieces.forEach((files, i) => {
+    files.forEach((_, k) => {
       flush(i, k);
       closeSync(fds[i]?.[k] as number);
-    }
-  }
-  // Node 1: one file, its newer piece first (rotated pieces concatenated out of time order).
-  spawnSync('sh', ['-c', 'cat cms1.log.newer cms1.log.older > cms1.log && rm cms1.log.newer cms1.log.older'], {
-    cwd: dir,
+    });
   });
+  if (!oneFile) {
+    // Node 1: one file, its newer piece first (rotated pieces concatenated out of time order).
+    spawnSync('sh', ['-c', 'cat cms1.log.newer cms1.log.older > cms1.log && rm cms1.log.newer cms1.log.older'], {
+      cwd: dir,
+    });
+  }
   writeFileSync(marker, '');
 }
 
