@@ -76,33 +76,6 @@ test('inputReaches: with minFiles, enough bytes in fewer files is not enough (on
   assert.equal(inputReaches([join(dir, 'one', 'big.log'), '-'], 100, 0, 2), false, 'stdin is not a file');
 });
 
-test('one file is read in segments from SCAN_WORKERS_MIN_BYTES on, by a worker per other core, at most --jobs', () => {
-  const others = availableParallelism() - 1;
-  assert.equal(splitWorkers(SCAN_WORKERS_MIN_BYTES - 1), 0);
-  assert.equal(splitWorkers(SCAN_WORKERS_MIN_BYTES), others);
-  assert.equal(splitWorkers(SCAN_WORKERS_MIN_BYTES, 0), 0, '--jobs 0: one thread');
-  assert.equal(splitWorkers(SCAN_WORKERS_MIN_BYTES, 1), Math.min(1, others));
-  assert.equal(splitWorkers(10, undefined, 10), others, 'the size asked for (tests)');
-});
-
-test('singlePlainFileBytes: the size of the one plain file named, else 0', (t) => {
-  const dir = tempDir(t, 'wbguard-single-file-');
-  writeFileSync(join(dir, 'one.log'), 'x'.repeat(100));
-  writeFileSync(join(dir, 'two.log'), 'x'.repeat(50));
-  writeFileSync(join(dir, 'three.log.gz'), 'x'.repeat(25));
-  assert.equal(singlePlainFileBytes([join(dir, 'one.log')]), 100);
-  assert.equal(
-    singlePlainFileBytes(['--tz', 'Europe/Berlin', join(dir, 'one.log'), '--json']),
-    100,
-    'options are not paths',
-  );
-  assert.equal(singlePlainFileBytes([join(dir, 'one.log'), join(dir, 'two.log')]), 0, 'two files');
-  assert.equal(singlePlainFileBytes([dir]), 0, 'a folder');
-  assert.equal(singlePlainFileBytes([join(dir, 'three.log.gz')]), 0, 'compressed');
-  assert.equal(singlePlainFileBytes(['-']), 0, 'stdin');
-  assert.equal(singlePlainFileBytes([join(dir, 'missing.log')]), 0);
-});
-
 test('inputReaches: files below minFileBytes count nothing; past INPUT_PATHS_LOOKED_AT paths it answers false', (t) => {
   const dir = tempDir(t, 'wbguard-input-size-');
   writeFileSync(join(dir, 'large.log'), 'x'.repeat(100));
