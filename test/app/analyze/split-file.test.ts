@@ -74,21 +74,33 @@ async function whole(source: LogSource, options: ReadOptions) {
  * first batch) until the worker has taken the segments from `workerFrom` on, so that both read some. Answers the
  * batches' summary and which segments the worker took.
  */
-async function split(source: LogSource, options: ReadOptions, segments: number, workerFrom: number) {
+async function split(source: LogSource, options: ReadOptions, segments: number, workerFrom: number, workers = 1) {
   const cuts = cutFile(source.path, source.size, equalShares(source.size, source.size / segments));
   assert.equal(cuts.starts.length, segments, 'the file is cut as asked');
-  const pool = new ScanPool(1);
+  const pool = new ScanPool(workers);
   let claims: SegmentClaims | undefined;
   const taken: number[] = [];
+  const byWorker = new Set<number>();
   try {
+    // Every worker running before the segments are offered, so that none takes them all while another starts.
+    const warm = write('warm.log', [bsdLine(Date.UTC(2026, 0, 1), 0)]);
+    for (let w = 0; w < workers; w++) {
+      const f = pool.open(warm, {}, w);
+      while ((await f.next()) !== undefined) {
+        // drained
+      }
+    }
     const feed = splitFeed(source, options, cuts, {
       local: localFeed,
       start: (job) => {
         claims = new SegmentClaims(job.claims);
-        pool.readSegments(job, 0);
+        for (let w = 0; w < workers; w++) {
+          pool.readSegments(job, w);
+        }
       },
       worker: (s, job, segment, w) => {
         taken.push(segment);
+        byWorker.add(w);
         return pool.openSegment(s, job, segment, w, 4);
       },
     });
@@ -101,7 +113,7 @@ async function split(source: LogSource, options: ReadOptions, segments: number, 
     for (let b = await feed.next(); b !== undefined; b = await feed.next()) {
       batches.push(b);
     }
-    return { ...summary(batches), taken };
+    return { ...summary(batches), taken, byWorker };
   } finally {
     await pool.close();
   }
@@ -160,6 +172,20 @@ describe('splitFeed', () => {
       { lines: expected.lines, malformed: expected.malformed, bytes: expected.bytes },
     );
     assert.ok(expected.malformed > 0, 'malformed lines are counted in every segment');
+  });
+
+  test('two workers taking from the back at once: the same records and counts', async () => {
+    const lines = Array.from({ length: 40_000 }, (_, i) => bsdLine(Date.UTC(2026, 11, 31, 18) + i * 1000, i));
+    const source = write('two-workers.log', lines);
+    const options: ReadOptions = { year: 2026, batchSize: 32, raw: false };
+    const expected = await whole(source, options);
+    const got = await split(source, options, 20, 8, 2);
+    assert.equal(got.byWorker.size, 2, 'both workers read segments');
+    assert.deepEqual(got.records, expected.records);
+    assert.deepEqual(
+      { lines: got.lines, malformed: got.malformed, bytes: got.bytes },
+      { lines: expected.lines, malformed: expected.malformed, bytes: expected.bytes },
+    );
   });
 
   test('a log crossing New Year with --year: a worker segment guessed wrong is read again, the same records', async () => {
