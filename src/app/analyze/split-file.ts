@@ -12,8 +12,8 @@
  * a file of its own (the year from `--year` or the file's modification time), and its batches say which year it gave
  * its first BSD stamp (RecordBatch firstStamp): when the segment before it is done, its end state says which year
  * that stamp truly has. Nearly always the same; where it is not (a log that crosses New Year near a cut), the
- * segment is read again in this thread from where the year first mattered, with the true state. The batches before
- * that point hold nothing that depends on the year, and are not read twice.
+ * segment is read again in this thread with the true state. Its batches before the first stamp hold nothing that
+ * depends on the year and were handed on already: the reading again skips them.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { BatchFeed } from '../../adapters/logfiles/merge-by-time.js';
