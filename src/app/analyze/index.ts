@@ -119,11 +119,10 @@ export async function analyzePaths(
   }
   const fileCount = sources.length - (kinds.get('stdin') ?? 0);
   // A single large plain file is read in segments, by this thread and a worker per other core (split-file.ts).
-  const segmentWorkers = splitWorkers(
-    sources.length === 1 && sources.kindAt(0) === 'plain' ? sources.sizeAt(0) : 0,
-    options.workers,
-    options.splitMinBytes,
-  );
+  const segmentWorkers =
+    sources.length === 1 && sources.kindAt(0) === 'plain'
+      ? splitWorkers(sources.sizeAt(0), options.workers, options.splitMinBytes)
+      : 0;
   const workerCount =
     segmentWorkers > 0
       ? segmentWorkers

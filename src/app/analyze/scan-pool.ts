@@ -56,13 +56,18 @@ export const SCAN_WORKERS_MIN_FILE_BYTES = 2 ** 20;
 
 /**
  * Scan workers reading segments of a single plain file of `bytes` bytes beside this thread (split-file.ts): one
- * per other core from SCAN_WORKERS_MIN_BYTES on, at most `jobs` (`--jobs`; 0: none). Measured on 2 cores, one file
- * of the mix of shapes, medians of 5 alternated runs, in one thread against split: 150 MB 0.20 against 0.25 s,
- * 300 MB 0.26 against 0.32 s, 600 MB 0.34 against 0.37 s, 1 GB 0.47 against 0.46 s, 2 GB 0.78 against 0.64 s (the
- * worker's start, ~0.1 s of CPU, is what a smaller file cannot win back).
+ * per other core from `min` (SCAN_WORKERS_MIN_BYTES) on; with `jobs` (`--jobs`) that many at most whatever the size
+ * (0: none). Measured on 2 cores, one file of the mix of shapes, medians of 5 alternated runs, in one thread against
+ * in segments: 150 MB 0.20 against 0.25 s, 300 MB 0.26 against 0.32 s, 600 MB 0.34 against 0.37 s, 1 GB 0.47
+ * against 0.46 s; 2 GB (the bsd shape) 0.79 against 0.64 s. The worker's start, ~0.1 s of CPU, is what a smaller
+ * file does not win back.
  */
-export function splitWorkers(bytes: number, jobs = Number.POSITIVE_INFINITY, min = SCAN_WORKERS_MIN_BYTES): number {
-  return bytes >= min ? Math.max(0, Math.min(jobs, availableParallelism() - 1)) : 0;
+export function splitWorkers(bytes: number, jobs?: number, min = SCAN_WORKERS_MIN_BYTES): number {
+  const others = Math.max(0, availableParallelism() - 1);
+  if (jobs !== undefined) {
+    return Math.min(jobs, others);
+  }
+  return bytes >= min ? others : 0;
 }
 
 /** Fewest files (stdin aside) read by scan workers by default: a worker reads whole files, so one is read here. */

@@ -98,6 +98,13 @@ export interface SegmentReaders {
 }
 
 let jobs = 0;
+/** Files read in segments by this thread's analyses since it started (tests). */
+let segmentedFiles = 0;
+
+/** Files this thread has read in segments, with workers, since it started (tests). */
+export function filesReadInSegments(): number {
+  return segmentedFiles;
+}
 
 /**
  * The batches of `source` read in the segments `cuts` gives, one segment after another, as the whole file read by
@@ -121,6 +128,7 @@ export function splitFeed(
     claims: claims.buffer,
   };
   if (cuts.starts.length > 1) {
+    segmentedFiles++;
     readers.start(job);
   }
   const segmentOptions = (i: number, yearState: YearState | undefined): ReadOptions => {

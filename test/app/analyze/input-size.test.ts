@@ -20,12 +20,13 @@ test('scan workers by default only from SCAN_WORKERS_MIN_BYTES of input in SCAN_
   assert.equal(defaultScanWorkers(SCAN_WORKERS_MIN_BYTES * 2, 1), 0, 'one file is read in the main thread');
 });
 
-test('one file is read in segments from SCAN_WORKERS_MIN_BYTES on, by a worker per other core, at most --jobs', () => {
+test('one file is read in segments from SCAN_WORKERS_MIN_BYTES on by a worker per other core; with --jobs at any size', () => {
   const others = availableParallelism() - 1;
   assert.equal(splitWorkers(SCAN_WORKERS_MIN_BYTES - 1), 0);
   assert.equal(splitWorkers(SCAN_WORKERS_MIN_BYTES), others);
   assert.equal(splitWorkers(SCAN_WORKERS_MIN_BYTES, 0), 0, '--jobs 0: one thread');
   assert.equal(splitWorkers(SCAN_WORKERS_MIN_BYTES, 1), Math.min(1, others));
+  assert.equal(splitWorkers(1000, 1), Math.min(1, others), '--jobs whatever the size');
   assert.equal(splitWorkers(10, undefined, 10), others, 'the size asked for (tests)');
 });
 

@@ -15,7 +15,13 @@ import { localFeed } from '../../../src/app/analyze/batch-feeds.js';
 import { analyzePaths } from '../../../src/app/analyze/index.js';
 import { ScanPool } from '../../../src/app/analyze/scan-pool.js';
 import { SegmentClaims } from '../../../src/app/analyze/segment-claims.js';
-import { cutFile, equalShares, type FileCuts, splitFeed } from '../../../src/app/analyze/split-file.js';
+import {
+  cutFile,
+  equalShares,
+  type FileCuts,
+  filesReadInSegments,
+  splitFeed,
+} from '../../../src/app/analyze/split-file.js';
 import { unpackRecords } from '../../../src/core/packed-records.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wbguard-split-'));
@@ -261,10 +267,22 @@ describe('analyzePaths with one file read in segments', () => {
   test('the report is the one of the file read in one thread', async () => {
     const lines = Array.from({ length: 60_000 }, (_, i) => bsdLine(Date.UTC(2026, 9, 1) + i * 500, i, 5));
     const source = write('analyze.log', lines, new Date(Date.UTC(2026, 9, 3)));
+    const before = filesReadInSegments();
     const oneThread = await analyzePaths([source.path], { workers: 0 });
+    assert.equal(filesReadInSegments(), before, '--jobs 0: one thread');
     const segmented = await analyzePaths([source.path], { splitMinBytes: 1, segmentBytes: source.size / 20 });
+    assert.equal(filesReadInSegments(), before + 1, 'read in segments');
     assert.deepEqual(segmented.report, oneThread.report);
     assert.deepEqual(segmented.errors, []);
+    // --jobs asks for workers whatever the size: a small file is read in segments too.
+    const withJobs = await analyzePaths([source.path], { workers: 1, segmentBytes: source.size / 20 });
+    assert.deepEqual(withJobs.report, oneThread.report);
+    assert.equal(filesReadInSegments(), before + 2);
+    // Below the size, without --jobs: one thread; two files with --jobs: whole files to workers, not segments.
+    await analyzePaths([source.path], { segmentBytes: source.size / 20 });
+    const other = write('analyze-2.log', lines.slice(0, 1000));
+    await analyzePaths([source.path, other.path], { workers: 1, segmentBytes: source.size / 20 });
+    assert.equal(filesReadInSegments(), before + 2);
     assert.ok(oneThread.report.lines.webbridgeStats > 10_000);
   });
 });
