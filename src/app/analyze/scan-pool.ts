@@ -112,6 +112,10 @@ type Settled = { kind: 'batch'; batch: RecordBatch } | { kind: 'done' } | { kind
 export class ScanPool {
   readonly #workers: Array<Worker | undefined>;
   readonly #queues = new Map<number, Mailbox<Settled>>();
+  /** Workers that died, and why (#failed). */
+  readonly #failures = new Map<Worker, string>();
+  /** Workers this pool ended itself (close): their exit is no failure. */
+  readonly #ended = new WeakSet<Worker>();
   #nextId = 0;
 
   constructor(size: number) {
@@ -128,14 +132,26 @@ export class ScanPool {
           this.#deliver(m);
         }
       });
-      w.on('error', (err) => {
-        for (const id of this.#queues.keys()) {
-          this.#deliver({ type: 'error', id, message: `scan worker failed: ${err.message}` });
-        }
-      });
+      const worker = w;
+      w.on('error', (err) => this.#failed(worker, `scan worker failed: ${err.message}`));
+      w.on('exit', (code) => this.#failed(worker, `scan worker ended (exit code ${code})`));
       this.#workers[index] = w;
     }
     return w;
+  }
+
+  /**
+   * A worker that died (its start failed: a module that could not be loaded, too many open files) fails every
+   * source being read, and every source opened on it later: none of them would ever be answered.
+   */
+  #failed(worker: Worker, message: string): void {
+    if (this.#ended.has(worker) || this.#failures.has(worker)) {
+      return;
+    }
+    this.#failures.set(worker, message);
+    for (const id of this.#queues.keys()) {
+      this.#deliver({ type: 'error', id, message });
+    }
   }
 
   #deliver(m: FromWorker): void {
@@ -197,6 +213,10 @@ export class ScanPool {
   ): BatchFeed & { close(): void } {
     const queue = new Mailbox<Settled>();
     this.#queues.set(id, queue);
+    const failure = this.#failures.get(worker);
+    if (failure !== undefined) {
+      queue.put({ kind: 'error', message: failure });
+    }
     const creditStep = creditStepFor(readAhead);
     let finished = false;
     let taken = 0;
@@ -242,6 +262,11 @@ export class ScanPool {
   /** Ends the workers (again: nothing). */
   async close(): Promise<void> {
     const workers = this.#workers.splice(0, this.#workers.length, ...this.#workers.map(() => undefined));
+    for (const w of workers) {
+      if (w) {
+        this.#ended.add(w);
+      }
+    }
     await Promise.all(workers.map((w) => w?.terminate()));
   }
 }

@@ -101,3 +101,37 @@ test('closed mid-read, the workers close the files they hold before they end', a
   // Closed again: nothing happens.
   await pool.close();
 });
+
+test('a worker that dies fails the sources it was reading and those opened on it later: none waits forever', async () => {
+  const path = join(dir, 'dies.log');
+  const line = 'Oct  1 05:19:00.001 user.info cms1 "webbridge": INFO : [DEBUGGING] Stats 3, c:1, d:1\n';
+  writeFileSync(path, line.repeat(100_000));
+  const source = { kind: 'plain' as const, path, mtimeMs: Date.now(), size: statSync(path).size };
+  const pool = new ScanPool(1);
+  try {
+    // Mid-read: batches of 8 records, one ahead of the merge.
+    const before = pool.open(source, { year: 2026, batchSize: 8, readRecords: 8 }, 0, 1);
+    assert.ok(await before.next(), 'the worker reads');
+    // A job it cannot take kills it (its claims are not shared memory): an uncaught error in the worker.
+    pool.readSegments(
+      {
+        job: 0,
+        source,
+        options: {},
+        starts: [0, 10],
+        identity: { dev: 0, ino: 0 },
+        claims: 'not shared memory' as unknown as SharedArrayBuffer,
+      },
+      0,
+    );
+    const read = async (feed: { next(): Promise<unknown> }) => {
+      while ((await feed.next()) !== undefined) {
+        // read on
+      }
+    };
+    await assert.rejects(read(before), /scan worker/);
+    await assert.rejects(read(pool.open(source, { year: 2026 }, 0)), /scan worker/, 'opened after it died');
+  } finally {
+    await pool.close();
+  }
+});
