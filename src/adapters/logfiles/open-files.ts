@@ -143,12 +143,33 @@ function ensureOpen(file: OpenFile): number {
     oldest.identity ??= identityOf(oldest.fd as number);
     closeOpenFile(oldest);
   }
-  const fd = file.identity === undefined ? openSync(file.path, 'r') : openSameFile(file.path, file.identity).fd;
+  const fd = openWithin(file);
   file.fd = fd;
   if (!file.stream) {
     open.set(file, fd);
   }
   return fd;
+}
+
+/**
+ * Opens `file`; where the process is out of descriptors (EMFILE: its other threads, sockets, or a loader took more
+ * than the budget assumed), closes this thread's least recently read files one at a time, lowering the budget to
+ * what could be held, and tries again: the file is read, later, rather than reported unreadable.
+ */
+function openWithin(file: OpenFile): number {
+  for (;;) {
+    try {
+      return file.identity === undefined ? openSync(file.path, 'r') : openSameFile(file.path, file.identity).fd;
+    } catch (err) {
+      const oldest = open.keys().next().value as OpenFile | undefined;
+      if ((err as NodeJS.ErrnoException).code !== 'EMFILE' || oldest === undefined) {
+        throw err;
+      }
+      budget = Math.max(1, open.size - 1);
+      oldest.identity ??= identityOf(oldest.fd as number);
+      closeOpenFile(oldest);
+    }
+  }
 }
 
 /** Reads up to `length` bytes of `file` at its position into `into`, opening it if need be; answers the count. */

@@ -136,3 +136,36 @@ test('the limit on open files is read from /proc, and shared between the threads
   assert.equal(openFilesPerThread(1, Number.POSITIVE_INFINITY), 512, 'never more than 512');
   assert.ok(openFilesLimit() > 0);
 });
+
+test('out of descriptors before the budget (EMFILE): the least recently read are closed and every file is read', () => {
+  // A process whose limit is below the budget (its other descriptors took more than assumed): in a child under
+  // `ulimit -n 40`, 120 files read round-robin with a budget of 512.
+  const files = Array.from({ length: 120 }, (_, i) => {
+    const p = join(dir, `emfile-${i}.log`);
+    writeFileSync(p, `${'x'.repeat(100)}${i}\n`.repeat(20));
+    return p;
+  });
+  const module = new URL('../../../src/adapters/logfiles/open-files.ts', import.meta.url).href;
+  const script = `
+    import { OpenFile, readOpenFile, setOpenFilesBudget } from ${JSON.stringify(module)};
+    setOpenFilesBudget(512);
+    const paths = ${JSON.stringify(files)};
+    const open = paths.map((p) => new OpenFile(p));
+    const bytes = open.map(() => 0);
+    for (let round = 0; round < 100; round++) {
+      open.forEach((f, i) => { bytes[i] += readOpenFile(f, Buffer.alloc(64), 64); });
+    }
+    process.stdout.write(JSON.stringify(bytes));`;
+  const out = execFileSync(
+    'bash',
+    ['-c', 'ulimit -n 40 && exec "$0" --import tsx --input-type=module -e "$1"', process.execPath, script],
+    { encoding: 'utf8', cwd: process.cwd(), timeout: 60_000 },
+  );
+  const bytes = JSON.parse(out) as number[];
+  assert.equal(bytes.length, 120);
+  assert.deepEqual(
+    bytes,
+    files.map((_, i) => (101 + String(i).length) * 20),
+    'every file read to its end',
+  );
+});
