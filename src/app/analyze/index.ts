@@ -58,10 +58,10 @@ export interface AnalyzePathsOptions {
    * Scan worker threads; 0 reads everything in this thread. @default one per core, when two or more files are
    * given, of which those of 1 MiB or more hold SCAN_WORKERS_MIN_BYTES in all (scan-pool.ts): the workers read and
    * parse whole files while this thread merges and analyses (with fewer workers than cores it reads its share of
-   * the files too: read-plan.ts), so every core is busy (docs/benchmarks.md). A single plain file of
-   * SCAN_WORKERS_MIN_BYTES or more is read in segments by this thread and a worker per other core, at most this
-   * many (split-file.ts). Less input, or small files, is read in this thread, where workers would only add their
-   * start-up and the hand-over.
+   * the files too: read-plan.ts), so every core is busy (docs/benchmarks.md). A single plain file is read in
+   * segments by this thread and a worker per other core from SCAN_WORKERS_MIN_BYTES on, or, given, this many (one
+   * per other core at most) whatever its size (split-file.ts). Less input, or small files, is read in this thread,
+   * where workers would only add their start-up and the hand-over.
    */
   readonly workers?: number;
   /**
