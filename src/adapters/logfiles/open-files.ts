@@ -70,6 +70,14 @@ export function openSameFile(path: string, known: FileIdentity | undefined): { f
   }
 }
 
+/** Bytes `start` (a line's start) to `end` (a line's start, or the file's end) of the file `identity` names. */
+export interface FileSegment {
+  readonly start: number;
+  /** @default the file's end */
+  readonly end?: number;
+  readonly identity?: FileIdentity;
+}
+
 /**
  * One plain file being read: where it is, and which file it is. Its identity is taken only when its descriptor is
  * closed before its end (the budget: see ensureOpen), from that descriptor, which still names the file first opened:
@@ -100,11 +108,7 @@ export class OpenFile {
    * `path`, listed with `size` bytes, read from `start` to `end` (a segment of it: app/analyze/split-file.ts) and,
    * when `identity` is given, only if it is still that file.
    */
-  constructor(
-    path: string,
-    size = Number.POSITIVE_INFINITY,
-    segment?: { readonly start: number; readonly end?: number; readonly identity?: FileIdentity },
-  ) {
+  constructor(path: string, size = Number.POSITIVE_INFINITY, segment?: FileSegment) {
     this.path = path;
     this.size = size;
     this.position = segment?.start ?? 0;
@@ -138,10 +142,7 @@ function ensureOpen(file: OpenFile): number {
     return known;
   }
   while (open.size >= budget) {
-    const oldest = open.keys().next().value as OpenFile;
-    // Opened again later, it must be the same file: which one it is, from the descriptor about to be closed.
-    oldest.identity ??= identityOf(oldest.fd as number);
-    closeOpenFile(oldest);
+    closeLeastRecent();
   }
   const fd = openWithin(file);
   file.fd = fd;
@@ -161,15 +162,21 @@ function openWithin(file: OpenFile): number {
     try {
       return file.identity === undefined ? openSync(file.path, 'r') : openSameFile(file.path, file.identity).fd;
     } catch (err) {
-      const oldest = open.keys().next().value as OpenFile | undefined;
-      if ((err as NodeJS.ErrnoException).code !== 'EMFILE' || oldest === undefined) {
+      if ((err as NodeJS.ErrnoException).code !== 'EMFILE' || open.size === 0) {
         throw err;
       }
       budget = Math.max(1, open.size - 1);
-      oldest.identity ??= identityOf(oldest.fd as number);
-      closeOpenFile(oldest);
+      closeLeastRecent();
     }
   }
+}
+
+/** Closes this thread's least recently read file (it has one open). */
+function closeLeastRecent(): void {
+  const oldest = open.keys().next().value as OpenFile;
+  // Opened again later, it must be the same file: which one it is, from the descriptor about to be closed.
+  oldest.identity ??= identityOf(oldest.fd as number);
+  closeOpenFile(oldest);
 }
 
 /** Reads up to `length` bytes of `file` at its position into `into`, opening it if need be; answers the count. */

@@ -26,7 +26,7 @@ import {
 } from '../../core/parse/index.js';
 import { LINES_WITH_WORDS, MAX_WORD_BYTES, MAX_WORDS } from './byte-window.js';
 import { anchorsOf, CandidateScanner, type CandidateScannerOptions, type CandidateSink } from './candidate-scanner.js';
-import { closeOpenFile, type FileIdentity, OpenFile, readOpenFile, setOpenFilesBudget } from './open-files.js';
+import { closeOpenFile, type FileSegment, OpenFile, readOpenFile, setOpenFilesBudget } from './open-files.js';
 import { PeakCount } from './peak-count.js';
 import { BATCHES_PER_READ, ReadSize } from './read-size.js';
 import { RecordSpill } from './record-spill.js';
@@ -107,14 +107,6 @@ export interface ReadOptions {
    * otherwise the segment is read as a source's start is, and its first stamp's year checked afterwards.
    */
   readonly yearState?: YearState;
-}
-
-/** Bytes `start` (a line's start) to `end` (a line's start, or the file's end) of the file `identity` names. */
-export interface FileSegment {
-  readonly start: number;
-  /** @default the file's end */
-  readonly end?: number;
-  readonly identity?: FileIdentity;
 }
 
 /** A batch of records, packed (core/packed-records.ts: unpackRecords gives them as objects), with counts. */

@@ -181,11 +181,11 @@ export async function analyzePaths(
   const localOptions: ReadOptions = { ...readOptions, ...(options.stdin ? { stdin: options.stdin } : {}) };
   /** The single file's feed, its segments read by this thread and the pool's workers (split-file.ts). */
   const segmentedFeed = (source: LogSource): BatchFeed => {
-    const { cutFile, equalShares, splitFeed } = split as NonNullable<typeof split>;
+    const { cutFile, splitFeed } = split as NonNullable<typeof split>;
     const localRead = local as NonNullable<typeof local>;
     let cuts: ReturnType<typeof cutFile>;
     try {
-      cuts = cutFile(source.path, source.size, equalShares(source.size, options.segmentBytes));
+      cuts = cutFile(source.path, source.size, options.segmentBytes);
     } catch {
       // Unreadable: read as a whole, which reports why.
       return localRead(source, localOptions);

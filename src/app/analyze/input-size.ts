@@ -6,6 +6,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { sourceKind } from '../../adapters/logfiles/sources.js';
 
 /**
  * Paths looked at, at most, before answering false: the analysis lists its sources anyway, and a folder of 100,000
@@ -65,7 +66,7 @@ export function singlePlainFileBytes(paths: readonly string[]): number {
       }
       if (st.isFile()) {
         files++;
-        size = /\.(gz|tgz|tar)$/i.test(path) ? 0 : st.size;
+        size = sourceKind(path) === 'plain' ? st.size : 0;
       }
     } catch {
       // Not a path (an option's value): the analysis reports a path that cannot be read.

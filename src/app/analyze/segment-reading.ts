@@ -10,6 +10,7 @@ import type { ReadOptions, RecordBatch } from '../../adapters/logfiles/read-batc
 import { readBatches } from '../../adapters/logfiles/read-batches.js';
 import { RecordSpill } from '../../adapters/logfiles/record-spill.js';
 import { SegmentClaims } from './segment-claims.js';
+import { segmentOf } from './split-file.js';
 import type { SegmentsJob } from './worker-protocol.js';
 
 /** A segment this worker took: its batches, once read (or why it could not be). */
@@ -27,20 +28,14 @@ const keyOf = (job: number, segment: number) => `${job}:${segment}`;
 /** Takes and reads segments of `job` from the back until the main thread has reached them. */
 export async function readSegments(job: SegmentsJob, worker: number): Promise<void> {
   const claims = new SegmentClaims(job.claims);
-  const options: ReadOptions = job.options;
   for (let i = claims.takeBack(worker); i >= 0; i = claims.takeBack(worker)) {
-    const start = job.starts[i] as number;
-    const end = job.starts[i + 1];
     const spill = new RecordSpill();
     let done: () => void = () => {};
     const segment: ReadSegment = { spill, read: new Promise<void>((r) => (done = r)), error: undefined };
     // Recorded as soon as it is taken: the main thread may ask for it from now on.
     taken.set(keyOf(job.job, i), segment);
     try {
-      const batches = readBatches(job.source, {
-        ...options,
-        segment: { start, ...(end === undefined ? {} : { end }), identity: job.identity },
-      });
+      const batches = readBatches(job.source, { ...job.options, segment: segmentOf(job, i) });
       for await (const batch of batches) {
         spill.write(batch);
         // Messages (the main thread asking for a segment, credit) are read between batches.

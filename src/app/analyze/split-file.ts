@@ -17,8 +17,8 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { BatchFeed } from '../../adapters/logfiles/merge-by-time.js';
-import type { FileIdentity } from '../../adapters/logfiles/open-files.js';
-import type { FileSegment, ReadOptions, RecordBatch } from '../../adapters/logfiles/read-batches.js';
+import type { FileIdentity, FileSegment } from '../../adapters/logfiles/open-files.js';
+import type { ReadOptions, RecordBatch } from '../../adapters/logfiles/read-batches.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
 import { type YearState, yearOfStamp } from '../../core/parse/index.js';
 import { SegmentClaims } from './segment-claims.js';
@@ -40,21 +40,21 @@ export interface FileCuts {
 }
 
 /**
- * Cuts the file at `path` (`size` bytes when listed) into segments of about `shares` of it (fractions adding up
- * to 1), each starting at a line's start: the first line starting at or after each share's end. A cut that would
- * fall at the file's end or on another cut (a single line longer than a share) is dropped.
+ * Cuts the file at `path` (`size` bytes when listed) into segments of about `segmentBytes`, each starting at a line's
+ * start: the first line starting at or after each cut's place. A cut that would fall at the file's end or on another
+ * cut (a single line longer than a segment) is dropped.
  */
-export function cutFile(path: string, size: number, shares: readonly number[]): FileCuts {
+export function cutFile(path: string, size: number, segmentBytes = SEGMENT_BYTES): FileCuts {
+  const count = Math.max(1, Math.round(size / segmentBytes));
   const fd = openSync(path, 'r');
   try {
     const st = fstatSync(fd);
     const starts = [0];
     const buffer = Buffer.allocUnsafe(PROBE_BYTES);
-    let at = 0;
-    for (const share of shares.slice(0, -1)) {
-      at += share * size;
-      const start = lineStartFrom(fd, buffer, Math.max(Math.round(at), (starts.at(-1) as number) + 1), size);
-      if (start < size && start > (starts.at(-1) as number)) {
+    for (let i = 1; i < count; i++) {
+      const last = starts.at(-1) as number;
+      const start = lineStartFrom(fd, buffer, Math.max(Math.round((i * size) / count), last + 1), size);
+      if (start < size && start > last) {
         starts.push(start);
       }
     }
@@ -64,10 +64,10 @@ export function cutFile(path: string, size: number, shares: readonly number[]): 
   }
 }
 
-/** Equal shares of a file of `size` bytes, of `segmentBytes` each, about. */
-export function equalShares(size: number, segmentBytes = SEGMENT_BYTES): number[] {
-  const count = Math.max(1, Math.round(size / segmentBytes));
-  return Array.from({ length: count }, () => 1 / count);
+/** Segment `i` of `cuts`: from its start to the next one's (the last one to the file's end). */
+export function segmentOf(cuts: FileCuts, i: number): FileSegment {
+  const end = cuts.starts[i + 1];
+  return { start: cuts.starts[i] as number, ...(end === undefined ? {} : { end }), identity: cuts.identity };
 }
 
 /** The first line start at or after `from` (the byte after a newline), or `size` when none is before it. */
@@ -131,11 +131,11 @@ export function splitFeed(
     segmentedFiles++;
     readers.start(job);
   }
-  const segmentOptions = (i: number, yearState: YearState | undefined): ReadOptions => {
-    const end = cuts.starts[i + 1];
-    const segment = { start: cuts.starts[i] as number, ...(end === undefined ? {} : { end }), identity: cuts.identity };
-    return { ...options, segment, ...(yearState ? { yearState } : {}) };
-  };
+  const segmentOptions = (i: number, yearState: YearState | undefined): ReadOptions => ({
+    ...options,
+    segment: segmentOf(cuts, i),
+    ...(yearState ? { yearState } : {}),
+  });
 
   let current = 0;
   let feed: BatchFeed & { close?(): void } = readers.local(source, segmentOptions(0, undefined));

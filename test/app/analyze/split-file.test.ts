@@ -15,13 +15,7 @@ import { localFeed } from '../../../src/app/analyze/batch-feeds.js';
 import { analyzePaths } from '../../../src/app/analyze/index.js';
 import { ScanPool } from '../../../src/app/analyze/scan-pool.js';
 import { SegmentClaims } from '../../../src/app/analyze/segment-claims.js';
-import {
-  cutFile,
-  equalShares,
-  type FileCuts,
-  filesReadInSegments,
-  splitFeed,
-} from '../../../src/app/analyze/split-file.js';
+import { cutFile, type FileCuts, filesReadInSegments, splitFeed } from '../../../src/app/analyze/split-file.js';
 import { unpackRecords } from '../../../src/core/packed-records.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wbguard-split-'));
@@ -76,13 +70,21 @@ async function whole(source: LogSource, options: ReadOptions) {
 }
 
 /**
- * The file read in `segments` segments by this thread and one real scan worker, this thread held back (before its
+ * The file read in `segments` segments (or as `segments` cuts it) by this thread and one real scan worker, this thread held back (before its
  * first batch) until the worker has taken the segments from `workerFrom` on, so that both read some. Answers the
  * batches' summary and which segments the worker took.
  */
-async function split(source: LogSource, options: ReadOptions, segments: number, workerFrom: number, workers = 1) {
-  const cuts = cutFile(source.path, source.size, equalShares(source.size, source.size / segments));
-  assert.equal(cuts.starts.length, segments, 'the file is cut as asked');
+async function split(
+  source: LogSource,
+  options: ReadOptions,
+  segments: number | FileCuts,
+  workerFrom: number,
+  workers = 1,
+) {
+  const cuts = typeof segments === 'number' ? cutFile(source.path, source.size, source.size / segments) : segments;
+  if (typeof segments === 'number') {
+    assert.equal(cuts.starts.length, segments, 'the file is cut as asked');
+  }
   const pool = new ScanPool(workers);
   let claims: SegmentClaims | undefined;
   const taken: number[] = [];
@@ -126,13 +128,13 @@ async function split(source: LogSource, options: ReadOptions, segments: number, 
 }
 
 describe('cutFile', () => {
-  test('cuts only at line starts, in order, about at the shares asked', () => {
+  test('cuts only at line starts, in order, at the first line start past every segment of the size asked', () => {
     const lines = Array.from({ length: 5000 }, (_, i) =>
       bsdLine(Date.UTC(2026, 5, 1) + i * 1000, i).repeat(1 + (i % 5)),
     );
     const source = write('cuts.log', lines);
     const bytes = readFileSync(source.path);
-    const cuts = cutFile(source.path, source.size, equalShares(source.size, source.size / 10));
+    const cuts = cutFile(source.path, source.size, source.size / 10);
     assert.equal(cuts.starts.length, 10);
     assert.equal(cuts.starts[0], 0);
     cuts.starts.forEach((start, i) => {
@@ -149,11 +151,11 @@ describe('cutFile', () => {
   test('a line longer than a share takes the cuts inside it away; a file of one line is one segment', () => {
     const long = `${bsdLine(Date.UTC(2026, 5, 1), 1)} ${'x'.repeat(200_000)}`;
     const source = write('long.log', ['short line', long, 'short line']);
-    const cuts = cutFile(source.path, source.size, equalShares(source.size, source.size / 8));
+    const cuts = cutFile(source.path, source.size, source.size / 8);
     // Every share ends inside the long line: one cut, after it.
     assert.deepEqual(cuts.starts, [0, 11 + long.length + 1]);
     const one = write('one.log', [long]);
-    assert.deepEqual(cutFile(one.path, one.size, equalShares(one.size, one.size / 4)).starts, [0]);
+    assert.deepEqual(cutFile(one.path, one.size, one.size / 4).starts, [0]);
   });
 });
 
@@ -233,35 +235,11 @@ describe('splitFeed', () => {
       'replaced.log',
       Array.from({ length: 20_000 }, (_, i) => bsdLine(Date.UTC(2026, 3, 1) + i, i)),
     );
-    const cuts = cutFile(source.path, source.size, equalShares(source.size, source.size / 8));
+    const cuts = cutFile(source.path, source.size, source.size / 8);
     const other: FileCuts = { ...cuts, identity: { dev: cuts.identity.dev, ino: cuts.identity.ino + 1 } };
-    await assert.rejects(readWithCuts(source, other), /was replaced/);
+    await assert.rejects(split(source, {}, other, 7), /was replaced/);
   });
 });
-
-/** Reads `source` with `cuts` (this thread only reads segment 0 with the cuts' identity, the worker the rest). */
-async function readWithCuts(source: LogSource, cuts: FileCuts): Promise<void> {
-  const pool = new ScanPool(1);
-  try {
-    let claims: SegmentClaims | undefined;
-    const feed = splitFeed(source, {}, cuts, {
-      local: localFeed,
-      start: (job) => {
-        claims = new SegmentClaims(job.claims);
-        pool.readSegments(job, 0);
-      },
-      worker: (s, job, segment, w) => pool.openSegment(s, job, segment, w),
-    });
-    for (let i = 0; i < 1000 && (claims?.workerOf(cuts.starts.length - 1) ?? -1) < 0; i++) {
-      await sleep(10);
-    }
-    while ((await feed.next()) !== undefined) {
-      // read on
-    }
-  } finally {
-    await pool.close();
-  }
-}
 
 describe('analyzePaths with one file read in segments', () => {
   test('the report is the one of the file read in one thread', async () => {
