@@ -27,6 +27,16 @@ export interface SourceError {
 /** Files that are certainly not text logs (CMS log bundles also carry databases and crash dumps). */
 const SKIP_EXTENSIONS = /\.(zip|png|jpe?g|gif|db|sqlite|pcap|pcapng|dmp|core|bin|so|exe|pdf|xz|bz2|7z|json)$/i;
 
+/** Whether a folder's entry (file or folder) is passed over when the folder is listed: a hidden name (`.x`). */
+export function isHiddenEntry(name: string): boolean {
+  return name.startsWith('.');
+}
+
+/** Whether a file found in a folder is passed over as certainly not a text log (a file named is always read). */
+export function isSkippedInFolder(path: string): boolean {
+  return SKIP_EXTENSIONS.test(path);
+}
+
 export function sourceKind(path: string): Exclude<LogSourceKind, 'stdin'> {
   if (/\.(tar\.gz|tgz)$/i.test(path)) {
     return 'tar-gzip';
@@ -173,7 +183,7 @@ class Walk {
     if (st.isDirectory()) {
       await this.#folder(path);
     } else if (st.isFile()) {
-      if (!(fromFolder && SKIP_EXTENSIONS.test(path))) {
+      if (!(fromFolder && isSkippedInFolder(path))) {
         this.#out.push({ kind: sourceKind(path), path, mtimeMs: st.mtimeMs, size: st.size });
       }
     } else if (!fromFolder && (st.isFIFO() || st.isCharacterDevice())) {
@@ -194,7 +204,7 @@ class Walk {
       return;
     }
     for (const name of names) {
-      if (!name.startsWith('.')) {
+      if (!isHiddenEntry(name)) {
         await this.addPath(join(dir, name), true);
       }
     }

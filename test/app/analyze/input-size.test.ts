@@ -48,6 +48,27 @@ test('singlePlainFileBytes: the size of the one plain file named, else 0', (t) =
   assert.equal(singlePlainFileBytes([join(dir, 'missing.log')]), 0);
 });
 
+test('singlePlainFileBytes: a folder holding one log, as the analysis lists it, is that file', (t) => {
+  const dir = tempDir(t, 'wbguard-single-file-');
+  mkdirSync(join(dir, 'cluster', 'inner'), { recursive: true });
+  writeFileSync(join(dir, 'cluster', 'inner', 'cms.log'), 'x'.repeat(100));
+  // Passed over by the analysis's listing (sources.ts): a hidden file, a file that is certainly not a log, a hidden folder.
+  writeFileSync(join(dir, 'cluster', '.complete'), '');
+  writeFileSync(join(dir, 'cluster', 'state.json'), '{}');
+  mkdirSync(join(dir, 'cluster', '.cache'));
+  writeFileSync(join(dir, 'cluster', '.cache', 'other.log'), 'x'.repeat(10));
+  assert.equal(singlePlainFileBytes([join(dir, 'cluster')]), 100);
+  assert.equal(singlePlainFileBytes(['--json', join(dir, 'cluster', 'inner')]), 100);
+  // A file of a skipped kind named on the command line is read, and so is one more log.
+  assert.equal(singlePlainFileBytes([join(dir, 'cluster'), join(dir, 'cluster', 'state.json')]), 0);
+  writeFileSync(join(dir, 'cluster', 'cms.log.1.gz'), 'x');
+  assert.equal(singlePlainFileBytes([join(dir, 'cluster')]), 0, 'two logs');
+  mkdirSync(join(dir, 'gz'));
+  writeFileSync(join(dir, 'gz', 'cms.log.gz'), 'x'.repeat(100));
+  assert.equal(singlePlainFileBytes([join(dir, 'gz')]), 0, 'one compressed log');
+  assert.equal(singlePlainFileBytes([join(dir, 'gz'), '-']), 0, 'and standard input');
+});
+
 test('inputReaches: files and folders below the paths count, unreadable paths and stdin count nothing', (t) => {
   const dir = tempDir(t, 'wbguard-input-size-');
   mkdirSync(join(dir, 'a', 'b'), { recursive: true });
