@@ -38,6 +38,7 @@ export async function readSegments(job: SegmentsJob, worker: number): Promise<vo
       const batches = readBatches(job.source, { ...job.options, segment: segmentOf(job, i) });
       for await (const batch of batches) {
         spill.write(batch);
+        claims.noteRead(batch.bytes);
         // Messages (the main thread asking for a segment, credit) are read between batches.
         await turn();
       }

@@ -14,6 +14,11 @@
  * that stamp truly has. Nearly always the same; where it is not (a log that crosses New Year near a cut), the
  * segment is read again in this thread with the true state. Its batches before the first stamp hold nothing that
  * depends on the year and were handed on already: the reading again skips them.
+ *
+ * Progress (the analysis adds up its batches' `bytes`) follows every thread's reading: a worker counts the bytes it
+ * reads in the memory the threads share (segment-claims.ts), and the batches handed on carry them as they come,
+ * the workers' own batches none (their bytes were counted as they were read). Counted when handed on instead, the
+ * workers' half of the file showed at the end all at once, the progress bar running at half speed until then.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { BatchFeed } from '../../adapters/logfiles/merge-by-time.js';
@@ -150,6 +155,18 @@ export function splitFeed(
   /** Batches and lines handed on of the current segment (for its reading again). */
   let given = 0;
   let linesGiven = 0;
+  /** The current segment was taken by a worker, which counted its bytes as it read them. */
+  let countedByWorker = false;
+  /** Bytes the workers had read when the last batch was handed on (carried by the batches handed on so far). */
+  let workerBytesGiven = 0;
+
+  /** `batch` carrying its own bytes unless a worker counted them, and what the workers have read since the last. */
+  const withProgress = (batch: RecordBatch): RecordBatch => {
+    const read = claims.readByWorkers();
+    const bytes = (countedByWorker ? 0 : batch.bytes) + read - workerBytesGiven;
+    workerBytesGiven = read;
+    return bytes === batch.bytes ? batch : { ...batch, bytes };
+  };
 
   /** The segment after the current one, read here if no worker took it. */
   const nextSegment = (): boolean => {
@@ -165,6 +182,7 @@ export function splitFeed(
     given = 0;
     linesGiven = 0;
     sure = claims.takeFront(current);
+    countedByWorker = !sure;
     feed = sure
       ? readers.local(source, segmentOptions(current, startState))
       : readers.worker(source, job.job, current, claims.workerOf(current));
@@ -213,7 +231,7 @@ export function splitFeed(
         }
         given++;
         linesGiven += batch.lines;
-        return batch;
+        return withProgress(batch);
       }
       return undefined;
     },

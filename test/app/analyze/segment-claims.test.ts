@@ -74,3 +74,16 @@ test('two threads racing over the same memory: every segment taken exactly once'
     }
   }
 });
+
+test('the bytes workers read add up in the shared memory, past 2 GiB, beside the claims', () => {
+  const claims = new SegmentClaims(3);
+  const seenByAWorker = new SegmentClaims(claims.buffer);
+  assert.equal(claims.readByWorkers(), 0);
+  seenByAWorker.noteRead(2 ** 31);
+  seenByAWorker.noteRead(2 ** 31 + 5);
+  assert.equal(claims.readByWorkers(), 2 ** 32 + 5);
+  // The count does not disturb the claims.
+  assert.equal(claims.count, 3);
+  assert.equal(seenByAWorker.takeBack(0), 2);
+  assert.equal(claims.workerOf(2), 0);
+});

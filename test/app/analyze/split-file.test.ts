@@ -71,8 +71,9 @@ async function whole(source: LogSource, options: ReadOptions) {
 
 /**
  * The file read in `segments` segments (or as `segments` cuts it) by this thread and one real scan worker, this thread held back (before its
- * first batch) until the worker has taken the segments from `workerFrom` on, so that both read some. Answers the
- * batches' summary and which segments the worker took.
+ * first batch) until the worker has taken the segments from `workerFrom` on, so that both read some (with
+ * `readFirst`, until it has read them too). Answers the batches' summary, which segments the worker took, the bytes
+ * the first batch carried and what the workers had read just before it was asked for.
  */
 async function split(
   source: LogSource,
@@ -80,6 +81,7 @@ async function split(
   segments: number | FileCuts,
   workerFrom: number,
   workers = 1,
+  readFirst = false,
 ) {
   const cuts = typeof segments === 'number' ? cutFile(source.path, source.size, source.size / segments) : segments;
   if (typeof segments === 'number') {
@@ -117,11 +119,16 @@ async function split(
       await sleep(10);
     }
     assert.ok((claims?.workerOf(workerFrom) ?? -1) >= 0, `the worker took segment ${workerFrom}`);
+    const workerPart = source.size - (cuts.starts[workerFrom] as number);
+    for (let i = 0; readFirst && i < 1000 && (claims?.readByWorkers() ?? 0) < workerPart; i++) {
+      await sleep(10);
+    }
+    const readBefore = claims?.readByWorkers() ?? 0;
     const batches: RecordBatch[] = [];
     for (let b = await feed.next(); b !== undefined; b = await feed.next()) {
       batches.push(b);
     }
-    return { ...summary(batches), taken, byWorker };
+    return { ...summary(batches), taken, byWorker, readBefore, firstBytes: batches[0]?.bytes ?? 0 };
   } finally {
     await pool.close();
   }
@@ -180,6 +187,21 @@ describe('splitFeed', () => {
       { lines: expected.lines, malformed: expected.malformed, bytes: expected.bytes },
     );
     assert.ok(expected.malformed > 0, 'malformed lines are counted in every segment');
+  });
+
+  test('progress: the bytes a worker reads are counted as it reads them, each byte once', async () => {
+    const lines = Array.from({ length: 30_000 }, (_, i) => bsdLine(Date.UTC(2026, 9, 1) + i * 250, i));
+    const source = write('progress.log', lines, new Date(Date.UTC(2026, 9, 2)));
+    const options: ReadOptions = { batchSize: 64, raw: false };
+    const cuts = cutFile(source.path, source.size, source.size / 6);
+    const got = await split(source, options, cuts, 3, 1, true);
+    const segment0 = cuts.starts[1] as number;
+    // The worker read half the file before this thread's first batch: that batch carries it (without the shared
+    // count, only its own bytes, at most segment 0's: the workers' half showed when handed on, at the end).
+    assert.ok(got.readBefore >= source.size - (cuts.starts[3] as number), 'the worker read its segments first');
+    assert.ok(got.readBefore > segment0);
+    assert.ok(got.firstBytes > got.readBefore, `the first batch carries ${got.firstBytes} bytes`);
+    assert.equal(got.bytes, source.size, 'every byte counted once');
   });
 
   test('two workers taking from the back at once: the same records and counts', async () => {
