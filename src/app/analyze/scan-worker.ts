@@ -6,7 +6,6 @@
 import { setImmediate as turn } from 'node:timers/promises';
 import { parentPort } from 'node:worker_threads';
 import { type ReadOptions, type RecordBatch, readBatches } from '../../adapters/logfiles/read-batches.js';
-import type { LogSource } from '../../adapters/logfiles/sources.js';
 import { readSegments, segmentBatches } from './segment-reading.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 

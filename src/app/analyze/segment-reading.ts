@@ -6,8 +6,7 @@
  * batches only once it has reached it, after every segment before it: by then this worker is done or nearly.
  */
 import { setImmediate as turn } from 'node:timers/promises';
-import type { ReadOptions, RecordBatch } from '../../adapters/logfiles/read-batches.js';
-import { readBatches } from '../../adapters/logfiles/read-batches.js';
+import { type RecordBatch, readBatches } from '../../adapters/logfiles/read-batches.js';
 import { RecordSpill } from '../../adapters/logfiles/record-spill.js';
 import { SegmentClaims } from './segment-claims.js';
 import { segmentOf } from './split-file.js';

@@ -38,9 +38,11 @@ export const SEGMENT_BYTES = 32 << 20;
 /** Bytes read at a time while looking for the line start nearest a cut. */
 const PROBE_BYTES = 64 << 10;
 
-/** Where a file is cut: the segments' starts (the first is 0), and which file it is. */
+/** Where a file is cut, and which file it is. */
 export interface FileCuts {
+  /** The segments' starts (line starts; the first is 0): segment i ends where segment i + 1 starts. */
   readonly starts: readonly number[];
+  /** Which file was cut: a segment of another file (the path rotated meanwhile) is not read. */
   readonly identity: FileIdentity;
 }
 

@@ -2,12 +2,11 @@
  * @module app/analyze/worker-protocol
  * Messages between the analyze use case and its scan workers.
  */
-
-import type { FileIdentity } from '../../adapters/logfiles/open-files.js';
 import type { ReadOptions, RecordBatch } from '../../adapters/logfiles/read-batches.js';
 import { BATCHES_PER_READ } from '../../adapters/logfiles/read-size.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
 import { PROBES_AT_ONCE, STREAMS_HELD_AT_ONCE } from '../../adapters/logfiles/stream-input.js';
+import type { FileCuts } from './split-file.js';
 
 /**
  * Batches a worker may read of a source ahead of the merge, with few sources. Deep, because the merge takes records
@@ -94,15 +93,11 @@ export function streamsReadAtOnce(streams: number, gzipFiles: number, releasing:
  */
 export const STREAMS_HELD_OPEN = 4;
 
-/** A file read in segments (split-file.ts): what each worker needs to take and read segments from its back. */
-export interface SegmentsJob {
+/** A file read in segments (split-file.ts): its cuts, and what each worker needs to take and read them from its back. */
+export interface SegmentsJob extends FileCuts {
   readonly job: number;
   readonly source: LogSource;
   readonly options: Omit<ReadOptions, 'stdin'>;
-  /** The segments' starts (line starts; the first is 0): segment i ends where segment i + 1 starts. */
-  readonly starts: readonly number[];
-  /** Which file it is: a segment of another file (rotated meanwhile) is not read. */
-  readonly identity: FileIdentity;
   /** Who took which segment (segment-claims.ts). */
   readonly claims: SharedArrayBuffer;
 }
