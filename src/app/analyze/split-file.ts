@@ -170,6 +170,26 @@ export function splitFeed(
     return bytes === batch.bytes ? batch : { ...batch, bytes };
   };
 
+  /**
+   * A worker's segment asked for before this thread reaches it. Why: past the threads' meeting, this thread merges
+   * the workers' segments alone, and each segment's first batch came only after a message to the worker and back
+   * (the worker asleep by then); asked for one segment ahead, its batches come while the one before is merged (the
+   * 2 GB one-file corpus: 51 against 65 ms from the meeting to the end, medians of 10 alternated runs).
+   */
+  let ahead: { readonly segment: number; readonly feed: BatchFeed & { close(): void } } | undefined;
+  const workerFeed = (i: number): BatchFeed & { close(): void } => {
+    const asked = ahead?.segment === i ? ahead.feed : readers.worker(source, job.job, i, claims.workerOf(i));
+    ahead = undefined;
+    return asked;
+  };
+  /** Asks for segment `i` ahead when a worker took it (every segment after a worker's is a worker's). */
+  const askAhead = (i: number): void => {
+    const worker = i < cuts.starts.length ? claims.workerOf(i) : -1;
+    if (worker >= 0) {
+      ahead = { segment: i, feed: readers.worker(source, job.job, i, worker) };
+    }
+  };
+
   /** The segment after the current one, read here if no worker took it. */
   const nextSegment = (): boolean => {
     // The next segment starts where this one ended; a segment without a BSD stamp, read with a guess, leaves the
@@ -185,9 +205,10 @@ export function splitFeed(
     linesGiven = 0;
     sure = claims.takeFront(current);
     countedByWorker = !sure;
-    feed = sure
-      ? readers.local(source, segmentOptions(current, startState))
-      : readers.worker(source, job.job, current, claims.workerOf(current));
+    feed = sure ? readers.local(source, segmentOptions(current, startState)) : workerFeed(current);
+    if (!sure) {
+      askAhead(current + 1);
+    }
     return true;
   };
 

@@ -73,7 +73,8 @@ async function whole(source: LogSource, options: ReadOptions) {
  * The file read in `segments` segments (or as `segments` cuts it) by this thread and one real scan worker, this thread held back (before its
  * first batch) until the worker has taken the segments from `workerFrom` on, so that both read some (with
  * `readFirst`, until it has read them too). Answers the batches' summary, which segments the worker took, the bytes
- * the first batch carried and what the workers had read just before it was asked for.
+ * the first batch carried, what the workers had read just before it was asked for, and when each worker's segment was
+ * asked for and ended.
  */
 async function split(
   source: LogSource,
@@ -91,6 +92,8 @@ async function split(
   let claims: SegmentClaims | undefined;
   const taken: number[] = [];
   const byWorker = new Set<number>();
+  /** When a worker's segment was asked for (`ask N`) and when its batches ended (`end N`), in order. */
+  const events: string[] = [];
   try {
     // Every worker running before the segments are offered, so that none takes them all while another starts.
     const warm = write('warm.log', [bsdLine(Date.UTC(2026, 0, 1), 0)]);
@@ -111,7 +114,18 @@ async function split(
       worker: (s, job, segment, w) => {
         taken.push(segment);
         byWorker.add(w);
-        return pool.openSegment(s, job, segment, w, 4);
+        events.push(`ask ${segment}`);
+        const feed = pool.openSegment(s, job, segment, w, 4);
+        return {
+          ...feed,
+          next: async () => {
+            const batch = await feed.next();
+            if (batch === undefined) {
+              events.push(`end ${segment}`);
+            }
+            return batch;
+          },
+        };
       },
     });
     // Bounded: the worker takes a segment once it has read the one before (a few ms each here).
@@ -128,7 +142,7 @@ async function split(
     for (let b = await feed.next(); b !== undefined; b = await feed.next()) {
       batches.push(b);
     }
-    return { ...summary(batches), taken, byWorker, readBefore, firstBytes: batches[0]?.bytes ?? 0 };
+    return { ...summary(batches), taken, byWorker, readBefore, firstBytes: batches[0]?.bytes ?? 0, events };
   } finally {
     await pool.close();
   }
@@ -202,6 +216,23 @@ describe('splitFeed', () => {
     assert.ok(got.readBefore > segment0);
     assert.ok(got.firstBytes > got.readBefore, `the first batch carries ${got.firstBytes} bytes`);
     assert.equal(got.bytes, source.size, 'every byte counted once');
+  });
+
+  test("a worker's segment is asked for while the one before it is merged, not after", async () => {
+    const lines = Array.from({ length: 30_000 }, (_, i) => bsdLine(Date.UTC(2026, 9, 1) + i * 250, i));
+    const source = write('ahead.log', lines, new Date(Date.UTC(2026, 9, 2)));
+    const options: ReadOptions = { batchSize: 64, raw: false };
+    const expected = await whole(source, options);
+    const got = await split(source, options, 8, 3, 1, true);
+    const asked = got.taken.toSorted((a, b) => a - b);
+    assert.ok(asked.length >= 3, `the worker's segments ${asked.join(', ')}`);
+    for (const k of asked.slice(1)) {
+      const ask = got.events.indexOf(`ask ${k}`);
+      const endBefore = got.events.indexOf(`end ${k - 1}`);
+      assert.ok(ask >= 0 && endBefore >= 0 && ask < endBefore, `segment ${k} asked ahead: ${got.events.join(', ')}`);
+    }
+    assert.deepEqual(got.records, expected.records);
+    assert.equal(got.lines, expected.lines);
   });
 
   test('two workers taking from the back at once: the same records and counts', async () => {
