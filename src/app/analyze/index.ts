@@ -17,10 +17,14 @@ import { visitPacked } from '../../core/packed-records.js';
 import type { JoinRefusalSettings } from '../../core/parse/join-refusal.js';
 import { mergeGroups, mergeInGroups } from './merge-groups.js';
 import { assignReaders } from './read-plan.js';
+import { estimatedRecords, FILES_SAMPLED, type SampledFile } from './record-density.js';
 import {
   defaultScanWorkers,
+  recordsMayDecide,
   releaseWarmWorkers,
   SCAN_WORKERS_MIN_FILE_BYTES,
+  SCAN_WORKERS_MIN_FILES,
+  SCAN_WORKERS_MIN_RECORDS,
   ScanPool,
   splitWorkers,
 } from './scan-pool.js';
@@ -70,6 +74,11 @@ export interface AnalyzePathsOptions {
    */
   readonly splitMinBytes?: number;
   readonly segmentBytes?: number;
+  /**
+   * Below SCAN_WORKERS_MIN_BYTES, input holding this many records or more (estimated from samples) is read with scan
+   * workers all the same, as that many bytes would be (tests). @default SCAN_WORKERS_MIN_RECORDS (scan-pool.ts)
+   */
+  readonly workersMinRecords?: number;
   /** Records per batch (tests). @default 512, less with many sources (worker-protocol.ts) */
   readonly batchSize?: number;
   /** Sources merged at once, past which they are merged in groups (tests). @default MERGE_WIDTH (merge-groups.ts) */
@@ -109,24 +118,47 @@ export async function analyzePaths(
   // Bytes in all, those in files large enough for scan workers, and how many sources of each kind.
   let totalBytes = 0;
   let largeFileBytes = 0;
+  // The large plain files' bytes, and the first of them, to sample for their records (record-density.ts).
+  let largePlainBytes = 0;
+  const samples: SampledFile[] = [];
   const kinds = new Map<LogSourceKind, number>();
   for (let i = 0; i < sources.length; i++) {
     const size = sources.sizeAt(i);
+    const kind = sources.kindAt(i);
     totalBytes += size;
     largeFileBytes += size >= SCAN_WORKERS_MIN_FILE_BYTES ? size : 0;
-    const kind = sources.kindAt(i);
+    // The plain files that count towards workers (a single one whatever its size), the first of them sampled.
+    if (kind === 'plain' && (size >= SCAN_WORKERS_MIN_FILE_BYTES || sources.length === 1)) {
+      largePlainBytes += size;
+      if (samples.length < FILES_SAMPLED) {
+        samples.push({ path: sources.pathAt(i), size });
+      }
+    }
     kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
   }
   const fileCount = sources.length - (kinds.get('stdin') ?? 0);
-  // A single large plain file is read in segments, by this thread and a worker per other core (split-file.ts).
-  const segmentWorkers =
-    sources.length === 1 && sources.kindAt(0) === 'plain'
-      ? splitWorkers(sources.sizeAt(0), options.workers, options.splitMinBytes)
+  const single = sources.length === 1 && sources.kindAt(0) === 'plain';
+  // Below the bytes that decide on scan workers alone, a record-dense input may deserve them all the same: its
+  // records are estimated from samples (record-density.ts), unless --jobs decided.
+  const minRecords = options.workersMinRecords ?? SCAN_WORKERS_MIN_RECORDS;
+  const records =
+    options.workers === undefined &&
+    (single || fileCount >= SCAN_WORKERS_MIN_FILES) &&
+    recordsMayDecide(largePlainBytes, minRecords)
+      ? estimatedRecords(samples, largePlainBytes)
       : 0;
+  // A single large plain file is read in segments, by this thread and a worker per other core (split-file.ts).
+  const segmentWorkers = single
+    ? splitWorkers(sources.sizeAt(0), options.workers, options.splitMinBytes, records, minRecords)
+    : 0;
   const workerCount =
     segmentWorkers > 0
       ? segmentWorkers
-      : Math.min(options.workers ?? defaultScanWorkers(largeFileBytes, fileCount), availableParallelism(), fileCount);
+      : Math.min(
+          options.workers ?? defaultScanWorkers(largeFileBytes, fileCount, records, minRecords),
+          availableParallelism(),
+          fileCount,
+        );
   // Past MERGE_WIDTH sources, they are merged in groups, one group read at a time (merge-groups.ts).
   const groups = mergeGroups(sources.length, options.mergeWidth);
   const width = Math.max(...groups.map((g) => g.to - g.from));

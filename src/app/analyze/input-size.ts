@@ -7,8 +7,19 @@
  * passed over, so that a folder holding one log is seen as that one file.
  */
 import { readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { isHiddenEntry, isSkippedInFolder, sourceKind } from '../../adapters/logfiles/sources.js';
+import { estimatedRecords, FILES_SAMPLED, type SampledFile } from './record-density.js';
+import {
+  defaultScanWorkers,
+  recordsMayDecide,
+  SCAN_WORKERS_MIN_BYTES,
+  SCAN_WORKERS_MIN_FILE_BYTES,
+  SCAN_WORKERS_MIN_FILES,
+  SCAN_WORKERS_MIN_RECORDS,
+  splitWorkers,
+} from './scan-pool.js';
 
 /**
  * Paths looked at, at most, before giving up: the analysis lists its sources anyway, and a folder of 100,000 small
@@ -16,8 +27,11 @@ import { isHiddenEntry, isSkippedInFolder, sourceKind } from '../../adapters/log
  */
 export const INPUT_PATHS_LOOKED_AT = 4096;
 
-/** A source the analysis would list: its size (0 for a pipe), and whether it is a plain file. Answers true to stop. */
-type VisitSource = (size: number, plain: boolean) => boolean;
+/**
+ * A source the analysis would list: its size (0 for a pipe), whether it is a plain file, and its path. Answers true
+ * to stop.
+ */
+type VisitSource = (size: number, plain: boolean, path: string) => boolean;
 
 /**
  * Walks `paths` (standard input and paths that cannot be read aside: an option's value, a typo, which the analysis
@@ -44,10 +58,10 @@ function walkSources(paths: readonly string[], visit: VisitSource): 'stopped' | 
           }
         }
       } else if (st.isFile()) {
-        if (!(fromFolder && isSkippedInFolder(path)) && visit(st.size, sourceKind(path) === 'plain')) {
+        if (!(fromFolder && isSkippedInFolder(path)) && visit(st.size, sourceKind(path) === 'plain', path)) {
           outcome = 'stopped';
         }
-      } else if (!fromFolder && (st.isFIFO() || st.isCharacterDevice()) && visit(0, false)) {
+      } else if (!fromFolder && (st.isFIFO() || st.isCharacterDevice()) && visit(0, false, path)) {
         outcome = 'stopped';
       }
     } catch {
@@ -82,19 +96,66 @@ export function inputReaches(paths: readonly string[], min: number, minFileBytes
 }
 
 /**
- * The size of the one source among `paths` when it is a plain file (a single file read in segments: split-file.ts),
- * named or alone in a folder; 0 when they hold none or several, standard input, or a compressed file or archive.
+ * The one source among `paths` when it is a plain file (a single file read in segments: split-file.ts), named or
+ * alone in a folder; undefined when they hold none or several, standard input, or a compressed file or archive.
  */
-export function singlePlainFileBytes(paths: readonly string[]): number {
+export function singlePlainFile(paths: readonly string[]): SampledFile | undefined {
   if (paths.includes('-')) {
-    return 0;
+    return undefined;
   }
   let files = 0;
-  let size = 0;
-  const outcome = walkSources(paths, (bytes, plain) => {
+  let file: SampledFile | undefined;
+  const outcome = walkSources(paths, (size, plain, path) => {
     files++;
-    size = plain ? bytes : 0;
+    file = plain ? { path, size } : undefined;
     return files > 1;
   });
-  return outcome === 'walked' && files === 1 ? size : 0;
+  return outcome === 'walked' && files === 1 ? file : undefined;
+}
+
+/**
+ * The plain files of SCAN_WORKERS_MIN_FILE_BYTES or more at or below `paths` (their bytes, and the first
+ * FILES_SAMPLED of them to sample), and how many files there are of any kind (standard input aside); undefined past
+ * INPUT_PATHS_LOOKED_AT paths.
+ */
+function largePlainFiles(
+  paths: readonly string[],
+): { bytes: number; samples: SampledFile[]; sources: number } | undefined {
+  let bytes = 0;
+  let sources = 0;
+  const samples: SampledFile[] = [];
+  const outcome = walkSources(paths, (size, plain, path) => {
+    sources++;
+    if (plain && size >= SCAN_WORKERS_MIN_FILE_BYTES) {
+      bytes += size;
+      if (samples.length < FILES_SAMPLED) {
+        samples.push({ path, size });
+      }
+    }
+    return false;
+  });
+  return outcome === 'walked' ? { bytes, samples, sources } : undefined;
+}
+
+/**
+ * Scan workers worth starting for `analyze` of `paths` (as the analysis will decide, from an estimate): for a
+ * single plain file, a worker per other core from SCAN_WORKERS_MIN_BYTES or `minRecords` records on (split-file.ts);
+ * for several files, a worker per core from SCAN_WORKERS_MIN_BYTES in files of SCAN_WORKERS_MIN_FILE_BYTES or more,
+ * or from `minRecords` records in such plain files (record-density.ts); otherwise none.
+ */
+export function scanWorkersToPrestart(paths: readonly string[], minRecords = SCAN_WORKERS_MIN_RECORDS): number {
+  const single = singlePlainFile(paths);
+  if (single) {
+    const records = recordsMayDecide(single.size, minRecords) ? estimatedRecords([single], single.size) : 0;
+    return splitWorkers(single.size, undefined, undefined, records, minRecords);
+  }
+  if (inputReaches(paths, SCAN_WORKERS_MIN_BYTES, SCAN_WORKERS_MIN_FILE_BYTES, SCAN_WORKERS_MIN_FILES)) {
+    return availableParallelism();
+  }
+  // Rarely needed (record-dense input below the bytes): the paths are walked again.
+  const large = largePlainFiles(paths);
+  if (!large || !recordsMayDecide(large.bytes, minRecords)) {
+    return 0;
+  }
+  return defaultScanWorkers(large.bytes, large.sources, estimatedRecords(large.samples, large.bytes), minRecords);
 }

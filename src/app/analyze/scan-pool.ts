@@ -55,32 +55,69 @@ export const SCAN_WORKERS_MIN_BYTES = 2 ** 30;
 export const SCAN_WORKERS_MIN_FILE_BYTES = 2 ** 20;
 
 /**
- * Scan workers reading segments of a single plain file of `bytes` bytes beside this thread (split-file.ts): one
- * per other core from `min` (SCAN_WORKERS_MIN_BYTES) on; with `jobs` (`--jobs`) that many at most whatever the size
- * (0: none). Measured on 2 cores, one file of the mix of shapes, medians of 5 alternated runs, in one thread against
- * in segments: 150 MB 0.20 against 0.25 s, 300 MB 0.26 against 0.32 s, 600 MB 0.34 against 0.37 s, 1 GB 0.47
- * against 0.46 s; 2 GB (the bsd shape) 0.79 against 0.64 s. The worker's start, ~0.1 s of CPU, is what a smaller
- * file does not win back.
+ * Records (estimated from samples of the files: record-density.ts) from which input smaller than
+ * SCAN_WORKERS_MIN_BYTES is read with scan workers all the same. Most of a record-dense input's time is per record
+ * (a Web Bridge's own log of Stats lines: ~5 s/GB in one thread, a CMS log ~0.4), so workers pay from a tenth of
+ * the bytes. Measured on 2 cores, medians of 5–6 alternated runs, one thread against workers: one file of Stats lines
+ * (the analyze-files corpus' `stats-only.log` repeated, ~10,800 records a MB), read in segments, 50 MB 0.45 against
+ * 0.44 s, 99 MB (1.07 M records) 0.64 against 0.66 s, 148 MB (1.6 M) 0.835 against 0.745 s, 198 MB 1.085 against
+ * 0.92 s, 413 MB 2.2 against 1.67 s; nine per-node files of Stats and STATS lines, read by two workers, 88 MB (0.9 M
+ * records) 1.00 against 0.86 s, 177 MB 1.85 against 1.46 s, 398 MB 3.0 against 2.3 s.
  */
-export function splitWorkers(bytes: number, jobs?: number, min = SCAN_WORKERS_MIN_BYTES): number {
+export const SCAN_WORKERS_MIN_RECORDS = 1_000_000;
+
+/** Bytes of the shortest record line, about: input of fewer bytes than a minimum's worth of them is not sampled. */
+const SHORTEST_RECORD_BYTES = 40;
+
+/**
+ * Whether `bytes` bytes of input are worth sampling for their records (record-density.ts): below
+ * SCAN_WORKERS_MIN_BYTES (which decides alone), and enough to hold `minRecords` records.
+ */
+export function recordsMayDecide(bytes: number, minRecords = SCAN_WORKERS_MIN_RECORDS): boolean {
+  return bytes < SCAN_WORKERS_MIN_BYTES && bytes >= minRecords * SHORTEST_RECORD_BYTES;
+}
+
+/**
+ * Scan workers reading segments of a single plain file of `bytes` bytes beside this thread (split-file.ts): one
+ * per other core from `min` (SCAN_WORKERS_MIN_BYTES) on, or from `minRecords` (SCAN_WORKERS_MIN_RECORDS) of its
+ * `records` (an estimate); with `jobs` (`--jobs`) that many at most whatever the size (0: none). Measured on 2
+ * cores, one file of the mix of shapes, medians of 5 alternated runs, in one thread against in segments: 150 MB 0.20
+ * against 0.25 s, 300 MB 0.26 against 0.32 s, 600 MB 0.34 against 0.37 s, 1 GB 0.47 against 0.46 s; 2 GB (the bsd
+ * shape) 0.79 against 0.64 s. The worker's start, ~0.1 s of CPU, is what a smaller file does not win back, unless
+ * its records are many.
+ */
+export function splitWorkers(
+  bytes: number,
+  jobs?: number,
+  min = SCAN_WORKERS_MIN_BYTES,
+  records = 0,
+  minRecords = SCAN_WORKERS_MIN_RECORDS,
+): number {
   const others = Math.max(0, availableParallelism() - 1);
   if (jobs !== undefined) {
     return Math.min(jobs, others);
   }
-  return bytes >= min ? others : 0;
+  return bytes >= min || records >= minRecords ? others : 0;
 }
 
 /** Fewest files (stdin aside) read by scan workers by default: a worker reads whole files, so one is read here. */
 export const SCAN_WORKERS_MIN_FILES = 2;
 
 /**
- * Scan workers by default for `largeFileBytes` in files of SCAN_WORKERS_MIN_FILE_BYTES or more, out of `files`
- * files: one per core from SCAN_WORKERS_MIN_BYTES on in SCAN_WORKERS_MIN_FILES files or more, each reading whole
- * files, while the main thread only merges and analyses (read-plan.ts); otherwise none, the main thread reading
- * everything. `--jobs` chooses otherwise.
+ * Scan workers by default for `largeFileBytes` in files of SCAN_WORKERS_MIN_FILE_BYTES or more, holding `records`
+ * records (an estimate), out of `files` files: one per core from SCAN_WORKERS_MIN_BYTES, or from `minRecords`
+ * (SCAN_WORKERS_MIN_RECORDS), on in SCAN_WORKERS_MIN_FILES files or more, each reading whole files, while the main
+ * thread only merges and analyses (read-plan.ts); otherwise none, the main thread reading everything. `--jobs`
+ * chooses otherwise.
  */
-export function defaultScanWorkers(largeFileBytes: number, files: number): number {
-  return files >= SCAN_WORKERS_MIN_FILES && largeFileBytes >= SCAN_WORKERS_MIN_BYTES ? availableParallelism() : 0;
+export function defaultScanWorkers(
+  largeFileBytes: number,
+  files: number,
+  records = 0,
+  minRecords = SCAN_WORKERS_MIN_RECORDS,
+): number {
+  const enough = largeFileBytes >= SCAN_WORKERS_MIN_BYTES || records >= minRecords;
+  return files >= SCAN_WORKERS_MIN_FILES && enough ? availableParallelism() : 0;
 }
 
 /**
@@ -109,6 +146,14 @@ export async function releaseWarmWorkers(): Promise<void> {
 type Settled = { kind: 'batch'; batch: RecordBatch } | { kind: 'done' } | { kind: 'error'; message: string };
 
 /** A pool of scan workers, each started when it is given its first source. */
+/** Workers taken into pools by this thread since it started (tests). */
+let taken = 0;
+
+/** Scan workers taken into pools (read sources) by this thread since it started (tests). */
+export function scanWorkersTaken(): number {
+  return taken;
+}
+
 export class ScanPool {
   readonly #workers: Array<Worker | undefined>;
   readonly #queues = new Map<number, Mailbox<Settled>>();
@@ -126,6 +171,7 @@ export class ScanPool {
     let w = this.#workers[index];
     if (!w) {
       w = warm.shift() ?? startWorker();
+      taken++;
       w.ref();
       w.on('message', (messages: FromWorker[]) => {
         for (const m of messages) {

@@ -18,20 +18,17 @@ const argv = process.argv.slice(2);
 // the CLI's own (commander, the verbs: loaded below, not statically, for that reason) instead of following it. The
 // arguments are not parsed yet: every one that is a file or folder counts (an estimate; the analysis decides on the
 // sources it lists and ends the workers it does not use). A single large file is read in segments by this thread and
-// a worker per other core: those are started. Below those sizes no worker is started: on a 2-core machine two
-// starting beside the main thread cost it 0.1–0.2 s of CPU for nothing.
+// a worker per other core: those are started. Below those sizes no worker is started (unless the files hold many
+// records: a sample of them is counted): on a 2-core machine two starting beside the main thread cost it 0.1–0.2 s
+// of CPU for nothing.
 if (argv[0] === 'analyze' && !argv.includes('--jobs')) {
-  const [{ inputReaches, singlePlainFileBytes }, pool] = await Promise.all([
+  const [{ scanWorkersToPrestart }, { prestartScanWorkers }] = await Promise.all([
     import('../analyze/input-size.js'),
     import('../analyze/scan-pool.js'),
   ]);
-  const { SCAN_WORKERS_MIN_BYTES, SCAN_WORKERS_MIN_FILE_BYTES, SCAN_WORKERS_MIN_FILES } = pool;
-  const paths = argv.slice(1);
-  const segmentWorkers = pool.splitWorkers(singlePlainFileBytes(paths));
-  if (segmentWorkers > 0) {
-    pool.prestartScanWorkers(segmentWorkers);
-  } else if (inputReaches(paths, SCAN_WORKERS_MIN_BYTES, SCAN_WORKERS_MIN_FILE_BYTES, SCAN_WORKERS_MIN_FILES)) {
-    pool.prestartScanWorkers();
+  const workers = scanWorkersToPrestart(argv.slice(1));
+  if (workers > 0) {
+    prestartScanWorkers(workers);
   }
 }
 const { runCli } = await import('./program.js');

@@ -14,7 +14,7 @@ import {
   streamsOpenInThread,
 } from '../../../src/adapters/logfiles/stream-input.js';
 import { analyzePaths } from '../../../src/app/analyze/index.js';
-import { prestartScanWorkers, warmScanWorkers } from '../../../src/app/analyze/scan-pool.js';
+import { prestartScanWorkers, scanWorkersTaken, warmScanWorkers } from '../../../src/app/analyze/scan-pool.js';
 import { STREAMS_HELD_OPEN } from '../../../src/app/analyze/worker-protocol.js';
 import { tarGz } from '../../helpers/tar-gz.js';
 
@@ -127,6 +127,18 @@ describe('analyzePaths', () => {
     const single = await analyzePaths([files[0] as string], { year: 2026 });
     assert.equal(single.report.webbridges.length, 1);
     assert.equal(warmScanWorkers(), 0);
+  });
+
+  test('files holding many records (estimated from samples) are read by scan workers below the bytes; the same report', async () => {
+    const plain = files.slice(0, 2);
+    const reference = await analyzePaths(plain, { workers: 0, year: 2026 });
+    const before = scanWorkersTaken();
+    await analyzePaths(plain, { year: 2026 });
+    assert.equal(scanWorkersTaken(), before, 'a few MB: no worker by default');
+    // A minimum these files reach (a quarter of their lines are records; the default, a million, takes 40 MB or more).
+    const dense = await analyzePaths(plain, { year: 2026, workersMinRecords: 5000 });
+    assert.ok(scanWorkersTaken() > before, 'read by scan workers');
+    assert.deepEqual(dense.report, reference.report);
   });
 
   test('many files open at once share one read window per thread; the report is the same', async () => {

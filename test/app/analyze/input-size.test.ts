@@ -3,14 +3,23 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { INPUT_PATHS_LOOKED_AT, inputReaches, singlePlainFileBytes } from '../../../src/app/analyze/input-size.js';
+import {
+  INPUT_PATHS_LOOKED_AT,
+  inputReaches,
+  scanWorkersToPrestart,
+  singlePlainFile,
+} from '../../../src/app/analyze/input-size.js';
 import {
   defaultScanWorkers,
+  recordsMayDecide,
   SCAN_WORKERS_MIN_BYTES,
   SCAN_WORKERS_MIN_FILES,
+  SCAN_WORKERS_MIN_RECORDS,
   splitWorkers,
 } from '../../../src/app/analyze/scan-pool.js';
 import { tempDir } from '../../sim/helpers.js';
+
+const singleSize = (paths: readonly string[]) => singlePlainFile(paths)?.size ?? 0;
 
 test('scan workers by default only from SCAN_WORKERS_MIN_BYTES of input in SCAN_WORKERS_MIN_FILES files', () => {
   assert.equal(SCAN_WORKERS_MIN_FILES, 2);
@@ -30,25 +39,21 @@ test('one file is read in segments from SCAN_WORKERS_MIN_BYTES on by a worker pe
   assert.equal(splitWorkers(10, undefined, 10), others, 'the size asked for (tests)');
 });
 
-test('singlePlainFileBytes: the size of the one plain file named, else 0', (t) => {
+test('singlePlainFile: the one plain file named, else none', (t) => {
   const dir = tempDir(t, 'wbguard-single-file-');
   writeFileSync(join(dir, 'one.log'), 'x'.repeat(100));
   writeFileSync(join(dir, 'two.log'), 'x'.repeat(50));
   writeFileSync(join(dir, 'three.log.gz'), 'x'.repeat(25));
-  assert.equal(singlePlainFileBytes([join(dir, 'one.log')]), 100);
-  assert.equal(
-    singlePlainFileBytes(['--tz', 'Europe/Berlin', join(dir, 'one.log'), '--json']),
-    100,
-    'options are not paths',
-  );
-  assert.equal(singlePlainFileBytes([join(dir, 'one.log'), join(dir, 'two.log')]), 0, 'two files');
-  assert.equal(singlePlainFileBytes([dir]), 0, 'a folder');
-  assert.equal(singlePlainFileBytes([join(dir, 'three.log.gz')]), 0, 'compressed');
-  assert.equal(singlePlainFileBytes(['-']), 0, 'stdin');
-  assert.equal(singlePlainFileBytes([join(dir, 'missing.log')]), 0);
+  assert.deepEqual(singlePlainFile([join(dir, 'one.log')]), { path: join(dir, 'one.log'), size: 100 });
+  assert.equal(singleSize(['--tz', 'Europe/Berlin', join(dir, 'one.log'), '--json']), 100, 'options are not paths');
+  assert.equal(singleSize([join(dir, 'one.log'), join(dir, 'two.log')]), 0, 'two files');
+  assert.equal(singleSize([dir]), 0, 'a folder');
+  assert.equal(singleSize([join(dir, 'three.log.gz')]), 0, 'compressed');
+  assert.equal(singleSize(['-']), 0, 'stdin');
+  assert.equal(singleSize([join(dir, 'missing.log')]), 0);
 });
 
-test('singlePlainFileBytes: a folder holding one log, as the analysis lists it, is that file', (t) => {
+test('singlePlainFile: a folder holding one log, as the analysis lists it, is that file', (t) => {
   const dir = tempDir(t, 'wbguard-single-file-');
   mkdirSync(join(dir, 'cluster', 'inner'), { recursive: true });
   writeFileSync(join(dir, 'cluster', 'inner', 'cms.log'), 'x'.repeat(100));
@@ -57,16 +62,16 @@ test('singlePlainFileBytes: a folder holding one log, as the analysis lists it, 
   writeFileSync(join(dir, 'cluster', 'state.json'), '{}');
   mkdirSync(join(dir, 'cluster', '.cache'));
   writeFileSync(join(dir, 'cluster', '.cache', 'other.log'), 'x'.repeat(10));
-  assert.equal(singlePlainFileBytes([join(dir, 'cluster')]), 100);
-  assert.equal(singlePlainFileBytes(['--json', join(dir, 'cluster', 'inner')]), 100);
+  assert.equal(singleSize([join(dir, 'cluster')]), 100);
+  assert.equal(singleSize(['--json', join(dir, 'cluster', 'inner')]), 100);
   // A file of a skipped kind named on the command line is read, and so is one more log.
-  assert.equal(singlePlainFileBytes([join(dir, 'cluster'), join(dir, 'cluster', 'state.json')]), 0);
+  assert.equal(singleSize([join(dir, 'cluster'), join(dir, 'cluster', 'state.json')]), 0);
   writeFileSync(join(dir, 'cluster', 'cms.log.1.gz'), 'x');
-  assert.equal(singlePlainFileBytes([join(dir, 'cluster')]), 0, 'two logs');
+  assert.equal(singleSize([join(dir, 'cluster')]), 0, 'two logs');
   mkdirSync(join(dir, 'gz'));
   writeFileSync(join(dir, 'gz', 'cms.log.gz'), 'x'.repeat(100));
-  assert.equal(singlePlainFileBytes([join(dir, 'gz')]), 0, 'one compressed log');
-  assert.equal(singlePlainFileBytes([join(dir, 'gz'), '-']), 0, 'and standard input');
+  assert.equal(singleSize([join(dir, 'gz')]), 0, 'one compressed log');
+  assert.equal(singleSize([join(dir, 'gz'), '-']), 0, 'and standard input');
 });
 
 test('inputReaches: files and folders below the paths count, unreadable paths and stdin count nothing', (t) => {
@@ -114,4 +119,57 @@ test('inputReaches: files below minFileBytes count nothing; past INPUT_PATHS_LOO
   writeFileSync(join(many, 'z-large.log'), 'x'.repeat(100));
   assert.equal(inputReaches([many], 100, 100), false);
   assert.equal(inputReaches([join(many, 'z-large.log'), many], 100, 100), true, 'reached before the limit');
+});
+
+test('below the bytes, input holding SCAN_WORKERS_MIN_RECORDS records (estimated) is read with scan workers too', () => {
+  const others = availableParallelism() - 1;
+  const mb100 = 100_000_000;
+  assert.equal(splitWorkers(mb100, undefined, undefined, SCAN_WORKERS_MIN_RECORDS), others);
+  assert.equal(splitWorkers(mb100, undefined, undefined, SCAN_WORKERS_MIN_RECORDS - 1), 0);
+  assert.equal(splitWorkers(mb100, 0, undefined, 10 * SCAN_WORKERS_MIN_RECORDS), 0, '--jobs 0 decides');
+  assert.equal(defaultScanWorkers(mb100, 9, SCAN_WORKERS_MIN_RECORDS), availableParallelism());
+  assert.equal(defaultScanWorkers(mb100, 9, SCAN_WORKERS_MIN_RECORDS - 1), 0);
+  assert.equal(defaultScanWorkers(mb100, 1, 10 * SCAN_WORKERS_MIN_RECORDS), 0, 'one file is read in segments instead');
+  // Sampled only where the records may decide: below the bytes that decide alone, with room for that many records.
+  assert.equal(recordsMayDecide(SCAN_WORKERS_MIN_BYTES), false);
+  assert.equal(recordsMayDecide(1_000_000), false);
+  assert.equal(recordsMayDecide(mb100), true);
+  assert.equal(recordsMayDecide(100_000, 1000), true);
+});
+
+/** `lines` lines: one in `every` a Web Bridge Stats line, the others Call Bridge chatter. */
+function logLines(lines: number, every: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) {
+    out.push(
+      i % every === 0
+        ? `Oct  1 00:00:${String(i % 60).padStart(2, '0')}.000 user.info cms1 "webbridge": INFO : [DEBUGGING] Stats 3, c:${i}, d:${i}`
+        : `Oct  1 00:00:${String(i % 60).padStart(2, '0')}.000 user.info cms1 host:server: INFO : call ${i}: ordinary chatter`,
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+test('scanWorkersToPrestart: a record-dense input gets the workers its analysis will use, a sparse one of the same size none', (t) => {
+  const dir = tempDir(t, 'wbguard-prestart-');
+  const others = availableParallelism() - 1;
+  writeFileSync(join(dir, 'dense.log'), logLines(20_000, 1));
+  writeFileSync(join(dir, 'sparse.log'), logLines(20_000, 100));
+  // 20,000 records against 200: a minimum of 5,000 (the default's bytes would take 40 MB a test).
+  assert.equal(scanWorkersToPrestart([join(dir, 'dense.log')], 5000), others, 'one file: a worker per other core');
+  assert.equal(scanWorkersToPrestart([join(dir, 'sparse.log')], 5000), 0);
+  assert.equal(scanWorkersToPrestart([join(dir, 'dense.log')]), 0, 'the default minimum: far more records');
+  mkdirSync(join(dir, 'dense'));
+  mkdirSync(join(dir, 'sparse'));
+  for (const name of ['cms1.log', 'cms2.log']) {
+    writeFileSync(join(dir, 'dense', name), logLines(20_000, 1));
+    writeFileSync(join(dir, 'sparse', name), logLines(20_000, 100));
+  }
+  assert.equal(
+    scanWorkersToPrestart([join(dir, 'dense')], 10_000),
+    availableParallelism(),
+    'several files: one per core',
+  );
+  assert.equal(scanWorkersToPrestart([join(dir, 'sparse')], 10_000), 0);
+  assert.equal(scanWorkersToPrestart([join(dir, 'dense'), '-'], 10_000), availableParallelism(), 'stdin aside');
 });

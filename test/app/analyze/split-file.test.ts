@@ -316,4 +316,26 @@ describe('analyzePaths with one file read in segments', () => {
     assert.equal(filesReadInSegments(), before + 2);
     assert.ok(oneThread.report.lines.webbridgeStats > 10_000);
   });
+
+  test('below the size, a file holding many records (estimated from samples) is read in segments; a sparse one not', async () => {
+    const start = Date.UTC(2026, 9, 1);
+    const dense = write(
+      'dense.log',
+      Array.from({ length: 40_000 }, (_, i) => bsdLine(start + i * 500, i, 1)),
+    );
+    const sparse = write(
+      'sparse.log',
+      Array.from({ length: 40_000 }, (_, i) => bsdLine(start + i * 500, i, 100)),
+    );
+    const oneThread = await analyzePaths([dense.path], { workers: 0 });
+    const before = filesReadInSegments();
+    // 40,000 records, with a minimum of 20,000 (the default, a million, would take 40 MB or more a test).
+    const segments = { workersMinRecords: 20_000, segmentBytes: dense.size / 10 };
+    const segmented = await analyzePaths([dense.path], segments);
+    assert.equal(filesReadInSegments(), before + 1, 'read in segments');
+    assert.deepEqual(segmented.report, oneThread.report);
+    await analyzePaths([sparse.path], segments);
+    await analyzePaths([dense.path], { segmentBytes: dense.size / 10 });
+    assert.equal(filesReadInSegments(), before + 1, 'not the sparse one, nor below the default minimum');
+  });
 });
