@@ -70,6 +70,32 @@ function statsOnlyOf(sources: readonly string[], to: string): string {
 }
 
 /**
+ * The Stats and STATS lines of each of `sources` in a file of its own in `dir` (made once): a per-program file of the
+ * Web Bridge per node, each in time order (the file above holds one node's after another).
+ */
+function statsPerNodeOf(sources: readonly string[], dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  return sources.map((s, i) => statsOnlyOf([s], join(dir, `n${i}-stats.log`)));
+}
+
+/** `copies` of `from`, one after another, in one file at `to` (made once): one large file of Stats lines. */
+function repeatedOf(from: string, copies: number, to: string): string {
+  if (!existsSync(to)) {
+    const text = readFileSync(from);
+    const fd = openSync(`${to}.part`, 'w');
+    try {
+      for (let k = 0; k < copies; k++) {
+        writeSync(fd, text);
+      }
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(`${to}.part`, to);
+  }
+  return to;
+}
+
+/**
  * Each of `sources` cut at line ends into `pieces` consecutive pieces, each gzipped (level 1), in `dir` (made once):
  * a folder of rotated compressed logs, whose pieces of one node follow each other in time.
  */
@@ -259,6 +285,21 @@ export function benchAnalyzeFiles(corpusDir: string, runs = 2): FilesRun[] {
       rotatedPiecesOf(full, 100, join(root, 'rotated-plain'), false),
       1,
       1.55,
+    ),
+    // Record-dense input below 1 GiB: read with scan workers when its records, estimated from samples, are a million
+    // or more (scan-pool.ts SCAN_WORKERS_MIN_RECORDS). Per node, in time order, the merge interleaves them evenly.
+    set(
+      "100 files of Stats lines only, one per node (each of the 10 files' Stats and STATS lines, 10 times over)",
+      statsPerNodeOf(full, join(root, 'stats-per-node')),
+      10,
+      statsGb(10),
+    ),
+    // One such file, read in segments by the main thread and a worker per other core.
+    set(
+      'one file of Stats lines only (the Stats-only file 25 times over, in one file)',
+      [repeatedOf(statsOnly, 25, join(root, 'stats-only-x25.log'))],
+      1,
+      statsGb(25),
     ),
   ];
   const out: FilesRun[] = [];
