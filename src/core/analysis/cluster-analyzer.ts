@@ -60,6 +60,13 @@ export class ClusterAnalyzer {
   #clusterCma: number | null = null;
   /** Bumped at each Call Bridge STATS figure. */
   #cmaVersion = 0;
+  /**
+   * The oldest and the newest of the Call Bridges' latest STATS instants (±Infinity before the first): kept as the
+   * figures come, rather than found again at every Web Bridge sample (a loop over the Call Bridges per record was
+   * 0.16 s of 1.2 s on 1.8 M records of Stats lines).
+   */
+  #cmaOldestAt = Number.POSITIVE_INFINITY;
+  #cmaNewestAt = Number.NEGATIVE_INFINITY;
   #lastAt: number | null = null;
 
   constructor(options: AnalyzerOptions = {}) {
@@ -254,17 +261,11 @@ export class ClusterAnalyzer {
 
   /** active − Σ CMA − joins since the oldest CMA instant, at the sample `at`; undefined when it cannot be proven. */
   #provenLeak(wb: WebBridgeState, at: number): number | undefined {
-    let oldest = Number.POSITIVE_INFINITY;
-    for (const cb of this.#callbridges.values()) {
-      if (cb.lastAt !== null) {
-        if (cb.lastAt > at) {
-          // Guests who left between the sample and that figure would count as leaked.
-          return undefined;
-        }
-        oldest = Math.min(oldest, cb.lastAt);
-      }
+    if (this.#cmaNewestAt > at) {
+      // Guests who left between the sample and that figure would count as leaked.
+      return undefined;
     }
-    const base = wb.connectLog.connectsAtOrBefore(oldest);
+    const base = wb.connectLog.connectsAtOrBefore(this.#cmaOldestAt);
     if (base === undefined || wb.active === null || this.#clusterCma === null) {
       return undefined;
     }
@@ -280,10 +281,18 @@ export class ClusterAnalyzer {
       cb.cmaSeries.push(r.at, r.cma);
     }
     let sum = 0;
+    let oldest = Number.POSITIVE_INFINITY;
+    let newest = Number.NEGATIVE_INFINITY;
     for (const c of this.#callbridges.values()) {
       sum += c.cma ?? 0;
+      if (c.lastAt !== null) {
+        oldest = Math.min(oldest, c.lastAt);
+        newest = Math.max(newest, c.lastAt);
+      }
     }
     this.#clusterCma = sum;
+    this.#cmaOldestAt = oldest;
+    this.#cmaNewestAt = newest;
     this.#cmaVersion++;
     this.#pushClusterLeak(r.at);
   }

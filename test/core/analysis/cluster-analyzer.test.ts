@@ -56,6 +56,28 @@ describe('hand-made scenarios', () => {
     assert.equal(leak.webbridges[0]?.leakedMin, 30);
   });
 
+  test('a sample older than a Call Bridge figure handed on before it (pieces out of order) proves nothing', () => {
+    // The merge keeps each file's order: a rotated piece out of time order hands on a sample older than a figure
+    // already seen. Guests who left between the two would pass for a leak.
+    const r = run([wb(T0, 'cms1', 10, 100), cb(T0 + 100, 'cms1', 5), wb(T0 + 50, 'cms1', 40, 100)]).report(LINES);
+    assert.equal(r.webbridges[0]?.leakedMin, null);
+    const inOrder = run([wb(T0, 'cms1', 10, 100), cb(T0 + 100, 'cms1', 5), wb(T0 + 150, 'cms1', 40, 100)]);
+    assert.equal(inOrder.report(LINES).webbridges[0]?.leakedMin, 35);
+  });
+
+  test('joins are counted since the oldest of the Call Bridges figures, not the newest', () => {
+    // Two Call Bridges at their own instants: real sessions now are at most Σ CMA plus those who joined since the
+    // older figure (30 joined between the two).
+    const r = run([
+      wb(T0, 'cms1', 10, 100),
+      cb(T0 + 1, 'cbA', 5),
+      wb(T0 + 2, 'cms1', 10, 130),
+      cb(T0 + 3, 'cbB', 5),
+      wb(T0 + 4, 'cms1', 50, 130),
+    ]).report(LINES);
+    assert.equal(r.webbridges[0]?.leakedMin, 50 - 10 - 30);
+  });
+
   test('sessions gone without a disconnect (a restart the counters could not show) void the proven leak', () => {
     const r = run([
       wb(T0, 'cms1', 50, 0, 0),
