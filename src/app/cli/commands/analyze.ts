@@ -125,7 +125,7 @@ export const registerAnalyze: RegisterVerb = (program, io, result) => {
     .option('--no-versions', 'with --config: do not ask the CMS APIs of the config which version each node runs')
     .option(
       '--jobs <n>',
-      'worker threads reading files; 0 reads in the main thread (default: one per core when several files are given, one per other core reading segments of a single file of 1 GiB or more)',
+      'worker threads reading files; 0 reads in the main thread (default: from 1 GiB of input, or from a million records estimated from samples of it, one per core when several files are given, one per other core reading segments of a single file)',
     )
     .addHelpText(
       'after',
