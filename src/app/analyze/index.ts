@@ -22,6 +22,7 @@ import {
   defaultScanWorkers,
   recordsMayDecide,
   releaseWarmWorkers,
+  SCAN_WORKERS_MIN_BYTES,
   SCAN_WORKERS_MIN_FILE_BYTES,
   SCAN_WORKERS_MIN_FILES,
   SCAN_WORKERS_MIN_RECORDS,
@@ -144,6 +145,7 @@ export async function analyzePaths(
   const records =
     options.workers === undefined &&
     (single || fileCount >= SCAN_WORKERS_MIN_FILES) &&
+    largeFileBytes < SCAN_WORKERS_MIN_BYTES &&
     recordsMayDecide(largePlainBytes, minRecords)
       ? estimatedRecords(samples, largePlainBytes)
       : 0;

@@ -145,7 +145,6 @@ export async function releaseWarmWorkers(): Promise<void> {
 
 type Settled = { kind: 'batch'; batch: RecordBatch } | { kind: 'done' } | { kind: 'error'; message: string };
 
-/** A pool of scan workers, each started when it is given its first source. */
 /** Workers taken into pools by this thread since it started (tests). */
 let taken = 0;
 
@@ -154,6 +153,7 @@ export function scanWorkersTaken(): number {
   return taken;
 }
 
+/** A pool of scan workers, each started when it is given its first source. */
 export class ScanPool {
   readonly #workers: Array<Worker | undefined>;
   readonly #queues = new Map<number, Mailbox<Settled>>();
