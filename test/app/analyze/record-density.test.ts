@@ -26,7 +26,7 @@ function file(dir: string, name: string, lines: number, line: (i: number) => str
 
 test('a file of records only, large or small, is estimated to hold about its lines', (t) => {
   const dir = tempDir(t, 'wbguard-density-');
-  // Large: four samples of 64 KiB, spread over 3 MB. Small: read whole.
+  // Large: its first 64 KiB of 3 MB. Small: read whole.
   for (const lines of [30_000, 500]) {
     const f = file(dir, `stats-${lines}.log`, lines, (i) => (i % 9 === 0 ? cbStats(i) : stats(i)));
     const estimate = estimatedRecords([f], f.size);
