@@ -17,9 +17,10 @@ import { visitPacked } from '../../core/packed-records.js';
 import type { JoinRefusalSettings } from '../../core/parse/join-refusal.js';
 import { mergeGroups, mergeInGroups } from './merge-groups.js';
 import { assignReaders } from './read-plan.js';
-import { estimatedRecords, FILES_SAMPLED, type SampledFile } from './record-density.js';
+import { FILES_SAMPLED, type SampledFile, sampledRecordDensity } from './record-density.js';
 import {
   defaultScanWorkers,
+  isRecordDense,
   recordsMayDecide,
   releaseWarmWorkers,
   SCAN_WORKERS_MIN_BYTES,
@@ -103,6 +104,14 @@ export interface AnalyzePathsResult {
   readonly errors: Array<{ path: string; message: string }>;
 }
 
+/** The read-ahead the last analysis planned (tests). */
+let plannedReadAhead = 0;
+
+/** Batches each source read by a scan worker could read ahead of the merge, as the last analysis planned (tests). */
+export function lastReadAhead(): number {
+  return plannedReadAhead;
+}
+
 export async function analyzePaths(
   paths: readonly string[],
   options: AnalyzePathsOptions = {},
@@ -139,16 +148,21 @@ export async function analyzePaths(
   }
   const fileCount = sources.length - (kinds.get('stdin') ?? 0);
   const single = sources.length === 1 && sources.kindAt(0) === 'plain';
-  // Below the bytes that decide on scan workers alone, a record-dense input may deserve them all the same: its
-  // records are estimated from samples (record-density.ts), unless --jobs decided.
+  // Unless --jobs decided, the records are estimated from samples (record-density.ts) where they decide on scan
+  // workers: below the bytes that call for workers alone, a record-dense input may deserve them all the same; at or
+  // past those bytes, several files' records say how far ahead of the merge their workers read.
   const minRecords = options.workersMinRecords ?? SCAN_WORKERS_MIN_RECORDS;
-  const records =
+  const sampled =
     options.workers === undefined &&
-    (single || fileCount >= SCAN_WORKERS_MIN_FILES) &&
-    largeFileBytes < SCAN_WORKERS_MIN_BYTES &&
-    recordsMayDecide(largePlainBytes, minRecords)
-      ? estimatedRecords(samples, largePlainBytes)
-      : 0;
+    (single
+      ? largeFileBytes < SCAN_WORKERS_MIN_BYTES && recordsMayDecide(largePlainBytes, minRecords)
+      : fileCount >= SCAN_WORKERS_MIN_FILES &&
+        (largeFileBytes >= SCAN_WORKERS_MIN_BYTES || recordsMayDecide(largePlainBytes, minRecords)));
+  const density = sampled ? sampledRecordDensity(samples) : 0;
+  const records = Math.round(density * largePlainBytes);
+  // Record-dense input is read fewer batches ahead of the merge: this thread sets its pace (scan-pool.ts
+  // RECORD_DENSE_BYTES).
+  const dense = sampled && isRecordDense(density);
   // A single large plain file is read in segments, by this thread and a worker per other core (split-file.ts).
   const segmentWorkers = single
     ? splitWorkers(sources.sizeAt(0), options.workers, options.splitMinBytes, records, minRecords)
@@ -186,7 +200,8 @@ export async function analyzePaths(
     raw: false,
     ...(options.joinRefusal ? { joinRefusal: options.joinRefusal } : {}),
   };
-  const readAhead = readAheadFor(width);
+  const readAhead = readAheadFor(width, dense);
+  plannedReadAhead = readAhead;
   const pool = workerCount > 0 ? new ScanPool(workerCount) : undefined;
   if (!pool) {
     void releaseWarmWorkers();

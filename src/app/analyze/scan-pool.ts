@@ -104,6 +104,23 @@ export function splitWorkers(
 export const SCAN_WORKERS_MIN_FILES = 2;
 
 /**
+ * Input holding a record every this many bytes or fewer (estimated from samples) is record-dense: its sources read a
+ * few batches ahead of the merge, not READ_AHEAD (worker-protocol.ts DENSE_READ_AHEAD). A batch of such input covers
+ * ~50 KB of a file, not the ~5 MB of a CMS log for which the deep read-ahead keeps the worker of a newer rotated piece
+ * busy; and the main thread's merge and analysis (~0.2 µs a record) set the pace of such input, the workers' batches
+ * only waiting for it. Nine per-node files of Stats lines, 4 ABBA rounds, medians: 398 MB 1.975 against 2.155 s,
+ * 892 MB 4.205 against 4.35 s; set-14 of the files benchmark 1.24 against 1.32 s; the same RSS. A CMS log holds a
+ * record in ~10 KB, a Web Bridge's own log of Stats lines one in ~95 bytes; past a record every ~300 bytes the main
+ * thread falls behind two workers (a worker reads a record in ~0.5 µs).
+ */
+export const RECORD_DENSE_BYTES = 300;
+
+/** Whether `recordsPerByte` (an estimate: record-density.ts) makes input record-dense (RECORD_DENSE_BYTES). */
+export function isRecordDense(recordsPerByte: number): boolean {
+  return recordsPerByte * RECORD_DENSE_BYTES >= 1;
+}
+
+/**
  * Scan workers by default for `largeFileBytes` in files of SCAN_WORKERS_MIN_FILE_BYTES or more, holding `records`
  * records (an estimate), out of `files` files: one per core from SCAN_WORKERS_MIN_BYTES, or from `minRecords`
  * (SCAN_WORKERS_MIN_RECORDS), on in SCAN_WORKERS_MIN_FILES files or more, each reading whole files, while the main

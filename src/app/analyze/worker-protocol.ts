@@ -29,9 +29,16 @@ export const BATCH_RECORDS = 512;
 const BATCH_RECORDS_TOTAL = BATCH_RECORDS * 16;
 const MIN_BATCH_RECORDS = 64;
 
-/** Batches each of `sources` sources may read ahead. */
-export function readAheadFor(sources: number): number {
-  return Math.max(1, Math.min(READ_AHEAD, Math.floor(READ_AHEAD_TOTAL / Math.max(1, sources))));
+/**
+ * Batches a source of record-dense input may read ahead of the merge (scan-pool.ts RECORD_DENSE_BYTES): its batches
+ * cover ~50 KB of a file, and the main thread sets the pace of such input.
+ */
+export const DENSE_READ_AHEAD = 8;
+
+/** Batches each of `sources` sources may read ahead (fewer for record-dense input). */
+export function readAheadFor(sources: number, dense = false): number {
+  const most = dense ? DENSE_READ_AHEAD : READ_AHEAD;
+  return Math.max(1, Math.min(most, Math.floor(READ_AHEAD_TOTAL / Math.max(1, sources))));
 }
 
 /**

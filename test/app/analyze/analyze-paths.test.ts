@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -13,9 +13,9 @@ import {
   STREAMS_HELD_AT_ONCE,
   streamsOpenInThread,
 } from '../../../src/adapters/logfiles/stream-input.js';
-import { analyzePaths } from '../../../src/app/analyze/index.js';
+import { analyzePaths, lastReadAhead } from '../../../src/app/analyze/index.js';
 import { prestartScanWorkers, scanWorkersTaken, warmScanWorkers } from '../../../src/app/analyze/scan-pool.js';
-import { STREAMS_HELD_OPEN } from '../../../src/app/analyze/worker-protocol.js';
+import { DENSE_READ_AHEAD, READ_AHEAD, STREAMS_HELD_OPEN } from '../../../src/app/analyze/worker-protocol.js';
 import { tarGz } from '../../helpers/tar-gz.js';
 
 const START = Date.UTC(2026, 10, 16);
@@ -136,9 +136,32 @@ describe('analyzePaths', () => {
     await analyzePaths(plain, { year: 2026 });
     assert.equal(scanWorkersTaken(), before, 'a few MB: no worker by default');
     // A minimum these files reach (a quarter of their lines are records; the default, a million, takes 40 MB or more).
-    const dense = await analyzePaths(plain, { year: 2026, workersMinRecords: 5000 });
-    assert.ok(scanWorkersTaken() > before, 'read by scan workers');
-    assert.deepEqual(dense.report, reference.report);
+    const many = await analyzePaths(plain, { year: 2026, workersMinRecords: 5000 });
+    // A record every ~4 lines (~390 bytes): not dense, a worker per core.
+    assert.equal(scanWorkersTaken() - before, Math.min(2, availableParallelism()), 'read by a worker per core');
+    assert.equal(lastReadAhead(), READ_AHEAD, 'as deep ahead as any');
+    assert.deepEqual(many.report, reference.report);
+  });
+
+  test('record-dense files are read a few batches ahead of the merge, not 64: the same report', async () => {
+    // Only the Web Bridge Stats and Call Bridge STATS lines of two nodes, each twice over: a record every line, each
+    // file past SCAN_WORKERS_MIN_FILE_BYTES.
+    const dense = [0, 1].map((node) => {
+      const records = (perNode[node] as string[]).filter((l) => l.includes('Stats ') || l.includes('STATS:'));
+      const p = join(dir, `dense-cms${node + 1}.log`);
+      writeFileSync(p, `${[...records, ...records].join('\n')}\n`);
+      assert.ok(statSync(p).size > 1 << 20);
+      return p;
+    });
+    const reference = await analyzePaths(dense, { workers: 0, year: 2026 });
+    const before = scanWorkersTaken();
+    const got = await analyzePaths(dense, { year: 2026, workersMinRecords: 5000 });
+    assert.equal(scanWorkersTaken() - before, Math.min(2, availableParallelism()), 'a worker per core');
+    assert.equal(lastReadAhead(), DENSE_READ_AHEAD);
+    assert.deepEqual(got.report, reference.report);
+    // The same files named with --jobs: not sampled, read as deep ahead as any.
+    await analyzePaths(dense, { year: 2026, workers: 2 });
+    assert.equal(lastReadAhead(), READ_AHEAD);
   });
 
   test('many files open at once share one read window per thread; the report is the same', async () => {

@@ -11,12 +11,20 @@ import {
 } from '../../../src/app/analyze/input-size.js';
 import {
   defaultScanWorkers,
+  isRecordDense,
+  RECORD_DENSE_BYTES,
   recordsMayDecide,
   SCAN_WORKERS_MIN_BYTES,
   SCAN_WORKERS_MIN_FILES,
   SCAN_WORKERS_MIN_RECORDS,
   splitWorkers,
 } from '../../../src/app/analyze/scan-pool.js';
+import {
+  DENSE_READ_AHEAD,
+  READ_AHEAD,
+  READ_AHEAD_TOTAL,
+  readAheadFor,
+} from '../../../src/app/analyze/worker-protocol.js';
 import { tempDir } from '../../sim/helpers.js';
 
 const singleSize = (paths: readonly string[]) => singlePlainFile(paths)?.size ?? 0;
@@ -165,11 +173,19 @@ test('scanWorkersToPrestart: a record-dense input gets the workers its analysis 
     writeFileSync(join(dir, 'dense', name), logLines(20_000, 1));
     writeFileSync(join(dir, 'sparse', name), logLines(20_000, 100));
   }
-  assert.equal(
-    scanWorkersToPrestart([join(dir, 'dense')], 10_000),
-    availableParallelism(),
-    'several files: one per core',
-  );
+  assert.equal(scanWorkersToPrestart([join(dir, 'dense')], 10_000), availableParallelism(), 'several files: per core');
   assert.equal(scanWorkersToPrestart([join(dir, 'sparse')], 10_000), 0);
   assert.equal(scanWorkersToPrestart([join(dir, 'dense'), '-'], 10_000), availableParallelism(), 'stdin aside');
+});
+
+test('record-dense input (a record every RECORD_DENSE_BYTES or fewer) is read DENSE_READ_AHEAD batches ahead', () => {
+  assert.equal(isRecordDense(1 / RECORD_DENSE_BYTES), true);
+  assert.equal(isRecordDense(1 / (RECORD_DENSE_BYTES + 1)), false);
+  assert.equal(isRecordDense(1 / 10_000), false, 'a CMS log');
+  assert.equal(readAheadFor(9), READ_AHEAD);
+  assert.equal(readAheadFor(9, true), DENSE_READ_AHEAD);
+  // Past 16 sources each gets a share of READ_AHEAD_TOTAL, the dense ones no more than DENSE_READ_AHEAD.
+  assert.equal(readAheadFor(100), Math.floor(READ_AHEAD_TOTAL / 100));
+  assert.equal(readAheadFor(100, true), Math.min(DENSE_READ_AHEAD, Math.floor(READ_AHEAD_TOTAL / 100)));
+  assert.equal(readAheadFor(4000, true), 1);
 });
