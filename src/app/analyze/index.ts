@@ -155,7 +155,7 @@ export async function analyzePaths(
   const sampled =
     options.workers === undefined &&
     (single
-      ? largeFileBytes < SCAN_WORKERS_MIN_BYTES && recordsMayDecide(largePlainBytes, minRecords)
+      ? recordsMayDecide(largePlainBytes, minRecords)
       : fileCount >= SCAN_WORKERS_MIN_FILES &&
         (largeFileBytes >= SCAN_WORKERS_MIN_BYTES || recordsMayDecide(largePlainBytes, minRecords)));
   const density = sampled ? sampledRecordDensity(samples) : 0;

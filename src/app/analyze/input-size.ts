@@ -80,22 +80,6 @@ function walkSources(paths: readonly string[], visit: VisitSource): 'stopped' | 
 }
 
 /**
- * True once the files of `minFileBytes` or more at or below `paths` add up to `min` bytes, among `minFiles` sources
- * or more of any size (the walk stops there; false after INPUT_PATHS_LOOKED_AT paths).
- */
-export function inputReaches(paths: readonly string[], min: number, minFileBytes = 0, minFiles = 1): boolean {
-  let total = 0;
-  let files = 0;
-  return (
-    walkSources(paths, (size) => {
-      files++;
-      total += size >= minFileBytes ? size : 0;
-      return total >= min && files >= minFiles;
-    }) === 'stopped'
-  );
-}
-
-/**
  * The one source among `paths` when it is a plain file (a single file read in segments: split-file.ts), named or
  * alone in a folder; undefined when they hold none or several, standard input, or a compressed file or archive.
  */
@@ -113,28 +97,41 @@ export function singlePlainFile(paths: readonly string[]): SampledFile | undefin
   return outcome === 'walked' && files === 1 ? file : undefined;
 }
 
+/** The sources at or below some paths, as far as scan workers go. */
+export interface InputTally {
+  /** Sources of any kind and size (standard input aside). */
+  files: number;
+  /** Bytes of those of `minFileBytes` or more (tallyInput). */
+  largeBytes: number;
+  /** Bytes of the plain files among them, and the first FILES_SAMPLED of those, to sample (record-density.ts). */
+  plainBytes: number;
+  readonly samples: SampledFile[];
+}
+
 /**
- * The plain files of SCAN_WORKERS_MIN_FILE_BYTES or more at or below `paths` (their bytes, and the first
- * FILES_SAMPLED of them to sample), and how many files there are of any kind (standard input aside); undefined past
- * INPUT_PATHS_LOOKED_AT paths.
+ * Walks `paths` once, tallying their sources (files of `minFileBytes` or more count their bytes), until `enough` says
+ * so ('stopped'), to the end ('walked'), or until INPUT_PATHS_LOOKED_AT paths were looked at ('too-many').
  */
-function largePlainFiles(
+export function tallyInput(
   paths: readonly string[],
-): { bytes: number; samples: SampledFile[]; sources: number } | undefined {
-  let bytes = 0;
-  let sources = 0;
-  const samples: SampledFile[] = [];
+  minFileBytes: number,
+  enough: (tally: InputTally) => boolean,
+): { outcome: 'stopped' | 'walked' | 'too-many'; tally: InputTally } {
+  const tally: InputTally = { files: 0, largeBytes: 0, plainBytes: 0, samples: [] };
   const outcome = walkSources(paths, (size, plain, path) => {
-    sources++;
-    if (plain && size >= SCAN_WORKERS_MIN_FILE_BYTES) {
-      bytes += size;
-      if (samples.length < FILES_SAMPLED) {
-        samples.push({ path, size });
+    tally.files++;
+    if (size >= minFileBytes) {
+      tally.largeBytes += size;
+      if (plain) {
+        tally.plainBytes += size;
+        if (tally.samples.length < FILES_SAMPLED) {
+          tally.samples.push({ path, size });
+        }
       }
     }
-    return false;
+    return enough(tally);
   });
-  return outcome === 'walked' ? { bytes, samples, sources } : undefined;
+  return { outcome, tally };
 }
 
 /**
@@ -149,13 +146,18 @@ export function scanWorkersToPrestart(paths: readonly string[], minRecords = SCA
     const records = recordsMayDecide(single.size, minRecords) ? estimatedRecords([single], single.size) : 0;
     return splitWorkers(single.size, undefined, undefined, records, minRecords);
   }
-  if (inputReaches(paths, SCAN_WORKERS_MIN_BYTES, SCAN_WORKERS_MIN_FILE_BYTES, SCAN_WORKERS_MIN_FILES)) {
+  // One walk, stopped as soon as the bytes decide; past them the records are counted in samples.
+  const { outcome, tally } = tallyInput(
+    paths,
+    SCAN_WORKERS_MIN_FILE_BYTES,
+    (t) => t.largeBytes >= SCAN_WORKERS_MIN_BYTES && t.files >= SCAN_WORKERS_MIN_FILES,
+  );
+  if (outcome === 'stopped') {
     return availableParallelism();
   }
-  // Rarely needed (record-dense input below the bytes): the paths are walked again.
-  const large = largePlainFiles(paths);
-  if (!large || !recordsMayDecide(large.bytes, minRecords)) {
+  if (outcome === 'too-many' || !recordsMayDecide(tally.plainBytes, minRecords)) {
     return 0;
   }
-  return defaultScanWorkers(large.bytes, large.sources, estimatedRecords(large.samples, large.bytes), minRecords);
+  const records = estimatedRecords(tally.samples, tally.plainBytes);
+  return defaultScanWorkers(tally.largeBytes, tally.files, records, minRecords);
 }

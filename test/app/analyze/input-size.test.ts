@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   INPUT_PATHS_LOOKED_AT,
-  inputReaches,
   scanWorkersToPrestart,
   singlePlainFile,
+  tallyInput,
 } from '../../../src/app/analyze/input-size.js';
 import {
   defaultScanWorkers,
@@ -27,6 +27,9 @@ import {
 } from '../../../src/app/analyze/worker-protocol.js';
 import { tempDir } from '../../sim/helpers.js';
 
+/** Whether a walk of `paths` reaches `min` bytes in files of `minFileBytes` or more, in `minFiles` sources or more. */
+const inputReaches = (paths: readonly string[], min: number, minFileBytes = 0, minFiles = 1) =>
+  tallyInput(paths, minFileBytes, (t) => t.largeBytes >= min && t.files >= minFiles).outcome === 'stopped';
 const singleSize = (paths: readonly string[]) => singlePlainFile(paths)?.size ?? 0;
 
 test('scan workers by default only from SCAN_WORKERS_MIN_BYTES of input in SCAN_WORKERS_MIN_FILES files', () => {
@@ -82,7 +85,7 @@ test('singlePlainFile: a folder holding one log, as the analysis lists it, is th
   assert.equal(singleSize([join(dir, 'gz'), '-']), 0, 'and standard input');
 });
 
-test('inputReaches: files and folders below the paths count, unreadable paths and stdin count nothing', (t) => {
+test('tallyInput, stopped at enough bytes: files and folders below the paths count, unreadable paths and stdin count nothing', (t) => {
   const dir = tempDir(t, 'wbguard-input-size-');
   mkdirSync(join(dir, 'a', 'b'), { recursive: true });
   writeFileSync(join(dir, 'one.log'), 'x'.repeat(100));
@@ -97,7 +100,7 @@ test('inputReaches: files and folders below the paths count, unreadable paths an
   assert.equal(inputReaches([], 0), false);
 });
 
-test('inputReaches: with minFiles, enough bytes in fewer files is not enough (one file is read in the main thread)', (t) => {
+test('tallyInput, stopped at enough bytes: with minFiles, enough bytes in fewer files is not enough (one file is read in the main thread)', (t) => {
   const dir = tempDir(t, 'wbguard-input-size-');
   mkdirSync(join(dir, 'one'));
   writeFileSync(join(dir, 'one', 'big.log'), 'x'.repeat(100));
@@ -111,7 +114,7 @@ test('inputReaches: with minFiles, enough bytes in fewer files is not enough (on
   assert.equal(inputReaches([join(dir, 'one', 'big.log'), '-'], 100, 0, 2), false, 'stdin is not a file');
 });
 
-test('inputReaches: files below minFileBytes count nothing; past INPUT_PATHS_LOOKED_AT paths it answers false', (t) => {
+test('tallyInput, stopped at enough bytes: files below minFileBytes count nothing; past INPUT_PATHS_LOOKED_AT paths it answers false', (t) => {
   const dir = tempDir(t, 'wbguard-input-size-');
   writeFileSync(join(dir, 'large.log'), 'x'.repeat(100));
   writeFileSync(join(dir, 'small.log'), 'x'.repeat(99));
