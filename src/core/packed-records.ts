@@ -66,6 +66,19 @@ const NO_EXTRAS: Extra[] = Object.freeze([]) as unknown as Extra[];
  */
 const HOSTS_SEARCHED = 8;
 
+/**
+ * Memory for batches' numbers used again: a scan worker's batches are moved to the main thread, which hands each
+ * buffer back once merged (app/analyze/scan-pool.ts). Without it every batch took new memory in the worker and left
+ * it to the main thread's collector, which let it pile up (~430 MB of batches passed through analyze's main thread
+ * for 892 MB of Stats lines, and RSS reached 184–248 MB in some runs).
+ */
+export interface SpareBuffers {
+  /** A buffer of `bytes` bytes at least, if one is spare. */
+  take(bytes: number): ArrayBuffer | undefined;
+  /** A buffer no longer used by anyone, to use again. */
+  give(buffer: ArrayBuffer): void;
+}
+
 /** Records a batch's array first has room for (doubled as it fills, up to the builder's capacity, then beyond). */
 const FIRST_RECORDS = 32;
 
@@ -91,11 +104,14 @@ export class PackedRecordsBuilder {
   #lastHostIndex = 0;
   /** Records in the last batch taken: the next batch's array starts at that size (see #slot). */
   #lastTaken = 0;
+  readonly #spares: SpareBuffers | undefined;
 
-  constructor(options: PackOptions = {}, capacity = 64) {
+  /** `spares`: where a batch's array is taken from, and an array outgrown or copied from is given back to. */
+  constructor(options: PackOptions = {}, capacity = 64, spares?: SpareBuffers) {
     this.#keepRaw = options.raw ?? true;
     this.#initial = Math.max(1, capacity);
     this.#numbers = NO_NUMBERS;
+    this.#spares = spares;
   }
 
   /** Records added since the last `take`. */
@@ -134,12 +150,18 @@ export class PackedRecordsBuilder {
         const o = this.#slot(r.host, r.at);
         this.#numbers[o] = 2;
         this.#numbers[o + 3] = this.#addExtra({ command: r.command, user: r.user });
+        // Every number written: an array used again holds an earlier batch's.
+        this.#numbers[o + 4] = 0;
+        this.#numbers[o + 5] = 0;
         break;
       }
       case 'join-refused': {
         // The slot first: it may grow the array.
         const o = this.#slot(r.host, r.at);
         this.#numbers[o] = 3;
+        this.#numbers[o + 3] = 0;
+        this.#numbers[o + 4] = 0;
+        this.#numbers[o + 5] = 0;
         break;
       }
     }
@@ -148,8 +170,21 @@ export class PackedRecordsBuilder {
   /** The records added since the last call, packed; the builder starts again empty. */
   take(): PackedRecords {
     const n = this.#length * STRIDE;
-    // A copy of exactly the records, so that the pack's buffer can be transferred whole.
-    const packed = { numbers: this.#numbers.slice(0, n), hosts: this.#hosts, extras: this.#extras ?? NO_EXTRAS };
+    const whole = this.#numbers;
+    // The array itself when the records fill half of it or more (no copy: a batch of record-dense input fills its
+    // array); otherwise a copy of exactly the records, so that a small batch does not hold (nor move to another
+    // thread) an array mostly empty: a merge holds a batch of each of thousands of sources.
+    let numbers: Float64Array<ArrayBuffer>;
+    if (n === 0) {
+      // Its own, even empty: a pack's buffer may be moved to another thread (NO_NUMBERS is every builder's).
+      numbers = new Float64Array(0);
+    } else if (n * 2 >= whole.length) {
+      numbers = n === whole.length ? whole : new Float64Array(whole.buffer, 0, n);
+    } else {
+      numbers = whole.slice(0, n);
+      this.#spares?.give(whole.buffer);
+    }
+    const packed = { numbers, hosts: this.#hosts, extras: this.#extras ?? NO_EXTRAS };
     this.#lastTaken = this.#length;
     // Its array is let go and made again at the next record: every source of analyze's merge has a builder, which
     // waits empty between batches, and kept (grown by reads adding a few batches' worth) 4,000 sources held 6–12 KB
@@ -194,10 +229,23 @@ export class PackedRecordsBuilder {
       // the last batch's size, up to the capacity: record-dense input (every line a Stats line) fills every batch,
       // and grown from 32 records each batch's array was made, zero-filled and copied four times before its last
       // size (memset and memmove were 4 % of such a run).
-      const first = Math.min(this.#initial, Math.max(FIRST_RECORDS, this.#lastTaken));
-      const grown = new Float64Array(this.#numbers.length === 0 ? first * STRIDE : this.#numbers.length * 2);
-      grown.set(this.#numbers);
-      this.#numbers = grown;
+      const old = this.#numbers;
+      if (old.length === 0) {
+        const first = Math.min(this.#initial, Math.max(FIRST_RECORDS, this.#lastTaken)) * STRIDE;
+        const spare = this.#spares?.take(first * Float64Array.BYTES_PER_ELEMENT);
+        // A spare array is used whole (it may have room for more).
+        this.#numbers = spare
+          ? new Float64Array(spare, 0, Math.floor(spare.byteLength / Float64Array.BYTES_PER_ELEMENT))
+          : new Float64Array(first);
+      } else {
+        const spare = this.#spares?.take(old.byteLength * 2);
+        const grown = spare
+          ? new Float64Array(spare, 0, Math.floor(spare.byteLength / Float64Array.BYTES_PER_ELEMENT))
+          : new Float64Array(old.length * 2);
+        grown.set(old);
+        this.#numbers = grown;
+        this.#spares?.give(old.buffer);
+      }
     }
     this.#length++;
     this.#numbers[o + 1] = at;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { CmsRecord } from '../../src/core/model.js';
-import { PackedRecordsBuilder, packRecords, unpackRecords } from '../../src/core/packed-records.js';
+import { PackedRecordsBuilder, packRecords, type SpareBuffers, unpackRecords } from '../../src/core/packed-records.js';
 
 /** Up to 20 hosts: a batch then names more than are searched in its array (a map takes over past 8). */
 const host = fc.integer({ min: 0, max: 19 }).map((i) => `cms${i}`);
@@ -122,4 +122,54 @@ test("a batch's array starts small and grows past the builder's capacity, keepin
   assert.equal(builder.take().numbers.length, 100 * 6);
   builder.addWebBridgeStats('cms1', 1, 1, 0, 0);
   assert.equal(builder.capacity, 100, 'the last batch held 100 records');
+});
+
+/** Spare memory that records what it lends and is given (core/packed-records.ts SpareBuffers). */
+class RecordingSpares implements SpareBuffers {
+  readonly buffers: ArrayBuffer[] = [];
+  readonly lent = new Set<ArrayBuffer>();
+  take(bytes: number): ArrayBuffer | undefined {
+    const i = this.buffers.findIndex((b) => b.byteLength >= bytes);
+    const [b] = i < 0 ? [] : this.buffers.splice(i, 1);
+    if (b) {
+      this.lent.add(b);
+    }
+    return b;
+  }
+  give(buffer: ArrayBuffer): void {
+    this.buffers.push(buffer);
+  }
+}
+
+test('packed into spare memory that holds other numbers, each batch has the numbers it would have in new memory', () => {
+  fc.assert(
+    fc.property(records, cuts, (records, cuts) => {
+      const fresh = new PackedRecordsBuilder({}, 4);
+      const spares = new RecordingSpares();
+      // Spares of several sizes, every number in them already written (an earlier batch's, as a worker's are).
+      for (const n of [4, 16, 64, 512]) {
+        spares.give(new Float64Array(n * 6).fill(999).buffer);
+      }
+      const reusing = new PackedRecordsBuilder({}, 4, spares);
+      const cutAt = new Set(cuts);
+      const take = () => {
+        const expected = fresh.take();
+        const packed = reusing.take();
+        assert.deepEqual(Array.from(packed.numbers), Array.from(expected.numbers));
+        assert.deepEqual(packed.hosts, expected.hosts);
+        // Merged: its memory goes back to be used again.
+        spares.give(packed.numbers.buffer);
+      };
+      for (const [i, r] of records.entries()) {
+        if (cutAt.has(i)) {
+          take();
+        }
+        fresh.add(r);
+        reusing.add(r);
+      }
+      take();
+      assert.ok(spares.lent.size > 0, 'records were packed in spare memory');
+    }),
+    { numRuns: 300 },
+  );
 });

@@ -13,7 +13,10 @@ import type { LogSource } from './sources.js';
 /** A source's batches, pulled one at a time (read in this thread, by a scan worker, or from a temporary file). */
 export interface BatchFeed {
   readonly source: LogSource;
-  /** The next batch, or undefined at the end. Rejects when unreadable. */
+  /**
+   * The next batch, or undefined at the end. Rejects when unreadable. A batch is the caller's until it asks for the
+   * next: its memory may then be used again (a scan worker's: app/analyze/scan-pool.ts).
+   */
   next(): Promise<RecordBatch | undefined>;
 }
 

@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Extract } from 'tar-stream';
 import type { CmsRecord, LineOutcome } from '../../core/model.js';
-import { type PackedRecords, PackedRecordsBuilder, packRecords } from '../../core/packed-records.js';
+import { type PackedRecords, PackedRecordsBuilder, packRecords, type SpareBuffers } from '../../core/packed-records.js';
 import {
   candidateSubstringsFor,
   createLineReader,
@@ -85,6 +85,11 @@ export interface ReadOptions {
    * instead of being let go after their first batch (tests). @default 1 MiB
    */
   readonly drainCompressedBytes?: number;
+  /**
+   * Memory to pack batches' numbers into, used again (spare-buffers.ts): a scan worker's, which the main thread
+   * hands its batches' buffers back to. Not sent between threads: a worker adds its own.
+   */
+  readonly spares?: SpareBuffers;
   /** Where stdin comes from (tests pass a stream). @default process.stdin */
   readonly stdin?: Readable;
   /**
@@ -399,7 +404,7 @@ async function* streamReads(
 
 async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerator<RecordBatch> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
-  const packer = new PackedRecordsBuilder({ raw: options.raw ?? true }, batchSize);
+  const packer = new PackedRecordsBuilder({ raw: options.raw ?? true }, batchSize, options.spares);
   const { scanner, sink, reader } = makeScanner(source.mtimeMs, options, packer);
   // A read (or a stream's slice) adds a few batches of records at most, however dense they are in this source
   // (read-size.ts); at most what the scanner's window takes at a time.

@@ -19,6 +19,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import type { SpareBuffers } from '../../core/packed-records.js';
 import type { RecordBatch } from './read-batches.js';
 
 interface SharedFile {
@@ -90,6 +91,18 @@ function writeAll(fd: number, bytes: Uint8Array, at: number): void {
   }
 }
 
+/** Reads all of `bytes` from `fd` at `at`. */
+function readAll(fd: number, bytes: Uint8Array, at: number): void {
+  let done = 0;
+  while (done < bytes.length) {
+    const n = readSync(fd, bytes, done, bytes.length - done, at + done);
+    if (n === 0) {
+      throw new Error('analyze: its temporary file of records was cut short');
+    }
+    done += n;
+  }
+}
+
 /** A stream of spilled batches (a source's, a group's, a run's): `write` them, `shift` them back in order, `close`. */
 export class RecordSpill {
   readonly #places: Place[] = [];
@@ -112,7 +125,7 @@ export class RecordSpill {
    * the rest, each batch made a copy of them in a buffer of its own, freed only when the collector came to it, and
    * a scan worker spilling a file's second half took analyze from 102 to 172 MB of RSS (1.3 GB of Stats lines).
    */
-  write(batch: RecordBatch): void {
+  write(batch: RecordBatch): boolean {
     const file = this.#file;
     if (file && this.#writable) {
       const numbers = new Uint8Array(batch.numbers.buffer, batch.numbers.byteOffset, batch.numbers.byteLength);
@@ -124,17 +137,21 @@ export class RecordSpill {
         this.#places.push({ at: file.end, numbersLength: numbers.length, length });
         file.end += length;
         written++;
-        return;
+        return true;
       } catch {
         // A full disk: this batch and the rest of this source's stay in memory.
         this.#writable = false;
       }
     }
     this.#places.push({ batch });
+    return false;
   }
 
-  /** The next batch written, or undefined when every one has been read back. */
-  shift(): RecordBatch | undefined {
+  /**
+   * The next batch written, or undefined when every one has been read back. Its numbers are read into a buffer of
+   * `spares` when one is large enough (a scan worker's: spare-buffers.ts).
+   */
+  shift(spares?: SpareBuffers): RecordBatch | undefined {
     const place = this.#places[this.#next];
     if (place === undefined) {
       return undefined;
@@ -144,17 +161,19 @@ export class RecordSpill {
     if ('batch' in place) {
       return place.batch;
     }
-    const file = this.#file as SharedFile;
+    const fd = (this.#file as SharedFile).fd;
+    const spare = spares?.take(place.numbersLength);
+    if (spare) {
+      // The numbers into the spare buffer, the rest apart.
+      readAll(fd, new Uint8Array(spare, 0, place.numbersLength), place.at);
+      const restBytes = Buffer.allocUnsafe(place.length - place.numbersLength);
+      readAll(fd, restBytes, place.at + place.numbersLength);
+      const numbers = new Float64Array(spare, 0, place.numbersLength / Float64Array.BYTES_PER_ELEMENT);
+      return { ...(deserialize(restBytes) as Omit<RecordBatch, 'numbers'>), numbers };
+    }
     // Its own memory, not a slice of Node's shared pool: a scan worker moves the numbers to the main thread.
     const bytes = Buffer.allocUnsafeSlow(place.length);
-    let done = 0;
-    while (done < place.length) {
-      const n = readSync(file.fd, bytes, done, place.length - done, place.at + done);
-      if (n === 0) {
-        throw new Error('analyze: its temporary file of records was cut short');
-      }
-      done += n;
-    }
+    readAll(fd, bytes, place.at);
     // The numbers first, at the start of memory of their own: a scan worker moves them to the main thread.
     const numbers = new Float64Array(bytes.buffer, 0, place.numbersLength / Float64Array.BYTES_PER_ELEMENT);
     const rest = deserialize(bytes.subarray(place.numbersLength)) as Omit<RecordBatch, 'numbers'>;

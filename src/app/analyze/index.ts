@@ -37,6 +37,7 @@ import {
   STREAMS_HELD_OPEN,
   streamChunkBytesFor,
   streamsReadAtOnce,
+  type WorkerReadOptions,
 } from './worker-protocol.js';
 
 export interface AnalyzePathsOptions {
@@ -184,7 +185,7 @@ export async function analyzePaths(
   const streams = sources.length - (kinds.get('plain') ?? 0);
   const gzipFiles = kinds.get('gzip') ?? 0;
   const releaseStreams = gzipFiles > STREAMS_HELD_OPEN;
-  const readOptions: Omit<ReadOptions, 'stdin'> = {
+  const readOptions: WorkerReadOptions = {
     ...(options.year === undefined ? {} : { year: options.year }),
     timeZone: options.timeZone ?? 'UTC',
     batchSize: options.batchSize ?? batchRecordsFor(width),

@@ -8,10 +8,17 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { Mailbox } from '../../adapters/logfiles/mailbox.js';
 import type { BatchFeed } from '../../adapters/logfiles/merge-by-time.js';
-import type { ReadOptions, RecordBatch } from '../../adapters/logfiles/read-batches.js';
+import type { RecordBatch } from '../../adapters/logfiles/read-batches.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
 import { startModuleWorker } from '../../worker-thread.js';
-import { creditStepFor, type FromWorker, READ_AHEAD, type SegmentsJob, type ToWorker } from './worker-protocol.js';
+import {
+  creditStepFor,
+  type FromWorker,
+  READ_AHEAD,
+  type SegmentsJob,
+  type ToWorker,
+  type WorkerReadOptions,
+} from './worker-protocol.js';
 
 /**
  * A scan worker's young generation is capped: left to grow (up to 32 MB and more a thread), it grew with the input,
@@ -232,7 +239,7 @@ export class ScanPool {
   }
 
   /** Reads `source` in worker `index` (0 ≤ index < size), at most `readAhead` batches ahead of the merge. */
-  open(source: LogSource, options: Omit<ReadOptions, 'stdin'>, index: number, readAhead = READ_AHEAD): BatchFeed {
+  open(source: LogSource, options: WorkerReadOptions, index: number, readAhead = READ_AHEAD): BatchFeed {
     const id = this.#nextId++;
     const worker = this.#worker(index % this.#workers.length);
     // A compressed source let go after its first batch (read-batches.ts releaseStreams) is read no further until the
@@ -284,24 +291,38 @@ export class ScanPool {
     let finished = false;
     let taken = 0;
     let asked = 0;
+    /** The buffer of the batch handed on last, and those of the batches merged since credit was last handed back. */
+    let lent: ArrayBuffer | undefined;
+    const merged: ArrayBuffer[] = [];
+    const credit = (batches: number): void => {
+      const buffers = merged.splice(0);
+      worker.postMessage({ type: 'next', id, batches, buffers } satisfies ToWorker, buffers);
+    };
     return {
       source,
       next: async () => {
         if (finished) {
           return undefined;
         }
+        // The merge is done with the batch handed on last (BatchFeed): its buffer goes back with the next credit.
+        if (lent !== undefined) {
+          merged.push(lent);
+          lent = undefined;
+        }
         asked++;
         if (firstAlone && asked === 2) {
           // The merge has reached this source's later records: from now on, read ahead as any source is.
-          worker.postMessage({ type: 'next', id, batches: readAhead } satisfies ToWorker);
+          credit(readAhead);
         }
         const settled = await queue.take();
         if (settled.kind === 'batch') {
+          const buffer = settled.batch.numbers.buffer;
+          lent = buffer.byteLength > 0 ? buffer : undefined;
           // Hand the credit back now, so the worker reads on while this one is merged (not for a first batch read
           // alone: its credit was that one batch).
           if (!(firstAlone && asked === 1) && ++taken === creditStep) {
             taken = 0;
-            worker.postMessage({ type: 'next', id, batches: creditStep } satisfies ToWorker);
+            credit(creditStep);
           }
           return settled.batch;
         }

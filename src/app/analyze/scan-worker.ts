@@ -6,8 +6,9 @@
 import { setImmediate as turn } from 'node:timers/promises';
 import { parentPort } from 'node:worker_threads';
 import { type ReadOptions, type RecordBatch, readBatches } from '../../adapters/logfiles/read-batches.js';
+import { SpareBufferList } from '../../adapters/logfiles/spare-buffers.js';
 import { readSegments, segmentBatches } from './segment-reading.js';
-import type { FromWorker, ToWorker } from './worker-protocol.js';
+import type { FromWorker, ToWorker, WorkerReadOptions } from './worker-protocol.js';
 
 interface Running {
   credit: number;
@@ -18,6 +19,13 @@ interface Running {
 
 const running = new Map<number, Running>();
 const port = parentPort;
+
+/**
+ * The buffers of this worker's batches, handed back by the main thread once merged, for its next batches: packed
+ * into new memory each time, they were freed only when the main thread's collector came to them, and 892 MB of Stats
+ * lines (~430 MB of batches) took analyze to 184–248 MB of RSS in some runs.
+ */
+const spares = new SpareBufferList();
 
 /**
  * What this turn of the event loop has to say, posted in one message at the next turn. Each message costs both
@@ -94,11 +102,11 @@ async function run(id: number, read: () => AsyncGenerator<RecordBatch>): Promise
  */
 const sharedOptions = new Map<string, ReadOptions>();
 
-function optionsOnce(options: ReadOptions): ReadOptions {
+function optionsOnce(options: WorkerReadOptions): ReadOptions {
   const key = JSON.stringify(options);
   let shared = sharedOptions.get(key);
   if (!shared) {
-    shared = options;
+    shared = { ...options, spares };
     sharedOptions.set(key, shared);
   }
   return shared;
@@ -112,11 +120,16 @@ port?.on('message', (message: ToWorker) => {
     const options = optionsOnce(message.options);
     void run(message.id, () => readBatches(message.source, options));
   } else if (message.type === 'segments') {
-    void readSegments(message.job, message.worker);
+    void readSegments(message.job, message.worker, spares);
   } else if (message.type === 'open-segment') {
     running.set(message.id, { credit: message.readAhead, wake: undefined, closed: false });
-    void run(message.id, () => segmentBatches(message.job, message.segment));
+    void run(message.id, () => segmentBatches(message.job, message.segment, spares));
   } else if (message.type === 'next' || message.type === 'close') {
+    if (message.type === 'next') {
+      for (const buffer of message.buffers) {
+        spares.give(buffer);
+      }
+    }
     const state = running.get(message.id);
     if (state) {
       if (message.type === 'next') {

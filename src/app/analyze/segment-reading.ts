@@ -8,6 +8,7 @@
 import { setImmediate as turn } from 'node:timers/promises';
 import { type RecordBatch, readBatches } from '../../adapters/logfiles/read-batches.js';
 import { RecordSpill } from '../../adapters/logfiles/record-spill.js';
+import type { SpareBuffers } from '../../core/packed-records.js';
 import { SegmentClaims } from './segment-claims.js';
 import { segmentOf } from './split-file.js';
 import type { SegmentsJob } from './worker-protocol.js';
@@ -24,8 +25,11 @@ const taken = new Map<string, ReadSegment>();
 
 const keyOf = (job: number, segment: number) => `${job}:${segment}`;
 
-/** Takes and reads segments of `job` from the back until the main thread has reached them. */
-export async function readSegments(job: SegmentsJob, worker: number): Promise<void> {
+/**
+ * Takes and reads segments of `job` from the back until the main thread has reached them. `spares`: the worker's
+ * memory for batches' numbers (spare-buffers.ts), packed into and given back once a batch is in the temporary file.
+ */
+export async function readSegments(job: SegmentsJob, worker: number, spares?: SpareBuffers): Promise<void> {
   const claims = new SegmentClaims(job.claims);
   for (let i = claims.takeBack(worker); i >= 0; i = claims.takeBack(worker)) {
     const spill = new RecordSpill();
@@ -34,9 +38,15 @@ export async function readSegments(job: SegmentsJob, worker: number): Promise<vo
     // Recorded as soon as it is taken: the main thread may ask for it from now on.
     taken.set(keyOf(job.job, i), segment);
     try {
-      const batches = readBatches(job.source, { ...job.options, segment: segmentOf(job, i) });
+      const batches = readBatches(job.source, {
+        ...job.options,
+        segment: segmentOf(job, i),
+        ...(spares ? { spares } : {}),
+      });
       for await (const batch of batches) {
-        spill.write(batch);
+        if (spill.write(batch)) {
+          spares?.give(batch.numbers.buffer);
+        }
         claims.noteRead(batch.bytes);
         // Messages (the main thread asking for a segment, credit) are read between batches.
         await turn();
@@ -48,8 +58,11 @@ export async function readSegments(job: SegmentsJob, worker: number): Promise<vo
   }
 }
 
-/** The batches of segment `index` of `job`, which this worker took, once it is read; then let go. */
-export async function* segmentBatches(job: number, index: number): AsyncGenerator<RecordBatch> {
+/**
+ * The batches of segment `index` of `job`, which this worker took, once it is read; then let go. Their numbers are
+ * read back into `spares` when it has room enough.
+ */
+export async function* segmentBatches(job: number, index: number, spares?: SpareBuffers): AsyncGenerator<RecordBatch> {
   const key = keyOf(job, index);
   const segment = taken.get(key);
   if (!segment) {
@@ -57,7 +70,7 @@ export async function* segmentBatches(job: number, index: number): AsyncGenerato
   }
   try {
     await segment.read;
-    for (let batch = segment.spill.shift(); batch !== undefined; batch = segment.spill.shift()) {
+    for (let batch = segment.spill.shift(spares); batch !== undefined; batch = segment.spill.shift(spares)) {
       yield batch;
     }
     if (segment.error !== undefined) {

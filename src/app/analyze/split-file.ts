@@ -27,7 +27,7 @@ import type { ReadOptions, RecordBatch } from '../../adapters/logfiles/read-batc
 import type { LogSource } from '../../adapters/logfiles/sources.js';
 import { type YearState, yearOfStamp } from '../../core/parse/index.js';
 import { SegmentClaims } from './segment-claims.js';
-import type { SegmentsJob } from './worker-protocol.js';
+import type { SegmentsJob, WorkerReadOptions } from './worker-protocol.js';
 
 /**
  * Bytes of a segment, about. Smaller segments let the threads meet closer to where their speeds would have them
@@ -119,7 +119,7 @@ export function filesReadInSegments(): number {
  */
 export function splitFeed(
   source: LogSource,
-  options: Omit<ReadOptions, 'stdin'>,
+  options: WorkerReadOptions,
   cuts: FileCuts,
   readers: SegmentReaders,
 ): BatchFeed {

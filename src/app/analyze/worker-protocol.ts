@@ -100,19 +100,25 @@ export function streamsReadAtOnce(streams: number, gzipFiles: number, releasing:
  */
 export const STREAMS_HELD_OPEN = 4;
 
+/** Read options as they reach a scan worker: nothing that belongs to one thread (stdin, spare memory). */
+export type WorkerReadOptions = Omit<ReadOptions, 'stdin' | 'spares'>;
+
 /** A file read in segments (split-file.ts): its cuts, and what each worker needs to take and read them from its back. */
 export interface SegmentsJob extends FileCuts {
   readonly job: number;
   readonly source: LogSource;
-  readonly options: Omit<ReadOptions, 'stdin'>;
+  readonly options: WorkerReadOptions;
   /** Who took which segment (segment-claims.ts). */
   readonly claims: SharedArrayBuffer;
 }
 
 export type ToWorker =
-  | { type: 'open'; id: number; source: LogSource; options: Omit<ReadOptions, 'stdin'>; readAhead: number }
-  /** The merge took `batches` more of this source's batches: the worker may read that many further ahead. */
-  | { type: 'next'; id: number; batches: number }
+  | { type: 'open'; id: number; source: LogSource; options: WorkerReadOptions; readAhead: number }
+  /**
+   * The merge took `batches` more of this source's batches: the worker may read that many further ahead. `buffers`:
+   * those of its batches merged since the last such message, moved back to be packed into again (spare-buffers.ts).
+   */
+  | { type: 'next'; id: number; batches: number; buffers: ArrayBuffer[] }
   /** Take segments of a file from its back and read them (segment-reading.ts), as the pool's worker `worker`. */
   | { type: 'segments'; job: SegmentsJob; worker: number }
   /** Send the batches of segment `segment` of job `job`, taken by this worker, as the source `id`. */

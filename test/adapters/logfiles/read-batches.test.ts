@@ -17,6 +17,7 @@ import { FIRST_READ_BYTES, MIN_READ_BYTES } from '../../../src/adapters/logfiles
 import { spilledBatches, spillFileOpen } from '../../../src/adapters/logfiles/record-spill.js';
 import { RUN_RECORDS } from '../../../src/adapters/logfiles/sorted-runs.js';
 import { expandSources, type LogSource } from '../../../src/adapters/logfiles/sources.js';
+import { SpareBufferList } from '../../../src/adapters/logfiles/spare-buffers.js';
 import { STREAMS_HELD_AT_ONCE, StreamInput, streamsOpenInThread } from '../../../src/adapters/logfiles/stream-input.js';
 import { packedLength, unpackRecords } from '../../../src/core/packed-records.js';
 import { CANDIDATE_SUBSTRINGS } from '../../../src/core/parse/index.js';
@@ -165,6 +166,33 @@ describe('readBatches and expandSources', () => {
       const largest = Math.max(...sizes.slice(1));
       assert.ok(largest <= batchSize * 4 + perMinRead, `${path}: a batch of ${largest} records`);
     }
+  });
+
+  test('with spare memory given back as batches are merged, batches are packed into it: the same records', async (t) => {
+    const lines = Array.from({ length: 6_000 }, (_, i) => webBridgeStatsLine(T0 + i * 1000, 'cms9', i % 140, i, 0));
+    const denseDir = mkdtempSync(join(tmpdir(), 'wbguard-spares-'));
+    t.after(() => rmSync(denseDir, { recursive: true, force: true }));
+    const path = join(denseDir, 'dense.log');
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const [source] = (await expandSources([path], T0)).sources;
+    const spares = new SpareBufferList();
+    const handedOn = new Set<ArrayBuffer>();
+    let inSpareMemory = 0;
+    const times: number[] = [];
+    for await (const b of readBatches(source as LogSource, { batchSize: 64, spares })) {
+      if (handedOn.has(b.numbers.buffer)) {
+        inSpareMemory++;
+      }
+      times.push(...unpackRecords(b).map((r) => r.at));
+      // Merged: given back, as the main thread does a scan worker's.
+      handedOn.add(b.numbers.buffer);
+      spares.give(b.numbers.buffer);
+    }
+    assert.deepEqual(
+      times,
+      lines.map((_, i) => T0 + i * 1000),
+    );
+    assert.ok(inSpareMemory > 10, `batches packed into memory given back: ${inSpareMemory}`);
   });
 
   test('readRecords bounds a batch where reads would add more: a read of a CMS log adds ~110 records a MiB', async (t) => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { RecordBatch } from '../../../src/adapters/logfiles/read-batches.js';
 import { RecordSpill, spilledBatches, spillFileOpen } from '../../../src/adapters/logfiles/record-spill.js';
+import { SpareBufferList } from '../../../src/adapters/logfiles/spare-buffers.js';
 import type { CmsRecord } from '../../../src/core/model.js';
 import { packRecords, unpackRecords } from '../../../src/core/packed-records.js';
 
@@ -109,7 +110,7 @@ test('where no temporary file can be made, batches stay in memory: nothing is lo
   const spill = new RecordSpill();
   const written = Array.from({ length: 5 }, (_, k) => batchOf(k, 9));
   for (const batch of written) {
-    spill.write(batch);
+    assert.equal(spill.write(batch), false, 'kept in memory: its buffer not to be used again');
   }
   assert.equal(spilledBatches(), before, 'nothing written to a file');
   assert.equal(spillFileOpen(), false);
@@ -126,4 +127,42 @@ test('where no temporary file can be made, batches stay in memory: nothing is lo
   assert.deepEqual(unpackRecords(next.shift() as RecordBatch), unpackRecords(batchOf(1, 3)));
   next.close();
   assert.equal(spillFileOpen(), false);
+});
+
+test('read back into spare memory holding other numbers: the same records, in the spare buffer, the rest apart', () => {
+  process.env.TMPDIR = dir;
+  const spill = new RecordSpill();
+  const written = Array.from({ length: 6 }, (_, k) => batchOf(k, 20 + k));
+  for (const batch of written) {
+    assert.equal(spill.write(batch), true, 'on disk: its buffer may be used again');
+  }
+  const spares = new SpareBufferList();
+  // The largest batch's numbers: 25 records of 6 numbers.
+  const large = new Float64Array(25 * 6 + 4).fill(-3).buffer;
+  const small = new Float64Array(6).fill(-3).buffer;
+  spares.give(large);
+  spares.give(small);
+  const first = spill.shift(spares) as RecordBatch;
+  assert.equal(first.numbers.buffer, large, 'its numbers read into the spare large enough (the smaller let go)');
+  assert.equal(spares.count, 0);
+  assert.deepEqual(unpackRecords(first), unpackRecords(written[0] as RecordBatch));
+  assert.deepEqual(
+    { lines: first.lines, malformed: first.malformed, bytes: first.bytes },
+    { lines: 1, malformed: 0, bytes: 0 },
+  );
+  for (const want of written.slice(1)) {
+    // Merged, its memory given back, and the next read into it.
+    spares.give(large);
+    const got = spill.shift(spares) as RecordBatch;
+    assert.equal(got.numbers.buffer, large);
+    assert.deepEqual(unpackRecords(got), unpackRecords(want));
+    assert.equal(got.lines, want.lines);
+  }
+  // Without a spare large enough, memory of its own.
+  spill.write(batchOf(7, 40));
+  spares.give(small);
+  const own = spill.shift(spares) as RecordBatch;
+  assert.notEqual(own.numbers.buffer, small);
+  assert.deepEqual(unpackRecords(own), unpackRecords(batchOf(7, 40)));
+  spill.close();
 });

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ScanPool } from '../../../src/app/analyze/scan-pool.js';
+import { unpackRecords } from '../../../src/core/packed-records.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wbguard-scan-pool-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -131,6 +132,42 @@ test('a worker that dies fails the sources it was reading and those opened on it
     };
     await assert.rejects(read(before), /scan worker/);
     await assert.rejects(read(pool.open(source, { year: 2026 }, 0)), /scan worker/, 'opened after it died');
+  } finally {
+    await pool.close();
+  }
+});
+
+test("a worker's batches go back to it once merged, and it packs its next ones into them: the same records", async () => {
+  // Stats lines only, read 64 records at a time: full batches, and a last one partly full.
+  const path = join(dir, 'handed-back.log');
+  const line = (i: number) =>
+    `Oct  1 05:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.001 user.info cms1 "webbridge": INFO : [DEBUGGING] Stats 3, c:${i}, d:1`;
+  const count = 64 * 40 + 40;
+  writeFileSync(path, `${Array.from({ length: count }, (_, i) => line(i)).join('\n')}\n`);
+  const source = { kind: 'plain' as const, path, mtimeMs: Date.now(), size: statSync(path).size };
+  const pool = new ScanPool(1);
+  try {
+    const feed = pool.open(source, { year: 2026, batchSize: 64, readRecords: 64 }, 0, 2);
+    const buffers: ArrayBuffer[] = [];
+    const connects: number[] = [];
+    /** Batches whose memory holds, past their records, numbers of an earlier batch: memory used again. */
+    let inMemoryUsedAgain = 0;
+    for (let b = await feed.next(); b !== undefined; b = await feed.next()) {
+      // A batch is ours until the next is asked for: read now.
+      connects.push(...unpackRecords(b).map((r) => (r.kind === 'webbridge-stats' ? r.connects : -1)));
+      if (new Float64Array(b.numbers.buffer).subarray(b.numbers.length).some((n) => n !== 0)) {
+        inMemoryUsedAgain++;
+      }
+      buffers.push(b.numbers.buffer);
+    }
+    assert.deepEqual(
+      connects,
+      Array.from({ length: count }, (_, i) => i),
+    );
+    const handedBack = buffers.filter((b) => b.byteLength === 0).length;
+    // All but the last batch or two (merged after the last credit went back).
+    assert.ok(handedBack >= buffers.length - 2, `${handedBack} of ${buffers.length} batches' memory handed back`);
+    assert.ok(inMemoryUsedAgain > 0, "the worker packed a batch into an earlier batch's memory");
   } finally {
     await pool.close();
   }

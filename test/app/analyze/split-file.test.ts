@@ -140,7 +140,8 @@ async function split(
     const readBefore = claims?.readByWorkers() ?? 0;
     const batches: RecordBatch[] = [];
     for (let b = await feed.next(); b !== undefined; b = await feed.next()) {
-      batches.push(b);
+      // A batch is ours only until the next is asked for (BatchFeed): a worker's memory is handed back then.
+      batches.push({ ...b, numbers: b.numbers.slice() });
     }
     return { ...summary(batches), taken, byWorker, readBefore, firstBytes: batches[0]?.bytes ?? 0, events };
   } finally {
