@@ -78,6 +78,62 @@ function statsPerNodeOf(sources: readonly string[], dir: string): string[] {
   return sources.map((s, i) => statsOnlyOf([s], join(dir, `n${i}-stats.log`)));
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const two = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * `nodes` per-node files over `days` days from 1 September, in `dir` (made once): a Web Bridge Stats line every 10 s
+ * and a Call Bridge STATS line every minute per node, each file in time order (~99 MB a node per 100 days). The
+ * record-dense input of a long history, read by a worker per core: it took analyze to 184–248 MB of RSS in some runs
+ * before the workers packed their batches into memory handed back (docs/benchmarks.md, fifteenth session).
+ */
+function densePerNodeOf(dir: string, nodes: number, days: number): string[] {
+  const names = Array.from({ length: nodes }, (_, i) => join(dir, `cms${i + 1}.log`));
+  const done = join(dir, '.complete');
+  if (existsSync(done)) {
+    return names;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const start = Date.UTC(2026, 8, 1);
+  for (const [i, name] of names.entries()) {
+    const node = i + 1;
+    const fd = openSync(name, 'w');
+    try {
+      let lines: string[] = [];
+      let connects = 0;
+      let disconnects = 0;
+      let active = 0;
+      for (let k = 0; k < days * 8640; k++) {
+        const t = new Date(start + k * 10_000 + node);
+        const stamp = `${MONTHS[t.getUTCMonth()]} ${String(t.getUTCDate()).padStart(2, ' ')} ${two(t.getUTCHours())}:${two(t.getUTCMinutes())}:${two(t.getUTCSeconds())}.${String(node).padStart(3, '0')}`;
+        if (k % 6 === 0) {
+          lines.push(
+            `${stamp} user.info cms${node} host:server: INFO : STATS: {"callLegsPS": 2, "callLegs": "2/4", "CMA": "${active}/9", "sip": {"std": "2/2", "peer": "0/0"}}`,
+          );
+        }
+        connects += k % 3 === 0 ? 1 : 0;
+        disconnects += k % 4 === 0 ? 1 : 0;
+        active = Math.max(0, (connects - disconnects) % 60);
+        lines.push(
+          `${stamp} user.info cms${node} "webbridge": INFO : [DEBUGGING] Stats ${active}, c:${connects}, d:${disconnects}`,
+        );
+        if (lines.length >= 10_000) {
+          writeSync(fd, `${lines.join('\n')}\n`);
+          lines = [];
+        }
+      }
+      if (lines.length > 0) {
+        writeSync(fd, `${lines.join('\n')}\n`);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+  writeFileSync(done, '');
+  return names;
+}
+
 /** `copies` of `from`, one after another, in one file at `to` (made once): one large file of Stats lines. */
 function repeatedOf(from: string, copies: number, to: string): string {
   if (!existsSync(to)) {
@@ -300,6 +356,14 @@ export function benchAnalyzeFiles(corpusDir: string, runs = 2): FilesRun[] {
       [repeatedOf(statsOnly, 25, join(root, 'stats-only-x25.log'))],
       1,
       statsGb(25),
+    ),
+    // A longer history of such files, read by a worker per core (892 MB, 9 M records): what bounds memory here is
+    // the workers' batches handed back and packed into again (spare-buffers.ts), not the collectors' pace.
+    set(
+      'nine per-node files of Stats and STATS lines over 100 days (generated)',
+      densePerNodeOf(join(root, 'dense-per-node-100d'), 9, 100),
+      1,
+      0.89,
     ),
   ];
   const out: FilesRun[] = [];
