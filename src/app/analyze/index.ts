@@ -1,11 +1,3 @@
-/**
- * @module app/analyze
- * The analyze use case: log sources → parsed records → merged by time → the cluster analysis. Used by
- * `wbguard analyze` and as the state source of `wbguard restart --logs`. Several files are shared between scan
- * workers and this thread (read-plan.ts); a single large file is read in segments by this thread and the workers
- * (split-file.ts); a smaller one and stdin are read in this thread.
- */
-import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { BatchFeed } from '../../adapters/logfiles/merge-by-time.js';
 import { openFilesPerThread } from '../../adapters/logfiles/open-files.js';
@@ -17,19 +9,9 @@ import { visitPacked } from '../../core/packed-records.js';
 import type { JoinRefusalSettings } from '../../core/parse/join-refusal.js';
 import { mergeGroups, mergeInGroups } from './merge-groups.js';
 import { assignReaders } from './read-plan.js';
-import { FILES_SAMPLED, type SampledFile, sampledRecordDensity } from './record-density.js';
-import {
-  defaultScanWorkers,
-  isRecordDense,
-  recordsMayDecide,
-  releaseWarmWorkers,
-  SCAN_WORKERS_MIN_BYTES,
-  SCAN_WORKERS_MIN_FILE_BYTES,
-  SCAN_WORKERS_MIN_FILES,
-  SCAN_WORKERS_MIN_RECORDS,
-  ScanPool,
-  splitWorkers,
-} from './scan-pool.js';
+import { sampledRecordDensity } from './record-density.js';
+import { isRecordDense, releaseWarmWorkers, ScanPool } from './scan-pool.js';
+import { countSource, emptyTally, recordsToEstimate, scanWorkersFor } from './worker-decision.js';
 import {
   batchRecordsFor,
   readAheadFor,
@@ -126,56 +108,32 @@ export async function analyzePaths(
     ...(options.callbridgeNames ? { callbridgeNames: options.callbridgeNames } : {}),
     ...(options.series === undefined ? {} : { series: options.series }),
   });
-  // Bytes in all, those in files large enough for scan workers, and how many sources of each kind.
+  // Bytes in all, and how many sources of each kind; what decides on scan workers is counted as the CLI counts it
+  // (worker-decision.ts).
   let totalBytes = 0;
-  let largeFileBytes = 0;
-  // The large plain files' bytes, and the first of them, to sample for their records (record-density.ts).
-  let largePlainBytes = 0;
-  const samples: SampledFile[] = [];
+  const tally = emptyTally();
   const kinds = new Map<LogSourceKind, number>();
   for (let i = 0; i < sources.length; i++) {
     const size = sources.sizeAt(i);
     const kind = sources.kindAt(i);
     totalBytes += size;
-    largeFileBytes += size >= SCAN_WORKERS_MIN_FILE_BYTES ? size : 0;
-    // The plain files that count towards workers (a single one whatever its size), the first of them sampled.
-    if (kind === 'plain' && (size >= SCAN_WORKERS_MIN_FILE_BYTES || sources.length === 1)) {
-      largePlainBytes += size;
-      if (samples.length < FILES_SAMPLED) {
-        samples.push({ path: sources.pathAt(i), size });
-      }
-    }
+    countSource(tally, size, kind === 'plain', sources.pathAt(i), kind === 'stdin');
     kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
   }
-  const fileCount = sources.length - (kinds.get('stdin') ?? 0);
-  const single = sources.length === 1 && sources.kindAt(0) === 'plain';
-  // Unless --jobs decided, the records are estimated from samples (record-density.ts) where they decide on scan
-  // workers: below the bytes that call for workers alone, a record-dense input may deserve them all the same; at or
-  // past those bytes, several files' records say how far ahead of the merge their workers read.
-  const minRecords = options.workersMinRecords ?? SCAN_WORKERS_MIN_RECORDS;
-  const sampled =
-    options.workers === undefined &&
-    (single
-      ? recordsMayDecide(largePlainBytes, minRecords)
-      : fileCount >= SCAN_WORKERS_MIN_FILES &&
-        (largeFileBytes >= SCAN_WORKERS_MIN_BYTES || recordsMayDecide(largePlainBytes, minRecords)));
-  const density = sampled ? sampledRecordDensity(samples) : 0;
-  const records = Math.round(density * largePlainBytes);
-  // Record-dense input is read fewer batches ahead of the merge: this thread sets its pace (scan-pool.ts
-  // RECORD_DENSE_BYTES).
-  const dense = sampled && isRecordDense(density);
+  const settings = {
+    jobs: options.workers,
+    splitMinBytes: options.splitMinBytes,
+    minRecords: options.workersMinRecords,
+  };
+  // The records, estimated from samples (record-density.ts), where they decide on scan workers or on how far ahead
+  // of the merge several files' workers read: record-dense input is read fewer batches ahead, since this thread sets
+  // its pace (scan-pool.ts RECORD_DENSE_BYTES).
+  const estimate = recordsToEstimate(tally, settings);
+  const density = estimate ? sampledRecordDensity(estimate.samples) : 0;
+  const records = estimate ? Math.round(density * estimate.bytes) : 0;
+  const dense = estimate !== undefined && isRecordDense(density);
   // A single large plain file is read in segments, by this thread and a worker per other core (split-file.ts).
-  const segmentWorkers = single
-    ? splitWorkers(sources.sizeAt(0), options.workers, options.splitMinBytes, records, minRecords)
-    : 0;
-  const workerCount =
-    segmentWorkers > 0
-      ? segmentWorkers
-      : Math.min(
-          options.workers ?? defaultScanWorkers(largeFileBytes, fileCount, records, minRecords),
-          availableParallelism(),
-          fileCount,
-        );
+  const { segmentWorkers, workers: workerCount } = scanWorkersFor(tally, records, settings);
   // Past MERGE_WIDTH sources, they are merged in groups, one group read at a time (merge-groups.ts).
   const groups = mergeGroups(sources.length, options.mergeWidth);
   const width = Math.max(...groups.map((g) => g.to - g.from));

@@ -3,12 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import {
-  INPUT_PATHS_LOOKED_AT,
-  scanWorkersToPrestart,
-  singlePlainFile,
-  tallyInput,
-} from '../../../src/app/analyze/input-size.js';
+import { INPUT_PATHS_LOOKED_AT, scanWorkersToPrestart, tallyInput } from '../../../src/app/analyze/input-size.js';
 import {
   defaultScanWorkers,
   isRecordDense,
@@ -19,6 +14,7 @@ import {
   SCAN_WORKERS_MIN_RECORDS,
   splitWorkers,
 } from '../../../src/app/analyze/scan-pool.js';
+import { singleFile } from '../../../src/app/analyze/worker-decision.js';
 import {
   DENSE_READ_AHEAD,
   READ_AHEAD,
@@ -29,7 +25,12 @@ import { tempDir } from '../../sim/helpers.js';
 
 /** Whether a walk of `paths` reaches `min` bytes in files of `minFileBytes` or more, in `minFiles` sources or more. */
 const inputReaches = (paths: readonly string[], min: number, minFileBytes = 0, minFiles = 1) =>
-  tallyInput(paths, minFileBytes, (t) => t.largeBytes >= min && t.files >= minFiles).outcome === 'stopped';
+  tallyInput(paths, (t) => t.largeBytes >= min && t.files >= minFiles, minFileBytes).outcome === 'stopped';
+/** The single plain file `paths` hold, as a walk of them to their end finds it. */
+const singlePlainFile = (paths: readonly string[]) => {
+  const { outcome, tally } = tallyInput(paths, () => false);
+  return outcome === 'walked' ? singleFile(tally) : undefined;
+};
 const singleSize = (paths: readonly string[]) => singlePlainFile(paths)?.size ?? 0;
 
 test('scan workers by default only from SCAN_WORKERS_MIN_BYTES of input in SCAN_WORKERS_MIN_FILES files', () => {
