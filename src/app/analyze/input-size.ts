@@ -11,8 +11,15 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { isHiddenEntry, isSkippedInFolder, sourceKind } from '../../adapters/logfiles/sources.js';
 import { estimatedRecords } from './record-density.js';
-import { SCAN_WORKERS_MIN_BYTES, SCAN_WORKERS_MIN_FILES, SCAN_WORKERS_MIN_RECORDS } from './scan-pool.js';
-import { countSource, emptyTally, recordsDeciding, type SourceTally, scanWorkersFor } from './worker-decision.js';
+import { SCAN_WORKERS_MIN_BYTES, SCAN_WORKERS_MIN_FILES } from './scan-pool.js';
+import {
+  countSource,
+  emptyTally,
+  recordsDeciding,
+  type SourceTally,
+  scanWorkersFor,
+  type WorkerSettings,
+} from './worker-decision.js';
 
 /**
  * Paths looked at, at most, before giving up: the analysis lists its sources anyway, and a folder of 100,000 small
@@ -102,17 +109,19 @@ export function tallyInput(
 
 /**
  * Scan workers worth starting for `analyze` of `paths`: those the analysis will use (worker-decision.ts), decided
- * from the same counts, the records estimated from the same samples where they decide. The walk stops once the
- * bytes and files call for a worker per core whatever the rest holds; a walk that gives up (too many paths) starts
- * none.
+ * from the same counts, the records estimated from the same samples where they decide, `jobs` (`--jobs`) deciding
+ * as it does there. The walk stops once nothing further can change the decision (files for a worker per core, and
+ * with no `--jobs` the bytes calling for them); a walk that gives up (too many paths) starts none.
  */
-export function scanWorkersToPrestart(paths: readonly string[], minRecords = SCAN_WORKERS_MIN_RECORDS): number {
+export function scanWorkersToPrestart(paths: readonly string[], settings: WorkerSettings = {}): number {
   const cores = Math.max(SCAN_WORKERS_MIN_FILES, availableParallelism());
-  const { outcome, tally } = tallyInput(paths, (t) => t.largeBytes >= SCAN_WORKERS_MIN_BYTES && t.files >= cores);
+  const { outcome, tally } = tallyInput(
+    paths,
+    (t) => t.files >= cores && (settings.jobs !== undefined || t.largeBytes >= SCAN_WORKERS_MIN_BYTES),
+  );
   if (outcome === 'too-many') {
     return 0;
   }
-  const settings = { minRecords };
   const estimate = outcome === 'stopped' ? undefined : recordsDeciding(tally, settings);
   const records = estimate ? estimatedRecords(estimate.samples, estimate.bytes) : 0;
   return scanWorkersFor(tally, records, settings).workers;

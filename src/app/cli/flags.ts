@@ -5,6 +5,9 @@
  */
 import { UsageError } from '../../errors.js';
 
+/** The most scan workers `analyze --jobs` may ask for. */
+export const MAX_JOBS = 64;
+
 /**
  * A whole number from `min` to `max` written in decimal digits (no sign, exponent or hex: `1e3` or `0x10` are typos
  * more often than intents); undefined when the flag was not given.

@@ -168,8 +168,12 @@ test('scanWorkersToPrestart: a record-dense input gets the workers its analysis 
   writeFileSync(join(dir, 'dense.log'), logLines(20_000, 1));
   writeFileSync(join(dir, 'sparse.log'), logLines(20_000, 100));
   // 20,000 records against 200: a minimum of 5,000 (the default's bytes would take 40 MB a test).
-  assert.equal(scanWorkersToPrestart([join(dir, 'dense.log')], 5000), others, 'one file: a worker per other core');
-  assert.equal(scanWorkersToPrestart([join(dir, 'sparse.log')], 5000), 0);
+  assert.equal(
+    scanWorkersToPrestart([join(dir, 'dense.log')], { minRecords: 5000 }),
+    others,
+    'one file: a worker per other core',
+  );
+  assert.equal(scanWorkersToPrestart([join(dir, 'sparse.log')], { minRecords: 5000 }), 0);
   assert.equal(scanWorkersToPrestart([join(dir, 'dense.log')]), 0, 'the default minimum: far more records');
   mkdirSync(join(dir, 'dense'));
   mkdirSync(join(dir, 'sparse'));
@@ -177,9 +181,17 @@ test('scanWorkersToPrestart: a record-dense input gets the workers its analysis 
     writeFileSync(join(dir, 'dense', name), logLines(20_000, 1));
     writeFileSync(join(dir, 'sparse', name), logLines(20_000, 100));
   }
-  assert.equal(scanWorkersToPrestart([join(dir, 'dense')], 10_000), availableParallelism(), 'several files: per core');
-  assert.equal(scanWorkersToPrestart([join(dir, 'sparse')], 10_000), 0);
-  assert.equal(scanWorkersToPrestart([join(dir, 'dense'), '-'], 10_000), availableParallelism(), 'stdin aside');
+  assert.equal(
+    scanWorkersToPrestart([join(dir, 'dense')], { minRecords: 10_000 }),
+    availableParallelism(),
+    'several files: per core',
+  );
+  assert.equal(scanWorkersToPrestart([join(dir, 'sparse')], { minRecords: 10_000 }), 0);
+  assert.equal(
+    scanWorkersToPrestart([join(dir, 'dense'), '-'], { minRecords: 10_000 }),
+    availableParallelism(),
+    'stdin aside',
+  );
 });
 
 test('record-dense input (a record every RECORD_DENSE_BYTES or fewer) is read DENSE_READ_AHEAD batches ahead', () => {

@@ -25,6 +25,7 @@ import {
   scanWorkersFor,
   singleFile,
 } from '../../../src/app/analyze/worker-decision.js';
+import { jobsAsked } from '../../../src/app/cli/prestart.js';
 import { tempDir } from '../../sim/helpers.js';
 
 const MB = 1 << 20;
@@ -111,7 +112,7 @@ function logLines(lines: number, every: number): string {
   return `${out.join('\n')}\n`;
 }
 
-test('the CLI starts the workers the analysis takes, on every kind of input', async (t) => {
+test('the CLI starts the workers the analysis takes, on every kind of input, with --jobs or not', async (t) => {
   const dir = tempDir(t, 'wbguard-worker-decision-');
   // 20,000 records a file against a minimum of 12,000 (the default million would take 40 MB a test), each file past
   // SCAN_WORKERS_MIN_FILE_BYTES.
@@ -130,7 +131,7 @@ test('the CLI starts the workers the analysis takes, on every kind of input', as
   write(join(dir, 'two-sparse', 'cms2.log'), 100);
   write(join(dir, 'half', 'cms1.log'), 1);
   write(join(dir, 'half', 'cms2.log'), 100);
-  const inputs: Array<[string, string[], number]> = [
+  const inputs: Array<[string, string[], number, number?]> = [
     ['one dense file', [dense], cores - 1],
     ['one sparse file', [sparse], 0],
     ['a folder holding one dense log', [join(dir, 'one')], cores - 1],
@@ -138,12 +139,22 @@ test('the CLI starts the workers the analysis takes, on every kind of input', as
     ['two sparse files', [join(dir, 'two-sparse')], 0],
     ['a dense and a sparse file (20,200 records)', [join(dir, 'half')], Math.min(cores, 2)],
     ['a dense and a sparse file named', [dense, sparse], Math.min(cores, 2)],
+    ['--jobs 0, two dense files', [join(dir, 'two-dense')], 0, 0],
+    ['--jobs 1, two sparse files', [join(dir, 'two-sparse')], 1, 1],
+    ['--jobs 8, two sparse files: no more than files or cores', [join(dir, 'two-sparse')], Math.min(cores, 2), 8],
+    ['--jobs 1, one sparse file: in segments', [sparse], Math.min(1, cores - 1), 1],
   ];
-  for (const [what, paths, expected] of inputs) {
-    const prestarted = scanWorkersToPrestart(['--json', ...paths], minRecords);
+  for (const [what, paths, expected, jobs] of inputs) {
+    const args = ['--json', ...(jobs === undefined ? [] : ['--jobs', String(jobs)]), ...paths];
+    const prestarted = scanWorkersToPrestart(args, { minRecords, jobs: jobsAsked(args) ?? undefined });
     const before = scanWorkersTaken();
     // A single file cut in segments of 64 KiB, so that its worker has segments to take.
-    await analyzePaths(paths, { year: 2026, workersMinRecords: minRecords, segmentBytes: 64 << 10 });
+    await analyzePaths(paths, {
+      year: 2026,
+      workersMinRecords: minRecords,
+      segmentBytes: 64 << 10,
+      ...(jobs === undefined ? {} : { workers: jobs }),
+    });
     const taken = scanWorkersTaken() - before;
     assert.equal(taken, expected, `${what}: the analysis's workers`);
     assert.equal(prestarted, taken, `${what}: the CLI starts what the analysis takes`);

@@ -13,6 +13,7 @@ import { printable } from '../../../core/text/printable.js';
 import { EXIT, UsageError } from '../../../errors.js';
 // Straight from its module: the config index would load the schema (zod) into every verb's start-up.
 import { joinRefusalSettings } from '../../config/join-refusal.js';
+import { MAX_JOBS, parseIntFlag } from '../flags.js';
 import { useColour, write } from '../io.js';
 import type { RegisterVerb } from './types.js';
 
@@ -49,17 +50,6 @@ async function writeHtml(path: string, html: string): Promise<string | undefined
             : e.message;
     return `wbguard: cannot write the HTML report to ${path}: ${why}\n  fix: give --html a file in a folder that exists and that you can write to\n`;
   }
-}
-
-function parseIntFlag(flag: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) {
-    return undefined;
-  }
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`${flag} must be a whole number from ${min} to ${max} [value:${value}]`);
-  }
-  return n;
 }
 
 /** A `--join-refused` value that compiles as the configuration's patterns do (in any case), else a usage error. */
@@ -152,7 +142,7 @@ the HTML report could not be written (the summary is still printed), 2 usage err
       const year = parseIntFlag('--year', opts.year, 1970, 9999);
       const limit = parseIntFlag('--limit', opts.limit, 1, 100_000) as number;
       const staleMinutes = parseIntFlag('--stale-after', opts.staleAfter, 1, 525_600) as number;
-      const jobs = parseIntFlag('--jobs', opts.jobs, 0, 64);
+      const jobs = parseIntFlag('--jobs', opts.jobs, 0, MAX_JOBS);
       const refusedPatterns = opts.joinRefused?.map((p) => checkPattern(p));
       const refusedLevels = opts.joinRefusedLevels === undefined ? undefined : parseLevels(opts.joinRefusedLevels);
       // Loaded here, not at start-up, and only what this run needs: every verb would pay for analyze's modules
