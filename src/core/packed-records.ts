@@ -79,6 +79,11 @@ export interface SpareBuffers {
   give(buffer: ArrayBuffer): void;
 }
 
+/** All of a spare buffer as numbers (it may have room for more than asked). */
+function wholeArray(buffer: ArrayBuffer): Float64Array<ArrayBuffer> {
+  return new Float64Array(buffer, 0, Math.floor(buffer.byteLength / Float64Array.BYTES_PER_ELEMENT));
+}
+
 /** Records a batch's array first has room for (doubled as it fills, up to the builder's capacity, then beyond). */
 const FIRST_RECORDS = 32;
 
@@ -233,15 +238,10 @@ export class PackedRecordsBuilder {
       if (old.length === 0) {
         const first = Math.min(this.#initial, Math.max(FIRST_RECORDS, this.#lastTaken)) * STRIDE;
         const spare = this.#spares?.take(first * Float64Array.BYTES_PER_ELEMENT);
-        // A spare array is used whole (it may have room for more).
-        this.#numbers = spare
-          ? new Float64Array(spare, 0, Math.floor(spare.byteLength / Float64Array.BYTES_PER_ELEMENT))
-          : new Float64Array(first);
+        this.#numbers = spare ? wholeArray(spare) : new Float64Array(first);
       } else {
         const spare = this.#spares?.take(old.byteLength * 2);
-        const grown = spare
-          ? new Float64Array(spare, 0, Math.floor(spare.byteLength / Float64Array.BYTES_PER_ELEMENT))
-          : new Float64Array(old.length * 2);
+        const grown = spare ? wholeArray(spare) : new Float64Array(old.length * 2);
         grown.set(old);
         this.#numbers = grown;
         this.#spares?.give(old.buffer);

@@ -1,3 +1,10 @@
+/**
+ * @module app/analyze
+ * The analyze use case: log sources → parsed records → merged by time → the cluster analysis. Used by
+ * `wbguard analyze` and as the state source of `wbguard restart --logs`. Several files are shared between scan
+ * workers and this thread (read-plan.ts); a single large file is read in segments by this thread and the workers
+ * (split-file.ts); a smaller one and stdin are read in this thread. How many workers: worker-decision.ts.
+ */
 import type { Readable } from 'node:stream';
 import type { BatchFeed } from '../../adapters/logfiles/merge-by-time.js';
 import { openFilesPerThread } from '../../adapters/logfiles/open-files.js';
