@@ -17,6 +17,7 @@
  */
 import { type BatchFeed, type MergeHooks, mergeByTime } from '../../adapters/logfiles/merge-by-time.js';
 import { RecordSpill } from '../../adapters/logfiles/record-spill.js';
+import { SpareBufferList } from '../../adapters/logfiles/spare-buffers.js';
 import { mergeIntoSpill, spillFeed } from '../../adapters/logfiles/spill-merge.js';
 import { PACKED_RECORD_BYTES } from '../../core/packed-records.js';
 
@@ -98,8 +99,10 @@ export async function mergeInGroups(
       await mergeIntoSpill(openGroup(g), spill, { batchRecords, raw: false }, hooks);
     }
     await options.onGroupsRead?.();
+    // The groups' batches are read back into memory used again (spare-buffers.ts), handed on one at a time.
+    const spares = new SpareBufferList();
     await mergeByTime(
-      spills.map((spill) => spillFeed(spill, GROUP_PATH)),
+      spills.map((spill) => spillFeed(spill, GROUP_PATH, spares)),
       { ...hooks, onBatch: () => {} },
     );
   } finally {
