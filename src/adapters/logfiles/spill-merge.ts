@@ -46,10 +46,7 @@ export async function mergeIntoSpill(
   const spares = options.spares ?? new SpareBufferList();
   const builder = new PackedRecordsBuilder({ raw: options.raw }, options.batchRecords, spares);
   const flush = (): void => {
-    const batch = { ...builder.take(), lines: 0, malformed: 0, bytes: 0, errors: [] };
-    if (into.write(batch)) {
-      spares.give(batch.numbers.buffer);
-    }
+    into.write({ ...builder.take(), lines: 0, malformed: 0, bytes: 0, errors: [] }, spares);
   };
   const add: MergeHooks['onRecord'] = (record) => builder.add(record);
   const addStats = (host: string, at: number, active: number, connects: number, disconnects: number): void =>

@@ -44,9 +44,7 @@ export async function readSegments(job: SegmentsJob, worker: number, spares?: Sp
         ...(spares ? { spares } : {}),
       });
       for await (const batch of batches) {
-        if (spill.write(batch)) {
-          spares?.give(batch.numbers.buffer);
-        }
+        spill.write(batch, spares);
         claims.noteRead(batch.bytes);
         // Messages (the main thread asking for a segment, credit) are read between batches.
         await turn();
