@@ -3,26 +3,17 @@
  * once and closed with the last spill, and batches kept in memory where no file can be made.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { RecordBatch } from '../../../src/adapters/logfiles/read-batches.js';
 import { RecordSpill, spilledBatches, spillFileOpen } from '../../../src/adapters/logfiles/record-spill.js';
 import { SpareBufferList } from '../../../src/adapters/logfiles/spare-buffers.js';
 import type { CmsRecord } from '../../../src/core/model.js';
 import { packRecords, unpackRecords } from '../../../src/core/packed-records.js';
+import { scratchTmpdir } from '../../helpers/tmpdir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'wbguard-spill-test-'));
-const savedTmp = process.env.TMPDIR;
-after(() => {
-  if (savedTmp === undefined) {
-    delete process.env.TMPDIR;
-  } else {
-    process.env.TMPDIR = savedTmp;
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = scratchTmpdir('wbguard-spill-test-');
 
 /** A batch of every kind of record, `n` of them, its counts from `k`. */
 function batchOf(k: number, n: number): RecordBatch {

@@ -4,10 +4,7 @@
  * the one before, once the merge asks for the next. The records are those a merge in memory gives.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import type { BatchFeed } from '../../../src/adapters/logfiles/merge-by-time.js';
 import type { RecordBatch } from '../../../src/adapters/logfiles/read-batches.js';
 import { RecordSpill } from '../../../src/adapters/logfiles/record-spill.js';
@@ -15,19 +12,11 @@ import { SpareBufferList } from '../../../src/adapters/logfiles/spare-buffers.js
 import { mergeIntoSpill, spillFeed } from '../../../src/adapters/logfiles/spill-merge.js';
 import type { CmsRecord } from '../../../src/core/model.js';
 import { packRecords, unpackRecords } from '../../../src/core/packed-records.js';
+import { scratchTmpdir } from '../../helpers/tmpdir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'wbguard-spill-merge-test-'));
-const savedTmp = process.env.TMPDIR;
+const dir = scratchTmpdir('wbguard-spill-merge-test-');
 before(() => {
   process.env.TMPDIR = dir;
-});
-after(() => {
-  if (savedTmp === undefined) {
-    delete process.env.TMPDIR;
-  } else {
-    process.env.TMPDIR = savedTmp;
-  }
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** Spare memory that counts what it lends. */
