@@ -8,9 +8,9 @@
  * tarred) is every line a record: 216 MB of them took analyze to 395 MB of RSS, 650 MB to 973 MB. Now 150–170 MB
  * both, the same output, in the same time.
  * Now they are gathered RUN_RECORDS at a time, as numbers (core/packed-records.ts: an object each, kept until its
- * run was sorted, was promoted and left the collector tens of MB); each run full is sorted and kept in a temporary file
- * (record-spill.ts), and at the end the runs are merged by time (merge-by-time.ts) into another, read back a batch
- * at a time. An archive of fewer records than a run is sorted in memory, as before.
+ * run was sorted, was promoted and left the collector tens of MB); each run full is sorted and kept in a temporary
+ * file (record-spill.ts), and at the end the runs are merged by time (merge-by-time.ts) into another, read back a
+ * batch at a time. An archive of fewer records than a run is sorted in memory, as before.
  *
  * The order is the one a stable sort of all the records gives (by time; of two at the same instant, the one
  * gathered first): each run is sorted stably, and the merge of sorted runs takes, of two records at the same
@@ -28,8 +28,9 @@ import { RecordSpill } from './record-spill.js';
 import { mergeIntoSpill, spillFeed } from './spill-merge.js';
 
 /**
- * Records sorted in memory at a time (~3 MB of numbers; ~8 MB when they were objects): a CMS log bundle of up to ~600 MB is sorted in memory
- * as before (through the file, the 2 GB compressed mix's bundle of 22,000 records took 161 against 130 MB of RSS).
+ * Records sorted in memory at a time (~3 MB of numbers; ~8 MB when they were objects): a CMS log bundle of up to
+ * ~600 MB is sorted in memory as before (through the file, the 2 GB compressed mix's bundle of 22,000 records took
+ * 161 against 130 MB of RSS).
  * An archive of Stats lines only, 216 MB: 147–180 MB with runs of 65,536, 146–158 MB of 32,768; 650 MB: 177 and
  * 174 MB.
  */
