@@ -302,7 +302,11 @@ function wasmWindow(size: number, module: WebAssembly.Module): ByteWindow {
       const passes = passesOf(words);
       let found = linesOf(start, end, tables.offsetOf(passes[0] as readonly Word[]));
       for (let k = 1; k < passes.length; k++) {
-        found = mergeLines(found, linesOf(start, end, tables.offsetOf(passes[k] as readonly Word[])));
+        const more = linesOf(start, end, tables.offsetOf(passes[k] as readonly Word[]));
+        // Nothing to merge (nearly always for a rarer word): the lines found stay as they are, not copied.
+        if (more.length > 0) {
+          found = mergeLines(found, more);
+        }
       }
       return found;
     },

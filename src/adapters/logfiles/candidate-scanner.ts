@@ -278,7 +278,7 @@ class CallbackSink implements CandidateSink {
 }
 
 const NEWLINE = 10;
-/** Above any offset in a scanned region (a window is at most SPAN / 2): the hit keys of #scan stay exact doubles. */
+/** Above any offset in a scanned region (a window is at most SPAN / 2): #recordLines' keys stay exact doubles. */
 const SPAN = 2 ** 26;
 const NO_LINES: number[] = [];
 /**
@@ -522,8 +522,9 @@ export class CandidateScanner {
   }
 
   /**
-   * The record lines of `region` (at `start` of the window) as sorted keys, a `Buffer.indexOf` per hit: a line's end,
-   * found when skipping the line, need not be looked for again.
+   * The record lines of `region` (at `start` of the window), in order, as [line start, offset of its newline, …]
+   * (window offsets), a `Buffer.indexOf` per hit: a line's end, found when skipping the line, need not be looked for
+   * again. Hits of several needles are sorted as one number a line (line start × SPAN + line end).
    */
   #recordLines(region: Buffer, start: number): number[] {
     const keys: number[] = [];
@@ -542,26 +543,54 @@ export class CandidateScanner {
     if (this.#recordNeedles.length > 1) {
       keys.sort((a, b) => a - b);
     }
-    return keys;
+    const lines = new Array<number>(2 * keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as number;
+      const lineEnd = key % SPAN;
+      lines[2 * i] = start + (key - lineEnd) / SPAN;
+      lines[2 * i + 1] = start + lineEnd;
+    }
+    return lines;
   }
 
   /**
    * The same lines, found by the window's kernel: those holding a whole needle, and those holding a needle's head
-   * (the refusal marker) and a level word (as #holdsWhole decides). In order, one key a line.
+   * (the refusal marker) and a level word (as #holdsWhole decides). In order, as the kernel gives them.
    */
-  #recordLinesDense(start: number, end: number): number[] {
+  #recordLinesDense(start: number, end: number): readonly number[] {
     const whole = this.#window.linesWith(start, end, this.#recordWords as Word[]);
-    const lines =
-      this.#headWords.length > 0
-        ? mergeLines(whole, this.#window.linesWith(start, end, this.#headWords), (from, to) =>
-            this.#holdsLevel(from, to),
-          )
-        : whole;
-    const keys = new Array<number>(lines.length / 2);
-    for (let i = 0; i < keys.length; i++) {
-      keys[i] = ((lines[2 * i] as number) - start) * SPAN + ((lines[2 * i + 1] as number) - start);
+    return this.#headWords.length > 0 ? this.#withHeadLines(whole, start, end) : whole;
+  }
+
+  /**
+   * `whole` (the lines of `[start, end)` holding a whole needle, in order) with the lines between them that hold a
+   * needle's head and a level word. Only the stretches between found lines are searched for a head, and only a stretch
+   * holding one is asked for its lines: where every line is a record (a file of Stats lines), a pass of the kernel for
+   * the heads handed every line over a second time to be merged away (~6 % of such a run), and there is no stretch.
+   */
+  #withHeadLines(whole: readonly number[], start: number, end: number): readonly number[] {
+    const window = this.#window;
+    let merged: number[] | undefined;
+    let gapStart = start;
+    for (let i = 0; i <= whole.length; i += 2) {
+      const gapEnd = i < whole.length ? (whole[i] as number) : end;
+      if (gapEnd > gapStart && window.saysAny(gapStart, gapEnd, this.#headWords)) {
+        const heads = window.linesWith(gapStart, gapEnd, this.#headWords);
+        for (let j = 0; j < heads.length; j += 2) {
+          const from = heads[j] as number;
+          const to = heads[j + 1] as number;
+          if (this.#holdsLevel(from, to)) {
+            merged ??= whole.slice(0, i);
+            merged.push(from, to);
+          }
+        }
+      }
+      if (i < whole.length) {
+        merged?.push(whole[i] as number, whole[i + 1] as number);
+        gapStart = (whole[i + 1] as number) + 1;
+      }
     }
-    return keys;
+    return merged ?? whole;
   }
 
   /** Hands on each candidate line of `[start, end)`, which holds whole lines (it ends with a newline). */
@@ -571,9 +600,9 @@ export class CandidateScanner {
       return;
     }
     const region = this.#window.bytes.subarray(start, end);
-    // Each candidate line found by a record substring as one number, (line start × SPAN + line end), sorted.
-    const keys = this.#denseRecords ? this.#recordLinesDense(start, end) : this.#recordLines(region, start);
-    this.#denseRecords = this.#recordWords !== undefined && keys.length * DENSE_RECORD_BYTES >= end - start;
+    // The candidate lines found by a record substring, in order: [line start, offset of its newline, …].
+    const records = this.#denseRecords ? this.#recordLinesDense(start, end) : this.#recordLines(region, start);
+    this.#denseRecords = this.#recordWords !== undefined && (records.length / 2) * DENSE_RECORD_BYTES >= end - start;
     // The lines saying what a refusal says, in order, found by the window's kernel in one call: [start, end, …]
     // (window offsets). Candidates only with a level word. Merged with the others by line start.
     const worded = this.#anchors.length > 0 ? this.#window.linesWith(start, end, this.#anchors) : NO_LINES;
@@ -583,18 +612,16 @@ export class CandidateScanner {
     let previous = -1;
     let i = 0;
     let j = 0;
-    while (i < keys.length || j < worded.length) {
-      const key = keys[i] ?? Number.POSITIVE_INFINITY;
-      const recordEnd = key % SPAN;
-      const recordStart = start + (key - recordEnd) / SPAN;
+    while (i < records.length || j < worded.length) {
+      const recordStart = records[i] ?? Number.POSITIVE_INFINITY;
       const wordedStart = worded[j] ?? Number.POSITIVE_INFINITY;
       let from: number;
       let to: number;
       let byAnchor = false;
       if (recordStart <= wordedStart) {
         from = recordStart;
-        to = start + recordEnd;
-        i++;
+        to = records[i + 1] as number;
+        i += 2;
       } else {
         from = wordedStart;
         to = worded[j + 1] as number;
