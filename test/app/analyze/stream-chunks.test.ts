@@ -41,7 +41,11 @@ test('.gz files let go after their first batch get chunks sized for those a thre
 });
 
 test('records a read may add: four batches with few sources, one batch with many, their total flat between', () => {
-  assert.equal(readRecordsFor(1), BATCHES_PER_READ * 512);
+  // A source read alone takes batches four times as large (worker-protocol.ts SINGLE_SOURCE_BATCH_RECORDS).
+  assert.equal(batchRecordsFor(1), 4 * 512);
+  assert.equal(readRecordsFor(1), BATCHES_PER_READ * 4 * 512);
+  assert.equal(batchRecordsFor(2), 512);
+  assert.equal(readRecordsFor(2), BATCHES_PER_READ * 512);
   assert.equal(readRecordsFor(16), BATCHES_PER_READ * 512);
   assert.equal(readRecordsFor(50), BATCHES_PER_READ * batchRecordsFor(50));
   assert.equal(readRecordsFor(2_000), batchRecordsFor(2_000));
