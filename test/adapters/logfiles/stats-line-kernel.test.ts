@@ -283,6 +283,32 @@ describe('Stats line kernel (WebAssembly)', () => {
     r.release();
   });
 
+  test("a cluster's hosts by turns, more than the reader remembers: each line its own host", () => {
+    assert.ok(kernel);
+    const r = kernel.reader() as StatsLineReader;
+    // Twenty hosts of the same length: differing at the end, in the middle, at the start; then a longer and a
+    // shorter one. Taken by turns, three rounds: the strings made for them are found again or made anew.
+    const hosts = [
+      ...Array.from({ length: 10 }, (_, i) => `cms-a${i}`),
+      ...Array.from({ length: 6 }, (_, i) => `cms${i}a0`),
+      ...Array.from({ length: 4 }, (_, i) => `${i}ms-a0`),
+      'cms-a00',
+      'cms-a',
+    ];
+    const expected: string[] = [];
+    const seen: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      hosts.forEach((host, i) => {
+        const line = `Oct  1 00:${String(round).padStart(2, '0')}:${String(i).padStart(2, '0')}.000 user.info ${host} "webbridge": Stats ${i}, c:${i}, d:0`;
+        assert.ok(r.read(...place(line, 5 + i)), line);
+        seen.push(`${r.host}:${r.active}`);
+        expected.push(`${host}:${i}`);
+      });
+    }
+    assert.deepEqual(seen, expected);
+    r.release();
+  });
+
   test('sources beyond the slots read their Stats lines in JavaScript; slots are given back', () => {
     assert.ok(kernel);
     const free = kernel.freeSlots;
