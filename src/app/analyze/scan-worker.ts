@@ -1,23 +1,20 @@
 /**
  * @module app/analyze/scan-worker
  * Worker thread that reads log sources for the main thread: one thread per core, several sources each. Each source
- * is streamed batch by batch on demand (a credit per `next` message), so a source never runs ahead of the merge.
+ * is streamed batch by batch on demand (a credit per `next` message), so a source never runs ahead of the merge in
+ * memory; one whose worker has nothing else to do reads on into a temporary file (read-on.ts).
  */
 import { setImmediate as turn } from 'node:timers/promises';
 import { parentPort } from 'node:worker_threads';
 import { type ReadOptions, type RecordBatch, readBatches } from '../../adapters/logfiles/read-batches.js';
 import { SpareBufferList } from '../../adapters/logfiles/spare-buffers.js';
+import { readOnChoice, SourceTurn } from './read-on.js';
 import { readSegments, segmentBatches } from './segment-reading.js';
 import type { FromWorker, ToWorker, WorkerReadOptions } from './worker-protocol.js';
 
-interface Running {
-  credit: number;
-  wake: (() => void) | undefined;
-  /** The main thread wants no more of it. */
-  closed: boolean;
-}
-
-const running = new Map<number, Running>();
+const running = new Map<number, SourceTurn>();
+/** Files being read in segments by this worker (segment-reading.ts): it is busy, none of its sources reads on. */
+let segmentJobs = 0;
 const port = parentPort;
 
 /**
@@ -55,8 +52,23 @@ function post(message: FromWorker): void {
   }
 }
 
+/** The source that should read on now (read-on.ts), or undefined. */
+function readOnTurn(): SourceTurn | undefined {
+  return readOnChoice(running.values(), running.size, segmentJobs > 0);
+}
+
+/** Wakes the source whose turn it now is to read on, if it waits. */
+function wakeReadOn(): void {
+  const turnNow = readOnTurn();
+  if (turnNow?.wake) {
+    const wake = turnNow.wake;
+    turnNow.wake = undefined;
+    wake();
+  }
+}
+
 async function run(id: number, read: () => AsyncGenerator<RecordBatch>): Promise<void> {
-  const state = running.get(id) as Running;
+  const state = running.get(id) as SourceTurn;
   try {
     // Each source of this worker takes its turn, a batch at a time, and the other 'open' messages are read first.
     // Reading is synchronous: without these turns, one source read its whole read-ahead before the next was even
@@ -65,24 +77,37 @@ async function run(id: number, read: () => AsyncGenerator<RecordBatch>): Promise
     await turn();
     // Batches come packed (numbers, no record objects): posted, their numbers are moved, not copied. The credit is
     // waited for before the next batch is read, not after: a source let go after its first batch (read-batches.ts
-    // releaseStreams) would otherwise be opened again at once to read its second.
+    // releaseStreams) would otherwise be opened again at once to read its second. While waiting, a source may read
+    // on into a temporary file when the worker has nothing else to do (read-on.ts).
     const batches = read();
     try {
       for (;;) {
         while (state.credit === 0 && !state.closed) {
+          if (readOnTurn() === state) {
+            await state.readOn(batches, spares);
+            if (state.ended) {
+              wakeReadOn();
+            }
+            await turn();
+            continue;
+          }
           await new Promise<void>((resolve) => {
             state.wake = resolve;
           });
         }
-        const next = state.closed ? undefined : await batches.next();
-        if (next === undefined || next.done) {
+        const batch = state.closed ? undefined : await state.next(batches, spares);
+        if (batch === undefined) {
           break;
         }
         state.credit--;
-        post({ type: 'batch', id, batch: next.value });
+        post({ type: 'batch', id, batch });
+        if (state.credit === 0) {
+          wakeReadOn();
+        }
         await turn();
       }
     } finally {
+      state.close();
       await batches.return(undefined);
     }
     if (!state.closed) {
@@ -92,6 +117,7 @@ async function run(id: number, read: () => AsyncGenerator<RecordBatch>): Promise
     post({ type: 'error', id, message: err instanceof Error ? err.message : String(err) });
   } finally {
     running.delete(id);
+    wakeReadOn();
   }
 }
 
@@ -116,13 +142,20 @@ port?.on('message', (message: ToWorker) => {
   if (message.type === 'open') {
     // Batches a source may read ahead of the merge: enough to ride out the main thread's pauses, few enough that
     // memory stays flat (worker-protocol.ts).
-    running.set(message.id, { credit: message.readAhead, wake: undefined, closed: false });
+    // A compressed source let go after its first batch is opened again only when the merge asks (read-on.ts).
+    const letGo = message.options.releaseStreams === true && message.source.kind === 'gzip';
+    running.set(message.id, new SourceTurn(message.readAhead, !letGo));
     const options = optionsOnce(message.options);
     void run(message.id, () => readBatches(message.source, options));
   } else if (message.type === 'segments') {
-    void readSegments(message.job, message.worker, spares);
+    segmentJobs++;
+    void readSegments(message.job, message.worker, spares).finally(() => {
+      segmentJobs--;
+      wakeReadOn();
+    });
   } else if (message.type === 'open-segment') {
-    running.set(message.id, { credit: message.readAhead, wake: undefined, closed: false });
+    // Its batches are in a temporary file already: nothing to read on.
+    running.set(message.id, new SourceTurn(message.readAhead, false));
     void run(message.id, () => segmentBatches(message.job, message.segment, spares));
   } else if (message.type === 'next' || message.type === 'close') {
     if (message.type === 'next') {
@@ -134,6 +167,7 @@ port?.on('message', (message: ToWorker) => {
     if (state) {
       if (message.type === 'next') {
         state.credit += message.batches;
+        state.asked = true;
       } else {
         state.closed = true;
       }

@@ -164,6 +164,28 @@ describe('analyzePaths', () => {
     assert.equal(lastReadAhead(), READ_AHEAD);
   });
 
+  test('rotated pieces of record-dense lines, read by two workers (pieces not reached read on): the same report', async () => {
+    // The Stats and STATS lines of every node in time order, cut into six rotated pieces (`cluster.log.5` the oldest):
+    // the merge drains them one after another, and a worker holding later pieces reads them on meanwhile.
+    const lines = perNode
+      .flatMap((nodeLines) => nodeLines.filter((l) => l.includes('Stats ') || l.includes('STATS:')))
+      .map((l, i) => ({ l, i }));
+    const stampOf = (l: string) => Date.parse(`2026 ${l.slice(0, 15)}`);
+    lines.sort((a, b) => stampOf(a.l) - stampOf(b.l) || a.i - b.i);
+    const size = Math.ceil(lines.length / 6);
+    const pieces = Array.from({ length: 6 }, (_, k) => {
+      const p = join(dir, `cluster.log${k === 5 ? '' : `.${5 - k}`}`);
+      const piece = lines.slice(k * size, (k + 1) * size).map((x) => x.l);
+      writeFileSync(p, `${piece.join('\n')}\n`);
+      return p;
+    });
+    const reference = await analyzePaths(pieces, { workers: 0, year: 2026 });
+    // Small batches: a piece is far more than the 64 batches a source reads ahead, the rest read on or merged.
+    const got = await analyzePaths(pieces, { workers: 2, year: 2026, batchSize: 8 });
+    assert.deepEqual(got.report, reference.report);
+    assert.ok(reference.report.webbridges.length > 0);
+  });
+
   test('many files open at once share one read window per thread; the report is the same', async () => {
     // 60 files spanning the whole time: the merge holds every one open at once, mid-file (small batches keep each
     // one's reading unfinished).

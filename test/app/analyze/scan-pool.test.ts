@@ -7,12 +7,22 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ScanPool } from '../../../src/app/analyze/scan-pool.js';
 import { unpackRecords } from '../../../src/core/packed-records.js';
+import { until } from '../../helpers/until.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wbguard-scan-pool-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -168,6 +178,48 @@ test("a worker's batches go back to it once merged, and it packs its next ones i
     // All but the last batch or two (merged after the last credit went back).
     assert.ok(handedBack >= buffers.length - 2, `${handedBack} of ${buffers.length} batches' memory handed back`);
     assert.ok(inMemoryUsedAgain > 0, "the worker packed a batch into an earlier batch's memory");
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a piece the merge has not reached reads on to its end while its worker has nothing else to do', async () => {
+  // Two rotated pieces of one log, as the merge takes them: the older one drained first, the newer one's first batch
+  // held (the merge's head) and nothing more asked of it until then.
+  const line = (i: number) =>
+    `Oct  1 ${String(Math.floor(i / 3600)).padStart(2, '0')}:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.001 user.info cms1 "webbridge": INFO : [DEBUGGING] Stats 3, c:${i}, d:1`;
+  const count = 64 * 30;
+  const older = join(dir, 'rotated.log.1');
+  const newer = join(dir, 'rotated.log');
+  writeFileSync(older, `${Array.from({ length: count }, (_, i) => line(i)).join('\n')}\n`);
+  writeFileSync(newer, `${Array.from({ length: count }, (_, i) => line(count + i)).join('\n')}\n`);
+  const sourceOf = (path: string) => ({ kind: 'plain' as const, path, mtimeMs: Date.now(), size: statSync(path).size });
+  const pool = new ScanPool(1);
+  try {
+    // Four batches ahead each: credit goes back two batches at a time, so taking the first asks for nothing more.
+    const options = { year: 2026, batchSize: 64, readRecords: 64 };
+    const olderFeed = pool.open(sourceOf(older), options, 0, 4);
+    const newerFeed = pool.open(sourceOf(newer), options, 0, 4);
+    const connects: number[] = [];
+    const take = (b: Parameters<typeof unpackRecords>[0]) =>
+      connects.push(...unpackRecords(b).map((r) => (r.kind === 'webbridge-stats' ? r.connects : -1)));
+    const head = await newerFeed.next();
+    assert.ok(head, "the newer piece's first batch");
+    for (let b = await olderFeed.next(); b !== undefined; b = await olderFeed.next()) {
+      take(b);
+    }
+    take(head);
+    // Nothing is asked of the worker now: the newer piece reads on, into its temporary file, and closes the log.
+    await until(() => openIn(newer).length === 0, 10_000, 'the newer piece read to its end');
+    // What it hands on from now is what it read then: the log cut short now changes nothing.
+    truncateSync(newer, 0);
+    for (let b = await newerFeed.next(); b !== undefined; b = await newerFeed.next()) {
+      take(b);
+    }
+    assert.deepEqual(
+      connects,
+      Array.from({ length: 2 * count }, (_, i) => i),
+    );
   } finally {
     await pool.close();
   }
