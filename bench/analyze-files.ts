@@ -81,6 +81,73 @@ function statsPerNodeOf(sources: readonly string[], dir: string): string[] {
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const two = (n: number) => String(n).padStart(2, '0');
 
+/** A node's counters, as its Stats lines give them. */
+interface NodeCounters {
+  connects: number;
+  disconnects: number;
+  active: number;
+}
+
+/**
+ * The lines node `node` logs at its sample `k` (every 10 s from 1 September): a Call Bridge STATS line every minute,
+ * then its Web Bridge Stats line, its counters moved on.
+ */
+function sampleLines(node: number, k: number, c: NodeCounters): string[] {
+  const t = new Date(Date.UTC(2026, 8, 1) + k * 10_000 + node);
+  const stamp = `${MONTHS[t.getUTCMonth()]} ${String(t.getUTCDate()).padStart(2, ' ')} ${two(t.getUTCHours())}:${two(t.getUTCMinutes())}:${two(t.getUTCSeconds())}.${String(node).padStart(3, '0')}`;
+  const lines: string[] = [];
+  if (k % 6 === 0) {
+    lines.push(
+      `${stamp} user.info cms${node} host:server: INFO : STATS: {"callLegsPS": 2, "callLegs": "2/4", "CMA": "${c.active}/9", "sip": {"std": "2/2", "peer": "0/0"}}`,
+    );
+  }
+  c.connects += k % 3 === 0 ? 1 : 0;
+  c.disconnects += k % 4 === 0 ? 1 : 0;
+  c.active = Math.max(0, (c.connects - c.disconnects) % 60);
+  lines.push(
+    `${stamp} user.info cms${node} "webbridge": INFO : [DEBUGGING] Stats ${c.active}, c:${c.connects}, d:${c.disconnects}`,
+  );
+  return lines;
+}
+
+/** Writes the files `names` once into `dir` (`.complete` says they were): `write(name, i, fd)` writes each. */
+function generatedOnce(dir: string, names: readonly string[], write: (i: number, fd: number) => void): string[] {
+  const done = join(dir, '.complete');
+  if (existsSync(done)) {
+    return [...names];
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const [i, name] of names.entries()) {
+    const fd = openSync(name, 'w');
+    try {
+      write(i, fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  writeFileSync(done, '');
+  return [...names];
+}
+
+/** Lines buffered and written 10,000 at a time. */
+class LineWriter {
+  #lines: string[] = [];
+  constructor(readonly fd: number) {}
+  add(lines: readonly string[]): void {
+    this.#lines.push(...lines);
+    if (this.#lines.length >= 10_000) {
+      this.flush();
+    }
+  }
+  flush(): void {
+    if (this.#lines.length > 0) {
+      writeSync(this.fd, `${this.#lines.join('\n')}\n`);
+      this.#lines = [];
+    }
+  }
+}
+
 /**
  * `nodes` per-node files over `days` days from 1 September, in `dir` (made once): a Web Bridge Stats line every 10 s
  * and a Call Bridge STATS line every minute per node, each file in time order (~99 MB a node per 100 days). The
@@ -89,49 +156,36 @@ const two = (n: number) => String(n).padStart(2, '0');
  */
 function densePerNodeOf(dir: string, nodes: number, days: number): string[] {
   const names = Array.from({ length: nodes }, (_, i) => join(dir, `cms${i + 1}.log`));
-  const done = join(dir, '.complete');
-  if (existsSync(done)) {
-    return names;
-  }
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const start = Date.UTC(2026, 8, 1);
-  for (const [i, name] of names.entries()) {
-    const node = i + 1;
-    const fd = openSync(name, 'w');
-    try {
-      let lines: string[] = [];
-      let connects = 0;
-      let disconnects = 0;
-      let active = 0;
-      for (let k = 0; k < days * 8640; k++) {
-        const t = new Date(start + k * 10_000 + node);
-        const stamp = `${MONTHS[t.getUTCMonth()]} ${String(t.getUTCDate()).padStart(2, ' ')} ${two(t.getUTCHours())}:${two(t.getUTCMinutes())}:${two(t.getUTCSeconds())}.${String(node).padStart(3, '0')}`;
-        if (k % 6 === 0) {
-          lines.push(
-            `${stamp} user.info cms${node} host:server: INFO : STATS: {"callLegsPS": 2, "callLegs": "2/4", "CMA": "${active}/9", "sip": {"std": "2/2", "peer": "0/0"}}`,
-          );
-        }
-        connects += k % 3 === 0 ? 1 : 0;
-        disconnects += k % 4 === 0 ? 1 : 0;
-        active = Math.max(0, (connects - disconnects) % 60);
-        lines.push(
-          `${stamp} user.info cms${node} "webbridge": INFO : [DEBUGGING] Stats ${active}, c:${connects}, d:${disconnects}`,
-        );
-        if (lines.length >= 10_000) {
-          writeSync(fd, `${lines.join('\n')}\n`);
-          lines = [];
-        }
-      }
-      if (lines.length > 0) {
-        writeSync(fd, `${lines.join('\n')}\n`);
-      }
-    } finally {
-      closeSync(fd);
+  return generatedOnce(dir, names, (i, fd) => {
+    const out = new LineWriter(fd);
+    const counters = { connects: 0, disconnects: 0, active: 0 };
+    for (let k = 0; k < days * 8640; k++) {
+      out.add(sampleLines(i + 1, k, counters));
     }
-  }
-  writeFileSync(done, '');
-  return names;
+    out.flush();
+  });
+}
+
+/**
+ * A syslog server's file of the Web Bridge program for a whole cluster, rotated daily: `days` pieces in `dir` (made
+ * once), `webbridge.log.N` the day N days before the last, `webbridge.log`, each holding every node's lines of its
+ * day in time order (~8.7 MB a day for ten nodes). The merge drains such pieces one after another: a worker holding
+ * pieces it has not reached reads them on meanwhile (src/app/analyze/read-on.ts).
+ */
+function clusterDailyPiecesOf(dir: string, nodes: number, days: number): string[] {
+  const names = Array.from({ length: days }, (_, d) =>
+    join(dir, d === days - 1 ? 'webbridge.log' : `webbridge.log.${days - 1 - d}`),
+  );
+  const counters = Array.from({ length: nodes }, () => ({ connects: 0, disconnects: 0, active: 0 }));
+  return generatedOnce(dir, names, (d, fd) => {
+    const out = new LineWriter(fd);
+    for (let k = d * 8640; k < (d + 1) * 8640; k++) {
+      for (let n = 0; n < nodes; n++) {
+        out.add(sampleLines(n + 1, k, counters[n] as NodeCounters));
+      }
+    }
+    out.flush();
+  });
 }
 
 /** `copies` of `from`, one after another, in one file at `to` (made once): one large file of Stats lines. */
@@ -364,6 +418,14 @@ export function benchAnalyzeFiles(corpusDir: string, runs = 2): FilesRun[] {
       densePerNodeOf(join(root, 'dense-per-node-100d'), 9, 100),
       1,
       0.89,
+    ),
+    // The same lines for a cluster of ten in one file, rotated daily: pieces whose times follow each other, which
+    // the merge drains one at a time (the workers read the later ones on meanwhile: src/app/analyze/read-on.ts).
+    set(
+      "30 daily rotated pieces of a ten-node cluster's Stats and STATS lines (generated)",
+      clusterDailyPiecesOf(join(root, 'cluster-daily-30d'), 10, 30),
+      1,
+      0.31,
     ),
   ];
   const out: FilesRun[] = [];
