@@ -55,10 +55,8 @@ export function spillFileOpen(): boolean {
   return shared !== undefined;
 }
 
-function openShared(): SharedFile | undefined {
-  if (shared) {
-    return shared;
-  }
+/** A new temporary file, unlinked at once (kept by path only where it cannot be), or undefined. */
+function openFile(): SharedFile | undefined {
   let dir: string | undefined;
   try {
     dir = mkdtempSync(join(tmpdir(), 'wbguard-analyze-'));
@@ -69,18 +67,20 @@ function openShared(): SharedFile | undefined {
       unlinkSync(path);
       rmSync(dir, { recursive: true, force: true });
     } catch {
-      // A system that cannot unlink an open file: deleted when closed.
       kept = dir;
     }
-    shared = { fd, end: 0, users: 0, path: kept };
-    return shared;
+    return { fd, end: 0, users: 0, path: kept };
   } catch {
-    // Tried again for the next source spilled: a folder made writable, or space freed, meanwhile.
     if (dir) {
       rmSync(dir, { recursive: true, force: true });
     }
     return undefined;
   }
+}
+
+function openShared(): SharedFile | undefined {
+  shared ??= openFile();
+  return shared;
 }
 
 /** Writes all of `bytes` to `fd` at `at`. */
@@ -112,8 +112,13 @@ export class RecordSpill {
   #writable: boolean;
   #closed = false;
 
-  constructor() {
-    this.#file = openShared();
+  /**
+   * `ownFile`: a file of its own rather than the thread's, freed as soon as this spill is closed (the thread's is
+   * freed only when none of its spills is open: spills opened one after another while others are open, as a scan
+   * worker reading pieces on does, kept all they wrote on disk until the end).
+   */
+  constructor(options: { readonly ownFile?: boolean } = {}) {
+    this.#file = options.ownFile === true ? openFile() : openShared();
     this.#writable = this.#file !== undefined;
     if (this.#file) {
       this.#file.users++;
@@ -192,7 +197,9 @@ export class RecordSpill {
     this.#places.length = 0;
     const file = this.#file;
     if (file && --file.users === 0) {
-      shared = undefined;
+      if (shared === file) {
+        shared = undefined;
+      }
       closeSync(file.fd);
       if (file.path) {
         rmSync(file.path, { recursive: true, force: true });

@@ -7,7 +7,8 @@
  * `webbridge.log`, each a day of its own) one after another. A worker holding the pieces the merge has not reached
  * had read their few batches ahead and then stood idle, while the other worker read the one piece being merged: 30
  * daily pieces of Stats lines (250 MB) took two workers 1.65 s, no less than one thread (1.63 s). A source that reads
- * on does the work it would do later, on a core that would stand idle now.
+ * on does the work it would do later, on a core that would stand idle now. Each source that reads on has a temporary
+ * file of its own, freed once it is drained, and a worker holds at most READ_ON_MOST_RECORDS so (~100 MB of disk).
  *
  * Which one: among the sources the merge has not asked for more than their first read-ahead (it holds their first
  * batch, waiting to reach them: a piece of later days), the one whose last record read is the earliest, the one the
@@ -26,6 +27,13 @@ import { packedAt, packedLength, type SpareBuffers } from '../../core/packed-rec
 /** Sources open in a worker at once past which none reads on. */
 export const READ_ON_MOST_SOURCES = 64;
 
+/**
+ * Records a worker's sources may hold read on and not yet handed on, together: ~100 MB of temporary files (48 bytes
+ * a record). A year of daily pieces would otherwise be read on as far as the workers outrun the merge, its records
+ * on disk until the merge reached them.
+ */
+export const READ_ON_MOST_RECORDS = 1 << 21;
+
 /** A source a worker reads, as its turns see it. */
 export class SourceTurn {
   /** Batches it may still hand on before the merge asks for more. */
@@ -37,9 +45,11 @@ export class SourceTurn {
   /** The merge has asked it for more than its first read-ahead: it is being merged, or was. */
   asked = false;
   readonly mayReadOn: boolean;
-  /** Batches read on, in the order read; `aheadCount` of them not handed on yet. */
+  /** Batches read on, in the order read, in a temporary file of its own; `aheadCount` of them not handed on yet. */
   #ahead: RecordSpill | undefined;
   aheadCount = 0;
+  /** Records in those batches. */
+  aheadRecords = 0;
   /** Its reading came to an end while reading on: its last batch was read, or reading failed (`failure`). */
   ended = false;
   #failed = false;
@@ -60,7 +70,8 @@ export class SourceTurn {
         this.ended = true;
       } else {
         this.#noteRead(next.value);
-        this.#ahead ??= new RecordSpill();
+        this.aheadRecords += packedLength(next.value);
+        this.#ahead ??= new RecordSpill({ ownFile: true });
         this.#ahead.write(next.value, spares);
         this.aheadCount++;
       }
@@ -78,7 +89,9 @@ export class SourceTurn {
   async next(batches: AsyncGenerator<RecordBatch>, spares: SpareBuffers): Promise<RecordBatch | undefined> {
     if (this.aheadCount > 0) {
       this.aheadCount--;
-      return this.#ahead?.shift(spares);
+      const batch = this.#ahead?.shift(spares);
+      this.aheadRecords -= batch === undefined ? 0 : packedLength(batch);
+      return batch;
     }
     if (this.ended) {
       if (this.#failed) {
@@ -99,6 +112,7 @@ export class SourceTurn {
     this.#ahead?.close();
     this.#ahead = undefined;
     this.aheadCount = 0;
+    this.aheadRecords = 0;
   }
 
   #noteRead(batch: RecordBatch): void {
@@ -111,14 +125,16 @@ export class SourceTurn {
 
 /**
  * The source of `sources` that should read on now, or undefined: none while one has credit or `busy` (segments being
- * read), or with more than READ_ON_MOST_SOURCES of them.
+ * read), with more than READ_ON_MOST_SOURCES of them, or READ_ON_MOST_RECORDS read on and not handed on.
  */
 export function readOnChoice(sources: Iterable<SourceTurn>, count: number, busy: boolean): SourceTurn | undefined {
   if (busy || count > READ_ON_MOST_SOURCES) {
     return undefined;
   }
   let best: SourceTurn | undefined;
+  let ahead = 0;
   for (const s of sources) {
+    ahead += s.aheadRecords;
     if (s.closed) {
       continue;
     }
@@ -129,5 +145,5 @@ export function readOnChoice(sources: Iterable<SourceTurn>, count: number, busy:
       best = s;
     }
   }
-  return best;
+  return ahead < READ_ON_MOST_RECORDS ? best : undefined;
 }

@@ -3,7 +3,7 @@
  * once and closed with the last spill, and batches kept in memory where no file can be made.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RecordBatch } from '../../../src/adapters/logfiles/read-batches.js';
@@ -91,6 +91,37 @@ test('batches come back in the order written, every record and count equal; the 
   b.close();
   b.close();
   assert.equal(spillFileOpen(), false, 'closed with the last source using it');
+});
+
+test("a spill with a file of its own frees it when closed, while the thread's file stays with its spill", () => {
+  process.env.TMPDIR = dir;
+  /** This process' temporary files of records, open now (unlinked: their targets say so). */
+  const openFiles = () =>
+    readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`).startsWith(dir);
+      } catch {
+        return false;
+      }
+    }).length;
+  const before = openFiles();
+  const sharing = new RecordSpill();
+  const own = new RecordSpill({ ownFile: true });
+  const alsoSharing = new RecordSpill();
+  sharing.write(batchOf(1, 5));
+  own.write(batchOf(2, 6));
+  alsoSharing.write(batchOf(3, 7));
+  assert.equal(openFiles() - before, 2, "the thread's file and the one of its own");
+  assert.deepEqual(unpackRecords(own.shift() as RecordBatch), unpackRecords(batchOf(2, 6)));
+  own.close();
+  assert.equal(openFiles() - before, 1, 'its own file closed with it');
+  assert.ok(spillFileOpen(), "the thread's file still open for the others");
+  assert.deepEqual(unpackRecords(alsoSharing.shift() as RecordBatch), unpackRecords(batchOf(3, 7)));
+  assert.deepEqual(unpackRecords(sharing.shift() as RecordBatch), unpackRecords(batchOf(1, 5)));
+  sharing.close();
+  alsoSharing.close();
+  assert.equal(openFiles(), before);
+  assert.equal(spillFileOpen(), false);
 });
 
 test('where no temporary file can be made, batches stay in memory: nothing is lost', () => {

@@ -8,7 +8,12 @@ import { describe, test } from 'node:test';
 import type { RecordBatch } from '../../../src/adapters/logfiles/read-batches.js';
 import { spilledBatches } from '../../../src/adapters/logfiles/record-spill.js';
 import { SpareBufferList } from '../../../src/adapters/logfiles/spare-buffers.js';
-import { READ_ON_MOST_SOURCES, readOnChoice, SourceTurn } from '../../../src/app/analyze/read-on.js';
+import {
+  READ_ON_MOST_RECORDS,
+  READ_ON_MOST_SOURCES,
+  readOnChoice,
+  SourceTurn,
+} from '../../../src/app/analyze/read-on.js';
 import { packRecords, unpackRecords } from '../../../src/core/packed-records.js';
 import { scratchTmpdir } from '../../helpers/tmpdir.js';
 
@@ -68,6 +73,15 @@ describe('the source that reads on', () => {
     assert.equal(readOnChoice([early], READ_ON_MOST_SOURCES + 1, false), undefined);
     assert.equal(readOnChoice([early], READ_ON_MOST_SOURCES, false), early);
   });
+
+  test('is none once the worker holds READ_ON_MOST_RECORDS read on and not handed on, by any of its sources', () => {
+    const early = waiting(100);
+    const drained = waiting(50, { ended: true });
+    drained.aheadRecords = READ_ON_MOST_RECORDS - 1;
+    assert.equal(readOnChoice([early, drained], 2, false), early);
+    drained.aheadRecords = READ_ON_MOST_RECORDS;
+    assert.equal(readOnChoice([early, drained], 2, false), undefined);
+  });
 });
 
 describe('a source that read on', () => {
@@ -80,6 +94,7 @@ describe('a source that read on', () => {
     await turn.readOn(source, spares);
     await turn.readOn(source, spares);
     assert.equal(turn.aheadCount, 2);
+    assert.equal(turn.aheadRecords, 4);
     assert.equal(turn.lastAt, 4);
     assert.equal(spilledBatches() - before, 2, 'kept in the temporary file');
     const out: number[] = [];
@@ -87,6 +102,7 @@ describe('a source that read on', () => {
       out.push(...unpackRecords(b).map((r) => r.at));
     }
     assert.deepEqual(out, [1, 2, 3, 4, 5, 6, 7]);
+    assert.equal(turn.aheadRecords, 0, 'counted off as handed on');
     assert.equal(turn.lastAt, 7);
     turn.close();
   });
