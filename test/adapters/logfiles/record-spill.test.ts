@@ -124,6 +124,47 @@ test("a spill with a file of its own frees it when closed, while the thread's fi
   assert.equal(spillFileOpen(), false);
 });
 
+test('every field comes back as written: plain batches (JSON) and those with more (the serializer) alike', () => {
+  process.env.TMPDIR = dir;
+  const stats = (host: string, at: number): CmsRecord => ({
+    kind: 'webbridge-stats',
+    at,
+    host,
+    active: 3,
+    connects: 9,
+    disconnects: 6,
+  });
+  // Hosts JSON must give back exactly: Latin-1, a lone surrogate, a quote, a backslash, a control character.
+  const plain: RecordBatch = {
+    ...packRecords([stats('cmsé1', 1.5), stats('cms\ud800"x\\y', 2), stats('a\u0001b', 3)]),
+    lines: 2 ** 40,
+    malformed: 0,
+    bytes: 123_456_789,
+    errors: [],
+  };
+  const withStamp: RecordBatch = {
+    ...plain,
+    firstStamp: { month: 12, year: 2026 },
+    yearEnd: { year: 2027, lastMonth: 1 },
+  };
+  const withErrors: RecordBatch = { ...plain, errors: [{ path: 'a.tar', message: 'bad entry' }] };
+  const odd = { ...plain, lines: 0.5, malformed: -0 };
+  const spill = new RecordSpill();
+  const spares = new SpareBufferList();
+  for (const batch of [plain, withStamp, withErrors, odd, plain]) {
+    spill.write(batch);
+  }
+  for (const [i, want] of [plain, withStamp, withErrors, odd, plain].entries()) {
+    // The last one read back into spare memory.
+    if (i === 4) {
+      spares.give(new ArrayBuffer(want.numbers.byteLength));
+    }
+    const got = spill.shift(i === 4 ? spares : undefined) as RecordBatch;
+    assert.deepEqual({ ...got, numbers: [...got.numbers] }, { ...want, numbers: [...want.numbers] }, `batch ${i}`);
+  }
+  spill.close();
+});
+
 test('where no temporary file can be made, batches stay in memory: nothing is lost', () => {
   const notAFolder = join(dir, 'a-file');
   writeFileSync(notAFolder, '');
