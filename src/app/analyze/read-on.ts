@@ -11,7 +11,7 @@
  * file of its own, freed once it is drained, and a worker holds at most READ_ON_MOST_RECORDS so (~100 MB of disk).
  *
  * Which one: among the sources the merge has not asked for more than their first read-ahead (it holds their first
- * batch, waiting to reach them: a piece of later days), the one whose last record read is the earliest, the one the
+ * batch, waiting to reach them: a piece of later days), the one whose first record is the earliest, the one the
  * merge should reach first. A source the merge has asked for more is being merged, or was: where files span the same
  * time (per-node files) every source is, and reading on would only add the temporary file's cost, and the CPU it
  * takes, to a merge that sets the pace (50 files of Stats lines: 3.73 against 3.47 s when any source could). Only
@@ -54,8 +54,11 @@ export class SourceTurn {
   ended = false;
   #failed = false;
   #failure: unknown;
-  /** Time of the last record read (-∞ before any): the earliest reads on first. */
-  lastAt = Number.NEGATIVE_INFINITY;
+  /**
+   * Time of the first record read (+∞ before any): the earliest reads on first, and goes on until it ends (by the
+   * last record read, two pieces read on would take turns, each overtaking the other).
+   */
+  firstAt = Number.POSITIVE_INFINITY;
 
   constructor(credit: number, mayReadOn: boolean) {
     this.credit = credit;
@@ -116,9 +119,8 @@ export class SourceTurn {
   }
 
   #noteRead(batch: RecordBatch): void {
-    const length = packedLength(batch);
-    if (length > 0) {
-      this.lastAt = packedAt(batch, length - 1);
+    if (this.firstAt === Number.POSITIVE_INFINITY && packedLength(batch) > 0) {
+      this.firstAt = packedAt(batch, 0);
     }
   }
 }
@@ -141,7 +143,7 @@ export function readOnChoice(sources: Iterable<SourceTurn>, count: number, busy:
     if (s.credit > 0) {
       return undefined;
     }
-    if (s.mayReadOn && !s.asked && !s.ended && (best === undefined || s.lastAt < best.lastAt)) {
+    if (s.mayReadOn && !s.asked && !s.ended && (best === undefined || s.firstAt < best.firstAt)) {
       best = s;
     }
   }

@@ -42,16 +42,16 @@ async function* batchesOf(batches: readonly RecordBatch[], failure?: Error): Asy
   }
 }
 
-/** A source waiting for credit, its last record read at `lastAt`. */
-function waiting(lastAt: number, overrides: Partial<Pick<SourceTurn, 'asked' | 'ended' | 'closed'>> = {}): SourceTurn {
+/** A source waiting for credit, its first record at `firstAt`. */
+function waiting(firstAt: number, overrides: Partial<Pick<SourceTurn, 'asked' | 'ended' | 'closed'>> = {}): SourceTurn {
   const s = new SourceTurn(0, true);
-  s.lastAt = lastAt;
+  s.firstAt = firstAt;
   Object.assign(s, overrides);
   return s;
 }
 
 describe('the source that reads on', () => {
-  test('is the waiting one whose last record is the earliest, never one the merge has asked for more', () => {
+  test('is the waiting one whose first record is the earliest, never one the merge has asked for more', () => {
     const early = waiting(100);
     const late = waiting(500);
     const asked = waiting(10, { asked: true });
@@ -85,7 +85,7 @@ describe('the source that reads on', () => {
 });
 
 describe('a source that read on', () => {
-  test('hands on what it read on first, in order, then the rest; its last record time follows', async () => {
+  test('hands on what it read on first, in order, then the rest; its first record time is kept', async () => {
     const batches = [batchAt([1, 2]), batchAt([3, 4]), batchAt([5]), batchAt([6, 7])];
     const spares = new SpareBufferList();
     const turn = new SourceTurn(0, true);
@@ -95,7 +95,7 @@ describe('a source that read on', () => {
     await turn.readOn(source, spares);
     assert.equal(turn.aheadCount, 2);
     assert.equal(turn.aheadRecords, 4);
-    assert.equal(turn.lastAt, 4);
+    assert.equal(turn.firstAt, 1);
     assert.equal(spilledBatches() - before, 2, 'kept in the temporary file');
     const out: number[] = [];
     for (let b = await turn.next(source, spares); b !== undefined; b = await turn.next(source, spares)) {
@@ -103,7 +103,7 @@ describe('a source that read on', () => {
     }
     assert.deepEqual(out, [1, 2, 3, 4, 5, 6, 7]);
     assert.equal(turn.aheadRecords, 0, 'counted off as handed on');
-    assert.equal(turn.lastAt, 7);
+    assert.equal(turn.firstAt, 1, 'its first record, kept');
     turn.close();
   });
 
