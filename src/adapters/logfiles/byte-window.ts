@@ -153,15 +153,8 @@ function passesOf(words: readonly Word[]): ReadonlyArray<readonly Word[]> {
   return split;
 }
 
-/**
- * Two lists of lines ([start, end, …], each in order, as linesWith gives them) as one in order, a line in both once;
- * a line only in `b` is kept where `keepB` says so.
- */
-export function mergeLines(
-  a: readonly number[],
-  b: readonly number[],
-  keepB: (start: number, end: number) => boolean = () => true,
-): number[] {
+/** Two lists of lines ([start, end, …], each in order, as linesWith gives them) as one in order, a line in both once. */
+export function mergeLines(a: readonly number[], b: readonly number[]): number[] {
   const merged: number[] = [];
   let i = 0;
   let j = 0;
@@ -175,10 +168,7 @@ export function mergeLines(
         j += 2;
       }
     } else {
-      const bEnd = b[j + 1] as number;
-      if (keepB(bStart, bEnd)) {
-        merged.push(bStart, bEnd);
-      }
+      merged.push(bStart, b[j + 1] as number);
       j += 2;
     }
   }
