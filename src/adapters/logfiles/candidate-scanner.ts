@@ -280,6 +280,12 @@ const NO_LINES: number[] = [];
  */
 const DENSE_RECORD_BYTES = 1024;
 const MIB = 1_048_576;
+/**
+ * WHOLE_WORDINGS_PAST per byte (exact: MIB is a power of two). Compared as lines > bytes × this, not as lines >
+ * 500 × bytes ÷ MIB: past 4 MiB scanned that product left 32-bit integers, and each worker's optimised #scan was
+ * thrown away and compiled again ("overflow").
+ */
+const WHOLE_WORDINGS_PER_BYTE = WHOLE_WORDINGS_PAST / MIB;
 const PAGE = 4096;
 
 export class CandidateScanner {
@@ -642,7 +648,7 @@ export class CandidateScanner {
   #noteAnchorLines(bytes: number, lines: number): void {
     this.#anchorBytes += bytes;
     this.#anchorLines += lines;
-    if (this.#anchorBytes >= MIB && this.#anchorLines > (WHOLE_WORDINGS_PAST * this.#anchorBytes) / MIB) {
+    if (this.#anchorBytes >= MIB && this.#anchorLines > this.#anchorBytes * WHOLE_WORDINGS_PER_BYTE) {
       this.#anchors = this.#wholeWordings as Word[];
       this.#wholeWordings = undefined;
     }
