@@ -102,27 +102,24 @@ function writeAll(fd: number, bytes: Uint8Array, at: number): void {
 }
 
 /**
- * Writes `first` then `second` to `fd` at `at`: in one system call nearly always (two were a batch's cost as much as
- * its bytes: a scan worker writes a batch of a few hundred records at a time).
+ * Moves `first` then `second` between memory and `fd` at `at` with `vectored` (writevSync, readvSync): in one system
+ * call nearly always, whatever it leaves by `whole` (writeAll, readAll). Two calls a batch cost as much as its bytes:
+ * a scan worker writes and reads back batches of a few hundred records at a time.
  */
-function writeBoth(fd: number, first: Uint8Array, second: Uint8Array, at: number): void {
-  const done = writevSync(fd, [first, second], at);
+function bothAt(
+  fd: number,
+  first: Uint8Array,
+  second: Uint8Array,
+  at: number,
+  vectored: (fd: number, buffers: readonly Uint8Array[], position: number) => number,
+  whole: (fd: number, bytes: Uint8Array, at: number) => void,
+): void {
+  const done = vectored(fd, [first, second], at);
   if (done < first.length) {
-    writeAll(fd, first.subarray(done), at + done);
-    writeAll(fd, second, at + first.length);
+    whole(fd, first.subarray(done), at + done);
+    whole(fd, second, at + first.length);
   } else if (done < first.length + second.length) {
-    writeAll(fd, second.subarray(done - first.length), at + done);
-  }
-}
-
-/** Reads `first` then `second` from `fd` at `at`, in one system call nearly always. */
-function readBoth(fd: number, first: Uint8Array, second: Uint8Array, at: number): void {
-  const done = readvSync(fd, [first, second], at);
-  if (done < first.length) {
-    readAll(fd, first.subarray(done), at + done);
-    readAll(fd, second, at + first.length);
-  } else if (done < first.length + second.length) {
-    readAll(fd, second.subarray(done - first.length), at + done);
+    whole(fd, second.subarray(done - first.length), at + done);
   }
 }
 
@@ -208,7 +205,7 @@ export class RecordSpill {
       const numbers = new Uint8Array(batch.numbers.buffer, batch.numbers.byteOffset, batch.numbers.byteLength);
       const rest = restOf(batch);
       try {
-        writeBoth(file.fd, numbers, rest, file.end);
+        bothAt(file.fd, numbers, rest, file.end, writevSync, writeAll);
         const length = numbers.length + rest.length;
         this.#places.push({ at: file.end, numbersLength: numbers.length, length });
         file.end += length;
@@ -243,7 +240,7 @@ export class RecordSpill {
     if (spare) {
       // The numbers into the spare buffer, the rest apart.
       const restBytes = Buffer.allocUnsafe(place.length - place.numbersLength);
-      readBoth(fd, new Uint8Array(spare, 0, place.numbersLength), restBytes, place.at);
+      bothAt(fd, new Uint8Array(spare, 0, place.numbersLength), restBytes, place.at, readvSync, readAll);
       const numbers = new Float64Array(spare, 0, place.numbersLength / Float64Array.BYTES_PER_ELEMENT);
       return { ...restFrom(restBytes), numbers };
     }
