@@ -138,6 +138,19 @@ export class PackedRecordsBuilder {
     numbers[o + 5] = disconnects;
   }
 
+  /**
+   * Record `i` of the pack `p`, added as it is (its host, and its extras, taken into this pack): how a merge into a
+   * temporary file and a tar archive's sorted runs copy records from one pack to another.
+   */
+  addFrom(p: PackedRecords, i: number): void {
+    visitPacked(p, i, this.#copyStats, this.#copyRecord);
+  }
+
+  /** addFrom's visitors, made once per builder. */
+  readonly #copyStats: WebBridgeStatsVisitor = (host, at, active, connects, disconnects) =>
+    this.addWebBridgeStats(host, at, active, connects, disconnects);
+  readonly #copyRecord = (record: CmsRecord): void => this.add(record);
+
   add(r: CmsRecord): void {
     switch (r.kind) {
       case 'webbridge-stats':

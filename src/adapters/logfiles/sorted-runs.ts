@@ -17,13 +17,7 @@
  * instant, the earlier run's.
  */
 import type { CmsRecord } from '../../core/model.js';
-import {
-  type PackedRecords,
-  PackedRecordsBuilder,
-  packedAt,
-  packedLength,
-  visitPacked,
-} from '../../core/packed-records.js';
+import { type PackedRecords, PackedRecordsBuilder, packedAt, packedLength } from '../../core/packed-records.js';
 import { RecordSpill } from './record-spill.js';
 import { mergeIntoSpill, spillFeed } from './spill-merge.js';
 
@@ -61,13 +55,10 @@ function* sortedBatches(run: PackedRecords, batchSize: number, raw: boolean): Ge
   }
   order.sort((a, b) => (at[a] as number) - (at[b] as number) || a - b);
   const out = new PackedRecordsBuilder({ raw }, batchSize);
-  const addStats = (host: string, time: number, active: number, connects: number, disconnects: number): void =>
-    out.addWebBridgeStats(host, time, active, connects, disconnects);
-  const add = (record: CmsRecord): void => out.add(record);
   for (let k = 0; k < n; k += batchSize) {
     const end = Math.min(n, k + batchSize);
     for (let j = k; j < end; j++) {
-      visitPacked(run, order[j] as number, addStats, add);
+      out.addFrom(run, order[j] as number);
     }
     yield out.take();
   }

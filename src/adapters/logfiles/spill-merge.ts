@@ -4,7 +4,7 @@
  * a tar archive's sorted runs (sorted-runs.ts) and analyze's groups of sources (app/analyze/merge-groups.ts) are
  * both merged this way, then merged again from their files.
  */
-import { PackedRecordsBuilder, type SpareBuffers, visitPacked } from '../../core/packed-records.js';
+import { PackedRecordsBuilder, type SpareBuffers } from '../../core/packed-records.js';
 import { type BatchFeed, type MergeHooks, mergeByTime } from './merge-by-time.js';
 import type { RecordBatch } from './read-batches.js';
 import type { RecordSpill } from './record-spill.js';
@@ -48,13 +48,10 @@ export async function mergeIntoSpill(
   const flush = (): void => {
     into.write({ ...builder.take(), lines: 0, malformed: 0, bytes: 0, errors: [] }, spares);
   };
-  const add: MergeHooks['onRecord'] = (record) => builder.add(record);
-  const addStats = (host: string, at: number, active: number, connects: number, disconnects: number): void =>
-    builder.addWebBridgeStats(host, at, active, connects, disconnects);
   await mergeByTime(feeds, {
-    onRecord: add,
+    onRecord: (record) => builder.add(record),
     onPackedRecord(batch, i) {
-      visitPacked(batch, i, addStats, add);
+      builder.addFrom(batch, i);
       if (builder.length >= options.batchRecords) {
         flush();
       }
