@@ -10,10 +10,11 @@
  * batch the merge is in. The same file holds the merged records of groups of sources when there are too many to
  * merge at once (app/analyze/merge-groups.ts), and the sorted runs of a tar archive's records (sorted-runs.ts).
  *
- * One file per thread, shared by that thread's spilled sources, created on first use in the system's temporary
- * folder (`TMPDIR`), in a folder only this user may open, and unlinked at once: the kernel frees it when it is
- * closed (when the last source using it is done) or when the process ends, however it ends. Where it cannot be
- * created or written (a read-only or full disk), batches stay in memory: nothing is lost, only the bound.
+ * One file per thread, shared by that thread's spilled sources (or, asked for, one of a spill's own), created on
+ * first use in the system's temporary folder (`TMPDIR`), in a folder only this user may open, and unlinked at once:
+ * the kernel frees it when it is closed (when the last source using it is done) or when the process ends, however
+ * it ends. Where it cannot be created or written (a read-only or full disk), batches stay in memory: nothing is
+ * lost, only the bound.
  */
 import {
   closeSync,
@@ -32,7 +33,8 @@ import { deserialize, serialize } from 'node:v8';
 import type { SpareBuffers } from '../../core/packed-records.js';
 import type { RecordBatch } from './read-batches.js';
 
-interface SharedFile {
+/** A temporary file of records: the thread's, shared by its spills, or one spill's own. */
+interface SpillFile {
   readonly fd: number;
   /** Where the next batch is written. */
   end: number;
@@ -50,7 +52,7 @@ type Place =
   | { readonly at: number; readonly numbersLength: number; readonly length: number }
   | { readonly batch: RecordBatch };
 
-let shared: SharedFile | undefined;
+let shared: SpillFile | undefined;
 const READ: Place = { at: 0, numbersLength: 0, length: 0 };
 /** Batches this thread has written to the file (tests). */
 let written = 0;
@@ -66,7 +68,7 @@ export function spillFileOpen(): boolean {
 }
 
 /** A new temporary file, unlinked at once (kept by path only where it cannot be), or undefined. */
-function openFile(): SharedFile | undefined {
+function openFile(): SpillFile | undefined {
   let dir: string | undefined;
   try {
     dir = mkdtempSync(join(tmpdir(), 'wbguard-analyze-'));
@@ -77,10 +79,12 @@ function openFile(): SharedFile | undefined {
       unlinkSync(path);
       rmSync(dir, { recursive: true, force: true });
     } catch {
+      // A system that cannot unlink an open file: deleted when closed.
       kept = dir;
     }
     return { fd, end: 0, users: 0, path: kept };
   } catch {
+    // Tried again for the next source spilled: a folder made writable, or space freed, meanwhile.
     if (dir) {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -88,7 +92,7 @@ function openFile(): SharedFile | undefined {
   }
 }
 
-function openShared(): SharedFile | undefined {
+function openShared(): SpillFile | undefined {
   shared ??= openFile();
   return shared;
 }
@@ -174,7 +178,7 @@ function readAll(fd: number, bytes: Uint8Array, at: number): void {
 export class RecordSpill {
   readonly #places: Place[] = [];
   #next = 0;
-  readonly #file: SharedFile | undefined;
+  readonly #file: SpillFile | undefined;
   /** False once a write failed (a full disk): the rest stays in memory, what was written is still read back. */
   #writable: boolean;
   #closed = false;
@@ -235,7 +239,7 @@ export class RecordSpill {
     if ('batch' in place) {
       return place.batch;
     }
-    const fd = (this.#file as SharedFile).fd;
+    const fd = (this.#file as SpillFile).fd;
     const spare = spares?.take(place.numbersLength);
     if (spare) {
       // The numbers into the spare buffer, the rest apart.
