@@ -225,6 +225,11 @@ export class RecordSpill {
     return false;
   }
 
+  /** Batches written and not read back yet. */
+  get waiting(): number {
+    return this.#places.length - this.#next;
+  }
+
   /**
    * The next batch written, or undefined when every one has been read back. Its numbers are read into a buffer of
    * `spares` when one is large enough (a scan worker's: spare-buffers.ts).
@@ -263,6 +268,7 @@ export class RecordSpill {
     }
     this.#closed = true;
     this.#places.length = 0;
+    this.#next = 0;
     const file = this.#file;
     if (file && --file.users === 0) {
       if (shared === file) {

@@ -45,9 +45,8 @@ export class SourceTurn {
   /** The merge has asked it for more than its first read-ahead: it is being merged, or was. */
   asked = false;
   readonly mayReadOn: boolean;
-  /** Batches read on, in the order read, in a temporary file of its own; `aheadCount` of them not handed on yet. */
+  /** Batches read on, in the order read, in a temporary file of its own, until handed on. */
   #ahead: RecordSpill | undefined;
-  aheadCount = 0;
   /** Records in those batches. */
   aheadRecords = 0;
   /** Its reading came to an end while reading on: its last batch was read, or reading failed (`failure`). */
@@ -59,6 +58,11 @@ export class SourceTurn {
    * last record read, two pieces read on would take turns, each overtaking the other).
    */
   firstAt = Number.POSITIVE_INFINITY;
+
+  /** Batches read on and not handed on yet. */
+  get aheadCount(): number {
+    return this.#ahead?.waiting ?? 0;
+  }
 
   constructor(credit: number, mayReadOn: boolean) {
     this.credit = credit;
@@ -76,7 +80,6 @@ export class SourceTurn {
         this.aheadRecords += packedLength(next.value);
         this.#ahead ??= new RecordSpill({ ownFile: true });
         this.#ahead.write(next.value, spares);
-        this.aheadCount++;
       }
     } catch (err) {
       this.ended = true;
@@ -90,11 +93,10 @@ export class SourceTurn {
    * met while reading on is thrown once the batches read before it are handed on, as it would have been without.
    */
   async next(batches: AsyncGenerator<RecordBatch>, spares: SpareBuffers): Promise<RecordBatch | undefined> {
-    if (this.aheadCount > 0) {
-      this.aheadCount--;
-      const batch = this.#ahead?.shift(spares);
-      this.aheadRecords -= batch === undefined ? 0 : packedLength(batch);
-      return batch;
+    const ahead = this.#ahead?.shift(spares);
+    if (ahead !== undefined) {
+      this.aheadRecords -= packedLength(ahead);
+      return ahead;
     }
     if (this.ended) {
       if (this.#failed) {
@@ -114,7 +116,6 @@ export class SourceTurn {
   close(): void {
     this.#ahead?.close();
     this.#ahead = undefined;
-    this.aheadCount = 0;
     this.aheadRecords = 0;
   }
 
