@@ -96,7 +96,7 @@ const NO_NUMBERS = new Float64Array(0);
  */
 export class PackedRecordsBuilder {
   readonly #keepRaw: boolean;
-  readonly #initial: number;
+  #initial: number;
   #numbers: Float64Array<ArrayBuffer>;
   #length = 0;
   #hosts = hostArray();
@@ -117,6 +117,14 @@ export class PackedRecordsBuilder {
     this.#initial = Math.max(1, capacity);
     this.#numbers = NO_NUMBERS;
     this.#spares = spares;
+  }
+
+  /**
+   * Records a batch is expected to hold from now on (its array then starts at up to that size: see #slot), for a
+   * reader whose batches are resized while it reads (app/analyze/held-at-once.ts).
+   */
+  expect(capacity: number): void {
+    this.#initial = Math.max(1, capacity);
   }
 
   /** Records added since the last `take`. */

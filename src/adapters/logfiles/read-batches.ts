@@ -28,7 +28,7 @@ import { LINES_WITH_WORDS, MAX_WORD_BYTES, MAX_WORDS } from './byte-window.js';
 import { anchorsOf, CandidateScanner, type CandidateScannerOptions, type CandidateSink } from './candidate-scanner.js';
 import { closeOpenFile, type FileSegment, OpenFile, readOpenFile, setOpenFilesBudget } from './open-files.js';
 import { PeakCount } from './peak-count.js';
-import { BATCHES_PER_READ, ReadSize } from './read-size.js';
+import { type BatchSizing, batchSizingOf, DEFAULT_BATCH_RECORDS, ReadSize } from './read-size.js';
 import { RecordSpill } from './record-spill.js';
 import { Slots } from './slots.js';
 import { SortedRuns } from './sorted-runs.js';
@@ -136,7 +136,6 @@ export interface RecordBatch extends PackedRecords {
 /** A batch's errors when it has none (a plain file's batches never have any): one list for all. */
 const NO_ERRORS: RecordBatch['errors'] = Object.freeze([]);
 
-const DEFAULT_BATCH = 512;
 /**
  * A compressed source among many (ReadOptions releaseStreams) of at most this many bytes of its own is read to its
  * end at once (its records kept in the temporary file, record-spill.ts) rather than let go after its first batch
@@ -402,13 +401,14 @@ async function* streamReads(
   }
 }
 
-async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerator<RecordBatch> {
-  const batchSize = options.batchSize ?? DEFAULT_BATCH;
+async function* readLines(source: LogSource, options: ReadOptions, sizing: BatchSizing): AsyncGenerator<RecordBatch> {
+  let batchSize = sizing.batchRecords;
+  let readRecords = sizing.readRecords;
   const packer = new PackedRecordsBuilder({ raw: options.raw ?? true }, batchSize, options.spares);
   const { scanner, sink, reader } = makeScanner(source.mtimeMs, options, packer);
   // A read (or a stream's slice) adds a few batches of records at most, however dense they are in this source
   // (read-size.ts); at most what the scanner's window takes at a time.
-  const size = new ReadSize(scanner.chunkBytes, options.readRecords ?? batchSize * BATCHES_PER_READ);
+  const size = new ReadSize(scanner.chunkBytes, readRecords);
   let bytes = 0;
   const cursor: StreamCursor = { chunk: undefined, at: 0 };
   const readsFd = source.kind === 'plain';
@@ -491,6 +491,13 @@ async function* readLines(source: LogSource, options: ReadOptions): AsyncGenerat
         const expected = n > 0 ? (added * size.next) / n : added;
         if (packer.length >= threshold || packer.length + expected > threshold) {
           const batch = take();
+          // Resized meanwhile (BatchSizing): the next batches take the new sizes.
+          if (sizing.batchRecords !== batchSize || sizing.readRecords !== readRecords) {
+            batchSize = sizing.batchRecords;
+            readRecords = sizing.readRecords;
+            packer.expect(batchSize);
+            size.aim(readRecords);
+          }
           threshold = batchSize;
           if (spill) {
             spill.write(batch);
@@ -644,7 +651,7 @@ async function* readArchive(
   readDone();
   // The counts go with the first batch; an archive without a record gives one empty batch.
   let first = true;
-  for await (const packed of all.batches(options.batchSize ?? DEFAULT_BATCH)) {
+  for await (const packed of all.batches(options.batchSize ?? DEFAULT_BATCH_RECORDS)) {
     yield first
       ? { ...packed, lines, malformed, bytes, errors }
       : { ...packed, lines: 0, malformed: 0, bytes: 0, errors: [] };
@@ -655,7 +662,16 @@ async function* readArchive(
   }
 }
 
-/** Yields the records of one source in batches; throws (an Error naming the cause) when the source is unreadable. */
-export function readBatches(source: LogSource, options: ReadOptions = {}): AsyncGenerator<RecordBatch> {
-  return source.kind === 'tar' || source.kind === 'tar-gzip' ? readTar(source, options) : readLines(source, options);
+/**
+ * Yields the records of one source in batches; throws (an Error naming the cause) when the source is unreadable.
+ * `sizing`: its batches' sizes, which the caller may change as it reads (read-size.ts BatchSizing; else `options`').
+ */
+export function readBatches(
+  source: LogSource,
+  options: ReadOptions = {},
+  sizing?: BatchSizing,
+): AsyncGenerator<RecordBatch> {
+  return source.kind === 'tar' || source.kind === 'tar-gzip'
+    ? readTar(source, options)
+    : readLines(source, options, sizing ?? batchSizingOf(options));
 }

@@ -29,9 +29,30 @@ const PAGE = 4096;
  */
 export const BATCHES_PER_READ = 4;
 
+/** Records per batch of a source by default (read-batches.ts ReadOptions batchSize). */
+export const DEFAULT_BATCH_RECORDS = 512;
+
+/**
+ * The sizes of a source's batches, read each time one is cut (read-batches.ts readBatches): its reader, a scan
+ * worker, may change them while the source is read, as the merge tells it (app/analyze/held-at-once.ts). An
+ * archive's batches keep their first size.
+ */
+export interface BatchSizing {
+  /** Records per batch (ReadOptions batchSize). */
+  batchRecords: number;
+  /** Records one read may add, about (ReadOptions readRecords). */
+  readRecords: number;
+}
+
+/** The sizes read options give a source's batches. */
+export function batchSizingOf(options: { readonly batchSize?: number; readonly readRecords?: number }): BatchSizing {
+  const batchRecords = options.batchSize ?? DEFAULT_BATCH_RECORDS;
+  return { batchRecords, readRecords: options.readRecords ?? batchRecords * BATCHES_PER_READ };
+}
+
 export class ReadSize {
   readonly #max: number;
-  readonly #records: number;
+  #records: number;
   #next: number;
 
   /** Reads of at most `max` bytes, aiming at `records` records or fewer each. */
@@ -39,6 +60,14 @@ export class ReadSize {
     this.#max = Math.max(MIN_READ_BYTES, Math.floor(max / PAGE) * PAGE);
     this.#records = Math.max(1, records);
     this.#next = Math.min(this.#max, FIRST_READ_BYTES);
+  }
+
+  /**
+   * Reads aim at `records` records or fewer from now on (a scan worker's source whose batches the merge resized:
+   * app/analyze/held-at-once.ts); the next read's size adapts to it as it does to the records' density.
+   */
+  aim(records: number): void {
+    this.#records = Math.max(1, records);
   }
 
   /** Bytes the next read may take. */

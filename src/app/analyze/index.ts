@@ -168,6 +168,9 @@ export async function analyzePaths(
   };
   const readAhead = readAheadFor(width, dense);
   plannedReadAhead = readAhead;
+  // Past their first batches, sources read by the workers are sized by those the merge holds at once (rotated pieces
+  // are merged one after another: held-at-once.ts); batch sizes given (tests) are kept.
+  const held = options.batchSize === undefined ? { dense } : undefined;
   const pool = workerCount > 0 ? new ScanPool(workerCount) : undefined;
   if (!pool) {
     void releaseWarmWorkers();
@@ -225,7 +228,7 @@ export async function analyzePaths(
     return sources.slice(from, to).map((s, i) => {
       const reader = readers[i] as number;
       return pool && reader >= 0
-        ? pool.open(s, readOptions, reader, readAhead)
+        ? pool.open(s, readOptions, reader, readAhead, held)
         : (local as NonNullable<typeof local>)(s, localOptions);
     });
   };

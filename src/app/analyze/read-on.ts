@@ -21,6 +21,7 @@
  * (read-batches.ts releaseStreams) never reads on: it would be opened again at once.
  */
 import type { RecordBatch } from '../../adapters/logfiles/read-batches.js';
+import type { BatchSizing } from '../../adapters/logfiles/read-size.js';
 import { RecordSpill } from '../../adapters/logfiles/record-spill.js';
 import { packedAt, packedLength, type SpareBuffers } from '../../core/packed-records.js';
 
@@ -64,9 +65,13 @@ export class SourceTurn {
     return this.#ahead?.waiting ?? 0;
   }
 
-  constructor(credit: number, mayReadOn: boolean) {
+  /** The sizes of its batches, which the merge may change as it goes (held-at-once.ts); read as each batch is cut. */
+  readonly sizing: BatchSizing | undefined;
+
+  constructor(credit: number, mayReadOn: boolean, sizing?: BatchSizing) {
     this.credit = credit;
     this.mayReadOn = mayReadOn;
+    this.sizing = sizing;
   }
 
   /** Reads one more batch past its credit into its temporary file (or notes the end, or the failure). */

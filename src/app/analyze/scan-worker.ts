@@ -7,6 +7,7 @@
 import { setImmediate as turn } from 'node:timers/promises';
 import { parentPort } from 'node:worker_threads';
 import { type ReadOptions, type RecordBatch, readBatches } from '../../adapters/logfiles/read-batches.js';
+import { batchSizingOf } from '../../adapters/logfiles/read-size.js';
 import { SpareBufferList } from '../../adapters/logfiles/spare-buffers.js';
 import { readOnChoice, SourceTurn } from './read-on.js';
 import { readSegments, segmentBatches } from './segment-reading.js';
@@ -144,9 +145,10 @@ port?.on('message', (message: ToWorker) => {
     // memory stays flat (worker-protocol.ts).
     // A compressed source let go after its first batch is opened again only when the merge asks (read-on.ts).
     const letGo = message.options.releaseStreams === true && message.source.kind === 'gzip';
-    running.set(message.id, new SourceTurn(message.readAhead, !letGo));
     const options = optionsOnce(message.options);
-    void run(message.id, () => readBatches(message.source, options));
+    const state = new SourceTurn(message.readAhead, !letGo, batchSizingOf(options));
+    running.set(message.id, state);
+    void run(message.id, () => readBatches(message.source, options, state.sizing));
   } else if (message.type === 'segments') {
     segmentJobs++;
     void readSegments(message.job, message.worker, spares).finally(() => {
@@ -167,7 +169,12 @@ port?.on('message', (message: ToWorker) => {
     if (state) {
       if (message.type === 'next') {
         state.credit += message.batches;
-        state.asked = true;
+        // Credit before the merge reaches it leaves it to read on as one not reached (read-on.ts).
+        state.asked ||= message.early !== true;
+        if (message.sizing && state.sizing) {
+          state.sizing.batchRecords = message.sizing.batchRecords;
+          state.sizing.readRecords = message.sizing.readRecords;
+        }
       } else {
         state.closed = true;
       }

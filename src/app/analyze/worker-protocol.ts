@@ -3,7 +3,7 @@
  * Messages between the analyze use case and its scan workers.
  */
 import type { ReadOptions, RecordBatch } from '../../adapters/logfiles/read-batches.js';
-import { BATCHES_PER_READ } from '../../adapters/logfiles/read-size.js';
+import { BATCHES_PER_READ, type BatchSizing } from '../../adapters/logfiles/read-size.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
 import { PROBES_AT_ONCE, STREAMS_HELD_AT_ONCE } from '../../adapters/logfiles/stream-input.js';
 import type { FileCuts } from './split-file.js';
@@ -80,6 +80,23 @@ export function readRecordsFor(sources: number): number {
 }
 const READ_RECORDS_TOTAL = BATCHES_PER_READ * BATCH_RECORDS_TOTAL;
 
+/** What a source read by a scan worker may hold: batches ahead of the merge, and their sizes. */
+export interface SourceSizing extends BatchSizing {
+  readonly readAhead: number;
+}
+
+/**
+ * The sizes of a source's batches and read-ahead when the merge holds `held` sources at once (held-at-once.ts), as
+ * if only they were read: the functions above, given those sources.
+ */
+export function sizingFor(held: number, dense: boolean): SourceSizing {
+  return {
+    readAhead: readAheadFor(held, dense),
+    batchRecords: batchRecordsFor(held),
+    readRecords: readRecordsFor(held),
+  };
+}
+
 /** Bytes a compressed (or piped) source reads and inflates at a time, when it is one of few. */
 const STREAM_CHUNK = 1 << 20;
 /** What all such sources' chunks may add up to (each holds a read buffer and an inflated one). */
@@ -130,8 +147,10 @@ export type ToWorker =
   /**
    * The merge took `batches` more of this source's batches: the worker may read that many further ahead. `buffers`:
    * those of its batches merged since the last such message, moved back to be packed into again (spare-buffers.ts).
+   * `sizing`: the sizes of its batches from now on, when the merge changed them (held-at-once.ts). `early`: the
+   * credit comes before the merge has reached the source (one of the next few it reaches: held-at-once.ts).
    */
-  | { type: 'next'; id: number; batches: number; buffers: ArrayBuffer[] }
+  | { type: 'next'; id: number; batches: number; buffers: ArrayBuffer[]; sizing?: BatchSizing; early?: true }
   /** Take segments of a file from its back and read them (segment-reading.ts), as the pool's worker `worker`. */
   | { type: 'segments'; job: SegmentsJob; worker: number }
   /** Send the batches of segment `segment` of job `job`, taken by this worker, as the source `id`. */

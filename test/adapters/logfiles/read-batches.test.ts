@@ -227,6 +227,43 @@ describe('readBatches and expandSources', () => {
     }
   });
 
+  test('sizes changed while a source is read take effect from the next batch, the records the same', async (t) => {
+    // A scan worker's source resized by the merge (app/analyze/held-at-once.ts): batches of 16, then of 1,000. Every
+    // line a Stats line, so that a batch is the records of about one read.
+    const lines = Array.from({ length: 6_000 }, (_, i) => webBridgeStatsLine(T0 + i * 1000, 'cms9', i % 140, i, 0));
+    const denseDir = mkdtempSync(join(tmpdir(), 'wbguard-resized-'));
+    t.after(() => rmSync(denseDir, { recursive: true, force: true }));
+    writeFileSync(join(denseDir, 'dense.log'), `${lines.join('\n')}\n`);
+    const [source] = (await expandSources([join(denseDir, 'dense.log')], T0)).sources;
+    const sizing = { batchRecords: 16, readRecords: 16 };
+    const sizes: number[] = [];
+    const connects: number[] = [];
+    for await (const b of readBatches(source as LogSource, { batchSize: 4096 }, sizing)) {
+      sizes.push(packedLength(b));
+      connects.push(...unpackRecords(b).map((r) => (r.kind === 'webbridge-stats' ? r.connects : -1)));
+      if (sizes.length === 4) {
+        sizing.batchRecords = 1000;
+        sizing.readRecords = 1000;
+      }
+    }
+    assert.deepEqual(
+      connects,
+      lines.map((_, i) => i),
+    );
+    // A batch holds at most its size and what one smallest read adds (as above).
+    const perMinRead = Math.ceil(MIN_READ_BYTES / Math.min(...lines.map((l) => l.length + 1))) + 1;
+    const before = sizes.slice(1, 4);
+    const after = sizes.slice(5, -1);
+    assert.ok(
+      before.every((n) => n <= 16 + perMinRead),
+      `the sizes given, not the options': ${before}`,
+    );
+    assert.ok(
+      after.length > 0 && after.every((n) => n > 16 + perMinRead && n <= 1000 + perMinRead),
+      `the new size: ${after}`,
+    );
+  });
+
   test('gzip file', async () => {
     const [source] = (await expandSources([gz], T0)).sources;
     assert.equal(source?.kind, 'gzip');

@@ -58,3 +58,20 @@ test('any sequence of reads: whole pages between the floor and the maximum; a re
     ),
   );
 });
+
+test('a new aim takes effect at the next read: reads grow back for more records, shrink for fewer', () => {
+  const size = new ReadSize(1 << 20, 512);
+  // 32 bytes a record: sized for 512 of them.
+  size.update(FIRST_READ_BYTES, 2048);
+  assert.equal(size.next, 16 << 10);
+  // Resized to 4,096 records: 512 read are at most half of that, so reads double again (not below the aim's size).
+  size.aim(4096);
+  size.update(16 << 10, 512);
+  assert.equal(size.next, 32 << 10);
+  size.update(32 << 10, 1024);
+  assert.equal(size.next, 64 << 10);
+  // Resized to 256: a read of 2,048 is over it, and the next is sized for 256 at that density.
+  size.aim(256);
+  size.update(64 << 10, 2048);
+  assert.equal(size.next, MIN_READ_BYTES);
+});

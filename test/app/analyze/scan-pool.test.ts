@@ -20,8 +20,11 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { mergeByTime } from '../../../src/adapters/logfiles/merge-by-time.js';
+import { MIN_READ_BYTES } from '../../../src/adapters/logfiles/read-size.js';
 import { ScanPool } from '../../../src/app/analyze/scan-pool.js';
-import { unpackRecords } from '../../../src/core/packed-records.js';
+import { batchRecordsFor, readAheadFor, readRecordsFor } from '../../../src/app/analyze/worker-protocol.js';
+import { packedLength, unpackRecords } from '../../../src/core/packed-records.js';
 import { until } from '../../helpers/until.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wbguard-scan-pool-test-'));
@@ -183,6 +186,28 @@ test("a worker's batches go back to it once merged, and it packs its next ones i
   }
 });
 
+test("a source that ends before its credit goes back hands its batches' memory back at its end", async () => {
+  // A few batches (a first read's, then ~180 records a read), 64 ahead: credit would go back after 32 taken, so none
+  // does. Kept by the merge's end of the source until the merge itself ended, the last batches of 150 rotated pieces
+  // held ~100 MB.
+  const path = join(dir, 'short.log');
+  writeFileSync(path, `${Array.from({ length: 1_500 }, (_, i) => statsLineAt(i)).join('\n')}\n`);
+  const source = { kind: 'plain' as const, path, mtimeMs: Date.now(), size: statSync(path).size };
+  const pool = new ScanPool(1);
+  try {
+    const feed = pool.open(source, { year: 2026, batchSize: 64, readRecords: 64 }, 0, 64);
+    const buffers: ArrayBuffer[] = [];
+    for (let b = await feed.next(); b !== undefined; b = await feed.next()) {
+      buffers.push(b.numbers.buffer);
+    }
+    const kept = buffers.filter((b) => b.byteLength > 0);
+    assert.ok(buffers.length >= 3, `${buffers.length} batches`);
+    assert.deepEqual(kept, [], "every batch's memory moved back to the worker");
+  } finally {
+    await pool.close();
+  }
+});
+
 test('a piece the merge has not reached reads on to its end while its worker has nothing else to do', async () => {
   // Two rotated pieces of one log, as the merge takes them: the older one drained first, the newer one's first batch
   // held (the merge's head) and nothing more asked of it until then.
@@ -220,6 +245,159 @@ test('a piece the merge has not reached reads on to its end while its worker has
       connects,
       Array.from({ length: 2 * count }, (_, i) => i),
     );
+  } finally {
+    await pool.close();
+  }
+});
+
+/** A Stats line at second `i` from Oct 1 (days 1–9), counting `i` as its connects. */
+function statsLineAt(i: number): string {
+  const day = 1 + Math.floor(i / 86_400);
+  const s = i % 86_400;
+  const hh = String(Math.floor(s / 3600)).padStart(2, '0');
+  const mm = String(Math.floor(s / 60) % 60).padStart(2, '0');
+  const ss = String(s % 60).padStart(2, '0');
+  return `Oct  ${day} ${hh}:${mm}:${ss}.001 user.info cms1 "webbridge": INFO : [DEBUGGING] Stats 3, c:${i}, d:1`;
+}
+
+test('rotated pieces: the one the merge drains and the next ones are sized as few sources, read ahead before it reaches them', async () => {
+  // 70 daily-like pieces in one worker: more than read on (read-on.ts, even with the first three done), so what
+  // reads the next pieces ahead is the credit the merge sends them (held-at-once.ts). Sized at first as 70 sources of a CMS log (not record-dense): 15
+  // batches of 124 records ahead (~500 each: a read adds that many), less than a piece; as 3 (the one merged and the
+  // next two): 64 of 512.
+  const count = 11_000;
+  const pieces = Array.from({ length: 70 }, (_, k) => {
+    const path = join(dir, `piece.log.${k}`);
+    writeFileSync(path, `${Array.from({ length: count }, (_, i) => statsLineAt(k * count + i)).join('\n')}\n`);
+    return path;
+  });
+  const pool = new ScanPool(1);
+  try {
+    const feeds = pieces.map((path) =>
+      pool.open(
+        { kind: 'plain', path, mtimeMs: Date.now(), size: statSync(path).size },
+        { year: 2026, batchSize: batchRecordsFor(70), readRecords: readRecordsFor(70) },
+        0,
+        readAheadFor(70),
+        { dense: false },
+      ),
+    );
+    // As the merge starts: every piece's first batch.
+    const heads = [];
+    for (const feed of feeds) {
+      heads.push(await feed.next());
+    }
+    // The first piece drained, as the merge drains it while the others wait.
+    const sizes: number[] = [];
+    const connects: number[] = [];
+    const take = (b: Parameters<typeof unpackRecords>[0]) => {
+      sizes.push(packedLength(b));
+      connects.push(...unpackRecords(b).map((r) => (r.kind === 'webbridge-stats' ? r.connects : -1)));
+    };
+    take(heads[0] as Parameters<typeof unpackRecords>[0]);
+    for (let b = await feeds[0]?.next(); b !== undefined; b = await feeds[0]?.next()) {
+      take(b);
+    }
+    assert.deepEqual(
+      connects,
+      Array.from({ length: count }, (_, i) => i),
+    );
+    // Past its first read-ahead, batches as one source's (reads of up to 2,048 records), not as 70 sources' (reads of
+    // 468: a batch is cut between reads, and holds at most a read's records past its size: read-batches.ts).
+    const perMinRead = Math.ceil(MIN_READ_BYTES / statsLineAt(0).length) + 1;
+    assert.ok(Math.max(...sizes.slice(-4)) > readRecordsFor(70) + perMinRead, `batches of the piece merged: ${sizes}`);
+    // The two the merge reaches next were read to their end meanwhile (their files closed), not a later one.
+    // (By whole path: `piece.log.1` begins `piece.log.10`.)
+    const isOpen = (path: string) => openIn(path).includes(path);
+    await until(() => !isOpen(pieces[1] as string) && !isOpen(pieces[2] as string), 10_000, 'the next two read ahead');
+    assert.ok(isOpen(pieces[10] as string), 'a later piece waits, its file open');
+  } finally {
+    await pool.close();
+  }
+});
+
+test('files spanning the same time keep the sizes of every source open: the merge holds them all', async () => {
+  const files = Array.from({ length: 40 }, (_, k) => {
+    const path = join(dir, `same-time-${k}.log`);
+    writeFileSync(path, `${Array.from({ length: 5_000 }, (_, i) => statsLineAt(i * 40 + k)).join('\n')}\n`);
+    return path;
+  });
+  const pool = new ScanPool(1);
+  try {
+    // The sizes analyze gives 40 sources of record-dense input (worker-protocol.ts).
+    const options = { year: 2026, batchSize: batchRecordsFor(40), readRecords: readRecordsFor(40) };
+    let largest = 0;
+    const feeds = files.map((path) => {
+      const feed = pool.open(
+        { kind: 'plain', path, mtimeMs: Date.now(), size: statSync(path).size },
+        options,
+        0,
+        readAheadFor(40, true),
+        { dense: true },
+      );
+      let first = true;
+      return {
+        source: feed.source,
+        next: async () => {
+          const b = await feed.next();
+          // A first batch is one read's records, whatever the sizes (read-batches.ts).
+          largest = Math.max(largest, b && !first ? packedLength(b) : 0);
+          first = false;
+          return b;
+        },
+      };
+    });
+    const connects: number[] = [];
+    await mergeByTime(feeds, {
+      onRecord: (r) => connects.push(r.kind === 'webbridge-stats' ? r.connects : -1),
+      onBatch: () => {},
+      onError: (path, message) => assert.fail(`${path}: ${message}`),
+    });
+    assert.deepEqual(
+      connects,
+      Array.from({ length: 200_000 }, (_, i) => i),
+    );
+    // A batch holds at most a read's records (819 for 40 sources) past its size, and a smallest read's more.
+    const perMinRead = Math.ceil(MIN_READ_BYTES / statsLineAt(0).length) + 1;
+    assert.ok(largest <= readRecordsFor(40) + perMinRead, `a batch of ${largest} records`);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a piece given credit before the merge reaches it still reads on to its end while its worker is idle', async () => {
+  // Record-dense pieces: credit before the merge reaches the next one is 8 batches (no more than it had: ~15,000
+  // records), and what reads the rest on is read-on.ts, which must still see it as not reached (its credit `early`).
+  const count = 40_000;
+  const pieces = Array.from({ length: 3 }, (_, k) => {
+    const path = join(dir, `dense-piece.log.${k}`);
+    writeFileSync(path, `${Array.from({ length: count }, (_, i) => statsLineAt(k * count + i)).join('\n')}\n`);
+    return path;
+  });
+  const pool = new ScanPool(1);
+  try {
+    const feeds = pieces.map((path) =>
+      pool.open(
+        { kind: 'plain', path, mtimeMs: Date.now(), size: statSync(path).size },
+        { year: 2026, batchSize: batchRecordsFor(3), readRecords: readRecordsFor(3) },
+        0,
+        readAheadFor(3, true),
+        { dense: true },
+      ),
+    );
+    for (const feed of feeds) {
+      assert.ok(await feed.next(), 'a first batch');
+    }
+    while ((await feeds[0]?.next()) !== undefined) {
+      // drained, as the merge drains the oldest piece
+    }
+    const isOpen = (path: string) => openIn(path).includes(path);
+    await until(() => !isOpen(pieces[1] as string), 10_000, 'the next piece read on to its end');
+    let records = 0;
+    for (let b = await feeds[1]?.next(); b !== undefined; b = await feeds[1]?.next()) {
+      records += packedLength(b);
+    }
+    assert.ok(records > 0 && records < count, `the rest of the piece: ${records} records`);
   } finally {
     await pool.close();
   }
