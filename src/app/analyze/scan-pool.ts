@@ -8,19 +8,16 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { Mailbox } from '../../adapters/logfiles/mailbox.js';
 import type { BatchFeed } from '../../adapters/logfiles/merge-by-time.js';
-import type { RecordBatch } from '../../adapters/logfiles/read-batches.js';
-import { type BatchSizing, batchSizingOf } from '../../adapters/logfiles/read-size.js';
+import { batchSizingOf } from '../../adapters/logfiles/read-size.js';
 import type { LogSource } from '../../adapters/logfiles/sources.js';
-import { packedAt, packedLength } from '../../core/packed-records.js';
 import { startModuleWorker } from '../../worker-thread.js';
 import { HeldAtOnce } from './held-at-once.js';
+import { type HeldSizing, type Settled, workerFeed } from './worker-feed.js';
 import {
-  creditStepFor,
   type FromWorker,
   READ_AHEAD,
   type SegmentsJob,
   type SourceSizing,
-  sizingFor,
   type ToWorker,
   type WorkerReadOptions,
 } from './worker-protocol.js';
@@ -178,8 +175,6 @@ export async function releaseWarmWorkers(): Promise<void> {
   await Promise.all(warm.splice(0).map((w) => w.terminate()));
 }
 
-type Settled = { kind: 'batch'; batch: RecordBatch } | { kind: 'done' } | { kind: 'error'; message: string };
-
 /** Workers taken into pools by this thread since it started (tests). */
 let taken = 0;
 
@@ -269,7 +264,14 @@ export class ScanPool {
     // A compressed source let go after its first batch (read-batches.ts releaseStreams) is read no further until the
     // merge asks for its second: read ahead, its stream would be opened again at once.
     const firstAlone = options.releaseStreams === true && source.kind === 'gzip';
-    const resize = held ? { dense: held.dense, sizing: batchSizingOf(options) } : undefined;
+    const resize: HeldSizing | undefined = held
+      ? {
+          dense: held.dense,
+          held: this.#held,
+          upcoming: READ_AHEAD_SOURCES * this.#workers.length,
+          sizing: batchSizingOf(options),
+        }
+      : undefined;
     const feed = this.#feed(id, worker, source, readAhead, firstAlone, resize);
     worker.postMessage({ type: 'open', id, source, options, readAhead: firstAlone ? 1 : readAhead } satisfies ToWorker);
     return feed;
@@ -298,17 +300,14 @@ export class ScanPool {
     return feed;
   }
 
-  /**
-   * The merge's end of source `id` read by `worker`: credit handed back as batches are taken, and with `resize`, the
-   * sizes of its batches and read-ahead as the sources the merge holds at once call for (sizes: those last sent).
-   */
+  /** The merge's end of source `id` read by `worker` (worker-feed.ts), its batches delivered to a queue of its own. */
   #feed(
     id: number,
     worker: Worker,
     source: LogSource,
     readAhead: number,
     firstAlone: boolean,
-    resize?: { readonly dense: boolean; sizing: BatchSizing },
+    resize?: HeldSizing,
   ): BatchFeed & { close(): void } {
     const queue = new Mailbox<Settled>();
     this.#queues.set(id, queue);
@@ -316,127 +315,18 @@ export class ScanPool {
     if (failure !== undefined) {
       queue.put({ kind: 'error', message: failure });
     }
-    let finished = false;
-    let asked = 0;
-    /** Batches the worker may still hand on without more credit (its first alone: that one). */
-    let outstanding = firstAlone ? 1 : readAhead;
-    /** The buffer of the batch handed on last, and those of the batches merged since credit was last handed back. */
-    let lent: ArrayBuffer | undefined;
-    const merged: ArrayBuffer[] = [];
-    const credit = (batches: number, sizing?: BatchSizing, early = false): void => {
-      const buffers = merged.splice(0);
-      outstanding += batches;
-      worker.postMessage(
-        {
-          type: 'next',
-          id,
-          batches,
-          buffers,
-          ...(sizing ? { sizing } : {}),
-          ...(early ? { early } : {}),
-        } satisfies ToWorker,
-        buffers,
-      );
-    };
-    /** Batches it may read ahead of the merge: `readAhead`, or with `resize`, as the merge last wanted. */
-    let ahead = readAhead;
-    /** Takes `wanted`'s read-ahead, and answers its batch sizes where they are new (to tell the worker). */
-    const resized = (wanted: SourceSizing): BatchSizing | undefined => {
-      ahead = wanted.readAhead;
-      const last = resize?.sizing;
-      if (!resize || !last || (wanted.batchRecords === last.batchRecords && wanted.readRecords === last.readRecords)) {
-        return undefined;
-      }
-      resize.sizing = { batchRecords: wanted.batchRecords, readRecords: wanted.readRecords };
-      return resize.sizing;
-    };
-    // Read ahead as a source the merge holds, before it reaches it (not a compressed source let go after its first
-    // batch: its stream would be opened again now), unless it has already.
-    const readAheadAs = (wanted: SourceSizing): void => {
-      if (finished || asked > 1 || firstAlone) {
-        return;
-      }
-      const sizing = resized(wanted);
-      if (outstanding < ahead || sizing) {
-        credit(Math.max(0, ahead - outstanding), sizing, true);
-      }
-    };
-    const held = resize ? this.#held.open(readAheadAs) : undefined;
-    /**
-     * Hands credit back once the worker may read half its read-ahead fewer batches ahead than it should, so that it
-     * reads on while this batch is merged. With `resize`, the read-ahead and batch sizes are those of the sources the
-     * merge holds at the time of `batch`'s last record and of the next few it reaches (READ_AHEAD_SOURCES a worker),
-     * which read ahead as much now: the worker of the next rotated piece reads it while this one is merged.
-     */
-    const handBack = (batch: RecordBatch): void => {
-      const length = packedLength(batch);
-      let sizing: BatchSizing | undefined;
-      if (resize && length > 0) {
-        const at = packedAt(batch, length - 1);
-        const upcoming = this.#held.next(at, READ_AHEAD_SOURCES * this.#workers.length);
-        const wanted = sizingFor(this.#held.at(at) + upcoming.length, resize.dense);
-        for (const readAheadOf of upcoming) {
-          readAheadOf(wanted);
-        }
-        sizing = resized(wanted);
-      }
-      if (outstanding <= ahead - creditStepFor(ahead) || sizing) {
-        credit(Math.max(0, ahead - outstanding), sizing);
-      }
-    };
-    const end = (): void => {
-      finished = true;
-      this.#queues.delete(id);
-      held?.done();
-      // The memory of its batches merged since the last credit goes back too, for the worker's other sources: kept
-      // here, it lived as long as the merge (batches of thousands of records, 150 rotated pieces: ~100 MB).
-      if (merged.length > 0) {
-        credit(0);
-      }
-    };
-    return {
-      source,
-      next: async () => {
-        if (finished) {
-          return undefined;
-        }
-        // The merge is done with the batch handed on last (BatchFeed): its buffer goes back with the next credit.
-        if (lent !== undefined) {
-          merged.push(lent);
-          lent = undefined;
-        }
-        asked++;
-        if (firstAlone && asked === 2) {
-          // The merge has reached this source's later records: from now on, read ahead as any source is.
-          credit(readAhead);
-        }
-        const settled = await queue.take();
-        if (settled.kind === 'batch') {
-          const buffer = settled.batch.numbers.buffer;
-          lent = buffer.byteLength > 0 ? buffer : undefined;
-          outstanding--;
-          if (held && packedLength(settled.batch) > 0) {
-            held.firstAt(packedAt(settled.batch, 0));
-          }
-          // Not for a first batch read alone: its credit was that one batch.
-          if (!(firstAlone && asked === 1)) {
-            handBack(settled.batch);
-          }
-          return settled.batch;
-        }
-        end();
-        if (settled.kind === 'error') {
-          throw new Error(settled.message);
-        }
-        return undefined;
+    return workerFeed(
+      {
+        id,
+        source,
+        queue,
+        post: (message, transfer) => worker.postMessage(message, transfer),
+        forget: () => this.#queues.delete(id),
       },
-      close: () => {
-        if (!finished) {
-          end();
-          worker.postMessage({ type: 'close', id } satisfies ToWorker);
-        }
-      },
-    };
+      readAhead,
+      firstAlone,
+      resize,
+    );
   }
 
   /** Ends the workers (again: nothing). */
