@@ -260,28 +260,38 @@ function statsLineAt(i: number): string {
   return `Oct  ${day} ${hh}:${mm}:${ss}.001 user.info cms1 "webbridge": INFO : [DEBUGGING] Stats 3, c:${i}, d:1`;
 }
 
-test('rotated pieces: the one the merge drains and the next ones are sized as few sources, read ahead before it reaches them', async () => {
-  // 70 daily-like pieces in one worker: more than read on (read-on.ts, even with the first three done), so what
-  // reads the next pieces ahead is the credit the merge sends them (held-at-once.ts). Sized at first as 70 sources of a CMS log (not record-dense): 15
-  // batches of 124 records ahead (~500 each: a read adds that many), less than a piece; as 3 (the one merged and the
-  // next two): 64 of 512.
-  const count = 11_000;
-  const pieces = Array.from({ length: 70 }, (_, k) => {
-    const path = join(dir, `piece.log.${k}`);
+/**
+ * `n` rotated pieces `name.0` … of `count` Stats lines each, each piece's lines after the one before's, read by
+ * worker 0 of `pool`: sized at first as analyze sizes `n` sources (record-dense or not), then by the sources the
+ * merge holds at once.
+ */
+function rotatedPieces(pool: ScanPool, name: string, n: number, count: number, dense: boolean) {
+  const pieces = Array.from({ length: n }, (_, k) => {
+    const path = join(dir, `${name}.${k}`);
     writeFileSync(path, `${Array.from({ length: count }, (_, i) => statsLineAt(k * count + i)).join('\n')}\n`);
     return path;
   });
+  const feeds = pieces.map((path) =>
+    pool.open(
+      { kind: 'plain', path, mtimeMs: Date.now(), size: statSync(path).size },
+      { year: 2026, batchSize: batchRecordsFor(n), readRecords: readRecordsFor(n) },
+      0,
+      readAheadFor(n, dense),
+      { dense },
+    ),
+  );
+  return { pieces, feeds };
+}
+
+test('rotated pieces: the one the merge drains and the next ones are sized as few sources, read ahead before it reaches them', async () => {
+  // 70 daily-like pieces in one worker: more than read on (read-on.ts, even with the first three done), so what
+  // reads the next pieces ahead is the credit the merge sends them (held-at-once.ts). Sized at first as 70 sources
+  // of a CMS log (not record-dense): 14 batches of 117 records ahead (~470 each: a read adds that many), less than a
+  // piece; as 3 (the one merged and the next two): 64 of 512.
+  const count = 11_000;
   const pool = new ScanPool(1);
   try {
-    const feeds = pieces.map((path) =>
-      pool.open(
-        { kind: 'plain', path, mtimeMs: Date.now(), size: statSync(path).size },
-        { year: 2026, batchSize: batchRecordsFor(70), readRecords: readRecordsFor(70) },
-        0,
-        readAheadFor(70),
-        { dense: false },
-      ),
-    );
+    const { pieces, feeds } = rotatedPieces(pool, 'piece.log', 70, count, false);
     // As the merge starts: every piece's first batch.
     const heads = [];
     for (const feed of feeds) {
@@ -369,22 +379,9 @@ test('a piece given credit before the merge reaches it still reads on to its end
   // Record-dense pieces: credit before the merge reaches the next one is 8 batches (no more than it had: ~15,000
   // records), and what reads the rest on is read-on.ts, which must still see it as not reached (its credit `early`).
   const count = 40_000;
-  const pieces = Array.from({ length: 3 }, (_, k) => {
-    const path = join(dir, `dense-piece.log.${k}`);
-    writeFileSync(path, `${Array.from({ length: count }, (_, i) => statsLineAt(k * count + i)).join('\n')}\n`);
-    return path;
-  });
   const pool = new ScanPool(1);
   try {
-    const feeds = pieces.map((path) =>
-      pool.open(
-        { kind: 'plain', path, mtimeMs: Date.now(), size: statSync(path).size },
-        { year: 2026, batchSize: batchRecordsFor(3), readRecords: readRecordsFor(3) },
-        0,
-        readAheadFor(3, true),
-        { dense: true },
-      ),
-    );
+    const { pieces, feeds } = rotatedPieces(pool, 'dense-piece.log', 3, count, true);
     for (const feed of feeds) {
       assert.ok(await feed.next(), 'a first batch');
     }
