@@ -28,6 +28,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { timed } from './analyze-vs-grep.js';
 import { CLI } from './built-cli.js';
+import { LineWriter } from './lib/line-writer.js';
 
 export interface FilesRun {
   label: string;
@@ -130,24 +131,6 @@ function generatedOnce(dir: string, names: readonly string[], write: (i: number,
   return [...names];
 }
 
-/** Lines buffered and written 10,000 at a time. */
-class LineWriter {
-  #lines: string[] = [];
-  constructor(readonly fd: number) {}
-  add(lines: readonly string[]): void {
-    this.#lines.push(...lines);
-    if (this.#lines.length >= 10_000) {
-      this.flush();
-    }
-  }
-  flush(): void {
-    if (this.#lines.length > 0) {
-      writeSync(this.fd, `${this.#lines.join('\n')}\n`);
-      this.#lines = [];
-    }
-  }
-}
-
 /**
  * `nodes` per-node files over `days` days from 1 September, in `dir` (made once): a Web Bridge Stats line every 10 s
  * and a Call Bridge STATS line every minute per node, each file in time order (~99 MB a node per 100 days). The
@@ -160,7 +143,7 @@ function densePerNodeOf(dir: string, nodes: number, days: number): string[] {
     const out = new LineWriter(fd);
     const counters = { connects: 0, disconnects: 0, active: 0 };
     for (let k = 0; k < days * 8640; k++) {
-      out.add(sampleLines(i + 1, k, counters));
+      out.addAll(sampleLines(i + 1, k, counters));
     }
     out.flush();
   });
@@ -181,7 +164,7 @@ function clusterDailyPiecesOf(dir: string, nodes: number, days: number): string[
     const out = new LineWriter(fd);
     for (let k = d * 8640; k < (d + 1) * 8640; k++) {
       for (let n = 0; n < nodes; n++) {
-        out.add(sampleLines(n + 1, k, counters[n] as NodeCounters));
+        out.addAll(sampleLines(n + 1, k, counters[n] as NodeCounters));
       }
     }
     out.flush();

@@ -21,7 +21,6 @@ import {
   rmSync,
   statSync,
   writeFileSync,
-  writeSync,
 } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +33,7 @@ import { buildCli, cliIn } from './built-cli.js';
 const round = (x: number) => Math.round(x * 100) / 100;
 
 import { DAY_MS, writeCorpus } from './lib/corpus.js';
+import { LineWriter } from './lib/line-writer.js';
 import { renderShape, SHAPES, type Shape } from './lib/shapes.js';
 
 export const CORPORA = ['mix', ...SHAPES, 'mix-gz', 'one-file'] as const;
@@ -125,15 +125,7 @@ function makeCorpus(dir: string, corpus: CorpusName, targetMb: number, warnShare
           ? [join(dir, 'cms1.log.older'), join(dir, 'cms1.log.newer')]
           : [join(dir, `cms${i + 1}.log.1`), join(dir, `cms${i + 1}.log`)],
       );
-  const fds = pieces.map((p) => p.map((f) => openSync(f, 'w')));
-  const buffers = pieces.map(() => [[], []] as string[][]);
-  const flush = (i: number, k: number) => {
-    const b = buffers[i]?.[k] as string[];
-    if (b.length > 0) {
-      writeSync(fds[i]?.[k] as number, `${b.join('\n')}\n`);
-      b.length = 0;
-    }
-  };
+  const writers = pieces.map((p) => p.map((f) => new LineWriter(openSync(f, 'w'))));
   let infoLines = 0;
   let warnAcc = 0;
   let chatter = 0;
@@ -168,19 +160,14 @@ function makeCorpus(dir: string, corpus: CorpusName, targetMb: number, warnShare
       }
       const i = oneFile ? 0 : node;
       const k = oneFile || at < splitAt ? 0 : 1;
-      const b = buffers[i]?.[k] as string[];
-      b.push(renderShape(shapeOf(corpus, node), line, at, node));
-      if (b.length >= 20_000) {
-        flush(i, k);
-      }
+      const writer = writers[i]?.[k] as LineWriter;
+      writer.add(renderShape(shapeOf(corpus, node), line, at, node));
     },
   );
-  pieces.forEach((files, i) => {
-    files.forEach((_, k) => {
-      flush(i, k);
-      closeSync(fds[i]?.[k] as number);
-    });
-  });
+  for (const w of writers.flat()) {
+    w.flush();
+    closeSync(w.fd);
+  }
   if (!oneFile) {
     // Node 1: one file, its newer piece first (rotated pieces concatenated out of time order).
     spawnSync('sh', ['-c', 'cat cms1.log.newer cms1.log.older > cms1.log && rm cms1.log.newer cms1.log.older'], {

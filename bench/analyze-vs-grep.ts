@@ -5,21 +5,12 @@
  * The corpus (≥ 1 GB by default, `--size MB` for quick runs) is generated once under bench/.corpus/ (git-ignored).
  */
 import { spawnSync } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { buildCli, CLI } from './built-cli.js';
 import { DAY_MS, writeCorpus } from './lib/corpus.js';
+import { LineWriter } from './lib/line-writer.js';
 
 /** One tool's runs: wall seconds, CPU seconds (user + system, all threads) and peak RSS, each run in order. */
 export interface ToolRuns {
@@ -67,14 +58,10 @@ function makeCorpus(dir: string, targetMb: number): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const fds = Array.from({ length: NODES }, (_, i) => openSync(join(dir, `cms${i + 1}.log`), 'w'));
-  const buffers: string[][] = Array.from({ length: NODES }, () => []);
+  const writers = fds.map((fd) => new LineWriter(fd));
   // A line is ~110 bytes; 80 ordinary lines per Stats line (about 1 % stats lines), one Stats line per node every 10 s.
   const bytesPerDay = NODES * (86_400 / 10) * 81 * 110;
   const days = Math.max(1, Math.ceil((targetMb * 1e6) / bytesPerDay));
-  const flush = (i: number) => {
-    writeSync(fds[i] as number, `${(buffers[i] as string[]).join('\n')}\n`);
-    buffers[i] = [];
-  };
   writeCorpus(
     {
       start: Date.UTC(2026, 9, 1),
@@ -86,18 +73,12 @@ function makeCorpus(dir: string, targetMb: number): void {
       statsEveryMs: 10_000,
       quietEndHours: 3,
     },
-    (node, line) => {
-      const b = buffers[node] as string[];
-      b.push(line);
-      if (b.length >= 20_000) {
-        flush(node);
-      }
-    },
+    (node, line) => (writers[node] as LineWriter).add(line),
   );
-  for (let i = 0; i < NODES; i++) {
-    flush(i);
-    closeSync(fds[i] as number);
-  }
+  writers.forEach((w) => {
+    w.flush();
+    closeSync(w.fd);
+  });
   writeFileSync(marker, '');
 }
 
