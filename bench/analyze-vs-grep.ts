@@ -100,15 +100,27 @@ export function extraCertsNote(which: string): string {
   return `This environment sets NODE_EXTRA_CA_CERTS (${process.env.NODE_EXTRA_CA_CERTS}): Node parses that certificate bundle at every start, before any of wbguard's code runs. The ratios keep the environment as it is; ${which} analyze run again with the variable unset, for information.`;
 }
 
+/**
+ * Seconds a timed run may take before it is killed and the benchmark fails: one run of analyze stayed in its exit,
+ * its work done, for 20 minutes (eighteenth session: Node's thread pool joined at exit, docs/benchmarks.md), and
+ * the benchmark waited for it without end.
+ */
+const TIMED_RUN_LIMIT_S = 600;
+
 /** Runs `cmd` under /usr/bin/time: wall and CPU seconds, peak RSS, stdout. */
 export function timed(
   cmd: string,
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): { seconds: number; cpuSeconds: number; stdout: string; maxRssMb: number } {
-  const timeArgs = ['-f', '%e %M %U %S', cmd, ...args];
+  // coreutils' `timeout` between them: killed past the limit, the command itself ends, not only /usr/bin/time (the
+  // times and peak RSS /usr/bin/time reports include the command's, a child `timeout` waited for).
+  const timeArgs = ['-f', '%e %M %U %S', 'timeout', '-s', 'KILL', String(TIMED_RUN_LIMIT_S), cmd, ...args];
   // stdout is a pipe, never /dev/null: GNU grep stops at the first match when its output is /dev/null.
   const r = spawnSync('/usr/bin/time', timeArgs, { encoding: 'utf8', maxBuffer: 1 << 28, env });
+  if (r.status === 137) {
+    throw new Error(`${cmd} ${args.join(' ')}: still running after ${TIMED_RUN_LIMIT_S} s, killed`);
+  }
   if (r.status !== 0) {
     throw new Error(`${cmd} failed: ${r.stderr}`);
   }
