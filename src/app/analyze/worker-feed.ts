@@ -105,8 +105,7 @@ export function workerFeed(
    * merge holds at the time of `batch`'s last record and of the next few it reaches (`resize.upcoming`), which read
    * ahead as much now: the worker of the next rotated piece reads it while this one is merged.
    */
-  const handBack = (batch: RecordBatch): void => {
-    const length = packedLength(batch);
+  const handBack = (batch: RecordBatch, length: number): void => {
     let sizing: BatchSizing | undefined;
     if (resize && length > 0) {
       const at = packedAt(batch, length - 1);
@@ -152,12 +151,13 @@ export function workerFeed(
         const buffer = settled.batch.numbers.buffer;
         lent = buffer.byteLength > 0 ? buffer : undefined;
         outstanding--;
-        if (held && packedLength(settled.batch) > 0) {
+        const length = packedLength(settled.batch);
+        if (held && length > 0) {
           held.firstAt(packedAt(settled.batch, 0));
         }
         // Not for a first batch read alone: its credit was that one batch.
         if (!(firstAlone && asked === 1)) {
-          handBack(settled.batch);
+          handBack(settled.batch, length);
         }
         return settled.batch;
       }
