@@ -111,7 +111,7 @@ function sampleLines(node: number, k: number, c: NodeCounters): string[] {
   return lines;
 }
 
-/** Writes the files `names` once into `dir` (`.complete` says they were): `write(name, i, fd)` writes each. */
+/** Writes the files `names` once into `dir` (`.complete` says they were): `write(i, fd)` writes the i-th. */
 function generatedOnce(dir: string, names: readonly string[], write: (i: number, fd: number) => void): string[] {
   const done = join(dir, '.complete');
   if (existsSync(done)) {
