@@ -61,17 +61,30 @@ export const SCAN_WORKERS_MIN_BYTES = 2 ** 30;
 
 /**
  * Files smaller than this do not count towards SCAN_WORKERS_MIN_BYTES: a worker's gain is on a file's bytes, its
- * cost on each file (opening it, a message each way, batches cut smaller when thousands are merged at once), and
- * with small files the cost won. 2 GB on 2 cores, a worker per core against none, medians of alternated runs:
- * 100,000 files of 20 KB 11.6 against 7.5 s; 10,000 of 200 KB 3.3 against 2.6 s; 2,000 of 1 MB 2.2 against 1.8 s;
- * 1,000 rotated pieces of 1.5 MB 1.7 against 1.7 s; 4,000 of 2 MB (8 GB) 5.5 against 5.9 s; 1,000 of 8 MB (8 GB) 4.3
- * against 5.6 s; 20 files of 100 MB 0.95 against 1.3 s.
+ * cost on each file (opening it, a message each way, batches cut smaller when thousands are merged at once) and on
+ * its own start (each thread's V8 compiles the reading code anew: with a thousand sources, ~0.3–0.5 s more of the
+ * compiler threads' CPU), and with small files the cost won. On 2 cores, a worker per core against none, medians of
+ * 6 alternated runs (the nineteenth session, docs/benchmarks.md; the same output): 1,000 files of 2 MB (2 GB) 1.12
+ * against 0.86 s; 1,000 of 4 MB (4 GB) 1.55 against 1.5 s (CPU 2.75 against 1.83 s); 1,000 rotated pieces of 1.5 MB
+ * 1.055 against 0.875 s. Files of 8 MB or more still gain (2 runs each): 1,000 of 8 MB (8 GB) 2.63 against 2.8–3.6 s;
+ * 200 of 40 MB 2.04 against 2.5 s. Before, at 1 MiB: 100,000 files of 20 KB 11.6 against 7.5 s; 10,000 of 200 KB 3.3
+ * against 2.6 s; 2,000 of 1 MB 2.2 against 1.8 s.
  */
-export const SCAN_WORKERS_MIN_FILE_BYTES = 2 ** 20;
+export const SCAN_WORKERS_MIN_FILE_BYTES = 4 * 2 ** 20;
 
 /**
- * Records (estimated from samples of the files: record-density.ts) from which input smaller than
- * SCAN_WORKERS_MIN_BYTES is read with scan workers all the same. Most of a record-dense input's time is per record
+ * Plain files of this size or more are sampled for their records (record-density.ts) and count towards the records
+ * that give workers below SCAN_WORKERS_MIN_BYTES (SCAN_WORKERS_MIN_RECORDS): less than SCAN_WORKERS_MIN_FILE_BYTES,
+ * since where records are dense they, not the bytes, pay for the workers: 100 per-node files of Stats lines of 1.6 MB
+ * each (the files benchmark's set-14) took 1.08–1.2 s with two workers against 1.3–1.4 s in one thread (fifteenth
+ * session).
+ */
+export const RECORDS_MIN_FILE_BYTES = 2 ** 20;
+
+/**
+ * Records (estimated from samples of the files: record-density.ts) from which input whose bytes do not reach
+ * SCAN_WORKERS_MIN_BYTES (or do only in files smaller than SCAN_WORKERS_MIN_FILE_BYTES) is read with scan workers all
+ * the same. Most of a record-dense input's time is per record
  * (a Web Bridge's own log of Stats lines: ~5 s/GB in one thread, a CMS log ~0.4), so workers pay from a tenth of
  * the bytes. Measured on 2 cores, medians of 5–6 alternated runs, one thread against workers: one file of Stats lines
  * (the analyze-files corpus' `stats-only.log` repeated, ~10,800 records a MB), read in segments, 50 MB 0.45 against
@@ -85,11 +98,12 @@ export const SCAN_WORKERS_MIN_RECORDS = 1_000_000;
 const SHORTEST_RECORD_BYTES = 40;
 
 /**
- * Whether `bytes` bytes of input are worth sampling for their records (record-density.ts): below
- * SCAN_WORKERS_MIN_BYTES (which decides alone), and enough to hold `minRecords` records.
+ * Whether `bytes` bytes of input are worth sampling for their records (record-density.ts): enough to hold
+ * `minRecords` records, where the bytes that count towards SCAN_WORKERS_MIN_BYTES (`countedBytes`: those of files of
+ * SCAN_WORKERS_MIN_FILE_BYTES or more; a single file's own) do not decide alone.
  */
-export function recordsMayDecide(bytes: number, minRecords = SCAN_WORKERS_MIN_RECORDS): boolean {
-  return bytes < SCAN_WORKERS_MIN_BYTES && bytes >= minRecords * SHORTEST_RECORD_BYTES;
+export function recordsMayDecide(bytes: number, minRecords = SCAN_WORKERS_MIN_RECORDS, countedBytes = bytes): boolean {
+  return countedBytes < SCAN_WORKERS_MIN_BYTES && bytes >= minRecords * SHORTEST_RECORD_BYTES;
 }
 
 /**

@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { FILES_SAMPLED, type SampledFile } from './record-density.js';
 import {
   defaultScanWorkers,
+  RECORDS_MIN_FILE_BYTES,
   recordsMayDecide,
   SCAN_WORKERS_MIN_BYTES,
   SCAN_WORKERS_MIN_FILE_BYTES,
@@ -26,18 +27,33 @@ export interface SourceTally {
   files: number;
   /** Bytes of the files of SCAN_WORKERS_MIN_FILE_BYTES (`minFileBytes`) or more. */
   largeBytes: number;
-  /** Bytes of the plain files among those: the bytes whose records are estimated (record-density.ts). */
+  /**
+   * Bytes of the plain files of RECORDS_MIN_FILE_BYTES (`minSampledFileBytes`) or more: the bytes whose records are
+   * estimated (record-density.ts). Smaller files than those that count towards `largeBytes` count here.
+   */
   plainBytes: number;
   /** The first FILES_SAMPLED of those plain files, to sample. */
   readonly samples: SampledFile[];
   /** The first source, when it is a plain file: read in segments if it is the only one (split-file.ts). */
   firstPlain: SampledFile | undefined;
-  /** Files of fewer bytes count no bytes (SCAN_WORKERS_MIN_FILE_BYTES; smaller in tests). */
+  /** Files of fewer bytes count no bytes towards `largeBytes` (SCAN_WORKERS_MIN_FILE_BYTES; smaller in tests). */
   readonly minFileBytes: number;
+  /** Plain files of fewer bytes are not sampled, nor count towards `plainBytes` (RECORDS_MIN_FILE_BYTES). */
+  readonly minSampledFileBytes: number;
 }
 
+/** No source counted yet; `minFileBytes` smaller in tests (and files sampled from it too, when that is smaller). */
 export function emptyTally(minFileBytes = SCAN_WORKERS_MIN_FILE_BYTES): SourceTally {
-  return { sources: 0, files: 0, largeBytes: 0, plainBytes: 0, samples: [], firstPlain: undefined, minFileBytes };
+  return {
+    sources: 0,
+    files: 0,
+    largeBytes: 0,
+    plainBytes: 0,
+    samples: [],
+    firstPlain: undefined,
+    minFileBytes,
+    minSampledFileBytes: Math.min(minFileBytes, RECORDS_MIN_FILE_BYTES),
+  };
 }
 
 /** Counts a source: standard input (`stdin`), or a file of `size` bytes at `path`, `plain` or not. */
@@ -52,11 +68,11 @@ export function countSource(tally: SourceTally, size: number, plain: boolean, pa
   }
   if (size >= tally.minFileBytes) {
     tally.largeBytes += size;
-    if (plain) {
-      tally.plainBytes += size;
-      if (tally.samples.length < FILES_SAMPLED) {
-        tally.samples.push({ path, size });
-      }
+  }
+  if (plain && size >= tally.minSampledFileBytes) {
+    tally.plainBytes += size;
+    if (tally.samples.length < FILES_SAMPLED) {
+      tally.samples.push({ path, size });
     }
   }
 }
@@ -95,7 +111,7 @@ export function recordsDeciding(tally: SourceTally, settings: WorkerSettings = {
   if (single) {
     return recordsMayDecide(single.size, minRecords) ? { samples: [single], bytes: single.size } : undefined;
   }
-  return tally.files >= SCAN_WORKERS_MIN_FILES && recordsMayDecide(tally.plainBytes, minRecords)
+  return tally.files >= SCAN_WORKERS_MIN_FILES && recordsMayDecide(tally.plainBytes, minRecords, tally.largeBytes)
     ? { samples: tally.samples, bytes: tally.plainBytes }
     : undefined;
 }

@@ -11,6 +11,7 @@ import { analyzePaths } from '../../../src/app/analyze/index.js';
 import { scanWorkersToPrestart } from '../../../src/app/analyze/input-size.js';
 import { FILES_SAMPLED } from '../../../src/app/analyze/record-density.js';
 import {
+  RECORDS_MIN_FILE_BYTES,
   SCAN_WORKERS_MIN_BYTES,
   SCAN_WORKERS_MIN_FILE_BYTES,
   SCAN_WORKERS_MIN_RECORDS,
@@ -45,11 +46,13 @@ function tallyOf(sizes: ReadonlyArray<number | '-'>, plain = true): SourceTally 
 }
 
 test('sources counted: files, large bytes, plain bytes and the first plain files to sample; the single file', () => {
-  const t = tallyOf([100, SCAN_WORKERS_MIN_FILE_BYTES, 3 * MB, '-']);
+  const between = RECORDS_MIN_FILE_BYTES + 1;
+  assert.ok(between < SCAN_WORKERS_MIN_FILE_BYTES);
+  const t = tallyOf([100, SCAN_WORKERS_MIN_FILE_BYTES, between, '-']);
   assert.equal(t.sources, 4);
   assert.equal(t.files, 3);
-  assert.equal(t.largeBytes, SCAN_WORKERS_MIN_FILE_BYTES + 3 * MB, 'a small file counts no bytes');
-  assert.equal(t.plainBytes, t.largeBytes);
+  assert.equal(t.largeBytes, SCAN_WORKERS_MIN_FILE_BYTES, 'smaller files count no bytes towards the gigabyte');
+  assert.equal(t.plainBytes, SCAN_WORKERS_MIN_FILE_BYTES + between, 'but are sampled for their records from 1 MiB');
   assert.deepEqual(
     t.samples.map((s) => s.path),
     ['f1.log', 'f2.log'],
@@ -93,6 +96,15 @@ test('the decision: a single file in segments, several files a worker per core, 
   assert.deepEqual(scanWorkersFor(two, 0), { segmentWorkers: 0, workers: Math.min(cores, 2) });
   assert.deepEqual(scanWorkersFor(two, 0, { jobs: 0 }), { segmentWorkers: 0, workers: 0 });
   assert.equal(scanWorkersFor(tallyOf([10 * MB, 10 * MB]), 0).workers, 0, 'small files');
+  // A gigabyte and more in files below SCAN_WORKERS_MIN_FILE_BYTES: one thread, unless their records are many.
+  const smallFiles = tallyOf(Array.from({ length: 600 }, () => 2 * MB));
+  assert.equal(smallFiles.largeBytes, 0);
+  assert.equal(scanWorkersFor(smallFiles, 0).workers, 0, 'many files of 2 MB');
+  assert.equal(recordsDeciding(smallFiles)?.bytes, 1200 * MB, 'their records decide: the bytes do not');
+  assert.equal(scanWorkersFor(smallFiles, SCAN_WORKERS_MIN_RECORDS).workers, Math.min(cores, 2), 'record-dense');
+  const largeFiles = tallyOf(Array.from({ length: 240 }, () => SCAN_WORKERS_MIN_FILE_BYTES + MB));
+  assert.equal(scanWorkersFor(largeFiles, 0).workers, Math.min(cores, 240), 'as many bytes in files of 5 MiB');
+  assert.equal(recordsDeciding(largeFiles), undefined, 'the bytes decide alone');
   assert.equal(scanWorkersFor(tallyOf([10 * MB, 10 * MB]), SCAN_WORKERS_MIN_RECORDS).workers, Math.min(cores, 2));
   assert.equal(scanWorkersFor(tallyOf([SCAN_WORKERS_MIN_BYTES, '-']), 0).workers, 0, 'one file beside stdin');
   assert.equal(scanWorkersFor(tallyOf([100]), 0, { jobs: 1 }).segmentWorkers, Math.min(1, others), '--jobs');
