@@ -56,10 +56,6 @@ const COMMON: BuildOptions = {
   platform: 'node',
   target: 'node20',
   plugins: [externalPackages],
-  // Bundled CommonJS (commander) calls `require`, which ESM has not.
-  banner: {
-    js: "import { createRequire as __bundleRequire } from 'node:module';\nconst require = __bundleRequire(import.meta.url);",
-  },
   logLevel: 'warning',
   metafile: true,
 };
@@ -67,7 +63,16 @@ const COMMON: BuildOptions = {
 // Chunk names carry a hash: a directory left from an earlier build would keep stale ones.
 rmSync(OUT, { recursive: true, force: true });
 // The CLI split into chunks at every dynamic import(): each verb loads only what it uses.
-const cli = await build({ ...COMMON, entryPoints: [CLI], chunkNames: 'chunk-[hash]', splitting: true });
+const cli = await build({
+  ...COMMON,
+  entryPoints: [CLI],
+  chunkNames: 'chunk-[hash]',
+  splitting: true,
+  // Bundled CommonJS (commander) calls `require`, which ESM has not; the workers bundle none.
+  banner: {
+    js: "import { createRequire as __bundleRequire } from 'node:module';\nconst require = __bundleRequire(import.meta.url);",
+  },
+});
 // Each worker thread's module whole, in one file.
 await build({ ...COMMON, entryPoints: WORKERS, splitting: false });
 const chunks = Object.keys(cli.metafile?.outputs ?? {}).filter((f) => f.endsWith('.js')).length - 1;
