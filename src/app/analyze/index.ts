@@ -283,8 +283,21 @@ export async function analyzePaths(
         },
       },
     );
-  } finally {
-    await Promise.all([pool?.close(), releaseWarmWorkers()]);
+  } catch (err) {
+    await endWorkers(pool);
+    throw err;
   }
-  return { report: analyzer.report(lines), series: analyzer.series(), errors };
+  // The workers' threads end on their own cores while this one builds the report (each ~8 ms on a 2 GB mix, once
+  // one after the other at the end of every run).
+  const ending = endWorkers(pool);
+  try {
+    return { report: analyzer.report(lines), series: analyzer.series(), errors };
+  } finally {
+    await ending;
+  }
+}
+
+/** Ends the scan workers: the pool's and those started ahead and not taken. */
+function endWorkers(pool: ScanPool | undefined): Promise<unknown> {
+  return Promise.all([pool?.close(), releaseWarmWorkers()]);
 }
