@@ -197,6 +197,14 @@ export function scanWorkersTaken(): number {
   return taken;
 }
 
+/** Workers of pools ended (their threads gone) since this thread started (tests). */
+let ended = 0;
+
+/** Scan workers taken into pools whose threads have ended, since this thread started (tests). */
+export function scanWorkersEnded(): number {
+  return ended;
+}
+
 /** A pool of scan workers, each started when it is given its first source. */
 export class ScanPool {
   readonly #workers: Array<Worker | undefined>;
@@ -352,5 +360,6 @@ export class ScanPool {
       }
     }
     await Promise.all(workers.map((w) => w?.terminate()));
+    ended += workers.filter((w) => w !== undefined).length;
   }
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -14,7 +14,12 @@ import {
   streamsOpenInThread,
 } from '../../../src/adapters/logfiles/stream-input.js';
 import { analyzePaths, lastReadAhead } from '../../../src/app/analyze/index.js';
-import { prestartScanWorkers, scanWorkersTaken, warmScanWorkers } from '../../../src/app/analyze/scan-pool.js';
+import {
+  prestartScanWorkers,
+  scanWorkersEnded,
+  scanWorkersTaken,
+  warmScanWorkers,
+} from '../../../src/app/analyze/scan-pool.js';
 import { DENSE_READ_AHEAD, READ_AHEAD, STREAMS_HELD_OPEN } from '../../../src/app/analyze/worker-protocol.js';
 import { tarGz } from '../../helpers/tar-gz.js';
 
@@ -127,6 +132,25 @@ describe('analyzePaths', () => {
     const single = await analyzePaths([files[0] as string], { year: 2026 });
     assert.equal(single.report.webbridges.length, 1);
     assert.equal(warmScanWorkers(), 0);
+  });
+
+  test('the scan workers have ended when the analysis returns: they end while the report is built', async () => {
+    // Linux lists a process's threads in /proc/self/task: each scan worker is one of them while it runs.
+    const threads = () => readdirSync('/proc/self/task').length;
+    const before = threads();
+    const endedBefore = scanWorkersEnded();
+    const takenBefore = scanWorkersTaken();
+    let most = before;
+    const watch = setInterval(() => {
+      most = Math.max(most, threads());
+    }, 1);
+    const got = await analyzePaths(files, { workers: 2, year: 2026 });
+    clearInterval(watch);
+    assert.ok(got.report.webbridges.length > 0);
+    assert.ok(most > before, `the workers ran as threads (${most} against ${before})`);
+    assert.equal(scanWorkersTaken() - takenBefore, 2);
+    assert.equal(scanWorkersEnded() - endedBefore, 2, 'the analysis waited for both to end');
+    assert.equal(threads(), before, 'every worker thread has ended');
   });
 
   test('files holding many records (estimated from samples) are read by scan workers below the bytes; the same report', async () => {
