@@ -353,13 +353,13 @@ export class ScanPool {
 
   /** Ends the workers (again: nothing). */
   async close(): Promise<void> {
-    const workers = this.#workers.splice(0, this.#workers.length, ...this.#workers.map(() => undefined));
-    for (const w of workers) {
-      if (w) {
-        this.#ended.add(w);
-      }
+    const started = this.#workers
+      .splice(0, this.#workers.length, ...this.#workers.map(() => undefined))
+      .filter((w): w is Worker => w !== undefined);
+    for (const w of started) {
+      this.#ended.add(w);
     }
-    await Promise.all(workers.map((w) => w?.terminate()));
-    ended += workers.filter((w) => w !== undefined).length;
+    await Promise.all(started.map((w) => w.terminate()));
+    ended += started.length;
   }
 }
